@@ -1,0 +1,44 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
+import { ConfigSources, resolveConfig, stackNameFor } from './config';
+import { DataTierStack } from './data-tier-stack';
+
+/** The rule packs every environment must pass. */
+export const NAG_PACKS = [AwsSolutionsChecks, NIST80053R5Checks, HIPAASecurityChecks] as const;
+
+export interface BuildOptions {
+  /** Register the cdk-nag packs as validation plugins (the CLI app does; tests call `validateScope` instead). */
+  readonly registerNagPacks?: boolean;
+}
+
+/**
+ * Builds the app for the environment named in context: config is resolved and validated
+ * first, so a bad value fails before any construct exists.
+ */
+export function buildApp(app: App, sources?: Partial<ConfigSources>, options: BuildOptions = {}): DataTierStack {
+  const config = resolveConfig({
+    context: sources?.context ?? readContext(app),
+    environment: sources?.environment ?? process.env,
+  });
+  const stack = new DataTierStack(app, stackNameFor(config), {
+    config,
+    env: { account: config.account, region: config.region },
+    description: `PostgreSQL data tier (${config.envName}): RDS across three AZs, RDS Proxy, cache, backups`,
+    terminationProtection: config.envName !== 'dev',
+  });
+  if (options.registerNagPacks) {
+    for (const Pack of NAG_PACKS) {
+      Validations.of(app).addPlugins(new Pack(app, { writeSuppressionsToCloudFormation: true }));
+    }
+  }
+  return stack;
+}
+
+function readContext(app: App): Record<string, unknown> {
+  const context: Record<string, unknown> = {};
+  for (const key of ['env', 'account', 'region', 'availabilityZones', 'overrides']) {
+    const value = app.node.tryGetContext(key);
+    if (value !== undefined) context[key] = value;
+  }
+  return context;
+}

@@ -1,0 +1,409 @@
+/**
+ * Typed environment presets for the data tier, and their validation.
+ *
+ * Every value a platform engineer may change lives here, one preset per environment.
+ * `resolveConfig` merges the preset with CDK context overrides and validates the result
+ * before any construct is built, so a bad value fails with a message that names the
+ * field, the value and what is allowed.
+ */
+
+/** The environments this app knows how to build. */
+export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+/** PostgreSQL major versions the stack, the SQL and the embedded test server support. */
+export const SUPPORTED_ENGINE_MAJOR_VERSIONS = [16, 17, 18] as const;
+export type EngineMajorVersion = (typeof SUPPORTED_ENGINE_MAJOR_VERSIONS)[number];
+
+/** Redis-compatible engines ElastiCache offers for the cache. */
+export const CACHE_ENGINES = ['redis', 'valkey'] as const;
+export type CacheEngine = (typeof CACHE_ENGINES)[number];
+
+/** Enhanced monitoring intervals RDS accepts, in seconds (0 would switch it off, which we do not allow). */
+export const MONITORING_INTERVALS_SECONDS = [1, 5, 10, 15, 30, 60] as const;
+
+/** Performance Insights retention RDS accepts: 7 days (free tier), whole months up to 24, or 731 days. */
+export const PERFORMANCE_INSIGHTS_RETENTION_DAYS = [7, ...Array.from({ length: 24 }, (_, i) => (i + 1) * 31), 731];
+
+export const MIN_AZ_COUNT = 3;
+export const MAX_REPLICA_COUNT = 5;
+export const MIN_BACKUP_RETENTION_DAYS = 1;
+export const MAX_BACKUP_RETENTION_DAYS = 35;
+export const MIN_GP3_STORAGE_GIB = 20;
+export const MAX_STORAGE_GIB = 65_536;
+
+/** An existing VPC to build into instead of creating one. */
+export interface ExistingVpcConfig {
+  /** VPC id, e.g. `vpc-0abc...`. */
+  readonly vpcId: string;
+  /** Isolated subnets for the database and cache, one per availability zone, in the order of `availabilityZones`. */
+  readonly dataSubnetIds: string[];
+  /** Subnets for the functions, one per availability zone; they reach AWS APIs through the VPC's own endpoints. */
+  readonly functionSubnetIds: string[];
+}
+
+export interface NetworkConfig {
+  /**
+   * CIDR of the VPC the stack creates.
+   * @default '10.40.0.0/16'
+   */
+  readonly vpcCidr: string;
+  /**
+   * Build into an existing VPC instead; its interface endpoints and flow logs are the owner's.
+   * @default - a new VPC is created
+   */
+  readonly existingVpc?: ExistingVpcConfig;
+  /**
+   * Days of VPC flow logs kept in CloudWatch Logs.
+   */
+  readonly flowLogRetentionDays: number;
+}
+
+export interface DatabaseConfig {
+  /** PostgreSQL major version; RDS applies minor versions automatically. @default 17 */
+  readonly engineMajorVersion: EngineMajorVersion;
+  /** Instance class of the primary, e.g. `db.r7g.large`. */
+  readonly instanceClass: string;
+  /** Instance class of each read replica. */
+  readonly replicaInstanceClass: string;
+  /** Read replicas, placed round the availability zones so all three hold a node. */
+  readonly replicaCount: number;
+  /** Synchronous standby in a second availability zone. */
+  readonly multiAz: boolean;
+  /** Initial gp3 storage in GiB. */
+  readonly allocatedStorageGiB: number;
+  /** Ceiling for storage autoscaling in GiB. */
+  readonly maxAllocatedStorageGiB: number;
+  /** Days of automated backups, which is also the point-in-time recovery window (1 to 35). */
+  readonly backupRetentionDays: number;
+  /** Performance Insights retention in days (7, a multiple of 31 up to 744, or 731). */
+  readonly performanceInsightsRetentionDays: number;
+  /** Enhanced monitoring interval in seconds. */
+  readonly monitoringIntervalSeconds: number;
+  /** Listener port; not the default 5432, to stay out of the way of untargeted scans. @default 5433 */
+  readonly port: number;
+  /** Refuse DeleteDBInstance and keep a final snapshot when the stack is deleted. */
+  readonly deletionProtection: boolean;
+  /** Statements slower than this are logged (`log_min_duration_statement`), in ms. */
+  readonly slowStatementMs: number;
+  /** Sessions idle inside a transaction longer than this are ended, in ms. */
+  readonly idleInTransactionTimeoutMs: number;
+  /** Days the PostgreSQL log exports are kept in CloudWatch Logs. */
+  readonly logRetentionDays: number;
+}
+
+export interface ProxyConfig {
+  /** Clients must authenticate with IAM end to end (proxy to database too) instead of the secret. @default false */
+  readonly iamAuthEndToEnd: boolean;
+  /** Seconds a client connection may sit idle before the proxy closes it. */
+  readonly idleClientTimeoutSeconds: number;
+  /** Share of the database's `max_connections` the proxy may open (1 to 100). */
+  readonly maxConnectionsPercent: number;
+}
+
+export interface CacheConfig {
+  /** `redis` (Redis OSS, the default) or `valkey`. */
+  readonly engine: CacheEngine;
+  /** Engine version, e.g. `7.1` for Redis OSS or `8.0` for Valkey. */
+  readonly engineVersion: string;
+  /** Node type, e.g. `cache.r7g.large`. */
+  readonly nodeType: string;
+  /** Listener port; not the default 6379. @default 6380 */
+  readonly port: number;
+  /** Days of automatic snapshots kept (15 to 35). */
+  readonly snapshotRetentionDays: number;
+}
+
+export interface BackupConfig {
+  /** Days AWS Backup keeps each daily recovery point. */
+  readonly retentionDays: number;
+  /**
+   * ARN of a backup vault in another region to copy each recovery point to.
+   * @default - no cross-region copy
+   */
+  readonly copyToVaultArn?: string;
+}
+
+/** The whole configuration of one environment. */
+export interface DataTierConfig {
+  readonly envName: EnvironmentName;
+  /** AWS account; when unset the stack stays account-agnostic and `cdk deploy` uses the CLI's credentials. */
+  readonly account?: string;
+  readonly region: string;
+  /** Exactly the availability zones to use, in the region; at least three. */
+  readonly availabilityZones: string[];
+  readonly network: NetworkConfig;
+  readonly database: DatabaseConfig;
+  readonly proxy: ProxyConfig;
+  readonly cache: CacheConfig;
+  readonly backup: BackupConfig;
+}
+
+const DEFAULT_REGION = 'us-east-1';
+
+const PRESETS: Record<EnvironmentName, Omit<DataTierConfig, 'envName' | 'account' | 'region' | 'availabilityZones'>> = {
+  dev: {
+    network: { vpcCidr: '10.40.0.0/16', flowLogRetentionDays: 14 },
+    database: {
+      engineMajorVersion: 17,
+      instanceClass: 'db.t4g.medium',
+      replicaInstanceClass: 'db.t4g.medium',
+      replicaCount: 0,
+      multiAz: false,
+      allocatedStorageGiB: 20,
+      maxAllocatedStorageGiB: 100,
+      backupRetentionDays: 1,
+      performanceInsightsRetentionDays: 7,
+      monitoringIntervalSeconds: 60,
+      port: 5433,
+      deletionProtection: false,
+      slowStatementMs: 300,
+      idleInTransactionTimeoutMs: 60_000,
+      logRetentionDays: 14,
+    },
+    proxy: { iamAuthEndToEnd: false, idleClientTimeoutSeconds: 1800, maxConnectionsPercent: 80 },
+    cache: { engine: 'redis', engineVersion: '7.1', nodeType: 'cache.t4g.small', port: 6380, snapshotRetentionDays: 15 },
+    backup: { retentionDays: 7 },
+  },
+  staging: {
+    network: { vpcCidr: '10.41.0.0/16', flowLogRetentionDays: 30 },
+    database: {
+      engineMajorVersion: 17,
+      instanceClass: 'db.r7g.large',
+      replicaInstanceClass: 'db.r7g.large',
+      replicaCount: 1,
+      multiAz: true,
+      allocatedStorageGiB: 100,
+      maxAllocatedStorageGiB: 500,
+      backupRetentionDays: 7,
+      performanceInsightsRetentionDays: 7,
+      monitoringIntervalSeconds: 30,
+      port: 5433,
+      deletionProtection: true,
+      slowStatementMs: 300,
+      idleInTransactionTimeoutMs: 60_000,
+      logRetentionDays: 30,
+    },
+    proxy: { iamAuthEndToEnd: false, idleClientTimeoutSeconds: 1800, maxConnectionsPercent: 80 },
+    cache: { engine: 'redis', engineVersion: '7.1', nodeType: 'cache.r7g.large', port: 6380, snapshotRetentionDays: 15 },
+    backup: { retentionDays: 14 },
+  },
+  prod: {
+    network: { vpcCidr: '10.42.0.0/16', flowLogRetentionDays: 365 },
+    database: {
+      engineMajorVersion: 17,
+      instanceClass: 'db.r7g.xlarge',
+      replicaInstanceClass: 'db.r7g.xlarge',
+      replicaCount: 2,
+      multiAz: true,
+      allocatedStorageGiB: 500,
+      maxAllocatedStorageGiB: 2000,
+      backupRetentionDays: 35,
+      performanceInsightsRetentionDays: 731,
+      monitoringIntervalSeconds: 15,
+      port: 5433,
+      deletionProtection: true,
+      slowStatementMs: 300,
+      idleInTransactionTimeoutMs: 60_000,
+      logRetentionDays: 365,
+    },
+    proxy: { iamAuthEndToEnd: false, idleClientTimeoutSeconds: 1800, maxConnectionsPercent: 80 },
+    cache: { engine: 'redis', engineVersion: '7.1', nodeType: 'cache.r7g.large', port: 6380, snapshotRetentionDays: 35 },
+    backup: { retentionDays: 35 },
+  },
+};
+
+/** Values from CDK context (`-c key=value` or cdk.json) and the CDK CLI's environment variables. */
+export interface ConfigSources {
+  /** Context values, e.g. `{ env: 'prod', region: 'eu-west-1' }`. */
+  readonly context: Record<string, unknown>;
+  /** Process environment; `CDK_DEFAULT_ACCOUNT` and `CDK_DEFAULT_REGION` are read. */
+  readonly environment?: Record<string, string | undefined>;
+}
+
+/** A configuration value outside what is allowed. */
+export class ConfigError extends Error {
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    readonly allowed: string,
+  ) {
+    super(`Invalid config "${field}" = ${JSON.stringify(value)}: ${allowed}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function contextString(context: Record<string, unknown>, key: string): string | undefined {
+  const value = context[key];
+  return value === undefined || value === null || value === '' ? undefined : String(value);
+}
+
+function contextList(context: Record<string, unknown>, key: string): string[] | undefined {
+  const value = context[key];
+  if (value === undefined || value === null || value === '') return undefined;
+  return Array.isArray(value) ? value.map(String) : String(value).split(',').map((s) => s.trim());
+}
+
+/**
+ * Builds the configuration of the environment named by context `env` (default `dev`).
+ * Context may override `account`, `region`, `availabilityZones` (comma-separated) and,
+ * as a JSON object under `overrides`, any field of the preset.
+ */
+export function resolveConfig(sources: ConfigSources): DataTierConfig {
+  const { context } = sources;
+  const environment = sources.environment ?? {};
+  const envName = contextString(context, 'env') ?? 'dev';
+  if (!(ENVIRONMENT_NAMES as readonly string[]).includes(envName)) {
+    throw new ConfigError('env', envName, `must be one of ${ENVIRONMENT_NAMES.join(', ')}`);
+  }
+  const preset = PRESETS[envName as EnvironmentName];
+  const region = contextString(context, 'region') ?? environment.CDK_DEFAULT_REGION ?? DEFAULT_REGION;
+  const overrides = parseOverrides(context.overrides);
+  const config: DataTierConfig = {
+    ...preset,
+    envName: envName as EnvironmentName,
+    account: contextString(context, 'account') ?? environment.CDK_DEFAULT_ACCOUNT,
+    region,
+    availabilityZones: contextList(context, 'availabilityZones') ?? ['a', 'b', 'c'].map((zone) => `${region}${zone}`),
+    network: { ...preset.network, ...(overrides.network ?? {}) },
+    database: { ...preset.database, ...(overrides.database ?? {}) },
+    proxy: { ...preset.proxy, ...(overrides.proxy ?? {}) },
+    cache: { ...preset.cache, ...(overrides.cache ?? {}) },
+    backup: { ...preset.backup, ...(overrides.backup ?? {}) },
+  };
+  validateConfig(config);
+  return config;
+}
+
+type Overrides = { [K in 'network' | 'database' | 'proxy' | 'cache' | 'backup']?: Partial<DataTierConfig[K]> };
+
+function parseOverrides(raw: unknown): Overrides {
+  if (raw === undefined || raw === null || raw === '') return {};
+  const parsed = typeof raw === 'string' ? safeJson(raw) : raw;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('overrides', raw, 'must be a JSON object such as {"database":{"replicaCount":1}}');
+  }
+  const sections = ['network', 'database', 'proxy', 'cache', 'backup'];
+  for (const key of Object.keys(parsed)) {
+    if (!sections.includes(key)) throw new ConfigError(`overrides.${key}`, (parsed as Record<string, unknown>)[key], `unknown section; allowed: ${sections.join(', ')}`);
+  }
+  return parsed as Overrides;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ConfigError('overrides', text, 'must be valid JSON');
+  }
+}
+
+function requireInteger(field: string, value: unknown, min: number, max: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(field, value, `must be a whole number from ${min} to ${max}`);
+  }
+}
+
+function requireOneOf(field: string, value: unknown, allowed: readonly unknown[]): void {
+  if (!allowed.includes(value)) throw new ConfigError(field, value, `must be one of ${allowed.join(', ')}`);
+}
+
+function requireBoolean(field: string, value: unknown): void {
+  if (typeof value !== 'boolean') throw new ConfigError(field, value, 'must be true or false');
+}
+
+const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+const DB_INSTANCE_CLASS = /^db\.[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const CACHE_NODE_TYPE = /^cache\.[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** Throws a `ConfigError` for the first value outside what is allowed. */
+export function validateConfig(config: DataTierConfig): void {
+  const { database: db, proxy, cache, network, backup } = config;
+  if (config.account !== undefined && !/^\d{12}$/.test(config.account)) {
+    throw new ConfigError('account', config.account, 'must be a 12-digit AWS account id');
+  }
+  if (!REGION_PATTERN.test(config.region)) throw new ConfigError('region', config.region, 'must be an AWS region name such as us-east-1');
+
+  const azs = config.availabilityZones;
+  if (new Set(azs).size < MIN_AZ_COUNT) {
+    throw new ConfigError('availabilityZones', azs, `must name at least ${MIN_AZ_COUNT} distinct availability zones`);
+  }
+  for (const az of azs) {
+    if (!new RegExp(`^${config.region}[a-z]$`).test(az)) {
+      throw new ConfigError('availabilityZones', az, `must be a zone of region ${config.region}, such as ${config.region}a`);
+    }
+  }
+
+  const cidr = CIDR.exec(network.vpcCidr);
+  if (!cidr || cidr.slice(1, 5).some((octet) => Number(octet) > 255) || Number(cidr[5]) < 16 || Number(cidr[5]) > 24) {
+    throw new ConfigError('network.vpcCidr', network.vpcCidr, 'must be an IPv4 CIDR block with a prefix from /16 to /24');
+  }
+  requireInteger('network.flowLogRetentionDays', network.flowLogRetentionDays, 1, 3653);
+  if (network.existingVpc) {
+    const existing = network.existingVpc;
+    if (!/^vpc-[0-9a-f]{8,17}$/.test(existing.vpcId)) throw new ConfigError('network.existingVpc.vpcId', existing.vpcId, 'must be a VPC id such as vpc-0123456789abcdef0');
+    for (const key of ['dataSubnetIds', 'functionSubnetIds'] as const) {
+      const ids = existing[key];
+      if (!Array.isArray(ids) || ids.length !== azs.length || ids.some((id) => !/^subnet-[0-9a-f]{8,17}$/.test(id))) {
+        throw new ConfigError(`network.existingVpc.${key}`, ids, `must list ${azs.length} subnet ids (subnet-...), one per availability zone in order`);
+      }
+    }
+  }
+
+  requireOneOf('database.engineMajorVersion', db.engineMajorVersion, SUPPORTED_ENGINE_MAJOR_VERSIONS);
+  if (!DB_INSTANCE_CLASS.test(db.instanceClass)) throw new ConfigError('database.instanceClass', db.instanceClass, 'must be an RDS instance class such as db.r7g.large');
+  if (!DB_INSTANCE_CLASS.test(db.replicaInstanceClass)) {
+    throw new ConfigError('database.replicaInstanceClass', db.replicaInstanceClass, 'must be an RDS instance class such as db.r7g.large');
+  }
+  requireInteger('database.replicaCount', db.replicaCount, 0, MAX_REPLICA_COUNT);
+  requireBoolean('database.multiAz', db.multiAz);
+  requireInteger('database.allocatedStorageGiB', db.allocatedStorageGiB, MIN_GP3_STORAGE_GIB, MAX_STORAGE_GIB);
+  if (typeof db.maxAllocatedStorageGiB !== 'number' || !Number.isInteger(db.maxAllocatedStorageGiB) || db.maxAllocatedStorageGiB <= db.allocatedStorageGiB || db.maxAllocatedStorageGiB > MAX_STORAGE_GIB) {
+    throw new ConfigError(
+      'database.maxAllocatedStorageGiB',
+      db.maxAllocatedStorageGiB,
+      `must be a whole number above database.allocatedStorageGiB (${db.allocatedStorageGiB}) and at most ${MAX_STORAGE_GIB}, so storage can autoscale`,
+    );
+  }
+  requireInteger('database.backupRetentionDays', db.backupRetentionDays, MIN_BACKUP_RETENTION_DAYS, MAX_BACKUP_RETENTION_DAYS);
+  requireOneOf('database.performanceInsightsRetentionDays', db.performanceInsightsRetentionDays, PERFORMANCE_INSIGHTS_RETENTION_DAYS);
+  requireOneOf('database.monitoringIntervalSeconds', db.monitoringIntervalSeconds, MONITORING_INTERVALS_SECONDS);
+  requireInteger('database.port', db.port, 1150, 65535);
+  if (db.port === 5432) throw new ConfigError('database.port', db.port, 'must not be the default 5432; pick another port from 1150 to 65535');
+  requireBoolean('database.deletionProtection', db.deletionProtection);
+  requireInteger('database.slowStatementMs', db.slowStatementMs, 10, 60_000);
+  requireInteger('database.idleInTransactionTimeoutMs', db.idleInTransactionTimeoutMs, 1_000, 3_600_000);
+  requireInteger('database.logRetentionDays', db.logRetentionDays, 1, 3653);
+  if (config.envName !== 'dev' && !db.deletionProtection) {
+    throw new ConfigError('database.deletionProtection', db.deletionProtection, `must be true in ${config.envName}; only dev may be deleted freely`);
+  }
+  if (config.envName === 'prod' && !db.multiAz) {
+    throw new ConfigError('database.multiAz', db.multiAz, 'must be true in prod');
+  }
+
+  requireBoolean('proxy.iamAuthEndToEnd', proxy.iamAuthEndToEnd);
+  requireInteger('proxy.idleClientTimeoutSeconds', proxy.idleClientTimeoutSeconds, 1, 28_800);
+  requireInteger('proxy.maxConnectionsPercent', proxy.maxConnectionsPercent, 1, 100);
+
+  requireOneOf('cache.engine', cache.engine, CACHE_ENGINES);
+  const versionPattern = cache.engine === 'redis' ? /^7\.[01]$/ : /^[78]\.\d$/;
+  if (!versionPattern.test(cache.engineVersion)) {
+    throw new ConfigError('cache.engineVersion', cache.engineVersion, cache.engine === 'redis' ? 'must be 7.0 or 7.1 for Redis OSS' : 'must be 7.x or 8.x for Valkey');
+  }
+  if (!CACHE_NODE_TYPE.test(cache.nodeType)) throw new ConfigError('cache.nodeType', cache.nodeType, 'must be an ElastiCache node type such as cache.r7g.large');
+  requireInteger('cache.port', cache.port, 1024, 65535);
+  if (cache.port === 6379) throw new ConfigError('cache.port', cache.port, 'must not be the default 6379');
+  // NIST 800-53 and HIPAA ask for at least 15 days of cache backups.
+  requireInteger('cache.snapshotRetentionDays', cache.snapshotRetentionDays, 15, 35);
+
+  requireInteger('backup.retentionDays', backup.retentionDays, 1, 36_500);
+  if (backup.copyToVaultArn !== undefined && !/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:.+$/.test(backup.copyToVaultArn)) {
+    throw new ConfigError('backup.copyToVaultArn', backup.copyToVaultArn, 'must be a backup vault ARN (arn:aws:backup:<region>:<account>:backup-vault:<name>)');
+  }
+}
+
+/** Stack name and the prefix of every physical name in the environment. */
+export function stackNameFor(config: Pick<DataTierConfig, 'envName'>): string {
+  return `data-tier-${config.envName}`;
+}

@@ -1,0 +1,165 @@
+import { CfnOutput, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import { DatabaseBackup } from './backup';
+import { Cache } from './cache';
+import { DataTierConfig, stackNameFor } from './config';
+import { Database } from './database';
+import { EncryptionKeys } from './encryption';
+import { Network } from './network';
+
+export interface DataTierStackProps extends StackProps {
+  /** The validated configuration of the environment. */
+  readonly config: DataTierConfig;
+}
+
+/**
+ * Names of the stack outputs. Runbooks and applications look them up with
+ * `aws cloudformation describe-stacks`; renaming one breaks them, so they are pinned by a test.
+ */
+export const OUTPUTS = {
+  proxyEndpoint: 'ProxyEndpoint',
+  writerEndpoint: 'WriterEndpoint',
+  databasePort: 'DatabasePort',
+  databaseName: 'DatabaseName',
+  primaryInstanceId: 'PrimaryInstanceId',
+  replicaEndpoint: (n: number) => `Replica${n}Endpoint`,
+  replicaInstanceId: (n: number) => `Replica${n}InstanceId`,
+  databaseSecretArn: 'DatabaseSecretArn',
+  cacheAuthSecretArn: 'CacheAuthSecretArn',
+  cachePrimaryEndpoint: 'CachePrimaryEndpoint',
+  cacheReaderEndpoint: 'CacheReaderEndpoint',
+  cachePort: 'CachePort',
+  cacheReplicationGroupId: 'CacheReplicationGroupId',
+  dataKeyArn: 'DataKeyArn',
+  backupVaultName: 'BackupVaultName',
+  appSecurityGroupId: 'AppSecurityGroupId',
+  functionSecurityGroupId: 'FunctionSecurityGroupId',
+  primarySecurityGroupId: 'PrimarySecurityGroupId',
+  replicaSecurityGroupId: 'ReplicaSecurityGroupId',
+  proxySecurityGroupId: 'ProxySecurityGroupId',
+  cacheSecurityGroupId: 'CacheSecurityGroupId',
+  vpcId: 'VpcId',
+} as const;
+
+/** The PostgreSQL data tier of one environment. */
+export class DataTierStack extends Stack {
+  readonly config: DataTierConfig;
+  readonly network: Network;
+  readonly keys: EncryptionKeys;
+  readonly database: Database;
+  readonly cache: Cache;
+  readonly backup: DatabaseBackup;
+  /** Attach to application tasks and functions: reaches the proxy, the replicas and the cache. */
+  readonly appSecurityGroup: ec2.SecurityGroup;
+  /** Attached to the data tier's own functions (migrations, health check). */
+  readonly functionSecurityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: DataTierStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.config = config;
+    const namePrefix = stackNameFor(config);
+    Tags.of(this).add('data-tier:environment', config.envName);
+
+    this.keys = new EncryptionKeys(this, 'Keys', { aliasPrefix: namePrefix });
+    this.network = new Network(this, 'Network', {
+      availabilityZones: config.availabilityZones,
+      config: config.network,
+      logsKey: this.keys.logsKey,
+    });
+    const vpc = this.network.vpc;
+
+    this.database = new Database(this, 'Database', {
+      vpc,
+      dataSubnets: this.network.dataSubnets,
+      functionSubnets: this.network.functionSubnets,
+      availabilityZones: config.availabilityZones,
+      config: config.database,
+      proxyConfig: config.proxy,
+      dataKey: this.keys.dataKey,
+      logsKey: this.keys.logsKey,
+      namePrefix,
+      endpointSecurityGroup: this.network.endpointSecurityGroup,
+    });
+
+    this.cache = new Cache(this, 'Cache', {
+      vpc,
+      dataSubnets: this.network.dataSubnets,
+      availabilityZones: config.availabilityZones,
+      config: config.cache,
+      dataKey: this.keys.dataKey,
+      logsKey: this.keys.logsKey,
+      logRetentionDays: config.database.logRetentionDays,
+      namePrefix,
+    });
+
+    this.backup = new DatabaseBackup(this, 'Backup', {
+      primary: this.database.primary,
+      config: config.backup,
+      dataKey: this.keys.dataKey,
+      namePrefix,
+    });
+
+    this.appSecurityGroup = new ec2.SecurityGroup(this, 'AppSecurityGroup', {
+      vpc,
+      description: `${namePrefix} application clients: to RDS Proxy, the read replicas and the cache`,
+      allowAllOutbound: false,
+    });
+    this.functionSecurityGroup = new ec2.SecurityGroup(this, 'FunctionSecurityGroup', {
+      vpc,
+      description: `${namePrefix} data-tier functions: to the database, the cache and the AWS API endpoints`,
+      allowAllOutbound: false,
+    });
+    this.database.allowClient(this.appSecurityGroup, 'Application clients', { direct: false });
+    this.database.allowClient(this.functionSecurityGroup, 'Data-tier functions (migrations run on the instance, not the proxy)', { direct: true });
+    for (const client of [this.appSecurityGroup, this.functionSecurityGroup]) {
+      this.cache.connections.allowDefaultPortFrom(client, 'Cache clients');
+      client.addEgressRule(this.cache.securityGroup, ec2.Port.tcp(this.cache.port), 'Cache clients');
+    }
+    this.allowToAwsApis(this.functionSecurityGroup);
+
+    this.addOutputs(namePrefix);
+  }
+
+  /** Functions reach AWS APIs over HTTPS through the interface endpoints (or the imported VPC's). */
+  private allowToAwsApis(client: ec2.SecurityGroup): void {
+    const endpoints = this.network.endpointSecurityGroup;
+    if (endpoints) {
+      endpoints.connections.allowFrom(client, ec2.Port.tcp(443), 'Data-tier functions call AWS APIs');
+      client.addEgressRule(endpoints, ec2.Port.tcp(443), 'AWS APIs through the interface endpoints');
+    } else {
+      client.addEgressRule(ec2.Peer.ipv4(this.network.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'AWS APIs through the VPC endpoints of the imported VPC');
+    }
+  }
+
+  private addOutputs(namePrefix: string): void {
+    const output = (name: string, value: string, description: string) =>
+      new CfnOutput(this, name, { value, description, exportName: `${namePrefix}-${name}` });
+    const db = this.database;
+    output(OUTPUTS.proxyEndpoint, db.proxy.endpoint, 'RDS Proxy endpoint: where applications write (TLS required)');
+    output(OUTPUTS.writerEndpoint, db.primary.dbInstanceEndpointAddress, 'Primary instance endpoint: migrations, and the bypass when the proxy fails');
+    output(OUTPUTS.databasePort, String(db.port), 'PostgreSQL port of the proxy, the primary and the replicas');
+    output(OUTPUTS.databaseName, 'app', 'Database the schema lives in');
+    output(OUTPUTS.primaryInstanceId, db.primary.instanceIdentifier, 'DB instance identifier of the primary (aws rds ... --db-instance-identifier)');
+    db.replicas.forEach((replica, i) => {
+      output(OUTPUTS.replicaEndpoint(i + 1), replica.dbInstanceEndpointAddress, `Read replica ${i + 1} endpoint: where applications read`);
+      output(OUTPUTS.replicaInstanceId(i + 1), replica.instanceIdentifier, `DB instance identifier of read replica ${i + 1}`);
+    });
+    output(OUTPUTS.databaseSecretArn, db.secret.secretArn, 'Master credentials (rotated every 30 days): host, port, username, password, dbname');
+    output(OUTPUTS.cacheAuthSecretArn, this.cache.authSecret.secretArn, 'AUTH token of the cache');
+    output(OUTPUTS.cachePrimaryEndpoint, this.cache.primaryEndpoint, 'Cache primary endpoint: writes (TLS required)');
+    output(OUTPUTS.cacheReaderEndpoint, this.cache.readerEndpoint, 'Cache reader endpoint: reads spread over the replica nodes');
+    output(OUTPUTS.cachePort, String(this.cache.port), 'Cache port');
+    output(OUTPUTS.cacheReplicationGroupId, this.cache.replicationGroup.ref, 'ElastiCache replication group id');
+    output(OUTPUTS.dataKeyArn, this.keys.dataKey.keyArn, 'KMS key of the database, secrets, cache and backups');
+    output(OUTPUTS.backupVaultName, this.backup.vault.backupVaultName, 'AWS Backup vault holding the daily recovery points');
+    output(OUTPUTS.appSecurityGroupId, this.appSecurityGroup.securityGroupId, 'Attach to application clients to reach the proxy, replicas and cache');
+    output(OUTPUTS.functionSecurityGroupId, this.functionSecurityGroup.securityGroupId, 'Security group of the data-tier functions');
+    output(OUTPUTS.primarySecurityGroupId, db.primarySecurityGroup.securityGroupId, 'Security group of the primary instance');
+    output(OUTPUTS.replicaSecurityGroupId, db.replicaSecurityGroup.securityGroupId, 'Security group of the read replicas');
+    output(OUTPUTS.proxySecurityGroupId, db.proxySecurityGroup.securityGroupId, 'Security group of RDS Proxy');
+    output(OUTPUTS.cacheSecurityGroupId, this.cache.securityGroup.securityGroupId, 'Security group of the cache');
+    output(OUTPUTS.vpcId, this.network.vpc.vpcId, 'VPC of the data tier');
+  }
+}

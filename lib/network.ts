@@ -1,0 +1,107 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { NetworkConfig } from './config';
+import { acknowledge, acrossPacks } from './nag';
+
+export interface NetworkProps {
+  /** Availability zones, in order; subnets and nodes are spread over exactly these. */
+  readonly availabilityZones: string[];
+  /** Network settings of the environment. */
+  readonly config: NetworkConfig;
+  /** Key that encrypts the flow-log group. */
+  readonly logsKey: kms.IKey;
+}
+
+/** Subnet group names, used to select subnets everywhere else. */
+export const DATA_SUBNETS = 'Data';
+export const FUNCTION_SUBNETS = 'Functions';
+
+/**
+ * The VPC of the data tier: isolated data subnets for the database and cache, isolated
+ * function subnets whose only way out is the interface endpoints (no NAT, no internet
+ * gateway), and flow logs. Or an existing VPC, imported without lookups.
+ */
+export class Network extends Construct {
+  readonly vpc: ec2.IVpc;
+  readonly dataSubnets: ec2.SubnetSelection;
+  readonly functionSubnets: ec2.SubnetSelection;
+  /** Security group of the interface endpoints; functions are allowed to it on 443. */
+  readonly endpointSecurityGroup?: ec2.ISecurityGroup;
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    const { config, availabilityZones } = props;
+
+    if (config.existingVpc) {
+      const existing = config.existingVpc;
+      this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
+        vpcId: existing.vpcId,
+        vpcCidrBlock: config.vpcCidr,
+        availabilityZones,
+        isolatedSubnetIds: existing.dataSubnetIds,
+        isolatedSubnetNames: [DATA_SUBNETS],
+        privateSubnetIds: existing.functionSubnetIds,
+        privateSubnetNames: [FUNCTION_SUBNETS],
+      });
+      this.dataSubnets = { subnetGroupName: DATA_SUBNETS };
+      this.functionSubnets = { subnetGroupName: FUNCTION_SUBNETS };
+      return;
+    }
+
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(config.vpcCidr),
+      availabilityZones,
+      natGateways: 0,
+      subnetConfiguration: [
+        { name: DATA_SUBNETS, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+        { name: FUNCTION_SUBNETS, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+      ],
+      restrictDefaultSecurityGroup: true,
+    });
+    this.vpc = vpc;
+    this.dataSubnets = { subnetGroupName: DATA_SUBNETS };
+    this.functionSubnets = { subnetGroupName: FUNCTION_SUBNETS };
+
+    const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
+      retention: config.flowLogRetentionDays as logs.RetentionDays,
+      encryptionKey: props.logsKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const flowLog = vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });
+    acknowledge(
+      flowLog.node.findChild('IAMRole').node.findChild('DefaultPolicy'),
+      ...acrossPacks(
+        { nist: 'IAMNoInlinePolicy', hipaa: 'IAMNoInlinePolicy' },
+        'CDK-generated grant attached to the flow-log role alone (assumable only by vpc-flow-logs.amazonaws.com): write to this one log group.',
+      ),
+    );
+
+    const endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpc,
+      description: 'Interface endpoints of the data tier: HTTPS from the function subnets only',
+      allowAllOutbound: false,
+    });
+    this.endpointSecurityGroup = endpointSecurityGroup;
+    const endpoints: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
+      SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+      CloudWatchMonitoring: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING,
+      CloudWatchLogs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+      Kms: ec2.InterfaceVpcEndpointAwsService.KMS,
+    };
+    for (const [name, service] of Object.entries(endpoints)) {
+      vpc.addInterfaceEndpoint(`${name}Endpoint`, {
+        service,
+        subnets: this.functionSubnets,
+        securityGroups: [endpointSecurityGroup],
+        open: false,
+        privateDnsEnabled: true,
+      });
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../lib/app';
+import { EnvironmentName } from '../../lib/config';
+import { DataTierStack } from '../../lib/data-tier-stack';
+
+/** Fixed account and region so templates are comparable between runs and machines. */
+export const TEST_ENVIRONMENT = { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'us-east-1' };
+
+export interface Synthesized {
+  readonly app: App;
+  readonly stack: DataTierStack;
+  readonly template: Template;
+}
+
+const cache = new Map<string, Synthesized>();
+
+/** Synthesizes an environment once per test file (and per distinct context). */
+export function synthesize(envName: EnvironmentName, context: Record<string, unknown> = {}): Synthesized {
+  const key = JSON.stringify([envName, context]);
+  let synthesized = cache.get(key);
+  if (!synthesized) {
+    const app = new App();
+    const stack = buildApp(app, { context: { env: envName, ...context }, environment: TEST_ENVIRONMENT });
+    synthesized = { app, stack, template: Template.fromStack(stack) };
+    cache.set(key, synthesized);
+  }
+  return synthesized;
+}
