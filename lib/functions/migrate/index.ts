@@ -1,0 +1,67 @@
+// CloudFormation custom resource (CDK Provider framework `onEvent`) that applies the bundled
+// sql/ migrations to the primary instance. Environment:
+//   DB_SECRET_ARN      RDS secret (host, port, username, password, dbname)       required
+//   DB_HOST            writer instance endpoint (not the proxy: SET pins proxy sessions);
+//                      defaults to the secret's host
+//   DB_TLS             'disable' turns TLS off (local tests only); otherwise verified TLS
+//   SQL_DIR            migrations directory, default: sql/ next to this file
+//   LOCK_TIMEOUT       per-statement lock_timeout, default 5s
+//   STATEMENT_TIMEOUT  per-statement statement_timeout, default 13min (under Lambda's 15 min cap,
+//                      so a slow statement fails with its own message rather than a Lambda timeout)
+import path from 'node:path';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { Client } from 'pg';
+import { connectionConfig, readDatabaseSecret } from '../shared/database';
+import { runMigrations } from '../shared/migrations';
+
+export const PHYSICAL_RESOURCE_ID = 'schema-migrations';
+
+export interface CustomResourceEvent {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly PhysicalResourceId?: string;
+  readonly ResourceProperties?: Record<string, unknown>;
+}
+
+export interface CustomResourceResponse {
+  readonly PhysicalResourceId: string;
+  readonly Data?: Record<string, number>;
+}
+
+const secrets = new SecretsManagerClient({});
+
+export async function onEvent(event: CustomResourceEvent): Promise<CustomResourceResponse> {
+  if (event.RequestType === 'Delete') {
+    // Removing the resource (or the stack) must never drop schema or data.
+    console.log('Delete: nothing to do, the schema stays');
+    return { PhysicalResourceId: event.PhysicalResourceId ?? PHYSICAL_RESOURCE_ID };
+  }
+  const secretArn = process.env.DB_SECRET_ARN;
+  if (!secretArn) throw new Error('DB_SECRET_ARN is not set');
+  const secret = await readDatabaseSecret(secrets, secretArn);
+  const config = connectionConfig(secret, {
+    host: process.env.DB_HOST,
+    tls: process.env.DB_TLS !== 'disable',
+    applicationName: 'schema-migrations',
+  });
+  const client = new Client(config);
+  client.on('error', (error) => console.error('database connection error:', error.message));
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(`cannot connect to PostgreSQL at ${config.host}:${config.port} as ${config.user}: ${(error as Error).message}`);
+  }
+  try {
+    const result = await runMigrations(client, {
+      directory: process.env.SQL_DIR || path.join(__dirname, 'sql'),
+      lockTimeout: process.env.LOCK_TIMEOUT || '5s',
+      statementTimeout: process.env.STATEMENT_TIMEOUT || '13min',
+      log: (line) => console.log(line),
+    });
+    return {
+      PhysicalResourceId: PHYSICAL_RESOURCE_ID,
+      Data: { Applied: result.applied.length, Skipped: result.skipped, DurationMs: Math.round(result.durationMs) },
+    };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

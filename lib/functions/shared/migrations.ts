@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { ClientBase } from 'pg';
+import { lineAt, splitSqlStatements, type SqlStatement } from './sql-statements';
+
+/** Where applied migrations are recorded. */
+export const MIGRATIONS_TABLE = 'public.schema_migrations';
+/** First line that makes a file run statement by statement outside a transaction (CREATE INDEX CONCURRENTLY). */
+export const NO_TRANSACTION_DIRECTIVE = '-- migrate:no-transaction';
+const FILE_NAME = /^\d+_[A-Za-z0-9_-]+\.sql$/;
+// Session-level advisory lock key shared by every runner of this schema (hashtext is stable).
+const LOCK_KEY_SQL = `hashtext('data-tier schema migrations')`;
+
+export interface MigrationOptions {
+  /** Directory of `NNN_description.sql` files, applied in lexical order. */
+  readonly directory: string;
+  /** lock_timeout for every statement: how long DDL may queue behind running queries. @default '5s' */
+  readonly lockTimeout?: string;
+  /** statement_timeout for every statement. @default '15min' */
+  readonly statementTimeout?: string;
+  /** How long to wait for another runner to finish before giving up. @default 600_000 */
+  readonly lockWaitMs?: number;
+  /** Receives one line per step (waiting, applying, applied, up to date). */
+  readonly log?: (line: string) => void;
+}
+
+export interface AppliedMigration {
+  readonly name: string;
+  readonly durationMs: number;
+}
+
+export interface MigrationResult {
+  /** Files applied by this run, in order. */
+  readonly applied: AppliedMigration[];
+  /** Files that were already applied and left alone. */
+  readonly skipped: number;
+  readonly durationMs: number;
+}
+
+/** A migration that could not be applied; the message says which file, which statement and what to do. */
+export class MigrationError extends Error {
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly statement?: SqlStatement,
+  ) {
+    super(message);
+    this.name = 'MigrationError';
+  }
+}
+
+interface MigrationFile {
+  readonly name: string;
+  readonly sql: string;
+  readonly checksum: string;
+  readonly transactional: boolean;
+}
+
+interface AppliedRow {
+  readonly name: string;
+  readonly checksum: string;
+  readonly applied_at: Date;
+}
+
+/**
+ * Applies the pending migrations of `options.directory` to the database behind `client`:
+ * each file in its own transaction (unless it starts with `-- migrate:no-transaction`),
+ * statement by statement so a failure names its statement, recorded with its sha256 and
+ * duration in `public.schema_migrations`. A session advisory lock keeps concurrent runners
+ * from interleaving; a file changed after it was applied stops the run before anything runs.
+ */
+export async function runMigrations(client: ClientBase, options: MigrationOptions): Promise<MigrationResult> {
+  const started = performance.now();
+  const log = options.log ?? (() => {});
+  const files = await readMigrationFiles(options.directory);
+  await client.query(`SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)`, [
+    options.lockTimeout ?? '5s',
+    options.statementTimeout ?? '15min',
+  ]);
+
+  await acquireRunnerLock(client, options.lockWaitMs ?? 600_000, log);
+  try {
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (
+        name text PRIMARY KEY,
+        checksum text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now(),
+        duration_ms double precision NOT NULL
+      )`);
+    const { rows } = await client.query<AppliedRow>(`SELECT name, checksum, applied_at FROM ${MIGRATIONS_TABLE}`);
+    const applied = new Map(rows.map((row) => [row.name, row]));
+    refuseChangedFiles(files, applied, options.directory);
+    for (const name of applied.keys()) {
+      if (!files.some((file) => file.name === name)) log(`warning: ${name} is recorded as applied but is not in ${options.directory}`);
+    }
+
+    const pending = files.filter((file) => !applied.has(file.name));
+    if (pending.length === 0) log(`up to date: ${files.length} migrations already applied`);
+    const done: AppliedMigration[] = [];
+    for (const file of pending) {
+      log(`applying ${file.name}${file.transactional ? '' : ' (no transaction)'}`);
+      const durationMs = await applyFile(client, file);
+      log(`applied ${file.name} in ${durationMs.toFixed(0)} ms`);
+      done.push({ name: file.name, durationMs });
+    }
+    return { applied: done, skipped: files.length - pending.length, durationMs: performance.now() - started };
+  } finally {
+    await client.query(`SELECT pg_advisory_unlock(${LOCK_KEY_SQL})`).catch(() => {});
+  }
+}
+
+/** sha256 of a migration, with line endings normalised so a CRLF checkout is not drift. */
+export function migrationChecksum(sql: string): string {
+  return createHash('sha256').update(sql.replace(/\r\n/g, '\n')).digest('hex');
+}
+
+async function readMigrationFiles(directory: string): Promise<MigrationFile[]> {
+  const names = (await readdir(directory)).filter((name) => name.endsWith('.sql')).sort();
+  const misnamed = names.filter((name) => !FILE_NAME.test(name));
+  if (misnamed.length > 0) {
+    throw new MigrationError(`${misnamed.join(', ')} in ${directory}: migration files must be named NNN_description.sql`);
+  }
+  return Promise.all(
+    names.map(async (name) => {
+      const sql = await readFile(path.join(directory, name), 'utf8');
+      const firstLine = sql.split('\n', 1)[0].trim();
+      return { name, sql, checksum: migrationChecksum(sql), transactional: firstLine !== NO_TRANSACTION_DIRECTIVE };
+    }),
+  );
+}
+
+async function acquireRunnerLock(client: ClientBase, waitMs: number, log: (line: string) => void): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  let announced = false;
+  // Polled rather than blocking, so the wait is not cut short by lock_timeout/statement_timeout.
+  for (;;) {
+    const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${LOCK_KEY_SQL}) AS locked`);
+    if (rows[0].locked) return;
+    if (Date.now() >= deadline) {
+      throw new MigrationError(`another migration runner held the lock for more than ${Math.round(waitMs / 1000)} s; retry when it has finished`);
+    }
+    if (!announced) log('waiting for another migration runner to finish');
+    announced = true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function refuseChangedFiles(files: MigrationFile[], applied: Map<string, AppliedRow>, directory: string): void {
+  const changed = files.filter((file) => applied.has(file.name) && applied.get(file.name)!.checksum !== file.checksum);
+  if (changed.length === 0) return;
+  const lines = changed.map((file) => {
+    const row = applied.get(file.name)!;
+    return `  ${file.name}: applied ${row.applied_at.toISOString()} with sha256 ${row.checksum.slice(0, 12)}…, file now ${file.checksum.slice(0, 12)}…`;
+  });
+  const last = files[files.length - 1].name;
+  throw new MigrationError(
+    [
+      `Refusing to migrate: ${changed.length === 1 ? 'a migration was' : 'migrations were'} changed after being applied:`,
+      ...lines,
+      `Applied migrations are immutable. Restore ${changed.length === 1 ? 'it' : 'them'} to the applied content ` +
+        `(git log -p -- ${path.join(path.basename(directory), changed[0].name)} shows the history) ` +
+        `and put the change in a new file ordered after ${last}.`,
+    ].join('\n'),
+    changed[0].name,
+  );
+}
+
+async function applyFile(client: ClientBase, file: MigrationFile): Promise<number> {
+  const started = performance.now();
+  const statements = splitSqlStatements(file.sql);
+  if (file.transactional) await client.query('BEGIN');
+  try {
+    for (const [index, statement] of statements.entries()) {
+      try {
+        await client.query(statement.text);
+      } catch (error) {
+        throw statementFailure(file, statements.length, index, statement, error);
+      }
+    }
+    const durationMs = performance.now() - started;
+    await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (name, checksum, duration_ms) VALUES ($1, $2, $3)`, [
+      file.name,
+      file.checksum,
+      durationMs,
+    ]);
+    if (file.transactional) await client.query('COMMIT');
+    return durationMs;
+  } catch (error) {
+    if (file.transactional) await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
+function statementFailure(file: MigrationFile, count: number, index: number, statement: SqlStatement, error: unknown): MigrationError {
+  const pgError = error as { message?: string; position?: string; code?: string };
+  // The server reports a 1-based character position within the statement; turn it into a file line.
+  const position = Number(pgError.position);
+  const line = position > 0 ? statement.line + lineAt(statement.text, position - 1) - 1 : statement.line;
+  const excerpt = statement.text.length > 300 ? `${statement.text.slice(0, 300)}…` : statement.text;
+  const outcome = file.transactional
+    ? 'The file was rolled back; earlier migrations stay applied. Fix the file and run again.'
+    : `The file runs without a transaction: its statements before #${index + 1} stay applied, so make them re-runnable (IF NOT EXISTS) before running again.`;
+  return new MigrationError(
+    `Migration ${file.name} failed at statement ${index + 1} of ${count} (line ${line}): ${pgError.message ?? String(error)}` +
+      `${pgError.code ? ` [SQLSTATE ${pgError.code}]` : ''}\n${excerpt}\n${outcome}`,
+    file.name,
+    statement,
+  );
+}

@@ -1,0 +1,195 @@
+-- health_check(): one call, one row per metric (name, value, unit), cheap enough to run every
+-- minute on a large database. It reads catalog and statistics views only, plus three tiny
+-- tables of this schema (heartbeat: 1 row; partitioned_parents and
+-- materialized_view_refreshes: one row per managed object). It never scans a data table:
+-- row counts are estimates from pg_stat_user_tables or pg_class.reltuples.
+--
+-- It writes nothing, so it runs on the primary and on a read-only hot standby alike.
+-- Units are CloudWatch StandardUnit names, so callers can publish rows as they come.
+--
+-- Metrics (":<schema.table>" names one object; the "_min"/"_max"/total rows are the ones
+-- to alarm on, since their names do not change):
+--   connections_used_pct            Percent  client connections / max_connections
+--   connections                     Count    client connections
+--   sessions_active                 Count    client sessions running a statement
+--   sessions_idle_in_transaction    Count    sessions holding a transaction open while idle
+--   longest_transaction_seconds     Seconds  age of the oldest open transaction
+--   lock_waits_over_1s              Count    sessions waiting on a lock for more than 1 s
+--   deadlocks_total                 Count    cumulative since the statistics reset: callers
+--                                            that want a rate diff it between calls
+--   deadlocks_since_last_call       Count    since the previous health_check() in this same
+--                                            session (remembered in a session setting, so no
+--                                            write is needed); 0 on a session's first call
+--   transaction_id_age              Count    age of the oldest datfrozenxid in the cluster
+--   transaction_id_wraparound_pct   Percent  that age as a share of the 2^31 hard limit
+--   cache_hit_ratio_pct             Percent  shared-buffer hits for this database
+--   is_replica                      None     1 on a hot standby, 0 on the primary
+--   replication_lag_seconds         Seconds  standby replay delay (0 when caught up or primary)
+--   heartbeat_age_seconds           Seconds  now - data_tier.heartbeat.beat_at; on a replica,
+--                                            replication delay plus the heartbeat interval
+--   partitions_ahead:<parent>       Count    consecutive periods after the current one that
+--                                            have a partition; -1 if the current one has none
+--   partitions_ahead_min            Count    the minimum over managed parents
+--   default_partition_rows:<parent> Count    estimated rows in the parent's default partition
+--   default_partition_rows          Count    their total
+--   matview_staleness_seconds:<mv>  Seconds  since data_tier.refresh_materialized_view() last ran
+--   matview_staleness_seconds_max   Seconds  the maximum over refreshed views
+--   dead_tuple_pct:<table>          Percent  dead / (live + dead) tuples, for the 5 tables with
+--                                            the most writes (primary only: a standby's
+--                                            statistics do not see the primary's writes)
+--   dead_tuple_pct_max              Percent  the maximum over those tables
+CREATE FUNCTION data_tier.health_check()
+RETURNS TABLE (metric text, value double precision, unit text)
+LANGUAGE plpgsql
+AS $$
+#variable_conflict use_column
+DECLARE
+  v_in_recovery boolean := pg_is_in_recovery();
+  v_deadlocks bigint;
+  v_deadlocks_seen bigint;
+BEGIN
+  RETURN QUERY
+  WITH sessions AS (
+    SELECT a.state, a.xact_start, a.pid = pg_backend_pid() AS is_self
+    FROM pg_stat_activity AS a
+    WHERE a.backend_type = 'client backend'
+  )
+  SELECT 'connections_used_pct', 100.0 * count(*) / current_setting('max_connections')::double precision, 'Percent'
+  FROM sessions
+  UNION ALL
+  SELECT 'connections', count(*), 'Count' FROM sessions
+  UNION ALL
+  SELECT 'sessions_active', count(*) FILTER (WHERE s.state = 'active' AND NOT s.is_self), 'Count'
+  FROM sessions AS s
+  UNION ALL
+  SELECT 'sessions_idle_in_transaction', count(*) FILTER (WHERE s.state LIKE 'idle in transaction%'), 'Count'
+  FROM sessions AS s
+  UNION ALL
+  SELECT 'longest_transaction_seconds',
+         coalesce(extract(epoch FROM clock_timestamp() - min(s.xact_start) FILTER (WHERE NOT s.is_self)), 0)::double precision,
+         'Seconds'
+  FROM sessions AS s;
+
+  RETURN QUERY
+  SELECT 'lock_waits_over_1s', count(DISTINCT l.pid)::double precision, 'Count'
+  FROM pg_locks AS l
+  WHERE NOT l.granted AND l.waitstart < clock_timestamp() - interval '1 second';
+
+  SELECT d.deadlocks INTO v_deadlocks FROM pg_stat_database AS d WHERE d.datname = current_database();
+  v_deadlocks_seen := nullif(current_setting('data_tier.deadlocks_seen', true), '')::bigint;
+  PERFORM set_config('data_tier.deadlocks_seen', v_deadlocks::text, false);
+  RETURN QUERY VALUES
+    ('deadlocks_total', v_deadlocks::double precision, 'Count'),
+    -- A statistics reset makes the counter go backwards: count from zero again.
+    ('deadlocks_since_last_call',
+     CASE WHEN v_deadlocks_seen IS NULL THEN 0
+          WHEN v_deadlocks < v_deadlocks_seen THEN v_deadlocks
+          ELSE v_deadlocks - v_deadlocks_seen END::double precision,
+     'Count');
+
+  RETURN QUERY
+  SELECT 'transaction_id_age', max(age(d.datfrozenxid))::double precision, 'Count' FROM pg_database AS d
+  UNION ALL
+  SELECT 'transaction_id_wraparound_pct', 100.0 * max(age(d.datfrozenxid)) / 2147483648.0, 'Percent' FROM pg_database AS d
+  UNION ALL
+  SELECT 'cache_hit_ratio_pct',
+         coalesce(100.0 * d.blks_hit / nullif(d.blks_hit + d.blks_read, 0), 100)::double precision, 'Percent'
+  FROM pg_stat_database AS d WHERE d.datname = current_database();
+
+  RETURN QUERY VALUES
+    ('is_replica', CASE WHEN v_in_recovery THEN 1 ELSE 0 END::double precision, 'None'),
+    ('replication_lag_seconds',
+     CASE WHEN NOT v_in_recovery OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+          ELSE coalesce(extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 0)
+     END::double precision,
+     'Seconds');
+  RETURN QUERY
+  SELECT 'heartbeat_age_seconds', extract(epoch FROM clock_timestamp() - h.beat_at)::double precision, 'Seconds'
+  FROM data_tier.heartbeat AS h;
+
+  RETURN QUERY
+  WITH parents AS (
+    SELECT pp.parent_table,
+           date_trunc(pp.partition_interval, clock_timestamp(), 'UTC') AS current_period,
+           ('1 ' || pp.partition_interval)::interval AS step,
+           pp.premake
+    FROM data_tier.partitioned_parents AS pp
+    JOIN pg_class AS c ON c.oid = pp.parent_table
+  ),
+  bounds AS (
+    SELECT p.parent_table, b.lower_bound, b.upper_bound
+    FROM parents AS p, data_tier.partition_bounds(p.parent_table) AS b
+    WHERE NOT b.is_default
+  ),
+  ahead AS (
+    -- The first period (0 = current) without a partition covering it, minus one.
+    SELECT p.parent_table,
+           coalesce(min(k.k), 2 * p.premake + 1) - 1 AS partitions_ahead
+    FROM parents AS p
+    LEFT JOIN LATERAL generate_series(0, 2 * p.premake) AS k(k)
+      ON NOT EXISTS (
+        SELECT FROM bounds AS b
+        WHERE b.parent_table = p.parent_table
+          AND b.lower_bound <= date_add(p.current_period, p.step * k.k, 'UTC')
+          AND b.upper_bound >= date_add(p.current_period, p.step * (k.k + 1), 'UTC'))
+    GROUP BY p.parent_table, p.premake
+  )
+  SELECT 'partitions_ahead:' || data_tier.qualified_name(a.parent_table), a.partitions_ahead::double precision, 'Count'
+  FROM ahead AS a
+  UNION ALL
+  SELECT 'partitions_ahead_min', min(a.partitions_ahead)::double precision, 'Count'
+  FROM ahead AS a
+  HAVING count(*) > 0;
+
+  RETURN QUERY
+  WITH defaults AS (
+    SELECT pt.partrelid,
+           -- The standby's pg_stat_* counters do not see the primary's writes; reltuples
+           -- (from the last VACUUM/ANALYZE, replicated with the catalog) does.
+           CASE WHEN v_in_recovery THEN greatest(c.reltuples, 0)
+                ELSE coalesce(s.n_live_tup, greatest(c.reltuples, 0)) END AS estimated_rows
+    FROM pg_partitioned_table AS pt
+    JOIN pg_class AS c ON c.oid = pt.partdefid
+    LEFT JOIN pg_stat_user_tables AS s ON s.relid = pt.partdefid
+  )
+  SELECT 'default_partition_rows:' || data_tier.qualified_name(d.partrelid), d.estimated_rows::double precision, 'Count'
+  FROM defaults AS d
+  UNION ALL
+  SELECT 'default_partition_rows', coalesce(sum(d.estimated_rows), 0)::double precision, 'Count'
+  FROM defaults AS d;
+
+  RETURN QUERY
+  WITH staleness AS (
+    SELECT r.materialized_view, extract(epoch FROM clock_timestamp() - r.refreshed_at)::double precision AS seconds
+    FROM data_tier.materialized_view_refreshes AS r
+    JOIN pg_class AS c ON c.oid = r.materialized_view
+  )
+  SELECT 'matview_staleness_seconds:' || data_tier.qualified_name(s.materialized_view), s.seconds, 'Seconds'
+  FROM staleness AS s
+  UNION ALL
+  SELECT 'matview_staleness_seconds_max', max(s.seconds), 'Seconds'
+  FROM staleness AS s
+  HAVING count(*) > 0;
+
+  IF v_in_recovery THEN
+    RETURN;
+  END IF;
+  RETURN QUERY
+  WITH hottest AS (
+    SELECT s.relid,
+           100.0 * s.n_dead_tup / nullif(s.n_live_tup + s.n_dead_tup, 0) AS dead_pct
+    FROM pg_stat_user_tables AS s
+    WHERE s.n_tup_ins + s.n_tup_upd + s.n_tup_del > 0
+    ORDER BY s.n_tup_ins + s.n_tup_upd + s.n_tup_del DESC
+    LIMIT 5
+  )
+  SELECT 'dead_tuple_pct:' || data_tier.qualified_name(h.relid), coalesce(h.dead_pct, 0)::double precision, 'Percent'
+  FROM hottest AS h
+  UNION ALL
+  SELECT 'dead_tuple_pct_max', coalesce(max(h.dead_pct), 0)::double precision, 'Percent'
+  FROM hottest AS h;
+END;
+$$;
+
+COMMENT ON FUNCTION data_tier.health_check() IS
+  'One row per health metric (metric, value, unit); catalog and statistics views only; read-only, works on replicas. See sql/006_health_check.sql for the list.';

@@ -1,0 +1,18 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The repository's real migrations. */
+export const SQL_DIR = path.join(__dirname, '..', '..', 'sql');
+
+/** A temporary directory holding the given migration files (name -> SQL). */
+export function migrationDirectory(files: Record<string, string>): string {
+  const directory = mkdtempSync(path.join(os.tmpdir(), 'migrations-'));
+  addMigrations(directory, files);
+  return directory;
+}
+
+/** Adds (or overwrites) files in a migration directory. */
+export function addMigrations(directory: string, files: Record<string, string>): void {
+  for (const [name, sql] of Object.entries(files)) writeFileSync(path.join(directory, name), sql);
+}

@@ -1,0 +1,178 @@
+import { Client } from 'pg';
+import { MigrationError, migrationChecksum, runMigrations } from '../../lib/functions/shared/migrations';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { SQL_DIR, addMigrations, migrationDirectory } from './migration-directory';
+
+// Each test gets a pristine database: the runner's state is the database itself.
+let db: TestDatabase;
+let client: Client;
+beforeEach(async () => {
+  db = await createTestDatabase('runner');
+  client = await db.connect();
+});
+afterEach(() => db.drop());
+
+async function tables(): Promise<string[]> {
+  const { rows } = await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
+  return rows.map((row) => row.tablename);
+}
+
+async function recorded(): Promise<string[]> {
+  const { rows } = await client.query('SELECT name FROM public.schema_migrations ORDER BY name');
+  return rows.map((row) => row.name);
+}
+
+async function failure(promise: Promise<unknown>): Promise<MigrationError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(MigrationError);
+  return error as MigrationError;
+}
+
+describe('the migration runner', () => {
+  it('applies files in lexical order and records name, sha256, duration and time of each', async () => {
+    const first = 'CREATE TABLE a (id bigint PRIMARY KEY);';
+    const directory = migrationDirectory({
+      '010_b.sql': 'CREATE TABLE b (a_id bigint REFERENCES a (id));',
+      '002_a.sql': first,
+      'README.md': 'not a migration',
+    });
+    const lines: string[] = [];
+
+    const result = await runMigrations(client, { directory, log: (line) => lines.push(line) });
+
+    expect(result.applied.map((file) => file.name)).toEqual(['002_a.sql', '010_b.sql']);
+    expect(result.skipped).toBe(0);
+    expect(lines).toEqual(['applying 002_a.sql', expect.stringMatching(/^applied 002_a\.sql in \d+ ms$/), 'applying 010_b.sql', expect.stringMatching(/^applied 010_b\.sql/)]);
+    const { rows } = await client.query('SELECT name, checksum, duration_ms, applied_at FROM public.schema_migrations ORDER BY name');
+    expect(rows[0]).toEqual({ name: '002_a.sql', checksum: migrationChecksum(first), duration_ms: expect.any(Number), applied_at: expect.any(Date) });
+    expect(migrationChecksum(first)).toMatch(/^[0-9a-f]{64}$/);
+    expect(await tables()).toEqual(['a', 'b', 'schema_migrations']);
+  });
+
+  it('does nothing when re-run with nothing new, and applies only the new file later', async () => {
+    const directory = migrationDirectory({ '001_a.sql': 'CREATE TABLE a (id bigint);' });
+    await runMigrations(client, { directory });
+
+    const lines: string[] = [];
+    const again = await runMigrations(client, { directory, log: (line) => lines.push(line) });
+    expect(again).toEqual({ applied: [], skipped: 1, durationMs: expect.any(Number) });
+    expect(again.durationMs).toBeLessThan(500);
+    expect(lines).toEqual(['up to date: 1 migrations already applied']);
+
+    addMigrations(directory, { '002_b.sql': 'CREATE TABLE b (id bigint);' });
+    const later = await runMigrations(client, { directory });
+    expect(later.applied.map((file) => file.name)).toEqual(['002_b.sql']);
+    expect(later.skipped).toBe(1);
+  });
+
+  it('refuses to run when an applied file changed, naming the file and the fix, and applies nothing', async () => {
+    const directory = migrationDirectory({ '001_a.sql': 'CREATE TABLE a (id bigint);' });
+    await runMigrations(client, { directory });
+    addMigrations(directory, { '001_a.sql': 'CREATE TABLE a (id bigint, extra text);', '002_b.sql': 'CREATE TABLE b (id bigint);' });
+
+    const error = await failure(runMigrations(client, { directory }));
+
+    expect(error.file).toBe('001_a.sql');
+    expect(error.message).toContain('changed after being applied');
+    expect(error.message).toMatch(/001_a\.sql: applied .* with sha256 [0-9a-f]{12}…, file now [0-9a-f]{12}…/);
+    expect(error.message).toContain('Restore it to the applied content');
+    expect(error.message).toContain('new file ordered after 002_b.sql');
+    expect(await tables()).toEqual(['a', 'schema_migrations']);
+  });
+
+  it('does not take a CRLF checkout of an applied file for a change', async () => {
+    const directory = migrationDirectory({ '001_a.sql': 'CREATE TABLE a (id bigint);\nCREATE TABLE b (id bigint);\n' });
+    await runMigrations(client, { directory });
+    addMigrations(directory, { '001_a.sql': 'CREATE TABLE a (id bigint);\r\nCREATE TABLE b (id bigint);\r\n' });
+    await expect(runMigrations(client, { directory })).resolves.toMatchObject({ skipped: 1 });
+  });
+
+  it('rolls back a file that fails mid-way, names the file, statement and line, and keeps earlier files applied', async () => {
+    const directory = migrationDirectory({
+      '001_ok.sql': 'CREATE TABLE kept (id bigint);',
+      '002_broken.sql': [
+        '-- the second statement is wrong',
+        'CREATE TABLE rolled_back (id bigint);',
+        'INSERT INTO rolled_back VALUES (1);',
+        'ALTER TABLE rolled_back',
+        '  ADD COLUMN note txet;',
+      ].join('\n'),
+      '003_never.sql': 'CREATE TABLE never (id bigint);',
+    });
+
+    const error = await failure(runMigrations(client, { directory }));
+
+    expect(error.file).toBe('002_broken.sql');
+    expect(error.message).toContain('Migration 002_broken.sql failed at statement 3 of 3 (line 5): type "txet" does not exist [SQLSTATE 42704]');
+    expect(error.message).toContain('ALTER TABLE rolled_back\n  ADD COLUMN note txet');
+    expect(error.message).toContain('The file was rolled back; earlier migrations stay applied.');
+    expect(await tables()).toEqual(['kept', 'schema_migrations']);
+    expect(await recorded()).toEqual(['001_ok.sql']);
+  });
+
+  it('runs a file outside a transaction when its first line says so (CREATE INDEX CONCURRENTLY)', async () => {
+    const directory = migrationDirectory({
+      '001_table.sql': 'CREATE TABLE a (id bigint);',
+      '002_index.sql': '-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY a_id ON a (id);\n',
+    });
+    const lines: string[] = [];
+
+    await runMigrations(client, { directory, log: (line) => lines.push(line) });
+
+    expect(lines).toContain('applying 002_index.sql (no transaction)');
+    const { rows } = await client.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'a'`);
+    expect(rows).toEqual([{ indexname: 'a_id' }]);
+  });
+
+  it('sets lock_timeout, so a statement stuck behind another session fails fast with the file named', async () => {
+    await runMigrations(client, { directory: migrationDirectory({ '001_a.sql': 'CREATE TABLE a (id bigint);' }) });
+    const holder = await db.connect();
+    await holder.query('BEGIN; LOCK TABLE a IN ACCESS SHARE MODE');
+    const directory = migrationDirectory({ '001_a.sql': 'CREATE TABLE a (id bigint);', '002_alter.sql': 'ALTER TABLE a ADD COLUMN note text;' });
+
+    const started = Date.now();
+    const error = await failure(runMigrations(client, { directory, lockTimeout: '200ms' }));
+
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(error.message).toContain('Migration 002_alter.sql failed at statement 1 of 1 (line 1): canceling statement due to lock timeout');
+    await holder.query('ROLLBACK');
+  });
+
+  it('serialises concurrent runners: each file is applied exactly once and the second runner waits', async () => {
+    const directory = migrationDirectory({
+      '001_slow.sql': 'CREATE TABLE a (id bigint);\nSELECT pg_sleep(0.4);',
+      '002_b.sql': 'CREATE TABLE b (id bigint);',
+    });
+    const other = await db.connect();
+    const lines: string[] = [];
+
+    const results = await Promise.all([
+      runMigrations(client, { directory, log: (line) => lines.push(`one: ${line}`) }),
+      runMigrations(other, { directory, log: (line) => lines.push(`two: ${line}`) }),
+    ]);
+
+    expect(results.flatMap((result) => result.applied.map((file) => file.name)).sort()).toEqual(['001_slow.sql', '002_b.sql']);
+    expect(results.map((result) => result.applied.length).sort()).toEqual([0, 2]);
+    expect(lines.filter((line) => line.endsWith('waiting for another migration runner to finish'))).toHaveLength(1);
+    expect(await recorded()).toEqual(['001_slow.sql', '002_b.sql']);
+  });
+
+  it('refuses .sql files that do not follow NNN_description.sql', async () => {
+    const error = await failure(runMigrations(client, { directory: migrationDirectory({ 'add-table.sql': 'SELECT 1;' }) }));
+    expect(error.message).toContain('add-table.sql');
+    expect(error.message).toContain('NNN_description.sql');
+  });
+
+  it('applies the real sql/ to an empty database, then re-runs it as a no-op', async () => {
+    const first = await runMigrations(client, { directory: SQL_DIR });
+    expect(first.applied.length).toBeGreaterThanOrEqual(7);
+    expect(first.applied[0].name).toBe('000_extensions_and_schema.sql');
+
+    const second = await runMigrations(client, { directory: SQL_DIR });
+    expect(second.applied).toEqual([]);
+    expect(second.skipped).toBe(first.applied.length);
+  });
+});
