@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CacheConfig } from './config';
-import { acknowledge, acrossPacks } from './nag';
+import { acknowledge, acrossPacks, PINNED_ZONE } from './nag';
 
 export interface CacheProps {
   readonly vpc: ec2.IVpc;
@@ -123,6 +123,7 @@ export class Cache extends Construct implements ec2.IConnectable {
       ],
     });
     this.replicationGroup.node.addDependency(slowLog);
+    acknowledge(this.replicationGroup, PINNED_ZONE);
     // Deleting the stack keeps the cache's last snapshot rather than nothing.
     this.replicationGroup.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
   }

@@ -7,7 +7,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DatabaseConfig, EngineMajorVersion, ProxyConfig } from './config';
-import { acknowledge, acrossPacks } from './nag';
+import { acknowledge, acrossPacks, PINNED_ZONE } from './nag';
 
 export interface DatabaseProps {
   readonly vpc: ec2.IVpc;
@@ -153,6 +153,7 @@ export class Database extends Construct {
     if (!config.multiAz || !config.deletionProtection) {
       acknowledge(
         this.primary,
+        ...(config.multiAz ? [] : [PINNED_ZONE]),
         ...(config.multiAz
           ? []
           : acrossPacks({ awsSolutions: 'RDS3', nist: 'RDSMultiAZSupport', hipaa: 'RDSMultiAZSupport' }, 'Single-AZ by choice in this environment (database.multiAz=false, a throwaway dev tier); validation requires Multi-AZ in prod.')),
@@ -314,6 +315,7 @@ export function postgresParameters(config: DatabaseConfig): Record<string, strin
 function acknowledgeReplicaFindings(replica: rds.DatabaseInstanceReadReplica): void {
   acknowledge(
     replica,
+    PINNED_ZONE,
     ...acrossPacks(
       { awsSolutions: 'RDS2', nist: 'RDSStorageEncrypted', hipaa: 'RDSStorageEncrypted' },
       'A read replica inherits encryption and its KMS key from the encrypted primary; CloudFormation rejects StorageEncrypted next to SourceDBInstanceIdentifier (cfn-lint F3020).',

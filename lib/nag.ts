@@ -22,3 +22,9 @@ export function acrossPacks(rule: { awsSolutions?: string; nist?: string; hipaa?
     rule.hipaa && { id: `HIPAA.Security-${rule.hipaa}`, reason },
   ].filter((a): a is Acknowledgement => Boolean(a));
 }
+
+/** Zones are pinned on purpose: they come from validated config, so every zone holds a node. */
+export const PINNED_ZONE: Acknowledgement = {
+  id: 'CloudFormation-Validate::W3010',
+  reason: 'Availability zones are pinned on purpose from the validated config (three explicit zones) so that every zone holds a node.',
+};

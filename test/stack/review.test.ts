@@ -1,0 +1,64 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApp } from '../../lib/app';
+import { ENVIRONMENT_NAMES } from '../../lib/config';
+import { reviewableTemplate, snapshotPath } from '../../lib/template-snapshot';
+import { TEST_ENVIRONMENT } from './synth';
+
+const templates = Object.fromEntries(ENVIRONMENT_NAMES.map((envName) => [envName, reviewableTemplate(envName)]));
+
+describe('what reviewers diff', () => {
+  it('is deterministic: two synths give byte-identical templates', () => {
+    expect(reviewableTemplate('prod')).toBe(templates.prod);
+  });
+
+  it.each(ENVIRONMENT_NAMES)('matches the committed snapshot of %s (refresh with `npm run snapshot:update`)', (envName) => {
+    const committed = readFileSync(snapshotPath(envName), 'utf8');
+    if (committed !== templates[envName]) {
+      throw new Error(`test/snapshots/${envName}.template.json is stale: run \`npm run snapshot:update\` and review the diff`);
+    }
+  });
+
+  it('carries the cdk-nag acknowledgements in the template metadata', () => {
+    const template = JSON.parse(templates.prod);
+    const suppressed = Object.values(template.Resources as Record<string, any>).flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []);
+    expect(suppressed).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'AwsSolutions-SMG4', reason: expect.stringMatching(/AUTH token/) })]));
+  });
+});
+
+describe('stateful resources', () => {
+  // Renaming one of these replaces it: a new, empty database, cache or key. Change this list
+  // only together with a migration plan (snapshot restore, key re-encryption).
+  const pinned: Record<string, string[]> = {
+    'AWS::RDS::DBInstance': ['DatabasePrimaryEDE0B3D0', 'DatabaseReplica1ED560A1F', 'DatabaseReplica2035311FF'],
+    'AWS::ElastiCache::ReplicationGroup': ['CacheReplicationGroupBFE59FF3'],
+    'AWS::KMS::Key': ['KeysDataKey8F3FE3A4', 'KeysLogsKeyD24E82DB'],
+    'AWS::SecretsManager::Secret': ['CacheAuthToken04672416', 'DatabaseMasterSecretC5C2A01F'],
+    'AWS::Backup::BackupVault': ['BackupVaultADF21B19'],
+  };
+  const template = Template.fromJSON(JSON.parse(templates.prod));
+
+  it.each(Object.entries(pinned))('keep their logical ids: %s', (type, ids) => {
+    expect(Object.keys(template.findResources(type)).sort()).toEqual([...ids].sort());
+  });
+});
+
+describe('configuration errors', () => {
+  it('stop the app before synthesis with the field, the value and what is allowed', () => {
+    const run = () =>
+      execFileSync(join(__dirname, '../../node_modules/.bin/tsx'), [join(__dirname, '../../bin/data-tier.ts')], {
+        env: { ...process.env, ...TEST_ENVIRONMENT, CDK_CONTEXT_JSON: JSON.stringify({ env: 'prod', overrides: '{"database":{"backupRetentionDays":40}}' }), CDK_OUTDIR: '/nonexistent/should-not-be-written' },
+        stdio: 'pipe',
+      });
+    expect(run).toThrow(/Invalid config "database.backupRetentionDays" = 40: must be a whole number from 1 to 35/);
+  });
+
+  it('never reach the constructs', () => {
+    const app = new App();
+    expect(() => buildApp(app, { context: { env: 'prod', region: 'us-east-1', availabilityZones: 'us-east-1a' }, environment: TEST_ENVIRONMENT })).toThrow(/availabilityZones/);
+    expect(app.node.children).toHaveLength(0);
+  });
+});
