@@ -2,9 +2,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** The repository's real migrations. */
-export const SQL_DIR = path.join(__dirname, '..', '..', 'sql');
-
 /** A temporary directory holding the given migration files (name -> SQL). */
 export function migrationDirectory(files: Record<string, string>): string {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'migrations-'));

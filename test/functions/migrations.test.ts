@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import { MigrationError, migrationChecksum, runMigrations } from '../../lib/functions/shared/migrations';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { SQL_DIR, addMigrations, migrationDirectory } from './migration-directory';
+import { SQL_DIR } from '../sql/migrated-database';
+import { addMigrations, migrationDirectory } from './migration-directory';
 
 // Each test gets a pristine database: the runner's state is the database itself.
 let db: TestDatabase;

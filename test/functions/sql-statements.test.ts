@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { splitSqlStatements } from '../../lib/functions/shared/sql-statements';
-import { SQL_DIR } from './migration-directory';
+import { SQL_DIR } from '../sql/migrated-database';
 
 const texts = (sql: string) => splitSqlStatements(sql).map((statement) => statement.text);
 

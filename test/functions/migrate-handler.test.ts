@@ -1,0 +1,121 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { onEvent } from '../../lib/functions/migrate';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { SQL_DIR } from '../sql/migrated-database';
+import { addMigrations, migrationDirectory } from './migration-directory';
+
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:data-tier-db-AbCdEf';
+const secrets = mockClient(SecretsManagerClient);
+let db: TestDatabase;
+let log: jest.SpyInstance;
+
+/** Fakes the RDS secret `secretId` as pointing at a test database. */
+function fakeSecret(secretId: string, database: TestDatabase, overrides: Record<string, unknown> = {}): void {
+  const url = new URL(database.url);
+  const secret = {
+    engine: 'postgres',
+    host: url.hostname,
+    port: Number(url.port),
+    username: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    dbname: database.name,
+    ...overrides,
+  };
+  secrets.on(GetSecretValueCommand, { SecretId: secretId }).resolves({ SecretString: JSON.stringify(secret) });
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase('handler');
+  fakeSecret(SECRET_ARN, db);
+  process.env.DB_SECRET_ARN = SECRET_ARN;
+  process.env.DB_TLS = 'disable';
+  log = jest.spyOn(console, 'log').mockImplementation(() => {});
+});
+afterAll(async () => {
+  log.mockRestore();
+  secrets.restore();
+  await db.drop();
+});
+
+async function tables(): Promise<string[]> {
+  const client = await db.connect();
+  const { rows } = await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
+  return rows.map((row) => row.tablename);
+}
+
+describe('the schema migrations custom resource handler', () => {
+  // Files are added as the tests go, like commits between deploys.
+  const directory = migrationDirectory({ '001_a.sql': 'CREATE TABLE a (id bigint);', '002_b.sql': 'CREATE TABLE b (id bigint);' });
+  beforeAll(() => {
+    process.env.SQL_DIR = directory;
+  });
+
+  it('Create reads the secret, applies every migration and reports how many', async () => {
+    const response = await onEvent({ RequestType: 'Create', ResourceProperties: { SqlHash: 'one' } });
+
+    expect(response).toEqual({ PhysicalResourceId: 'schema-migrations', Data: { Applied: 2, Skipped: 0, DurationMs: expect.any(Number) } });
+    expect(secrets.commandCalls(GetSecretValueCommand, { SecretId: SECRET_ARN })).not.toHaveLength(0);
+    expect(log).toHaveBeenCalledWith('applying 001_a.sql');
+    expect(await tables()).toEqual(['a', 'b', 'schema_migrations']);
+  });
+
+  it('Update applies only the new file', async () => {
+    addMigrations(directory, { '003_c.sql': 'CREATE TABLE c (id bigint);' });
+
+    const response = await onEvent({ RequestType: 'Update', PhysicalResourceId: 'schema-migrations', ResourceProperties: { SqlHash: 'two' } });
+
+    expect(response.Data).toMatchObject({ Applied: 1, Skipped: 2 });
+    expect(await tables()).toEqual(['a', 'b', 'c', 'schema_migrations']);
+  });
+
+  it('fails with the runner\'s message, naming the file, when a migration fails', async () => {
+    addMigrations(directory, { '004_bad.sql': 'CREATE TABLE d (id bigint);\nALTER TABLE nowhere ADD COLUMN x int;' });
+
+    await expect(onEvent({ RequestType: 'Update', PhysicalResourceId: 'schema-migrations' })).rejects.toThrow(
+      /^Migration 004_bad\.sql failed at statement 2 of 2 \(line 2\): relation "nowhere" does not exist/,
+    );
+    expect(await tables()).toEqual(['a', 'b', 'c', 'schema_migrations']);
+  });
+
+  it('Delete is a no-op that keeps the schema and does not even read the secret', async () => {
+    secrets.resetHistory();
+
+    const response = await onEvent({ RequestType: 'Delete', PhysicalResourceId: 'schema-migrations' });
+
+    expect(response).toEqual({ PhysicalResourceId: 'schema-migrations' });
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+    expect(await tables()).toEqual(['a', 'b', 'c', 'schema_migrations']);
+  });
+
+  it('says where it could not connect', async () => {
+    fakeSecret('closed-port', db, { host: 'writer.example.internal', port: 1 });
+    process.env.DB_SECRET_ARN = 'closed-port';
+    process.env.DB_HOST = '127.0.0.1';
+    try {
+      await expect(onEvent({ RequestType: 'Create' })).rejects.toThrow(/^cannot connect to PostgreSQL at 127\.0\.0\.1:1 as \w+: .*ECONNREFUSED/);
+    } finally {
+      process.env.DB_SECRET_ARN = SECRET_ARN;
+      delete process.env.DB_HOST;
+    }
+  });
+});
+
+describe('the handler on the real sql/', () => {
+  it('applies the bundled migrations to a fresh database', async () => {
+    const fresh = await createTestDatabase('handler_sql');
+    fakeSecret('fresh', fresh);
+    process.env.DB_SECRET_ARN = 'fresh';
+    process.env.SQL_DIR = SQL_DIR;
+    try {
+      const response = await onEvent({ RequestType: 'Create' });
+      expect(response.Data?.Applied).toBeGreaterThanOrEqual(7);
+      const client = await fresh.connect();
+      const { rows } = await client.query(`SELECT value FROM data_tier.health_check() WHERE metric = 'partitions_ahead_min'`);
+      expect(rows).toEqual([{ value: 6 }]);
+    } finally {
+      process.env.DB_SECRET_ARN = SECRET_ARN;
+      await fresh.drop();
+    }
+  });
+});

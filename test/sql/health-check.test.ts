@@ -1,0 +1,189 @@
+import type { Client } from 'pg';
+import type { TestDatabase } from '../support/database';
+import { migratedDatabase } from './migrated-database';
+
+let db: TestDatabase;
+let client: Client;
+beforeAll(async () => {
+  db = await migratedDatabase('health');
+  client = await db.connect();
+});
+afterAll(() => db.drop());
+
+async function healthCheck(on: Client = client): Promise<Map<string, { value: number; unit: string }>> {
+  const { rows } = await on.query<{ metric: string; value: number; unit: string }>('SELECT metric, value, unit FROM data_tier.health_check()');
+  return new Map(rows.map((row) => [row.metric, { value: row.value, unit: row.unit }]));
+}
+
+async function metric(name: string, on: Client = client): Promise<number> {
+  const found = (await healthCheck(on)).get(name);
+  if (!found) throw new Error(`health_check() returned no ${name}`);
+  return found.value;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Makes this session's pending statistics visible to other sessions right away. */
+async function flushStatistics(on: Client): Promise<void> {
+  await on.query('SELECT pg_stat_force_next_flush()');
+}
+
+describe('data_tier.health_check()', () => {
+  it('returns every documented metric with a CloudWatch unit and a finite value', async () => {
+    const metrics = await healthCheck();
+
+    expect([...metrics.keys()]).toEqual(
+      expect.arrayContaining([
+        'connections_used_pct', 'connections', 'sessions_active', 'sessions_idle_in_transaction',
+        'longest_transaction_seconds', 'lock_waits_over_1s', 'deadlocks_total', 'deadlocks_since_last_call',
+        'transaction_id_age', 'transaction_id_wraparound_pct', 'cache_hit_ratio_pct', 'is_replica',
+        'replication_lag_seconds', 'heartbeat_age_seconds', 'partitions_ahead:public.analytics_events',
+        'partitions_ahead_min', 'default_partition_rows:public.analytics_events', 'default_partition_rows',
+        'matview_staleness_seconds:public.analytics_daily_rollup', 'matview_staleness_seconds_max', 'dead_tuple_pct_max',
+      ]),
+    );
+    for (const [name, { value, unit }] of metrics) {
+      expect([name, Number.isFinite(value)]).toEqual([name, true]);
+      expect(['Percent', 'Count', 'Seconds', 'None']).toContain(unit);
+    }
+    expect(metrics.get('partitions_ahead_min')).toEqual({ value: 6, unit: 'Count' });
+    expect(metrics.get('is_replica')?.value).toBe(0);
+  });
+
+  it('reads no data table, only catalogs, statistics and its own one-row tables', async () => {
+    await client.query('BEGIN');
+    await client.query('SELECT * FROM data_tier.health_check()');
+    const { rows } = await client.query(
+      `SELECT schemaname || '.' || relname AS table FROM pg_stat_xact_user_tables WHERE seq_scan + coalesce(idx_scan, 0) > 0 ORDER BY 1`,
+    );
+    await client.query('COMMIT');
+
+    // The heartbeat read shows the view does see what the function reads.
+    expect(rows.map((row) => row.table)).toContain('data_tier.heartbeat');
+    for (const { table } of rows) {
+      expect(['data_tier.heartbeat', 'data_tier.partitioned_parents', 'data_tier.materialized_view_refreshes']).toContain(table);
+    }
+  });
+
+  it('writes nothing, so it runs in a read-only transaction like on a hot standby', async () => {
+    await client.query('BEGIN READ ONLY');
+    await expect(client.query('SELECT count(*) FROM data_tier.health_check()')).resolves.toBeDefined();
+    await client.query('COMMIT');
+  });
+
+  describe('with one session holding a row lock in an open transaction and another waiting on it', () => {
+    let holder: Client;
+    let waiter: Client;
+    let waiting: Promise<unknown>;
+    let metrics: Map<string, { value: number; unit: string }>;
+    beforeAll(async () => {
+      holder = await db.connect();
+      waiter = await db.connect();
+      await holder.query('BEGIN');
+      await holder.query(`UPDATE data_tier.heartbeat SET written_by = 'holder'`);
+      await waiter.query(`SET statement_timeout = '5s'`);
+      waiting = waiter.query(`UPDATE data_tier.heartbeat SET written_by = 'waiter'`);
+      await sleep(1200);
+      metrics = await healthCheck();
+      await holder.query('ROLLBACK');
+      await waiting;
+    });
+
+    it('reports the lock wait longer than 1 s', () => {
+      expect(metrics.get('lock_waits_over_1s')?.value).toBe(1);
+    });
+
+    it('reports the long transaction and the idle-in-transaction session', () => {
+      expect(metrics.get('longest_transaction_seconds')?.value).toBeGreaterThanOrEqual(1.2);
+      expect(metrics.get('sessions_idle_in_transaction')?.value).toBe(1);
+      expect(metrics.get('sessions_active')?.value).toBeGreaterThanOrEqual(1);
+    });
+  });
+
+  it('reports a stale heartbeat, and a fresh one after record_heartbeat()', async () => {
+    await client.query(`UPDATE data_tier.heartbeat SET beat_at = now() - interval '10 minutes'`);
+    const stale = await metric('heartbeat_age_seconds');
+    expect(stale).toBeGreaterThanOrEqual(600);
+    expect(stale).toBeLessThan(610);
+
+    await client.query(`SELECT data_tier.record_heartbeat('health-check test')`);
+    expect(await metric('heartbeat_age_seconds')).toBeLessThan(1);
+  });
+
+  it('reports a missing future partition, a missing current one, and recovery after maintenance', async () => {
+    const partition = async (monthsAhead: number) => {
+      const { rows } = await client.query(
+        `SELECT data_tier.qualified_name(partition_table) AS name FROM data_tier.partition_bounds('public.analytics_events')
+         WHERE lower_bound = date_add(date_trunc('month', now(), 'UTC'), $1 * interval '1 month', 'UTC')`,
+        [monthsAhead],
+      );
+      return rows[0].name as string;
+    };
+
+    await client.query(`DROP TABLE ${await partition(3)}`);
+    expect(await metric('partitions_ahead:public.analytics_events')).toBe(2);
+    expect(await metric('partitions_ahead_min')).toBe(2);
+
+    await client.query(`DROP TABLE ${await partition(0)}`);
+    expect(await metric('partitions_ahead:public.analytics_events')).toBe(-1);
+
+    await client.query(`SELECT * FROM data_tier.run_partition_maintenance(p_parent => 'public.analytics_events')`);
+    expect(await metric('partitions_ahead_min')).toBe(6);
+  });
+
+  it('reports rows that landed in a default partition', async () => {
+    const writer = await db.connect();
+    await writer.query(
+      `INSERT INTO analytics_events (tenant_id, entity_id, event_type, created_at)
+       SELECT gen_random_uuid(), gen_random_uuid(), 'far.future', now() + interval '5 years' FROM generate_series(1, 3)`,
+    );
+    await flushStatistics(writer);
+
+    expect(await metric('default_partition_rows:public.analytics_events')).toBe(3);
+    expect(await metric('default_partition_rows')).toBe(3);
+  });
+
+  it('reports materialized view staleness since the last refresh', async () => {
+    await client.query(`UPDATE data_tier.materialized_view_refreshes SET refreshed_at = now() - interval '1 hour'`);
+    expect(await metric('matview_staleness_seconds_max')).toBeGreaterThanOrEqual(3600);
+
+    await client.query(`SELECT data_tier.refresh_materialized_view()`);
+    expect(await metric('matview_staleness_seconds:public.analytics_daily_rollup')).toBeLessThan(1);
+  });
+
+  it('reports a deadlock in deadlocks_since_last_call once, and in the cumulative counter', async () => {
+    const checker = await db.connect();
+    const [a, b] = [await db.connect(), await db.connect()];
+    await client.query(`CREATE TABLE deadlock_pair (id int PRIMARY KEY); INSERT INTO deadlock_pair VALUES (1), (2)`);
+    const totalBefore = await metric('deadlocks_total', checker);
+    expect(await metric('deadlocks_since_last_call', checker)).toBe(0);
+
+    // b detects the deadlock after 100 ms, long before a would (1 s), so b is the victim.
+    await b.query(`SET deadlock_timeout = '100ms'`);
+    await a.query('BEGIN; UPDATE deadlock_pair SET id = id WHERE id = 1');
+    await b.query('BEGIN; UPDATE deadlock_pair SET id = id WHERE id = 2');
+    const aWaits = a.query('UPDATE deadlock_pair SET id = id WHERE id = 2');
+    await expect(b.query('UPDATE deadlock_pair SET id = id WHERE id = 1')).rejects.toThrow('deadlock detected');
+    await b.query('ROLLBACK');
+    await flushStatistics(b);
+    await aWaits;
+    await a.query('COMMIT');
+
+    expect(await metric('deadlocks_since_last_call', checker)).toBe(1);
+    expect(await metric('deadlocks_since_last_call', checker)).toBe(0);
+    expect(await metric('deadlocks_total', checker)).toBe(totalBefore + 1);
+  });
+
+  it('reports the dead tuple ratio of the tables with the most writes', async () => {
+    const writer = await db.connect();
+    await writer.query(`CREATE TABLE churn (id int PRIMARY KEY, n int) WITH (autovacuum_enabled = false)`);
+    await writer.query(`INSERT INTO churn SELECT i, 0 FROM generate_series(1, 1000) AS i`);
+    await writer.query(`UPDATE churn SET n = 1`);
+    await writer.query(`UPDATE churn SET n = 2`);
+    await flushStatistics(writer);
+
+    const churn = await metric('dead_tuple_pct:public.churn');
+    expect(churn).toBeCloseTo(200 / 3, 0);
+    expect(await metric('dead_tuple_pct_max')).toBeGreaterThanOrEqual(churn);
+  });
+});
