@@ -168,6 +168,22 @@ describe('data_tier.run_partition_maintenance', () => {
     expect(await partitions(parent)).toHaveLength(8);
   });
 
+  it('creates partitions while another transaction is inserting into the current month', async () => {
+    const parent = await newParent();
+    await maintain(parent, '2026-03-15T12:00:00Z');
+    const inserter = await db.connect();
+    const maintainer = await db.connect();
+    await maintainer.query(`SET statement_timeout = '2s'`);
+    await inserter.query('BEGIN');
+    await inserter.query(`INSERT INTO ${parent} (created_at) VALUES ('2026-03-20T00:00:00Z')`);
+
+    const actions = await maintain(parent, '2026-04-15T12:00:00Z', maintainer);
+    await inserter.query('COMMIT');
+
+    expect(actions.map((a) => a.partition_name)).toEqual([month(parent, '2026-10')]);
+    expect(await partitionOf(parent, '2026-03-20T00:00:00Z')).toBe(month(parent, '2026-03'));
+  });
+
   it('detaches only partitions entirely older than the retention, keeping them as tables', async () => {
     const parent = await newParent({ retention: '3 months', action: 'detach' });
     await maintain(parent, '2026-01-15T00:00:00Z');
