@@ -7,6 +7,7 @@ import { DataTierConfig, stackNameFor } from './config';
 import { Database } from './database';
 import { EncryptionKeys } from './encryption';
 import { Network } from './network';
+import { SchemaMigrations } from './schema';
 
 export interface DataTierStackProps extends StackProps {
   /** The validated configuration of the environment. */
@@ -50,6 +51,7 @@ export class DataTierStack extends Stack {
   readonly database: Database;
   readonly cache: Cache;
   readonly backup: DatabaseBackup;
+  readonly schema: SchemaMigrations;
   /** Attach to application tasks and functions: reaches the proxy, the replicas and the cache. */
   readonly appSecurityGroup: ec2.SecurityGroup;
   /** Attached to the data tier's own functions (migrations, health check). */
@@ -118,6 +120,18 @@ export class DataTierStack extends Stack {
       client.addEgressRule(this.cache.securityGroup, ec2.Port.tcp(this.cache.port), 'Cache clients');
     }
     this.allowToAwsApis(this.functionSecurityGroup);
+
+    this.schema = new SchemaMigrations(this, 'Schema', {
+      vpc,
+      subnets: this.network.functionSubnets,
+      securityGroup: this.functionSecurityGroup,
+      primary: this.database.primary,
+      secret: this.database.secret,
+      dataKey: this.keys.dataKey,
+      logsKey: this.keys.logsKey,
+      logRetentionDays: config.database.logRetentionDays,
+      namePrefix,
+    });
 
     this.addOutputs(namePrefix);
   }

@@ -1,5 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { OUTPUTS } from '../../lib/data-tier-stack';
+import { SQL_DIR, sqlDirectoryHash } from '../../lib/schema';
 import { synthesize } from './synth';
 
 const prod = synthesize('prod');
@@ -313,5 +316,44 @@ describe('outputs', () => {
     ];
     expect(Object.keys(outputs).sort()).toEqual([...expected].sort());
     expect(outputs.ProxyEndpoint.Export).toEqual({ Name: 'data-tier-prod-ProxyEndpoint' });
+  });
+});
+
+describe('schema migrations at deploy time', () => {
+  const functionNamed = (name: string) => resourcesOf('AWS::Lambda::Function').find((f) => f.Properties.FunctionName === name)!.Properties;
+
+  it('run as a custom resource carrying the hash of sql/, so any SQL change re-runs it', () => {
+    prod.template.hasResourceProperties('Custom::SchemaMigrations', { SqlHash: sqlDirectoryHash(), ServiceTimeout: '1200' });
+  });
+
+  it('connect to the primary instance endpoint (not the proxy) with verified TLS, from the function subnets', () => {
+    const handler = functionNamed('data-tier-prod-schema-migrations');
+    expect(handler).toMatchObject({
+      Handler: 'index.onEvent',
+      Runtime: 'nodejs24.x',
+      Timeout: 900,
+      ReservedConcurrentExecutions: 1,
+      VpcConfig: { SubnetIds: expect.any(Array), SecurityGroupIds: [{ 'Fn::GetAtt': [expect.stringMatching(/^FunctionSecurityGroup/), 'GroupId'] }] },
+      Environment: {
+        Variables: expect.objectContaining({
+          DB_HOST: { 'Fn::GetAtt': [expect.stringMatching(/^DatabasePrimary/), 'Endpoint.Address'] },
+          NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+        }),
+      },
+    });
+    expect(handler.Environment.Variables.DB_TLS).toBeUndefined();
+  });
+
+  it('wait for the primary before migrating', () => {
+    const [resource] = Object.values(prod.template.findResources('Custom::SchemaMigrations')) as Array<{ DependsOn: string[] }>;
+    expect(resource.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^DatabasePrimary/)]));
+  });
+
+  it('bundle every migration next to the handler', () => {
+    const assembly = prod.app.synth();
+    const assetDir = readdirSync(assembly.directory).filter((d) => d.startsWith('asset.')).find((d) => existsSync(join(assembly.directory, d, 'sql')));
+    expect(assetDir).toBeDefined();
+    const bundled = readdirSync(join(assembly.directory, assetDir!, 'sql')).sort();
+    expect(bundled).toEqual(readdirSync(SQL_DIR).filter((f) => f.endsWith('.sql')).sort());
   });
 });

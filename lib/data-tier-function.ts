@@ -1,0 +1,130 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import { acknowledge, acrossPacks } from './nag';
+
+export interface DataTierFunctionProps {
+  /** Physical function name, e.g. `data-tier-prod-health-check`. */
+  readonly functionName: string;
+  /** Handler file under `lib/functions/`, e.g. `health-check/index.ts`. */
+  readonly entry: string;
+  /** Exported handler name. @default 'handler' */
+  readonly handler?: string;
+  readonly description: string;
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  readonly securityGroup: ec2.ISecurityGroup;
+  readonly timeout: Duration;
+  /** Concurrent executions reserved, which also caps them. */
+  readonly reservedConcurrency: number;
+  readonly environment: Record<string, string>;
+  /** Encrypts the log group. */
+  readonly logsKey: kms.IKey;
+  /** Encrypts the environment and the dead-letter queue. */
+  readonly dataKey: kms.IKey;
+  readonly logRetentionDays: number;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** Files copied next to the bundle, as `[source directory, target directory name]`. */
+  readonly copyDirectories?: Array<[string, string]>;
+  /**
+   * Keep failed asynchronous invocations in an encrypted dead-letter queue. Off for
+   * functions only invoked synchronously (a custom-resource handler).
+   * @default true
+   */
+  readonly deadLetterQueue?: boolean;
+}
+
+/** Root of the handler sources. */
+export const FUNCTIONS_DIR = join(__dirname, 'functions');
+
+/**
+ * A data-tier Lambda function: Node.js bundled locally by esbuild (no Docker), in the
+ * function subnets with its own security group, TLS to RDS verified with the runtime's CA
+ * bundle, an encrypted log group with retention, reserved concurrency and a dead-letter queue.
+ */
+export class DataTierFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly deadLetterQueue?: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: DataTierFunctionProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${props.functionName}`,
+      retention: props.logRetentionDays as logs.RetentionDays,
+      encryptionKey: props.logsKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    if (props.deadLetterQueue ?? true) {
+      this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+        queueName: `${props.functionName}-dlq`,
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: props.dataKey,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      acknowledge(this.deadLetterQueue, {
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is itself the dead-letter queue of the function; a dead-letter queue of a dead-letter queue would only move the same messages again.',
+      });
+    }
+    const copyDirectories = props.copyDirectories ?? [];
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      functionName: props.functionName,
+      description: props.description,
+      entry: join(FUNCTIONS_DIR, props.entry),
+      handler: props.handler ?? 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      securityGroups: [props.securityGroup],
+      allowPublicSubnet: false,
+      logGroup,
+      environmentEncryption: props.dataKey,
+      deadLetterQueue: this.deadLetterQueue,
+      environment: {
+        // Node 20+ runtimes do not trust the RDS CA bundle unless told to.
+        NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+        ...props.environment,
+      },
+      bundling: {
+        minify: true,
+        sourceMap: false,
+        target: 'node24',
+        externalModules: ['pg-native', '@aws-sdk/*'],
+        forceDockerBundling: false,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) =>
+            copyDirectories.map(([source, target]) => `mkdir -p "${outputDir}/${target}" && cp -R "${source}/." "${outputDir}/${target}/"`),
+        },
+      },
+    });
+    acknowledge(
+      this.function.role!,
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'AWS-maintained policy that lets the function write its own logs; the role is assumable only by lambda.amazonaws.com for this one function.',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason: 'AWS-maintained policy Lambda needs to manage the network interfaces of a function in a VPC; its EC2 actions only work on resource "*".',
+      },
+      ...acrossPacks(
+        { nist: 'IAMNoInlinePolicy', hipaa: 'IAMNoInlinePolicy' },
+        'CDK-generated grants on the role of this one function: read of its one secret, decrypt with the data key, send to its own dead-letter queue.',
+      ),
+    );
+  }
+}

@@ -1,0 +1,160 @@
+import { CfnResource, CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataTierFunction } from './data-tier-function';
+import { acknowledge, acrossPacks } from './nag';
+
+/** The versioned migrations, applied in lexical order. */
+export const SQL_DIR = join(__dirname, '..', 'sql');
+
+/**
+ * The migration function's own limit: Lambda's maximum. The runner's statement_timeout
+ * (13 min) stays under it, so a slow statement fails with the runner's message, naming the
+ * file and statement, instead of a bare Lambda timeout.
+ */
+export const MIGRATION_TIMEOUT = Duration.minutes(15);
+/**
+ * How long CloudFormation waits for the resource's answer. The provider framework invokes
+ * the migration function synchronously, so 15 minutes of migration plus the framework's
+ * own overhead fit well inside.
+ */
+export const MIGRATION_SERVICE_TIMEOUT = Duration.minutes(20);
+
+/** sha256 over the names and contents of every migration: any change re-runs the resource. */
+export function sqlDirectoryHash(directory = SQL_DIR): string {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(directory).filter((f) => f.endsWith('.sql')).sort()) {
+    hash.update(file).update('\0').update(readFileSync(join(directory, file))).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+export interface SchemaMigrationsProps {
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** The primary instance: migrations connect to its endpoint, not through the proxy. */
+  readonly primary: rds.DatabaseInstance;
+  /** Master secret attached to the primary. */
+  readonly secret: secretsmanager.ISecret;
+  readonly dataKey: kms.IKey;
+  readonly logsKey: kms.IKey;
+  readonly logRetentionDays: number;
+  /** Prefix of every physical name, e.g. `data-tier-prod`. */
+  readonly namePrefix: string;
+}
+
+/**
+ * Applies `sql/` to the primary at deploy time through a custom resource. Create and
+ * Update run the migration runner; Delete does nothing, so removing the stack never drops
+ * schema or data. A failure fails the deployment with the runner's message.
+ */
+export class SchemaMigrations extends Construct {
+  readonly handler: DataTierFunction;
+  readonly resource: CustomResource;
+
+  constructor(scope: Construct, id: string, props: SchemaMigrationsProps) {
+    super(scope, id);
+    this.handler = new DataTierFunction(this, 'Handler', {
+      functionName: `${props.namePrefix}-schema-migrations`,
+      entry: 'migrate/index.ts',
+      handler: 'onEvent',
+      description: 'Applies the versioned SQL in sql/ to the primary instance (custom resource)',
+      vpc: props.vpc,
+      subnets: props.subnets,
+      securityGroup: props.securityGroup,
+      timeout: MIGRATION_TIMEOUT,
+      reservedConcurrency: 1,
+      memorySize: 512,
+      logsKey: props.logsKey,
+      dataKey: props.dataKey,
+      logRetentionDays: props.logRetentionDays,
+      copyDirectories: [[SQL_DIR, 'sql']],
+      deadLetterQueue: false,
+      environment: {
+        DB_SECRET_ARN: props.secret.secretArn,
+        DB_HOST: props.primary.dbInstanceEndpointAddress,
+      },
+    });
+    props.secret.grantRead(this.handler.function);
+    acknowledgeSynchronousHandler(this.handler.function);
+
+    const frameworkLogs = new logs.LogGroup(this, 'ProviderLogs', {
+      logGroupName: `/aws/lambda/${props.namePrefix}-schema-migrations-provider`,
+      retention: props.logRetentionDays as logs.RetentionDays,
+      encryptionKey: props.logsKey,
+    });
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: this.handler.function,
+      providerFunctionName: `${props.namePrefix}-schema-migrations-provider`,
+      providerFunctionEnvEncryption: props.dataKey,
+      logGroup: frameworkLogs,
+    });
+    acknowledgeProviderFramework(provider, this.handler.function);
+
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::SchemaMigrations',
+      serviceTimeout: MIGRATION_SERVICE_TIMEOUT,
+      properties: { SqlHash: sqlDirectoryHash() },
+    });
+    // The instance must accept connections (and its secret be attached) before migrating.
+    this.resource.node.addDependency(props.primary);
+  }
+}
+
+/** Findings about async-invocation features on a function that is only ever invoked synchronously. */
+function acknowledgeSynchronousHandler(fn: lambda.IFunction): void {
+  acknowledge(
+    fn,
+    ...acrossPacks(
+      { nist: 'LambdaDLQ', hipaa: 'LambdaDLQ' },
+      'Invoked synchronously by the custom-resource provider, which reports any failure to CloudFormation; there is no asynchronous event to keep in a dead-letter queue.',
+    ),
+  );
+}
+
+/** The CDK provider framework function relays between CloudFormation and the migration function. */
+function acknowledgeProviderFramework(provider: cr.Provider, onEvent: lambda.Function): void {
+  const onEventLogicalId = Stack.of(onEvent).resolve((onEvent.node.defaultChild as CfnResource).logicalId);
+  const framework = provider.node.findChild('framework-onEvent') as lambda.Function;
+  acknowledge(
+    framework.role!,
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'AWS-maintained policy that lets the CDK provider framework write its own logs; assumable only by lambda.amazonaws.com for this one function.',
+    },
+    {
+      id: `AwsSolutions-IAM5[Resource::<${onEventLogicalId}.Arn>:*]`,
+      reason: 'CDK-generated: the framework may invoke any version or alias of the one migration function, and nothing else.',
+    },
+    ...acrossPacks(
+      { nist: 'IAMNoInlinePolicy', hipaa: 'IAMNoInlinePolicy' },
+      'CDK-generated grant on the provider framework role alone: invoke the migration function, nothing else.',
+    ),
+  );
+  acknowledge(
+    framework,
+    ...acrossPacks(
+      { nist: 'LambdaInsideVPC', hipaa: 'LambdaInsideVPC' },
+      'The framework only relays between CloudFormation and the migration function and holds no database credentials; it must reach the CloudFormation response URL in S3, which the isolated VPC has no route to.',
+    ),
+    ...acrossPacks(
+      { nist: 'LambdaDLQ', hipaa: 'LambdaDLQ' },
+      'Invoked by CloudFormation for one resource; failures are reported to CloudFormation, which fails the deployment, so there is nothing to queue.',
+    ),
+    ...acrossPacks(
+      { nist: 'LambdaConcurrency', hipaa: 'LambdaConcurrency' },
+      'The CDK provider framework does not expose reserved concurrency; it runs once per deployment of this stack.',
+    ),
+  );
+}
