@@ -11,8 +11,11 @@
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
-/** PostgreSQL major versions the stack, the SQL and the embedded test server support. */
-export const SUPPORTED_ENGINE_MAJOR_VERSIONS = [16, 17, 18] as const;
+/**
+ * PostgreSQL major versions the stack and the SQL support: `sql/` needs 17 or later
+ * (identity columns on partitioned tables).
+ */
+export const SUPPORTED_ENGINE_MAJOR_VERSIONS = [17, 18] as const;
 export type EngineMajorVersion = (typeof SUPPORTED_ENGINE_MAJOR_VERSIONS)[number];
 
 /** Redis-compatible engines ElastiCache offers for the cache. */
@@ -124,6 +127,75 @@ export interface BackupConfig {
   readonly copyToVaultArn?: string;
 }
 
+/**
+ * Alarm thresholds, in the units people think in; the alarm table converts each to its
+ * metric's real unit (RDS ReplicaLag is seconds, RDS Proxy latency is microseconds).
+ */
+export interface AlarmThresholds {
+  /** CPU of an instance, percent. Seeds: 80. */
+  readonly cpuPercent: number;
+  /** Free storage floor in GiB; the alarm fires below this or below `freeStoragePercent`, whichever is larger. Seeds: 10. */
+  readonly freeStorageGiB: number;
+  /** Free storage floor as a percent of allocated storage. */
+  readonly freeStoragePercent: number;
+  /** Freeable memory floor in MiB. */
+  readonly freeableMemoryMiB: number;
+  /** Outstanding I/O requests waiting for disk. */
+  readonly diskQueueDepth: number;
+  /** Client connections as a percent of max_connections (health check). Seeds: 80. */
+  readonly connectionsPercent: number;
+  /** Highest transaction ID age RDS reports (wraparound at 2^31). */
+  readonly maximumUsedTransactionIds: number;
+  /** WAL kept on disk, GiB. */
+  readonly transactionLogsDiskUsageGiB: number;
+  /** WAL held by the oldest replication slot, GiB. */
+  readonly replicationSlotLagGiB: number;
+  /** Replica lag, seconds. Seeds: 3. */
+  readonly replicaLagSeconds: number;
+  /** p95 of client-side query latency measured by the health check, ms. Seeds: 300. */
+  readonly queryLatencyP95Ms: number;
+  /** p95 of RDS Proxy query response latency, ms. */
+  readonly proxyLatencyP95Ms: number;
+  /** Client connections open on the proxy. */
+  readonly proxyClientConnections: number;
+  /** Failed client or database connection setups on the proxy per 5 minutes. */
+  readonly proxySetupFailuresPer5Min: number;
+  /** Engine CPU of a cache node, percent. Seeds: 75. */
+  readonly cacheEngineCpuPercent: number;
+  /** Memory used by a cache node's data, percent of maxmemory. */
+  readonly cacheMemoryPercent: number;
+  /** Keys evicted per 5 minutes on a cache node. */
+  readonly cacheEvictionsPer5Min: number;
+  /** Replication lag of a cache replica node, seconds. */
+  readonly cacheReplicationLagSeconds: number;
+  /** Sessions waiting on a lock longer than 1 s. Seeds: lock waits > 1 s. */
+  readonly lockWaitsOver1s: number;
+  /** Deadlocks per 5 minutes. */
+  readonly deadlocksPer5Min: number;
+  /** Age of the oldest open transaction, seconds. */
+  readonly longestTransactionSeconds: number;
+  /** Transaction ID age as a percent of the wraparound limit. */
+  readonly transactionIdWraparoundPercent: number;
+  /** Fewest future monthly partitions allowed; seeds: "partition missing for current month". */
+  readonly partitionsAheadMin: number;
+  /** Rows allowed in default partitions (rows there are out of range). */
+  readonly defaultPartitionRows: number;
+  /** Age of the dashboard rollup, seconds (refreshed every 5 minutes). */
+  readonly rollupStalenessSeconds: number;
+}
+
+export interface MonitoringConfig {
+  /** Addresses subscribed to the alarm topic (each confirms by email). */
+  readonly alarmEmails: string[];
+  /**
+   * Where `runbooks/` is published, e.g. `https://github.com/acme/data-tier/blob/main/runbooks`;
+   * each alarm description then carries a link as well as the file name.
+   * @default - file names only
+   */
+  readonly runbookBaseUrl?: string;
+  readonly thresholds: AlarmThresholds;
+}
+
 /** The whole configuration of one environment. */
 export interface DataTierConfig {
   readonly envName: EnvironmentName;
@@ -137,9 +209,38 @@ export interface DataTierConfig {
   readonly proxy: ProxyConfig;
   readonly cache: CacheConfig;
   readonly backup: BackupConfig;
+  readonly monitoring: MonitoringConfig;
 }
 
 const DEFAULT_REGION = 'us-east-1';
+
+const SEED_THRESHOLDS: AlarmThresholds = {
+  cpuPercent: 80,
+  freeStorageGiB: 10,
+  freeStoragePercent: 10,
+  freeableMemoryMiB: 1024,
+  diskQueueDepth: 20,
+  connectionsPercent: 80,
+  maximumUsedTransactionIds: 1_000_000_000,
+  transactionLogsDiskUsageGiB: 20,
+  replicationSlotLagGiB: 20,
+  replicaLagSeconds: 3,
+  queryLatencyP95Ms: 300,
+  proxyLatencyP95Ms: 300,
+  proxyClientConnections: 1800,
+  proxySetupFailuresPer5Min: 5,
+  cacheEngineCpuPercent: 75,
+  cacheMemoryPercent: 80,
+  cacheEvictionsPer5Min: 1000,
+  cacheReplicationLagSeconds: 5,
+  lockWaitsOver1s: 0,
+  deadlocksPer5Min: 0,
+  longestTransactionSeconds: 300,
+  transactionIdWraparoundPercent: 50,
+  partitionsAheadMin: 1,
+  defaultPartitionRows: 0,
+  rollupStalenessSeconds: 900,
+};
 
 const PRESETS: Record<EnvironmentName, Omit<DataTierConfig, 'envName' | 'account' | 'region' | 'availabilityZones'>> = {
   dev: {
@@ -164,6 +265,7 @@ const PRESETS: Record<EnvironmentName, Omit<DataTierConfig, 'envName' | 'account
     proxy: { iamAuthEndToEnd: false, idleClientTimeoutSeconds: 1800, maxConnectionsPercent: 80 },
     cache: { engine: 'redis', engineVersion: '7.1', nodeType: 'cache.t4g.small', port: 6380, snapshotRetentionDays: 15 },
     backup: { retentionDays: 7 },
+    monitoring: { alarmEmails: [], thresholds: { ...SEED_THRESHOLDS, freeableMemoryMiB: 256, proxyClientConnections: 400 } },
   },
   staging: {
     network: { vpcCidr: '10.41.0.0/16', flowLogRetentionDays: 30 },
@@ -187,6 +289,7 @@ const PRESETS: Record<EnvironmentName, Omit<DataTierConfig, 'envName' | 'account
     proxy: { iamAuthEndToEnd: false, idleClientTimeoutSeconds: 1800, maxConnectionsPercent: 80 },
     cache: { engine: 'redis', engineVersion: '7.1', nodeType: 'cache.r7g.large', port: 6380, snapshotRetentionDays: 15 },
     backup: { retentionDays: 14 },
+    monitoring: { alarmEmails: [], thresholds: SEED_THRESHOLDS },
   },
   prod: {
     network: { vpcCidr: '10.42.0.0/16', flowLogRetentionDays: 365 },
@@ -210,6 +313,7 @@ const PRESETS: Record<EnvironmentName, Omit<DataTierConfig, 'envName' | 'account
     proxy: { iamAuthEndToEnd: false, idleClientTimeoutSeconds: 1800, maxConnectionsPercent: 80 },
     cache: { engine: 'redis', engineVersion: '7.1', nodeType: 'cache.r7g.large', port: 6380, snapshotRetentionDays: 35 },
     backup: { retentionDays: 35 },
+    monitoring: { alarmEmails: [], thresholds: SEED_THRESHOLDS },
   },
 };
 
@@ -270,12 +374,19 @@ export function resolveConfig(sources: ConfigSources): DataTierConfig {
     proxy: { ...preset.proxy, ...(overrides.proxy ?? {}) },
     cache: { ...preset.cache, ...(overrides.cache ?? {}) },
     backup: { ...preset.backup, ...(overrides.backup ?? {}) },
+    monitoring: {
+      ...preset.monitoring,
+      ...(overrides.monitoring ?? {}),
+      thresholds: { ...preset.monitoring.thresholds, ...(overrides.monitoring?.thresholds ?? {}) },
+    },
   };
   validateConfig(config);
   return config;
 }
 
-type Overrides = { [K in 'network' | 'database' | 'proxy' | 'cache' | 'backup']?: Partial<DataTierConfig[K]> };
+type Overrides = { [K in 'network' | 'database' | 'proxy' | 'cache' | 'backup']?: Partial<DataTierConfig[K]> } & {
+  monitoring?: Partial<Omit<MonitoringConfig, 'thresholds'>> & { thresholds?: Partial<AlarmThresholds> };
+};
 
 function parseOverrides(raw: unknown): Overrides {
   if (raw === undefined || raw === null || raw === '') return {};
@@ -283,7 +394,7 @@ function parseOverrides(raw: unknown): Overrides {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError('overrides', raw, 'must be a JSON object such as {"database":{"replicaCount":1}}');
   }
-  const sections = ['network', 'database', 'proxy', 'cache', 'backup'];
+  const sections = ['network', 'database', 'proxy', 'cache', 'backup', 'monitoring'];
   for (const key of Object.keys(parsed)) {
     if (!sections.includes(key)) throw new ConfigError(`overrides.${key}`, (parsed as Record<string, unknown>)[key], `unknown section; allowed: ${sections.join(', ')}`);
   }
@@ -397,9 +508,35 @@ export function validateConfig(config: DataTierConfig): void {
   // NIST 800-53 and HIPAA ask for at least 15 days of cache backups.
   requireInteger('cache.snapshotRetentionDays', cache.snapshotRetentionDays, 15, 35);
 
+  validateMonitoring(config.monitoring);
+
   requireInteger('backup.retentionDays', backup.retentionDays, 1, 36_500);
   if (backup.copyToVaultArn !== undefined && !/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:.+$/.test(backup.copyToVaultArn)) {
     throw new ConfigError('backup.copyToVaultArn', backup.copyToVaultArn, 'must be a backup vault ARN (arn:aws:backup:<region>:<account>:backup-vault:<name>)');
+  }
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+function validateMonitoring(monitoring: MonitoringConfig): void {
+  if (!Array.isArray(monitoring.alarmEmails)) throw new ConfigError('monitoring.alarmEmails', monitoring.alarmEmails, 'must be a list of email addresses');
+  for (const email of monitoring.alarmEmails) {
+    if (typeof email !== 'string' || !EMAIL.test(email)) throw new ConfigError('monitoring.alarmEmails', email, 'must be an email address such as oncall@example.com');
+  }
+  if (monitoring.runbookBaseUrl !== undefined && !/^https:\/\/[^\s]+[^/\s]$/.test(monitoring.runbookBaseUrl)) {
+    throw new ConfigError('monitoring.runbookBaseUrl', monitoring.runbookBaseUrl, 'must be an https URL without a trailing slash');
+  }
+  const t = monitoring.thresholds;
+  const percents: Array<keyof AlarmThresholds> = ['cpuPercent', 'freeStoragePercent', 'connectionsPercent', 'cacheEngineCpuPercent', 'cacheMemoryPercent', 'transactionIdWraparoundPercent'];
+  for (const key of Object.keys(SEED_THRESHOLDS) as Array<keyof AlarmThresholds>) {
+    const value = t[key];
+    const max = percents.includes(key) ? 100 : key === 'maximumUsedTransactionIds' ? 2_147_483_647 : 1_000_000;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
+      throw new ConfigError(`monitoring.thresholds.${key}`, value, `must be a number from 0 to ${max}`);
+    }
+  }
+  for (const key of Object.keys(t)) {
+    if (!(key in SEED_THRESHOLDS)) throw new ConfigError(`monitoring.thresholds.${key}`, (t as unknown as Record<string, unknown>)[key], `unknown threshold; allowed: ${Object.keys(SEED_THRESHOLDS).join(', ')}`);
   }
 }
 

@@ -37,7 +37,6 @@ export const DATABASE_NAME = 'app';
 export const SECRET_ROTATION_DAYS = 30;
 
 const ENGINE_VERSIONS: Record<EngineMajorVersion, rds.PostgresEngineVersion> = {
-  16: rds.PostgresEngineVersion.VER_16,
   17: rds.PostgresEngineVersion.VER_17,
   18: rds.PostgresEngineVersion.VER_18,
 };

@@ -67,7 +67,7 @@ describe('environment config', () => {
     ['a negative replica count', overriding('database', { replicaCount: -1 }), 'database.replicaCount', /0 to 5/],
     ['backup retention of 0 days', overriding('database', { backupRetentionDays: 0 }), 'database.backupRetentionDays', /1 to 35/],
     ['backup retention of 36 days', overriding('database', { backupRetentionDays: 36 }), 'database.backupRetentionDays', /1 to 35/],
-    ['an unsupported engine version', overriding('database', { engineMajorVersion: 13 }), 'database.engineMajorVersion', /16, 17, 18/],
+    ['an engine version the SQL does not support', overriding('database', { engineMajorVersion: 16 }), 'database.engineMajorVersion', /17, 18/],
     ['a malformed instance class', overriding('database', { instanceClass: 'r7g.large' }), 'database.instanceClass', /db\.r7g\.large/],
     ['a malformed replica class', overriding('database', { replicaInstanceClass: 'db.r7g' }), 'database.replicaInstanceClass', /db\.r7g\.large/],
     ['storage below the gp3 minimum', overriding('database', { allocatedStorageGiB: 10 }), 'database.allocatedStorageGiB', /20 to 65536/],
