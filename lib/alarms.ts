@@ -1,0 +1,92 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
+import { AlarmThresholds } from './config';
+
+/**
+ * Where a metric comes from, which fixes its namespace, its dimensions and the targets
+ * an alarm on it is repeated for.
+ *  - `rds`: AWS/RDS per DB instance (DBInstanceIdentifier)
+ *  - `health-check`: DataTier per DB instance (Environment, DBInstance, Role), from `health_check()`
+ *  - `proxy`: AWS/RDS per proxy (ProxyName)
+ *  - `cache-node`: AWS/ElastiCache per node (CacheClusterId)
+ *  - `maintenance`: DataTier per scheduled job (Environment, DBInstance, Role=primary, Task)
+ */
+export type MetricSource = 'rds' | 'health-check' | 'proxy' | 'cache-node' | 'maintenance';
+
+/** Values a threshold may depend on besides the configured thresholds. */
+export interface ThresholdContext {
+  readonly thresholds: AlarmThresholds;
+  readonly allocatedStorageGiB: number;
+}
+
+export interface AlarmDefinition {
+  /** Last part of the alarm name, `<stack>-<resource>-<condition>`. */
+  readonly condition: string;
+  readonly source: MetricSource;
+  /** For `rds` and `health-check`: the instance roles the alarm is created for. */
+  readonly roles?: ReadonlyArray<'primary' | 'replica'>;
+  /** For `maintenance`: the scheduled task the alarm watches. */
+  readonly task?: 'partition-maintenance' | 'rollup-refresh';
+  readonly metricName: string;
+  /** The unit the metric is published in; the threshold is in this unit. */
+  readonly unit: cw.Unit;
+  readonly statistic: string;
+  readonly period: Duration;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  readonly comparison: cw.ComparisonOperator;
+  readonly threshold: (context: ThresholdContext) => number;
+  readonly treatMissingData: cw.TreatMissingData;
+  /** File in `runbooks/` that tells the SRE what to do. */
+  readonly runbook: string;
+  /** What the alarm means, for the alarm description. */
+  readonly summary: string;
+}
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+const { GREATER_THAN_THRESHOLD: ABOVE, LESS_THAN_THRESHOLD: BELOW, GREATER_THAN_OR_EQUAL_TO_THRESHOLD: AT_LEAST } = cw.ComparisonOperator;
+const { MISSING, BREACHING, NOT_BREACHING } = cw.TreatMissingData;
+const minutes = Duration.minutes;
+const BOTH: ReadonlyArray<'primary' | 'replica'> = ['primary', 'replica'];
+
+/** Every alarm of the tier, as data. `Monitoring` turns each row into one alarm per target. */
+export const ALARM_DEFINITIONS: readonly AlarmDefinition[] = [
+  // Instances (primary and replicas), from RDS.
+  { condition: 'cpu-high', source: 'rds', roles: BOTH, metricName: 'CPUUtilization', unit: cw.Unit.PERCENT, statistic: 'Average', period: minutes(5), evaluationPeriods: 3, datapointsToAlarm: 3, comparison: ABOVE, threshold: (c) => c.thresholds.cpuPercent, treatMissingData: MISSING, runbook: 'instance-saturation.md', summary: 'CPU above the threshold for 15 minutes' },
+  { condition: 'free-storage-low', source: 'rds', roles: BOTH, metricName: 'FreeStorageSpace', unit: cw.Unit.BYTES, statistic: 'Minimum', period: minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: BELOW, threshold: (c) => Math.max(c.thresholds.freeStorageGiB, (c.allocatedStorageGiB * c.thresholds.freeStoragePercent) / 100) * GiB, treatMissingData: MISSING, runbook: 'storage-full.md', summary: 'free storage below the larger of the GiB floor and the percent of allocated storage' },
+  { condition: 'freeable-memory-low', source: 'rds', roles: BOTH, metricName: 'FreeableMemory', unit: cw.Unit.BYTES, statistic: 'Minimum', period: minutes(5), evaluationPeriods: 3, datapointsToAlarm: 3, comparison: BELOW, threshold: (c) => c.thresholds.freeableMemoryMiB * MiB, treatMissingData: MISSING, runbook: 'instance-saturation.md', summary: 'freeable memory below the floor for 15 minutes' },
+  { condition: 'disk-queue-high', source: 'rds', roles: BOTH, metricName: 'DiskQueueDepth', unit: cw.Unit.COUNT, statistic: 'Average', period: minutes(5), evaluationPeriods: 3, datapointsToAlarm: 3, comparison: ABOVE, threshold: (c) => c.thresholds.diskQueueDepth, treatMissingData: MISSING, runbook: 'instance-saturation.md', summary: 'I/O requests queued for disk above the threshold for 15 minutes' },
+  { condition: 'transaction-ids-high', source: 'rds', roles: ['primary'], metricName: 'MaximumUsedTransactionIDs', unit: cw.Unit.COUNT, statistic: 'Maximum', period: minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: ABOVE, threshold: (c) => c.thresholds.maximumUsedTransactionIds, treatMissingData: MISSING, runbook: 'transaction-id-wraparound.md', summary: 'oldest unfrozen transaction ID approaching wraparound' },
+  { condition: 'transaction-logs-high', source: 'rds', roles: ['primary'], metricName: 'TransactionLogsDiskUsage', unit: cw.Unit.BYTES, statistic: 'Maximum', period: minutes(5), evaluationPeriods: 2, datapointsToAlarm: 2, comparison: ABOVE, threshold: (c) => c.thresholds.transactionLogsDiskUsageGiB * GiB, treatMissingData: MISSING, runbook: 'storage-full.md', summary: 'WAL kept on disk above the threshold' },
+  { condition: 'replication-slot-lag-high', source: 'rds', roles: ['primary'], metricName: 'OldestReplicationSlotLag', unit: cw.Unit.BYTES, statistic: 'Maximum', period: minutes(5), evaluationPeriods: 2, datapointsToAlarm: 2, comparison: ABOVE, threshold: (c) => c.thresholds.replicationSlotLagGiB * GiB, treatMissingData: NOT_BREACHING, runbook: 'storage-full.md', summary: 'a replication slot holds back more WAL than the threshold' },
+  { condition: 'replica-lag-high', source: 'rds', roles: ['replica'], metricName: 'ReplicaLag', unit: cw.Unit.SECONDS, statistic: 'Maximum', period: minutes(1), evaluationPeriods: 3, datapointsToAlarm: 3, comparison: ABOVE, threshold: (c) => c.thresholds.replicaLagSeconds, treatMissingData: BREACHING, runbook: 'replica-lag.md', summary: 'replica behind the primary by more than the threshold (or not reporting) for 3 minutes' },
+
+  // Instances, from health_check() and the probes of the health-check function.
+  { condition: 'query-latency-p95-high', source: 'health-check', roles: BOTH, metricName: 'query_latency', unit: cw.Unit.MILLISECONDS, statistic: 'p95', period: minutes(1), evaluationPeriods: 5, datapointsToAlarm: 5, comparison: ABOVE, threshold: (c) => c.thresholds.queryLatencyP95Ms, treatMissingData: MISSING, runbook: 'query-latency.md', summary: 'p95 of client-side query latency above the threshold for 5 minutes' },
+  { condition: 'connections-high', source: 'health-check', roles: BOTH, metricName: 'connections_used_pct', unit: cw.Unit.PERCENT, statistic: 'Maximum', period: minutes(1), evaluationPeriods: 3, datapointsToAlarm: 3, comparison: ABOVE, threshold: (c) => c.thresholds.connectionsPercent, treatMissingData: MISSING, runbook: 'connections-exhausted.md', summary: 'client connections above the percent of max_connections for 3 minutes' },
+  { condition: 'lock-waits', source: 'health-check', roles: ['primary'], metricName: 'lock_waits_over_1s', unit: cw.Unit.COUNT, statistic: 'Maximum', period: minutes(1), evaluationPeriods: 3, datapointsToAlarm: 2, comparison: ABOVE, threshold: (c) => c.thresholds.lockWaitsOver1s, treatMissingData: MISSING, runbook: 'lock-waits-and-deadlocks.md', summary: 'sessions waiting on a lock for more than 1 s in 2 of 3 minutes' },
+  { condition: 'deadlocks', source: 'health-check', roles: ['primary'], metricName: 'deadlocks_since_last_call', unit: cw.Unit.COUNT, statistic: 'Sum', period: minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: ABOVE, threshold: (c) => c.thresholds.deadlocksPer5Min, treatMissingData: MISSING, runbook: 'lock-waits-and-deadlocks.md', summary: 'deadlocks detected in the last 5 minutes' },
+  { condition: 'long-transaction', source: 'health-check', roles: BOTH, metricName: 'longest_transaction_seconds', unit: cw.Unit.SECONDS, statistic: 'Maximum', period: minutes(1), evaluationPeriods: 3, datapointsToAlarm: 3, comparison: ABOVE, threshold: (c) => c.thresholds.longestTransactionSeconds, treatMissingData: MISSING, runbook: 'long-transactions.md', summary: 'a transaction open longer than the threshold' },
+  { condition: 'transaction-id-age-high', source: 'health-check', roles: ['primary'], metricName: 'transaction_id_wraparound_pct', unit: cw.Unit.PERCENT, statistic: 'Maximum', period: minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: ABOVE, threshold: (c) => c.thresholds.transactionIdWraparoundPercent, treatMissingData: MISSING, runbook: 'transaction-id-wraparound.md', summary: 'transaction ID age above the percent of the wraparound limit' },
+  { condition: 'partitions-ahead-low', source: 'health-check', roles: ['primary'], metricName: 'partitions_ahead_min', unit: cw.Unit.COUNT, statistic: 'Minimum', period: minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: BELOW, threshold: (c) => c.thresholds.partitionsAheadMin, treatMissingData: MISSING, runbook: 'partition-missing.md', summary: 'fewer future partitions than required: the current or next month may have none' },
+  { condition: 'default-partition-rows', source: 'health-check', roles: ['primary'], metricName: 'default_partition_rows', unit: cw.Unit.COUNT, statistic: 'Maximum', period: minutes(15), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: ABOVE, threshold: (c) => c.thresholds.defaultPartitionRows, treatMissingData: MISSING, runbook: 'partition-missing.md', summary: 'rows landed in a default partition (no partition for their time)' },
+  { condition: 'rollup-stale', source: 'health-check', roles: ['primary'], metricName: 'matview_staleness_seconds_max', unit: cw.Unit.SECONDS, statistic: 'Maximum', period: minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: ABOVE, threshold: (c) => c.thresholds.rollupStalenessSeconds, treatMissingData: MISSING, runbook: 'rollup-stale.md', summary: 'dashboard rollup not refreshed within the threshold' },
+  { condition: 'health-check-failing', source: 'health-check', roles: BOTH, metricName: 'health_check_failed', unit: cw.Unit.COUNT, statistic: 'Maximum', period: minutes(1), evaluationPeriods: 3, datapointsToAlarm: 3, comparison: AT_LEAST, threshold: () => 1, treatMissingData: BREACHING, runbook: 'health-check-failing.md', summary: 'the health check cannot reach the instance, or has gone silent, for 3 minutes' },
+
+  // RDS Proxy.
+  { condition: 'proxy-latency-p95-high', source: 'proxy', metricName: 'QueryResponseLatency', unit: cw.Unit.MICROSECONDS, statistic: 'p95', period: minutes(1), evaluationPeriods: 5, datapointsToAlarm: 5, comparison: ABOVE, threshold: (c) => c.thresholds.proxyLatencyP95Ms * 1000, treatMissingData: NOT_BREACHING, runbook: 'query-latency.md', summary: 'p95 of proxy query response latency above the threshold for 5 minutes' },
+  { condition: 'client-connections-high', source: 'proxy', metricName: 'ClientConnections', unit: cw.Unit.COUNT, statistic: 'Maximum', period: minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: ABOVE, threshold: (c) => c.thresholds.proxyClientConnections, treatMissingData: NOT_BREACHING, runbook: 'connections-exhausted.md', summary: 'client connections on the proxy near the limit' },
+  { condition: 'client-setup-failures', source: 'proxy', metricName: 'ClientConnectionsSetupFailedAuth', unit: cw.Unit.COUNT, statistic: 'Sum', period: minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: ABOVE, threshold: (c) => c.thresholds.proxySetupFailuresPer5Min, treatMissingData: NOT_BREACHING, runbook: 'rds-proxy-failure.md', summary: 'clients failing to authenticate to the proxy' },
+  { condition: 'database-setup-failures', source: 'proxy', metricName: 'DatabaseConnectionsSetupFailed', unit: cw.Unit.COUNT, statistic: 'Sum', period: minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: ABOVE, threshold: (c) => c.thresholds.proxySetupFailuresPer5Min, treatMissingData: NOT_BREACHING, runbook: 'rds-proxy-failure.md', summary: 'the proxy failing to open connections to the database' },
+
+  // Cache nodes.
+  { condition: 'engine-cpu-high', source: 'cache-node', metricName: 'EngineCPUUtilization', unit: cw.Unit.PERCENT, statistic: 'Average', period: minutes(5), evaluationPeriods: 3, datapointsToAlarm: 3, comparison: ABOVE, threshold: (c) => c.thresholds.cacheEngineCpuPercent, treatMissingData: MISSING, runbook: 'cache-node-failure.md', summary: 'engine CPU of the cache node above the threshold for 15 minutes' },
+  { condition: 'memory-high', source: 'cache-node', metricName: 'DatabaseMemoryUsagePercentage', unit: cw.Unit.PERCENT, statistic: 'Maximum', period: minutes(5), evaluationPeriods: 3, datapointsToAlarm: 3, comparison: ABOVE, threshold: (c) => c.thresholds.cacheMemoryPercent, treatMissingData: MISSING, runbook: 'cache-node-failure.md', summary: 'cache data above the percent of maxmemory for 15 minutes' },
+  { condition: 'evictions-high', source: 'cache-node', metricName: 'Evictions', unit: cw.Unit.COUNT, statistic: 'Sum', period: minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: ABOVE, threshold: (c) => c.thresholds.cacheEvictionsPer5Min, treatMissingData: NOT_BREACHING, runbook: 'cache-node-failure.md', summary: 'keys evicted for lack of memory above the threshold' },
+  { condition: 'replication-lag-high', source: 'cache-node', metricName: 'ReplicationLag', unit: cw.Unit.SECONDS, statistic: 'Maximum', period: minutes(1), evaluationPeriods: 5, datapointsToAlarm: 5, comparison: ABOVE, threshold: (c) => c.thresholds.cacheReplicationLagSeconds, treatMissingData: NOT_BREACHING, runbook: 'cache-node-failure.md', summary: 'cache replica behind its primary for 5 minutes' },
+
+  // Scheduled database jobs.
+  { condition: 'failing', source: 'maintenance', task: 'partition-maintenance', metricName: 'maintenance_failed', unit: cw.Unit.COUNT, statistic: 'Maximum', period: Duration.hours(1), evaluationPeriods: 2, datapointsToAlarm: 1, comparison: AT_LEAST, threshold: () => 1, treatMissingData: BREACHING, runbook: 'partition-missing.md', summary: 'hourly partition maintenance failed, or did not run, within the last 2 hours' },
+  { condition: 'failing', source: 'maintenance', task: 'rollup-refresh', metricName: 'maintenance_failed', unit: cw.Unit.COUNT, statistic: 'Maximum', period: minutes(15), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: AT_LEAST, threshold: () => 1, treatMissingData: BREACHING, runbook: 'rollup-stale.md', summary: 'the 5-minute rollup refresh failed, or did not run, within the last 15 minutes' },
+];
