@@ -1,0 +1,125 @@
+// Scheduled database maintenance (EventBridge): the event names the task.
+//   { "task": "partition-maintenance" }  hourly: data_tier.run_partition_maintenance()
+//   { "task": "rollup-refresh" }         every 5 minutes: data_tier.refresh_materialized_view()
+// Environment:
+//   DB_SECRET_ARN        RDS secret (host, port, username, password, dbname)       required
+//   DB_HOST              writer instance endpoint (not the proxy: the session sets
+//                        statement_timeout, which would pin a proxy session); `host:port` too;
+//                        defaults to the secret's host
+//   DB_TLS               'disable' turns TLS off (local tests only); otherwise verified TLS
+//   METRIC_NAMESPACE     CloudWatch namespace, e.g. DataTier                         required
+//   ENVIRONMENT          dev | staging | prod: the Environment dimension             required
+//   PRIMARY_INSTANCE_ID  the primary's DB instance identifier: DBInstance dimension  required
+//
+// Metrics (dimensions Environment, DBInstance, Role=primary, Task=<task>):
+//   maintenance_failed    Count         0 or 1
+//   maintenance_duration  Milliseconds  wall time of the task, failed runs included
+// A failed task is published as maintenance_failed=1, then thrown (the function's Errors
+// metric and EventBridge's retry policy see it).
+import { performance } from 'node:perf_hooks';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Client } from 'pg';
+import { ConnectionCache, type Endpoint } from '../shared/connections';
+import { datum, errorMessage, logJson, type MetricScope, publishMetrics, requiredEnv } from '../shared/metrics';
+
+export const TASKS = ['partition-maintenance', 'rollup-refresh'] as const;
+export type Task = (typeof TASKS)[number];
+
+export interface MaintenanceEvent {
+  readonly task: Task;
+}
+
+export interface MaintenanceResult {
+  readonly task: Task;
+  readonly durationMs: number;
+  /** What the task reports: the partition actions, or the refresh's own duration. */
+  readonly summary: Record<string, unknown>;
+}
+
+interface LambdaContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** Without a Lambda context (local runs), statements may take this long. */
+const DEFAULT_STATEMENT_TIMEOUT_MS = 5 * 60_000;
+/** Left before the Lambda timeout to publish the failure of a statement that ran too long. */
+const PUBLISH_RESERVE_MS = 10_000;
+
+interface PartitionAction {
+  readonly parent: string;
+  readonly action: string;
+  readonly partition_name: string;
+  readonly detail: string;
+}
+
+const RUN: Record<Task, (client: Client) => Promise<Record<string, unknown>>> = {
+  async 'partition-maintenance'(client) {
+    const { rows } = await client.query<PartitionAction>(
+      'SELECT parent::text AS parent, action, partition_name, detail FROM data_tier.run_partition_maintenance()',
+    );
+    const counts: Record<string, number> = {};
+    for (const row of rows) counts[row.action] = (counts[row.action] ?? 0) + 1;
+    return { actions: counts, details: rows };
+  },
+  async 'rollup-refresh'(client) {
+    const { rows } = await client.query<{ refresh_ms: number }>('SELECT data_tier.refresh_materialized_view() AS refresh_ms');
+    return { view: 'public.analytics_daily_rollup', refreshMs: Math.round(rows[0].refresh_ms) };
+  },
+};
+
+const cloudwatch = new CloudWatchClient({});
+const connections = new ConnectionCache(new SecretsManagerClient({}));
+
+export async function handler(event: MaintenanceEvent, context?: LambdaContext): Promise<MaintenanceResult> {
+  const task = event?.task;
+  if (!TASKS.includes(task)) throw new Error(`unknown maintenance task ${JSON.stringify(task)}: expected one of ${TASKS.join(', ')}`);
+  const namespace = requiredEnv('METRIC_NAMESPACE');
+  const scope: MetricScope = {
+    environment: requiredEnv('ENVIRONMENT'),
+    instanceId: requiredEnv('PRIMARY_INSTANCE_ID'),
+    role: 'primary',
+    extra: { Task: task },
+  };
+  const statementTimeoutMs = Math.max(
+    1_000,
+    context ? context.getRemainingTimeInMillis() - PUBLISH_RESERVE_MS : DEFAULT_STATEMENT_TIMEOUT_MS,
+  );
+  const endpoint: Endpoint = {
+    secretId: requiredEnv('DB_SECRET_ARN'),
+    host: process.env.DB_HOST,
+    tls: process.env.DB_TLS !== 'disable',
+    applicationName: `maintenance ${task}`,
+    connectTimeoutMs: 10_000,
+    // Backstop only: the server-side statement_timeout below fires first and says why.
+    queryTimeoutMs: statementTimeoutMs + 5_000,
+  };
+
+  const timestamp = new Date();
+  const started = performance.now();
+  let summary: Record<string, unknown> | undefined;
+  let failure: unknown;
+  try {
+    summary = await connections.run(endpoint, async (client) => {
+      await client.query(`SELECT set_config('statement_timeout', $1, false)`, [`${Math.round(statementTimeoutMs)}ms`]);
+      return RUN[task](client);
+    });
+  } catch (error) {
+    failure = error;
+  }
+  const durationMs = Math.round(performance.now() - started);
+
+  if (failure === undefined) logJson('info', { task, durationMs, ...summary });
+  else logJson('error', { task, durationMs, host: endpoint.host, error: errorMessage(failure) });
+  await publishMetrics(cloudwatch, namespace, [
+    datum(scope, 'maintenance_failed', failure === undefined ? 0 : 1, 'Count', timestamp),
+    datum(scope, 'maintenance_duration', durationMs, 'Milliseconds', timestamp),
+  ]);
+  if (failure !== undefined) throw failure;
+  return { task, durationMs, summary: summary ?? {} };
+}
+
+/** Ends the container's connections (tests; nothing else needs to). */
+export function closeConnections(): Promise<void> {
+  return connections.closeAll();
+}

@@ -1,0 +1,100 @@
+// CloudWatch custom metrics for the data tier's functions: building MetricDatum arrays with
+// the tier's standard dimensions, and publishing them in as few PutMetricData calls as the
+// API allows. Used by the health-check and maintenance handlers.
+import { type CloudWatchClient, type MetricDatum, PutMetricDataCommand, StandardUnit } from '@aws-sdk/client-cloudwatch';
+
+/** PutMetricData accepts at most this many MetricDatum per call. */
+export const MAX_DATA_PER_CALL = 1000;
+/** A MetricDatum's Values/Counts hold at most this many distinct values. */
+export const MAX_VALUES_PER_DATUM = 150;
+
+export type Role = 'primary' | 'replica';
+
+/** The dimensions every datum of the tier carries, in this order, plus any extra ones. */
+export interface MetricScope {
+  readonly environment: string;
+  /** DB instance identifier (not an endpoint), so alarms survive endpoint changes. */
+  readonly instanceId: string;
+  readonly role: Role;
+  /** Extra dimensions, e.g. { Task: 'rollup-refresh' } or { Object: 'public.analytics_events' }. */
+  readonly extra?: Readonly<Record<string, string>>;
+}
+
+const STANDARD_UNITS: ReadonlySet<string> = new Set(Object.values(StandardUnit));
+
+export function isStandardUnit(unit: string): unit is StandardUnit {
+  return STANDARD_UNITS.has(unit);
+}
+
+function dimensions(scope: MetricScope): MetricDatum['Dimensions'] {
+  return [
+    { Name: 'Environment', Value: scope.environment },
+    { Name: 'DBInstance', Value: scope.instanceId },
+    { Name: 'Role', Value: scope.role },
+    ...Object.entries(scope.extra ?? {}).map(([Name, Value]) => ({ Name, Value })),
+  ];
+}
+
+/** One value of one metric. CloudWatch rejects NaN and infinities: the caller filters them. */
+export function datum(scope: MetricScope, name: string, value: number, unit: StandardUnit, timestamp: Date): MetricDatum {
+  return { MetricName: name, Dimensions: dimensions(scope), Timestamp: timestamp, Unit: unit, Value: value };
+}
+
+/**
+ * Raw samples as Values/Counts, so CloudWatch computes true percentiles over them. Equal values
+ * are counted once; more than 150 distinct values take several data. No samples, no data.
+ */
+export function samples(scope: MetricScope, name: string, values: readonly number[], unit: StandardUnit, timestamp: Date): MetricDatum[] {
+  const counts = new Map<number, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return chunk([...counts], MAX_VALUES_PER_DATUM).map((part) => ({
+    MetricName: name,
+    Dimensions: dimensions(scope),
+    Timestamp: timestamp,
+    Unit: unit,
+    Values: part.map(([value]) => value),
+    Counts: part.map(([, count]) => count),
+  }));
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+/**
+ * Publishes the data in ceil(n / 1000) PutMetricData calls, sent concurrently. Throws when any
+ * call fails (after all have settled), so the function's Errors metric shows lost metrics.
+ * Returns the number of calls made.
+ */
+export async function publishMetrics(cloudwatch: CloudWatchClient, namespace: string, data: readonly MetricDatum[]): Promise<number> {
+  const batches = chunk(data, MAX_DATA_PER_CALL);
+  const results = await Promise.allSettled(
+    batches.map((MetricData) => cloudwatch.send(new PutMetricDataCommand({ Namespace: namespace, MetricData }))),
+  );
+  const failures = results.flatMap((result) => (result.status === 'rejected' ? [(result.reason as Error).message ?? String(result.reason)] : []));
+  if (failures.length > 0) {
+    throw new Error(`PutMetricData failed for ${failures.length} of ${batches.length} calls to namespace ${namespace}: ${failures.join('; ')}`);
+  }
+  return batches.length;
+}
+
+/** Reads a required environment variable, naming it when it is missing. */
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+/** One structured log line (JSON), so CloudWatch Logs Insights can filter on its fields. */
+export function logJson(level: 'info' | 'warn' | 'error', fields: Record<string, unknown>): void {
+  const line = JSON.stringify({ level, ...fields });
+  if (level === 'error') console.error(line);
+  else if (level === 'warn') console.warn(line);
+  else console.log(line);
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,118 @@
+import type { Client } from 'pg';
+import { closeConnections, handler } from '../../lib/functions/maintenance';
+import type { TestDatabase } from '../support/database';
+import {
+  SECRET_ARN, acceptMetrics, backendPids, captureConsole, dimensionsOf, endpointOf, handlerDatabase, publishedData, putMetricDataCalls,
+  startRun, tearDown,
+} from './handler-fixtures';
+
+let db: TestDatabase;
+let sql: Client;
+let output: ReturnType<typeof captureConsole>;
+
+beforeAll(async () => {
+  ({ db, sql } = await handlerDatabase('maintenance_handler'));
+});
+beforeEach(() => {
+  Object.assign(process.env, {
+    DB_SECRET_ARN: SECRET_ARN,
+    DB_HOST: endpointOf(db),
+    DB_TLS: 'disable',
+    METRIC_NAMESPACE: 'DataTier',
+    ENVIRONMENT: 'dev',
+    PRIMARY_INSTANCE_ID: 'data-tier-primary',
+  });
+  output = startRun();
+});
+afterEach(() => output.restore());
+afterAll(() => tearDown(db, closeConnections));
+
+const dimensions = (task: string) => ({ Environment: 'dev', DBInstance: 'data-tier-primary', Role: 'primary', Task: task });
+
+/** The two data every run publishes, as { name: [value, unit, dimensions] }. */
+function published() {
+  return Object.fromEntries(publishedData().map((d) => [d.MetricName, [d.Value, d.Unit, dimensionsOf(d)]]));
+}
+
+async function partitions(): Promise<string[]> {
+  const { rows } = await sql.query(`SELECT partition_table::text FROM data_tier.partition_bounds('public.analytics_events') WHERE NOT is_default`);
+  return rows.map((row) => row.partition_table);
+}
+
+describe('the maintenance handler', () => {
+  it('partition-maintenance creates a missing partition and publishes success and duration', async () => {
+    const before = await partitions();
+    const newest = before[before.length - 1];
+    await sql.query(`DROP TABLE ${newest}`);
+
+    const result = await handler({ task: 'partition-maintenance' });
+
+    expect(await partitions()).toEqual(before);
+    expect(result.summary.actions).toEqual({ created: 1 });
+    expect(published()).toEqual({
+      maintenance_failed: [0, 'Count', dimensions('partition-maintenance')],
+      maintenance_duration: [expect.any(Number), 'Milliseconds', dimensions('partition-maintenance')],
+    });
+    expect(putMetricDataCalls()).toHaveLength(1);
+    const [summary] = output.lines('log').map((line) => JSON.parse(line));
+    expect(summary).toMatchObject({ level: 'info', task: 'partition-maintenance', actions: { created: 1 } });
+  });
+
+  it('partition-maintenance run again has nothing to do', async () => {
+    const result = await handler({ task: 'partition-maintenance' });
+
+    expect(result.summary.actions).toEqual({});
+    expect(published().maintenance_failed[0]).toBe(0);
+  });
+
+  it('rollup-refresh refreshes the rollup and records when', async () => {
+    await sql.query(`UPDATE data_tier.materialized_view_refreshes SET refreshed_at = now() - interval '1 day'`);
+
+    const result = await handler({ task: 'rollup-refresh' });
+
+    const { rows } = await sql.query(`SELECT extract(epoch FROM now() - refreshed_at)::float8 AS age FROM data_tier.materialized_view_refreshes`);
+    expect(rows[0].age).toBeLessThan(5);
+    expect(result.summary).toEqual({ view: 'public.analytics_daily_rollup', refreshMs: expect.any(Number) });
+    expect(published()).toEqual({
+      maintenance_failed: [0, 'Count', dimensions('rollup-refresh')],
+      maintenance_duration: [expect.any(Number), 'Milliseconds', dimensions('rollup-refresh')],
+    });
+  });
+
+  it('publishes maintenance_failed = 1, logs why, then throws when the database cannot be reached', async () => {
+    process.env.DB_HOST = '127.0.0.1:1';
+
+    await expect(handler({ task: 'rollup-refresh' })).rejects.toThrow(/^cannot connect to PostgreSQL at 127\.0\.0\.1:1 .*ECONNREFUSED/);
+
+    expect(published().maintenance_failed).toEqual([1, 'Count', dimensions('rollup-refresh')]);
+    expect(published().maintenance_duration[1]).toBe('Milliseconds');
+    expect(output.lines('error').map((line) => JSON.parse(line))).toEqual([
+      { level: 'error', task: 'rollup-refresh', durationMs: expect.any(Number), host: '127.0.0.1:1', error: expect.stringMatching(/ECONNREFUSED/) },
+    ]);
+  });
+
+  it('reports a failing statement the same way, and keeps the connection for the next run', async () => {
+    const before = await backendPids(sql, 'maintenance rollup-refresh');
+    await sql.query('ALTER FUNCTION data_tier.refresh_materialized_view(regclass) RENAME TO refresh_renamed');
+    try {
+      await expect(handler({ task: 'rollup-refresh' })).rejects.toThrow('function data_tier.refresh_materialized_view() does not exist');
+      expect(published().maintenance_failed[0]).toBe(1);
+    } finally {
+      await sql.query('ALTER FUNCTION data_tier.refresh_renamed(regclass) RENAME TO refresh_materialized_view');
+    }
+    acceptMetrics();
+
+    await handler({ task: 'rollup-refresh' });
+
+    expect(published().maintenance_failed[0]).toBe(0);
+    expect(before).toHaveLength(1);
+    expect(await backendPids(sql, 'maintenance rollup-refresh')).toEqual(before);
+  });
+
+  it('refuses an unknown task before touching the database or CloudWatch', async () => {
+    await expect(handler({ task: 'vacuum' } as never)).rejects.toThrow(
+      'unknown maintenance task "vacuum": expected one of partition-maintenance, rollup-refresh',
+    );
+    expect(putMetricDataCalls()).toEqual([]);
+  });
+});
