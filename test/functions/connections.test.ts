@@ -11,7 +11,7 @@ let endpoint: Endpoint;
 
 beforeAll(async () => {
   db = await createTestDatabase('connections');
-  endpoint = { secretId: SECRET_ARN, host: endpointOf(db), tls: false, applicationName: 'connections test', connectTimeoutMs: 1_000, queryTimeoutMs: 2_000 };
+  endpoint = { secretId: SECRET_ARN, host: endpointOf(db), tls: false, applicationName: 'connections test', connectTimeoutMs: 1_000, statementTimeoutMs: 2_000 };
 });
 beforeEach(() => {
   secrets.reset();

@@ -251,6 +251,31 @@ describe('a lock wait', () => {
   });
 });
 
+describe('a statement stuck on a lock', () => {
+  it('is cancelled by statement_timeout (half the time left to the target), logged, and the check goes on', async () => {
+    const holder = await db.connect();
+    await holder.query('BEGIN; SELECT * FROM data_tier.heartbeat FOR UPDATE');
+    // A new container (sessions take their statement_timeout when they connect) with 14 s left
+    // in the Lambda, 10 s kept for publishing: 4 s for the targets, 2 s per statement.
+    await closeConnections();
+    const started = Date.now();
+    try {
+      await handler(undefined, { getRemainingTimeInMillis: () => 14_000 });
+    } finally {
+      await holder.query('ROLLBACK');
+      await closeConnections();
+    }
+
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+    expect(Date.now() - started).toBeLessThan(3_500);
+    expect(output.lines('error').map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ target: PRIMARY.DBInstance, step: 'record_heartbeat', code: '57014', error: 'canceling statement due to statement timeout' }),
+    ]);
+    expect(valueOf('health_check_failed', PRIMARY)).toBe(0);
+    expect(dataNamed('query_latency', PRIMARY)[0].Counts!.reduce((a, b) => a + b)).toBe(20);
+  });
+});
+
 describe('configuration', () => {
   it('reads REPLICAS as comma-separated instanceId=host[:port] pairs, empty meaning none', () => {
     expect(parseReplicas('')).toEqual([]);

@@ -91,8 +91,7 @@ export async function handler(event: MaintenanceEvent, context?: LambdaContext):
     tls: process.env.DB_TLS !== 'disable',
     applicationName: `maintenance ${task}`,
     connectTimeoutMs: 10_000,
-    // Backstop only: the server-side statement_timeout below fires first and says why.
-    queryTimeoutMs: statementTimeoutMs + 5_000,
+    statementTimeoutMs,
   };
 
   const timestamp = new Date();
@@ -101,6 +100,7 @@ export async function handler(event: MaintenanceEvent, context?: LambdaContext):
   let failure: unknown;
   try {
     summary = await connections.run(endpoint, async (client) => {
+      // A reused session keeps the timeout it connected with: set this invocation's.
       await client.query(`SELECT set_config('statement_timeout', $1, false)`, [`${Math.round(statementTimeoutMs)}ms`]);
       return RUN[task](client);
     });

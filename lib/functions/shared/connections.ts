@@ -14,8 +14,12 @@ export interface Endpoint {
   readonly tls?: boolean;
   readonly applicationName: string;
   readonly connectTimeoutMs: number;
-  /** Client-side bound on each query: a dead socket fails the query instead of hanging it. */
-  readonly queryTimeoutMs: number;
+  /**
+   * The session's statement_timeout: a statement stuck on a lock is cancelled by the server
+   * (SQLSTATE 57014, the session stays usable). One second later the client gives up on the
+   * query too, so a dead socket fails the query instead of hanging it.
+   */
+  readonly statementTimeoutMs: number;
 }
 
 /** `host` or `host:port` (no IPv6 literals: RDS endpoints are names). */
@@ -127,7 +131,8 @@ export class ConnectionCache {
         applicationName: endpoint.applicationName,
         connectTimeoutMs: endpoint.connectTimeoutMs,
       }),
-      query_timeout: endpoint.queryTimeoutMs,
+      statement_timeout: endpoint.statementTimeoutMs,
+      query_timeout: endpoint.statementTimeoutMs + 1_000,
       keepAlive: true,
     };
     const client = new Client(config);
