@@ -44,7 +44,11 @@ export class Cache extends Construct implements ec2.IConnectable {
   readonly securityGroup: ec2.SecurityGroup;
   readonly port: number;
 
-  constructor(scope: Construct, id: string, props: CacheProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: CacheProps,
+  ) {
     super(scope, id);
     const { config, namePrefix } = props;
     this.port = config.port;
@@ -126,6 +130,11 @@ export class Cache extends Construct implements ec2.IConnectable {
     acknowledge(this.replicationGroup, PINNED_ZONE);
     // Deleting the stack keeps the cache's last snapshot rather than nothing.
     this.replicationGroup.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+  }
+
+  /** Member cluster ids ElastiCache gives the nodes (`<group>-001`, ...), the dimension of per-node metrics. */
+  get nodeIds(): string[] {
+    return this.props.availabilityZones.map((_, i) => `${this.props.namePrefix}-cache-${String(i + 1).padStart(3, '0')}`);
   }
 
   /** Endpoint of the primary node, for writes. */

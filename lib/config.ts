@@ -196,6 +196,14 @@ export interface MonitoringConfig {
   readonly thresholds: AlarmThresholds;
 }
 
+export interface DrillsConfig {
+  /**
+   * Create the AWS Fault Injection Service experiment templates (primary failover, cache
+   * AZ power interruption) for game days. Creating them changes nothing until one is started.
+   */
+  readonly faultInjection: boolean;
+}
+
 /** The whole configuration of one environment. */
 export interface DataTierConfig {
   readonly envName: EnvironmentName;
@@ -210,6 +218,7 @@ export interface DataTierConfig {
   readonly cache: CacheConfig;
   readonly backup: BackupConfig;
   readonly monitoring: MonitoringConfig;
+  readonly drills: DrillsConfig;
 }
 
 const DEFAULT_REGION = 'us-east-1';
@@ -266,6 +275,7 @@ const PRESETS: Record<EnvironmentName, Omit<DataTierConfig, 'envName' | 'account
     cache: { engine: 'redis', engineVersion: '7.1', nodeType: 'cache.t4g.small', port: 6380, snapshotRetentionDays: 15 },
     backup: { retentionDays: 7 },
     monitoring: { alarmEmails: [], thresholds: { ...SEED_THRESHOLDS, freeableMemoryMiB: 256, proxyClientConnections: 400 } },
+    drills: { faultInjection: false },
   },
   staging: {
     network: { vpcCidr: '10.41.0.0/16', flowLogRetentionDays: 30 },
@@ -290,6 +300,7 @@ const PRESETS: Record<EnvironmentName, Omit<DataTierConfig, 'envName' | 'account
     cache: { engine: 'redis', engineVersion: '7.1', nodeType: 'cache.r7g.large', port: 6380, snapshotRetentionDays: 15 },
     backup: { retentionDays: 14 },
     monitoring: { alarmEmails: [], thresholds: SEED_THRESHOLDS },
+    drills: { faultInjection: false },
   },
   prod: {
     network: { vpcCidr: '10.42.0.0/16', flowLogRetentionDays: 365 },
@@ -314,6 +325,7 @@ const PRESETS: Record<EnvironmentName, Omit<DataTierConfig, 'envName' | 'account
     cache: { engine: 'redis', engineVersion: '7.1', nodeType: 'cache.r7g.large', port: 6380, snapshotRetentionDays: 35 },
     backup: { retentionDays: 35 },
     monitoring: { alarmEmails: [], thresholds: SEED_THRESHOLDS },
+    drills: { faultInjection: false },
   },
 };
 
@@ -379,12 +391,13 @@ export function resolveConfig(sources: ConfigSources): DataTierConfig {
       ...(overrides.monitoring ?? {}),
       thresholds: { ...preset.monitoring.thresholds, ...(overrides.monitoring?.thresholds ?? {}) },
     },
+    drills: { ...preset.drills, ...(overrides.drills ?? {}) },
   };
   validateConfig(config);
   return config;
 }
 
-type Overrides = { [K in 'network' | 'database' | 'proxy' | 'cache' | 'backup']?: Partial<DataTierConfig[K]> } & {
+type Overrides = { [K in 'network' | 'database' | 'proxy' | 'cache' | 'backup' | 'drills']?: Partial<DataTierConfig[K]> } & {
   monitoring?: Partial<Omit<MonitoringConfig, 'thresholds'>> & { thresholds?: Partial<AlarmThresholds> };
 };
 
@@ -394,7 +407,7 @@ function parseOverrides(raw: unknown): Overrides {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError('overrides', raw, 'must be a JSON object such as {"database":{"replicaCount":1}}');
   }
-  const sections = ['network', 'database', 'proxy', 'cache', 'backup', 'monitoring'];
+  const sections = ['network', 'database', 'proxy', 'cache', 'backup', 'monitoring', 'drills'];
   for (const key of Object.keys(parsed)) {
     if (!sections.includes(key)) throw new ConfigError(`overrides.${key}`, (parsed as Record<string, unknown>)[key], `unknown section; allowed: ${sections.join(', ')}`);
   }
@@ -509,6 +522,7 @@ export function validateConfig(config: DataTierConfig): void {
   requireInteger('cache.snapshotRetentionDays', cache.snapshotRetentionDays, 15, 35);
 
   validateMonitoring(config.monitoring);
+  requireBoolean('drills.faultInjection', config.drills.faultInjection);
 
   requireInteger('backup.retentionDays', backup.retentionDays, 1, 36_500);
   if (backup.copyToVaultArn !== undefined && !/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:.+$/.test(backup.copyToVaultArn)) {

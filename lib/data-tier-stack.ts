@@ -8,6 +8,9 @@ import { Database } from './database';
 import { EncryptionKeys } from './encryption';
 import { Network } from './network';
 import { SchemaMigrations } from './schema';
+import { HealthCheck } from './health-check';
+import { Monitoring } from './monitoring';
+import { CACHE_DRILL_TAG, FaultInjection } from './fault-injection';
 
 export interface DataTierStackProps extends StackProps {
   /** The validated configuration of the environment. */
@@ -41,6 +44,13 @@ export const OUTPUTS = {
   proxySecurityGroupId: 'ProxySecurityGroupId',
   cacheSecurityGroupId: 'CacheSecurityGroupId',
   vpcId: 'VpcId',
+  alarmTopicArn: 'AlarmTopicArn',
+  dashboardName: 'DashboardName',
+  healthCheckFunctionName: 'HealthCheckFunctionName',
+  maintenanceFunctionName: 'MaintenanceFunctionName',
+  migrationFunctionName: 'MigrationFunctionName',
+  failoverExperimentTemplateId: 'FailoverExperimentTemplateId',
+  cacheAzPowerInterruptExperimentTemplateId: 'CacheAzPowerInterruptExperimentTemplateId',
 } as const;
 
 /** The PostgreSQL data tier of one environment. */
@@ -52,6 +62,10 @@ export class DataTierStack extends Stack {
   readonly cache: Cache;
   readonly backup: DatabaseBackup;
   readonly schema: SchemaMigrations;
+  readonly healthCheck: HealthCheck;
+  readonly monitoring: Monitoring;
+  /** Game-day experiment templates, when `drills.faultInjection` is on. */
+  readonly faultInjection?: FaultInjection;
   /** Attach to application tasks and functions: reaches the proxy, the replicas and the cache. */
   readonly appSecurityGroup: ec2.SecurityGroup;
   /** Attached to the data tier's own functions (migrations, health check). */
@@ -133,6 +147,51 @@ export class DataTierStack extends Stack {
       namePrefix,
     });
 
+    this.healthCheck = new HealthCheck(this, 'HealthCheck', {
+      envName: config.envName,
+      vpc,
+      subnets: this.network.functionSubnets,
+      securityGroup: this.functionSecurityGroup,
+      proxy: this.database.proxy,
+      primary: this.database.primary,
+      replicas: this.database.replicas,
+      secret: this.database.secret,
+      dataKey: this.keys.dataKey,
+      logsKey: this.keys.logsKey,
+      logRetentionDays: config.database.logRetentionDays,
+      namePrefix,
+      schema: this.schema.resource,
+    });
+
+    const ids = this.database.instanceIds;
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      envName: config.envName,
+      config: config.monitoring,
+      namePrefix,
+      instances: [
+        { name: 'primary', instanceId: ids.primary, role: 'primary' },
+        ...ids.replicas.map((instanceId, i) => ({ name: `replica-${i + 1}`, instanceId, role: 'replica' as const })),
+      ],
+      proxyName: `${namePrefix}-proxy`,
+      cacheNodeIds: this.cache.nodeIds,
+      allocatedStorageGiB: config.database.allocatedStorageGiB,
+      dataKey: this.keys.dataKey,
+    });
+
+    if (config.drills.faultInjection) {
+      Tags.of(this.cache.replicationGroup).add(CACHE_DRILL_TAG, this.cache.replicationGroup.replicationGroupId!);
+      const critical = ['health-check-failing', 'query-latency-p95-high'].map((condition) => this.monitoring.alarm('primary', condition));
+      this.faultInjection = new FaultInjection(this, 'FaultInjection', {
+        namePrefix,
+        primaryInstanceArn: this.database.primary.instanceArn,
+        cacheTagValue: this.cache.replicationGroup.replicationGroupId!,
+        cacheZone: config.availabilityZones[0],
+        stopAlarms: critical,
+        logsKey: this.keys.logsKey,
+        logRetentionDays: config.database.logRetentionDays,
+      });
+    }
+
     this.addOutputs(namePrefix);
   }
 
@@ -175,5 +234,14 @@ export class DataTierStack extends Stack {
     output(OUTPUTS.proxySecurityGroupId, db.proxySecurityGroup.securityGroupId, 'Security group of RDS Proxy');
     output(OUTPUTS.cacheSecurityGroupId, this.cache.securityGroup.securityGroupId, 'Security group of the cache');
     output(OUTPUTS.vpcId, this.network.vpc.vpcId, 'VPC of the data tier');
+    output(OUTPUTS.alarmTopicArn, this.monitoring.topic.topicArn, 'SNS topic every alarm notifies (ALARM and OK)');
+    output(OUTPUTS.dashboardName, this.monitoring.dashboard.dashboardName, 'CloudWatch dashboard of the tier');
+    output(OUTPUTS.healthCheckFunctionName, this.healthCheck.healthCheck.function.functionName, 'Health-check function (aws lambda invoke to run it now)');
+    output(OUTPUTS.maintenanceFunctionName, this.healthCheck.maintenance.function.functionName, 'Partition maintenance and rollup refresh function');
+    output(OUTPUTS.migrationFunctionName, this.schema.handler.function.functionName, 'Schema migration function (its log group holds the runner output)');
+    if (this.faultInjection) {
+      output(OUTPUTS.failoverExperimentTemplateId, this.faultInjection.failover.attrId, 'FIS experiment: reboot the primary with forced failover (aws fis start-experiment)');
+      output(OUTPUTS.cacheAzPowerInterruptExperimentTemplateId, this.faultInjection.cacheAzPowerInterrupt.attrId, 'FIS experiment: cut power to one zone of the cache');
+    }
   }
 }

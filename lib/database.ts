@@ -69,6 +69,8 @@ export class Database extends Construct {
   readonly proxySecurityGroup: ec2.SecurityGroup;
   readonly rotationSecurityGroup: ec2.SecurityGroup;
   readonly port: number;
+  /** DB instance identifiers, fixed by config: the primary's, then each replica's. */
+  readonly instanceIds: { readonly primary: string; readonly replicas: string[] };
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
@@ -116,6 +118,7 @@ export class Database extends Construct {
     };
 
     const primaryId = `${namePrefix}-primary`;
+    this.instanceIds = { primary: primaryId, replicas: [] };
     this.primary = new rds.DatabaseInstance(this, 'Primary', {
       ...observability,
       instanceIdentifier: primaryId,
@@ -168,6 +171,7 @@ export class Database extends Construct {
 
     replicaZones(props.availabilityZones, config.replicaCount).forEach((zone, index) => {
       const replicaId = `${namePrefix}-replica-${index + 1}`;
+      this.instanceIds.replicas.push(replicaId);
       const replica = new rds.DatabaseInstanceReadReplica(this, `Replica${index + 1}`, {
         ...observability,
         instanceIdentifier: replicaId,

@@ -313,6 +313,7 @@ describe('outputs', () => {
       OUTPUTS.cachePort, OUTPUTS.cacheReplicationGroupId, OUTPUTS.dataKeyArn, OUTPUTS.backupVaultName,
       OUTPUTS.appSecurityGroupId, OUTPUTS.functionSecurityGroupId, OUTPUTS.primarySecurityGroupId,
       OUTPUTS.replicaSecurityGroupId, OUTPUTS.proxySecurityGroupId, OUTPUTS.cacheSecurityGroupId, OUTPUTS.vpcId,
+      OUTPUTS.alarmTopicArn, OUTPUTS.dashboardName, OUTPUTS.healthCheckFunctionName, OUTPUTS.maintenanceFunctionName, OUTPUTS.migrationFunctionName,
     ];
     expect(Object.keys(outputs).sort()).toEqual([...expected].sort());
     expect(outputs.ProxyEndpoint.Export).toEqual({ Name: 'data-tier-prod-ProxyEndpoint' });
@@ -350,7 +351,7 @@ describe('schema migrations at deploy time', () => {
   });
 
   it('bundle every migration next to the handler', () => {
-    const assembly = prod.app.synth();
+    const assembly = synthesize('prod', {}, { bundle: true }).app.synth();
     const assetDir = readdirSync(assembly.directory).filter((d) => d.startsWith('asset.')).find((d) => existsSync(join(assembly.directory, d, 'sql')));
     expect(assetDir).toBeDefined();
     const bundled = readdirSync(join(assembly.directory, assetDir!, 'sql')).sort();

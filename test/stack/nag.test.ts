@@ -22,6 +22,14 @@ describe.each(ENVIRONMENT_NAMES)('cdk-nag on %s', (envName) => {
   });
 });
 
+describe('cdk-nag with the game-day experiments on', () => {
+  const { app } = synthesize('prod', { overrides: JSON.stringify({ drills: { faultInjection: true } }) });
+
+  it.each(NAG_PACKS.map((Pack) => [new Pack().readPackName, Pack] as const))('%s reports no unacknowledged finding', (_, Pack) => {
+    expect(new Pack().validateScope(app).violations.map((v) => v.ruleName)).toEqual([]);
+  });
+});
+
 describe('acknowledgements', () => {
   const { stack } = synthesize('prod');
 

@@ -15,12 +15,16 @@ export interface Synthesized {
 
 const cache = new Map<string, Synthesized>();
 
-/** Synthesizes an environment once per test file (and per distinct context). */
-export function synthesize(envName: EnvironmentName, context: Record<string, unknown> = {}): Synthesized {
-  const key = JSON.stringify([envName, context]);
+/**
+ * Synthesizes an environment once per test file (and per distinct context). Lambda code is
+ * not bundled unless asked for: template assertions do not need it, and bundling is most
+ * of the synth time.
+ */
+export function synthesize(envName: EnvironmentName, context: Record<string, unknown> = {}, options: { bundle?: boolean } = {}): Synthesized {
+  const key = JSON.stringify([envName, context, options]);
   let synthesized = cache.get(key);
   if (!synthesized) {
-    const app = new App();
+    const app = new App(options.bundle ? {} : { context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = buildApp(app, { context: { env: envName, ...context }, environment: TEST_ENVIRONMENT });
     synthesized = { app, stack, template: Template.fromStack(stack) };
     cache.set(key, synthesized);

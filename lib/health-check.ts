@@ -1,0 +1,128 @@
+import { Duration, Fn } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct, IDependable } from 'constructs';
+import { EnvironmentName } from './config';
+import { DataTierFunction } from './data-tier-function';
+import { acknowledge } from './nag';
+
+/** CloudWatch namespace of every metric the data tier publishes itself. */
+export const METRIC_NAMESPACE = 'DataTier';
+
+/** Latency probes each health check runs per instance; their samples give the p95. */
+export const PROBE_COUNT = 20;
+
+/** Scheduled database jobs: EventBridge schedule and the task the maintenance function runs. */
+export const MAINTENANCE_SCHEDULES = [
+  { id: 'PartitionMaintenance', task: 'partition-maintenance', schedule: events.Schedule.rate(Duration.hours(1)) },
+  // Seed 002: the dashboard rollup is refreshed every 5 minutes.
+  { id: 'RollupRefresh', task: 'rollup-refresh', schedule: events.Schedule.rate(Duration.minutes(5)) },
+] as const;
+
+export interface HealthCheckProps {
+  readonly envName: EnvironmentName;
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  readonly securityGroup: ec2.ISecurityGroup;
+  readonly proxy: rds.DatabaseProxy;
+  readonly primary: rds.DatabaseInstance;
+  readonly replicas: rds.DatabaseInstanceReadReplica[];
+  readonly secret: secretsmanager.ISecret;
+  readonly dataKey: kms.IKey;
+  readonly logsKey: kms.IKey;
+  readonly logRetentionDays: number;
+  readonly namePrefix: string;
+  /** The schedules start only once the migrations (which create the functions they call) have run. */
+  readonly schema: IDependable;
+}
+
+/**
+ * The database's own view of its health, every minute: a function that writes the
+ * heartbeat and reads `health_check()` through the proxy (as applications connect) and on
+ * each replica directly, times probe queries, and publishes it all to CloudWatch. A second
+ * function runs partition maintenance hourly and refreshes the rollup every 5 minutes.
+ */
+export class HealthCheck extends Construct {
+  readonly healthCheck: DataTierFunction;
+  readonly maintenance: DataTierFunction;
+
+  constructor(scope: Construct, id: string, props: HealthCheckProps) {
+    super(scope, id);
+    const common = {
+      vpc: props.vpc,
+      subnets: props.subnets,
+      securityGroup: props.securityGroup,
+      logsKey: props.logsKey,
+      dataKey: props.dataKey,
+      logRetentionDays: props.logRetentionDays,
+      reservedConcurrency: 1,
+    };
+    const metricEnvironment = {
+      DB_SECRET_ARN: props.secret.secretArn,
+      METRIC_NAMESPACE,
+      ENVIRONMENT: props.envName,
+      PRIMARY_INSTANCE_ID: props.primary.instanceIdentifier,
+    };
+
+    this.healthCheck = new DataTierFunction(this, 'HealthCheck', {
+      ...common,
+      functionName: `${props.namePrefix}-health-check`,
+      entry: 'health-check/index.ts',
+      description: 'Every minute: heartbeat, health_check() and latency probes on the primary (via RDS Proxy) and each replica, published to CloudWatch',
+      // Every target is tried in parallel with a 5 s connect timeout; 60 s leaves room for a slow database.
+      timeout: Duration.seconds(60),
+      environment: {
+        ...metricEnvironment,
+        PRIMARY_HOST: props.proxy.endpoint,
+        REPLICAS: props.replicas.length > 0 ? Fn.join(',', props.replicas.map((r) => `${r.instanceIdentifier}=${r.dbInstanceEndpointAddress}`)) : '',
+        PROBE_COUNT: String(PROBE_COUNT),
+        CONNECT_TIMEOUT_MS: '5000',
+      },
+    });
+    const everyMinute = new events.Rule(this, 'EveryMinute', {
+      ruleName: `${props.namePrefix}-health-check`,
+      description: 'Runs the data-tier health check',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(this.healthCheck.function, { retryAttempts: 0 })],
+    });
+    everyMinute.node.addDependency(props.schema);
+
+    this.maintenance = new DataTierFunction(this, 'Maintenance', {
+      ...common,
+      functionName: `${props.namePrefix}-maintenance`,
+      entry: 'maintenance/index.ts',
+      description: 'Partition maintenance (hourly) and the dashboard rollup refresh (every 5 minutes) on the primary instance',
+      timeout: Duration.minutes(10),
+      environment: { ...metricEnvironment, DB_HOST: props.primary.dbInstanceEndpointAddress },
+    });
+    for (const job of MAINTENANCE_SCHEDULES) {
+      const rule = new events.Rule(this, job.id, {
+        ruleName: `${props.namePrefix}-${job.task}`,
+        description: `Runs ${job.task} on the primary`,
+        schedule: job.schedule,
+        targets: [new targets.LambdaFunction(this.maintenance.function, { event: events.RuleTargetInput.fromObject({ task: job.task }), retryAttempts: 2 })],
+      });
+      rule.node.addDependency(props.schema);
+    }
+
+    for (const fn of [this.healthCheck, this.maintenance]) {
+      props.secret.grantRead(fn.function);
+      fn.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['cloudwatch:PutMetricData'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
+        }),
+      );
+      acknowledge(fn.function.role!, {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the DataTier namespace by the cloudwatch:namespace condition.',
+      });
+    }
+  }
+}

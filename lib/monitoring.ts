@@ -1,0 +1,204 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { ALARM_DEFINITIONS, AlarmDefinition } from './alarms';
+import { EnvironmentName, MonitoringConfig } from './config';
+import { METRIC_NAMESPACE } from './health-check';
+
+/** A DB instance as the alarms and the dashboard see it. */
+export interface MonitoredInstance {
+  /** Name part of its alarms, e.g. `primary`, `replica-1`. */
+  readonly name: string;
+  /** DB instance identifier (a literal: names are fixed in config). */
+  readonly instanceId: string;
+  readonly role: 'primary' | 'replica';
+}
+
+export interface MonitoringProps {
+  readonly envName: EnvironmentName;
+  readonly config: MonitoringConfig;
+  readonly namePrefix: string;
+  readonly instances: MonitoredInstance[];
+  readonly proxyName: string;
+  /** ElastiCache member cluster ids, one per node. */
+  readonly cacheNodeIds: string[];
+  readonly allocatedStorageGiB: number;
+  /** Encrypts the alarm topic; CloudWatch is allowed to use it. */
+  readonly dataKey: kms.Key;
+}
+
+/** One alarm target: what its alarms are named after and the dimensions of its metrics. */
+interface Target {
+  readonly name: string;
+  readonly namespace: string;
+  readonly dimensions: Record<string, string>;
+  readonly applies: (definition: AlarmDefinition) => boolean;
+}
+
+/**
+ * Alarms from the table in `alarms.ts` (one loop, one alarm per definition and target),
+ * all sent to one encrypted SNS topic for ALARM and OK, and a dashboard.
+ */
+export class Monitoring extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cw.Alarm[] = [];
+  private readonly alarmsByName = new Map<string, cw.Alarm>();
+  readonly dashboard: cw.Dashboard;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'AlarmTopic', {
+      topicName: `${props.namePrefix}-alarms`,
+      displayName: `${props.namePrefix} data tier alarms`,
+      masterKey: props.dataKey,
+      enforceSSL: true,
+    });
+    props.dataKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublishEncrypted',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    for (const email of props.config.alarmEmails) {
+      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+
+    const action = new cwActions.SnsAction(this.topic);
+    const context = { thresholds: props.config.thresholds, allocatedStorageGiB: props.allocatedStorageGiB };
+    for (const target of targetsOf(props)) {
+      for (const definition of ALARM_DEFINITIONS.filter(target.applies)) {
+        const alarmName = `${props.namePrefix}-${target.name}-${definition.condition}`;
+        const alarm = new cw.Alarm(this, alarmName.slice(props.namePrefix.length + 1), {
+          alarmName,
+          alarmDescription: describe(definition, target, props.config.runbookBaseUrl),
+          metric: metricOf(definition, target),
+          threshold: definition.threshold(context),
+          comparisonOperator: definition.comparison,
+          evaluationPeriods: definition.evaluationPeriods,
+          datapointsToAlarm: definition.datapointsToAlarm,
+          treatMissingData: definition.treatMissingData,
+        });
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+        this.alarms.push(alarm);
+        this.alarmsByName.set(`${target.name}-${definition.condition}`, alarm);
+      }
+    }
+
+    this.dashboard = new cw.Dashboard(this, 'Dashboard', {
+      dashboardName: `${props.namePrefix}`,
+      defaultInterval: Duration.hours(3),
+      widgets: dashboardRows(props, this.alarms),
+    });
+  }
+
+  /** The alarm of a resource and condition, e.g. `alarm('primary', 'health-check-failing')`. */
+  alarm(resource: string, condition: string): cw.Alarm {
+    const alarm = this.alarmsByName.get(`${resource}-${condition}`);
+    if (!alarm) throw new Error(`no alarm ${resource}-${condition}; conditions are defined in lib/alarms.ts`);
+    return alarm;
+  }
+}
+
+function targetsOf(props: MonitoringProps): Target[] {
+  const instanceTargets = props.instances.flatMap((instance): Target[] => [
+    {
+      name: instance.name,
+      namespace: 'AWS/RDS',
+      dimensions: { DBInstanceIdentifier: instance.instanceId },
+      applies: (d) => d.source === 'rds' && (d.roles ?? []).includes(instance.role),
+    },
+    {
+      name: instance.name,
+      namespace: METRIC_NAMESPACE,
+      dimensions: { Environment: props.envName, DBInstance: instance.instanceId, Role: instance.role },
+      applies: (d) => d.source === 'health-check' && (d.roles ?? []).includes(instance.role),
+    },
+  ]);
+  const primary = props.instances.find((i) => i.role === 'primary')!;
+  return [
+    ...instanceTargets,
+    { name: 'proxy', namespace: 'AWS/RDS', dimensions: { ProxyName: props.proxyName }, applies: (d) => d.source === 'proxy' },
+    ...props.cacheNodeIds.map((nodeId) => ({
+      name: `cache-${nodeId.slice(-3)}`,
+      namespace: 'AWS/ElastiCache',
+      dimensions: { CacheClusterId: nodeId },
+      applies: (d: AlarmDefinition) => d.source === 'cache-node',
+    })),
+    ...(['partition-maintenance', 'rollup-refresh'] as const).map((task) => ({
+      name: task,
+      namespace: METRIC_NAMESPACE,
+      dimensions: { Environment: props.envName, DBInstance: primary.instanceId, Role: 'primary', Task: task },
+      applies: (d: AlarmDefinition) => d.source === 'maintenance' && d.task === task,
+    })),
+  ];
+}
+
+function metricOf(definition: AlarmDefinition, target: Target): cw.IMetric {
+  const metric = new cw.Metric({
+    namespace: target.namespace,
+    metricName: definition.metricName,
+    dimensionsMap: target.dimensions,
+    statistic: definition.statistic,
+    period: definition.period,
+    unit: definition.source === 'health-check' || definition.source === 'maintenance' ? definition.unit : undefined,
+  });
+  return definition.expression
+    ? new cw.MathExpression({ expression: definition.expression, usingMetrics: { m: metric }, period: definition.period, label: `${definition.expression} of ${definition.metricName}` })
+    : metric;
+}
+
+/** The alarm description names the runbook file, and links it when a base URL is configured. */
+function describe(definition: AlarmDefinition, target: Target, runbookBaseUrl?: string): string {
+  const link = runbookBaseUrl ? ` ${runbookBaseUrl}/${definition.runbook}` : '';
+  return `${target.name}: ${definition.summary}. Runbook: runbooks/${definition.runbook}${link}`;
+}
+
+function dashboardRows(props: MonitoringProps, alarms: cw.Alarm[]): cw.IWidget[][] {
+  const rdsMetric = (metricName: string, statistic = 'Average', instances = props.instances) =>
+    instances.map((i) => new cw.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { DBInstanceIdentifier: i.instanceId }, statistic, label: i.name, period: Duration.minutes(1) }));
+  const healthMetric = (metricName: string, statistic: string, instances = props.instances) =>
+    instances.map((i) => new cw.Metric({ namespace: METRIC_NAMESPACE, metricName, dimensionsMap: { Environment: props.envName, DBInstance: i.instanceId, Role: i.role }, statistic, label: i.name, period: Duration.minutes(1) }));
+  const proxyMetric = (metricName: string, statistic: string) => new cw.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { ProxyName: props.proxyName }, statistic, period: Duration.minutes(1) });
+  const cacheMetric = (metricName: string, statistic = 'Average') =>
+    props.cacheNodeIds.map((id) => new cw.Metric({ namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: id }, statistic, label: id, period: Duration.minutes(1) }));
+  const graph = (title: string, left: cw.IMetric[], width = 8) => new cw.GraphWidget({ title, left, width, height: 6 });
+  const primary = props.instances.filter((i) => i.role === 'primary');
+  const replicas = props.instances.filter((i) => i.role === 'replica');
+  return [
+    [new cw.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 6 })],
+    [
+      graph('CPU (%)', rdsMetric('CPUUtilization')),
+      graph('Connections used (% of max_connections)', healthMetric('connections_used_pct', 'Maximum')),
+      graph('Query latency p95 (ms, health check)', healthMetric('query_latency', 'p95')),
+    ],
+    [
+      graph('Replica lag (s)', rdsMetric('ReplicaLag', 'Maximum', replicas)),
+      graph('Free storage (bytes)', rdsMetric('FreeStorageSpace', 'Minimum')),
+      graph('Freeable memory (bytes)', rdsMetric('FreeableMemory', 'Minimum')),
+    ],
+    [
+      graph('Proxy connections', [proxyMetric('ClientConnections', 'Maximum'), proxyMetric('DatabaseConnections', 'Maximum')]),
+      graph('Proxy query latency p95 (µs)', [proxyMetric('QueryResponseLatency', 'p95')]),
+      graph('Proxy connection setup failures', [proxyMetric('ClientConnectionsSetupFailedAuth', 'Sum'), proxyMetric('DatabaseConnectionsSetupFailed', 'Sum')]),
+    ],
+    [
+      graph('Cache engine CPU (%)', cacheMetric('EngineCPUUtilization')),
+      graph('Cache memory (% of maxmemory)', cacheMetric('DatabaseMemoryUsagePercentage', 'Maximum')),
+      graph('Cache evictions', cacheMetric('Evictions', 'Sum')),
+    ],
+    [
+      graph('Partitions ahead (min)', healthMetric('partitions_ahead_min', 'Minimum', primary)),
+      graph('Lock waits > 1 s', healthMetric('lock_waits_over_1s', 'Maximum', primary)),
+      graph('Rollup staleness (s)', healthMetric('matview_staleness_seconds_max', 'Maximum', primary)),
+    ],
+  ];
+}
