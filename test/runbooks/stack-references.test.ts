@@ -1,0 +1,99 @@
+import { ALARM_DEFINITIONS } from '../../lib/alarms';
+import { OUTPUTS } from '../../lib/data-tier-stack';
+import { DATABASE_NAME, MASTER_USERNAME } from '../../lib/database';
+import { synthesize } from '../stack/synth';
+import { nameMentions, outputKeys, readIndex, readRunbook, runbookFiles } from './runbooks';
+
+/** Outputs the stack adds only when an environment opts in to AWS FIS drills. */
+const DRILL_OUTPUTS = ['FailoverExperimentTemplateId', 'CacheAzPowerInterruptExperimentTemplateId'];
+const drillOutputsLanded = DRILL_OUTPUTS.every((name) => (Object.values(OUTPUTS) as unknown[]).includes(name));
+
+const prod = synthesize('prod');
+const template = prod.template.toJSON() as { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+const prodOutputs = new Set(Object.keys(prod.template.findOutputs('*')));
+
+/** Every string in the template, however deep. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(stringsIn);
+  return [];
+}
+
+/** Physical names of prod (`data-tier-prod...`): instances, alarms, functions, rules, proxy, vault, plan, secrets, log groups. */
+const prodNames = new Set([
+  prod.stack.stackName,
+  ...stringsIn(template).flatMap((s) => [...s.matchAll(/data-tier-prod[A-Za-z0-9/_-]*/g)].map((m) => m[0])),
+]);
+
+/** Alarms of prod with the metric they watch, directly or through a math expression. */
+const alarms = Object.values(template.Resources)
+  .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+  .map((r) => {
+    const props = r.Properties as { AlarmName: string; MetricName?: string; Metrics?: Array<{ MetricStat?: { Metric: { MetricName: string } } }> };
+    const metricNames = props.MetricName ? [props.MetricName] : (props.Metrics ?? []).flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric.MetricName] : []));
+    return { name: props.AlarmName, metricNames };
+  });
+
+const files = runbookFiles();
+const texts = [...files.map((file) => ({ file, text: readRunbook(file).text })), { file: 'README.md', text: readIndex() }];
+
+describe('stack outputs named by the runbooks', () => {
+  it('the outputs of OUTPUTS are in the synthesized prod template', () => {
+    const names = Object.values(OUTPUTS).map((value) => (typeof value === 'function' ? value(1) : value));
+    expect(names.filter((name) => !prodOutputs.has(name) && !DRILL_OUTPUTS.includes(name))).toEqual([]);
+  });
+
+  it.each(files)('%s looks up only outputs the prod stack has', (file) => {
+    const missing = outputKeys(readRunbook(file).text).filter((key) => !prodOutputs.has(key) && !DRILL_OUTPUTS.includes(key));
+    expect(missing).toEqual([]);
+  });
+
+  (drillOutputsLanded ? it : it.skip)('the FIS experiment template outputs exist in prod with drills.faultInjection on', () => {
+    const drills = synthesize('prod', { overrides: JSON.stringify({ drills: { faultInjection: true } }) });
+    const outputs = Object.keys(drills.template.findOutputs('*'));
+    const used = files.flatMap((file) => outputKeys(readRunbook(file).text)).filter((key) => DRILL_OUTPUTS.includes(key));
+    expect(used.length).toBeGreaterThan(0);
+    expect(used.filter((key) => !outputs.includes(key))).toEqual([]);
+  });
+});
+
+describe('names of the tier in the runbooks', () => {
+  it.each(texts.map((t) => [t.file, t.text]))('%s names only alarms, instances, functions and other resources that exist in prod', (_file, text) => {
+    const unknown = nameMentions(text)
+      .filter((mention) => ![...prodNames].some((name) => mention.pattern.test(name)))
+      .map((mention) => mention.written);
+    expect(unknown).toEqual([]);
+  });
+
+  it.each(ALARM_DEFINITIONS.map((d) => [`${d.condition} (${d.metricName})`, d]))(
+    'the alarm %s is named in the Symptoms of its runbook',
+    (_label, definition) => {
+      const names = alarms.filter((a) => a.metricNames.includes(definition.metricName) && a.name.endsWith(`-${definition.condition}`)).map((a) => a.name);
+      expect(names.length).toBeGreaterThan(0);
+      const symptoms = readRunbook(definition.runbook).sections.get('Symptoms') ?? '';
+      const named = nameMentions(symptoms).some((mention) => names.some((name) => mention.pattern.test(name)));
+      expect({ runbook: definition.runbook, alarms: names, named }).toEqual({ runbook: definition.runbook, alarms: names, named: true });
+    },
+  );
+
+  it.each(ALARM_DEFINITIONS.map((d) => [`${d.condition} (${d.metricName})`, d]))('the Symptoms of the runbook of %s name the metric it watches', (_label, definition) => {
+    const symptoms = readRunbook(definition.runbook).sections.get('Symptoms') ?? '';
+    expect({ runbook: definition.runbook, mentions: symptoms.includes(`\`${definition.metricName}\``) }).toEqual({ runbook: definition.runbook, mentions: true });
+  });
+});
+
+describe('connection settings in the runbooks', () => {
+  const config = prod.stack.config;
+
+  it.each(files)('%s connects with the port, database and user of the stack', (file) => {
+    const text = readRunbook(file).text;
+    for (const m of text.matchAll(/psql "host=[^"]*"/g)) {
+      expect(m[0]).toContain(` port=${config.database.port} `);
+      expect(m[0]).toContain(` dbname=${DATABASE_NAME} `);
+      expect(m[0]).toContain(` user=${MASTER_USERNAME} `);
+      expect(m[0]).toMatch(/ sslmode=verify-full sslrootcert=(global-bundle|AmazonRootCA1)\.pem/);
+    }
+    for (const m of text.matchAll(/redis-cli --tls -h "\$[A-Z_]+" -p (\d+)/g)) expect(Number(m[1])).toBe(config.cache.port);
+  });
+});

@@ -1,0 +1,101 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ALARM_DEFINITIONS } from '../../lib/alarms';
+import {
+  anchorsIn, INDEX_FILE, markdownLinks, readIndex, readRunbook, RUNBOOK_DIR, runbookFiles, SECTIONS, shellLines,
+} from './runbooks';
+
+const files = runbookFiles();
+
+describe('runbook structure', () => {
+  it('finds the runbooks', () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  it.each([...new Set(ALARM_DEFINITIONS.map((d) => d.runbook))])('the runbook %s that an alarm names exists', (file) => {
+    expect(existsSync(path.join(RUNBOOK_DIR, file))).toBe(true);
+  });
+
+  it.each(files)('%s has exactly the seven sections, in order', (file) => {
+    expect(readRunbook(file).headings).toEqual([...SECTIONS]);
+  });
+
+  it.each(files)('%s starts its Diagnosis with a shell block that sets ENV and STACK and looks up stack outputs', (file) => {
+    const first = readRunbook(file).blocks.find((b) => b.section === 'Diagnosis');
+    expect(first?.language).toBe('bash');
+    const lines = first!.text.split('\n');
+    expect(lines[0]).toBe('ENV=prod');
+    expect(lines[1]).toBe('STACK=data-tier-$ENV');
+    expect(first!.text).toMatch(/aws cloudformation describe-stacks --stack-name "\$STACK" --query "Stacks\[0\]\.Outputs\[\?OutputKey=='[A-Za-z0-9]+'\]\.OutputValue" --output text/);
+  });
+
+  it.each(files)('%s has shell blocks that bash can parse', (file) => {
+    for (const block of readRunbook(file).blocks.filter((b) => b.language === 'bash')) {
+      expect(() => execFileSync('bash', ['-n'], { input: block.text, stdio: ['pipe', 'pipe', 'pipe'] })).not.toThrow();
+    }
+  });
+
+  it.each(files)('%s fences every code block with its language (bash or sql)', (file) => {
+    for (const block of readRunbook(file).blocks) expect({ line: block.line, language: block.language }).toEqual({ line: block.line, language: expect.stringMatching(/^(bash|sql)$/) });
+  });
+
+  it.each(files)('%s explains where the CA bundle it connects with comes from', (file) => {
+    const runbook = readRunbook(file);
+    if (runbook.text.includes('sslrootcert=global-bundle.pem')) expect(runbook.text).toContain('https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem');
+    if (runbook.text.includes('sslrootcert=AmazonRootCA1.pem')) expect(runbook.text).toContain('https://www.amazontrust.com/repository/AmazonRootCA1.pem');
+  });
+
+  it.each(files)('%s reads every shell variable it uses from a command shown in the runbook', (file) => {
+    const runbook = readRunbook(file);
+    const script = runbook.blocks.filter((b) => b.language === 'bash').map((b) => shellLines(b.text).join('\n')).join('\n');
+    const assigned = new Set([...script.matchAll(/(?:^|[\s;(])(?:export\s+)?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
+    for (const loop of script.matchAll(/\bfor ([a-z_]+) in\b/g)) assigned.add(loop[1]);
+    for (const m of script.matchAll(/\b([a-z_]+)=/g)) assigned.add(m[1]);
+    const used = [...runbook.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)].map((m) => m[1]);
+    const unknown = [...new Set(used)].filter((name) => !assigned.has(name));
+    expect(unknown).toEqual([]);
+  });
+});
+
+describe('runbook index', () => {
+  const index = readIndex();
+  const linked = new Set(markdownLinks(index).map((link) => link.file));
+
+  it('links every runbook file', () => {
+    expect(files.filter((file) => !linked.has(file))).toEqual([]);
+  });
+
+  it('links only files that exist', () => {
+    expect([...linked].filter((file) => !existsSync(path.join(RUNBOOK_DIR, file)))).toEqual([]);
+  });
+
+  it('has a row with RTO, RPO and the source of the figures for every runbook', () => {
+    const rows = index.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Alarm or scenario'));
+    for (const file of files) {
+      const row = rows.find((line) => line.includes(`](${file})`));
+      expect({ file, cells: row?.split('|').length }).toEqual({ file, cells: 7 });
+    }
+  });
+
+  it('keeps a marked place for the figures measured by the laptop drill', () => {
+    expect(index).toContain('### Measured on a laptop drill');
+    expect(index).toContain('see the drill: `npm run drill:failover`');
+  });
+
+  it('cites what AWS documents for failover and point-in-time restore', () => {
+    expect(index).toMatch(/60–120 s/);
+    expect(index).toMatch(/within about 5 minutes of the latest restorable time/);
+  });
+});
+
+describe('links between runbooks', () => {
+  it.each([INDEX_FILE, ...files])('%s links only to files and headings that exist', (file) => {
+    const text = readFileSync(path.join(RUNBOOK_DIR, file), 'utf8');
+    for (const link of markdownLinks(text)) {
+      const target = path.join(RUNBOOK_DIR, link.file);
+      expect({ link, exists: existsSync(target) }).toEqual({ link, exists: true });
+      if (link.anchor) expect({ link, anchor: anchorsIn(readFileSync(target, 'utf8')).has(link.anchor) }).toEqual({ link, anchor: true });
+    }
+  });
+});
