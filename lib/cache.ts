@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CacheConfig } from './config';
-import { acknowledge, acrossPacks, PINNED_ZONE } from './nag';
+import { acknowledge, PINNED_ZONE } from './nag';
 
 export interface CacheProps {
   readonly vpc: ec2.IVpc;
@@ -67,13 +67,6 @@ export class Cache extends Construct implements ec2.IConnectable {
       // ElastiCache accepts 16-128 printable characters without @, " or /.
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
-    acknowledge(
-      this.authSecret,
-      ...acrossPacks(
-        { awsSolutions: 'SMG4', nist: 'SecretsManagerRotationEnabled', hipaa: 'SecretsManagerRotationEnabled' },
-        'Secrets Manager has no hosted rotation for ElastiCache AUTH tokens; rotating needs a ROTATE-then-SET ModifyReplicationGroup function so clients keep working, tracked as its own issue. The token is 64 random characters, KMS-encrypted, and only reachable inside the VPC over TLS.',
-      ),
-    );
 
     const subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
       cacheSubnetGroupName: `${namePrefix}-cache`,

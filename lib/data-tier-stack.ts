@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { DatabaseBackup } from './backup';
 import { Cache } from './cache';
+import { CacheTokenRotation } from './cache-token-rotation';
 import { DataTierConfig, stackNameFor } from './config';
 import { Database } from './database';
 import { EncryptionKeys } from './encryption';
@@ -60,6 +61,7 @@ export class DataTierStack extends Stack {
   readonly keys: EncryptionKeys;
   readonly database: Database;
   readonly cache: Cache;
+  readonly cacheTokenRotation: CacheTokenRotation;
   readonly backup: DatabaseBackup;
   readonly schema: SchemaMigrations;
   readonly healthCheck: HealthCheck;
@@ -134,6 +136,17 @@ export class DataTierStack extends Stack {
       client.addEgressRule(this.cache.securityGroup, ec2.Port.tcp(this.cache.port), 'Cache clients');
     }
     this.allowToAwsApis(this.functionSecurityGroup);
+
+    this.cacheTokenRotation = new CacheTokenRotation(this, 'CacheTokenRotation', {
+      cache: this.cache,
+      vpc,
+      subnets: this.network.functionSubnets,
+      securityGroup: this.functionSecurityGroup,
+      dataKey: this.keys.dataKey,
+      logsKey: this.keys.logsKey,
+      logRetentionDays: config.database.logRetentionDays,
+      namePrefix,
+    });
 
     this.schema = new SchemaMigrations(this, 'Schema', {
       vpc,
@@ -220,7 +233,7 @@ export class DataTierStack extends Stack {
       output(OUTPUTS.replicaInstanceId(i + 1), replica.instanceIdentifier, `DB instance identifier of read replica ${i + 1}`);
     });
     output(OUTPUTS.databaseSecretArn, db.secret.secretArn, 'Master credentials (rotated every 30 days): host, port, username, password, dbname');
-    output(OUTPUTS.cacheAuthSecretArn, this.cache.authSecret.secretArn, 'AUTH token of the cache');
+    output(OUTPUTS.cacheAuthSecretArn, this.cache.authSecret.secretArn, 'AUTH token of the cache (rotated every 30 days; the previous token stays valid until the next rotation)');
     output(OUTPUTS.cachePrimaryEndpoint, this.cache.primaryEndpoint, 'Cache primary endpoint: writes (TLS required)');
     output(OUTPUTS.cacheReaderEndpoint, this.cache.readerEndpoint, 'Cache reader endpoint: reads spread over the replica nodes');
     output(OUTPUTS.cachePort, String(this.cache.port), 'Cache port');

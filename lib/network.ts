@@ -93,6 +93,8 @@ export class Network extends Construct {
       CloudWatchMonitoring: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING,
       CloudWatchLogs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
       Kms: ec2.InterfaceVpcEndpointAwsService.KMS,
+      // The cache token rotation modifies the replication group.
+      ElastiCache: ec2.InterfaceVpcEndpointAwsService.ELASTICACHE,
     };
     for (const [name, service] of Object.entries(endpoints)) {
       vpc.addInterfaceEndpoint(`${name}Endpoint`, {

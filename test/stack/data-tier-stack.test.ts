@@ -246,6 +246,29 @@ describe('cache', () => {
     template.hasResourceProperties('AWS::ElastiCache::ParameterGroup', { CacheParameterGroupFamily: 'valkey8' });
   });
 
+  it('rotates its AUTH token every 30 days with a function that may modify only this group', () => {
+    prod.template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      SecretId: { Ref: Match.stringLikeRegexp('^CacheAuthToken') },
+      RotationLambdaARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CacheTokenRotationFunction'), 'Arn'] },
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+    });
+    prod.template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^CacheTokenRotationFunctionServiceRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['elasticache:ModifyReplicationGroup', 'elasticache:DescribeReplicationGroups'],
+            Resource: Match.arrayWith([{ 'Fn::Join': ['', Match.arrayWith([':elasticache:us-east-1:111111111111:replicationgroup:', { Ref: Match.stringLikeRegexp('^CacheReplicationGroup') }])] }]),
+          }),
+        ]),
+      },
+    });
+    const rotation = resourcesOf('AWS::Lambda::Function').find((f) => f.Properties.FunctionName === 'data-tier-prod-cache-token-rotation')!.Properties;
+    expect(rotation.Environment.Variables).toMatchObject({ CACHE_PORT: '6380', CACHE_HOST: { 'Fn::GetAtt': [expect.stringMatching(/^CacheReplicationGroup/), 'PrimaryEndPoint.Address'] } });
+    expect(rotation.Environment.Variables.CACHE_TLS).toBeUndefined();
+    expect(resourcesOf('AWS::EC2::VPCEndpoint').some((e) => JSON.stringify(e.Properties.ServiceName).includes('.elasticache'))).toBe(true);
+  });
+
   it('exposes connections like an L2 construct', () => {
     expect(prod.stack.cache.connections.securityGroups).toEqual([prod.stack.cache.securityGroup]);
   });

@@ -25,7 +25,7 @@ describe('what reviewers diff', () => {
   it('carries the cdk-nag acknowledgements in the template metadata', () => {
     const template = JSON.parse(templates.prod);
     const suppressed = Object.values(template.Resources as Record<string, any>).flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []);
-    expect(suppressed).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'AwsSolutions-SMG4', reason: expect.stringMatching(/AUTH token/) })]));
+    expect(suppressed).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'AwsSolutions-RDS11', reason: expect.stringMatching(/non-default port 5433/) })]));
   });
 });
 

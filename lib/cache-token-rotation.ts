@@ -1,0 +1,81 @@
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { Cache } from './cache';
+import { DataTierFunction } from './data-tier-function';
+import { acknowledge } from './nag';
+
+/** Days between rotations of the cache AUTH token. */
+export const CACHE_TOKEN_ROTATION_DAYS = 30;
+
+export interface CacheTokenRotationProps {
+  readonly cache: Cache;
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  /** Must reach the cache port and the Secrets Manager and ElastiCache endpoints. */
+  readonly securityGroup: ec2.ISecurityGroup;
+  readonly dataKey: kms.IKey;
+  readonly logsKey: kms.IKey;
+  readonly logRetentionDays: number;
+  readonly namePrefix: string;
+}
+
+/**
+ * Rotates the cache AUTH token every 30 days without breaking clients: the new token is
+ * added next to the current one (ElastiCache's ROTATE strategy), tested with a real AUTH
+ * over TLS, and only then made current; the token before that is dropped at the next
+ * rotation. Secrets Manager has no hosted rotation for ElastiCache AUTH tokens.
+ */
+export class CacheTokenRotation extends Construct {
+  readonly function: DataTierFunction;
+
+  constructor(scope: Construct, id: string, props: CacheTokenRotationProps) {
+    super(scope, id);
+    const group = props.cache.replicationGroup;
+    this.function = new DataTierFunction(this, 'Function', {
+      functionName: `${props.namePrefix}-cache-token-rotation`,
+      entry: 'cache-token-rotation/index.ts',
+      description: 'Rotates the cache AUTH token: ROTATE the new token in beside the current one, test it, make it current',
+      vpc: props.vpc,
+      subnets: props.subnets,
+      securityGroup: props.securityGroup,
+      // Setting the current token and rotating in the next one each wait for the group to be available again.
+      timeout: Duration.minutes(15),
+      reservedConcurrency: 1,
+      logsKey: props.logsKey,
+      dataKey: props.dataKey,
+      logRetentionDays: props.logRetentionDays,
+      deadLetterQueue: false,
+      environment: {
+        REPLICATION_GROUP_ID: group.ref,
+        CACHE_HOST: props.cache.primaryEndpoint,
+        CACHE_PORT: String(props.cache.port),
+        // Two waits for the group (SET, then ROTATE) must fit in the 15-minute timeout.
+        WAIT_TIMEOUT_MS: String(6 * 60_000),
+      },
+    });
+    const fn = this.function.function;
+    const arn = (resource: string, resourceName: string) => Stack.of(this).formatArn({ service: 'elasticache', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['elasticache:ModifyReplicationGroup', 'elasticache:DescribeReplicationGroups'],
+        // Modifying a group acts on its member clusters too.
+        resources: [arn('replicationgroup', group.ref), ...props.cache.nodeIds.map((id) => arn('cluster', id))],
+      }),
+    );
+    props.cache.authSecret.addRotationSchedule('Rotation', { rotationLambda: fn, automaticallyAfter: Duration.days(CACHE_TOKEN_ROTATION_DAYS) });
+    acknowledge(
+      fn,
+      ...['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ'].map((id) => ({
+        id,
+        reason: 'Invoked synchronously by Secrets Manager for each rotation step; a failed step is retried by Secrets Manager and shows on the secret, so there is no event to queue.',
+      })),
+    );
+    acknowledge(fn.role!, {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'secretsmanager:GetRandomPassword, which generates the new token, has no resource-level permissions; every other action of this role names the one secret or the one replication group.',
+    });
+  }
+}
