@@ -7,10 +7,9 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataTierFunction } from './data-tier-function';
+import { sqlDirectoryHash } from './functions/shared/sql-directory-hash';
 import { acknowledge, acrossPacks } from './nag';
 
 /** The versioned migrations, applied in lexical order. */
@@ -28,15 +27,6 @@ export const MIGRATION_TIMEOUT = Duration.minutes(15);
  * own overhead fit well inside.
  */
 export const MIGRATION_SERVICE_TIMEOUT = Duration.minutes(20);
-
-/** sha256 over the names and contents of every migration: any change re-runs the resource. */
-export function sqlDirectoryHash(directory = SQL_DIR): string {
-  const hash = createHash('sha256');
-  for (const file of readdirSync(directory).filter((f) => f.endsWith('.sql')).sort()) {
-    hash.update(file).update('\0').update(readFileSync(join(directory, file))).update('\0');
-  }
-  return hash.digest('hex');
-}
 
 export interface SchemaMigrationsProps {
   readonly vpc: ec2.IVpc;
@@ -105,7 +95,7 @@ export class SchemaMigrations extends Construct {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::SchemaMigrations',
       serviceTimeout: MIGRATION_SERVICE_TIMEOUT,
-      properties: { SqlHash: sqlDirectoryHash() },
+      properties: { SqlHash: sqlDirectoryHash(SQL_DIR) },
     });
     // The instance must accept connections (and its secret be attached) before migrating.
     this.resource.node.addDependency(props.primary);

@@ -1,9 +1,10 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { onEvent } from '../../lib/functions/migrate';
+import { sqlDirectoryHash } from '../../lib/functions/shared/sql-directory-hash';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { SQL_DIR } from '../sql/migrated-database';
-import { addMigrations, migrationDirectory } from './migration-directory';
+import { addMigrations, migrationDirectory, removeMigration } from './migration-directory';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:data-tier-db-AbCdEf';
 const secrets = mockClient(SecretsManagerClient);
@@ -52,7 +53,7 @@ describe('the schema migrations custom resource handler', () => {
   });
 
   it('Create reads the secret, applies every migration and reports how many', async () => {
-    const response = await onEvent({ RequestType: 'Create', ResourceProperties: { SqlHash: 'one' } });
+    const response = await onEvent({ RequestType: 'Create', ResourceProperties: { SqlHash: sqlDirectoryHash(directory) } });
 
     expect(response).toEqual({ PhysicalResourceId: 'schema-migrations', Data: { Applied: 2, Skipped: 0, DurationMs: expect.any(Number) } });
     expect(secrets.commandCalls(GetSecretValueCommand, { SecretId: SECRET_ARN })).not.toHaveLength(0);
@@ -63,16 +64,28 @@ describe('the schema migrations custom resource handler', () => {
   it('Update applies only the new file', async () => {
     addMigrations(directory, { '003_c.sql': 'CREATE TABLE c (id bigint);' });
 
-    const response = await onEvent({ RequestType: 'Update', PhysicalResourceId: 'schema-migrations', ResourceProperties: { SqlHash: 'two' } });
+    const response = await onEvent({ RequestType: 'Update', PhysicalResourceId: 'schema-migrations', ResourceProperties: { SqlHash: sqlDirectoryHash(directory) } });
 
     expect(response.Data).toMatchObject({ Applied: 1, Skipped: 2 });
     expect(await tables()).toEqual(['a', 'b', 'c', 'schema_migrations']);
   });
 
+  it('an Update asking for other SQL than it carries (the rollback of a failed deploy) applies nothing', async () => {
+    addMigrations(directory, { '004_not_yet.sql': 'CREATE TABLE not_yet (id bigint);' });
+    secrets.resetHistory();
+
+    const response = await onEvent({ RequestType: 'Update', PhysicalResourceId: 'schema-migrations', ResourceProperties: { SqlHash: 'the-previous-deploy' } });
+
+    expect(response).toEqual({ PhysicalResourceId: 'schema-migrations', Data: { Applied: 0, Skipped: 0, DurationMs: 0 } });
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+    expect(await tables()).toEqual(['a', 'b', 'c', 'schema_migrations']);
+    removeMigration(directory, '004_not_yet.sql');
+  });
+
   it('fails with the runner\'s message, naming the file, when a migration fails', async () => {
     addMigrations(directory, { '004_bad.sql': 'CREATE TABLE d (id bigint);\nALTER TABLE nowhere ADD COLUMN x int;' });
 
-    await expect(onEvent({ RequestType: 'Update', PhysicalResourceId: 'schema-migrations' })).rejects.toThrow(
+    await expect(onEvent({ RequestType: 'Update', PhysicalResourceId: 'schema-migrations', ResourceProperties: { SqlHash: sqlDirectoryHash(directory) } })).rejects.toThrow(
       /^Migration 004_bad\.sql failed at statement 2 of 2 \(line 2\): relation "nowhere" does not exist/,
     );
     expect(await tables()).toEqual(['a', 'b', 'c', 'schema_migrations']);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -12,4 +12,9 @@ export function migrationDirectory(files: Record<string, string>): string {
 /** Adds (or overwrites) files in a migration directory. */
 export function addMigrations(directory: string, files: Record<string, string>): void {
   for (const [name, sql] of Object.entries(files)) writeFileSync(path.join(directory, name), sql);
+}
+
+/** Takes a migration file out again (a file that never shipped). */
+export function removeMigration(directory: string, name: string): void {
+  rmSync(path.join(directory, name));
 }

@@ -2,7 +2,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { OUTPUTS } from '../../lib/data-tier-stack';
-import { SQL_DIR, sqlDirectoryHash } from '../../lib/schema';
+import { sqlDirectoryHash } from '../../lib/functions/shared/sql-directory-hash';
+import { SQL_DIR } from '../../lib/schema';
 import { synthesize } from './synth';
 
 const prod = synthesize('prod');
@@ -347,7 +348,7 @@ describe('schema migrations at deploy time', () => {
   const functionNamed = (name: string) => resourcesOf('AWS::Lambda::Function').find((f) => f.Properties.FunctionName === name)!.Properties;
 
   it('run as a custom resource carrying the hash of sql/, so any SQL change re-runs it', () => {
-    prod.template.hasResourceProperties('Custom::SchemaMigrations', { SqlHash: sqlDirectoryHash(), ServiceTimeout: '1200' });
+    prod.template.hasResourceProperties('Custom::SchemaMigrations', { SqlHash: sqlDirectoryHash(SQL_DIR), ServiceTimeout: '1200' });
   });
 
   it('connect to the primary instance endpoint (not the proxy) with verified TLS, from the function subnets', () => {

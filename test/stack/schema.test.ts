@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sqlDirectoryHash } from '../../lib/schema';
+import { sqlDirectoryHash } from '../../lib/functions/shared/sql-directory-hash';
 
 describe('the hash that re-runs migrations', () => {
   const directory = mkdtempSync(join(tmpdir(), 'sql-hash-'));

@@ -13,6 +13,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Client } from 'pg';
 import { connectionConfig, readDatabaseSecret } from '../shared/database';
 import { runMigrations } from '../shared/migrations';
+import { sqlDirectoryHash } from '../shared/sql-directory-hash';
 
 export const PHYSICAL_RESOURCE_ID = 'schema-migrations';
 
@@ -35,6 +36,17 @@ export async function onEvent(event: CustomResourceEvent): Promise<CustomResourc
     console.log('Delete: nothing to do, the schema stays');
     return { PhysicalResourceId: event.PhysicalResourceId ?? PHYSICAL_RESOURCE_ID };
   }
+  const directory = process.env.SQL_DIR || path.join(__dirname, 'sql');
+  const requested = event.ResourceProperties?.SqlHash;
+  const carried = sqlDirectoryHash(directory);
+  if (event.RequestType === 'Update' && typeof requested === 'string' && requested !== carried) {
+    // CloudFormation rolls this resource back (to the previous SqlHash) before it rolls the
+    // function's code back, so this code still carries the SQL that just failed. That file
+    // was rolled back by the runner and the earlier ones are applied: there is nothing to
+    // do, and re-running the failed file would leave the stack in UPDATE_ROLLBACK_FAILED.
+    console.log(`Update asks for SQL ${requested.slice(0, 12)} but this function carries ${carried.slice(0, 12)}: a rollback, nothing applied`);
+    return { PhysicalResourceId: event.PhysicalResourceId ?? PHYSICAL_RESOURCE_ID, Data: { Applied: 0, Skipped: 0, DurationMs: 0 } };
+  }
   const secretArn = process.env.DB_SECRET_ARN;
   if (!secretArn) throw new Error('DB_SECRET_ARN is not set');
   const secret = await readDatabaseSecret(secrets, secretArn);
@@ -52,7 +64,7 @@ export async function onEvent(event: CustomResourceEvent): Promise<CustomResourc
   }
   try {
     const result = await runMigrations(client, {
-      directory: process.env.SQL_DIR || path.join(__dirname, 'sql'),
+      directory,
       lockTimeout: process.env.LOCK_TIMEOUT || '5s',
       statementTimeout: process.env.STATEMENT_TIMEOUT || '13min',
       log: (line) => console.log(line),
