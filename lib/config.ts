@@ -121,7 +121,9 @@ export interface BackupConfig {
   /** Days AWS Backup keeps each daily recovery point. */
   readonly retentionDays: number;
   /**
-   * ARN of a backup vault in another region to copy each recovery point to.
+   * ARN of a backup vault in another region to copy each recovery point to (the DR copy
+   * for region loss). Name it anything but `data-tier-<env>-vault`, which the stack itself
+   * creates when it is deployed in that region during a recovery.
    * @default - no cross-region copy
    */
   readonly copyToVaultArn?: string;
