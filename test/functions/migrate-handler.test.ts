@@ -4,6 +4,7 @@ import { onEvent } from '../../lib/functions/migrate';
 import { sqlDirectoryHash } from '../../lib/functions/shared/sql-directory-hash';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { SQL_DIR } from '../sql/migrated-database';
+import { databaseSecret } from './handler-fixtures';
 import { addMigrations, migrationDirectory, removeMigration } from './migration-directory';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:data-tier-db-AbCdEf';
@@ -13,17 +14,7 @@ let log: jest.SpyInstance;
 
 /** Fakes the RDS secret `secretId` as pointing at a test database. */
 function fakeSecret(secretId: string, database: TestDatabase, overrides: Record<string, unknown> = {}): void {
-  const url = new URL(database.url);
-  const secret = {
-    engine: 'postgres',
-    host: url.hostname,
-    port: Number(url.port),
-    username: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-    dbname: database.name,
-    ...overrides,
-  };
-  secrets.on(GetSecretValueCommand, { SecretId: secretId }).resolves({ SecretString: JSON.stringify(secret) });
+  secrets.on(GetSecretValueCommand, { SecretId: secretId }).resolves({ SecretString: databaseSecret(database, overrides) });
 }
 
 beforeAll(async () => {
