@@ -1,0 +1,204 @@
+// The schema's figures against the issue's targets, the seeds' promises and the machine's own
+// limit, in one run on an embedded PostgreSQL (same major as the stack):   npm run bench
+// Writes scripts/bench/results/latest.{json,svg} and scripts/bench/README-section.md.
+// Options: --quick (100k/200k/500k rows instead of 100k/1M/5M, for trying changes; the
+// results then go to .tmp/bench/, which git ignores).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { resolveConfig } from '../lib/config';
+import { postgresParameters } from '../lib/database';
+import { runMigrations } from '../lib/functions/shared/migrations';
+import { loadBothTables, PARTITIONED, preparePartitions, UNPARTITIONED } from './bench/data';
+import { measureIngest } from './bench/ingest';
+import { LoadSampler, median } from './bench/measure';
+import {
+  measureDashboard,
+  measureFullAggregate,
+  measureHealthCheck,
+  measureAfterRetention,
+  measureLookup,
+  measureRetention,
+  measureTimeSliced,
+} from './bench/queries';
+import { renderReadmeSection, renderSvg, renderTable, type BenchResults, type Figure, type QueryComparison } from './bench/report';
+import { SQL_DIR } from './local-report';
+
+const RESULTS_DIR = path.join(__dirname, 'bench', 'results');
+const MIGRATION_RUNS = 5;
+const RETENTION_ROUNDS = 5;
+/** Settings that shape the figures, reported with the machine. */
+const REPORTED_SETTINGS = [
+  'shared_buffers',
+  'work_mem',
+  'maintenance_work_mem',
+  'effective_cache_size',
+  'max_parallel_workers_per_gather',
+  'max_wal_size',
+  'synchronous_commit',
+  'fsync',
+  'wal_level',
+  'full_page_writes',
+  'jit',
+  'random_page_cost',
+  'autovacuum',
+];
+
+/**
+ * The prod parameter group minus what needs RDS or TLS (rds.*, ssl_*): everything else in it
+ * (pg_stat_statements, logging, timeouts, track_io_timing) costs locally what it costs on RDS.
+ */
+export function benchSettings(): Record<string, string> {
+  const all = postgresParameters(resolveConfig({ context: { env: 'prod' } }).database);
+  return Object.fromEntries(Object.entries(all).filter(([key]) => !key.startsWith('rds.') && !key.startsWith('ssl')));
+}
+
+async function connect(url: string, database: string): Promise<Client> {
+  const client = new Client({ connectionString: url.replace(/\/postgres$/, `/${database}`), application_name: 'bench' });
+  await client.connect();
+  return client;
+}
+
+async function measureMigrations(url: string, admin: Client): Promise<Figure[]> {
+  const full: number[] = [];
+  const noop: number[] = [];
+  let files = 0;
+  for (let run = 0; run < MIGRATION_RUNS; run++) {
+    const name = `bench_migrate_${run}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    const client = await connect(url, name);
+    try {
+      const first = await runMigrations(client, { directory: SQL_DIR });
+      files = first.applied.length;
+      full.push(first.durationMs);
+      noop.push((await runMigrations(client, { directory: SQL_DIR })).durationMs);
+    } finally {
+      await client.end();
+    }
+    await admin.query(`DROP DATABASE ${name}`);
+  }
+  return [
+    { id: 'migrations.full', section: 'migrations', name: `apply all ${files} files to an empty database`, value: median(full), unit: 'ms', samples: full },
+    { id: 'migrations.noop', section: 'migrations', name: 'no-op re-run', value: median(noop), unit: 'ms', samples: noop },
+  ];
+}
+
+async function vacuumAnalyze(client: Client, tables: string[]): Promise<void> {
+  await client.query(`VACUUM ANALYZE ${tables.join(', ')}`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+  const sizes = values.quick ? { small: 100_000, medium: 200_000, large: 500_000 } : { small: 100_000, medium: 1_000_000, large: 5_000_000 };
+  const outputName = values.quick ? 'quick' : 'latest';
+  const resultsDir = values.quick ? path.join(__dirname, '..', '.tmp', 'bench') : RESULTS_DIR;
+  const startedAt = Date.now();
+  const load = new LoadSampler();
+  const progress = (line: string) => console.error(`[${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+  const settings = benchSettings();
+  const { startEmbeddedPostgres } = await import('./embedded-postgres.mjs');
+  const server = await startEmbeddedPostgres({ settings });
+  const admin = await connect(server.url, 'postgres');
+  const figures: Figure[] = [];
+  const queries: QueryComparison[] = [];
+  const plans: Record<string, string> = {};
+  const notes: string[] = [];
+  let client: Client | undefined;
+  try {
+    progress('migrations');
+    figures.push(...(await measureMigrations(server.url, admin)));
+    await admin.query('CREATE DATABASE bench');
+    client = await connect(server.url, 'bench');
+    await runMigrations(client, { directory: SQL_DIR });
+    const end = new Date();
+    await preparePartitions(client, end);
+
+    progress('ingest');
+    const ingest = await measureIngest(server.url.replace(/\/postgres$/, '/bench'), client);
+    figures.push(...ingest.figures);
+
+    const health: number[] = [];
+    for (const rows of [sizes.small, sizes.medium, sizes.large]) {
+      progress(`loading ${rows.toLocaleString('en-US')} rows over 12 months`);
+      const compared = rows !== sizes.small;
+      await loadBothTables(client, rows, end, compared);
+      await vacuumAnalyze(client, compared ? [PARTITIONED, UNPARTITIONED] : [PARTITIONED]);
+      progress(`measuring at ${rows.toLocaleString('en-US')} rows`);
+      if (compared) {
+        const sliced = await measureTimeSliced(client, rows, end, plans);
+        figures.push(...sliced.figures, ...(await measureLookup(client, rows)));
+        queries.push(...sliced.comparisons);
+      }
+      if (rows === sizes.medium) figures.push(await measureFullAggregate(client, rows));
+      const checked = await measureHealthCheck(client, rows);
+      health.push(checked.ms);
+      figures.push(checked.figure);
+    }
+    const flatness = Math.max(...health) / Math.min(...health);
+    figures.push({
+      id: 'health.flatness',
+      section: 'health_check()',
+      name: `slowest / fastest over ${sizes.small.toLocaleString('en-US')} to ${sizes.large.toLocaleString('en-US')} rows`,
+      value: flatness,
+      unit: 'x',
+      target: { text: 'within 1.5x', pass: flatness <= 1.5 },
+    });
+
+    progress('dashboard');
+    figures.push(...(await measureDashboard(server.url.replace(/\/postgres$/, '/bench'), client, end)));
+    progress('retention');
+    figures.push(...(await measureRetention(client, RETENTION_ROUNDS)));
+    progress('time-sliced queries after the retention rounds and a month of new rows');
+    const steady = await measureAfterRetention(client, sizes.large, end, plans);
+    figures.push(...steady.figures);
+    queries.push(...steady.comparisons);
+
+    const { rows: version } = await client.query<{ v: string }>(`SELECT version() AS v`);
+    const { rows: effective } = await client.query<{ name: string; setting: string }>(
+      `SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY($1) ORDER BY name`,
+      [REPORTED_SETTINGS],
+    );
+    if (Object.keys(plans).length > 0) {
+      notes.push(`Plans (EXPLAIN ANALYZE, BUFFERS) of the comparisons that missed a target: ${Object.keys(plans).join(', ')} in latest.json "plans".`);
+    }
+    const results: BenchResults = {
+      generatedAt: new Date().toISOString(),
+      wallTimeSeconds: (Date.now() - startedAt) / 1000,
+      machine: {
+        cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+        cores: os.cpus().length,
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+        os: `${os.type()} ${os.release()} ${os.arch()}`,
+        node: process.version,
+        postgresVersion: version[0].v.replace(/^PostgreSQL /, '').split(' on ')[0],
+        settings: { ...settings, ...Object.fromEntries(effective.map((s) => [s.name, s.setting])) },
+        loadAverage: load.stop(),
+      },
+      figures,
+      ingest: ingest.bars,
+      queries,
+      plans,
+      notes,
+    };
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(path.join(resultsDir, `${outputName}.json`), JSON.stringify(results, null, 2) + '\n');
+    writeFileSync(path.join(resultsDir, `${outputName}.svg`), renderSvg(results));
+    if (!values.quick) writeFileSync(path.join(__dirname, 'bench', 'README-section.md'), renderReadmeSection(results));
+    console.log(renderTable(results));
+    const missed = figures.filter((f) => f.target && !f.target.pass);
+    console.log(missed.length === 0 ? '\nevery target met' : `\n${missed.length} target(s) missed: ${missed.map((f) => f.id).join(', ')}`);
+    console.log(`results in ${path.relative(process.cwd(), resultsDir)}/${outputName}.{json,svg}`);
+  } finally {
+    await client?.end();
+    await admin.end();
+    await server.stop();
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(error.stack ?? error.message);
+  process.exit(1);
+});

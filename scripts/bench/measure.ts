@@ -1,0 +1,59 @@
+// Timing helpers: every figure is the median of several runs, timed on the client around the
+// round trip (what an application sees), with WAL volume read from pg_current_wal_lsn().
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import type { ClientBase } from 'pg';
+
+export function median(samples: readonly number[]): number {
+  if (samples.length === 0) throw new Error('median of no samples');
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Milliseconds `work` takes. */
+export async function timeMs(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}
+
+/** Runs `work` `runs` times after `warmup` untimed runs; returns each run's milliseconds. */
+export async function sampleMs(runs: number, work: (run: number) => Promise<unknown>, warmup = 0): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await work(-1 - i);
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await timeMs(() => work(i)));
+  return samples;
+}
+
+/** Milliseconds and WAL bytes of `work`, on a database nobody else writes to. */
+export async function timeWithWal(client: ClientBase, work: () => Promise<unknown>): Promise<{ ms: number; walBytes: number }> {
+  const { rows: before } = await client.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn');
+  const ms = await timeMs(work);
+  const { rows: after } = await client.query<{ bytes: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1)::bigint AS bytes', [
+    before[0].lsn,
+  ]);
+  return { ms, walBytes: Number(after[0].bytes) };
+}
+
+/** Samples the 1-minute load average while the benchmark runs, so the report can say how busy the machine was. */
+export class LoadSampler {
+  private readonly samples: number[] = [os.loadavg()[0]];
+  private readonly timer = setInterval(() => this.samples.push(os.loadavg()[0]), 5_000);
+
+  constructor() {
+    this.timer.unref();
+  }
+
+  stop(): { atStart: number; max: number; mean: number; atEnd: number } {
+    clearInterval(this.timer);
+    this.samples.push(os.loadavg()[0]);
+    const round = (n: number) => Math.round(n * 100) / 100;
+    return {
+      atStart: round(this.samples[0]),
+      max: round(Math.max(...this.samples)),
+      mean: round(this.samples.reduce((a, b) => a + b, 0) / this.samples.length),
+      atEnd: round(this.samples[this.samples.length - 1]),
+    };
+  }
+}
