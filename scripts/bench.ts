@@ -14,6 +14,7 @@ import { runMigrations } from '../lib/functions/shared/migrations';
 import { loadBothTables, PARTITIONED, preparePartitions, UNPARTITIONED } from './bench/data';
 import { measureIngest } from './bench/ingest';
 import { LoadSampler, median } from './bench/measure';
+import { explainMisses } from './bench/notes';
 import {
   measureDashboard,
   measureFullAggregate,
@@ -161,6 +162,7 @@ async function main(): Promise<void> {
       `SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY($1) ORDER BY name`,
       [REPORTED_SETTINGS],
     );
+    notes.push(...explainMisses(figures));
     if (Object.keys(plans).length > 0) {
       notes.push(`Plans (EXPLAIN ANALYZE, BUFFERS) of the comparisons that missed a target: ${Object.keys(plans).join(', ')} in latest.json "plans".`);
     }

@@ -33,6 +33,8 @@ export interface IngestBar {
 export interface QueryComparison {
   readonly query: string;
   readonly rows: number;
+  /** e.g. "3 months back, after retention"; absent for a fresh load. */
+  readonly scenario?: string;
   readonly partitionedMs: number;
   readonly unpartitionedMs: number;
 }
@@ -131,11 +133,15 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-const CHART = { width: 900, labelWidth: 300, barHeight: 18, gap: 6, barArea: 470, font: 'font-family="Helvetica, Arial, sans-serif"' };
+const CHART = { width: 960, labelWidth: 330, barHeight: 18, gap: 6, barArea: 470, font: 'font-family="Helvetica, Arial, sans-serif"' };
 const COLORS = { limit: '#9e9e9e', ingest: '#1f77b4', partitioned: '#2ca02c', unpartitioned: '#d62728', target: '#ff7f0e' };
 
-function text(x: number, y: number, content: string, attributes = ''): string {
-  return `<text x="${x}" y="${y}" ${CHART.font} font-size="12" ${attributes}>${escapeXml(content)}</text>`;
+function text(x: number, y: number, content: string, attributes = '', size = 12): string {
+  return `<text x="${x}" y="${y}" ${CHART.font} font-size="${size}" ${attributes}>${escapeXml(content)}</text>`;
+}
+
+function title(y: number, content: string): string {
+  return text(10, y, content, 'font-weight="bold"', 15);
 }
 
 function bar(y: number, width: number, color: string, label: string, value: string): string {
@@ -155,7 +161,7 @@ function bar(y: number, width: number, color: string, label: string, value: stri
 export function renderSvg(results: BenchResults, ingestTargetRowsPerSecond = 40_000): string {
   const parts: string[] = [];
   let y = 30;
-  parts.push(text(10, y, 'Ingest into analytics_events (rows/s, median) vs the machine limit', 'font-size="15" font-weight="bold"'));
+  parts.push(title(y, 'Ingest into analytics_events (rows/s, median) vs the machine limit'));
   y += 14;
   const maxIngest = Math.max(ingestTargetRowsPerSecond, ...results.ingest.map((b) => b.rowsPerSecond));
   const scaleIngest = CHART.barArea / maxIngest;
@@ -172,23 +178,24 @@ export function renderSvg(results: BenchResults, ingestTargetRowsPerSecond = 40_
   );
   y += 46;
 
-  parts.push(text(10, y, 'Time-sliced queries (ms, median; shorter is better): partitioned vs unpartitioned, same rows and indexes', 'font-size="15" font-weight="bold"'));
+  parts.push(title(y, 'Time-sliced queries, median ms (shorter is better), same rows and indexes both sides'));
   y += 10;
   parts.push(
     `<rect x="${CHART.labelWidth}" y="${y}" width="12" height="12" fill="${COLORS.partitioned}"/>`,
     text(CHART.labelWidth + 18, y + 11, 'partitioned (monthly)'),
     `<rect x="${CHART.labelWidth + 170}" y="${y}" width="12" height="12" fill="${COLORS.unpartitioned}"/>`,
     text(CHART.labelWidth + 188, y + 11, 'unpartitioned'),
+    text(CHART.labelWidth + 290, y + 11, '(n x) = unpartitioned / partitioned', 'fill="#555"'),
   );
   y += 22;
   for (const q of results.queries) {
     const max = Math.max(q.partitionedMs, q.unpartitionedMs);
     const scale = max > 0 ? CHART.barArea / max : 0;
-    const rows = rowsLabel(q.rows);
     const speedup = q.partitionedMs > 0 ? q.unpartitionedMs / q.partitionedMs : 0;
-    parts.push(bar(y, q.partitionedMs * scale, COLORS.partitioned, `${q.query}, ${rows}`, `${formatValue(q.partitionedMs, 'ms')} (${formatValue(speedup, 'x')})`));
+    parts.push(bar(y, q.partitionedMs * scale, COLORS.partitioned, q.query, `${formatValue(q.partitionedMs, 'ms')} (${formatValue(speedup, 'x')})`));
     y += CHART.barHeight;
-    parts.push(bar(y, q.unpartitionedMs * scale, COLORS.unpartitioned, '', formatValue(q.unpartitionedMs, 'ms')));
+    const context = q.scenario ? `${rowsLabel(q.rows)}, ${q.scenario}` : rowsLabel(q.rows);
+    parts.push(bar(y, q.unpartitionedMs * scale, COLORS.unpartitioned, context, formatValue(q.unpartitionedMs, 'ms')));
     y += CHART.barHeight + CHART.gap * 2;
   }
   y += 10;
