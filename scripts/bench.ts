@@ -165,7 +165,9 @@ async function main(): Promise<void> {
     );
     notes.push(...SCHEMA_CHANGES.map((change) => `Schema change: ${change}`), ...explainMisses(figures));
     if (Object.keys(plans).length > 0) {
-      notes.push(`Plans (EXPLAIN ANALYZE, BUFFERS) of the comparisons that missed a target: ${Object.keys(plans).join(', ')} in latest.json "plans".`);
+      notes.push(
+        `EXPLAIN (ANALYZE, BUFFERS) of both sides of every comparison that missed a target, and of the all-tenant week after retention: ${Object.keys(plans).join(', ')} in latest.json "plans".`,
+      );
     }
     const results: BenchResults = {
       generatedAt: new Date().toISOString(),
