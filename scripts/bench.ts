@@ -1,9 +1,9 @@
 // The schema's figures against the issue's targets, the seeds' promises and the machine's own
 // limit, in one run on an embedded PostgreSQL (same major as the stack):   npm run bench
-// Writes scripts/bench/results/latest.{json,svg} and scripts/bench/README-section.md.
+// Writes scripts/bench/results/latest.{json,svg} and the Benchmarks section of README.md.
 // Options: --quick (100k/200k/500k rows instead of 100k/1M/5M, for trying changes; the
 // results then go to .tmp/bench/, which git ignores).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -54,6 +54,19 @@ const REPORTED_SETTINGS = [
 export function benchSettings(): Record<string, string> {
   const all = postgresParameters(resolveConfig({ context: { env: 'prod' } }).database);
   return Object.fromEntries(Object.entries(all).filter(([key]) => !key.startsWith('rds.') && !key.startsWith('ssl')));
+}
+
+const README = path.join(__dirname, '..', 'README.md');
+const README_START = '<!-- bench:start -->';
+const README_END = '<!-- bench:end -->';
+
+/** Replaces the Benchmarks section of README.md (between its markers) with the latest run. */
+function writeReadmeSection(section: string): void {
+  const readme = readFileSync(README, 'utf8');
+  const start = readme.indexOf(README_START);
+  const end = readme.indexOf(README_END);
+  if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} ... ${README_END} markers for the benchmark section`);
+  writeFileSync(README, `${readme.slice(0, start + README_START.length)}\n${section.trim()}\n${readme.slice(end)}`);
 }
 
 async function connect(url: string, database: string): Promise<Client> {
@@ -191,7 +204,7 @@ async function main(): Promise<void> {
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(path.join(resultsDir, `${outputName}.json`), JSON.stringify(results, null, 2) + '\n');
     writeFileSync(path.join(resultsDir, `${outputName}.svg`), renderSvg(results));
-    if (!values.quick) writeFileSync(path.join(__dirname, 'bench', 'README-section.md'), renderReadmeSection(results));
+    if (!values.quick) writeReadmeSection(renderReadmeSection(results));
     console.log(renderTable(results));
     const missed = figures.filter((f) => f.target && !f.target.pass);
     console.log(missed.length === 0 ? '\nevery target met' : `\n${missed.length} target(s) missed: ${missed.map((f) => f.id).join(', ')}`);
