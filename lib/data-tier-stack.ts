@@ -31,6 +31,7 @@ export const OUTPUTS = {
   replicaEndpoint: (n: number) => `Replica${n}Endpoint`,
   replicaInstanceId: (n: number) => `Replica${n}InstanceId`,
   databaseSecretArn: 'DatabaseSecretArn',
+  monitorSecretArn: 'MonitorSecretArn',
   cacheAuthSecretArn: 'CacheAuthSecretArn',
   cachePrimaryEndpoint: 'CachePrimaryEndpoint',
   cacheReaderEndpoint: 'CacheReaderEndpoint',
@@ -154,11 +155,14 @@ export class DataTierStack extends Stack {
       securityGroup: this.functionSecurityGroup,
       primary: this.database.primary,
       secret: this.database.secret,
+      monitorSecret: this.database.monitorSecret,
       dataKey: this.keys.dataKey,
       logsKey: this.keys.logsKey,
       logRetentionDays: config.database.logRetentionDays,
       namePrefix,
     });
+    // Rotation signs in as the monitor role, which can log in only once the migrations ran.
+    this.database.monitorRotation.node.addDependency(this.schema.resource);
 
     this.healthCheck = new HealthCheck(this, 'HealthCheck', {
       envName: config.envName,
@@ -169,6 +173,7 @@ export class DataTierStack extends Stack {
       primary: this.database.primary,
       replicas: this.database.replicas,
       secret: this.database.secret,
+      monitorSecret: this.database.monitorSecret,
       dataKey: this.keys.dataKey,
       logsKey: this.keys.logsKey,
       logRetentionDays: config.database.logRetentionDays,
@@ -233,6 +238,7 @@ export class DataTierStack extends Stack {
       output(OUTPUTS.replicaInstanceId(i + 1), replica.instanceIdentifier, `DB instance identifier of read replica ${i + 1}`);
     });
     output(OUTPUTS.databaseSecretArn, db.secret.secretArn, 'Master credentials (rotated every 30 days): host, port, username, password, dbname');
+    output(OUTPUTS.monitorSecretArn, db.monitorSecret.secretArn, 'Credentials of the health check role data_tier_monitor (pg_monitor, health_check(), heartbeat), rotated every 30 days');
     output(OUTPUTS.cacheAuthSecretArn, this.cache.authSecret.secretArn, 'AUTH token of the cache (rotated every 30 days; the previous token stays valid until the next rotation)');
     output(OUTPUTS.cachePrimaryEndpoint, this.cache.primaryEndpoint, 'Cache primary endpoint: writes (TLS required)');
     output(OUTPUTS.cacheReaderEndpoint, this.cache.readerEndpoint, 'Cache reader endpoint: reads spread over the replica nodes');

@@ -31,6 +31,8 @@ export interface DatabaseProps {
 
 /** The master user; applications get their own roles from the migrations, not this one. */
 export const MASTER_USERNAME = 'dbadmin';
+/** Role of the health check, created NOLOGIN by sql/008_monitor_role.sql; the migrations give it its secret's password. */
+export const MONITOR_USERNAME = 'data_tier_monitor';
 /** Database created on the primary and used by the migrations and the health check. */
 export const DATABASE_NAME = 'app';
 /** Days between rotations of the master password. */
@@ -61,6 +63,10 @@ export class Database extends Construct {
   readonly proxy: rds.DatabaseProxy;
   /** The master secret, attached to the primary (it holds host, port and dbname). */
   readonly secret: secretsmanager.ISecret;
+  /** The health check's own credentials (role `data_tier_monitor`), attached to the primary. */
+  readonly monitorSecret: secretsmanager.ISecret;
+  /** Rotation of the monitor secret; it may only start once the migrations have let the role log in. */
+  readonly monitorRotation: secretsmanager.RotationSchedule;
   readonly parameterGroup: rds.ParameterGroup;
   /** Security group of the primary: reached only from the proxy and the functions. */
   readonly primarySecurityGroup: ec2.SecurityGroup;
@@ -198,15 +204,23 @@ export class Database extends Construct {
       this.replicas.push(replica);
     });
 
-    this.secret.addRotationSchedule('Rotation', {
-      automaticallyAfter: Duration.days(SECRET_ROTATION_DAYS),
-      hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({
-        functionName: `${namePrefix}-master-secret-rotation`,
-        vpc,
-        vpcSubnets: props.functionSubnets,
-        securityGroups: [this.rotationSecurityGroup],
-      }),
-    });
+    const rotate = (secret: secretsmanager.ISecret, name: string) =>
+      secret.addRotationSchedule('Rotation', {
+        automaticallyAfter: Duration.days(SECRET_ROTATION_DAYS),
+        hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({
+          functionName: `${namePrefix}-${name}-secret-rotation`,
+          vpc,
+          vpcSubnets: props.functionSubnets,
+          securityGroups: [this.rotationSecurityGroup],
+        }),
+      });
+    rotate(this.secret, 'master');
+    this.monitorSecret = new rds.DatabaseSecret(this, 'MonitorSecret', {
+      username: MONITOR_USERNAME,
+      secretName: `${namePrefix}/postgres/monitor`,
+      encryptionKey: props.dataKey,
+    }).attach(this.primary);
+    this.monitorRotation = rotate(this.monitorSecret, 'monitor');
     this.primarySecurityGroup.addIngressRule(this.rotationSecurityGroup, ec2.Port.tcp(config.port), 'Secret rotation sets the new password');
     this.rotationSecurityGroup.addEgressRule(this.primarySecurityGroup, ec2.Port.tcp(config.port), 'Secret rotation sets the new password');
     if (props.endpointSecurityGroup) {
@@ -217,7 +231,8 @@ export class Database extends Construct {
     this.proxy = new rds.DatabaseProxy(this, 'Proxy', {
       dbProxyName: `${namePrefix}-proxy`,
       proxyTarget: rds.ProxyTarget.fromInstance(this.primaryWithLiteralPort(engine)),
-      secrets: [this.secret],
+      // The health check signs in through the proxy as its own role.
+      secrets: [this.secret, this.monitorSecret],
       vpc,
       vpcSubnets: props.dataSubnets,
       securityGroups: [this.proxySecurityGroup],

@@ -32,7 +32,10 @@ export interface HealthCheckProps {
   readonly proxy: rds.DatabaseProxy;
   readonly primary: rds.DatabaseInstance;
   readonly replicas: rds.DatabaseInstanceReadReplica[];
+  /** Master credentials: partition maintenance creates and detaches partitions. */
   readonly secret: secretsmanager.ISecret;
+  /** The health check's own least-privilege credentials. */
+  readonly monitorSecret: secretsmanager.ISecret;
   readonly dataKey: kms.IKey;
   readonly logsKey: kms.IKey;
   readonly logRetentionDays: number;
@@ -63,7 +66,6 @@ export class HealthCheck extends Construct {
       reservedConcurrency: 1,
     };
     const metricEnvironment = {
-      DB_SECRET_ARN: props.secret.secretArn,
       METRIC_NAMESPACE,
       ENVIRONMENT: props.envName,
       PRIMARY_INSTANCE_ID: props.primary.instanceIdentifier,
@@ -78,6 +80,7 @@ export class HealthCheck extends Construct {
       timeout: Duration.seconds(60),
       environment: {
         ...metricEnvironment,
+        DB_SECRET_ARN: props.monitorSecret.secretArn,
         PRIMARY_HOST: props.proxy.endpoint,
         REPLICAS: props.replicas.length > 0 ? Fn.join(',', props.replicas.map((r) => `${r.instanceIdentifier}=${r.dbInstanceEndpointAddress}`)) : '',
         PROBE_COUNT: String(PROBE_COUNT),
@@ -98,7 +101,7 @@ export class HealthCheck extends Construct {
       entry: 'maintenance/index.ts',
       description: 'Partition maintenance (hourly) and the dashboard rollup refresh (every 5 minutes) on the primary instance',
       timeout: Duration.minutes(10),
-      environment: { ...metricEnvironment, DB_HOST: props.primary.dbInstanceEndpointAddress },
+      environment: { ...metricEnvironment, DB_SECRET_ARN: props.secret.secretArn, DB_HOST: props.primary.dbInstanceEndpointAddress },
     });
     for (const job of MAINTENANCE_SCHEDULES) {
       const rule = new events.Rule(this, job.id, {
@@ -110,8 +113,9 @@ export class HealthCheck extends Construct {
       rule.node.addDependency(props.schema);
     }
 
+    props.monitorSecret.grantRead(this.healthCheck.function);
+    props.secret.grantRead(this.maintenance.function);
     for (const fn of [this.healthCheck, this.maintenance]) {
-      props.secret.grantRead(fn.function);
       fn.function.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['cloudwatch:PutMetricData'],

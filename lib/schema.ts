@@ -36,6 +36,8 @@ export interface SchemaMigrationsProps {
   readonly primary: rds.DatabaseInstance;
   /** Master secret attached to the primary. */
   readonly secret: secretsmanager.ISecret;
+  /** Secret of the health check's role: the migrations give the role this password and LOGIN. */
+  readonly monitorSecret: secretsmanager.ISecret;
   readonly dataKey: kms.IKey;
   readonly logsKey: kms.IKey;
   readonly logRetentionDays: number;
@@ -73,9 +75,11 @@ export class SchemaMigrations extends Construct {
       environment: {
         DB_SECRET_ARN: props.secret.secretArn,
         DB_HOST: props.primary.dbInstanceEndpointAddress,
+        MONITOR_SECRET_ARN: props.monitorSecret.secretArn,
       },
     });
     props.secret.grantRead(this.handler.function);
+    props.monitorSecret.grantRead(this.handler.function);
     acknowledgeSynchronousHandler(this.handler.function);
 
     const frameworkLogs = new logs.LogGroup(this, 'ProviderLogs', {

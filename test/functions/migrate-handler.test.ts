@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import { Client } from 'pg';
 import { onEvent } from '../../lib/functions/migrate';
 import { sqlDirectoryHash } from '../../lib/functions/shared/sql-directory-hash';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -106,6 +107,37 @@ describe('the schema migrations custom resource handler', () => {
 });
 
 describe('the handler on the real sql/', () => {
+  it('gives the health check its own least-privilege login, with the password of its secret', async () => {
+    const fresh = await createTestDatabase('handler_monitor');
+    fakeSecret('fresh-master', fresh);
+    const monitorPassword = `monitor-${Date.now()}-Aa1`;
+    fakeSecret('monitor', fresh, { username: 'data_tier_monitor', password: monitorPassword });
+    process.env.DB_SECRET_ARN = 'fresh-master';
+    process.env.MONITOR_SECRET_ARN = 'monitor';
+    process.env.SQL_DIR = SQL_DIR;
+    const url = new URL(fresh.url);
+    url.username = 'data_tier_monitor';
+    url.password = monitorPassword;
+    const monitor = new Client({ connectionString: url.toString() });
+    try {
+      await onEvent({ RequestType: 'Create' });
+      const { rows } = await (await fresh.connect()).query(`SELECT rolcanlogin, rolpassword LIKE 'SCRAM-SHA-256$4096:%' AS scram FROM pg_authid WHERE rolname = 'data_tier_monitor'`);
+      expect(rows).toEqual([{ rolcanlogin: true, scram: true }]);
+
+      await monitor.connect();
+      await monitor.query(`SELECT data_tier.record_heartbeat('health-check')`);
+      const metrics = await monitor.query(`SELECT metric FROM data_tier.health_check()`);
+      expect(metrics.rows.map((r) => r.metric)).toContain('partitions_ahead_min');
+      await expect(monitor.query('SELECT count(*) FROM public.analytics_events')).rejects.toThrow(/permission denied/);
+      await expect(monitor.query('CREATE TABLE public.not_allowed (id int)')).rejects.toThrow(/permission denied/);
+    } finally {
+      await monitor.end().catch(() => {});
+      process.env.DB_SECRET_ARN = SECRET_ARN;
+      delete process.env.MONITOR_SECRET_ARN;
+      await fresh.drop();
+    }
+  });
+
   it('applies the bundled migrations to a fresh database', async () => {
     const fresh = await createTestDatabase('handler_sql');
     fakeSecret('fresh', fresh);

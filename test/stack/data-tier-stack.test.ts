@@ -170,7 +170,7 @@ describe('credentials', () => {
       KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeysDataKey'), 'Arn'] },
       GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"dbadmin"}' }),
     });
-    prod.template.resourceCountIs('AWS::SecretsManager::SecretTargetAttachment', 1);
+    prod.template.hasResourceProperties('AWS::SecretsManager::SecretTargetAttachment', { SecretId: { Ref: Match.stringLikeRegexp('^DatabaseMasterSecret') } });
   });
 
   it('rotate every 30 days through a hosted rotation function in the function subnets', () => {
@@ -178,6 +178,29 @@ describe('credentials', () => {
       HostedRotationLambda: Match.objectLike({ RotationType: 'PostgreSQLSingleUser', VpcSubnetIds: Match.anyValue(), KmsKeyArn: Match.anyValue() }),
       RotationRules: { ScheduleExpression: 'rate(30 days)' },
     });
+  });
+
+  it('give the health check its own role and secret, rotated too, usable through the proxy', () => {
+    prod.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'data-tier-prod/postgres/monitor',
+      GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"data_tier_monitor"}' }),
+    });
+    prod.template.resourceCountIs('AWS::SecretsManager::SecretTargetAttachment', 2);
+    prod.template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      SecretId: { Ref: Match.stringLikeRegexp('^DatabaseMonitorSecretAttachment') },
+      HostedRotationLambda: Match.objectLike({ RotationType: 'PostgreSQLSingleUser', RotationLambdaName: 'data-tier-prod-monitor-secret-rotation' }),
+    });
+    const [proxy] = resourcesOf('AWS::RDS::DBProxy');
+    expect(proxy.Properties.Auth).toHaveLength(2);
+    const healthCheck = resourcesOf('AWS::Lambda::Function').find((f) => f.Properties.FunctionName === 'data-tier-prod-health-check')!.Properties;
+    expect(healthCheck.Environment.Variables.DB_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^DatabaseMonitorSecretAttachment/) });
+    const migrations = resourcesOf('AWS::Lambda::Function').find((f) => f.Properties.FunctionName === 'data-tier-prod-schema-migrations')!.Properties;
+    expect(migrations.Environment.Variables.MONITOR_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^DatabaseMonitorSecretAttachment/) });
+  });
+
+  it('rotate the monitor secret only after the migrations have let its role log in', () => {
+    const [rotation] = Object.values(prod.template.findResources('AWS::SecretsManager::RotationSchedule', { Properties: { SecretId: { Ref: Match.stringLikeRegexp('^DatabaseMonitorSecretAttachment') } } })) as Array<{ DependsOn: string[] }>;
+    expect(rotation.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^Schema/)]));
   });
 
   it('use customer-managed KMS keys with rotation, retained on delete', () => {
@@ -193,7 +216,7 @@ describe('RDS Proxy', () => {
       RequireTLS: true,
       DebugLogging: false,
       IdleClientTimeout: 1800,
-      Auth: [Match.objectLike({ AuthScheme: 'SECRETS', IAMAuth: 'DISABLED' })],
+      Auth: [Match.objectLike({ AuthScheme: 'SECRETS', IAMAuth: 'DISABLED' }), Match.objectLike({ AuthScheme: 'SECRETS', IAMAuth: 'DISABLED' })],
     });
     prod.template.hasResourceProperties('AWS::RDS::DBProxyTargetGroup', {
       DBInstanceIdentifiers: [{ Ref: Match.stringLikeRegexp('^DatabasePrimary') }],
@@ -203,7 +226,7 @@ describe('RDS Proxy', () => {
 
   it('can require IAM authentication end to end', () => {
     const { template } = synthesize('prod', { overrides: '{"proxy":{"iamAuthEndToEnd":true}}' });
-    template.hasResourceProperties('AWS::RDS::DBProxy', { DefaultAuthScheme: 'IAM_AUTH', Auth: [Match.objectLike({ IAMAuth: 'REQUIRED' })] });
+    template.hasResourceProperties('AWS::RDS::DBProxy', { DefaultAuthScheme: 'IAM_AUTH', Auth: [Match.objectLike({ IAMAuth: 'REQUIRED' }), Match.objectLike({ IAMAuth: 'REQUIRED' })] });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'rds-db:connect' })]) },
     });
@@ -333,7 +356,7 @@ describe('outputs', () => {
     const expected = [
       OUTPUTS.proxyEndpoint, OUTPUTS.writerEndpoint, OUTPUTS.databasePort, OUTPUTS.databaseName, OUTPUTS.primaryInstanceId,
       'Replica1Endpoint', 'Replica2Endpoint', 'Replica1InstanceId', 'Replica2InstanceId',
-      OUTPUTS.databaseSecretArn, OUTPUTS.cacheAuthSecretArn, OUTPUTS.cachePrimaryEndpoint, OUTPUTS.cacheReaderEndpoint,
+      OUTPUTS.databaseSecretArn, OUTPUTS.monitorSecretArn, OUTPUTS.cacheAuthSecretArn, OUTPUTS.cachePrimaryEndpoint, OUTPUTS.cacheReaderEndpoint,
       OUTPUTS.cachePort, OUTPUTS.cacheReplicationGroupId, OUTPUTS.dataKeyArn, OUTPUTS.backupVaultName,
       OUTPUTS.appSecurityGroupId, OUTPUTS.functionSecurityGroupId, OUTPUTS.primarySecurityGroupId,
       OUTPUTS.replicaSecurityGroupId, OUTPUTS.proxySecurityGroupId, OUTPUTS.cacheSecurityGroupId, OUTPUTS.vpcId,

@@ -4,6 +4,8 @@
 //   DB_HOST            writer instance endpoint (not the proxy: SET pins proxy sessions);
 //                      defaults to the secret's host
 //   DB_TLS             'disable' turns TLS off (local tests only); otherwise verified TLS
+//   MONITOR_SECRET_ARN secret of the health check's role (created NOLOGIN by sql/); after the
+//                      migrations the role gets LOGIN and that secret's password (optional)
 //   SQL_DIR            migrations directory, default: sql/ next to this file
 //   LOCK_TIMEOUT       per-statement lock_timeout, default 5s
 //   STATEMENT_TIMEOUT  per-statement statement_timeout, default 13min (under Lambda's 15 min cap,
@@ -13,6 +15,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Client } from 'pg';
 import { connectionConfig, readDatabaseSecret } from '../shared/database';
 import { runMigrations } from '../shared/migrations';
+import { scramSha256Verifier } from '../shared/scram';
 import { sqlDirectoryHash } from '../shared/sql-directory-hash';
 
 export const PHYSICAL_RESOURCE_ID = 'schema-migrations';
@@ -69,6 +72,7 @@ export async function onEvent(event: CustomResourceEvent): Promise<CustomResourc
       statementTimeout: process.env.STATEMENT_TIMEOUT || '13min',
       log: (line) => console.log(line),
     });
+    if (process.env.MONITOR_SECRET_ARN) await enableLogin(client, process.env.MONITOR_SECRET_ARN);
     return {
       PhysicalResourceId: PHYSICAL_RESOURCE_ID,
       Data: { Applied: result.applied.length, Skipped: result.skipped, DurationMs: Math.round(result.durationMs) },
@@ -76,4 +80,16 @@ export async function onEvent(event: CustomResourceEvent): Promise<CustomResourc
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/**
+ * Gives a role the migrations created NOLOGIN the password of its own secret. The password
+ * travels as its SCRAM verifier, so the DDL the server logs does not contain it.
+ */
+async function enableLogin(client: Client, secretArn: string): Promise<void> {
+  const { username, password } = await readDatabaseSecret(secrets, secretArn);
+  const { rowCount } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [username]);
+  if (!rowCount) throw new Error(`role ${username} of secret ${secretArn} does not exist: sql/ should have created it`);
+  await client.query(`ALTER ROLE ${client.escapeIdentifier(username)} LOGIN PASSWORD ${client.escapeLiteral(scramSha256Verifier(password))}`);
+  console.log(`role ${username}: LOGIN with the password of its secret`);
 }
