@@ -1,25 +1,15 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { Cache } from './cache';
-import { DataTierFunction } from './data-tier-function';
+import { DataTierFunction, FunctionPlacement, placementOf } from './data-tier-function';
 import { acknowledge } from './nag';
 
 /** Days between rotations of the cache AUTH token. */
 export const CACHE_TOKEN_ROTATION_DAYS = 30;
 
-export interface CacheTokenRotationProps {
+export interface CacheTokenRotationProps extends FunctionPlacement {
   readonly cache: Cache;
-  readonly vpc: ec2.IVpc;
-  readonly subnets: ec2.SubnetSelection;
-  /** Must reach the cache port and the Secrets Manager and ElastiCache endpoints. */
-  readonly securityGroup: ec2.ISecurityGroup;
-  readonly dataKey: kms.IKey;
-  readonly logsKey: kms.IKey;
-  readonly logRetentionDays: number;
-  readonly namePrefix: string;
 }
 
 /**
@@ -35,18 +25,13 @@ export class CacheTokenRotation extends Construct {
     super(scope, id);
     const group = props.cache.replicationGroup;
     this.function = new DataTierFunction(this, 'Function', {
-      functionName: `${props.namePrefix}-cache-token-rotation`,
+      ...placementOf(props),
+      name: 'cache-token-rotation',
       entry: 'cache-token-rotation/index.ts',
       description: 'Rotates the cache AUTH token: ROTATE the new token in beside the current one, test it, make it current',
-      vpc: props.vpc,
-      subnets: props.subnets,
-      securityGroup: props.securityGroup,
       // Setting the current token and rotating in the next one each wait for the group to be available again.
       timeout: Duration.minutes(15),
       reservedConcurrency: 1,
-      logsKey: props.logsKey,
-      dataKey: props.dataKey,
-      logRetentionDays: props.logRetentionDays,
       deadLetterQueue: false,
       environment: {
         REPLICATION_GROUP_ID: group.ref,

@@ -9,26 +9,39 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { acknowledge, acrossPacks } from './nag';
 
-export interface DataTierFunctionProps {
-  /** Physical function name, e.g. `data-tier-prod-health-check`. */
-  readonly functionName: string;
+/** Where the data tier's functions run and what encrypts their logs, environment and queues. */
+export interface FunctionPlacement {
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  /** Reaches the database, the cache and the AWS API endpoints. */
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** Encrypts the environment and the dead-letter queue. */
+  readonly dataKey: kms.IKey;
+  /** Encrypts the log group. */
+  readonly logsKey: kms.IKey;
+  readonly logRetentionDays: number;
+  /** Prefix of every physical name, e.g. `data-tier-prod`. */
+  readonly namePrefix: string;
+}
+
+/** The placement fields of props that carry more, e.g. a construct's own props. */
+export function placementOf(props: FunctionPlacement): FunctionPlacement {
+  const { vpc, subnets, securityGroup, dataKey, logsKey, logRetentionDays, namePrefix } = props;
+  return { vpc, subnets, securityGroup, dataKey, logsKey, logRetentionDays, namePrefix };
+}
+
+export interface DataTierFunctionProps extends FunctionPlacement {
+  /** The function is named `<namePrefix>-<name>`, e.g. `data-tier-prod-health-check`. */
+  readonly name: string;
   /** Handler file under `lib/functions/`, e.g. `health-check/index.ts`. */
   readonly entry: string;
   /** Exported handler name. @default 'handler' */
   readonly handler?: string;
   readonly description: string;
-  readonly vpc: ec2.IVpc;
-  readonly subnets: ec2.SubnetSelection;
-  readonly securityGroup: ec2.ISecurityGroup;
   readonly timeout: Duration;
   /** Concurrent executions reserved, which also caps them. */
   readonly reservedConcurrency: number;
   readonly environment: Record<string, string>;
-  /** Encrypts the log group. */
-  readonly logsKey: kms.IKey;
-  /** Encrypts the environment and the dead-letter queue. */
-  readonly dataKey: kms.IKey;
-  readonly logRetentionDays: number;
   /** @default 256 */
   readonly memorySize?: number;
   /** Files copied next to the bundle, as `[source directory, target directory name]`. */
@@ -55,15 +68,16 @@ export class DataTierFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: DataTierFunctionProps) {
     super(scope, id);
+    const functionName = `${props.namePrefix}-${props.name}`;
     const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/lambda/${props.functionName}`,
+      logGroupName: `/aws/lambda/${functionName}`,
       retention: props.logRetentionDays as logs.RetentionDays,
       encryptionKey: props.logsKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     if (props.deadLetterQueue ?? true) {
       this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-        queueName: `${props.functionName}-dlq`,
+        queueName: `${functionName}-dlq`,
         encryption: sqs.QueueEncryption.KMS,
         encryptionMasterKey: props.dataKey,
         enforceSSL: true,
@@ -76,7 +90,7 @@ export class DataTierFunction extends Construct {
     }
     const copyDirectories = props.copyDirectories ?? [];
     this.function = new nodejs.NodejsFunction(this, 'Function', {
-      functionName: props.functionName,
+      functionName,
       description: props.description,
       entry: join(FUNCTIONS_DIR, props.entry),
       handler: props.handler ?? 'handler',

@@ -6,6 +6,7 @@ import { Cache } from './cache';
 import { CacheTokenRotation } from './cache-token-rotation';
 import { DataTierConfig, stackNameFor } from './config';
 import { Database } from './database';
+import { FunctionPlacement } from './data-tier-function';
 import { EncryptionKeys } from './encryption';
 import { Network } from './network';
 import { SchemaMigrations } from './schema';
@@ -138,8 +139,7 @@ export class DataTierStack extends Stack {
     }
     this.allowToAwsApis(this.functionSecurityGroup);
 
-    this.cacheTokenRotation = new CacheTokenRotation(this, 'CacheTokenRotation', {
-      cache: this.cache,
+    const placement: FunctionPlacement = {
       vpc,
       subnets: this.network.functionSubnets,
       securityGroup: this.functionSecurityGroup,
@@ -147,37 +147,26 @@ export class DataTierStack extends Stack {
       logsKey: this.keys.logsKey,
       logRetentionDays: config.database.logRetentionDays,
       namePrefix,
-    });
+    };
+    this.cacheTokenRotation = new CacheTokenRotation(this, 'CacheTokenRotation', { ...placement, cache: this.cache });
 
     this.schema = new SchemaMigrations(this, 'Schema', {
-      vpc,
-      subnets: this.network.functionSubnets,
-      securityGroup: this.functionSecurityGroup,
+      ...placement,
       primary: this.database.primary,
       secret: this.database.secret,
       monitorSecret: this.database.monitorSecret,
-      dataKey: this.keys.dataKey,
-      logsKey: this.keys.logsKey,
-      logRetentionDays: config.database.logRetentionDays,
-      namePrefix,
     });
     // Rotation signs in as the monitor role, which can log in only once the migrations ran.
     this.database.monitorRotation.node.addDependency(this.schema.resource);
 
     this.healthCheck = new HealthCheck(this, 'HealthCheck', {
+      ...placement,
       envName: config.envName,
-      vpc,
-      subnets: this.network.functionSubnets,
-      securityGroup: this.functionSecurityGroup,
       proxy: this.database.proxy,
       primary: this.database.primary,
       replicas: this.database.replicas,
       secret: this.database.secret,
       monitorSecret: this.database.monitorSecret,
-      dataKey: this.keys.dataKey,
-      logsKey: this.keys.logsKey,
-      logRetentionDays: config.database.logRetentionDays,
-      namePrefix,
       schema: this.schema.resource,
     });
 

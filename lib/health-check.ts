@@ -1,14 +1,12 @@
 import { Duration, Fn } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IDependable } from 'constructs';
 import { EnvironmentName } from './config';
-import { DataTierFunction } from './data-tier-function';
+import { DataTierFunction, FunctionPlacement, placementOf } from './data-tier-function';
 import { acknowledge } from './nag';
 
 /** CloudWatch namespace of every metric the data tier publishes itself. */
@@ -24,11 +22,8 @@ export const MAINTENANCE_SCHEDULES = [
   { id: 'RollupRefresh', task: 'rollup-refresh', schedule: events.Schedule.rate(Duration.minutes(5)) },
 ] as const;
 
-export interface HealthCheckProps {
+export interface HealthCheckProps extends FunctionPlacement {
   readonly envName: EnvironmentName;
-  readonly vpc: ec2.IVpc;
-  readonly subnets: ec2.SubnetSelection;
-  readonly securityGroup: ec2.ISecurityGroup;
   readonly proxy: rds.DatabaseProxy;
   readonly primary: rds.DatabaseInstance;
   readonly replicas: rds.DatabaseInstanceReadReplica[];
@@ -36,10 +31,6 @@ export interface HealthCheckProps {
   readonly secret: secretsmanager.ISecret;
   /** The health check's own least-privilege credentials. */
   readonly monitorSecret: secretsmanager.ISecret;
-  readonly dataKey: kms.IKey;
-  readonly logsKey: kms.IKey;
-  readonly logRetentionDays: number;
-  readonly namePrefix: string;
   /** The schedules start only once the migrations (which create the functions they call) have run. */
   readonly schema: IDependable;
 }
@@ -56,15 +47,7 @@ export class HealthCheck extends Construct {
 
   constructor(scope: Construct, id: string, props: HealthCheckProps) {
     super(scope, id);
-    const common = {
-      vpc: props.vpc,
-      subnets: props.subnets,
-      securityGroup: props.securityGroup,
-      logsKey: props.logsKey,
-      dataKey: props.dataKey,
-      logRetentionDays: props.logRetentionDays,
-      reservedConcurrency: 1,
-    };
+    const common = { ...placementOf(props), reservedConcurrency: 1 };
     const metricEnvironment = {
       METRIC_NAMESPACE,
       ENVIRONMENT: props.envName,
@@ -73,7 +56,7 @@ export class HealthCheck extends Construct {
 
     this.healthCheck = new DataTierFunction(this, 'HealthCheck', {
       ...common,
-      functionName: `${props.namePrefix}-health-check`,
+      name: 'health-check',
       entry: 'health-check/index.ts',
       description: 'Every minute: heartbeat, health_check() and latency probes on the primary (via RDS Proxy) and each replica, published to CloudWatch',
       // Every target is tried in parallel with a 5 s connect timeout; 60 s leaves room for a slow database.
@@ -97,7 +80,7 @@ export class HealthCheck extends Construct {
 
     this.maintenance = new DataTierFunction(this, 'Maintenance', {
       ...common,
-      functionName: `${props.namePrefix}-maintenance`,
+      name: 'maintenance',
       entry: 'maintenance/index.ts',
       description: 'Partition maintenance (hourly) and the dashboard rollup refresh (every 5 minutes) on the primary instance',
       timeout: Duration.minutes(10),

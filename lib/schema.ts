@@ -1,6 +1,4 @@
 import { CfnResource, CustomResource, Duration, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -8,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { DataTierFunction } from './data-tier-function';
+import { DataTierFunction, FunctionPlacement, placementOf } from './data-tier-function';
 import { sqlDirectoryHash } from './functions/shared/sql-directory-hash';
 import { acknowledge, acrossPacks } from './nag';
 
@@ -28,21 +26,13 @@ export const MIGRATION_TIMEOUT = Duration.minutes(15);
  */
 export const MIGRATION_SERVICE_TIMEOUT = Duration.minutes(20);
 
-export interface SchemaMigrationsProps {
-  readonly vpc: ec2.IVpc;
-  readonly subnets: ec2.SubnetSelection;
-  readonly securityGroup: ec2.ISecurityGroup;
+export interface SchemaMigrationsProps extends FunctionPlacement {
   /** The primary instance: migrations connect to its endpoint, not through the proxy. */
   readonly primary: rds.DatabaseInstance;
   /** Master secret attached to the primary. */
   readonly secret: secretsmanager.ISecret;
   /** Secret of the health check's role: the migrations give the role this password and LOGIN. */
   readonly monitorSecret: secretsmanager.ISecret;
-  readonly dataKey: kms.IKey;
-  readonly logsKey: kms.IKey;
-  readonly logRetentionDays: number;
-  /** Prefix of every physical name, e.g. `data-tier-prod`. */
-  readonly namePrefix: string;
 }
 
 /**
@@ -57,19 +47,14 @@ export class SchemaMigrations extends Construct {
   constructor(scope: Construct, id: string, props: SchemaMigrationsProps) {
     super(scope, id);
     this.handler = new DataTierFunction(this, 'Handler', {
-      functionName: `${props.namePrefix}-schema-migrations`,
+      ...placementOf(props),
+      name: 'schema-migrations',
       entry: 'migrate/index.ts',
       handler: 'onEvent',
       description: 'Applies the versioned SQL in sql/ to the primary instance (custom resource)',
-      vpc: props.vpc,
-      subnets: props.subnets,
-      securityGroup: props.securityGroup,
       timeout: MIGRATION_TIMEOUT,
       reservedConcurrency: 1,
       memorySize: 512,
-      logsKey: props.logsKey,
-      dataKey: props.dataKey,
-      logRetentionDays: props.logRetentionDays,
       copyDirectories: [[SQL_DIR, 'sql']],
       deadLetterQueue: false,
       environment: {
