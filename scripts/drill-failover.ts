@@ -264,7 +264,7 @@ export async function runDrill(options: DrillOptions = DEFAULT_OPTIONS): Promise
     const rowsUnacknowledgedPresent = present.filter((row) => !acknowledged.has(row.batch)).reduce((sum, row) => sum + row.rows, 0);
 
     t = performance.now();
-    const { rowCount: maintenanceActions } = await node.query('SELECT * FROM data_tier.run_partition_maintenance()');
+    const maintenanceActions = (await node.query('CALL data_tier.run_partition_maintenance()')).rows[0].p_report.length;
     const maintenanceMs = performance.now() - t;
     await node.query(`SELECT data_tier.record_heartbeat('failover-drill-promoted')`);
     const { rowCount: inserted } = await node.query(
@@ -306,7 +306,7 @@ export async function runDrill(options: DrillOptions = DEFAULT_OPTIONS): Promise
         rowsLost,
         rowsUnacknowledgedPresent,
         isReplica: metric('is_replica') ?? NaN,
-        maintenanceActions: maintenanceActions ?? 0,
+        maintenanceActions,
         maintenanceMs,
         healthCheckMetrics: health.length,
         partitionsAheadMin: metric('partitions_ahead_min') ?? null,

@@ -38,7 +38,7 @@ export async function collectSchemaReport(client: ClientBase, sqlDir = SQL_DIR):
   const migrations = await runMigrations(client, { directory: sqlDir });
 
   let started = performance.now();
-  const { rowCount } = await client.query('SELECT * FROM data_tier.run_partition_maintenance()');
+  const { rows: maintenance } = await client.query<{ p_report: unknown[] }>('CALL data_tier.run_partition_maintenance()');
   const maintenanceMs = performance.now() - started;
 
   // As the scheduled health check does on the primary: beat, then measure.
@@ -59,7 +59,7 @@ export async function collectSchemaReport(client: ClientBase, sqlDir = SQL_DIR):
   return {
     serverVersion: version[0].version,
     migrations,
-    maintenanceActions: rowCount ?? 0,
+    maintenanceActions: maintenance[0].p_report.length,
     partitions,
     health,
     timings: { maintenanceMs, healthCheckMs },
@@ -75,7 +75,7 @@ export function formatSchemaReport(report: SchemaReport): string {
     `Migrations: ${report.migrations.applied.length} applied, ${report.migrations.skipped} already applied, ${ms(report.migrations.durationMs)}`,
     ...report.migrations.applied.map((file) => `  ${file.name.padEnd(40)} ${ms(file.durationMs).padStart(8)}`),
     '',
-    `Partition maintenance: ${report.maintenanceActions} actions, ${ms(report.timings.maintenanceMs)}`,
+    `Partition maintenance: ${report.maintenanceActions} steps, ${ms(report.timings.maintenanceMs)}`,
   ];
   for (const parent of [...new Set(report.partitions.map((p) => p.parent))]) {
     const partitions = report.partitions.filter((p) => p.parent === parent);

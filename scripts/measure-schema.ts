@@ -47,8 +47,8 @@ async function main(): Promise<void> {
     report('health_check(), empty database', await measureHealthCheck(client));
 
     // Partitions for the past 12 months first (maintenance "as of" a year ago, then now, which fills the gap).
-    await client.query(`SELECT * FROM data_tier.run_partition_maintenance(now() - interval '12 months')`);
-    await client.query('SELECT * FROM data_tier.run_partition_maintenance()');
+    await client.query(`CALL data_tier.run_partition_maintenance(now() - interval '12 months')`);
+    await client.query('CALL data_tier.run_partition_maintenance()');
     const [, loadMs] = await timed(() =>
       client.query(
         `INSERT INTO analytics_events (tenant_id, entity_id, event_type, created_at, payload)
@@ -70,8 +70,8 @@ async function main(): Promise<void> {
     );
     report('analytics_events (estimate from pg_class)', `${Number(estimate[0].rows).toLocaleString('en')} rows in ${estimate[0].partitions} partitions`);
     report(`health_check(), ${rows.toLocaleString('en')} events`, await measureHealthCheck(client));
-    const [maintenance, maintenanceMs] = await timed(() => client.query('SELECT * FROM data_tier.run_partition_maintenance()'));
-    report(`run_partition_maintenance(), ${maintenance.rowCount} actions`, `${maintenanceMs.toFixed(1)} ms`);
+    const [maintenance, maintenanceMs] = await timed(() => client.query('CALL data_tier.run_partition_maintenance()'));
+    report(`run_partition_maintenance(), ${maintenance.rows[0].p_report.length} steps`, `${maintenanceMs.toFixed(1)} ms`);
     const { rows: refresh } = await client.query('SELECT data_tier.refresh_materialized_view() AS ms');
     report('refresh_materialized_view() (90-day rollup)', `${Number(refresh[0].ms).toFixed(0)} ms`);
   } finally {

@@ -61,8 +61,8 @@ const GENERATED_ROWS = `
 
 /** Partitions for the 12 months before `end` and the stack's premake after it. */
 export async function preparePartitions(client: ClientBase, end: Date): Promise<void> {
-  await client.query(`SELECT count(*) FROM data_tier.run_partition_maintenance($1::timestamptz - interval '12 months')`, [end]);
-  await client.query('SELECT count(*) FROM data_tier.run_partition_maintenance($1)', [end]);
+  await client.query(`CALL data_tier.run_partition_maintenance($1::timestamptz - interval '12 months')`, [end]);
+  await client.query('CALL data_tier.run_partition_maintenance($1)', [end]);
 }
 
 export interface SecondaryIndex {

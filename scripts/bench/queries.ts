@@ -378,21 +378,21 @@ export async function measureRetention(client: ClientBase, rounds: number): Prom
       [PARTITIONED],
     );
     await client.query(`UPDATE data_tier.partitioned_parents SET retention = NULL WHERE parent_table = $1::regclass`, [PARTITIONED]);
-    await client.query('SELECT count(*) FROM data_tier.run_partition_maintenance($1, $2)', [asOf[0].at, PARTITIONED]);
+    await client.query('CALL data_tier.run_partition_maintenance($1, $2)', [asOf[0].at, PARTITIONED]);
     await client.query(`UPDATE data_tier.partitioned_parents SET retention = $2::interval WHERE parent_table = $1::regclass`, [
       PARTITIONED,
       config[0].retention,
     ]);
 
     await client.query('CHECKPOINT');
-    let actions: { action: string; partition_name: string }[] = [];
+    let actions: { step: string; partition: string; outcome: string }[] = [];
     const detach = await timeWithWal(client, async () => {
-      actions = (await client.query('SELECT action, partition_name FROM data_tier.run_partition_maintenance($1, $2)', [asOf[0].at, PARTITIONED])).rows;
+      actions = (await client.query('CALL data_tier.run_partition_maintenance($1, $2)', [asOf[0].at, PARTITIONED])).rows[0].p_report;
     });
-    if (actions.length !== 1 || actions[0].partition_name !== partition) {
+    if (actions.length !== 1 || actions[0].partition !== partition || actions[0].outcome !== 'done') {
       throw new Error(`retention expected to expire ${partition} only, did: ${JSON.stringify(actions)}`);
     }
-    const [noop] = await sampleMs(1, () => client.query('SELECT count(*) FROM data_tier.run_partition_maintenance($1, $2)', [asOf[0].at, PARTITIONED]));
+    const [noop] = await sampleMs(1, () => client.query('CALL data_tier.run_partition_maintenance($1, $2)', [asOf[0].at, PARTITIONED]));
     await client.query('CHECKPOINT');
     const drop = await timeWithWal(client, () => client.query(`DROP TABLE ${partition}`));
 

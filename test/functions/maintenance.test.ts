@@ -48,14 +48,34 @@ describe('the maintenance handler', () => {
     const result = await handler({ task: 'partition-maintenance' });
 
     expect(await partitions()).toEqual(before);
-    expect(result.summary.actions).toEqual({ created: 1 });
+    expect(result.summary.actions).toEqual({ create: 1 });
     expect(published()).toEqual({
       maintenance_failed: [0, 'Count', dimensions('partition-maintenance')],
       maintenance_duration: [expect.any(Number), 'Milliseconds', dimensions('partition-maintenance')],
     });
     expect(putMetricDataCalls()).toHaveLength(1);
     const [summary] = output.lines('log').map((line) => JSON.parse(line));
-    expect(summary).toMatchObject({ level: 'info', task: 'partition-maintenance', actions: { created: 1 } });
+    expect(summary).toMatchObject({ level: 'info', task: 'partition-maintenance', actions: { create: 1 } });
+  });
+
+  it('partition-maintenance that cannot get its locks publishes maintenance_failed = 1 and throws, naming the step', async () => {
+    const before = await partitions();
+    await sql.query(`DROP TABLE ${before[before.length - 1]}`);
+    const writer = await db.connect();
+    await writer.query('BEGIN');
+    await writer.query(`INSERT INTO analytics_events (tenant_id, entity_id, event_type) VALUES (gen_random_uuid(), gen_random_uuid(), 'held open')`);
+    try {
+      await expect(handler({ task: 'partition-maintenance' })).rejects.toThrow(
+        /^partition maintenance could not do 1 step: create public\.analytics_events \[\d{4}-\d\d-01, \d{4}-\d\d-01\): could not get its locks in 5 attempts/,
+      );
+    } finally {
+      await writer.query('ROLLBACK');
+    }
+
+    expect(published().maintenance_failed).toEqual([1, 'Count', dimensions('partition-maintenance')]);
+    acceptMetrics();
+    await handler({ task: 'partition-maintenance' });
+    expect(await partitions()).toEqual(before);
   });
 
   it('partition-maintenance run again has nothing to do', async () => {

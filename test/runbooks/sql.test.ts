@@ -1,5 +1,6 @@
 import type { Client } from 'pg';
 import type { TestDatabase } from '../support/database';
+import { splitSqlStatements } from '../../lib/functions/shared/sql-statements';
 import { migratedDatabase } from '../sql/migrated-database';
 import { dataTierFunctions, readIndex, readRunbook, runbookFiles } from './runbooks';
 
@@ -44,9 +45,19 @@ describe('SQL the runbooks run', () => {
         outcomes.push(`line ${block.line}: psql meta-command`);
         continue;
       }
-      await client.query(section === 'Diagnosis' ? 'BEGIN READ ONLY' : 'BEGIN');
-      outcomes.push(await client.query(block.text).then(() => 'ran', (error: Error) => `line ${block.line}: ${error.message}`));
-      await client.query('ROLLBACK');
+      // psql runs each statement in its own transaction; a CALL of a procedure that commits
+      // per step (partition maintenance) can only run so. Everything else is rolled back.
+      for (const statement of splitSqlStatements(block.text)) {
+        const line = block.line + statement.line;
+        if (/^CALL\b/i.test(statement.text)) {
+          if (section === 'Diagnosis') outcomes.push(`line ${line}: CALL changes the database; it belongs in Mitigation`);
+          else outcomes.push(await client.query(statement.text).then(() => 'ran', (error: Error) => `line ${line}: ${error.message}`));
+          continue;
+        }
+        await client.query(section === 'Diagnosis' ? 'BEGIN READ ONLY' : 'BEGIN');
+        outcomes.push(await client.query(statement.text).then(() => 'ran', (error: Error) => `line ${line}: ${error.message}`));
+        await client.query('ROLLBACK');
+      }
     }
     return outcomes.filter((outcome) => outcome !== 'ran');
   }

@@ -57,7 +57,7 @@ describe('analytics_events', () => {
   });
 
   it('gives partitions created later by maintenance the same indexes', async () => {
-    await client.query(`SELECT * FROM data_tier.run_partition_maintenance(now() + interval '1 month', 'public.analytics_events')`);
+    await client.query(`CALL data_tier.run_partition_maintenance(now() + interval '1 month', 'public.analytics_events')`);
     const { rows } = await client.query(
       `SELECT count(*)::int AS indexes FROM pg_index
        WHERE indrelid = (SELECT partition_table FROM data_tier.partition_bounds('public.analytics_events') WHERE NOT is_default ORDER BY lower_bound DESC LIMIT 1)`,

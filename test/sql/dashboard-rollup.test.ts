@@ -33,7 +33,7 @@ describe('the dashboard rollup', () => {
     await insertEvents(3, 'pin.viewed');
     await insertEvents(2, 'pin.shared');
     // Before the window: the partition manager keeps 12 months, the rollup shows 90 days.
-    await client.query(`SELECT * FROM data_tier.run_partition_maintenance(now() - interval '4 months', 'public.analytics_events')`);
+    await client.query(`CALL data_tier.run_partition_maintenance(now() - interval '4 months', 'public.analytics_events')`);
     await insertEvents(5, 'pin.viewed', `now() - interval '120 days'`);
     await client.query(`UPDATE data_tier.materialized_view_refreshes SET refreshed_at = now() - interval '1 hour'`);
 

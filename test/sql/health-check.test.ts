@@ -127,7 +127,7 @@ describe('data_tier.health_check()', () => {
     await client.query(`DROP TABLE ${await partition(0)}`);
     expect(await metric('partitions_ahead:public.analytics_events')).toBe(-1);
 
-    await client.query(`SELECT * FROM data_tier.run_partition_maintenance(p_parent => 'public.analytics_events')`);
+    await client.query(`CALL data_tier.run_partition_maintenance(p_parent => 'public.analytics_events')`);
     expect(await metric('partitions_ahead_min')).toBe(6);
   });
 

@@ -1,12 +1,7 @@
 import type { Client } from 'pg';
 import type { TestDatabase } from '../support/database';
 import { migratedDatabase } from './migrated-database';
-
-interface Action {
-  action: string;
-  partition_name: string;
-  detail: string;
-}
+import { type MaintenanceStep as Step, runMaintenance } from './partition-maintenance';
 
 let db: TestDatabase;
 let client: Client;
@@ -17,8 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-/** A new RANGE-partitioned parent registered with the manager (no partitions yet). */
-async function newParent(options: { interval?: string; premake?: number; retention?: string; action?: string } = {}): Promise<string> {
+/** A new RANGE-partitioned parent, not registered (registration creates partitions as of now). */
+async function newTable(): Promise<string> {
   const name = `events_${++tableCount}`;
   await client.query(`
     CREATE TABLE ${name} (
@@ -27,20 +22,27 @@ async function newParent(options: { interval?: string; premake?: number; retenti
       note text,
       PRIMARY KEY (id, created_at)
     ) PARTITION BY RANGE (created_at)`);
-  await client.query(
-    `SELECT data_tier.register_partitioned_parent($1, p_interval => $2, p_premake => $3, p_retention => $4, p_retention_action => $5)`,
-    [name, options.interval ?? 'month', options.premake ?? 6, options.retention ?? '12 months', options.action ?? 'detach'],
-  );
   return name;
 }
 
-async function maintain(parent: string, now: string, on: Client = client): Promise<Action[]> {
-  const { rows } = await on.query<Action>(
-    'SELECT action, partition_name, detail FROM data_tier.run_partition_maintenance($1, $2)',
-    [now, parent],
+/**
+ * A new parent registered with the manager, without the partitions registration creates as of
+ * the real now, so that each test can run maintenance "as of" the time it chooses.
+ */
+async function newParent(options: { interval?: string; premake?: number; retention?: string; action?: string; horizon?: number } = {}): Promise<string> {
+  const name = await newTable();
+  await client.query(
+    `SELECT data_tier.register_partitioned_parent($1, p_interval => $2, p_premake => $3, p_retention => $4, p_retention_action => $5, p_horizon => $6)`,
+    [name, options.interval ?? 'month', options.premake ?? 6, options.retention ?? '12 months', options.action ?? 'detach', options.horizon ?? 12],
   );
-  return rows;
+  const { rows } = await client.query(`SELECT data_tier.qualified_name(partition_table) AS partition FROM data_tier.partition_bounds($1)`, [name]);
+  for (const { partition } of rows) await client.query(`DROP TABLE ${partition}`);
+  return name;
 }
+
+const maintain = (parent: string, now: string, on: Client = client): Promise<Step[]> => runMaintenance(on, now, parent);
+
+const summary = (steps: Step[]) => steps.map((s) => `${s.outcome} ${s.step} ${s.partition}`);
 
 /** Attached partitions as "name [lower, upper)" in UTC ISO form, the default last. */
 async function partitions(parent: string): Promise<string[]> {
@@ -57,27 +59,19 @@ async function partitionOf(parent: string, createdAt: string): Promise<string> {
   return rows.map((row) => row.name).join(',');
 }
 
-async function waitForAdvisoryLockWaiter(): Promise<boolean> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const { rows } = await client.query(`SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
-    if (rows[0].waiting > 0) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return false;
-}
-
 const month = (parent: string, yyyy_mm: string) => `public.${parent}_p${yyyy_mm.replace('-', '_')}`;
 
-describe('data_tier.run_partition_maintenance', () => {
+describe('CALL data_tier.run_partition_maintenance()', () => {
   it('gives a parent with no partitions a default, the current month and six ahead, with UTC month bounds', async () => {
     const parent = await newParent();
 
-    const actions = await maintain(parent, '2026-03-15T12:00:00Z');
+    const steps = await maintain(parent, '2026-03-15T12:00:00Z');
 
-    expect(actions.map((a) => `${a.action} ${a.partition_name}`)).toEqual([
-      `created default public.${parent}_default`,
-      ...['2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09'].map((m) => `created ${month(parent, m)}`),
+    expect(summary(steps)).toEqual([
+      `done create default public.${parent}_default`,
+      ...['2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09'].map((m) => `done create ${month(parent, m)}`),
     ]);
+    expect(steps.every((s) => s.attempts === 1)).toBe(true);
     expect(await partitions(parent)).toEqual([
       `${month(parent, '2026-03')} [2026-03-01T00:00:00.000Z, 2026-04-01T00:00:00.000Z)`,
       `${month(parent, '2026-04')} [2026-04-01T00:00:00.000Z, 2026-05-01T00:00:00.000Z)`,
@@ -102,26 +96,46 @@ describe('data_tier.run_partition_maintenance', () => {
     expect(await partitionOf(parent, '2025-01-01T00:00:00Z')).toBe(`public.${parent}_default`);
   });
 
-  it('moves default-partition rows into their partition when it is created, and says what it left behind', async () => {
-    const parent = await newParent();
+  it('moves default-partition rows within the horizon into their partition, and reports the rest', async () => {
+    const parent = await newParent({ horizon: 9 });
     await maintain(parent, '2026-03-15T12:00:00Z');
-    await client.query(`INSERT INTO ${parent} (created_at, note) VALUES ('2026-11-10T08:00:00Z', 'early'), ('2026-11-20T08:00:00Z', 'early'), ('2024-01-01T00:00:00Z', 'ancient')`);
+    await client.query(`INSERT INTO ${parent} (created_at, note) VALUES ('2026-11-10T08:00:00Z', 'early'), ('2026-11-20T08:00:00Z', 'early'), ('2024-01-01T00:00:00Z', 'ancient'), ('2027-06-01T00:00:00Z', 'typo?')`);
 
-    const actions = await maintain(parent, '2026-06-01T00:00:00Z');
+    const steps = await maintain(parent, '2026-06-01T00:00:00Z');
 
-    expect(actions).toContainEqual({
-      action: 'created',
-      partition_name: month(parent, '2026-11'),
+    // Premade up to 2026-12 anyway (June + 6); the horizon (June + 9 = 2027-03) takes the
+    // November rows, not the 2027-06 one, and never the one older than the retention.
+    expect(steps).toContainEqual(expect.objectContaining({
+      step: 'create',
+      partition: month(parent, '2026-11'),
+      outcome: 'done',
       detail: '[2026-11-01, 2026-12-01) UTC, 2 rows moved from the default partition',
-    });
-    expect(actions).toContainEqual({
-      action: 'left in default',
-      partition_name: `public.${parent}_default`,
-      detail: '1 rows lie past the premade range or before retention; move or delete them by hand',
-    });
+    }));
+    expect(steps.find((s) => s.step === 'leave in default')).toEqual(expect.objectContaining({
+      partition: `public.${parent}_default`,
+      outcome: 'reported',
+      detail: expect.stringMatching(/^2 rows from 2024-01-01 to 2027-07-01 UTC lie beyond the horizon or before the retention: create their partition on purpose with CALL data_tier.create_partition_for/),
+    }));
     expect(await partitionOf(parent, '2026-11-10T08:00:00Z')).toBe(month(parent, '2026-11'));
-    const { rows } = await client.query(`SELECT note FROM ${parent}_default`);
-    expect(rows).toEqual([{ note: 'ancient' }]);
+    const { rows } = await client.query(`SELECT note FROM ${parent}_default ORDER BY created_at`);
+    expect(rows).toEqual([{ note: 'ancient' }, { note: 'typo?' }]);
+  });
+
+  it('creates the partition of a row beyond the horizon when told to, moving the row into it', async () => {
+    const parent = await newParent({ horizon: 6 });
+    await maintain(parent, '2026-03-15T12:00:00Z');
+    await client.query(`INSERT INTO ${parent} (created_at, note) VALUES ('2027-12-24T00:00:00Z', 'booked far ahead')`);
+
+    const { rows } = await client.query(`CALL data_tier.create_partition_for($1, '2027-12-24T00:00:00Z')`, [parent]);
+
+    expect(rows[0].p_result).toEqual({
+      outcome: 'done',
+      partition_name: month(parent, '2027-12'),
+      detail: '[2027-12-01, 2028-01-01) UTC, 1 rows moved from the default partition',
+    });
+    expect(await partitionOf(parent, '2027-12-24T00:00:00Z')).toBe(month(parent, '2027-12'));
+    // A partition made by hand beyond the horizon does not make maintenance fill up to it.
+    expect(await maintain(parent, '2026-03-15T12:00:00Z')).toEqual([]);
   });
 
   it('is idempotent: a second run at the same time changes nothing', async () => {
@@ -131,67 +145,82 @@ describe('data_tier.run_partition_maintenance', () => {
 
     expect(await maintain(parent, '2026-03-15T12:00:00Z')).toEqual([]);
     expect(await partitions(parent)).toEqual(before);
+    const { rows } = await client.query(`SELECT count(*)::int AS steps FROM data_tier.partition_maintenance_plan('2026-03-15T12:00:00Z', $1)`, [parent]);
+    expect(rows[0].steps).toBe(0);
   });
 
-  it('fills gaps: a missing month in the middle and the months between an old partition and now', async () => {
+  it('fills every gap in one run: between an old partition and now, and up to a later partition', async () => {
     const parent = await newParent();
     await client.query(`CREATE TABLE ${parent}_old PARTITION OF ${parent} FOR VALUES FROM ('2025-12-01T00:00:00Z') TO ('2026-01-01T00:00:00Z')`);
-    await maintain(parent, '2026-03-15T12:00:00Z');
-    await client.query(`DROP TABLE ${month(parent, '2026-05')}`);
+    await client.query(`CREATE TABLE ${parent}_later PARTITION OF ${parent} FOR VALUES FROM ('2026-12-01T00:00:00Z') TO ('2027-01-01T00:00:00Z')`);
 
-    const actions = await maintain(parent, '2026-03-15T12:00:00Z');
+    const steps = await maintain(parent, '2026-03-15T12:00:00Z');
 
-    expect(actions.map((a) => a.partition_name)).toEqual([month(parent, '2026-05')]);
-    const bounds = await partitions(parent);
-    expect(bounds.slice(0, 4)).toEqual([
-      `public.${parent}_old [2025-12-01T00:00:00.000Z, 2026-01-01T00:00:00.000Z)`,
-      `${month(parent, '2026-01')} [2026-01-01T00:00:00.000Z, 2026-02-01T00:00:00.000Z)`,
-      `${month(parent, '2026-02')} [2026-02-01T00:00:00.000Z, 2026-03-01T00:00:00.000Z)`,
-      `${month(parent, '2026-03')} [2026-03-01T00:00:00.000Z, 2026-04-01T00:00:00.000Z)`,
+    // Current first, then ahead, then the past newest first; 2026-10 and 2026-11 lie between
+    // the last premade month (2026-09) and the later partition.
+    expect(summary(steps)).toEqual([
+      `done create default public.${parent}_default`,
+      ...['2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-02', '2026-01'].map((m) => `done create ${month(parent, m)}`),
     ]);
-    expect(bounds).toHaveLength(11);
+    const bounds = await partitions(parent);
+    expect(bounds).toHaveLength(14);
+    expect(bounds[0]).toBe(`public.${parent}_old [2025-12-01T00:00:00.000Z, 2026-01-01T00:00:00.000Z)`);
+    expect(bounds[12]).toBe(`public.${parent}_later [2026-12-01T00:00:00.000Z, 2027-01-01T00:00:00.000Z)`);
+    expect(await maintain(parent, '2026-03-15T12:00:00Z')).toEqual([]);
   });
 
-  it('survives a concurrent second run: it waits for the first, then finds nothing to do', async () => {
+  it('lets two concurrent runs share the work: each partition is created once, the other run skips it', async () => {
     const parent = await newParent();
-    const first = await db.connect();
-    const second = await db.connect();
+    const [first, second] = await Promise.all([db.connect(), db.connect()]);
 
-    await first.query('BEGIN');
-    const firstActions = await maintain(parent, '2026-03-15T12:00:00Z', first);
-    const secondRun = maintain(parent, '2026-03-15T12:00:00Z', second);
-    expect(await waitForAdvisoryLockWaiter()).toBe(true);
-    await first.query('COMMIT');
+    const [a, b] = await Promise.all([maintain(parent, '2026-03-15T12:00:00Z', first), maintain(parent, '2026-03-15T12:00:00Z', second)]);
 
-    expect(firstActions.filter((a) => a.action === 'created')).toHaveLength(7);
-    expect(await secondRun).toEqual([]);
+    const done = [...a, ...b].filter((s) => s.outcome === 'done').map((s) => s.partition).sort();
+    expect(done).toEqual([`public.${parent}_default`, ...['2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09'].map((m) => month(parent, m))].sort());
+    expect([...a, ...b].filter((s) => s.outcome !== 'done' && s.outcome !== 'skipped')).toEqual([]);
     expect(await partitions(parent)).toHaveLength(8);
   });
 
-  it('creates partitions while another transaction is inserting into the current month', async () => {
+  it('retries a step that cannot get its locks, reports it failed after the last attempt, and goes on with the others', async () => {
+    const parent = await newParent({ premake: 2, retention: '1 day' });
+    await maintain(parent, '2026-01-15T00:00:00Z');
+    const writer = await db.connect();
+    await writer.query('BEGIN');
+    await writer.query(`INSERT INTO ${parent} (created_at) VALUES ('2026-02-25T00:00:00Z')`);
+
+    // Due as of 20 February: April (premake) and January's retention.
+    const started = Date.now();
+    const { rows } = await client.query(`CALL data_tier.run_partition_maintenance('2026-02-20T00:00:00Z', $1, p_lock_timeout => '100ms', p_attempts => 3)`, [parent]);
+    const elapsedMs = Date.now() - started;
+    await writer.query('COMMIT');
+
+    // The open insert holds the parent: creating (SHARE ROW EXCLUSIVE) and detaching (ACCESS
+    // EXCLUSIVE) both wait for it, three times 100 ms with backoff between, then give up.
+    const steps: Step[] = rows[0].p_report;
+    expect(steps.map((s) => `${s.outcome} ${s.step} ${s.attempts}`)).toEqual(['failed create 3', 'failed detach 3']);
+    expect(steps[0].detail).toBe('could not get its locks in 3 attempts (canceling statement due to lock timeout); the next run tries again');
+    expect(steps[0].partition).toBe(`public.${parent} [2026-04-01, 2026-05-01)`);
+    expect(elapsedMs).toBeLessThan(3_000);
+    // Once the writer has committed, the next run does both.
+    expect(summary(await maintain(parent, '2026-02-20T00:00:00Z'))).toEqual([`done create ${month(parent, '2026-04')}`, `done detach ${month(parent, '2026-01')}`]);
+  });
+
+  it('refuses to run inside a transaction block, since every step commits', async () => {
     const parent = await newParent();
-    await maintain(parent, '2026-03-15T12:00:00Z');
-    const inserter = await db.connect();
-    const maintainer = await db.connect();
-    await maintainer.query(`SET statement_timeout = '2s'`);
-    await inserter.query('BEGIN');
-    await inserter.query(`INSERT INTO ${parent} (created_at) VALUES ('2026-03-20T00:00:00Z')`);
-
-    const actions = await maintain(parent, '2026-04-15T12:00:00Z', maintainer);
-    await inserter.query('COMMIT');
-
-    expect(actions.map((a) => a.partition_name)).toEqual([month(parent, '2026-10')]);
-    expect(await partitionOf(parent, '2026-03-20T00:00:00Z')).toBe(month(parent, '2026-03'));
+    const session = await db.connect();
+    await session.query('BEGIN');
+    await expect(session.query(`CALL data_tier.run_partition_maintenance(p_parent => $1)`, [parent])).rejects.toThrow('invalid transaction termination');
+    await session.query('ROLLBACK');
   });
 
   it('detaches only partitions entirely older than the retention, keeping them as tables', async () => {
     const parent = await newParent({ retention: '3 months', action: 'detach' });
     await maintain(parent, '2026-01-15T00:00:00Z');
 
-    const actions = await maintain(parent, '2026-07-02T00:00:00Z');
+    const steps = await maintain(parent, '2026-07-02T00:00:00Z');
 
     // Cutoff 2026-04-02: March ends 2026-04-01 and goes; April still holds recent days.
-    expect(actions.filter((a) => a.action === 'detached').map((a) => a.partition_name)).toEqual(
+    expect(steps.filter((s) => s.step === 'detach' && s.outcome === 'done').map((s) => s.partition)).toEqual(
       ['2026-01', '2026-02', '2026-03'].map((m) => month(parent, m)),
     );
     expect((await partitions(parent))[0]).toContain(month(parent, '2026-04'));
@@ -204,9 +233,9 @@ describe('data_tier.run_partition_maintenance', () => {
     await maintain(parent, '2026-05-20T00:00:00Z');
 
     // Cutoff 2026-07-01 12:00: June has ended before it; July is the current month.
-    const actions = await maintain(parent, '2026-07-02T12:00:00Z');
+    const steps = await maintain(parent, '2026-07-02T12:00:00Z');
 
-    expect(actions.filter((a) => a.action === 'dropped').map((a) => a.partition_name)).toEqual(
+    expect(steps.filter((s) => s.step === 'drop' && s.outcome === 'done').map((s) => s.partition)).toEqual(
       ['2026-05', '2026-06'].map((m) => month(parent, m)),
     );
     const { rows } = await client.query(`SELECT to_regclass($1) AS gone`, [month(parent, '2026-05')]);
@@ -220,10 +249,10 @@ describe('data_tier.run_partition_maintenance', () => {
     await session.query(`SET TimeZone = 'America/Los_Angeles'`);
 
     // 20:00 on 31 January in Los Angeles is already 1 February in UTC.
-    const actions = await maintain(parent, '2026-01-31 20:00:00', session);
+    const steps = await maintain(parent, '2026-01-31 20:00:00', session);
     await session.query(`INSERT INTO ${parent} (created_at, note) VALUES ('2026-01-31 15:59:59', 'january in UTC'), ('2026-01-31 16:00:00', 'february in UTC')`);
 
-    expect(actions.filter((a) => a.action === 'created')[0].partition_name).toBe(month(parent, '2026-02'));
+    expect(steps.filter((s) => s.step === 'create')[0].partition).toBe(month(parent, '2026-02'));
     expect((await partitions(parent))[0]).toBe(`${month(parent, '2026-02')} [2026-02-01T00:00:00.000Z, 2026-03-01T00:00:00.000Z)`);
     const { rows } = await session.query(`SELECT note, data_tier.qualified_name(tableoid) AS partition FROM ${parent} ORDER BY created_at`);
     expect(rows).toEqual([
@@ -258,6 +287,23 @@ describe('data_tier.register_partitioned_parent', () => {
     );
     await expect(client.query(`SELECT data_tier.register_partitioned_parent('by_day')`)).rejects.toThrow(
       'partition key by_day.day is date, the partition manager needs timestamptz',
+    );
+  });
+
+  it('leaves a newly registered table with its default, current and premade partitions, in the caller\'s transaction', async () => {
+    const name = await newTable();
+    await client.query('BEGIN');
+    await client.query(`SELECT data_tier.register_partitioned_parent($1, p_premake => 2)`, [name]);
+    const { rows } = await client.query(`SELECT count(*) FILTER (WHERE is_default)::int AS defaults, count(*) FILTER (WHERE NOT is_default)::int AS ranges FROM data_tier.partition_bounds($1)`, [name]);
+    await client.query('COMMIT');
+
+    expect(rows[0]).toEqual({ defaults: 1, ranges: 3 });
+  });
+
+  it('refuses a horizon nearer than the premade range', async () => {
+    const name = await newTable();
+    await expect(client.query(`SELECT data_tier.register_partitioned_parent($1, p_premake => 6, p_horizon => 3)`, [name])).rejects.toThrow(
+      `horizon 3 is less than premake 6 for ${name}`,
     );
   });
 

@@ -1,5 +1,7 @@
 // Scheduled database maintenance (EventBridge): the event names the task.
-//   { "task": "partition-maintenance" }  hourly: data_tier.run_partition_maintenance()
+//   { "task": "partition-maintenance" }  hourly: CALL data_tier.run_partition_maintenance(), one
+//                                        transaction per step; a step that could not get its
+//                                        locks after its retries fails the task
 //   { "task": "rollup-refresh" }         every 5 minutes: data_tier.refresh_materialized_view()
 // Environment:
 //   DB_SECRET_ARN        RDS secret (host, port, username, password, dbname)       required
@@ -46,21 +48,36 @@ const DEFAULT_STATEMENT_TIMEOUT_MS = 5 * 60_000;
 /** Left before the Lambda timeout to publish the failure of a statement that ran too long. */
 const PUBLISH_RESERVE_MS = 10_000;
 
-interface PartitionAction {
+/** One step of a partition maintenance run, as `CALL data_tier.run_partition_maintenance()` reports it. */
+export interface PartitionStep {
   readonly parent: string;
-  readonly action: string;
-  readonly partition_name: string;
+  readonly step: string;
+  readonly partition: string;
+  readonly outcome: 'done' | 'skipped' | 'failed' | 'reported';
+  readonly attempts: number;
   readonly detail: string;
+  readonly ms: number;
+}
+
+/** A maintenance task that ran but could not do all of its work; the next run tries again. */
+export class IncompleteMaintenanceError extends Error {
+  constructor(readonly failed: readonly PartitionStep[]) {
+    super(
+      `partition maintenance could not do ${failed.length} step${failed.length === 1 ? '' : 's'}: ` +
+        failed.map((s) => `${s.step} ${s.partition}: ${s.detail}`).join('; '),
+    );
+    this.name = 'IncompleteMaintenanceError';
+  }
 }
 
 const RUN: Record<Task, (client: Client) => Promise<Record<string, unknown>>> = {
+  // One transaction per step inside the procedure, so the session must not be in a transaction.
   async 'partition-maintenance'(client) {
-    const { rows } = await client.query<PartitionAction>(
-      'SELECT parent::text AS parent, action, partition_name, detail FROM data_tier.run_partition_maintenance()',
-    );
-    const counts: Record<string, number> = {};
-    for (const row of rows) counts[row.action] = (counts[row.action] ?? 0) + 1;
-    return { actions: counts, details: rows };
+    const { rows } = await client.query<{ p_report: PartitionStep[] }>('CALL data_tier.run_partition_maintenance()');
+    const steps = rows[0].p_report;
+    const done: Record<string, number> = {};
+    for (const step of steps) if (step.outcome === 'done') done[step.step] = (done[step.step] ?? 0) + 1;
+    return { actions: done, steps };
   },
   async 'rollup-refresh'(client) {
     const { rows } = await client.query<{ refresh_ms: number }>('SELECT data_tier.refresh_materialized_view() AS refresh_ms');
@@ -104,6 +121,9 @@ export async function handler(event: MaintenanceEvent, context?: LambdaContext):
       await client.query(`SELECT set_config('statement_timeout', $1, false)`, [`${Math.round(statementTimeoutMs)}ms`]);
       return RUN[task](client);
     });
+    // Thrown here, not inside run(), which would take it for a broken connection and retry.
+    const failedSteps = ((summary?.steps ?? []) as PartitionStep[]).filter((step) => step.outcome === 'failed');
+    if (failedSteps.length > 0) throw new IncompleteMaintenanceError(failedSteps);
   } catch (error) {
     failure = error;
   }
