@@ -8,12 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { resolveConfig } from '../lib/config';
-import { postgresParameters } from '../lib/database';
 import { runMigrations } from '../lib/functions/shared/migrations';
 import { loadBothTables, preparePartitions } from './bench/data';
 import { measureIngest } from './bench/ingest';
-import { LoadSampler, median } from './bench/measure';
+import { MAINTENANCE_PARENTS, measurePartitionMaintenance } from './bench/maintenance';
+import { benchSettings, LoadSampler, median } from './bench/measure';
 import { explainMisses, SCHEMA_CHANGES } from './bench/notes';
 import {
   measureDashboard,
@@ -46,15 +45,6 @@ const REPORTED_SETTINGS = [
   'random_page_cost',
   'autovacuum',
 ];
-
-/**
- * The prod parameter group minus what needs RDS or TLS (rds.*, ssl_*): everything else in it
- * (pg_stat_statements, logging, timeouts, track_io_timing) costs locally what it costs on RDS.
- */
-export function benchSettings(): Record<string, string> {
-  const all = postgresParameters(resolveConfig({ context: { env: 'prod' } }).database);
-  return Object.fromEntries(Object.entries(all).filter(([key]) => !key.startsWith('rds.') && !key.startsWith('ssl')));
-}
 
 const README = path.join(__dirname, '..', 'README.md');
 const README_START = '<!-- bench:start -->';
@@ -97,6 +87,19 @@ async function measureMigrations(url: string, admin: Client): Promise<Figure[]> 
     { id: 'migrations.full', section: 'migrations', name: `apply all ${files} files to an empty database`, value: median(full), unit: 'ms', samples: full },
     { id: 'migrations.noop', section: 'migrations', name: 'no-op re-run', value: median(noop), unit: 'ms', samples: noop },
   ];
+}
+
+/** In a database of its own, so the loaded analytics_events is not one of the parents. */
+async function measureMaintenanceInOwnDatabase(url: string, admin: Client): Promise<Figure[]> {
+  await admin.query('CREATE DATABASE bench_maintenance');
+  const client = await connect(url, 'bench_maintenance');
+  try {
+    await runMigrations(client, { directory: SQL_DIR });
+    return await measurePartitionMaintenance(client);
+  } finally {
+    await client.end();
+    await admin.query('DROP DATABASE bench_maintenance');
+  }
 }
 
 /** The whole database, catalogs included: the earlier steps' DDL churn (TRUNCATE, DROP, CREATE) leaves dead catalog rows that health_check() would otherwise read through at one size and not another. */
@@ -166,6 +169,8 @@ async function main(): Promise<void> {
     figures.push(...(await measureDashboard(server.url.replace(/\/postgres$/, '/bench'), client, end)));
     progress('retention');
     figures.push(...(await measureRetention(client, RETENTION_ROUNDS)));
+    progress(`partition maintenance over ${MAINTENANCE_PARENTS} parents`);
+    figures.push(...(await measureMaintenanceInOwnDatabase(server.url, admin)));
     progress('time-sliced queries after the retention rounds and a month of new rows');
     const steady = await measureAfterRetention(client, sizes.large, end, plans);
     figures.push(...steady.figures);

@@ -3,6 +3,8 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { ClientBase } from 'pg';
+import { resolveConfig } from '../../lib/config';
+import { postgresParameters } from '../../lib/database';
 
 export function median(samples: readonly number[]): number {
   if (samples.length === 0) throw new Error('median of no samples');
@@ -56,4 +58,13 @@ export class LoadSampler {
       atEnd: round(this.samples[this.samples.length - 1]),
     };
   }
+}
+
+/**
+ * The prod parameter group minus what needs RDS or TLS (rds.*, ssl_*): everything else in it
+ * (pg_stat_statements, logging, timeouts, track_io_timing) costs locally what it costs on RDS.
+ */
+export function benchSettings(): Record<string, string> {
+  const all = postgresParameters(resolveConfig({ context: { env: 'prod' } }).database);
+  return Object.fromEntries(Object.entries(all).filter(([key]) => !key.startsWith('rds.') && !key.startsWith('ssl')));
 }
