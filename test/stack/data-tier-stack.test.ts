@@ -361,6 +361,7 @@ describe('outputs', () => {
       OUTPUTS.appSecurityGroupId, OUTPUTS.functionSecurityGroupId, OUTPUTS.primarySecurityGroupId,
       OUTPUTS.replicaSecurityGroupId, OUTPUTS.proxySecurityGroupId, OUTPUTS.cacheSecurityGroupId, OUTPUTS.vpcId,
       OUTPUTS.alarmTopicArn, OUTPUTS.dashboardName, OUTPUTS.healthCheckFunctionName, OUTPUTS.maintenanceFunctionName, OUTPUTS.migrationFunctionName,
+      OUTPUTS.scheduleDeadLetterQueueUrl,
     ];
     expect(Object.keys(outputs).sort()).toEqual([...expected].sort());
     expect(outputs.ProxyEndpoint.Export).toEqual({ Name: 'data-tier-prod-ProxyEndpoint' });
