@@ -33,6 +33,9 @@ export class CacheTokenRotation extends Construct {
       timeout: Duration.minutes(15),
       reservedConcurrency: 1,
       deadLetterQueue: false,
+      anyResourceReasons: [
+        'secretsmanager:GetRandomPassword, which generates the new token, has no resource-level permissions; every other action of this role but X-Ray\'s names the one secret or the one replication group.',
+      ],
       environment: {
         REPLICATION_GROUP_ID: group.ref,
         CACHE_HOST: props.cache.primaryEndpoint,
@@ -58,9 +61,5 @@ export class CacheTokenRotation extends Construct {
         reason: 'Invoked synchronously by Secrets Manager for each rotation step; a failed step is retried by Secrets Manager and shows on the secret, so there is no event to queue.',
       })),
     );
-    acknowledge(fn.role!, {
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'secretsmanager:GetRandomPassword, which generates the new token, has no resource-level permissions; every other action of this role names the one secret or the one replication group.',
-    });
   }
 }

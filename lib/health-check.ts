@@ -57,7 +57,11 @@ export class HealthCheck extends Construct {
 
   constructor(scope: Construct, id: string, props: HealthCheckProps) {
     super(scope, id);
-    const common = { ...placementOf(props), reservedConcurrency: 1 };
+    const common = {
+      ...placementOf(props),
+      reservedConcurrency: 1,
+      anyResourceReasons: ['cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the DataTier namespace by the cloudwatch:namespace condition.'],
+    };
     const metricEnvironment = {
       METRIC_NAMESPACE,
       ENVIRONMENT: props.envName,
@@ -137,10 +141,6 @@ export class HealthCheck extends Construct {
           conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
         }),
       );
-      acknowledge(fn.function.role!, {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the DataTier namespace by the cloudwatch:namespace condition.',
-      });
     }
   }
 }

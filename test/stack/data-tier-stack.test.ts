@@ -406,3 +406,14 @@ describe('schema migrations at deploy time', () => {
     expect(bundled).toEqual(readdirSync(SQL_DIR).filter((f) => f.endsWith('.sql')).sort());
   });
 });
+
+describe('the data tier’s own functions', () => {
+  const names = ['health-check', 'maintenance', 'schema-migrations', 'cache-token-rotation'].map((name) => `data-tier-prod-${name}`);
+
+  it('trace every invocation in X-Ray', () => {
+    const tracing = resourcesOf('AWS::Lambda::Function')
+      .filter((f) => names.includes(f.Properties.FunctionName))
+      .map((f) => [f.Properties.FunctionName, f.Properties.TracingConfig]);
+    expect(tracing.sort()).toEqual(names.sort().map((name) => [name, { Mode: 'Active' }]));
+  });
+});
