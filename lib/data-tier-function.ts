@@ -93,10 +93,13 @@ export class DataTierFunction extends Construct {
         enforceSSL: true,
         retentionPeriod: Duration.days(14),
       });
-      acknowledge(this.deadLetterQueue, {
-        id: 'AwsSolutions-SQS3',
-        reason: 'This queue is itself the dead-letter queue of the function; a dead-letter queue of a dead-letter queue would only move the same messages again.',
-      });
+      acknowledge(
+        this.deadLetterQueue,
+        ...acrossPacks(
+          { awsSolutions: 'SQS3', serverless: 'SQSRedrivePolicy' },
+          'This queue is itself the dead-letter queue of the function; a dead-letter queue of a dead-letter queue would only move the same messages again.',
+        ),
+      );
     }
     const copyDirectories = props.copyDirectories ?? [];
     this.function = new nodejs.NodejsFunction(this, 'Function', {
@@ -148,7 +151,7 @@ export class DataTierFunction extends Construct {
       },
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: [TRACING_REASON, ...(props.anyResourceReasons ?? [])].join(' ') },
       ...acrossPacks(
-        { nist: 'IAMNoInlinePolicy', hipaa: 'IAMNoInlinePolicy' },
+        { nist: 'IAMNoInlinePolicy', hipaa: 'IAMNoInlinePolicy', pci: 'IAMNoInlinePolicy' },
         'CDK-generated grants on the role of this one function: read of its one secret, decrypt with the data key, send to its own dead-letter queue, upload its traces.',
       ),
     );

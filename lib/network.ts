@@ -77,7 +77,7 @@ export class Network extends Construct {
     acknowledge(
       flowLog.node.findChild('IAMRole').node.findChild('DefaultPolicy'),
       ...acrossPacks(
-        { nist: 'IAMNoInlinePolicy', hipaa: 'IAMNoInlinePolicy' },
+        { nist: 'IAMNoInlinePolicy', hipaa: 'IAMNoInlinePolicy', pci: 'IAMNoInlinePolicy' },
         'CDK-generated grant attached to the flow-log role alone (assumable only by vpc-flow-logs.amazonaws.com): write to this one log group.',
       ),
     );

@@ -9,7 +9,7 @@ function nagAcknowledgements(constructs: IConstruct[]): Array<[string, string]> 
   return constructs
     .flatMap((construct) => construct.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
     .flatMap((m) => Object.entries(m.data as Record<string, string>))
-    .filter(([id]) => /(AwsSolutions|NIST\.800\.53\.R5|HIPAA\.Security)-/.test(id));
+    .filter(([id]) => /(AwsSolutions|NIST\.800\.53\.R5|HIPAA\.Security|PCI\.DSS\.321|Serverless)-/.test(id));
 }
 
 describe.each(ENVIRONMENT_NAMES)('cdk-nag on %s', (envName) => {
