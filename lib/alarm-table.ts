@@ -7,6 +7,7 @@ const RESOURCES: Record<string, string> = {
   proxy: 'proxy',
   'cache-node': 'cache-001..003',
   maintenance: '',
+  'schedule-dlq': 'schedule-dlq',
 };
 
 /** The alarm table of an environment as markdown, for the README and SREs. */

@@ -10,8 +10,9 @@ import { AlarmThresholds } from './config';
  *  - `proxy`: AWS/RDS per proxy (ProxyName)
  *  - `cache-node`: AWS/ElastiCache per node (CacheClusterId)
  *  - `maintenance`: DataTier per scheduled job (Environment, DBInstance, Role=primary, Task)
+ *  - `schedule-dlq`: AWS/SQS of the dead-letter queue of the schedules (QueueName)
  */
-export type MetricSource = 'rds' | 'health-check' | 'proxy' | 'cache-node' | 'maintenance';
+export type MetricSource = 'rds' | 'health-check' | 'proxy' | 'cache-node' | 'maintenance' | 'schedule-dlq';
 
 /** Values a threshold may depend on besides the configured thresholds. */
 export interface ThresholdContext {
@@ -97,4 +98,6 @@ export const ALARM_DEFINITIONS: readonly AlarmDefinition[] = [
   // Scheduled database jobs.
   { condition: 'failing', source: 'maintenance', task: 'partition-maintenance', metricName: 'maintenance_failed', unit: cw.Unit.COUNT, statistic: 'Maximum', period: Duration.hours(1), evaluationPeriods: 2, datapointsToAlarm: 1, comparison: AT_LEAST, threshold: () => 1, treatMissingData: BREACHING, runbook: 'partition-missing.md', summary: 'hourly partition maintenance failed, or did not run, within the last 2 hours' },
   { condition: 'failing', source: 'maintenance', task: 'rollup-refresh', metricName: 'maintenance_failed', unit: cw.Unit.COUNT, statistic: 'Maximum', period: minutes(15), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: AT_LEAST, threshold: () => 1, treatMissingData: BREACHING, runbook: 'rollup-stale.md', summary: 'the 5-minute rollup refresh failed, or did not run, within the last 15 minutes' },
+  // An idle empty queue publishes no metrics; one holding messages always does.
+  { condition: 'not-empty', source: 'schedule-dlq', metricName: 'ApproximateNumberOfMessagesVisible', unit: cw.Unit.COUNT, statistic: 'Maximum', period: minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: ABOVE, threshold: () => 0, treatMissingData: NOT_BREACHING, runbook: 'schedule-undelivered.md', summary: 'EventBridge could not deliver a scheduled event (health check, partition maintenance or rollup refresh) to its function, even after retries' },
 ];

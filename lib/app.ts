@@ -1,10 +1,10 @@
 import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { ConfigSources, resolveConfig, stackNameFor } from './config';
 import { DataTierStack } from './data-tier-stack';
 
 /** The rule packs every environment must pass. */
-export const NAG_PACKS = [AwsSolutionsChecks, NIST80053R5Checks, HIPAASecurityChecks] as const;
+export const NAG_PACKS = [AwsSolutionsChecks, NIST80053R5Checks, HIPAASecurityChecks, PCIDSS321Checks, ServerlessChecks] as const;
 
 export interface BuildOptions {
   /** Register the cdk-nag packs as validation plugins (the CLI app does; tests call `validateScope` instead). */

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Cache } from './cache';
 import { DataTierFunction, FunctionPlacement, placementOf } from './data-tier-function';
-import { acknowledge } from './nag';
+import { acknowledge, acrossPacks } from './nag';
 
 /** Days between rotations of the cache AUTH token. */
 export const CACHE_TOKEN_ROTATION_DAYS = 30;
@@ -33,6 +33,9 @@ export class CacheTokenRotation extends Construct {
       timeout: Duration.minutes(15),
       reservedConcurrency: 1,
       deadLetterQueue: false,
+      anyResourceReasons: [
+        'secretsmanager:GetRandomPassword, which generates the new token, has no resource-level permissions; every other action of this role but X-Ray\'s names the one secret or the one replication group.',
+      ],
       environment: {
         REPLICATION_GROUP_ID: group.ref,
         CACHE_HOST: props.cache.primaryEndpoint,
@@ -53,14 +56,10 @@ export class CacheTokenRotation extends Construct {
     props.cache.authSecret.addRotationSchedule('Rotation', { rotationLambda: fn, automaticallyAfter: Duration.days(CACHE_TOKEN_ROTATION_DAYS) });
     acknowledge(
       fn,
-      ...['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ'].map((id) => ({
-        id,
-        reason: 'Invoked synchronously by Secrets Manager for each rotation step; a failed step is retried by Secrets Manager and shows on the secret, so there is no event to queue.',
-      })),
+      ...acrossPacks(
+        { nist: 'LambdaDLQ', hipaa: 'LambdaDLQ', serverless: 'LambdaDLQ' },
+        'Invoked synchronously by Secrets Manager for each rotation step; a failed step is retried by Secrets Manager and shows on the secret, so there is no event to queue.',
+      ),
     );
-    acknowledge(fn.role!, {
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'secretsmanager:GetRandomPassword, which generates the new token, has no resource-level permissions; every other action of this role names the one secret or the one replication group.',
-    });
   }
 }

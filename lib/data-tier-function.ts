@@ -52,7 +52,16 @@ export interface DataTierFunctionProps extends FunctionPlacement {
    * @default true
    */
   readonly deadLetterQueue?: boolean;
+  /**
+   * Why the role may call other actions on any resource (`Resource: *`) besides X-Ray's:
+   * one sentence per action without resource-level permissions, saying what limits it.
+   * @default - only X-Ray's
+   */
+  readonly anyResourceReasons?: string[];
 }
+
+/** X-Ray's actions have no resource-level permissions: active tracing grants them on `*`. */
+const TRACING_REASON = 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions and only upload trace data.';
 
 /** Root of the handler sources. */
 export const FUNCTIONS_DIR = join(__dirname, 'functions');
@@ -60,7 +69,8 @@ export const FUNCTIONS_DIR = join(__dirname, 'functions');
 /**
  * A data-tier Lambda function: Node.js bundled locally by esbuild (no Docker), in the
  * function subnets with its own security group, TLS to RDS verified with the runtime's CA
- * bundle, an encrypted log group with retention, reserved concurrency and a dead-letter queue.
+ * bundle, an encrypted log group with retention, reserved concurrency, a dead-letter queue
+ * and active X-Ray tracing.
  */
 export class DataTierFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
@@ -83,10 +93,13 @@ export class DataTierFunction extends Construct {
         enforceSSL: true,
         retentionPeriod: Duration.days(14),
       });
-      acknowledge(this.deadLetterQueue, {
-        id: 'AwsSolutions-SQS3',
-        reason: 'This queue is itself the dead-letter queue of the function; a dead-letter queue of a dead-letter queue would only move the same messages again.',
-      });
+      acknowledge(
+        this.deadLetterQueue,
+        ...acrossPacks(
+          { awsSolutions: 'SQS3', serverless: 'SQSRedrivePolicy' },
+          'This queue is itself the dead-letter queue of the function; a dead-letter queue of a dead-letter queue would only move the same messages again.',
+        ),
+      );
     }
     const copyDirectories = props.copyDirectories ?? [];
     this.function = new nodejs.NodejsFunction(this, 'Function', {
@@ -104,6 +117,7 @@ export class DataTierFunction extends Construct {
       securityGroups: [props.securityGroup],
       allowPublicSubnet: false,
       logGroup,
+      tracing: lambda.Tracing.ACTIVE,
       environmentEncryption: props.dataKey,
       deadLetterQueue: this.deadLetterQueue,
       environment: {
@@ -135,9 +149,10 @@ export class DataTierFunction extends Construct {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
         reason: 'AWS-maintained policy Lambda needs to manage the network interfaces of a function in a VPC; its EC2 actions only work on resource "*".',
       },
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: [TRACING_REASON, ...(props.anyResourceReasons ?? [])].join(' ') },
       ...acrossPacks(
-        { nist: 'IAMNoInlinePolicy', hipaa: 'IAMNoInlinePolicy' },
-        'CDK-generated grants on the role of this one function: read of its one secret, decrypt with the data key, send to its own dead-letter queue.',
+        { nist: 'IAMNoInlinePolicy', hipaa: 'IAMNoInlinePolicy', pci: 'IAMNoInlinePolicy' },
+        'CDK-generated grants on the role of this one function: read of its one secret, decrypt with the data key, send to its own dead-letter queue, upload its traces.',
       ),
     );
   }

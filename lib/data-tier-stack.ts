@@ -52,6 +52,7 @@ export const OUTPUTS = {
   healthCheckFunctionName: 'HealthCheckFunctionName',
   maintenanceFunctionName: 'MaintenanceFunctionName',
   migrationFunctionName: 'MigrationFunctionName',
+  scheduleDeadLetterQueueUrl: 'ScheduleDeadLetterQueueUrl',
   failoverExperimentTemplateId: 'FailoverExperimentTemplateId',
   cacheAzPowerInterruptExperimentTemplateId: 'CacheAzPowerInterruptExperimentTemplateId',
 } as const;
@@ -182,6 +183,7 @@ export class DataTierStack extends Stack {
       proxyName: `${namePrefix}-proxy`,
       cacheNodeIds: this.cache.nodeIds,
       allocatedStorageGiB: config.database.allocatedStorageGiB,
+      scheduleDeadLetterQueueName: this.healthCheck.scheduleDeadLetterQueue.queueName,
       dataKey: this.keys.dataKey,
     });
 
@@ -247,6 +249,7 @@ export class DataTierStack extends Stack {
     output(OUTPUTS.healthCheckFunctionName, this.healthCheck.healthCheck.function.functionName, 'Health-check function (aws lambda invoke to run it now)');
     output(OUTPUTS.maintenanceFunctionName, this.healthCheck.maintenance.function.functionName, 'Partition maintenance and rollup refresh function');
     output(OUTPUTS.migrationFunctionName, this.schema.handler.function.functionName, 'Schema migration function (its log group holds the runner output)');
+    output(OUTPUTS.scheduleDeadLetterQueueUrl, this.healthCheck.scheduleDeadLetterQueue.queueUrl, 'Scheduled events EventBridge could not deliver to the health-check or maintenance function');
     if (this.faultInjection) {
       output(OUTPUTS.failoverExperimentTemplateId, this.faultInjection.failover.attrId, 'FIS experiment: reboot the primary with forced failover (aws fis start-experiment)');
       output(OUTPUTS.cacheAzPowerInterruptExperimentTemplateId, this.faultInjection.cacheAzPowerInterrupt.attrId, 'FIS experiment: cut power to one zone of the cache');

@@ -247,7 +247,7 @@ export class Database extends Construct {
     acknowledge(
       proxyRole.node.findChild('DefaultPolicy'),
       ...acrossPacks(
-        { nist: 'IAMNoInlinePolicy', hipaa: 'IAMNoInlinePolicy' },
+        { nist: 'IAMNoInlinePolicy', hipaa: 'IAMNoInlinePolicy', pci: 'IAMNoInlinePolicy' },
         'CDK-generated grant attached to the proxy role alone: read of the master secret and decrypt with its key, nothing else.',
       ),
     );
@@ -335,7 +335,7 @@ function acknowledgeReplicaFindings(replica: rds.DatabaseInstanceReadReplica): v
     replica,
     PINNED_ZONE,
     ...acrossPacks(
-      { awsSolutions: 'RDS2', nist: 'RDSStorageEncrypted', hipaa: 'RDSStorageEncrypted' },
+      { awsSolutions: 'RDS2', nist: 'RDSStorageEncrypted', hipaa: 'RDSStorageEncrypted', pci: 'RDSStorageEncrypted' },
       'A read replica inherits encryption and its KMS key from the encrypted primary; CloudFormation rejects StorageEncrypted next to SourceDBInstanceIdentifier (cfn-lint F3020).',
     ),
     ...acrossPacks(

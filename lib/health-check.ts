@@ -4,10 +4,11 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IDependable } from 'constructs';
 import { EnvironmentName } from './config';
 import { DataTierFunction, FunctionPlacement, placementOf } from './data-tier-function';
-import { acknowledge } from './nag';
+import { acknowledge, acrossPacks } from './nag';
 
 /** CloudWatch namespace of every metric the data tier publishes itself. */
 export const METRIC_NAMESPACE = 'DataTier';
@@ -15,12 +16,18 @@ export const METRIC_NAMESPACE = 'DataTier';
 /** Latency probes each health check runs per instance; their samples give the p95. */
 export const PROBE_COUNT = 20;
 
-/** Scheduled database jobs: EventBridge schedule and the task the maintenance function runs. */
+/** How often the health check runs. */
+export const HEALTH_CHECK_INTERVAL = Duration.minutes(1);
+
+/** Scheduled database jobs: how often each runs and the task the maintenance function runs. */
 export const MAINTENANCE_SCHEDULES = [
-  { id: 'PartitionMaintenance', task: 'partition-maintenance', schedule: events.Schedule.rate(Duration.hours(1)) },
+  { id: 'PartitionMaintenance', task: 'partition-maintenance', every: Duration.hours(1) },
   // Seed 002: the dashboard rollup is refreshed every 5 minutes.
-  { id: 'RollupRefresh', task: 'rollup-refresh', schedule: events.Schedule.rate(Duration.minutes(5)) },
+  { id: 'RollupRefresh', task: 'rollup-refresh', every: Duration.minutes(5) },
 ] as const;
+
+/** Times EventBridge retries delivering a scheduled event before it goes to the dead-letter queue. */
+export const SCHEDULE_RETRY_ATTEMPTS = 2;
 
 export interface HealthCheckProps extends FunctionPlacement {
   readonly envName: EnvironmentName;
@@ -40,19 +47,47 @@ export interface HealthCheckProps extends FunctionPlacement {
  * heartbeat and reads `health_check()` through the proxy (as applications connect) and on
  * each replica directly, times probe queries, and publishes it all to CloudWatch. A second
  * function runs partition maintenance hourly and refreshes the rollup every 5 minutes.
+ * A scheduled event EventBridge cannot deliver, after its retries, lands in one dead-letter queue.
  */
 export class HealthCheck extends Construct {
   readonly healthCheck: DataTierFunction;
   readonly maintenance: DataTierFunction;
+  /** Scheduled events EventBridge could not deliver to either function. */
+  readonly scheduleDeadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: HealthCheckProps) {
     super(scope, id);
-    const common = { ...placementOf(props), reservedConcurrency: 1 };
+    const common = {
+      ...placementOf(props),
+      reservedConcurrency: 1,
+      anyResourceReasons: ['cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the DataTier namespace by the cloudwatch:namespace condition.'],
+    };
     const metricEnvironment = {
       METRIC_NAMESPACE,
       ENVIRONMENT: props.envName,
       PRIMARY_INSTANCE_ID: props.primary.instanceIdentifier,
     };
+
+    this.scheduleDeadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetterQueue', {
+      queueName: `${props.namePrefix}-schedule-dlq`,
+      // SQS-managed keys need no grant to EventBridge on the data key; the events carry only a task name.
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(
+      this.scheduleDeadLetterQueue,
+      ...acrossPacks(
+        { awsSolutions: 'SQS3', serverless: 'SQSRedrivePolicy' },
+        'This queue is itself the dead-letter queue of the scheduled EventBridge targets; a dead-letter queue of a dead-letter queue would only move the same events again.',
+      ),
+    );
+    // An event older than the interval of its schedule is superseded by the next run.
+    const delivery = (interval: Duration): targets.LambdaFunctionProps => ({
+      deadLetterQueue: this.scheduleDeadLetterQueue,
+      retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
+      maxEventAge: interval,
+    });
 
     this.healthCheck = new DataTierFunction(this, 'HealthCheck', {
       ...common,
@@ -73,8 +108,8 @@ export class HealthCheck extends Construct {
     const everyMinute = new events.Rule(this, 'EveryMinute', {
       ruleName: `${props.namePrefix}-health-check`,
       description: 'Runs the data-tier health check',
-      schedule: events.Schedule.rate(Duration.minutes(1)),
-      targets: [new targets.LambdaFunction(this.healthCheck.function, { retryAttempts: 0 })],
+      schedule: events.Schedule.rate(HEALTH_CHECK_INTERVAL),
+      targets: [new targets.LambdaFunction(this.healthCheck.function, delivery(HEALTH_CHECK_INTERVAL))],
     });
     everyMinute.node.addDependency(props.schema);
 
@@ -90,8 +125,8 @@ export class HealthCheck extends Construct {
       const rule = new events.Rule(this, job.id, {
         ruleName: `${props.namePrefix}-${job.task}`,
         description: `Runs ${job.task} on the primary`,
-        schedule: job.schedule,
-        targets: [new targets.LambdaFunction(this.maintenance.function, { event: events.RuleTargetInput.fromObject({ task: job.task }), retryAttempts: 2 })],
+        schedule: events.Schedule.rate(job.every),
+        targets: [new targets.LambdaFunction(this.maintenance.function, { event: events.RuleTargetInput.fromObject({ task: job.task }), ...delivery(job.every) })],
       });
       rule.node.addDependency(props.schema);
     }
@@ -106,10 +141,6 @@ export class HealthCheck extends Construct {
           conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
         }),
       );
-      acknowledge(fn.function.role!, {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the DataTier namespace by the cloudwatch:namespace condition.',
-      });
     }
   }
 }

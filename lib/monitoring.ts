@@ -28,6 +28,8 @@ export interface MonitoringProps {
   /** ElastiCache member cluster ids, one per node. */
   readonly cacheNodeIds: string[];
   readonly allocatedStorageGiB: number;
+  /** Name of the queue holding scheduled events EventBridge could not deliver. */
+  readonly scheduleDeadLetterQueueName: string;
   /** Encrypts the alarm topic; CloudWatch is allowed to use it. */
   readonly dataKey: kms.Key;
 }
@@ -139,6 +141,7 @@ function targetsOf(props: MonitoringProps): Target[] {
       dimensions: { Environment: props.envName, DBInstance: primary.instanceId, Role: 'primary', Task: task },
       applies: (d: AlarmDefinition) => d.source === 'maintenance' && d.task === task,
     })),
+    { name: 'schedule-dlq', namespace: 'AWS/SQS', dimensions: { QueueName: props.scheduleDeadLetterQueueName }, applies: (d) => d.source === 'schedule-dlq' },
   ];
 }
 

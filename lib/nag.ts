@@ -14,13 +14,29 @@ export function acknowledge(construct: IConstruct, ...acknowledgements: Acknowle
   Validations.of(construct).acknowledge(...acknowledgements);
 }
 
+/** The rule's id in each pack that carries it, without the pack's prefix. */
+export interface RuleInPacks {
+  readonly awsSolutions?: string;
+  readonly nist?: string;
+  readonly hipaa?: string;
+  readonly pci?: string;
+  readonly serverless?: string;
+}
+
+/** The prefix each pack puts before its rule ids. */
+const PACK_PREFIXES: Record<keyof RuleInPacks, string> = {
+  awsSolutions: 'AwsSolutions',
+  nist: 'NIST.800.53.R5',
+  hipaa: 'HIPAA.Security',
+  pci: 'PCI.DSS.321',
+  serverless: 'Serverless',
+};
+
 /** The same finding as reported by each pack that carries it. */
-export function acrossPacks(rule: { awsSolutions?: string; nist?: string; hipaa?: string }, reason: string): Acknowledgement[] {
-  return [
-    rule.awsSolutions && { id: `AwsSolutions-${rule.awsSolutions}`, reason },
-    rule.nist && { id: `NIST.800.53.R5-${rule.nist}`, reason },
-    rule.hipaa && { id: `HIPAA.Security-${rule.hipaa}`, reason },
-  ].filter((a): a is Acknowledgement => Boolean(a));
+export function acrossPacks(rule: RuleInPacks, reason: string): Acknowledgement[] {
+  return (Object.keys(PACK_PREFIXES) as Array<keyof RuleInPacks>)
+    .filter((pack) => rule[pack] !== undefined)
+    .map((pack) => ({ id: `${PACK_PREFIXES[pack]}-${rule[pack]}`, reason }));
 }
 
 /** Zones are pinned on purpose: they come from validated config, so every zone holds a node. */

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -61,6 +61,7 @@ export class Network extends Construct {
       ],
       restrictDefaultSecurityGroup: true,
     });
+    acknowledgeRestrictDefaultSgProvider(Stack.of(this));
     this.vpc = vpc;
     this.dataSubnets = { subnetGroupName: DATA_SUBNETS };
     this.functionSubnets = { subnetGroupName: FUNCTION_SUBNETS };
@@ -77,7 +78,7 @@ export class Network extends Construct {
     acknowledge(
       flowLog.node.findChild('IAMRole').node.findChild('DefaultPolicy'),
       ...acrossPacks(
-        { nist: 'IAMNoInlinePolicy', hipaa: 'IAMNoInlinePolicy' },
+        { nist: 'IAMNoInlinePolicy', hipaa: 'IAMNoInlinePolicy', pci: 'IAMNoInlinePolicy' },
         'CDK-generated grant attached to the flow-log role alone (assumable only by vpc-flow-logs.amazonaws.com): write to this one log group.',
       ),
     );
@@ -106,4 +107,44 @@ export class Network extends Construct {
       });
     }
   }
+}
+
+/**
+ * aws-cdk-lib's own provider behind `restrictDefaultSecurityGroup`: one function per stack
+ * that CloudFormation invokes when the VPC is created, replaced or deleted, to remove the
+ * default security group's rules. aws-cdk-lib builds it from plain CfnResources and exposes
+ * none of its settings.
+ */
+function acknowledgeRestrictDefaultSgProvider(stack: Stack): void {
+  const provider = stack.node.findChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+  acknowledge(
+    provider.node.findChild('Role'),
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'AWS-maintained policy that lets the default-security-group function of aws-cdk-lib write its own logs; only lambda.amazonaws.com can assume the role.',
+    },
+    ...acrossPacks(
+      { nist: 'IAMNoInlinePolicy', hipaa: 'IAMNoInlinePolicy', pci: 'IAMNoInlinePolicy' },
+      'Inline policy aws-cdk-lib writes for its default-security-group function: authorize and revoke rules on this VPC\'s default security group, nothing else.',
+    ),
+  );
+  acknowledge(
+    provider.node.findChild('Handler'),
+    ...acrossPacks(
+      { nist: 'LambdaInsideVPC', hipaa: 'LambdaInsideVPC', pci: 'LambdaInsideVPC' },
+      'The function closes the default security group of the VPC itself and holds no credentials; it must reach the EC2 API and the CloudFormation response URL in S3, which the isolated subnets have no route to.',
+    ),
+    ...acrossPacks(
+      { nist: 'LambdaDLQ', hipaa: 'LambdaDLQ', serverless: 'LambdaDLQ' },
+      'Invoked by CloudFormation for the one Custom::VpcRestrictDefaultSG resource; a failure is reported to CloudFormation, which fails the deployment, so there is nothing to queue.',
+    ),
+    ...acrossPacks(
+      { nist: 'LambdaConcurrency', hipaa: 'LambdaConcurrency' },
+      'aws-cdk-lib does not expose reserved concurrency for this provider; CloudFormation invokes it only when the VPC is created, replaced or deleted.',
+    ),
+    ...acrossPacks(
+      { serverless: 'LambdaTracing' },
+      'aws-cdk-lib does not expose tracing for this provider; each of its rare runs shows in the stack events, with the outcome CloudFormation received from it.',
+    ),
+  );
 }

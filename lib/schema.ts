@@ -96,7 +96,7 @@ function acknowledgeSynchronousHandler(fn: lambda.IFunction): void {
   acknowledge(
     fn,
     ...acrossPacks(
-      { nist: 'LambdaDLQ', hipaa: 'LambdaDLQ' },
+      { nist: 'LambdaDLQ', hipaa: 'LambdaDLQ', serverless: 'LambdaDLQ' },
       'Invoked synchronously by the custom-resource provider, which reports any failure to CloudFormation; there is no asynchronous event to keep in a dead-letter queue.',
     ),
   );
@@ -117,23 +117,31 @@ function acknowledgeProviderFramework(provider: cr.Provider, onEvent: lambda.Fun
       reason: 'CDK-generated: the framework may invoke any version or alias of the one migration function, and nothing else.',
     },
     ...acrossPacks(
-      { nist: 'IAMNoInlinePolicy', hipaa: 'IAMNoInlinePolicy' },
+      { nist: 'IAMNoInlinePolicy', hipaa: 'IAMNoInlinePolicy', pci: 'IAMNoInlinePolicy' },
       'CDK-generated grant on the provider framework role alone: invoke the migration function, nothing else.',
     ),
   );
   acknowledge(
     framework,
     ...acrossPacks(
-      { nist: 'LambdaInsideVPC', hipaa: 'LambdaInsideVPC' },
+      { nist: 'LambdaInsideVPC', hipaa: 'LambdaInsideVPC', pci: 'LambdaInsideVPC' },
       'The framework only relays between CloudFormation and the migration function and holds no database credentials; it must reach the CloudFormation response URL in S3, which the isolated VPC has no route to.',
     ),
     ...acrossPacks(
-      { nist: 'LambdaDLQ', hipaa: 'LambdaDLQ' },
+      { nist: 'LambdaDLQ', hipaa: 'LambdaDLQ', serverless: 'LambdaDLQ' },
       'Invoked by CloudFormation for one resource; failures are reported to CloudFormation, which fails the deployment, so there is nothing to queue.',
     ),
     ...acrossPacks(
       { nist: 'LambdaConcurrency', hipaa: 'LambdaConcurrency' },
       'The CDK provider framework does not expose reserved concurrency; it runs once per deployment of this stack.',
+    ),
+    ...acrossPacks(
+      { serverless: 'LambdaDefaultMemorySize' },
+      'The CDK provider framework does not expose its memory size; it only relays one event per deployment between CloudFormation and the migration function, well within the default 128 MB.',
+    ),
+    ...acrossPacks(
+      { serverless: 'LambdaTracing' },
+      'The CDK provider framework does not expose tracing; the migration function it relays to traces every invocation, and the relay itself is logged to its encrypted log group.',
     ),
   );
 }

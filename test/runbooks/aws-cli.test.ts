@@ -12,6 +12,7 @@ const NAMESPACE_OF: Record<MetricSource, string> = {
   'cache-node': 'AWS/ElastiCache',
   'health-check': METRIC_NAMESPACE,
   maintenance: METRIC_NAMESPACE,
+  'schedule-dlq': 'AWS/SQS',
 };
 
 /** Metrics a runbook may query, per namespace: those the alarms watch, and documented AWS metrics. */

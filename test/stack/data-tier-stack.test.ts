@@ -361,6 +361,7 @@ describe('outputs', () => {
       OUTPUTS.appSecurityGroupId, OUTPUTS.functionSecurityGroupId, OUTPUTS.primarySecurityGroupId,
       OUTPUTS.replicaSecurityGroupId, OUTPUTS.proxySecurityGroupId, OUTPUTS.cacheSecurityGroupId, OUTPUTS.vpcId,
       OUTPUTS.alarmTopicArn, OUTPUTS.dashboardName, OUTPUTS.healthCheckFunctionName, OUTPUTS.maintenanceFunctionName, OUTPUTS.migrationFunctionName,
+      OUTPUTS.scheduleDeadLetterQueueUrl,
     ];
     expect(Object.keys(outputs).sort()).toEqual([...expected].sort());
     expect(outputs.ProxyEndpoint.Export).toEqual({ Name: 'data-tier-prod-ProxyEndpoint' });
@@ -403,5 +404,16 @@ describe('schema migrations at deploy time', () => {
     expect(assetDir).toBeDefined();
     const bundled = readdirSync(join(assembly.directory, assetDir!, 'sql')).sort();
     expect(bundled).toEqual(readdirSync(SQL_DIR).filter((f) => f.endsWith('.sql')).sort());
+  });
+});
+
+describe('the data tier’s own functions', () => {
+  const names = ['health-check', 'maintenance', 'schema-migrations', 'cache-token-rotation'].map((name) => `data-tier-prod-${name}`);
+
+  it('trace every invocation in X-Ray', () => {
+    const tracing = resourcesOf('AWS::Lambda::Function')
+      .filter((f) => names.includes(f.Properties.FunctionName))
+      .map((f) => [f.Properties.FunctionName, f.Properties.TracingConfig]);
+    expect(tracing.sort()).toEqual(names.sort().map((name) => [name, { Mode: 'Active' }]));
   });
 });

@@ -30,10 +30,12 @@ const AWS_METRIC_UNITS: Record<string, string> = {
 };
 
 describe('the alarm table', () => {
-  it('becomes one alarm per definition and target: primary, 2 replicas, the proxy, 3 cache nodes and 2 jobs', () => {
+  it('becomes one alarm per definition and target: primary, 2 replicas, the proxy, 3 cache nodes, 2 jobs and the schedules’ dead-letter queue', () => {
     const perInstance = (role: 'primary' | 'replica') => ALARM_DEFINITIONS.filter((d) => (d.roles ?? []).includes(role)).length;
     const bySource = (source: string) => ALARM_DEFINITIONS.filter((d) => d.source === source).length;
-    expect(alarms()).toHaveLength(perInstance('primary') + 2 * perInstance('replica') + bySource('proxy') + 3 * bySource('cache-node') + bySource('maintenance'));
+    expect(alarms()).toHaveLength(
+      perInstance('primary') + 2 * perInstance('replica') + bySource('proxy') + 3 * bySource('cache-node') + bySource('maintenance') + bySource('schedule-dlq'),
+    );
   });
 
   it('declares for every AWS metric the unit AWS publishes it in', () => {
@@ -87,7 +89,7 @@ describe('the alarm table', () => {
   it('names every alarm <stack>-<resource>-<condition> and sends ALARM and OK to the alarm topic', () => {
     const topic = Object.keys(prod.template.findResources('AWS::SNS::Topic'))[0];
     for (const alarm of alarms()) {
-      expect(alarm.Properties.AlarmName).toMatch(/^data-tier-prod-(primary|replica-\d|proxy|cache-\d{3}|partition-maintenance|rollup-refresh)-[a-z0-9-]+$/);
+      expect(alarm.Properties.AlarmName).toMatch(/^data-tier-prod-(primary|replica-\d|proxy|cache-\d{3}|partition-maintenance|rollup-refresh|schedule-dlq)-[a-z0-9-]+$/);
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: topic }]);
     }
@@ -147,6 +149,37 @@ describe('the health-check function', () => {
     expect(fn('data-tier-prod-maintenance').Environment.Variables.DB_HOST).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DatabasePrimary/), 'Endpoint.Address'] });
     prod.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)', Targets: [Match.objectLike({ Input: '{"task":"partition-maintenance"}' })] });
     prod.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)', Targets: [Match.objectLike({ Input: '{"task":"rollup-refresh"}' })] });
+  });
+
+  it('keeps a scheduled event EventBridge cannot deliver, after 2 retries within the schedule’s interval, in one dead-letter queue', () => {
+    const queues = prod.template.findResources('AWS::SQS::Queue', { Properties: { QueueName: 'data-tier-prod-schedule-dlq' } });
+    expect(Object.values(queues).map((q: any) => q.Properties)).toEqual([
+      expect.objectContaining({ QueueName: 'data-tier-prod-schedule-dlq', SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 }),
+    ]);
+    const queue = Object.keys(queues)[0];
+    const rules = Object.values(prod.template.findResources('AWS::Events::Rule')) as Alarm[];
+    expect(rules.map((r) => [r.Properties.ScheduleExpression, r.Properties.Targets.map((t: any) => [t.RetryPolicy, t.DeadLetterConfig])])).toEqual([
+      ['rate(1 minute)', [[{ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 }, { Arn: { 'Fn::GetAtt': [queue, 'Arn'] } }]]],
+      ['rate(1 hour)', [[{ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 }, { Arn: { 'Fn::GetAtt': [queue, 'Arn'] } }]]],
+      ['rate(5 minutes)', [[{ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 }, { Arn: { 'Fn::GetAtt': [queue, 'Arn'] } }]]],
+    ]);
+    prod.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queue }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage' }),
+        ]),
+      },
+    });
+    expect(alarmNamed('data-tier-prod-schedule-dlq-not-empty')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      TreatMissingData: 'notBreaching',
+    });
   });
 
   it('may publish metrics only to its own namespace', () => {

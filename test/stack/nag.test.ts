@@ -1,32 +1,109 @@
-import { ENVIRONMENT_NAMES } from '../../lib/config';
-import { NAG_PACKS } from '../../lib/app';
-import { Validations } from 'aws-cdk-lib';
+import { App, CfnResource, PolicyValidationPluginReport, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { synthesize } from './synth';
+import { buildApp, NAG_PACKS } from '../../lib/app';
+import { ENVIRONMENT_NAMES } from '../../lib/config';
+import { synthesize, Synthesized, TEST_ENVIRONMENT } from './synth';
+import { templateView, TemplateView } from './template-view';
+
+const PACKS = NAG_PACKS.map((Pack) => [new Pack().readPackName, Pack] as const);
+
+/**
+ * Rules that judge the construct tree rather than the template: VPCDefaultSecurityGroupClosed
+ * looks for the L2 Vpc's RestrictDefaultSecurityGroupCustomResource child, which an included
+ * template does not have. The run on the construct tree checks them.
+ */
+const CONSTRUCT_TREE_RULES = ['VPCDefaultSecurityGroupClosed'];
 
 /** [rule id, reason] of every cdk-nag pack acknowledgement recorded on the given constructs. */
 function nagAcknowledgements(constructs: IConstruct[]): Array<[string, string]> {
   return constructs
     .flatMap((construct) => construct.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
     .flatMap((m) => Object.entries(m.data as Record<string, string>))
-    .filter(([id]) => /(AwsSolutions|NIST\.800\.53\.R5|HIPAA\.Security)-/.test(id));
+    .filter(([id]) => /(AwsSolutions|NIST\.800\.53\.R5|HIPAA\.Security|PCI\.DSS\.321|Serverless)-/.test(id));
+}
+
+/** `rule: path, path` of each violation, with the paths of the app the template came from. */
+function findings(report: PolicyValidationPluginReport, view?: TemplateView): string[] {
+  const pathOf = (constructPath = '') => (view ? view.pathOf(constructPath.split('/').pop()!) : constructPath);
+  return report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => pathOf(r.constructPath)).join(', ')}`);
+}
+
+/** Violations of a pack on the stack's template, but for the rules only the construct tree can judge. */
+function templateFindings(Pack: (typeof NAG_PACKS)[number], view: TemplateView): string[] {
+  return findings(new Pack().validateScope(view.app), view).filter((finding) => !CONSTRUCT_TREE_RULES.some((rule) => finding.includes(`-${rule}:`)));
+}
+
+function expectNoUnacknowledgedFinding({ app, stack, template }: Synthesized): void {
+  const view = templateView(stack, template.toJSON());
+
+  it.each(PACKS)('%s reports no unacknowledged finding in the construct tree', (_, Pack) => {
+    expect(findings(new Pack().validateScope(app))).toEqual([]);
+  });
+
+  it.each(PACKS)('%s reports no unacknowledged finding on any resource of the template, aws-cdk-lib’s own providers included', (_, Pack) => {
+    expect(templateFindings(Pack, view)).toEqual([]);
+  });
 }
 
 describe.each(ENVIRONMENT_NAMES)('cdk-nag on %s', (envName) => {
-  const { app } = synthesize(envName);
-
-  it.each(NAG_PACKS.map((Pack) => [new Pack().readPackName, Pack] as const))('%s reports no unacknowledged finding', (_, Pack) => {
-    const report = new Pack().validateScope(app);
-    const findings = report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId).join(', ')}`);
-    expect(findings).toEqual([]);
-  });
+  expectNoUnacknowledgedFinding(synthesize(envName));
 });
 
 describe('cdk-nag with the game-day experiments on', () => {
-  const { app } = synthesize('prod', { overrides: JSON.stringify({ drills: { faultInjection: true } }) });
+  expectNoUnacknowledgedFinding(synthesize('prod', { overrides: JSON.stringify({ drills: { faultInjection: true } }) }));
+});
 
-  it.each(NAG_PACKS.map((Pack) => [new Pack().readPackName, Pack] as const))('%s reports no unacknowledged finding', (_, Pack) => {
-    expect(new Pack().validateScope(app).violations.map((v) => v.ruleName)).toEqual([]);
+describe('the packs on the template', () => {
+  const { stack, template } = synthesize('prod');
+  const view = templateView(stack, template.toJSON());
+  const resources = Object.entries(template.toJSON().Resources as Record<string, { Type: string }>);
+  const idsOf = (type: string) => resources.filter(([, r]) => r.Type === type).map(([id]) => id);
+
+  it('are needed: aws-cdk-lib builds the provider of Custom::VpcRestrictDefaultSG from plain CfnResources, which no rule reads', () => {
+    const plain = stack.node
+      .findAll()
+      .filter(CfnResource.isCfnResource)
+      .filter((r) => r.constructor === CfnResource && r.cfnResourceType.startsWith('AWS::'))
+      .map((r) => r.node.path);
+    expect(plain).toEqual(expect.arrayContaining([`${stack.stackName}/Custom::VpcRestrictDefaultSGCustomResourceProvider/Handler`, `${stack.stackName}/Custom::VpcRestrictDefaultSGCustomResourceProvider/Role`]));
+  });
+
+  it('see every resource of the template as the class the rules test for', () => {
+    const untyped = resources
+      .filter(([, r]) => !r.Type.startsWith('Custom::') && r.Type !== 'AWS::CloudFormation::CustomResource')
+      .filter(([id]) => view.include.getResource(id).constructor === CfnResource)
+      .map(([id, r]) => `${id} (${r.Type})`);
+    expect(untyped).toEqual([]);
+    expect(idsOf('AWS::Lambda::Function').filter((id) => !(view.include.getResource(id) instanceof lambda.CfnFunction))).toEqual([]);
+    expect(idsOf('AWS::IAM::Role').filter((id) => !(view.include.getResource(id) instanceof iam.CfnRole))).toEqual([]);
+    const provider = [...idsOf('AWS::Lambda::Function'), ...idsOf('AWS::IAM::Role')].filter((id) => view.pathOf(id).includes('/Custom::VpcRestrictDefaultSGCustomResourceProvider/'));
+    expect(provider).toHaveLength(2);
+  });
+
+  it('report a non-compliant function added at the stack root as aws-cdk-lib adds its providers, which the construct tree hides', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = buildApp(app, { context: { env: 'dev' }, environment: TEST_ENVIRONMENT });
+    new CfnResource(stack, 'Unchecked', {
+      type: 'AWS::Lambda::Function',
+      properties: {
+        Role: `arn:aws:iam::${TEST_ENVIRONMENT.CDK_DEFAULT_ACCOUNT}:role/unchecked`,
+        Runtime: 'nodejs24.x',
+        Handler: 'index.handler',
+        Code: { ZipFile: 'exports.handler = async () => {};' },
+      },
+    });
+    const view = templateView(stack, Template.fromStack(stack).toJSON());
+    const unchecked = `${stack.stackName}/Unchecked`;
+    const rulesOn = (list: string[]) => list.filter((finding) => finding.split(': ')[1].split(', ').includes(unchecked)).map((finding) => finding.split(': ')[0]);
+
+    expect(rulesOn(findings(new NIST80053R5Checks().validateScope(app)))).toEqual([]);
+    expect(rulesOn(templateFindings(NIST80053R5Checks, view))).toEqual(
+      expect.arrayContaining(['NIST.800.53.R5-LambdaConcurrency', 'NIST.800.53.R5-LambdaDLQ', 'NIST.800.53.R5-LambdaInsideVPC']),
+    );
   });
 });
 
