@@ -16,6 +16,13 @@
 --                                          rows out holds ACCESS EXCLUSIVE) is it the
 --                                          statistics' estimate, as before.
 --   default_partition_rows          Count  their total
+-- and it adds:
+--   invalid_indexes                 Count  indexes in user schemas that are not valid or not
+--                                          ready (a failed CREATE INDEX CONCURRENTLY or
+--                                          REINDEX CONCURRENTLY leaves one behind: not used
+--                                          by queries, still paid on every write), leaving
+--                                          out those of a table on which a CREATE INDEX or
+--                                          REINDEX is running right now
 
 -- Counts the rows of every default partition (found through pg_partitioned_table.partdefid,
 -- so no caller can point it at another table), stopping at the cap. row_count is NULL when
@@ -185,6 +192,20 @@ BEGIN
   UNION ALL
   SELECT 'default_partition_rows', coalesce(sum(d.row_count), 0)::double precision, 'Count'
   FROM defaults AS d;
+
+  RETURN QUERY
+  SELECT 'invalid_indexes', count(*)::double precision, 'Count'
+  FROM pg_index AS i
+  JOIN pg_class AS c ON c.oid = i.indexrelid
+  JOIN pg_namespace AS n ON n.oid = c.relnamespace
+  WHERE NOT (i.indisvalid AND i.indisready)
+    -- pg_catalog, pg_toast and the temporary schemas; user schemas cannot start with pg_.
+    AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+    -- A build in progress is invalid until it ends. By table, not index: REINDEX CONCURRENTLY
+    -- reports the index it replaces while the invalid one it builds is its `_ccnew` copy.
+    AND NOT EXISTS (
+      SELECT FROM pg_stat_progress_create_index AS p
+      WHERE p.datname = current_database() AND p.relid = i.indrelid);
 
   RETURN QUERY
   WITH staleness AS (

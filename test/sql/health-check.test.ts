@@ -26,6 +26,14 @@ async function metric(name: string, on: Client = client): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
 /** Makes this session's pending statistics visible to other sessions right away. */
 async function flushStatistics(on: Client): Promise<void> {
   await on.query('SELECT pg_stat_force_next_flush()');
@@ -58,6 +66,7 @@ describe('data_tier.health_check()', () => {
         'replication_lag_seconds', 'heartbeat_age_seconds', 'partitions_ahead:public.analytics_events',
         'partitions_ahead_min', 'default_partition_rows:public.analytics_events', 'default_partition_rows',
         'matview_staleness_seconds:public.analytics_daily_rollup', 'matview_staleness_seconds_max', 'dead_tuple_pct_max',
+        'invalid_indexes',
       ]),
     );
     for (const [name, { value, unit }] of metrics) {
@@ -199,6 +208,45 @@ describe('data_tier.health_check()', () => {
       } finally {
         await holder.query('ROLLBACK');
       }
+    });
+  });
+
+  describe('invalid indexes', () => {
+    it('reports the index a failed CREATE INDEX CONCURRENTLY leaves behind, and none once it is dropped', async () => {
+      await client.query('CREATE TABLE duplicate_keys (k int); INSERT INTO duplicate_keys VALUES (1), (1)');
+      await expect(client.query('CREATE UNIQUE INDEX CONCURRENTLY duplicate_keys_k ON duplicate_keys (k)')).rejects.toThrow(/could not create unique index/);
+
+      expect(await metric('invalid_indexes')).toBe(1);
+
+      await client.query('DROP INDEX duplicate_keys_k');
+      expect(await metric('invalid_indexes')).toBe(0);
+    });
+
+    it.each([
+      ['CREATE INDEX CONCURRENTLY', 'CREATE INDEX CONCURRENTLY busy_id ON busy (id)'],
+      ['REINDEX CONCURRENTLY', 'REINDEX INDEX CONCURRENTLY busy_v'],
+    ])('leaves out the invalid index a %s is building right now (as data_tier_monitor)', async (_command, statement) => {
+      await client.query('DROP TABLE IF EXISTS busy; CREATE TABLE busy (id int, v int); CREATE INDEX busy_v ON busy (v)');
+      const [writer, builder, monitor] = [await db.connect(), await db.connect(), await db.connect()];
+      await monitor.query('SET ROLE data_tier_monitor');
+      // An open write transaction on the table holds the build in its "waiting for writers" phase.
+      await writer.query('BEGIN; INSERT INTO busy VALUES (1, 1)');
+      const building = builder.query(statement);
+      try {
+        // The index is committed (and invalid) before this phase starts.
+        await waitFor(
+          async () =>
+            (await client.query(`SELECT FROM pg_stat_progress_create_index WHERE relid = 'busy'::regclass AND phase = 'waiting for writers before build'`)).rowCount === 1,
+        );
+        const { rows } = await client.query(`SELECT count(*)::int AS n FROM pg_index WHERE indrelid = 'busy'::regclass AND NOT indisvalid`);
+        expect(rows[0].n).toBe(1);
+
+        expect(await metric('invalid_indexes', monitor)).toBe(0);
+      } finally {
+        await writer.query('COMMIT');
+        await building;
+      }
+      expect(await metric('invalid_indexes', monitor)).toBe(0);
     });
   });
 
