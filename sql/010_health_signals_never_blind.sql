@@ -17,6 +17,14 @@
 --                                          statistics' estimate, as before.
 --   default_partition_rows          Count  their total
 -- and it adds:
+--   default_transaction_read_only   None   1 when new transactions of every role start read-only:
+--                                          set for the server (parameter group), this
+--                                          database, or all roles (ALTER DATABASE/ROLE ALL ...
+--                                          SET), read from pg_db_role_setting as well as the
+--                                          session, because a database setting reaches only
+--                                          sessions that start after it and the health check
+--                                          keeps its session; another role's own setting
+--                                          (a read-only reporting role) does not count
 --   invalid_indexes                 Count  indexes in user schemas that are not valid or not
 --                                          ready (a failed CREATE INDEX CONCURRENTLY or
 --                                          REINDEX CONCURRENTLY leaves one behind: not used
@@ -137,6 +145,19 @@ BEGIN
   RETURN QUERY
   SELECT 'heartbeat_age_seconds', extract(epoch FROM clock_timestamp() - h.beat_at)::double precision, 'Seconds'
   FROM data_tier.heartbeat AS h;
+
+  RETURN QUERY
+  SELECT 'default_transaction_read_only',
+         CASE WHEN current_setting('default_transaction_read_only')::boolean
+                OR EXISTS (
+                  SELECT FROM pg_db_role_setting AS rs, unnest(rs.setconfig) AS c(setting)
+                  WHERE rs.setrole = 0
+                    AND rs.setdatabase IN (0, (SELECT d.oid FROM pg_database AS d WHERE d.datname = current_database()))
+                    AND split_part(c.setting, '=', 1) = 'default_transaction_read_only'
+                    AND split_part(c.setting, '=', 2)::boolean)
+              THEN 1 ELSE 0 END::double precision,
+         'None';
+
   RETURN QUERY
   WITH parents AS (
     SELECT pp.parent_table,

@@ -66,7 +66,7 @@ describe('data_tier.health_check()', () => {
         'replication_lag_seconds', 'heartbeat_age_seconds', 'partitions_ahead:public.analytics_events',
         'partitions_ahead_min', 'default_partition_rows:public.analytics_events', 'default_partition_rows',
         'matview_staleness_seconds:public.analytics_daily_rollup', 'matview_staleness_seconds_max', 'dead_tuple_pct_max',
-        'invalid_indexes',
+        'default_transaction_read_only', 'invalid_indexes',
       ]),
     );
     for (const [name, { value, unit }] of metrics) {
@@ -208,6 +208,31 @@ describe('data_tier.health_check()', () => {
       } finally {
         await holder.query('ROLLBACK');
       }
+    });
+  });
+
+  describe('default_transaction_read_only', () => {
+    afterEach(async () => {
+      await client.query(`ALTER DATABASE ${db.name} RESET default_transaction_read_only`);
+      await client.query(`ALTER ROLE data_tier_monitor IN DATABASE ${db.name} RESET default_transaction_read_only`);
+    });
+
+    it('is 1 once the database is made read-only, in sessions that began before (which keep writing) and after', async () => {
+      expect(await metric('default_transaction_read_only')).toBe(0);
+
+      await client.query(`ALTER DATABASE ${db.name} SET default_transaction_read_only = on`);
+      const startedAfter = await db.connect();
+
+      expect(await metric('default_transaction_read_only')).toBe(1);
+      await client.query(`SELECT data_tier.record_heartbeat('test')`);
+      expect(await metric('default_transaction_read_only', startedAfter)).toBe(1);
+      await expect(startedAfter.query(`SELECT data_tier.record_heartbeat('test')`)).rejects.toThrow('cannot execute INSERT in a read-only transaction');
+    });
+
+    it('is 0 when only one role reads by default, such as a reporting role', async () => {
+      await client.query(`ALTER ROLE data_tier_monitor IN DATABASE ${db.name} SET default_transaction_read_only = on`);
+
+      expect(await metric('default_transaction_read_only')).toBe(0);
     });
   });
 
