@@ -180,7 +180,10 @@ export interface AlarmThresholds {
   readonly transactionIdWraparoundPercent: number;
   /** Fewest future monthly partitions allowed; seeds: "partition missing for current month". */
   readonly partitionsAheadMin: number;
-  /** Rows allowed in default partitions (rows there are out of range). */
+  /**
+   * Rows allowed in default partitions (rows there are out of range). Below
+   * `DEFAULT_PARTITION_ROWS_COUNTED_UP_TO`, where health_check() stops counting.
+   */
   readonly defaultPartitionRows: number;
   /** Age of the dashboard rollup, seconds (refreshed every 5 minutes). */
   readonly rollupStalenessSeconds: number;
@@ -224,6 +227,9 @@ export interface DataTierConfig {
 }
 
 const DEFAULT_REGION = 'us-east-1';
+
+/** health_check() counts the rows of a default partition up to this many (sql/010), which bounds its cost. */
+export const DEFAULT_PARTITION_ROWS_COUNTED_UP_TO = 10_000;
 
 const SEED_THRESHOLDS: AlarmThresholds = {
   cpuPercent: 80,
@@ -546,9 +552,16 @@ function validateMonitoring(monitoring: MonitoringConfig): void {
   const percents: Array<keyof AlarmThresholds> = ['cpuPercent', 'freeStoragePercent', 'connectionsPercent', 'cacheEngineCpuPercent', 'cacheMemoryPercent', 'transactionIdWraparoundPercent'];
   for (const key of Object.keys(SEED_THRESHOLDS) as Array<keyof AlarmThresholds>) {
     const value = t[key];
-    const max = percents.includes(key) ? 100 : key === 'maximumUsedTransactionIds' ? 2_147_483_647 : 1_000_000;
+    const max = percents.includes(key)
+      ? 100
+      : key === 'maximumUsedTransactionIds'
+        ? 2_147_483_647
+        : key === 'defaultPartitionRows'
+          ? DEFAULT_PARTITION_ROWS_COUNTED_UP_TO - 1
+          : 1_000_000;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
-      throw new ConfigError(`monitoring.thresholds.${key}`, value, `must be a number from 0 to ${max}`);
+      const why = key === 'defaultPartitionRows' ? ` (health_check() counts them up to ${DEFAULT_PARTITION_ROWS_COUNTED_UP_TO}, so a higher threshold could never be exceeded)` : '';
+      throw new ConfigError(`monitoring.thresholds.${key}`, value, `must be a number from 0 to ${max}${why}`);
     }
   }
   for (const key of Object.keys(t)) {

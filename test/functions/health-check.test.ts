@@ -70,7 +70,7 @@ describe('the health-check handler on the primary', () => {
     await handler();
     const direct = (await healthCheckRows()).filter((row) => !TOP_TABLES.test(row.metric));
 
-    const published = publishedData().filter((d) => !['health_check_failed', 'query_latency'].includes(d.MetricName!));
+    const published = publishedData().filter((d) => !['health_check_failed', 'primary_write_failed', 'query_latency'].includes(d.MetricName!));
     const asRows = published.filter((d) => !TOP_TABLES.test(`${d.MetricName}:${dimensionsOf(d).Object}`));
     expect(asRows.map((d) => ({ MetricName: d.MetricName, Unit: d.Unit, Dimensions: dimensionsOf(d) }))).toEqual(
       direct.map((row) => expectedDatum(row, PRIMARY)),
@@ -115,6 +115,8 @@ describe('the health-check handler on the primary', () => {
     expect(rows).toEqual([{ written_by: 'health-check', age: expect.any(String) }]);
     expect(Number(rows[0].age)).toBeLessThan(5);
     expect(valueOf('heartbeat_age_seconds', PRIMARY)).toBeLessThan(5);
+    expect(dataNamed('primary_write_failed')).toEqual([expect.objectContaining({ Value: 0, Unit: 'Count' })]);
+    expect(dimensionsOf(dataNamed('primary_write_failed')[0])).toEqual(PRIMARY);
   });
 
   it('keeps its connection for the next invocation', async () => {
@@ -155,8 +157,8 @@ describe('a replica target', () => {
 
     const reportedBy = (instance: string) => publishedData().filter((d) => dimensionsOf(d).DBInstance === instance);
     const names = (instance: string) => [...new Set(reportedBy(instance).map((d) => d.MetricName))].sort();
-    // The same database twice: the replica path reports what the primary path does.
-    expect(names(REPLICA.DBInstance)).toEqual(names(PRIMARY.DBInstance));
+    // The same database twice: the replica path reports what the primary path does, but for the write.
+    expect(names(REPLICA.DBInstance)).toEqual(names(PRIMARY.DBInstance).filter((name) => name !== 'primary_write_failed'));
     expect(names(REPLICA.DBInstance)).toEqual(expect.arrayContaining(['health_check_failed', 'query_latency', 'partitions_ahead']));
     for (const datum of reportedBy(REPLICA.DBInstance)) expect(dimensionsOf(datum)).toMatchObject(REPLICA);
     expect(valueOf('health_check_failed', REPLICA)).toBe(0);
@@ -174,6 +176,8 @@ describe('a replica target', () => {
     expect(rows).toEqual([{ written_by: 'test', beat_at: new Date('2026-01-01T00:00:00Z') }]);
     expect(valueOf('health_check_failed', REPLICA)).toBe(0);
     expect(valueOf('health_check_failed', PRIMARY)).toBe(1);
+    // An unreachable primary is health_check_failed, not a failed write.
+    expect(dataNamed('primary_write_failed')).toEqual([]);
   });
 });
 
@@ -271,8 +275,33 @@ describe('a statement stuck on a lock', () => {
     expect(output.lines('error').map((line) => JSON.parse(line))).toEqual([
       expect.objectContaining({ target: PRIMARY.DBInstance, step: 'record_heartbeat', code: '57014', error: 'canceling statement due to statement timeout' }),
     ]);
+    expect(valueOf('primary_write_failed', PRIMARY)).toBe(1);
     expect(valueOf('health_check_failed', PRIMARY)).toBe(0);
     expect(dataNamed('query_latency', PRIMARY)[0].Counts!.reduce((a, b) => a + b)).toBe(20);
+  });
+});
+
+describe('a primary that refuses writes', () => {
+  it('reports primary_write_failed = 1 on the first run, and the SQLSTATE in the log, while health_check() still answers', async () => {
+    await sql.query(`ALTER DATABASE ${db.name} SET default_transaction_read_only = on`);
+    // The setting applies to sessions that start after it: a new container's.
+    await closeConnections();
+    try {
+      await handler();
+    } finally {
+      await sql.query(`ALTER DATABASE ${db.name} RESET default_transaction_read_only`);
+      await closeConnections();
+    }
+
+    expect(valueOf('primary_write_failed', PRIMARY)).toBe(1);
+    expect(output.lines('error').map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ target: PRIMARY.DBInstance, step: 'record_heartbeat', code: '25006', error: 'cannot execute INSERT in a read-only transaction' }),
+    ]);
+    expect(valueOf('health_check_failed', PRIMARY)).toBe(0);
+
+    acceptMetrics();
+    await handler();
+    expect(valueOf('primary_write_failed', PRIMARY)).toBe(0);
   });
 });
 

@@ -3,7 +3,7 @@ import type { TestDatabase } from '../support/database';
 import { migratedDatabase } from './migrated-database';
 
 /** Metrics the health-check function measures itself rather than reading from health_check(). */
-const MEASURED_BY_THE_FUNCTION: Record<string, string> = { query_latency: 'Milliseconds', health_check_failed: 'Count' };
+const MEASURED_BY_THE_FUNCTION: Record<string, string> = { query_latency: 'Milliseconds', health_check_failed: 'Count', primary_write_failed: 'Count' };
 
 describe('alarms on health_check() metrics', () => {
   let db: TestDatabase;

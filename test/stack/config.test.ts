@@ -84,6 +84,7 @@ describe('environment config', () => {
     ['cache snapshots kept under 15 days', overriding('cache', { snapshotRetentionDays: 7 }), 'cache.snapshotRetentionDays', /15 to 35/],
     ['a malformed VPC CIDR', overriding('network', { vpcCidr: '10.0.0.0/8' }), 'network.vpcCidr', /\/16 to \/24/],
     ['an existing VPC with too few subnets', overriding('network', { existingVpc: { vpcId: 'vpc-0123456789abcdef0', dataSubnetIds: ['subnet-01234567'], functionSubnetIds: [] } }), 'network.existingVpc.dataSubnetIds', /3 subnet ids/],
+    ['a default-partition threshold health_check() cannot count up to', overriding('monitoring', { thresholds: { defaultPartitionRows: 10_000 } }), 'monitoring.thresholds.defaultPartitionRows', /0 to 9999 \(health_check\(\) counts them up to 10000/],
     ['a malformed cross-region vault', overriding('backup', { copyToVaultArn: 'my-vault' }), 'backup.copyToVaultArn', /backup vault ARN/],
     ['an unknown override section', { env: 'prod', overrides: '{"databse":{}}' }, 'overrides.databse', /network, database, proxy, cache, backup/],
     ['overrides that are not JSON', { env: 'prod', overrides: '{replicaCount:1' }, 'overrides', /valid JSON/],

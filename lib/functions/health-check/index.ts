@@ -14,6 +14,9 @@
 //
 // Metrics (dimensions Environment, DBInstance, Role=primary|replica on every datum):
 //   health_check_failed  Count         1 if the target was unreachable or health_check() failed
+//   primary_write_failed Count         primary only: 1 if the heartbeat write failed with an SQL
+//                                      error (read-only, storage full, a lock), logged with its
+//                                      SQLSTATE; absent when the primary was unreachable
 //   query_latency        Milliseconds  raw probe wall times as Values/Counts (true p95)
 //   <metric>             <unit>        each health_check() row as returned; a row named
 //                                      `<metric>:<object>` is <metric> with dimension Object
@@ -73,6 +76,8 @@ interface HealthRow {
 /** What one target reported; health_check() rows are absent when it could not be read. */
 interface Observation {
   rows?: HealthRow[];
+  /** Primary only: whether the heartbeat write failed. */
+  writeFailed?: boolean;
   readonly latenciesMs: number[];
 }
 
@@ -209,7 +214,9 @@ async function observe(client: Client, target: Target, probeCount: number): Prom
     }
   };
   const observation: Observation = { latenciesMs: [] };
-  if (target.role === 'primary') await step('record_heartbeat', () => client.query(HEARTBEAT_SQL, ['health-check']));
+  if (target.role === 'primary') {
+    observation.writeFailed = (await step('record_heartbeat', () => client.query(HEARTBEAT_SQL, ['health-check']))) === undefined;
+  }
   observation.rows = await step('health_check', async () => (await client.query<HealthRow>(HEALTH_CHECK_SQL)).rows);
   for (let i = 0; i < probeCount; i++) {
     const sent = performance.now();
@@ -222,6 +229,7 @@ async function observe(client: Client, target: Target, probeCount: number): Prom
 function metricData(target: Target, observation: Observation | undefined, environment: string, timestamp: Date): MetricDatum[] {
   const scope: MetricScope = { environment, instanceId: target.instanceId, role: target.role };
   const data = [datum(scope, 'health_check_failed', observation?.rows ? 0 : 1, 'Count', timestamp)];
+  if (observation?.writeFailed !== undefined) data.push(datum(scope, 'primary_write_failed', observation.writeFailed ? 1 : 0, 'Count', timestamp));
   for (const row of observation?.rows ?? []) {
     const separator = row.metric.indexOf(':');
     const name = separator < 0 ? row.metric : row.metric.slice(0, separator);

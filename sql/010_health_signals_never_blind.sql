@@ -1,0 +1,265 @@
+-- Health signals that stay right when the statistics are gone.
+--
+-- default_partition_rows was an estimate from the cumulative statistics (n_live_tup) or the
+-- planner's reltuples. Crash recovery discards the statistics (the restart of a Multi-AZ
+-- failover, a replica promotion or a point-in-time restore), and so does pg_stat_reset(): the
+-- metric then said 0 while rows sat in the default partition, blind exactly when it mattered.
+-- It is now counted, up to a cap that bounds the cost, by a SECURITY DEFINER helper: the
+-- health check's role, data_tier_monitor, cannot read application tables.
+--
+-- health_check() is replaced in full (copied from 007); every metric of 006 keeps its name,
+-- unit and meaning, except:
+--   default_partition_rows:<parent> Count  rows in the parent's default partition, counted
+--                                          exactly up to 10,000; 10,000 means "at least
+--                                          10,000". Only while the partition is locked by
+--                                          someone else (partition maintenance moving its
+--                                          rows out holds ACCESS EXCLUSIVE) is it the
+--                                          statistics' estimate, as before.
+--   default_partition_rows          Count  their total
+-- and it adds:
+--   default_transaction_read_only   None   1 when new transactions of every role start read-only:
+--                                          set for the server (parameter group), this
+--                                          database, or all roles (ALTER DATABASE/ROLE ALL ...
+--                                          SET), read from pg_db_role_setting as well as the
+--                                          session, because a database setting reaches only
+--                                          sessions that start after it and the health check
+--                                          keeps its session; another role's own setting
+--                                          (a read-only reporting role) does not count
+--   invalid_indexes                 Count  indexes in user schemas that are not valid or not
+--                                          ready (a failed CREATE INDEX CONCURRENTLY or
+--                                          REINDEX CONCURRENTLY leaves one behind: not used
+--                                          by queries, still paid on every write), leaving
+--                                          out those of a table on which a CREATE INDEX or
+--                                          REINDEX is running right now
+
+-- Counts the rows of every default partition (found through pg_partitioned_table.partdefid,
+-- so no caller can point it at another table), stopping at the cap. row_count is NULL when
+-- another session holds a conflicting lock (maintenance moving rows out holds ACCESS
+-- EXCLUSIVE; on a hot standby, the replay of it): the count gives way instead of queueing.
+CREATE FUNCTION data_tier.default_partition_row_counts()
+RETURNS TABLE (parent_table regclass, row_count bigint)
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+  -- Reading 10,000 rows costs a few milliseconds; the alarm threshold must stay below it
+  -- (lib/config.ts DEFAULT_PARTITION_ROWS_COUNTED_UP_TO).
+  v_cap constant bigint := 10000;
+  v_default record;
+BEGIN
+  FOR v_default IN
+    SELECT pt.partrelid, n.nspname, c.relname
+    FROM pg_partitioned_table AS pt
+    JOIN pg_class AS c ON c.oid = pt.partdefid
+    JOIN pg_namespace AS n ON n.oid = c.relnamespace
+    -- Tables only: a foreign default partition would be counted on its remote server.
+    WHERE c.relkind IN ('r', 'p')
+    ORDER BY pt.partrelid
+  LOOP
+    parent_table := v_default.partrelid;
+    BEGIN
+      EXECUTE format('LOCK TABLE %I.%I IN ACCESS SHARE MODE NOWAIT', v_default.nspname, v_default.relname);
+      EXECUTE format('SELECT count(*) FROM (SELECT FROM %I.%I LIMIT %s) AS capped', v_default.nspname, v_default.relname, v_cap)
+        INTO row_count;
+    EXCEPTION WHEN lock_not_available OR insufficient_privilege THEN
+      row_count := NULL;
+    END;
+    RETURN NEXT;
+  END LOOP;
+END;
+$$;
+
+COMMENT ON FUNCTION data_tier.default_partition_row_counts() IS
+  'Rows in each default partition, counted up to 10,000 (NULL when it is locked). SECURITY DEFINER for health_check(), which runs as data_tier_monitor.';
+
+REVOKE ALL ON FUNCTION data_tier.default_partition_row_counts() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION data_tier.default_partition_row_counts() TO data_tier_monitor;
+
+CREATE OR REPLACE FUNCTION data_tier.health_check()
+RETURNS TABLE (metric text, value double precision, unit text)
+LANGUAGE plpgsql
+AS $$
+#variable_conflict use_column
+DECLARE
+  v_in_recovery boolean := pg_is_in_recovery();
+  v_deadlocks bigint;
+  v_deadlocks_seen bigint;
+BEGIN
+  RETURN QUERY
+  WITH sessions AS (
+    SELECT a.state, a.xact_start, a.pid = pg_backend_pid() AS is_self
+    FROM pg_stat_activity AS a
+    WHERE a.backend_type = 'client backend'
+  )
+  SELECT 'connections_used_pct', 100.0 * count(*) / current_setting('max_connections')::double precision, 'Percent'
+  FROM sessions
+  UNION ALL
+  SELECT 'connections', count(*), 'Count' FROM sessions
+  UNION ALL
+  SELECT 'sessions_active', count(*) FILTER (WHERE s.state = 'active' AND NOT s.is_self), 'Count'
+  FROM sessions AS s
+  UNION ALL
+  SELECT 'sessions_idle_in_transaction', count(*) FILTER (WHERE s.state LIKE 'idle in transaction%'), 'Count'
+  FROM sessions AS s
+  UNION ALL
+  SELECT 'longest_transaction_seconds',
+         coalesce(extract(epoch FROM clock_timestamp() - min(s.xact_start) FILTER (WHERE NOT s.is_self)), 0)::double precision,
+         'Seconds'
+  FROM sessions AS s;
+
+  RETURN QUERY
+  SELECT 'lock_waits_over_1s', count(DISTINCT l.pid)::double precision, 'Count'
+  FROM pg_locks AS l
+  WHERE NOT l.granted AND l.waitstart < clock_timestamp() - interval '1 second';
+
+  SELECT d.deadlocks INTO v_deadlocks FROM pg_stat_database AS d WHERE d.datname = current_database();
+  v_deadlocks_seen := nullif(current_setting('data_tier.deadlocks_seen', true), '')::bigint;
+  PERFORM set_config('data_tier.deadlocks_seen', v_deadlocks::text, false);
+  RETURN QUERY VALUES
+    ('deadlocks_total', v_deadlocks::double precision, 'Count'),
+    -- A statistics reset makes the counter go backwards: count from zero again.
+    ('deadlocks_since_last_call',
+     CASE WHEN v_deadlocks_seen IS NULL THEN 0
+          WHEN v_deadlocks < v_deadlocks_seen THEN v_deadlocks
+          ELSE v_deadlocks - v_deadlocks_seen END::double precision,
+     'Count');
+
+  RETURN QUERY
+  SELECT 'transaction_id_age', max(age(d.datfrozenxid))::double precision, 'Count' FROM pg_database AS d
+  UNION ALL
+  SELECT 'transaction_id_wraparound_pct', 100.0 * max(age(d.datfrozenxid)) / 2147483648.0, 'Percent' FROM pg_database AS d
+  UNION ALL
+  SELECT 'cache_hit_ratio_pct',
+         coalesce(100.0 * d.blks_hit / nullif(d.blks_hit + d.blks_read, 0), 100)::double precision, 'Percent'
+  FROM pg_stat_database AS d WHERE d.datname = current_database();
+
+  RETURN QUERY VALUES
+    ('is_replica', CASE WHEN v_in_recovery THEN 1 ELSE 0 END::double precision, 'None'),
+    ('replication_lag_seconds',
+     CASE WHEN NOT v_in_recovery OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+          ELSE coalesce(extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 0)
+     END::double precision,
+     'Seconds');
+  RETURN QUERY
+  SELECT 'heartbeat_age_seconds', extract(epoch FROM clock_timestamp() - h.beat_at)::double precision, 'Seconds'
+  FROM data_tier.heartbeat AS h;
+
+  RETURN QUERY
+  SELECT 'default_transaction_read_only',
+         CASE WHEN current_setting('default_transaction_read_only')::boolean
+                OR EXISTS (
+                  SELECT FROM pg_db_role_setting AS rs, unnest(rs.setconfig) AS c(setting)
+                  WHERE rs.setrole = 0
+                    AND rs.setdatabase IN (0, (SELECT d.oid FROM pg_database AS d WHERE d.datname = current_database()))
+                    AND split_part(c.setting, '=', 1) = 'default_transaction_read_only'
+                    AND split_part(c.setting, '=', 2)::boolean)
+              THEN 1 ELSE 0 END::double precision,
+         'None';
+
+  RETURN QUERY
+  WITH parents AS (
+    SELECT pp.parent_table,
+           date_trunc(pp.partition_interval, clock_timestamp(), 'UTC') AS current_period,
+           ('1 ' || pp.partition_interval)::interval AS step,
+           pp.premake
+    FROM data_tier.partitioned_parents AS pp
+    JOIN pg_class AS c ON c.oid = pp.parent_table
+  ),
+  -- MATERIALIZED: read the partition bounds once. Referenced once, the CTE was inlined into
+  -- the NOT EXISTS below and partition_bounds() ran again for every (parent, period) pair.
+  bounds AS MATERIALIZED (
+    SELECT p.parent_table, b.lower_bound, b.upper_bound
+    FROM parents AS p, data_tier.partition_bounds(p.parent_table) AS b
+    WHERE NOT b.is_default
+  ),
+  ahead AS (
+    -- The first period (0 = current) without a partition covering it, minus one.
+    SELECT p.parent_table,
+           coalesce(min(k.k), 2 * p.premake + 1) - 1 AS partitions_ahead
+    FROM parents AS p
+    LEFT JOIN LATERAL generate_series(0, 2 * p.premake) AS k(k)
+      ON NOT EXISTS (
+        SELECT FROM bounds AS b
+        WHERE b.parent_table = p.parent_table
+          AND b.lower_bound <= date_add(p.current_period, p.step * k.k, 'UTC')
+          AND b.upper_bound >= date_add(p.current_period, p.step * (k.k + 1), 'UTC'))
+    GROUP BY p.parent_table, p.premake
+  )
+  SELECT 'partitions_ahead:' || data_tier.qualified_name(a.parent_table), a.partitions_ahead::double precision, 'Count'
+  FROM ahead AS a
+  UNION ALL
+  SELECT 'partitions_ahead_min', min(a.partitions_ahead)::double precision, 'Count'
+  FROM ahead AS a
+  HAVING count(*) > 0;
+
+  RETURN QUERY
+  WITH defaults AS (
+    SELECT pt.partrelid,
+           coalesce(
+             counted.row_count,
+             -- Not counted (locked): the estimate. The standby's pg_stat_* counters do not see
+             -- the primary's writes; reltuples (replicated with the catalog) does.
+             CASE WHEN v_in_recovery THEN greatest(c.reltuples, 0)
+                  ELSE coalesce(s.n_live_tup, greatest(c.reltuples, 0)) END) AS row_count
+    FROM pg_partitioned_table AS pt
+    JOIN pg_class AS c ON c.oid = pt.partdefid
+    LEFT JOIN pg_stat_user_tables AS s ON s.relid = pt.partdefid
+    LEFT JOIN data_tier.default_partition_row_counts() AS counted ON counted.parent_table = pt.partrelid
+  )
+  SELECT 'default_partition_rows:' || data_tier.qualified_name(d.partrelid), d.row_count::double precision, 'Count'
+  FROM defaults AS d
+  UNION ALL
+  SELECT 'default_partition_rows', coalesce(sum(d.row_count), 0)::double precision, 'Count'
+  FROM defaults AS d;
+
+  RETURN QUERY
+  SELECT 'invalid_indexes', count(*)::double precision, 'Count'
+  FROM pg_index AS i
+  JOIN pg_class AS c ON c.oid = i.indexrelid
+  JOIN pg_namespace AS n ON n.oid = c.relnamespace
+  WHERE NOT (i.indisvalid AND i.indisready)
+    -- pg_catalog, pg_toast and the temporary schemas; user schemas cannot start with pg_.
+    AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+    -- A build in progress is invalid until it ends. By table, not index: REINDEX CONCURRENTLY
+    -- reports the index it replaces while the invalid one it builds is its `_ccnew` copy.
+    AND NOT EXISTS (
+      SELECT FROM pg_stat_progress_create_index AS p
+      WHERE p.datname = current_database() AND p.relid = i.indrelid);
+
+  RETURN QUERY
+  WITH staleness AS (
+    SELECT r.materialized_view, extract(epoch FROM clock_timestamp() - r.refreshed_at)::double precision AS seconds
+    FROM data_tier.materialized_view_refreshes AS r
+    JOIN pg_class AS c ON c.oid = r.materialized_view
+  )
+  SELECT 'matview_staleness_seconds:' || data_tier.qualified_name(s.materialized_view), s.seconds, 'Seconds'
+  FROM staleness AS s
+  UNION ALL
+  SELECT 'matview_staleness_seconds_max', max(s.seconds), 'Seconds'
+  FROM staleness AS s
+  HAVING count(*) > 0;
+
+  IF v_in_recovery THEN
+    RETURN;
+  END IF;
+  RETURN QUERY
+  WITH hottest AS (
+    SELECT s.relid,
+           100.0 * s.n_dead_tup / nullif(s.n_live_tup + s.n_dead_tup, 0) AS dead_pct
+    FROM pg_stat_user_tables AS s
+    WHERE s.n_tup_ins + s.n_tup_upd + s.n_tup_del > 0
+    ORDER BY s.n_tup_ins + s.n_tup_upd + s.n_tup_del DESC
+    LIMIT 5
+  )
+  SELECT 'dead_tuple_pct:' || data_tier.qualified_name(h.relid), coalesce(h.dead_pct, 0)::double precision, 'Percent'
+  FROM hottest AS h
+  UNION ALL
+  SELECT 'dead_tuple_pct_max', coalesce(max(h.dead_pct), 0)::double precision, 'Percent'
+  FROM hottest AS h;
+END;
+$$;
+
+COMMENT ON FUNCTION data_tier.health_check() IS
+  'One row per health metric (metric, value, unit); catalogs, statistics views and default partitions (counted up to 10,000 rows); read-only, works on replicas. See sql/006_health_check.sql and sql/010_health_signals_never_blind.sql for the list.';
