@@ -177,3 +177,73 @@ describe('the migration runner', () => {
     expect(second.skipped).toBe(first.applied.length);
   });
 });
+
+describe('files that would take the transaction out of the runner\'s hands', () => {
+  it('refuses a file that commits part of itself, before any file runs, and says what to do', async () => {
+    const directory = migrationDirectory({
+      '001_ok.sql': 'CREATE TABLE ok (id bigint);',
+      '002_commits.sql': ['CREATE TABLE half (id bigint);', 'COMMIT;', 'CREATE TABLE other (id bigint);', 'SELECT * FROM nowhere;'].join('\n'),
+    });
+
+    const error = await failure(runMigrations(client, { directory }));
+
+    expect(error.file).toBe('002_commits.sql');
+    expect(error.message).toContain('002_commits.sql, statement 2 (line 2), COMMIT: remove it; the runner already runs the file in one transaction');
+    expect(error.message).toContain('Nothing was applied.');
+    expect(await tables()).toEqual(['schema_migrations']);
+    expect(await recorded()).toEqual([]);
+  });
+
+  it.each([
+    ['BEGIN', 'BEGIN;\nCREATE TABLE t (id bigint);\nCOMMIT;'],
+    ['START TRANSACTION', 'start transaction isolation level serializable;\nCREATE TABLE t (id bigint);'],
+    ['ROLLBACK', 'CREATE TABLE t (id bigint);\nROLLBACK;'],
+    ['END', 'CREATE TABLE t (id bigint);\nEND;'],
+    ['SAVEPOINT', 'SAVEPOINT before_t;\nCREATE TABLE t (id bigint);'],
+  ])('refuses %s in a file', async (control, sql) => {
+    const directory = migrationDirectory({ '001_ok.sql': 'CREATE TABLE ok (id bigint);', '002_control.sql': sql });
+
+    const error = await failure(runMigrations(client, { directory }));
+
+    expect(error.message).toMatch(new RegExp(`002_control\\.sql, statement \\d \\(line \\d\\), ${control}:`));
+    expect(await recorded()).toEqual([]);
+  });
+
+  it('refuses transaction control in a no-transaction file, which runs each statement on its own', async () => {
+    const directory = migrationDirectory({
+      '001_table.sql': 'CREATE TABLE a (id bigint);',
+      '002_index.sql': '-- migrate:no-transaction\nBEGIN;\nCREATE INDEX a_id ON a (id);\nCOMMIT;\n',
+    });
+
+    const error = await failure(runMigrations(client, { directory }));
+
+    expect(error.message).toContain('002_index.sql, statement 1 (line 2), BEGIN: a -- migrate:no-transaction file runs each statement on its own');
+    expect(await tables()).toEqual(['schema_migrations']);
+  });
+
+  it('refuses a BEGIN ATOMIC function body, which it cannot split, and points to $$ bodies', async () => {
+    const directory = migrationDirectory({
+      '001_ok.sql': 'CREATE TABLE ok (id bigint);',
+      '002_atomic.sql': 'CREATE FUNCTION one() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT 1;\nEND;\n',
+    });
+
+    const error = await failure(runMigrations(client, { directory }));
+
+    expect(error.message).toContain('002_atomic.sql, statement 1 (line 1), BEGIN ATOMIC: the runner cannot tell where its body ends; write the body as a string (AS $$ ... $$)');
+    expect(await recorded()).toEqual([]);
+  });
+
+  it('applies files that only mention transaction control in bodies, strings and quoted names', async () => {
+    const directory = migrationDirectory({
+      '001_words.sql': [
+        'CREATE PROCEDURE batch() LANGUAGE plpgsql AS $$ BEGIN COMMIT; ROLLBACK; END $$;',
+        'CREATE TABLE "end" ("begin" timestamptz, note text DEFAULT \'COMMIT;\');',
+        'CREATE FUNCTION label() RETURNS text LANGUAGE sql AS $f$ SELECT \'BEGIN ATOMIC\' $f$;',
+      ].join('\n'),
+    });
+
+    await runMigrations(client, { directory });
+
+    expect(await recorded()).toEqual(['001_words.sql']);
+  });
+});

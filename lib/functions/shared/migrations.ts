@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ClientBase } from 'pg';
-import { lineAt, splitSqlStatements, type SqlStatement } from './sql-statements';
+import { lineAt, splitSqlStatements, transactionControlOf, type SqlStatement } from './sql-statements';
 
 /** Where applied migrations are recorded. */
 export const MIGRATIONS_TABLE = 'public.schema_migrations';
@@ -54,6 +54,7 @@ export class MigrationError extends Error {
 interface MigrationFile {
   readonly name: string;
   readonly sql: string;
+  readonly statements: SqlStatement[];
   readonly checksum: string;
   readonly transactional: boolean;
 }
@@ -97,6 +98,7 @@ export async function runMigrations(client: ClientBase, options: MigrationOption
     }
 
     const pending = files.filter((file) => !applied.has(file.name));
+    refuseTransactionControl(pending);
     if (pending.length === 0) log(`up to date: ${files.length} migrations already applied`);
     const done: AppliedMigration[] = [];
     for (const file of pending) {
@@ -109,6 +111,11 @@ export async function runMigrations(client: ClientBase, options: MigrationOption
   } finally {
     await client.query(`SELECT pg_advisory_unlock(${LOCK_KEY_SQL})`).catch(() => {});
   }
+}
+
+/** False when the file's first line is `-- migrate:no-transaction`. */
+export function isTransactional(sql: string): boolean {
+  return sql.split('\n', 1)[0].trim() !== NO_TRANSACTION_DIRECTIVE;
 }
 
 /** sha256 of a migration, with line endings normalised so a CRLF checkout is not drift. */
@@ -125,8 +132,7 @@ async function readMigrationFiles(directory: string): Promise<MigrationFile[]> {
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(directory, name), 'utf8');
-      const firstLine = sql.split('\n', 1)[0].trim();
-      return { name, sql, checksum: migrationChecksum(sql), transactional: firstLine !== NO_TRANSACTION_DIRECTIVE };
+      return { name, sql, statements: splitSqlStatements(sql), checksum: migrationChecksum(sql), transactional: isTransactional(sql) };
     }),
   );
 }
@@ -167,9 +173,37 @@ function refuseChangedFiles(files: MigrationFile[], applied: Map<string, Applied
   );
 }
 
+/**
+ * A file's own BEGIN, COMMIT or ROLLBACK would commit or discard part of it behind the runner's
+ * back while the runner reports the whole file rolled back; a BEGIN ATOMIC body would be cut
+ * at its inner semicolons. Every pending file is checked before the first one runs.
+ */
+function refuseTransactionControl(pending: MigrationFile[]): void {
+  const problems = pending.flatMap((file) => {
+    const found = file.statements
+      .map((statement, index) => ({ statement, index, control: transactionControlOf(statement) }))
+      .find(({ control }) => control);
+    if (!found) return [];
+    const { statement, index, control } = found;
+    const advice =
+      control === 'BEGIN ATOMIC'
+        ? 'the runner cannot tell where its body ends; write the body as a string (AS $$ ... $$)'
+        : file.transactional
+          ? 'remove it; the runner already runs the file in one transaction and commits it together with its record in ' + MIGRATIONS_TABLE
+          : `a ${NO_TRANSACTION_DIRECTIVE} file runs each statement on its own, so move statements that must succeed or fail together into a file without that line`;
+    return [{ file, statement, text: `  ${file.name}, statement ${index + 1} (line ${statement.line}), ${control}: ${advice}.` }];
+  });
+  if (problems.length === 0) return;
+  throw new MigrationError(
+    ['Refusing to migrate: transaction control inside migration files:', ...problems.map((problem) => problem.text), 'Nothing was applied.'].join('\n'),
+    problems[0].file.name,
+    problems[0].statement,
+  );
+}
+
 async function applyFile(client: ClientBase, file: MigrationFile): Promise<number> {
   const started = performance.now();
-  const statements = splitSqlStatements(file.sql);
+  const statements = file.statements;
   if (file.transactional) await client.query('BEGIN');
   try {
     for (const [index, statement] of statements.entries()) {
