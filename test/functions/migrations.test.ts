@@ -247,3 +247,128 @@ describe('files that would take the transaction out of the runner\'s hands', () 
     expect(await recorded()).toEqual(['001_words.sql']);
   });
 });
+
+describe('indexes a file builds', () => {
+  async function indexState(name: string): Promise<{ valid: boolean; ready: boolean } | undefined> {
+    const { rows } = await client.query('SELECT indisvalid AS valid, indisready AS ready FROM pg_index WHERE indexrelid = to_regclass($1)', [name]);
+    return rows[0];
+  }
+
+  const accounts = "CREATE TABLE accounts (email text);\nINSERT INTO accounts VALUES ('a@example.com'), ('a@example.com');";
+  const uniqueEmail = '-- migrate:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS accounts_email_key ON accounts (email);\n';
+
+  it('does not record a unique index build that failed on duplicates, nor its IF NOT EXISTS re-run, until the index is rebuilt valid', async () => {
+    const directory = migrationDirectory({ '001_accounts.sql': accounts, '002_unique_email.sql': uniqueEmail });
+
+    const failed = await failure(runMigrations(client, { directory }));
+    expect(failed.message).toContain('Migration 002_unique_email.sql failed at statement 1 of 1 (line 2): could not create unique index "accounts_email_key"');
+    expect(failed.message).toContain('It left index public.accounts_email_key on public.accounts INVALID');
+    expect(failed.message).toContain('drop it (DROP INDEX CONCURRENTLY public.accounts_email_key;)');
+    expect(await indexState('accounts_email_key')).toMatchObject({ valid: false });
+
+    // IF NOT EXISTS sees the invalid index and skips the build: the runner must not record the file.
+    const rerun = await failure(runMigrations(client, { directory }));
+    expect(rerun.file).toBe('002_unique_email.sql');
+    expect(rerun.message).toContain('Migration 002_unique_email.sql is not recorded: index public.accounts_email_key on public.accounts (statement 1, line 2) is INVALID');
+    expect(rerun.message).toContain('To recover: DROP INDEX CONCURRENTLY public.accounts_email_key; fix what made the build fail (for a unique index, the duplicate rows), then run again.');
+    expect(await recorded()).toEqual(['001_accounts.sql']);
+
+    await client.query('DROP INDEX CONCURRENTLY public.accounts_email_key');
+    await client.query('DELETE FROM accounts WHERE ctid <> (SELECT min(ctid) FROM accounts)');
+    await runMigrations(client, { directory });
+    expect(await recorded()).toEqual(['001_accounts.sql', '002_unique_email.sql']);
+    expect(await indexState('accounts_email_key')).toEqual({ valid: true, ready: true });
+  });
+
+  /** Runs the migrations while another session's write to accounts is open, so a concurrent build waits for it until lock_timeout. */
+  async function runBehindAnOpenWrite(directory: string): Promise<MigrationError> {
+    const writer = await db.connect();
+    await writer.query("BEGIN; INSERT INTO accounts VALUES ('b@example.com')");
+    try {
+      return await failure(runMigrations(client, { directory, lockTimeout: '200ms' }));
+    } finally {
+      await writer.query('COMMIT');
+    }
+  }
+
+  it('does not record an index build cancelled by lock_timeout, nor its re-run', async () => {
+    const directory = migrationDirectory({ '001_accounts.sql': 'CREATE TABLE accounts (email text);' });
+    await runMigrations(client, { directory });
+    addMigrations(directory, { '002_email.sql': '-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_email ON accounts (email);\n' });
+
+    const cancelled = await runBehindAnOpenWrite(directory);
+    const rerun = await failure(runMigrations(client, { directory }));
+
+    expect(cancelled.message).toContain('canceling statement due to lock timeout');
+    expect(cancelled.message).toContain('It left index public.accounts_email on public.accounts INVALID');
+    expect(rerun.message).toContain('index public.accounts_email on public.accounts (statement 1, line 2) is INVALID');
+    expect(await recorded()).toEqual(['001_accounts.sql']);
+  });
+
+  it('does not record a REINDEX CONCURRENTLY whose failed first attempt left a _ccnew index behind', async () => {
+    const directory = migrationDirectory({ '001_accounts.sql': 'CREATE TABLE accounts (email text);\nCREATE INDEX accounts_email ON accounts (email);' });
+    await runMigrations(client, { directory });
+    addMigrations(directory, { '002_reindex.sql': '-- migrate:no-transaction\nREINDEX INDEX CONCURRENTLY accounts_email;\n' });
+
+    const cancelled = await runBehindAnOpenWrite(directory);
+    const rerun = await failure(runMigrations(client, { directory }));
+
+    expect(cancelled.message).toContain('It left index public.accounts_email_ccnew on public.accounts INVALID');
+    expect(rerun.message).toContain('index public.accounts_email_ccnew on public.accounts (statement 1, line 2) is INVALID');
+    expect(await recorded()).toEqual(['001_accounts.sql']);
+  });
+
+  it('resolves quoted, schema-qualified names the way PostgreSQL does', async () => {
+    await client.query(`CREATE SCHEMA "Billing"; CREATE TABLE "Billing"."Accounts" (email text); INSERT INTO "Billing"."Accounts" VALUES ('a'), ('a')`);
+    await client.query(`CREATE UNIQUE INDEX CONCURRENTLY "Accounts by email" ON "Billing"."Accounts" (email)`).catch(() => {});
+    const directory = migrationDirectory({
+      '001_unique.sql': '-- migrate:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Accounts by email"\n  ON ONLY "Billing"."Accounts" (email);\n',
+    });
+
+    const error = await failure(runMigrations(client, { directory }));
+
+    expect(error.message).toContain('index "Billing"."Accounts by email" on "Billing"."Accounts" (statement 1, line 2) is INVALID');
+  });
+
+  it('refuses a file whose IF NOT EXISTS skipped the build because the name belongs to another table\'s index', async () => {
+    const directory = migrationDirectory({
+      '001_tables.sql': 'CREATE TABLE accounts (email text);\nCREATE TABLE users (email text);\nCREATE INDEX by_email ON users (email);',
+      '002_index.sql': '-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS by_email ON accounts (email);\n',
+    });
+
+    const error = await failure(runMigrations(client, { directory }));
+
+    expect(error.message).toContain('index public.by_email (statement 1, line 2) is on public.users, not on public.accounts');
+    expect(await recorded()).toEqual(['001_tables.sql']);
+  });
+
+  it('rolls back a transactional file whose CREATE INDEX IF NOT EXISTS skipped an invalid index', async () => {
+    await client.query(accounts);
+    await client.query('CREATE UNIQUE INDEX CONCURRENTLY accounts_email_key ON accounts (email)').catch(() => {});
+    const directory = migrationDirectory({ '001_unique.sql': 'CREATE UNIQUE INDEX IF NOT EXISTS accounts_email_key ON accounts (email);\nCREATE TABLE after_index (id bigint);' });
+
+    const error = await failure(runMigrations(client, { directory }));
+
+    expect(error.message).toContain('Migration 001_unique.sql is not recorded: index public.accounts_email_key on public.accounts (statement 1, line 1) is INVALID');
+    expect(error.message).toContain('The file was rolled back.');
+    expect(await tables()).toEqual(['accounts', 'schema_migrations']);
+  });
+
+  it('heals itself when the file drops a leftover index before building it', async () => {
+    const directory = migrationDirectory({
+      '001_accounts.sql': accounts,
+      '002_unique_email.sql': [
+        '-- migrate:no-transaction',
+        'DROP INDEX CONCURRENTLY IF EXISTS accounts_email_key;',
+        'CREATE UNIQUE INDEX CONCURRENTLY accounts_email_key ON accounts (email);',
+      ].join('\n'),
+    });
+    await failure(runMigrations(client, { directory }));
+
+    await client.query('DELETE FROM accounts WHERE ctid <> (SELECT min(ctid) FROM accounts)');
+    await runMigrations(client, { directory });
+
+    expect(await indexState('accounts_email_key')).toEqual({ valid: true, ready: true });
+    expect(await recorded()).toEqual(['001_accounts.sql', '002_unique_email.sql']);
+  });
+});

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { splitSqlStatements, sqlTokens, transactionControlOf } from '../../lib/functions/shared/sql-statements';
+import { indexBuildOf, splitSqlStatements, sqlTokens, transactionControlOf } from '../../lib/functions/shared/sql-statements';
 import { SQL_DIR } from '../sql/migrated-database';
 
 const texts = (sql: string) => splitSqlStatements(sql).map((statement) => statement.text);
@@ -76,5 +76,28 @@ describe('transactionControlOf', () => {
       'CREATE TABLE periods ("begin" date, "atomic" bool)',
     ];
     expect(statements.map(control)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});
+
+describe('indexBuildOf', () => {
+  const build = (sql: string) => indexBuildOf(splitSqlStatements(sql)[0]);
+
+  it('reads the index and table a CREATE INDEX names, as written', () => {
+    expect(build('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Odd name" ON ONLY "App".events USING btree (id)')).toEqual({ index: '"Odd name"', table: '"App".events' });
+    expect(build('create index concurrently on events (id)')).toEqual({ index: undefined, table: 'events' });
+    expect(build('CREATE INDEX e_id ON public.events (id) WHERE id > 0')).toEqual({ index: 'e_id', table: 'public.events' });
+  });
+
+  it('reads what a REINDEX rebuilds, after its options', () => {
+    expect(build('REINDEX (VERBOSE, TABLESPACE fast) INDEX CONCURRENTLY public.e_id')).toEqual({ index: 'public.e_id' });
+    expect(build('REINDEX TABLE CONCURRENTLY events')).toEqual({ table: 'events' });
+    expect(build('REINDEX SCHEMA "App"')).toEqual({ schema: '"App"' });
+    expect(build('REINDEX DATABASE CONCURRENTLY')).toEqual({ everyTable: true });
+  });
+
+  it('is undefined for other statements', () => {
+    expect(['CREATE TABLE "index" (id int)', 'DROP INDEX CONCURRENTLY e_id', 'CREATE MATERIALIZED VIEW m AS SELECT 1', "SELECT 'CREATE INDEX x ON t'"].map(build)).toEqual([
+      undefined, undefined, undefined, undefined,
+    ]);
   });
 });

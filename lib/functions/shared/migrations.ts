@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ClientBase } from 'pg';
+import { type UnusableIndex, unusableIndexes } from './index-validity';
 import { lineAt, splitSqlStatements, transactionControlOf, type SqlStatement } from './sql-statements';
 
 /** Where applied migrations are recorded. */
@@ -210,9 +211,13 @@ async function applyFile(client: ClientBase, file: MigrationFile): Promise<numbe
       try {
         await client.query(statement.text);
       } catch (error) {
-        throw statementFailure(file, statements.length, index, statement, error);
+        // A failed concurrent build leaves its index behind, INVALID; say which, so it is dropped before the re-run.
+        const leftInvalid = file.transactional ? [] : await unusableIndexes(client, statements.slice(0, index + 1)).catch(() => []);
+        throw statementFailure(file, index, error, leftInvalid.filter((unusable) => unusable.problem === 'invalid'));
       }
     }
+    const unusable = await unusableIndexes(client, statements);
+    if (unusable.length > 0) throw unusableIndexFailure(file, unusable);
     const durationMs = performance.now() - started;
     await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (name, checksum, duration_ms) VALUES ($1, $2, $3)`, [
       file.name,
@@ -227,7 +232,8 @@ async function applyFile(client: ClientBase, file: MigrationFile): Promise<numbe
   }
 }
 
-function statementFailure(file: MigrationFile, count: number, index: number, statement: SqlStatement, error: unknown): MigrationError {
+function statementFailure(file: MigrationFile, index: number, error: unknown, leftInvalid: UnusableIndex[]): MigrationError {
+  const statement = file.statements[index];
   const pgError = error as { message?: string; position?: string; code?: string };
   // The server reports a 1-based character position within the statement; turn it into a file line.
   const position = Number(pgError.position);
@@ -236,10 +242,47 @@ function statementFailure(file: MigrationFile, count: number, index: number, sta
   const outcome = file.transactional
     ? 'The file was rolled back; earlier migrations stay applied. Fix the file and run again.'
     : `The file runs without a transaction: its statements before #${index + 1} stay applied, so make them re-runnable (IF NOT EXISTS) before running again.`;
+  const leftovers = leftInvalid.map(
+    ({ index: name, table }) =>
+      `It left index ${name} on ${table} INVALID: drop it (DROP INDEX CONCURRENTLY ${name};) and fix what made the build fail before running again; ` +
+      'IF NOT EXISTS would skip the invalid index, and the runner would refuse the file.',
+  );
   return new MigrationError(
-    `Migration ${file.name} failed at statement ${index + 1} of ${count} (line ${line}): ${pgError.message ?? String(error)}` +
-      `${pgError.code ? ` [SQLSTATE ${pgError.code}]` : ''}\n${excerpt}\n${outcome}`,
+    [
+      `Migration ${file.name} failed at statement ${index + 1} of ${file.statements.length} (line ${line}): ${pgError.message ?? String(error)}` +
+        `${pgError.code ? ` [SQLSTATE ${pgError.code}]` : ''}`,
+      excerpt,
+      outcome,
+      ...leftovers,
+    ].join('\n'),
     file.name,
     statement,
+  );
+}
+
+/** The file ran, but an index it names is not usable: recording it would hide a missing index or unique constraint. */
+function unusableIndexFailure(file: MigrationFile, unusable: UnusableIndex[]): MigrationError {
+  const where = (position: number) => `(statement ${position + 1}, line ${file.statements[position].line})`;
+  const findings = unusable.map(({ statement, problem, index, table, namedTable }) =>
+    problem === 'invalid'
+      ? `index ${index} on ${table} ${where(statement)} is INVALID`
+      : table
+        ? `index ${index} ${where(statement)} is on ${table}, not on ${namedTable}`
+        : `${index} ${where(statement)} is not an index, so nothing was built on ${namedTable}`,
+  );
+  const invalid = unusable.filter((found) => found.problem === 'invalid').map((found) => found.index);
+  const advice = [
+    invalid.length > 0 &&
+      'A CREATE INDEX CONCURRENTLY or REINDEX CONCURRENTLY that failed or was cancelled leaves its index INVALID, and IF NOT EXISTS skips it: ' +
+        'queries do not use it and a unique index enforces nothing.\n' +
+        `To recover: ${invalid.map((name) => `DROP INDEX CONCURRENTLY ${name};`).join(' ')} fix what made the build fail (for a unique index, the duplicate rows), then run again.`,
+    invalid.length < unusable.length &&
+      'IF NOT EXISTS skipped the build because the name is taken: give the index a name of its own in the file (it is not recorded, so it may change), then run again.',
+    file.transactional && 'The file was rolled back.',
+  ];
+  return new MigrationError(
+    [`Migration ${file.name} is not recorded: ${findings.join('; ')}.`, ...advice.filter(Boolean)].join('\n'),
+    file.name,
+    file.statements[unusable[0].statement],
   );
 }

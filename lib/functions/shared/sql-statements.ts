@@ -86,6 +86,60 @@ export function transactionControlOf(statement: SqlStatement): string | undefine
   return tokens.some((token, i) => isWord(token, 'BEGIN') && isWord(tokens[i + 1], 'ATOMIC')) ? 'BEGIN ATOMIC' : undefined;
 }
 
+/** What an index-building statement names, as written: quotes kept, so PostgreSQL resolves the names itself. */
+export interface IndexBuild {
+  /** The index CREATE INDEX names (always in its table's schema), or the one REINDEX INDEX rebuilds. */
+  readonly index?: string;
+  /** The table of CREATE INDEX ... ON, or REINDEX TABLE's. */
+  readonly table?: string;
+  /** REINDEX SCHEMA's schema. */
+  readonly schema?: string;
+  /** REINDEX DATABASE or SYSTEM: every table. */
+  readonly everyTable?: boolean;
+}
+
+/**
+ * The names in `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON [ONLY] table`
+ * and `REINDEX [(options)] {INDEX | TABLE | SCHEMA | DATABASE | SYSTEM} [CONCURRENTLY] [name]`;
+ * undefined for any other statement.
+ */
+export function indexBuildOf(statement: SqlStatement): IndexBuild | undefined {
+  const tokens = sqlTokens(statement.text);
+  let at = 0;
+  const accept = (...words: string[]) => {
+    if (!words.every((word, i) => isWord(tokens[at + i], word))) return false;
+    at += words.length;
+    return true;
+  };
+  const qualifiedName = () => {
+    const parts = [tokens[at++]?.text];
+    while (tokens[at]?.text === '.') {
+      parts.push(tokens[at + 1]?.text);
+      at += 2;
+    }
+    return parts.join('.');
+  };
+
+  if (accept('CREATE')) {
+    accept('UNIQUE');
+    if (!accept('INDEX')) return undefined;
+    accept('CONCURRENTLY');
+    accept('IF', 'NOT', 'EXISTS');
+    const index = isWord(tokens[at], 'ON') ? undefined : tokens[at++]?.text;
+    if (!accept('ON')) return undefined;
+    accept('ONLY');
+    return { index, table: qualifiedName() };
+  }
+  if (!accept('REINDEX')) return undefined;
+  if (tokens[at]?.text === '(') at = tokens.findIndex((token, i) => i > at && token.text === ')') + 1;
+  const target = tokens[at++]?.text.toUpperCase();
+  accept('CONCURRENTLY');
+  if (target === 'INDEX') return { index: qualifiedName() };
+  if (target === 'TABLE') return { table: qualifiedName() };
+  if (target === 'SCHEMA') return { schema: qualifiedName() };
+  return target === 'DATABASE' || target === 'SYSTEM' ? { everyTable: true } : undefined;
+}
+
 function isWord(token: SqlToken | undefined, word: string): boolean {
   return token?.kind === 'word' && token.text.toUpperCase() === word;
 }
