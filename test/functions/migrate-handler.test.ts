@@ -104,6 +104,21 @@ describe('the schema migrations custom resource handler', () => {
       delete process.env.DB_HOST;
     }
   });
+
+  it('refuses a file numbered before the last applied one unless ALLOW_OUT_OF_ORDER names it', async () => {
+    removeMigration(directory, '004_bad.sql');
+    addMigrations(directory, { '000_early.sql': 'CREATE TABLE early (id bigint);' });
+    const update = () => onEvent({ RequestType: 'Update', PhysicalResourceId: 'schema-migrations', ResourceProperties: { SqlHash: sqlDirectoryHash(directory) } });
+
+    await expect(update()).rejects.toThrow(/000_early\.sql sorts before 003_c\.sql/);
+    process.env.ALLOW_OUT_OF_ORDER = '000_early.sql, 000_other.sql';
+    try {
+      await expect(update()).resolves.toMatchObject({ Data: { Applied: 1, Skipped: 3 } });
+    } finally {
+      delete process.env.ALLOW_OUT_OF_ORDER;
+    }
+    expect(await tables()).toEqual(['a', 'b', 'c', 'early', 'schema_migrations']);
+  });
 });
 
 describe('the handler on the real sql/', () => {

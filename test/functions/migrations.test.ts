@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { MigrationError, migrationChecksum, runMigrations } from '../../lib/functions/shared/migrations';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { SQL_DIR } from '../sql/migrated-database';
-import { addMigrations, migrationDirectory } from './migration-directory';
+import { addMigrations, migrationDirectory, removeMigration } from './migration-directory';
 
 // Each test gets a pristine database: the runner's state is the database itself.
 let db: TestDatabase;
@@ -370,5 +370,73 @@ describe('indexes a file builds', () => {
 
     expect(await indexState('accounts_email_key')).toEqual({ valid: true, ready: true });
     expect(await recorded()).toEqual(['001_accounts.sql', '002_unique_email.sql']);
+  });
+});
+
+describe('the applied history against the directory', () => {
+  it('refuses an applied file that was renamed, naming both names, and applies nothing', async () => {
+    const directory = migrationDirectory({ '001_a.sql': 'CREATE TABLE a (id bigint);' });
+    await runMigrations(client, { directory });
+    removeMigration(directory, '001_a.sql');
+    addMigrations(directory, { '001_accounts.sql': 'CREATE TABLE a (id bigint);', '002_b.sql': 'CREATE TABLE b (id bigint);' });
+
+    const error = await failure(runMigrations(client, { directory }));
+
+    expect(error.file).toBe('001_accounts.sql');
+    expect(error.message).toMatch(/001_accounts\.sql has the content of 001_a\.sql, applied \S+ and no longer in /);
+    expect(error.message).toContain('Rename it back to 001_a.sql');
+    expect(await recorded()).toEqual(['001_a.sql']);
+    expect(await tables()).toEqual(['a', 'schema_migrations']);
+  });
+
+  it('refuses when an applied file is gone, until the run is told to forget it', async () => {
+    const directory = migrationDirectory({ '001_a.sql': 'CREATE TABLE a (id bigint);', '002_b.sql': 'CREATE TABLE b (id bigint);' });
+    await runMigrations(client, { directory });
+    removeMigration(directory, '002_b.sql');
+    addMigrations(directory, { '003_c.sql': 'CREATE TABLE c (id bigint);' });
+
+    const error = await failure(runMigrations(client, { directory }));
+    expect(error.file).toBe('002_b.sql');
+    expect(error.message).toMatch(/002_b\.sql: applied \S+ with sha256 [0-9a-f]{12}…/);
+    expect(error.message).toContain('npm run db:apply -- --forget 002_b.sql');
+    expect(await tables()).toEqual(['a', 'b', 'schema_migrations']);
+
+    const lines: string[] = [];
+    const result = await runMigrations(client, { directory, forget: ['002_b.sql'], log: (line) => lines.push(line) });
+
+    expect(result.applied.map((file) => file.name)).toEqual(['003_c.sql']);
+    expect(lines[0]).toMatch(/^forgot 002_b\.sql \(applied \S+, sha256 [0-9a-f]{12}…\): its row in public\.schema_migrations is deleted, what it did to the schema stays$/);
+    expect(await recorded()).toEqual(['001_a.sql', '003_c.sql']);
+    expect(await tables()).toEqual(['a', 'b', 'c', 'schema_migrations']);
+  });
+
+  it('will not forget a file that is still in the directory', async () => {
+    const directory = migrationDirectory({ '001_a.sql': 'CREATE TABLE a (id bigint);' });
+    await runMigrations(client, { directory });
+
+    const error = await failure(runMigrations(client, { directory, forget: ['001_a.sql'] }));
+
+    expect(error.message).toContain('Refusing to forget 001_a.sql: it is still in');
+    expect(await recorded()).toEqual(['001_a.sql']);
+  });
+
+  it('refuses a new file numbered before the last applied one, unless that file is accepted out of order', async () => {
+    const directory = migrationDirectory({ '001_a.sql': 'CREATE TABLE a (id bigint);', '003_c.sql': 'CREATE TABLE c (id bigint);' });
+    await runMigrations(client, { directory });
+    addMigrations(directory, { '002_b.sql': 'CREATE TABLE b (id bigint);', '004_d.sql': 'CREATE TABLE d (id bigint);' });
+
+    const error = await failure(runMigrations(client, { directory }));
+    expect(error.file).toBe('002_b.sql');
+    expect(error.message).toMatch(/002_b\.sql sorts before 003_c\.sql, applied \S+/);
+    expect(error.message).toContain('Renumber it after 003_c.sql');
+    expect(error.message).toContain('npm run db:apply -- --allow-out-of-order 002_b.sql');
+    expect(await recorded()).toEqual(['001_a.sql', '003_c.sql']);
+
+    const lines: string[] = [];
+    const result = await runMigrations(client, { directory, allowOutOfOrder: ['002_b.sql'], log: (line) => lines.push(line) });
+
+    expect(result.applied.map((file) => file.name)).toEqual(['002_b.sql', '004_d.sql']);
+    expect(lines).toContain('applying 002_b.sql (out of order, accepted)');
+    expect(await recorded()).toEqual(['001_a.sql', '002_b.sql', '003_c.sql', '004_d.sql']);
   });
 });

@@ -10,6 +10,8 @@
 //   LOCK_TIMEOUT       per-statement lock_timeout, default 5s
 //   STATEMENT_TIMEOUT  per-statement statement_timeout, default 13min (under Lambda's 15 min cap,
 //                      so a slow statement fails with its own message rather than a Lambda timeout)
+//   ALLOW_OUT_OF_ORDER file names (comma-separated) to apply although a later-numbered file is
+//                      already applied (the runner's allowOutOfOrder); default none
 import path from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Client } from 'pg';
@@ -70,6 +72,7 @@ export async function onEvent(event: CustomResourceEvent): Promise<CustomResourc
       directory,
       lockTimeout: process.env.LOCK_TIMEOUT || '5s',
       statementTimeout: process.env.STATEMENT_TIMEOUT || '13min',
+      allowOutOfOrder: (process.env.ALLOW_OUT_OF_ORDER ?? '').split(',').map((name) => name.trim()).filter(Boolean),
       log: (line) => console.log(line),
     });
     if (process.env.MONITOR_SECRET_ARN) await enableLogin(client, process.env.MONITOR_SECRET_ARN);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ClientBase } from 'pg';
 import { type UnusableIndex, unusableIndexes } from './index-validity';
+import { type AppliedRow, historyProblems, lastApplied } from './migration-history';
 import { lineAt, splitSqlStatements, transactionControlOf, type SqlStatement } from './sql-statements';
 
 /** Where applied migrations are recorded. */
@@ -23,7 +24,17 @@ export interface MigrationOptions {
   readonly statementTimeout?: string;
   /** How long to wait for another runner to finish before giving up. @default 600_000 */
   readonly lockWaitMs?: number;
-  /** Receives one line per step (waiting, applying, applied, up to date). */
+  /**
+   * Pending files to apply although a later-numbered file is already applied; without this a
+   * file that sorts before the last applied one stops the run. @default []
+   */
+  readonly allowOutOfOrder?: readonly string[];
+  /**
+   * Applied files removed from the directory on purpose: their rows in `public.schema_migrations`
+   * are deleted (what they did to the schema stays). Without this a missing applied file stops the run. @default []
+   */
+  readonly forget?: readonly string[];
+  /** Receives one line per step (waiting, forgot, applying, applied, up to date). */
   readonly log?: (line: string) => void;
 }
 
@@ -60,18 +71,14 @@ interface MigrationFile {
   readonly transactional: boolean;
 }
 
-interface AppliedRow {
-  readonly name: string;
-  readonly checksum: string;
-  readonly applied_at: Date;
-}
-
 /**
  * Applies the pending migrations of `options.directory` to the database behind `client`:
  * each file in its own transaction (unless it starts with `-- migrate:no-transaction`),
  * statement by statement so a failure names its statement, recorded with its sha256 and
- * duration in `public.schema_migrations`. A session advisory lock keeps concurrent runners
- * from interleaving; a file changed after it was applied stops the run before anything runs.
+ * duration in `public.schema_migrations` once the indexes it builds are valid. A session
+ * advisory lock keeps concurrent runners from interleaving. Before anything runs, the run
+ * stops when an applied file changed, was renamed or is gone, when a new file sorts before
+ * the last applied one, or when a pending file controls transactions itself.
  */
 export async function runMigrations(client: ClientBase, options: MigrationOptions): Promise<MigrationResult> {
   const started = performance.now();
@@ -92,18 +99,20 @@ export async function runMigrations(client: ClientBase, options: MigrationOption
         duration_ms double precision NOT NULL
       )`);
     const { rows } = await client.query<AppliedRow>(`SELECT name, checksum, applied_at FROM ${MIGRATIONS_TABLE}`);
-    const applied = new Map(rows.map((row) => [row.name, row]));
-    refuseChangedFiles(files, applied, options.directory);
-    for (const name of applied.keys()) {
-      if (!files.some((file) => file.name === name)) log(`warning: ${name} is recorded as applied but is not in ${options.directory}`);
-    }
-
-    const pending = files.filter((file) => !applied.has(file.name));
+    const forget = options.forget ?? [];
+    const problems = historyProblems(files, rows, { directory: options.directory, allowOutOfOrder: options.allowOutOfOrder ?? [], forget });
+    if (problems.length > 0) throw new MigrationError(problems.map((problem) => problem.message).join('\n\n'), problems[0].file);
+    const history = rows.filter((row) => !forget.includes(row.name));
+    const last = lastApplied(history);
+    const pending = files.filter((file) => !history.some((row) => row.name === file.name));
     refuseTransactionControl(pending);
+    await forgetRows(client, rows.filter((row) => forget.includes(row.name)), log);
+
     if (pending.length === 0) log(`up to date: ${files.length} migrations already applied`);
     const done: AppliedMigration[] = [];
     for (const file of pending) {
-      log(`applying ${file.name}${file.transactional ? '' : ' (no transaction)'}`);
+      const notes = [!file.transactional && 'no transaction', last && file.name < last.name && 'out of order, accepted'].filter(Boolean);
+      log(`applying ${file.name}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`);
       const durationMs = await applyFile(client, file);
       log(`applied ${file.name} in ${durationMs.toFixed(0)} ms`);
       done.push({ name: file.name, durationMs });
@@ -154,24 +163,12 @@ async function acquireRunnerLock(client: ClientBase, waitMs: number, log: (line:
   }
 }
 
-function refuseChangedFiles(files: MigrationFile[], applied: Map<string, AppliedRow>, directory: string): void {
-  const changed = files.filter((file) => applied.has(file.name) && applied.get(file.name)!.checksum !== file.checksum);
-  if (changed.length === 0) return;
-  const lines = changed.map((file) => {
-    const row = applied.get(file.name)!;
-    return `  ${file.name}: applied ${row.applied_at.toISOString()} with sha256 ${row.checksum.slice(0, 12)}…, file now ${file.checksum.slice(0, 12)}…`;
-  });
-  const last = files[files.length - 1].name;
-  throw new MigrationError(
-    [
-      `Refusing to migrate: ${changed.length === 1 ? 'a migration was' : 'migrations were'} changed after being applied:`,
-      ...lines,
-      `Applied migrations are immutable. Restore ${changed.length === 1 ? 'it' : 'them'} to the applied content ` +
-        `(git log -p -- ${path.join(path.basename(directory), changed[0].name)} shows the history) ` +
-        `and put the change in a new file ordered after ${last}.`,
-    ].join('\n'),
-    changed[0].name,
-  );
+/** Deletes the history rows of files removed on purpose. */
+async function forgetRows(client: ClientBase, forgotten: AppliedRow[], log: (line: string) => void): Promise<void> {
+  for (const row of forgotten) {
+    await client.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE name = $1`, [row.name]);
+    log(`forgot ${row.name} (applied ${row.applied_at.toISOString()}, sha256 ${row.checksum.slice(0, 12)}…): its row in ${MIGRATIONS_TABLE} is deleted, what it did to the schema stays`);
+  }
 }
 
 /**
