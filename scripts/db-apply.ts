@@ -1,11 +1,13 @@
 // Applies sql/ to any PostgreSQL and prints progress per file:
 //   npm run db:apply -- --database-url postgres://user:pass@host:5432/db [--dir sql]
-//     [--lock-timeout 5s] [--statement-timeout 15min]
+//     [--connect-timeout 10s] [--lock-timeout 5s] [--statement-timeout 15min]
 //     [--allow-out-of-order 005_x.sql ...] [--forget 004_removed.sql ...]
-// DATABASE_URL is used when --database-url is absent. Exits 1 with the runner's message on failure.
+// DATABASE_URL is used when --database-url is absent. --connect-timeout bounds the connection
+// (TCP, TLS, authentication) and then the server's answer to a first query, so an unresponsive
+// or unreachable server fails in that time. Exits 1 with a one-line or the runner's message on failure.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
+import { connectWithin, durationMs } from '../lib/functions/shared/database';
 import { runMigrations } from '../lib/functions/shared/migrations';
 
 /** Where db:apply writes: the console, or a test's lines. */
@@ -22,6 +24,7 @@ export async function dbApply(args: string[], env: NodeJS.ProcessEnv = process.e
       options: {
         'database-url': { type: 'string' },
         dir: { type: 'string', default: path.join(__dirname, '..', 'sql') },
+        'connect-timeout': { type: 'string', default: '10s' },
         'lock-timeout': { type: 'string', default: '5s' },
         'statement-timeout': { type: 'string', default: '15min' },
         'allow-out-of-order': { type: 'string', multiple: true, default: [] },
@@ -30,9 +33,11 @@ export async function dbApply(args: string[], env: NodeJS.ProcessEnv = process.e
     });
     const url = values['database-url'] ?? env.DATABASE_URL;
     if (!url) throw new Error('give --database-url <postgres://...> or set DATABASE_URL');
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('--database-url is not a postgres:// URL: give postgres://user:password@host:5432/database');
+    const connectTimeoutMs = durationMs(values['connect-timeout']!);
+    if (connectTimeoutMs === undefined) throw new Error(`--connect-timeout ${values['connect-timeout']}: give a duration such as 10s, 500ms or 1min`);
 
-    const client = new Client({ connectionString: url, application_name: 'db-apply' });
-    await client.connect();
+    const client = await connectWithin({ connectionString: url, application_name: 'db-apply' }, connectTimeoutMs);
     try {
       const result = await runMigrations(client, {
         directory: values.dir!,

@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { SQL_DIR } from '../sql/migrated-database';
 import { databaseSecret } from './handler-fixtures';
 import { addMigrations, migrationDirectory, removeMigration } from './migration-directory';
+import { silentServer } from './unresponsive-servers';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:data-tier-db-AbCdEf';
 const secrets = mockClient(SecretsManagerClient);
@@ -102,6 +103,24 @@ describe('the schema migrations custom resource handler', () => {
     } finally {
       process.env.DB_SECRET_ARN = SECRET_ARN;
       delete process.env.DB_HOST;
+    }
+  });
+
+  it('fails within CONNECT_TIMEOUT when the server accepts the connection and never answers', async () => {
+    const server = await silentServer();
+    fakeSecret('silent', db, { host: '127.0.0.1', port: server.port });
+    process.env.DB_SECRET_ARN = 'silent';
+    process.env.CONNECT_TIMEOUT = '1s';
+    const started = Date.now();
+    try {
+      await expect(onEvent({ RequestType: 'Create' })).rejects.toThrow(
+        `cannot connect to PostgreSQL at 127.0.0.1:${server.port} as ${new URL(db.url).username}: no connection within 1 s (connect timeout)`,
+      );
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      process.env.DB_SECRET_ARN = SECRET_ARN;
+      delete process.env.CONNECT_TIMEOUT;
+      await server.close();
     }
   });
 
