@@ -360,7 +360,7 @@ describe('indexes a file builds', () => {
       '002_unique_email.sql': [
         '-- migrate:no-transaction',
         'DROP INDEX CONCURRENTLY IF EXISTS accounts_email_key;',
-        'CREATE UNIQUE INDEX CONCURRENTLY accounts_email_key ON accounts (email);',
+        'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS accounts_email_key ON accounts (email);',
       ].join('\n'),
     });
     await failure(runMigrations(client, { directory }));
