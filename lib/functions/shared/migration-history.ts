@@ -18,7 +18,7 @@ export interface HistoryOptions {
   readonly directory: string;
   /** Pending files that may run although a later-numbered file is already applied. */
   readonly allowOutOfOrder: readonly string[];
-  /** Applied files deleted on purpose, whose rows this run deletes. */
+  /** Files to forget: their rows are left out of `history`, and they must be gone from the directory. */
   readonly forget: readonly string[];
 }
 
@@ -35,8 +35,7 @@ export interface HistoryProblem {
  * The history is keyed by file name, so each of these would otherwise re-run, skip or reorder
  * a migration without a word.
  */
-export function historyProblems(files: readonly DirectoryFile[], applied: readonly AppliedRow[], options: HistoryOptions): HistoryProblem[] {
-  const history = applied.filter((row) => !options.forget.includes(row.name));
+export function historyProblems(files: readonly DirectoryFile[], history: readonly AppliedRow[], options: HistoryOptions): HistoryProblem[] {
   const present = new Map(files.map((file) => [file.name, file]));
   const pending = files.filter((file) => !history.some((row) => row.name === file.name));
   const gone = history.filter((row) => !present.has(row.name));

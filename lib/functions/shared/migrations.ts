@@ -100,9 +100,9 @@ export async function runMigrations(client: ClientBase, options: MigrationOption
       )`);
     const { rows } = await client.query<AppliedRow>(`SELECT name, checksum, applied_at FROM ${MIGRATIONS_TABLE}`);
     const forget = options.forget ?? [];
-    const problems = historyProblems(files, rows, { directory: options.directory, allowOutOfOrder: options.allowOutOfOrder ?? [], forget });
-    if (problems.length > 0) throw new MigrationError(problems.map((problem) => problem.message).join('\n\n'), problems[0].file);
     const history = rows.filter((row) => !forget.includes(row.name));
+    const problems = historyProblems(files, history, { directory: options.directory, allowOutOfOrder: options.allowOutOfOrder ?? [], forget });
+    if (problems.length > 0) throw new MigrationError(problems.map((problem) => problem.message).join('\n\n'), problems[0].file);
     const last = lastApplied(history);
     const pending = files.filter((file) => !history.some((row) => row.name === file.name));
     refuseTransactionControl(pending);
