@@ -34,8 +34,7 @@ export async function dbApply(args: string[], env: NodeJS.ProcessEnv = process.e
     const url = values['database-url'] ?? env.DATABASE_URL;
     if (!url) throw new Error('give --database-url <postgres://...> or set DATABASE_URL');
     if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('--database-url is not a postgres:// URL: give postgres://user:password@host:5432/database');
-    const connectTimeoutMs = durationMs(values['connect-timeout']!);
-    if (connectTimeoutMs === undefined) throw new Error(`--connect-timeout ${values['connect-timeout']}: give a duration such as 10s, 500ms or 1min`);
+    const connectTimeoutMs = durationMs(values['connect-timeout']!, '--connect-timeout');
 
     const client = await connectWithin({ connectionString: url, application_name: 'db-apply' }, connectTimeoutMs);
     try {
@@ -49,7 +48,7 @@ export async function dbApply(args: string[], env: NodeJS.ProcessEnv = process.e
       });
       output.log(`done: ${result.applied.length} applied, ${result.skipped} already applied, ${result.durationMs.toFixed(0)} ms`);
     } finally {
-      await client.end();
+      await client.end().catch(() => {});
     }
     return 0;
   } catch (error) {

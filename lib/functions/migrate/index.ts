@@ -61,10 +61,7 @@ export async function onEvent(event: CustomResourceEvent): Promise<CustomResourc
     tls: process.env.DB_TLS !== 'disable',
     applicationName: 'schema-migrations',
   });
-  const connectTimeout = process.env.CONNECT_TIMEOUT || '10s';
-  const connectTimeoutMs = durationMs(connectTimeout);
-  if (connectTimeoutMs === undefined) throw new Error(`CONNECT_TIMEOUT ${connectTimeout}: give a duration such as 10s, 500ms or 1min`);
-  const client = await connectWithin(config, connectTimeoutMs);
+  const client = await connectWithin(config, durationMs(process.env.CONNECT_TIMEOUT || '10s', 'CONNECT_TIMEOUT'));
   try {
     const result = await runMigrations(client, {
       directory,

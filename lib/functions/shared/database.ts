@@ -45,10 +45,10 @@ export function connectionConfig(secret: DatabaseSecret, options: ConnectionOpti
   };
 }
 
-/** Milliseconds of a duration written with a unit, as PostgreSQL settings are: 500ms, 10s, 1min, 1h. */
-export function durationMs(text: string): number | undefined {
+/** Milliseconds of a duration written with a unit, as PostgreSQL settings are (500ms, 10s, 1min, 1h); `setting` names it in the error. */
+export function durationMs(text: string, setting: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s|min|h)$/.exec(text.trim());
-  if (!match) return undefined;
+  if (!match) throw new Error(`${setting} ${text}: give a duration such as 10s, 500ms or 1min`);
   return Number(match[1]) * { ms: 1, s: 1_000, min: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'min' | 'h'];
 }
 
