@@ -1,40 +1,62 @@
 // Applies sql/ to any PostgreSQL and prints progress per file:
 //   npm run db:apply -- --database-url postgres://user:pass@host:5432/db [--dir sql]
-//     [--lock-timeout 5s] [--statement-timeout 15min]
-// DATABASE_URL is used when --database-url is absent. Exits 1 with the runner's message on failure.
+//     [--connect-timeout 10s] [--lock-timeout 5s] [--statement-timeout 15min]
+//     [--allow-out-of-order 005_x.sql ...] [--forget 004_removed.sql ...]
+// DATABASE_URL is used when --database-url is absent. --connect-timeout bounds the connection
+// (TCP, TLS, authentication) and then the server's answer to a first query, so an unresponsive
+// or unreachable server fails in that time. Exits 1 with a one-line or the runner's message on failure.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
+import { connectWithin, durationMs } from '../lib/functions/shared/database';
 import { runMigrations } from '../lib/functions/shared/migrations';
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      'database-url': { type: 'string' },
-      dir: { type: 'string', default: path.join(__dirname, '..', 'sql') },
-      'lock-timeout': { type: 'string', default: '5s' },
-      'statement-timeout': { type: 'string', default: '15min' },
-    },
-  });
-  const url = values['database-url'] ?? process.env.DATABASE_URL;
-  if (!url) throw new Error('give --database-url <postgres://...> or set DATABASE_URL');
+/** Where db:apply writes: the console, or a test's lines. */
+export interface Output {
+  log(line: string): void;
+  error(line: string): void;
+}
 
-  const client = new Client({ connectionString: url, application_name: 'db-apply' });
-  await client.connect();
+/** Runs db:apply with these arguments; resolves to the process's exit code. */
+export async function dbApply(args: string[], env: NodeJS.ProcessEnv = process.env, output: Output = console): Promise<number> {
   try {
-    const result = await runMigrations(client, {
-      directory: values.dir!,
-      lockTimeout: values['lock-timeout'],
-      statementTimeout: values['statement-timeout'],
-      log: (line) => console.log(line),
+    const { values } = parseArgs({
+      args,
+      options: {
+        'database-url': { type: 'string' },
+        dir: { type: 'string', default: path.join(__dirname, '..', 'sql') },
+        'connect-timeout': { type: 'string', default: '10s' },
+        'lock-timeout': { type: 'string', default: '5s' },
+        'statement-timeout': { type: 'string', default: '15min' },
+        'allow-out-of-order': { type: 'string', multiple: true, default: [] },
+        forget: { type: 'string', multiple: true, default: [] },
+      },
     });
-    console.log(`done: ${result.applied.length} applied, ${result.skipped} already applied, ${result.durationMs.toFixed(0)} ms`);
-  } finally {
-    await client.end();
+    const url = values['database-url'] ?? env.DATABASE_URL;
+    if (!url) throw new Error('give --database-url <postgres://...> or set DATABASE_URL');
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('--database-url is not a postgres:// URL: give postgres://user:password@host:5432/database');
+    const connectTimeoutMs = durationMs(values['connect-timeout']!, '--connect-timeout');
+
+    const client = await connectWithin({ connectionString: url, application_name: 'db-apply' }, connectTimeoutMs);
+    try {
+      const result = await runMigrations(client, {
+        directory: values.dir!,
+        lockTimeout: values['lock-timeout'],
+        statementTimeout: values['statement-timeout'],
+        allowOutOfOrder: values['allow-out-of-order'],
+        forget: values.forget,
+        log: (line) => output.log(line),
+      });
+      output.log(`done: ${result.applied.length} applied, ${result.skipped} already applied, ${result.durationMs.toFixed(0)} ms`);
+    } finally {
+      await client.end().catch(() => {});
+    }
+    return 0;
+  } catch (error) {
+    output.error((error as Error).message);
+    return 1;
   }
 }
 
-main().catch((error: Error) => {
-  console.error(error.message);
-  process.exit(1);
-});
+if (require.main === module) {
+  void dbApply(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { SQL_DIR } from '../sql/migrated-database';
 import { databaseSecret } from './handler-fixtures';
 import { addMigrations, migrationDirectory, removeMigration } from './migration-directory';
+import { silentServer } from './unresponsive-servers';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:data-tier-db-AbCdEf';
 const secrets = mockClient(SecretsManagerClient);
@@ -103,6 +104,39 @@ describe('the schema migrations custom resource handler', () => {
       process.env.DB_SECRET_ARN = SECRET_ARN;
       delete process.env.DB_HOST;
     }
+  });
+
+  it('fails within CONNECT_TIMEOUT when the server accepts the connection and never answers', async () => {
+    const server = await silentServer();
+    fakeSecret('silent', db, { host: '127.0.0.1', port: server.port });
+    process.env.DB_SECRET_ARN = 'silent';
+    process.env.CONNECT_TIMEOUT = '1s';
+    const started = Date.now();
+    try {
+      await expect(onEvent({ RequestType: 'Create' })).rejects.toThrow(
+        `cannot connect to PostgreSQL at 127.0.0.1:${server.port} as ${new URL(db.url).username}: no connection within 1 s (connect timeout)`,
+      );
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      process.env.DB_SECRET_ARN = SECRET_ARN;
+      delete process.env.CONNECT_TIMEOUT;
+      await server.close();
+    }
+  });
+
+  it('refuses a file numbered before the last applied one unless ALLOW_OUT_OF_ORDER names it', async () => {
+    removeMigration(directory, '004_bad.sql');
+    addMigrations(directory, { '000_early.sql': 'CREATE TABLE early (id bigint);' });
+    const update = () => onEvent({ RequestType: 'Update', PhysicalResourceId: 'schema-migrations', ResourceProperties: { SqlHash: sqlDirectoryHash(directory) } });
+
+    await expect(update()).rejects.toThrow(/000_early\.sql sorts before 003_c\.sql/);
+    process.env.ALLOW_OUT_OF_ORDER = '000_early.sql, 000_other.sql';
+    try {
+      await expect(update()).resolves.toMatchObject({ Data: { Applied: 1, Skipped: 3 } });
+    } finally {
+      delete process.env.ALLOW_OUT_OF_ORDER;
+    }
+    expect(await tables()).toEqual(['a', 'b', 'c', 'early', 'schema_migrations']);
   });
 });
 

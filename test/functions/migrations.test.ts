@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { MigrationError, migrationChecksum, runMigrations } from '../../lib/functions/shared/migrations';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { SQL_DIR } from '../sql/migrated-database';
-import { addMigrations, migrationDirectory } from './migration-directory';
+import { addMigrations, migrationDirectory, removeMigration } from './migration-directory';
 
 // Each test gets a pristine database: the runner's state is the database itself.
 let db: TestDatabase;
@@ -175,5 +175,268 @@ describe('the migration runner', () => {
     const second = await runMigrations(client, { directory: SQL_DIR });
     expect(second.applied).toEqual([]);
     expect(second.skipped).toBe(first.applied.length);
+  });
+});
+
+describe('files that would take the transaction out of the runner\'s hands', () => {
+  it('refuses a file that commits part of itself, before any file runs, and says what to do', async () => {
+    const directory = migrationDirectory({
+      '001_ok.sql': 'CREATE TABLE ok (id bigint);',
+      '002_commits.sql': ['CREATE TABLE half (id bigint);', 'COMMIT;', 'CREATE TABLE other (id bigint);', 'SELECT * FROM nowhere;'].join('\n'),
+    });
+
+    const error = await failure(runMigrations(client, { directory }));
+
+    expect(error.file).toBe('002_commits.sql');
+    expect(error.message).toContain('002_commits.sql, statement 2 (line 2), COMMIT: remove it; the runner already runs the file in one transaction');
+    expect(error.message).toContain('Nothing was applied.');
+    expect(await tables()).toEqual(['schema_migrations']);
+    expect(await recorded()).toEqual([]);
+  });
+
+  it.each([
+    ['BEGIN', 'BEGIN;\nCREATE TABLE t (id bigint);\nCOMMIT;'],
+    ['START TRANSACTION', 'start transaction isolation level serializable;\nCREATE TABLE t (id bigint);'],
+    ['ROLLBACK', 'CREATE TABLE t (id bigint);\nROLLBACK;'],
+    ['END', 'CREATE TABLE t (id bigint);\nEND;'],
+    ['SAVEPOINT', 'SAVEPOINT before_t;\nCREATE TABLE t (id bigint);'],
+  ])('refuses %s in a file', async (control, sql) => {
+    const directory = migrationDirectory({ '001_ok.sql': 'CREATE TABLE ok (id bigint);', '002_control.sql': sql });
+
+    const error = await failure(runMigrations(client, { directory }));
+
+    expect(error.message).toMatch(new RegExp(`002_control\\.sql, statement \\d \\(line \\d\\), ${control}:`));
+    expect(await recorded()).toEqual([]);
+  });
+
+  it('refuses transaction control in a no-transaction file, which runs each statement on its own', async () => {
+    const directory = migrationDirectory({
+      '001_table.sql': 'CREATE TABLE a (id bigint);',
+      '002_index.sql': '-- migrate:no-transaction\nBEGIN;\nCREATE INDEX a_id ON a (id);\nCOMMIT;\n',
+    });
+
+    const error = await failure(runMigrations(client, { directory }));
+
+    expect(error.message).toContain('002_index.sql, statement 1 (line 2), BEGIN: a -- migrate:no-transaction file runs each statement on its own');
+    expect(await tables()).toEqual(['schema_migrations']);
+  });
+
+  it('refuses a BEGIN ATOMIC function body, which it cannot split, and points to $$ bodies', async () => {
+    const directory = migrationDirectory({
+      '001_ok.sql': 'CREATE TABLE ok (id bigint);',
+      '002_atomic.sql': 'CREATE FUNCTION one() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT 1;\nEND;\n',
+    });
+
+    const error = await failure(runMigrations(client, { directory }));
+
+    expect(error.message).toContain('002_atomic.sql, statement 1 (line 1), BEGIN ATOMIC: the runner cannot tell where its body ends; write the body as a string (AS $$ ... $$)');
+    expect(await recorded()).toEqual([]);
+  });
+
+  it('applies files that only mention transaction control in bodies, strings and quoted names', async () => {
+    const directory = migrationDirectory({
+      '001_words.sql': [
+        'CREATE PROCEDURE batch() LANGUAGE plpgsql AS $$ BEGIN COMMIT; ROLLBACK; END $$;',
+        'CREATE TABLE "end" ("begin" timestamptz, note text DEFAULT \'COMMIT;\');',
+        'CREATE FUNCTION label() RETURNS text LANGUAGE sql AS $f$ SELECT \'BEGIN ATOMIC\' $f$;',
+      ].join('\n'),
+    });
+
+    await runMigrations(client, { directory });
+
+    expect(await recorded()).toEqual(['001_words.sql']);
+  });
+});
+
+describe('indexes a file builds', () => {
+  async function indexState(name: string): Promise<{ valid: boolean; ready: boolean } | undefined> {
+    const { rows } = await client.query('SELECT indisvalid AS valid, indisready AS ready FROM pg_index WHERE indexrelid = to_regclass($1)', [name]);
+    return rows[0];
+  }
+
+  const accounts = "CREATE TABLE accounts (email text);\nINSERT INTO accounts VALUES ('a@example.com'), ('a@example.com');";
+  const uniqueEmail = '-- migrate:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS accounts_email_key ON accounts (email);\n';
+
+  it('does not record a unique index build that failed on duplicates, nor its IF NOT EXISTS re-run, until the index is rebuilt valid', async () => {
+    const directory = migrationDirectory({ '001_accounts.sql': accounts, '002_unique_email.sql': uniqueEmail });
+
+    const failed = await failure(runMigrations(client, { directory }));
+    expect(failed.message).toContain('Migration 002_unique_email.sql failed at statement 1 of 1 (line 2): could not create unique index "accounts_email_key"');
+    expect(failed.message).toContain('It left index public.accounts_email_key on public.accounts INVALID');
+    expect(failed.message).toContain('drop it (DROP INDEX CONCURRENTLY public.accounts_email_key;)');
+    expect(await indexState('accounts_email_key')).toMatchObject({ valid: false });
+
+    // IF NOT EXISTS sees the invalid index and skips the build: the runner must not record the file.
+    const rerun = await failure(runMigrations(client, { directory }));
+    expect(rerun.file).toBe('002_unique_email.sql');
+    expect(rerun.message).toContain('Migration 002_unique_email.sql is not recorded: index public.accounts_email_key on public.accounts (statement 1, line 2) is INVALID');
+    expect(rerun.message).toContain('To recover: DROP INDEX CONCURRENTLY public.accounts_email_key; fix what made the build fail (for a unique index, the duplicate rows), then run again.');
+    expect(await recorded()).toEqual(['001_accounts.sql']);
+
+    await client.query('DROP INDEX CONCURRENTLY public.accounts_email_key');
+    await client.query('DELETE FROM accounts WHERE ctid <> (SELECT min(ctid) FROM accounts)');
+    await runMigrations(client, { directory });
+    expect(await recorded()).toEqual(['001_accounts.sql', '002_unique_email.sql']);
+    expect(await indexState('accounts_email_key')).toEqual({ valid: true, ready: true });
+  });
+
+  /** Runs the migrations while another session's write to accounts is open, so a concurrent build waits for it until lock_timeout. */
+  async function runBehindAnOpenWrite(directory: string): Promise<MigrationError> {
+    const writer = await db.connect();
+    await writer.query("BEGIN; INSERT INTO accounts VALUES ('b@example.com')");
+    try {
+      return await failure(runMigrations(client, { directory, lockTimeout: '200ms' }));
+    } finally {
+      await writer.query('COMMIT');
+    }
+  }
+
+  it('does not record an index build cancelled by lock_timeout, nor its re-run', async () => {
+    const directory = migrationDirectory({ '001_accounts.sql': 'CREATE TABLE accounts (email text);' });
+    await runMigrations(client, { directory });
+    addMigrations(directory, { '002_email.sql': '-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_email ON accounts (email);\n' });
+
+    const cancelled = await runBehindAnOpenWrite(directory);
+    const rerun = await failure(runMigrations(client, { directory }));
+
+    expect(cancelled.message).toContain('canceling statement due to lock timeout');
+    expect(cancelled.message).toContain('It left index public.accounts_email on public.accounts INVALID');
+    expect(rerun.message).toContain('index public.accounts_email on public.accounts (statement 1, line 2) is INVALID');
+    expect(await recorded()).toEqual(['001_accounts.sql']);
+  });
+
+  it('does not record a REINDEX CONCURRENTLY whose failed first attempt left a _ccnew index behind', async () => {
+    const directory = migrationDirectory({ '001_accounts.sql': 'CREATE TABLE accounts (email text);\nCREATE INDEX accounts_email ON accounts (email);' });
+    await runMigrations(client, { directory });
+    addMigrations(directory, { '002_reindex.sql': '-- migrate:no-transaction\nREINDEX INDEX CONCURRENTLY accounts_email;\n' });
+
+    const cancelled = await runBehindAnOpenWrite(directory);
+    const rerun = await failure(runMigrations(client, { directory }));
+
+    expect(cancelled.message).toContain('It left index public.accounts_email_ccnew on public.accounts INVALID');
+    expect(rerun.message).toContain('index public.accounts_email_ccnew on public.accounts (statement 1, line 2) is INVALID');
+    expect(await recorded()).toEqual(['001_accounts.sql']);
+  });
+
+  it('resolves quoted, schema-qualified names the way PostgreSQL does', async () => {
+    await client.query(`CREATE SCHEMA "Billing"; CREATE TABLE "Billing"."Accounts" (email text); INSERT INTO "Billing"."Accounts" VALUES ('a'), ('a')`);
+    await client.query(`CREATE UNIQUE INDEX CONCURRENTLY "Accounts by email" ON "Billing"."Accounts" (email)`).catch(() => {});
+    const directory = migrationDirectory({
+      '001_unique.sql': '-- migrate:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Accounts by email"\n  ON ONLY "Billing"."Accounts" (email);\n',
+    });
+
+    const error = await failure(runMigrations(client, { directory }));
+
+    expect(error.message).toContain('index "Billing"."Accounts by email" on "Billing"."Accounts" (statement 1, line 2) is INVALID');
+  });
+
+  it('refuses a file whose IF NOT EXISTS skipped the build because the name belongs to another table\'s index', async () => {
+    const directory = migrationDirectory({
+      '001_tables.sql': 'CREATE TABLE accounts (email text);\nCREATE TABLE users (email text);\nCREATE INDEX by_email ON users (email);',
+      '002_index.sql': '-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS by_email ON accounts (email);\n',
+    });
+
+    const error = await failure(runMigrations(client, { directory }));
+
+    expect(error.message).toContain('index public.by_email (statement 1, line 2) is on public.users, not on public.accounts');
+    expect(await recorded()).toEqual(['001_tables.sql']);
+  });
+
+  it('rolls back a transactional file whose CREATE INDEX IF NOT EXISTS skipped an invalid index', async () => {
+    await client.query(accounts);
+    await client.query('CREATE UNIQUE INDEX CONCURRENTLY accounts_email_key ON accounts (email)').catch(() => {});
+    const directory = migrationDirectory({ '001_unique.sql': 'CREATE UNIQUE INDEX IF NOT EXISTS accounts_email_key ON accounts (email);\nCREATE TABLE after_index (id bigint);' });
+
+    const error = await failure(runMigrations(client, { directory }));
+
+    expect(error.message).toContain('Migration 001_unique.sql is not recorded: index public.accounts_email_key on public.accounts (statement 1, line 1) is INVALID');
+    expect(error.message).toContain('The file was rolled back.');
+    expect(await tables()).toEqual(['accounts', 'schema_migrations']);
+  });
+
+  it('heals itself when the file drops a leftover index before building it', async () => {
+    const directory = migrationDirectory({
+      '001_accounts.sql': accounts,
+      '002_unique_email.sql': [
+        '-- migrate:no-transaction',
+        'DROP INDEX CONCURRENTLY IF EXISTS accounts_email_key;',
+        'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS accounts_email_key ON accounts (email);',
+      ].join('\n'),
+    });
+    await failure(runMigrations(client, { directory }));
+
+    await client.query('DELETE FROM accounts WHERE ctid <> (SELECT min(ctid) FROM accounts)');
+    await runMigrations(client, { directory });
+
+    expect(await indexState('accounts_email_key')).toEqual({ valid: true, ready: true });
+    expect(await recorded()).toEqual(['001_accounts.sql', '002_unique_email.sql']);
+  });
+});
+
+describe('the applied history against the directory', () => {
+  it('refuses an applied file that was renamed, naming both names, and applies nothing', async () => {
+    const directory = migrationDirectory({ '001_a.sql': 'CREATE TABLE a (id bigint);' });
+    await runMigrations(client, { directory });
+    removeMigration(directory, '001_a.sql');
+    addMigrations(directory, { '001_accounts.sql': 'CREATE TABLE a (id bigint);', '002_b.sql': 'CREATE TABLE b (id bigint);' });
+
+    const error = await failure(runMigrations(client, { directory }));
+
+    expect(error.file).toBe('001_accounts.sql');
+    expect(error.message).toMatch(/001_accounts\.sql has the content of 001_a\.sql, applied \S+ and no longer in /);
+    expect(error.message).toContain('Rename it back to 001_a.sql');
+    expect(await recorded()).toEqual(['001_a.sql']);
+    expect(await tables()).toEqual(['a', 'schema_migrations']);
+  });
+
+  it('refuses when an applied file is gone, until the run is told to forget it', async () => {
+    const directory = migrationDirectory({ '001_a.sql': 'CREATE TABLE a (id bigint);', '002_b.sql': 'CREATE TABLE b (id bigint);' });
+    await runMigrations(client, { directory });
+    removeMigration(directory, '002_b.sql');
+    addMigrations(directory, { '003_c.sql': 'CREATE TABLE c (id bigint);' });
+
+    const error = await failure(runMigrations(client, { directory }));
+    expect(error.file).toBe('002_b.sql');
+    expect(error.message).toMatch(/002_b\.sql: applied \S+ with sha256 [0-9a-f]{12}…/);
+    expect(error.message).toContain('npm run db:apply -- --forget 002_b.sql');
+    expect(await tables()).toEqual(['a', 'b', 'schema_migrations']);
+
+    const lines: string[] = [];
+    const result = await runMigrations(client, { directory, forget: ['002_b.sql'], log: (line) => lines.push(line) });
+
+    expect(result.applied.map((file) => file.name)).toEqual(['003_c.sql']);
+    expect(lines[0]).toMatch(/^forgot 002_b\.sql \(applied \S+, sha256 [0-9a-f]{12}…\): its row in public\.schema_migrations is deleted, what it did to the schema stays$/);
+    expect(await recorded()).toEqual(['001_a.sql', '003_c.sql']);
+    expect(await tables()).toEqual(['a', 'b', 'c', 'schema_migrations']);
+  });
+
+  it('will not forget a file that is still in the directory', async () => {
+    const directory = migrationDirectory({ '001_a.sql': 'CREATE TABLE a (id bigint);' });
+    await runMigrations(client, { directory });
+
+    const error = await failure(runMigrations(client, { directory, forget: ['001_a.sql'] }));
+
+    expect(error.message).toContain('Refusing to forget 001_a.sql: it is still in');
+    expect(await recorded()).toEqual(['001_a.sql']);
+  });
+
+  it('refuses a new file numbered before the last applied one, unless that file is accepted out of order', async () => {
+    const directory = migrationDirectory({ '001_a.sql': 'CREATE TABLE a (id bigint);', '003_c.sql': 'CREATE TABLE c (id bigint);' });
+    await runMigrations(client, { directory });
+    addMigrations(directory, { '002_b.sql': 'CREATE TABLE b (id bigint);', '004_d.sql': 'CREATE TABLE d (id bigint);' });
+
+    const error = await failure(runMigrations(client, { directory }));
+    expect(error.file).toBe('002_b.sql');
+    expect(error.message).toMatch(/002_b\.sql sorts before 003_c\.sql, applied \S+/);
+    expect(error.message).toContain('Renumber it after 003_c.sql');
+    expect(error.message).toContain('npm run db:apply -- --allow-out-of-order 002_b.sql');
+    expect(await recorded()).toEqual(['001_a.sql', '003_c.sql']);
+
+    const lines: string[] = [];
+    const result = await runMigrations(client, { directory, allowOutOfOrder: ['002_b.sql'], log: (line) => lines.push(line) });
+
+    expect(result.applied.map((file) => file.name)).toEqual(['002_b.sql', '004_d.sql']);
+    expect(lines).toContain('applying 002_b.sql (out of order, accepted)');
+    expect(await recorded()).toEqual(['001_a.sql', '002_b.sql', '003_c.sql', '004_d.sql']);
   });
 });

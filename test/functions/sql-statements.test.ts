@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { splitSqlStatements } from '../../lib/functions/shared/sql-statements';
+import { indexBuildOf, splitSqlStatements, sqlTokens, transactionControlOf } from '../../lib/functions/shared/sql-statements';
 import { SQL_DIR } from '../sql/migrated-database';
 
 const texts = (sql: string) => splitSqlStatements(sql).map((statement) => statement.text);
@@ -42,5 +42,62 @@ describe('splitSqlStatements', () => {
       expect(statements.length).toBeGreaterThan(0);
       for (const statement of statements) expect(statement.text).toMatch(/^(CREATE|COMMENT|SELECT|INSERT|ALTER|DO|GRANT|REVOKE|DROP)/);
     }
+  });
+});
+
+describe('sqlTokens', () => {
+  it('reads words, quoted identifiers, literals and symbols, skipping comments', () => {
+    const tokens = sqlTokens(`CREATE INDEX "Odd ""name""" ON s.t /* c */ (x) -- note\nWHERE y = E'a\\'b' AND z = $q$;$q$`);
+    expect(tokens.map(({ kind, text }) => `${kind}:${text}`)).toEqual([
+      'word:CREATE', 'word:INDEX', 'quoted:"Odd ""name"""', 'word:ON', 'word:s', 'symbol:.', 'word:t', 'symbol:(', 'word:x', 'symbol:)',
+      'word:WHERE', 'word:y', 'symbol:=', 'word:E', "literal:'a\\'b'", 'word:AND', 'word:z', 'symbol:=', 'literal:$q$;$q$',
+    ]);
+  });
+});
+
+describe('transactionControlOf', () => {
+  const control = (sql: string) => transactionControlOf(splitSqlStatements(sql)[0]);
+
+  it('names transaction control at the top of a statement', () => {
+    expect(['begin', 'BEGIN WORK', 'START TRANSACTION READ WRITE', 'COMMIT', 'end', 'ROLLBACK TO SAVEPOINT s', 'ABORT', 'SAVEPOINT s', 'RELEASE s', "PREPARE TRANSACTION 'x'"].map(control)).toEqual([
+      'BEGIN', 'BEGIN', 'START TRANSACTION', 'COMMIT', 'END', 'ROLLBACK', 'ABORT', 'SAVEPOINT', 'RELEASE', 'PREPARE TRANSACTION',
+    ]);
+  });
+
+  it('names a BEGIN ATOMIC function body, whatever its case', () => {
+    expect(control('CREATE PROCEDURE p() LANGUAGE sql begin atomic SELECT 1; END')).toBe('BEGIN ATOMIC');
+  });
+
+  it('ignores the same words in bodies, strings, quoted names and prepared statements', () => {
+    const statements = [
+      'CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN COMMIT; END $$',
+      "SELECT 'BEGIN ATOMIC', \"end\" FROM t",
+      'PREPARE commit_plan AS SELECT 1',
+      'CREATE TABLE periods ("begin" date, "atomic" bool)',
+    ];
+    expect(statements.map(control)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});
+
+describe('indexBuildOf', () => {
+  const build = (sql: string) => indexBuildOf(splitSqlStatements(sql)[0]);
+
+  it('reads the index and table a CREATE INDEX names, as written', () => {
+    expect(build('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Odd name" ON ONLY "App".events USING btree (id)')).toEqual({ index: '"Odd name"', table: '"App".events' });
+    expect(build('create index concurrently on events (id)')).toEqual({ index: undefined, table: 'events' });
+    expect(build('CREATE INDEX e_id ON public.events (id) WHERE id > 0')).toEqual({ index: 'e_id', table: 'public.events' });
+  });
+
+  it('reads what a REINDEX rebuilds, after its options', () => {
+    expect(build('REINDEX (VERBOSE, TABLESPACE fast) INDEX CONCURRENTLY public.e_id')).toEqual({ index: 'public.e_id' });
+    expect(build('REINDEX TABLE CONCURRENTLY events')).toEqual({ table: 'events' });
+    expect(build('REINDEX SCHEMA "App"')).toEqual({ schema: '"App"' });
+    expect(build('REINDEX DATABASE CONCURRENTLY')).toEqual({ everyTable: true });
+  });
+
+  it('is undefined for other statements', () => {
+    expect(['CREATE TABLE "index" (id int)', 'DROP INDEX CONCURRENTLY e_id', 'CREATE MATERIALIZED VIEW m AS SELECT 1', "SELECT 'CREATE INDEX x ON t'"].map(build)).toEqual([
+      undefined, undefined, undefined, undefined,
+    ]);
   });
 });

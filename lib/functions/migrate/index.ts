@@ -7,13 +7,16 @@
 //   MONITOR_SECRET_ARN secret of the health check's role (created NOLOGIN by sql/); after the
 //                      migrations the role gets LOGIN and that secret's password (optional)
 //   SQL_DIR            migrations directory, default: sql/ next to this file
+//   CONNECT_TIMEOUT    bounds the connection and the server's answer to a first query, default 10s
 //   LOCK_TIMEOUT       per-statement lock_timeout, default 5s
 //   STATEMENT_TIMEOUT  per-statement statement_timeout, default 13min (under Lambda's 15 min cap,
 //                      so a slow statement fails with its own message rather than a Lambda timeout)
+//   ALLOW_OUT_OF_ORDER file names (comma-separated) to apply although a later-numbered file is
+//                      already applied (the runner's allowOutOfOrder); default none
 import path from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { Client } from 'pg';
-import { connectionConfig, readDatabaseSecret } from '../shared/database';
+import type { Client } from 'pg';
+import { connectionConfig, connectWithin, durationMs, readDatabaseSecret } from '../shared/database';
 import { runMigrations } from '../shared/migrations';
 import { scramSha256Verifier } from '../shared/scram';
 import { sqlDirectoryHash } from '../shared/sql-directory-hash';
@@ -58,18 +61,13 @@ export async function onEvent(event: CustomResourceEvent): Promise<CustomResourc
     tls: process.env.DB_TLS !== 'disable',
     applicationName: 'schema-migrations',
   });
-  const client = new Client(config);
-  client.on('error', (error) => console.error('database connection error:', error.message));
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new Error(`cannot connect to PostgreSQL at ${config.host}:${config.port} as ${config.user}: ${(error as Error).message}`);
-  }
+  const client = await connectWithin(config, durationMs(process.env.CONNECT_TIMEOUT || '10s', 'CONNECT_TIMEOUT'));
   try {
     const result = await runMigrations(client, {
       directory,
       lockTimeout: process.env.LOCK_TIMEOUT || '5s',
       statementTimeout: process.env.STATEMENT_TIMEOUT || '13min',
+      allowOutOfOrder: (process.env.ALLOW_OUT_OF_ORDER ?? '').split(',').map((name) => name.trim()).filter(Boolean),
       log: (line) => console.log(line),
     });
     if (process.env.MONITOR_SECRET_ARN) await enableLogin(client, process.env.MONITOR_SECRET_ARN);

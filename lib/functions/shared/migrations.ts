@@ -3,7 +3,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ClientBase } from 'pg';
-import { lineAt, splitSqlStatements, type SqlStatement } from './sql-statements';
+import { type UnusableIndex, unusableIndexes } from './index-validity';
+import { type AppliedRow, historyProblems, lastApplied } from './migration-history';
+import { lineAt, splitSqlStatements, transactionControlOf, type SqlStatement } from './sql-statements';
 
 /** Where applied migrations are recorded. */
 export const MIGRATIONS_TABLE = 'public.schema_migrations';
@@ -22,7 +24,17 @@ export interface MigrationOptions {
   readonly statementTimeout?: string;
   /** How long to wait for another runner to finish before giving up. @default 600_000 */
   readonly lockWaitMs?: number;
-  /** Receives one line per step (waiting, applying, applied, up to date). */
+  /**
+   * Pending files to apply although a later-numbered file is already applied; without this a
+   * file that sorts before the last applied one stops the run. @default []
+   */
+  readonly allowOutOfOrder?: readonly string[];
+  /**
+   * Applied files removed from the directory on purpose: their rows in `public.schema_migrations`
+   * are deleted (what they did to the schema stays). Without this a missing applied file stops the run. @default []
+   */
+  readonly forget?: readonly string[];
+  /** Receives one line per step (waiting, forgot, applying, applied, up to date). */
   readonly log?: (line: string) => void;
 }
 
@@ -54,22 +66,19 @@ export class MigrationError extends Error {
 interface MigrationFile {
   readonly name: string;
   readonly sql: string;
+  readonly statements: SqlStatement[];
   readonly checksum: string;
   readonly transactional: boolean;
-}
-
-interface AppliedRow {
-  readonly name: string;
-  readonly checksum: string;
-  readonly applied_at: Date;
 }
 
 /**
  * Applies the pending migrations of `options.directory` to the database behind `client`:
  * each file in its own transaction (unless it starts with `-- migrate:no-transaction`),
  * statement by statement so a failure names its statement, recorded with its sha256 and
- * duration in `public.schema_migrations`. A session advisory lock keeps concurrent runners
- * from interleaving; a file changed after it was applied stops the run before anything runs.
+ * duration in `public.schema_migrations` once the indexes it builds are valid. A session
+ * advisory lock keeps concurrent runners from interleaving. Before anything runs, the run
+ * stops when an applied file changed, was renamed or is gone, when a new file sorts before
+ * the last applied one, or when a pending file controls transactions itself.
  */
 export async function runMigrations(client: ClientBase, options: MigrationOptions): Promise<MigrationResult> {
   const started = performance.now();
@@ -90,17 +99,20 @@ export async function runMigrations(client: ClientBase, options: MigrationOption
         duration_ms double precision NOT NULL
       )`);
     const { rows } = await client.query<AppliedRow>(`SELECT name, checksum, applied_at FROM ${MIGRATIONS_TABLE}`);
-    const applied = new Map(rows.map((row) => [row.name, row]));
-    refuseChangedFiles(files, applied, options.directory);
-    for (const name of applied.keys()) {
-      if (!files.some((file) => file.name === name)) log(`warning: ${name} is recorded as applied but is not in ${options.directory}`);
-    }
+    const forget = options.forget ?? [];
+    const history = rows.filter((row) => !forget.includes(row.name));
+    const problems = historyProblems(files, history, { directory: options.directory, allowOutOfOrder: options.allowOutOfOrder ?? [], forget });
+    if (problems.length > 0) throw new MigrationError(problems.map((problem) => problem.message).join('\n\n'), problems[0].file);
+    const last = lastApplied(history);
+    const pending = files.filter((file) => !history.some((row) => row.name === file.name));
+    refuseTransactionControl(pending);
+    await forgetRows(client, rows.filter((row) => forget.includes(row.name)), log);
 
-    const pending = files.filter((file) => !applied.has(file.name));
     if (pending.length === 0) log(`up to date: ${files.length} migrations already applied`);
     const done: AppliedMigration[] = [];
     for (const file of pending) {
-      log(`applying ${file.name}${file.transactional ? '' : ' (no transaction)'}`);
+      const notes = [!file.transactional && 'no transaction', last && file.name < last.name && 'out of order, accepted'].filter(Boolean);
+      log(`applying ${file.name}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`);
       const durationMs = await applyFile(client, file);
       log(`applied ${file.name} in ${durationMs.toFixed(0)} ms`);
       done.push({ name: file.name, durationMs });
@@ -109,6 +121,11 @@ export async function runMigrations(client: ClientBase, options: MigrationOption
   } finally {
     await client.query(`SELECT pg_advisory_unlock(${LOCK_KEY_SQL})`).catch(() => {});
   }
+}
+
+/** False when the file's first line is `-- migrate:no-transaction`. */
+export function isTransactional(sql: string): boolean {
+  return sql.split('\n', 1)[0].trim() !== NO_TRANSACTION_DIRECTIVE;
 }
 
 /** sha256 of a migration, with line endings normalised so a CRLF checkout is not drift. */
@@ -125,8 +142,7 @@ async function readMigrationFiles(directory: string): Promise<MigrationFile[]> {
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(directory, name), 'utf8');
-      const firstLine = sql.split('\n', 1)[0].trim();
-      return { name, sql, checksum: migrationChecksum(sql), transactional: firstLine !== NO_TRANSACTION_DIRECTIVE };
+      return { name, sql, statements: splitSqlStatements(sql), checksum: migrationChecksum(sql), transactional: isTransactional(sql) };
     }),
   );
 }
@@ -147,38 +163,58 @@ async function acquireRunnerLock(client: ClientBase, waitMs: number, log: (line:
   }
 }
 
-function refuseChangedFiles(files: MigrationFile[], applied: Map<string, AppliedRow>, directory: string): void {
-  const changed = files.filter((file) => applied.has(file.name) && applied.get(file.name)!.checksum !== file.checksum);
-  if (changed.length === 0) return;
-  const lines = changed.map((file) => {
-    const row = applied.get(file.name)!;
-    return `  ${file.name}: applied ${row.applied_at.toISOString()} with sha256 ${row.checksum.slice(0, 12)}…, file now ${file.checksum.slice(0, 12)}…`;
+/** Deletes the history rows of files removed on purpose. */
+async function forgetRows(client: ClientBase, forgotten: AppliedRow[], log: (line: string) => void): Promise<void> {
+  for (const row of forgotten) {
+    await client.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE name = $1`, [row.name]);
+    log(`forgot ${row.name} (applied ${row.applied_at.toISOString()}, sha256 ${row.checksum.slice(0, 12)}…): its row in ${MIGRATIONS_TABLE} is deleted, what it did to the schema stays`);
+  }
+}
+
+/**
+ * A file's own BEGIN, COMMIT or ROLLBACK would commit or discard part of it behind the runner's
+ * back while the runner reports the whole file rolled back; a BEGIN ATOMIC body would be cut
+ * at its inner semicolons. Every pending file is checked before the first one runs.
+ */
+function refuseTransactionControl(pending: MigrationFile[]): void {
+  const problems = pending.flatMap((file) => {
+    const found = file.statements
+      .map((statement, index) => ({ statement, index, control: transactionControlOf(statement) }))
+      .find(({ control }) => control);
+    if (!found) return [];
+    const { statement, index, control } = found;
+    const advice =
+      control === 'BEGIN ATOMIC'
+        ? 'the runner cannot tell where its body ends; write the body as a string (AS $$ ... $$)'
+        : file.transactional
+          ? 'remove it; the runner already runs the file in one transaction and commits it together with its record in ' + MIGRATIONS_TABLE
+          : `a ${NO_TRANSACTION_DIRECTIVE} file runs each statement on its own, so move statements that must succeed or fail together into a file without that line`;
+    return [{ file, statement, text: `  ${file.name}, statement ${index + 1} (line ${statement.line}), ${control}: ${advice}.` }];
   });
-  const last = files[files.length - 1].name;
+  if (problems.length === 0) return;
   throw new MigrationError(
-    [
-      `Refusing to migrate: ${changed.length === 1 ? 'a migration was' : 'migrations were'} changed after being applied:`,
-      ...lines,
-      `Applied migrations are immutable. Restore ${changed.length === 1 ? 'it' : 'them'} to the applied content ` +
-        `(git log -p -- ${path.join(path.basename(directory), changed[0].name)} shows the history) ` +
-        `and put the change in a new file ordered after ${last}.`,
-    ].join('\n'),
-    changed[0].name,
+    ['Refusing to migrate: transaction control inside migration files:', ...problems.map((problem) => problem.text), 'Nothing was applied.'].join('\n'),
+    problems[0].file.name,
+    problems[0].statement,
   );
 }
 
 async function applyFile(client: ClientBase, file: MigrationFile): Promise<number> {
   const started = performance.now();
-  const statements = splitSqlStatements(file.sql);
+  const statements = file.statements;
   if (file.transactional) await client.query('BEGIN');
   try {
     for (const [index, statement] of statements.entries()) {
       try {
         await client.query(statement.text);
       } catch (error) {
-        throw statementFailure(file, statements.length, index, statement, error);
+        // A failed concurrent build leaves its index behind, INVALID; say which, so it is dropped before the re-run.
+        const leftInvalid = file.transactional ? [] : await unusableIndexes(client, statements.slice(0, index + 1)).catch(() => []);
+        throw statementFailure(file, index, error, leftInvalid.filter((unusable) => unusable.problem === 'invalid'));
       }
     }
+    const unusable = await unusableIndexes(client, statements);
+    if (unusable.length > 0) throw unusableIndexFailure(file, unusable);
     const durationMs = performance.now() - started;
     await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (name, checksum, duration_ms) VALUES ($1, $2, $3)`, [
       file.name,
@@ -193,7 +229,8 @@ async function applyFile(client: ClientBase, file: MigrationFile): Promise<numbe
   }
 }
 
-function statementFailure(file: MigrationFile, count: number, index: number, statement: SqlStatement, error: unknown): MigrationError {
+function statementFailure(file: MigrationFile, index: number, error: unknown, leftInvalid: UnusableIndex[]): MigrationError {
+  const statement = file.statements[index];
   const pgError = error as { message?: string; position?: string; code?: string };
   // The server reports a 1-based character position within the statement; turn it into a file line.
   const position = Number(pgError.position);
@@ -202,10 +239,47 @@ function statementFailure(file: MigrationFile, count: number, index: number, sta
   const outcome = file.transactional
     ? 'The file was rolled back; earlier migrations stay applied. Fix the file and run again.'
     : `The file runs without a transaction: its statements before #${index + 1} stay applied, so make them re-runnable (IF NOT EXISTS) before running again.`;
+  const leftovers = leftInvalid.map(
+    ({ index: name, table }) =>
+      `It left index ${name} on ${table} INVALID: drop it (DROP INDEX CONCURRENTLY ${name};) and fix what made the build fail before running again; ` +
+      'IF NOT EXISTS would skip the invalid index, and the runner would refuse the file.',
+  );
   return new MigrationError(
-    `Migration ${file.name} failed at statement ${index + 1} of ${count} (line ${line}): ${pgError.message ?? String(error)}` +
-      `${pgError.code ? ` [SQLSTATE ${pgError.code}]` : ''}\n${excerpt}\n${outcome}`,
+    [
+      `Migration ${file.name} failed at statement ${index + 1} of ${file.statements.length} (line ${line}): ${pgError.message ?? String(error)}` +
+        `${pgError.code ? ` [SQLSTATE ${pgError.code}]` : ''}`,
+      excerpt,
+      outcome,
+      ...leftovers,
+    ].join('\n'),
     file.name,
     statement,
+  );
+}
+
+/** The file ran, but an index it names is not usable: recording it would hide a missing index or unique constraint. */
+function unusableIndexFailure(file: MigrationFile, unusable: UnusableIndex[]): MigrationError {
+  const where = (position: number) => `(statement ${position + 1}, line ${file.statements[position].line})`;
+  const findings = unusable.map(({ statement, problem, index, table, namedTable }) =>
+    problem === 'invalid'
+      ? `index ${index} on ${table} ${where(statement)} is INVALID`
+      : table
+        ? `index ${index} ${where(statement)} is on ${table}, not on ${namedTable}`
+        : `${index} ${where(statement)} is not an index, so nothing was built on ${namedTable}`,
+  );
+  const invalid = unusable.filter((found) => found.problem === 'invalid').map((found) => found.index);
+  const advice = [
+    invalid.length > 0 &&
+      'A CREATE INDEX CONCURRENTLY or REINDEX CONCURRENTLY that failed or was cancelled leaves its index INVALID, and IF NOT EXISTS skips it: ' +
+        'queries do not use it and a unique index enforces nothing.\n' +
+        `To recover: ${invalid.map((name) => `DROP INDEX CONCURRENTLY ${name};`).join(' ')} fix what made the build fail (for a unique index, the duplicate rows), then run again.`,
+    invalid.length < unusable.length &&
+      'IF NOT EXISTS skipped the build because the name is taken: give the index a name of its own in the file (it is not recorded, so it may change), then run again.',
+    file.transactional && 'The file was rolled back.',
+  ];
+  return new MigrationError(
+    [`Migration ${file.name} is not recorded: ${findings.join('; ')}.`, ...advice.filter(Boolean)].join('\n'),
+    file.name,
+    file.statements[unusable[0].statement],
   );
 }
