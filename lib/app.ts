@@ -1,4 +1,5 @@
 import { App, Validations } from 'aws-cdk-lib';
+import { EXAMPLE_APPLICATION_MIGRATIONS } from '../app/migrations';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { ConfigSources, resolveConfig, stackNameFor } from './config';
 import { DataTierStack } from './data-tier-stack';
@@ -22,6 +23,7 @@ export function buildApp(app: App, sources?: Partial<ConfigSources>, options: Bu
   });
   const stack = new DataTierStack(app, stackNameFor(config), {
     config,
+    applicationMigrations: [EXAMPLE_APPLICATION_MIGRATIONS],
     env: { account: config.account, region: config.region },
     description: `PostgreSQL data tier (${config.envName}): RDS across three AZs, RDS Proxy, cache, backups`,
     terminationProtection: config.envName !== 'dev',

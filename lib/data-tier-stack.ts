@@ -17,6 +17,12 @@ import { CACHE_DRILL_TAG, FaultInjection } from './fault-injection';
 export interface DataTierStackProps extends StackProps {
   /** The validated configuration of the environment. */
   readonly config: DataTierConfig;
+  /**
+   * The application's migration directories, applied at deploy time after the data tier's own
+   * stream, each a stream named after its directory.
+   * @default - none
+   */
+  readonly applicationMigrations?: readonly string[];
 }
 
 /**
@@ -156,6 +162,7 @@ export class DataTierStack extends Stack {
       primary: this.database.primary,
       secret: this.database.secret,
       monitorSecret: this.database.monitorSecret,
+      applicationMigrations: props.applicationMigrations,
     });
     // Rotation signs in as the monitor role, which can log in only once the migrations ran.
     this.database.monitorRotation.node.addDependency(this.schema.resource);

@@ -31,7 +31,7 @@ export interface DatabaseProps {
 
 /** The master user; applications get their own roles from the migrations, not this one. */
 export const MASTER_USERNAME = 'dbadmin';
-/** Role of the health check, created NOLOGIN by sql/008_monitor_role.sql; the migrations give it its secret's password. */
+/** Role of the health check, created NOLOGIN by sql/001_data_tier_schema.sql; the migrations give it its secret's password. */
 export const MONITOR_USERNAME = 'data_tier_monitor';
 /** Database created on the primary and used by the migrations and the health check. */
 export const DATABASE_NAME = 'app';

@@ -7,11 +7,12 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { DataTierFunction, FunctionPlacement, placementOf } from './data-tier-function';
-import { sqlDirectoryHash } from './functions/shared/sql-directory-hash';
+import { migrationStreams } from './functions/shared/migrations';
+import { migrationStreamsHash } from './functions/shared/sql-directory-hash';
+import { PLATFORM_SQL_DIR } from './platform-sql';
 import { acknowledge, acrossPacks } from './nag';
 
-/** The versioned migrations, applied in lexical order. */
-export const SQL_DIR = join(__dirname, '..', 'sql');
+export { PLATFORM_SQL_DIR } from './platform-sql';
 
 /**
  * The migration function's own limit: Lambda's maximum. The runner's statement_timeout
@@ -33,10 +34,18 @@ export interface SchemaMigrationsProps extends FunctionPlacement {
   readonly secret: secretsmanager.ISecret;
   /** Secret of the health check's role: the migrations give the role this password and LOGIN. */
   readonly monitorSecret: secretsmanager.ISecret;
+  /**
+   * The application's migration directories, each a stream of its own named after the
+   * directory (versioned `NNN_name.sql` files, repeatable definitions in `repeatable/`),
+   * applied in this order after the data tier's own stream.
+   * @default - none: only the data tier's own schema
+   */
+  readonly applicationMigrations?: readonly string[];
 }
 
 /**
- * Applies `sql/` to the primary at deploy time through a custom resource. Create and
+ * Applies the data tier's migrations, then the application's, to the primary at deploy time
+ * through a custom resource. Create and
  * Update run the migration runner; Delete does nothing, so removing the stack never drops
  * schema or data. A failure fails the deployment with the runner's message.
  */
@@ -46,21 +55,23 @@ export class SchemaMigrations extends Construct {
 
   constructor(scope: Construct, id: string, props: SchemaMigrationsProps) {
     super(scope, id);
+    const streams = migrationStreams(PLATFORM_SQL_DIR, props.applicationMigrations);
     this.handler = new DataTierFunction(this, 'Handler', {
       ...placementOf(props),
       name: 'schema-migrations',
       entry: 'migrate/index.ts',
       handler: 'onEvent',
-      description: 'Applies the versioned SQL in sql/ to the primary instance (custom resource)',
+      description: `Applies the migration streams ${streams.map((stream) => stream.name).join(', ')} to the primary instance (custom resource)`,
       timeout: MIGRATION_TIMEOUT,
       reservedConcurrency: 1,
       memorySize: 512,
-      copyDirectories: [[SQL_DIR, 'sql']],
+      copyDirectories: streams.map((stream): [string, string] => [stream.directory, join('sql', stream.name)]),
       deadLetterQueue: false,
       environment: {
         DB_SECRET_ARN: props.secret.secretArn,
         DB_HOST: props.primary.dbInstanceEndpointAddress,
         MONITOR_SECRET_ARN: props.monitorSecret.secretArn,
+        MIGRATION_STREAMS: streams.map((stream) => stream.name).join(','),
       },
     });
     props.secret.grantRead(this.handler.function);
@@ -84,7 +95,7 @@ export class SchemaMigrations extends Construct {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::SchemaMigrations',
       serviceTimeout: MIGRATION_SERVICE_TIMEOUT,
-      properties: { SqlHash: sqlDirectoryHash(SQL_DIR) },
+      properties: { SqlHash: migrationStreamsHash(streams) },
     });
     // The instance must accept connections (and its secret be attached) before migrating.
     this.resource.node.addDependency(props.primary);

@@ -24,7 +24,7 @@ import {
   measureTimeSliced,
 } from './bench/queries';
 import { renderReadmeSection, renderSvg, renderTable, type BenchResults, type Figure, type QueryComparison } from './bench/report';
-import { SQL_DIR } from './local-report';
+import { PROJECT_STREAMS } from '../app/migrations';
 
 const RESULTS_DIR = path.join(__dirname, 'bench', 'results');
 const MIGRATION_RUNS = 5;
@@ -74,10 +74,10 @@ async function measureMigrations(url: string, admin: Client): Promise<Figure[]> 
     await admin.query(`CREATE DATABASE ${name}`);
     const client = await connect(url, name);
     try {
-      const first = await runMigrations(client, { directory: SQL_DIR });
+      const first = await runMigrations(client, { streams: PROJECT_STREAMS });
       files = first.applied.length;
       full.push(first.durationMs);
-      noop.push((await runMigrations(client, { directory: SQL_DIR })).durationMs);
+      noop.push((await runMigrations(client, { streams: PROJECT_STREAMS })).durationMs);
     } finally {
       await client.end();
     }
@@ -94,7 +94,7 @@ async function measureMaintenanceInOwnDatabase(url: string, admin: Client): Prom
   await admin.query('CREATE DATABASE bench_maintenance');
   const client = await connect(url, 'bench_maintenance');
   try {
-    await runMigrations(client, { directory: SQL_DIR });
+    await runMigrations(client, { streams: PROJECT_STREAMS });
     return await measurePartitionMaintenance(client);
   } finally {
     await client.end();
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     figures.push(...(await measureMigrations(server.url, admin)));
     await admin.query('CREATE DATABASE bench');
     client = await connect(server.url, 'bench');
-    await runMigrations(client, { directory: SQL_DIR });
+    await runMigrations(client, { streams: PROJECT_STREAMS });
     const end = new Date();
     await preparePartitions(client, end);
 

@@ -1,14 +1,15 @@
-// Applies sql/ to any PostgreSQL and prints progress per file:
-//   npm run db:apply -- --database-url postgres://user:pass@host:5432/db [--dir sql]
+// Applies the data tier's migrations (sql/), then each application directory given, to any
+// PostgreSQL and prints progress per file:
+//   npm run db:apply -- --database-url postgres://user:pass@host:5432/db [--migrations DIR ...]
 //     [--connect-timeout 10s] [--lock-timeout 5s] [--statement-timeout 15min]
 //     [--allow-out-of-order 005_x.sql ...] [--forget 004_removed.sql ...]
 // DATABASE_URL is used when --database-url is absent. --connect-timeout bounds the connection
 // (TCP, TLS, authentication) and then the server's answer to a first query, so an unresponsive
 // or unreachable server fails in that time. Exits 1 with a one-line or the runner's message on failure.
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { connectWithin, durationMs } from '../lib/functions/shared/database';
-import { runMigrations } from '../lib/functions/shared/migrations';
+import { migrationStreams, runMigrations } from '../lib/functions/shared/migrations';
+import { PLATFORM_SQL_DIR } from '../lib/platform-sql';
 
 /** Where db:apply writes: the console, or a test's lines. */
 export interface Output {
@@ -23,7 +24,7 @@ export async function dbApply(args: string[], env: NodeJS.ProcessEnv = process.e
       args,
       options: {
         'database-url': { type: 'string' },
-        dir: { type: 'string', default: path.join(__dirname, '..', 'sql') },
+        migrations: { type: 'string', multiple: true, default: [] },
         'connect-timeout': { type: 'string', default: '10s' },
         'lock-timeout': { type: 'string', default: '5s' },
         'statement-timeout': { type: 'string', default: '15min' },
@@ -39,14 +40,15 @@ export async function dbApply(args: string[], env: NodeJS.ProcessEnv = process.e
     const client = await connectWithin({ connectionString: url, application_name: 'db-apply' }, connectTimeoutMs);
     try {
       const result = await runMigrations(client, {
-        directory: values.dir!,
+        streams: migrationStreams(PLATFORM_SQL_DIR, values.migrations),
         lockTimeout: values['lock-timeout'],
         statementTimeout: values['statement-timeout'],
         allowOutOfOrder: values['allow-out-of-order'],
         forget: values.forget,
         log: (line) => output.log(line),
       });
-      output.log(`done: ${result.applied.length} applied, ${result.skipped} already applied, ${result.durationMs.toFixed(0)} ms`);
+      const carried = result.carriedOver.length > 0 ? `, ${result.carriedOver.length} carried over from before migration streams` : '';
+      output.log(`done: ${result.applied.length} applied, ${result.skipped} already applied${carried}, ${result.durationMs.toFixed(0)} ms`);
     } finally {
       await client.end().catch(() => {});
     }

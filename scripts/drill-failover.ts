@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { runMigrations } from '../lib/functions/shared/migrations';
 import type { ReplicaPair } from './drill/replica-pair.mjs';
-import { SQL_DIR } from './local-report';
+import { PROJECT_STREAMS } from '../app/migrations';
 
 export interface DrillOptions {
   /** Seconds of writes before the primary is killed. */
@@ -150,7 +150,7 @@ export async function runDrill(options: DrillOptions = DEFAULT_OPTIONS): Promise
     const admin = await connect(pair.primary.url, 'drill-admin');
     const { rows: version } = await admin.query<{ version: string }>(`SELECT current_setting('server_version') AS version`);
     let t = performance.now();
-    const migrations = await runMigrations(admin, { directory: SQL_DIR });
+    const migrations = await runMigrations(admin, { streams: PROJECT_STREAMS });
     const migrationsMs = performance.now() - t;
     log(`migrations: ${migrations.applied.length} applied on the primary in ${Math.round(migrationsMs)} ms`);
 

@@ -1,12 +1,13 @@
 // Lints migrations with squawk the way the runner executes them: a file in one transaction
 // with squawk's --assume-in-transaction, a `-- migrate:no-transaction` file without it (there
 // each statement runs on its own, so CREATE INDEX CONCURRENTLY is right, not an error).
-//   npm run lint:sql [-- <.sql files or directories>]     default: sql/
+//   npm run lint:sql [-- <.sql files or stream directories>]     default: the project's streams
 // Settings shared by both kinds (PostgreSQL version, rules turned off) are in .squawk.toml.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { isTransactional } from '../lib/functions/shared/migrations';
+import { isTransactional, REPEATABLE_DIRECTORY } from '../lib/functions/shared/migrations';
+import { PROJECT_STREAMS } from '../app/migrations';
 
 const ROOT = path.join(__dirname, '..');
 const SQUAWK = path.join(ROOT, 'node_modules', '.bin', 'squawk');
@@ -23,8 +24,12 @@ export interface LintResult {
  * settings. `reporter` is squawk's: `tty` explains each finding, `gcc` gives one line each.
  */
 export function lintSql(paths: string[], reporter: 'tty' | 'gcc' = 'tty'): LintResult {
+  const sqlFilesIn = (directory: string) => readdirSync(directory).filter((name) => name.endsWith('.sql')).sort().map((name) => path.join(directory, name));
+  // A stream directory: its versioned files and its repeatable definitions.
   const files = paths.flatMap((entry) =>
-    statSync(entry).isDirectory() ? readdirSync(entry).filter((name) => name.endsWith('.sql')).sort().map((name) => path.join(entry, name)) : [entry],
+    statSync(entry).isDirectory()
+      ? [...sqlFilesIn(entry), ...(existsSync(path.join(entry, REPEATABLE_DIRECTORY)) ? sqlFilesIn(path.join(entry, REPEATABLE_DIRECTORY)) : [])]
+      : [entry],
   );
   const transactional = files.filter((file) => isTransactional(readFileSync(file, 'utf8')));
   const groups = [
@@ -42,7 +47,7 @@ export function lintSql(paths: string[], reporter: 'tty' | 'gcc' = 'tty'): LintR
 
 if (require.main === module) {
   const args = process.argv.slice(2);
-  const { status, output } = lintSql(args.length > 0 ? args : [path.join(ROOT, 'sql')]);
+  const { status, output } = lintSql(args.length > 0 ? args : PROJECT_STREAMS.map((stream) => stream.directory));
   process.stdout.write(output);
   process.exit(status);
 }

@@ -1,13 +1,12 @@
 // The schema on a laptop, no Docker and no AWS: starts an embedded PostgreSQL (same major as
 // the stack), applies sql/, runs partition maintenance and health_check(), prints a report and
 // stops the server.   npm run db:local
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ClientBase } from 'pg';
 import { Client } from 'pg';
-import { runMigrations, type MigrationResult } from '../lib/functions/shared/migrations';
+import { type MigrationResult, type MigrationStream, runMigrations } from '../lib/functions/shared/migrations';
+import { PROJECT_STREAMS } from '../app/migrations';
 
-export const SQL_DIR = path.join(__dirname, '..', 'sql');
 
 export interface PartitionInfo {
   readonly parent: string;
@@ -33,9 +32,9 @@ export interface SchemaReport {
 }
 
 /** Applies sql/ to the database behind `client`, runs maintenance and health_check(), and collects the results. */
-export async function collectSchemaReport(client: ClientBase, sqlDir = SQL_DIR): Promise<SchemaReport> {
+export async function collectSchemaReport(client: ClientBase, streams: readonly MigrationStream[] = PROJECT_STREAMS): Promise<SchemaReport> {
   const { rows: version } = await client.query(`SELECT current_setting('server_version') AS version`);
-  const migrations = await runMigrations(client, { directory: sqlDir });
+  const migrations = await runMigrations(client, { streams });
 
   let started = performance.now();
   const { rows: maintenance } = await client.query<{ p_report: unknown[] }>('CALL data_tier.run_partition_maintenance()');

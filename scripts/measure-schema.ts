@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { runMigrations } from '../lib/functions/shared/migrations';
-import { SQL_DIR } from './local-report';
+import { PROJECT_STREAMS } from '../app/migrations';
 
 const HEALTH_CHECK_SAMPLES = 20;
 
@@ -40,9 +40,9 @@ async function main(): Promise<void> {
     const { rows: version } = await client.query(`SELECT current_setting('server_version') AS v`);
     console.log(`PostgreSQL ${version[0].v} (embedded, default settings plus the stack's preload list)\n`);
 
-    const [first] = await timed(() => runMigrations(client, { directory: SQL_DIR }));
+    const [first] = await timed(() => runMigrations(client, { streams: PROJECT_STREAMS }));
     report(`apply all ${first.applied.length} migrations to an empty database`, `${first.durationMs.toFixed(0)} ms`);
-    const [again] = await timed(() => runMigrations(client, { directory: SQL_DIR }));
+    const [again] = await timed(() => runMigrations(client, { streams: PROJECT_STREAMS }));
     report('no-op re-run', `${again.durationMs.toFixed(1)} ms`);
     report('health_check(), empty database', await measureHealthCheck(client));
 
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     report(`health_check(), ${rows.toLocaleString('en')} events`, await measureHealthCheck(client));
     const [maintenance, maintenanceMs] = await timed(() => client.query('CALL data_tier.run_partition_maintenance()'));
     report(`run_partition_maintenance(), ${maintenance.rows[0].p_report.length} steps`, `${maintenanceMs.toFixed(1)} ms`);
-    const { rows: refresh } = await client.query('SELECT data_tier.refresh_materialized_view() AS ms');
+    const { rows: refresh } = await client.query('SELECT data_tier.refresh_materialized_view(\'public.analytics_daily_rollup\') AS ms');
     report('refresh_materialized_view() (90-day rollup)', `${Number(refresh[0].ms).toFixed(0)} ms`);
   } finally {
     await client.end();

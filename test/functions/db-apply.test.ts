@@ -27,11 +27,11 @@ describe('npm run db:apply', () => {
       '005_gone_too.sql': 'CREATE TABLE gone_too (id bigint);',
     });
     const first = captured();
-    expect(await dbApply(['--database-url', db.url, '--dir', directory], {}, first)).toBe(0);
+    expect(await dbApply(['--database-url', db.url, '--migrations', directory], {}, first)).toBe(0);
     removeMigration(directory, '004_gone.sql');
     removeMigration(directory, '005_gone_too.sql');
     addMigrations(directory, { '002_b.sql': 'CREATE TABLE b (id bigint);', '002_b2.sql': 'CREATE TABLE b2 (id bigint);' });
-    const args = ['--database-url', db.url, '--dir', directory];
+    const args = ['--database-url', db.url, '--migrations', directory];
 
     const refused = captured();
     expect(await dbApply(args, {}, refused)).toBe(1);
@@ -50,11 +50,11 @@ describe('npm run db:apply', () => {
     expect(accepted.logged).toEqual([
       expect.stringMatching(/^forgot 004_gone\.sql /),
       expect.stringMatching(/^forgot 005_gone_too\.sql /),
-      'applying 002_b.sql (out of order, accepted)',
-      expect.stringMatching(/^applied 002_b\.sql/),
-      'applying 002_b2.sql (out of order, accepted)',
-      expect.stringMatching(/^applied 002_b2\.sql/),
-      expect.stringMatching(/^done: 2 applied, 2 already applied/),
+      expect.stringMatching(/^applying app\/002_b\.sql \(out of order, accepted\)$/),
+      expect.stringMatching(/^applied app\/002_b\.sql/),
+      expect.stringMatching(/^applying app\/002_b2\.sql \(out of order, accepted\)$/),
+      expect.stringMatching(/^applied app\/002_b2\.sql/),
+      expect.stringMatching(/^done: 2 applied, \d+ already applied/),
     ]);
   });
 });

@@ -92,7 +92,7 @@ describe('the maintenance handler', () => {
 
     const { rows } = await sql.query(`SELECT extract(epoch FROM now() - refreshed_at)::float8 AS age FROM data_tier.materialized_view_refreshes`);
     expect(rows[0].age).toBeLessThan(5);
-    expect(result.summary).toEqual({ view: 'public.analytics_daily_rollup', refreshMs: expect.any(Number) });
+    expect(result.summary).toEqual({ views: [{ view: 'public.analytics_daily_rollup', outcome: 'refreshed', refreshMs: expect.any(Number) }], steps: [] });
     expect(published()).toEqual({
       maintenance_failed: [0, 'Count', dimensions('rollup-refresh')],
       maintenance_duration: [expect.any(Number), 'Milliseconds', dimensions('rollup-refresh')],
@@ -113,12 +113,12 @@ describe('the maintenance handler', () => {
 
   it('reports a failing statement the same way, and keeps the connection for the next run', async () => {
     const before = await backendPids(sql, 'maintenance rollup-refresh');
-    await sql.query('ALTER FUNCTION data_tier.refresh_materialized_view(regclass) RENAME TO refresh_renamed');
+    await sql.query('ALTER FUNCTION data_tier.refresh_materialized_views(boolean) RENAME TO refresh_renamed');
     try {
-      await expect(handler({ task: 'rollup-refresh' })).rejects.toThrow('function data_tier.refresh_materialized_view() does not exist');
+      await expect(handler({ task: 'rollup-refresh' })).rejects.toThrow('function data_tier.refresh_materialized_views() does not exist');
       expect(published().maintenance_failed[0]).toBe(1);
     } finally {
-      await sql.query('ALTER FUNCTION data_tier.refresh_renamed(regclass) RENAME TO refresh_materialized_view');
+      await sql.query('ALTER FUNCTION data_tier.refresh_renamed(boolean) RENAME TO refresh_materialized_views');
     }
     acceptMetrics();
 
@@ -127,6 +127,26 @@ describe('the maintenance handler', () => {
     expect(published().maintenance_failed[0]).toBe(0);
     expect(before).toHaveLength(1);
     expect(await backendPids(sql, 'maintenance rollup-refresh')).toEqual(before);
+  });
+
+  it('refreshes every registered view that is due, and fails the task naming a view that could not refresh', async () => {
+    await sql.query(`CREATE MATERIALIZED VIEW public.broken_view AS SELECT 1 AS id`);
+    await sql.query(`CREATE UNIQUE INDEX ON public.broken_view (id)`);
+    await sql.query(`SELECT data_tier.register_materialized_view('public.broken_view', interval '1 minute')`);
+    await sql.query(`UPDATE data_tier.materialized_view_refreshes SET refreshed_at = now() - interval '1 day'`);
+    // REFRESH ... CONCURRENTLY of a view never populated fails; the other view still refreshes.
+    await sql.query(`REFRESH MATERIALIZED VIEW public.broken_view WITH NO DATA`);
+    try {
+      await expect(handler({ task: 'rollup-refresh' })).rejects.toThrow(
+        /^materialized view refresh could not do 1 step: refresh public\.broken_view: CONCURRENTLY cannot be used when the materialized view is not populated/,
+      );
+      expect(published().maintenance_failed[0]).toBe(1);
+      const { rows } = await sql.query(`SELECT materialized_view::text AS view FROM data_tier.materialized_view_refreshes WHERE refreshed_at > now() - interval '1 minute'`);
+      expect(rows).toEqual([{ view: 'analytics_daily_rollup' }]);
+    } finally {
+      await sql.query(`DELETE FROM data_tier.materialized_view_refreshes WHERE materialized_view = 'public.broken_view'::regclass`);
+      await sql.query(`DROP MATERIALIZED VIEW public.broken_view`);
+    }
   });
 
   it('refuses an unknown task before touching the database or CloudWatch', async () => {

@@ -1,10 +1,13 @@
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Client } from 'pg';
 import { onEvent } from '../../lib/functions/migrate';
-import { sqlDirectoryHash } from '../../lib/functions/shared/sql-directory-hash';
+import { migrationStreamsHash } from '../../lib/functions/shared/sql-directory-hash';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { SQL_DIR } from '../sql/migrated-database';
+import { PROJECT_STREAMS } from '../sql/migrated-database';
 import { databaseSecret } from './handler-fixtures';
 import { addMigrations, migrationDirectory, removeMigration } from './migration-directory';
 import { silentServer } from './unresponsive-servers';
@@ -32,6 +35,22 @@ afterAll(async () => {
   await db.drop();
 });
 
+/** Points the handler at one test directory, bundled as the stream `app`. */
+function useDirectory(directory: string): void {
+  process.env.SQL_ROOT = path.dirname(directory);
+  process.env.MIGRATION_STREAMS = path.basename(directory);
+}
+
+/** Points the handler at the project's streams, as the stack bundles them. */
+function useProjectStreams(): void {
+  const root = mkdtempSync(path.join(tmpdir(), 'bundle-'));
+  for (const stream of PROJECT_STREAMS) symlinkSync(stream.directory, path.join(root, stream.name));
+  process.env.SQL_ROOT = root;
+  process.env.MIGRATION_STREAMS = PROJECT_STREAMS.map((stream) => stream.name).join(',');
+}
+
+const sqlDirectoryHash = (directory: string) => migrationStreamsHash([{ name: path.basename(directory), directory }]);
+
 async function tables(): Promise<string[]> {
   const client = await db.connect();
   const { rows } = await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
@@ -42,7 +61,7 @@ describe('the schema migrations custom resource handler', () => {
   // Files are added as the tests go, like commits between deploys.
   const directory = migrationDirectory({ '001_a.sql': 'CREATE TABLE a (id bigint);', '002_b.sql': 'CREATE TABLE b (id bigint);' });
   beforeAll(() => {
-    process.env.SQL_DIR = directory;
+    useDirectory(directory);
   });
 
   it('Create reads the secret, applies every migration and reports how many', async () => {
@@ -148,7 +167,7 @@ describe('the handler on the real sql/', () => {
     fakeSecret('monitor', fresh, { username: 'data_tier_monitor', password: monitorPassword });
     process.env.DB_SECRET_ARN = 'fresh-master';
     process.env.MONITOR_SECRET_ARN = 'monitor';
-    process.env.SQL_DIR = SQL_DIR;
+    useProjectStreams();
     const url = new URL(fresh.url);
     url.username = 'data_tier_monitor';
     url.password = monitorPassword;
@@ -176,7 +195,7 @@ describe('the handler on the real sql/', () => {
     const fresh = await createTestDatabase('handler_sql');
     fakeSecret('fresh', fresh);
     process.env.DB_SECRET_ARN = 'fresh';
-    process.env.SQL_DIR = SQL_DIR;
+    useProjectStreams();
     try {
       const response = await onEvent({ RequestType: 'Create' });
       expect(response.Data?.Applied).toBeGreaterThanOrEqual(7);

@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** A temporary directory holding the given migration files (name -> SQL). */
+/** A temporary directory named `app` (so its stream is `app`) holding the given migration files (name -> SQL). */
 export function migrationDirectory(files: Record<string, string>): string {
-  const directory = mkdtempSync(path.join(os.tmpdir(), 'migrations-'));
+  const directory = path.join(mkdtempSync(path.join(os.tmpdir(), 'migrations-')), 'app');
+  mkdirSync(directory);
   addMigrations(directory, files);
   return directory;
 }

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { MigrationError, migrationChecksum, runMigrations } from '../../lib/functions/shared/migrations';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { SQL_DIR } from '../sql/migrated-database';
+import { PROJECT_STREAMS } from '../sql/migrated-database';
 import { addMigrations, migrationDirectory, removeMigration } from './migration-directory';
 
 // Each test gets a pristine database: the runner's state is the database itself.
@@ -59,7 +59,7 @@ describe('the migration runner', () => {
 
     const lines: string[] = [];
     const again = await runMigrations(client, { directory, log: (line) => lines.push(line) });
-    expect(again).toEqual({ applied: [], skipped: 1, durationMs: expect.any(Number) });
+    expect(again).toEqual({ applied: [], skipped: 1, carriedOver: [], durationMs: expect.any(Number) });
     expect(again.durationMs).toBeLessThan(500);
     expect(lines).toEqual(['up to date: 1 migrations already applied']);
 
@@ -167,12 +167,14 @@ describe('the migration runner', () => {
     expect(error.message).toContain('NNN_description.sql');
   });
 
-  it('applies the real sql/ to an empty database, then re-runs it as a no-op', async () => {
-    const first = await runMigrations(client, { directory: SQL_DIR });
+  it('applies the project\'s streams to an empty database, data_tier first, then re-runs them as a no-op', async () => {
+    const first = await runMigrations(client, { streams: PROJECT_STREAMS });
     expect(first.applied.length).toBeGreaterThanOrEqual(7);
-    expect(first.applied[0].name).toBe('000_extensions_and_schema.sql');
+    expect(first.applied[0]).toMatchObject({ stream: 'data_tier', name: '001_data_tier_schema.sql', kind: 'versioned' });
+    const streams = first.applied.map((file) => file.stream);
+    expect(streams.lastIndexOf('data_tier')).toBeLessThan(streams.indexOf('analytics'));
 
-    const second = await runMigrations(client, { directory: SQL_DIR });
+    const second = await runMigrations(client, { streams: PROJECT_STREAMS });
     expect(second.applied).toEqual([]);
     expect(second.skipped).toBe(first.applied.length);
   });

@@ -1,7 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { indexBuildOf, splitSqlStatements, sqlTokens, transactionControlOf } from '../../lib/functions/shared/sql-statements';
-import { SQL_DIR } from '../sql/migrated-database';
+import { PROJECT_STREAMS } from '../sql/migrated-database';
+
+const projectSqlFiles = PROJECT_STREAMS.flatMap((stream) =>
+  readdirSync(stream.directory, { recursive: true }).map(String).filter((file) => file.endsWith('.sql')).map((file) => path.join(stream.directory, file)),
+);
 
 const texts = (sql: string) => splitSqlStatements(sql).map((statement) => statement.text);
 
@@ -36,9 +40,10 @@ describe('splitSqlStatements', () => {
     expect(statements.map((statement) => statement.line)).toEqual([3, 5]);
   });
 
-  it('splits every file of sql/ into statements that each start with a SQL keyword', () => {
-    for (const name of readdirSync(SQL_DIR).filter((file) => file.endsWith('.sql'))) {
-      const statements = splitSqlStatements(readFileSync(path.join(SQL_DIR, name), 'utf8'));
+  it('splits every file of the project\'s streams into statements that each start with a SQL keyword', () => {
+    expect(projectSqlFiles.length).toBeGreaterThan(5);
+    for (const file of projectSqlFiles) {
+      const statements = splitSqlStatements(readFileSync(file, 'utf8'));
       expect(statements.length).toBeGreaterThan(0);
       for (const statement of statements) expect(statement.text).toMatch(/^(CREATE|COMMENT|SELECT|INSERT|ALTER|DO|GRANT|REVOKE|DROP)\b/);
     }

@@ -21,7 +21,7 @@ describe('SQL functions the runbooks call', () => {
   const called = [...new Set([...files.map((file) => readRunbook(file).text), readIndex()].flatMap(dataTierFunctions))].sort();
 
   it('finds the schema functions in the runbooks', () => {
-    expect(called).toEqual(expect.arrayContaining(['health_check', 'run_partition_maintenance', 'refresh_materialized_view']));
+    expect(called).toEqual(expect.arrayContaining(['health_check', 'run_partition_maintenance', 'refresh_materialized_views']));
   });
 
   it('exist in the data_tier schema after the migrations', async () => {

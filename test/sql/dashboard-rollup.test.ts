@@ -37,7 +37,7 @@ describe('the dashboard rollup', () => {
     await insertEvents(5, 'pin.viewed', `now() - interval '120 days'`);
     await client.query(`UPDATE data_tier.materialized_view_refreshes SET refreshed_at = now() - interval '1 hour'`);
 
-    const { rows } = await client.query(`SELECT data_tier.refresh_materialized_view() AS duration_ms`);
+    const { rows } = await client.query(`SELECT data_tier.refresh_materialized_view('public.analytics_daily_rollup') AS duration_ms`);
 
     expect(rows[0].duration_ms).toBeGreaterThanOrEqual(0);
     expect(await rollup()).toEqual([

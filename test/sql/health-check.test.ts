@@ -3,7 +3,7 @@ import { DEFAULT_PARTITION_ROWS_COUNTED_UP_TO } from '../../lib/config';
 import { type CrashableServer, startCrashableServer } from '../support/crashable-server';
 import type { TestDatabase } from '../support/database';
 import { runMigrations } from '../../lib/functions/shared/migrations';
-import { migratedDatabase, SQL_DIR } from './migrated-database';
+import { migratedDatabase, PROJECT_STREAMS } from './migrated-database';
 
 let db: TestDatabase;
 let client: Client;
@@ -289,7 +289,7 @@ describe('data_tier.health_check()', () => {
     await client.query(`UPDATE data_tier.materialized_view_refreshes SET refreshed_at = now() - interval '1 hour'`);
     expect(await metric('matview_staleness_seconds_max')).toBeGreaterThanOrEqual(3600);
 
-    await client.query(`SELECT data_tier.refresh_materialized_view()`);
+    await client.query(`SELECT data_tier.refresh_materialized_view('public.analytics_daily_rollup')`);
     expect(await metric('matview_staleness_seconds:public.analytics_daily_rollup')).toBeLessThan(1);
   });
 
@@ -336,7 +336,7 @@ describe('default_partition_rows on a server that crashed (a server of its own, 
     // No autovacuum: no ANALYZE may record the rows in reltuples before the crash, so nothing of
     // them is left in the statistics afterwards (the worst case; a stale reltuples is less wrong).
     server = await startCrashableServer({ autovacuum: 'off' });
-    await runMigrations(await server.connect(), { directory: SQL_DIR });
+    await runMigrations(await server.connect(), { streams: PROJECT_STREAMS });
   });
   afterAll(() => server?.stop());
 

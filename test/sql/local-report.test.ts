@@ -12,7 +12,7 @@ describe('the local schema report', () => {
     const report = await collectSchemaReport(await db.connect());
     const text = formatSchemaReport(report);
 
-    expect(report.migrations.applied.map((file) => file.name)).toContain('006_health_check.sql');
+    expect(report.migrations.applied.map((file) => file.name)).toContain('repeatable/040_health_check.sql');
     expect(report.partitions.filter((p) => p.parent === 'public.analytics_events')).toHaveLength(8);
     expect(text).toMatch(/^PostgreSQL 17\./);
     expect(text).toContain('Partitions of public.analytics_events (8, bounds in UTC):');

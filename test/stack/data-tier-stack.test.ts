@@ -2,8 +2,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { OUTPUTS } from '../../lib/data-tier-stack';
-import { sqlDirectoryHash } from '../../lib/functions/shared/sql-directory-hash';
-import { SQL_DIR } from '../../lib/schema';
+import { migrationStreamsHash } from '../../lib/functions/shared/sql-directory-hash';
+import { PROJECT_STREAMS } from '../../app/migrations';
 import { synthesize } from './synth';
 
 const prod = synthesize('prod');
@@ -371,8 +371,8 @@ describe('outputs', () => {
 describe('schema migrations at deploy time', () => {
   const functionNamed = (name: string) => resourcesOf('AWS::Lambda::Function').find((f) => f.Properties.FunctionName === name)!.Properties;
 
-  it('run as a custom resource carrying the hash of sql/, so any SQL change re-runs it', () => {
-    prod.template.hasResourceProperties('Custom::SchemaMigrations', { SqlHash: sqlDirectoryHash(SQL_DIR), ServiceTimeout: '1200' });
+  it('run as a custom resource carrying the hash of every stream, so any SQL change in any of them re-runs it', () => {
+    prod.template.hasResourceProperties('Custom::SchemaMigrations', { SqlHash: migrationStreamsHash(PROJECT_STREAMS), ServiceTimeout: '1200' });
   });
 
   it('connect to the primary instance endpoint (not the proxy) with verified TLS, from the function subnets', () => {
@@ -387,6 +387,7 @@ describe('schema migrations at deploy time', () => {
         Variables: expect.objectContaining({
           DB_HOST: { 'Fn::GetAtt': [expect.stringMatching(/^DatabasePrimary/), 'Endpoint.Address'] },
           NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+          MIGRATION_STREAMS: 'data_tier,analytics',
         }),
       },
     });
@@ -398,12 +399,13 @@ describe('schema migrations at deploy time', () => {
     expect(resource.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^DatabasePrimary/)]));
   });
 
-  it('bundle every migration next to the handler', () => {
+  it('bundle every stream next to the handler, each in a directory named after it', () => {
     const assembly = synthesize('prod', {}, { bundle: true }).app.synth();
     const assetDir = readdirSync(assembly.directory).filter((d) => d.startsWith('asset.')).find((d) => existsSync(join(assembly.directory, d, 'sql')));
     expect(assetDir).toBeDefined();
-    const bundled = readdirSync(join(assembly.directory, assetDir!, 'sql')).sort();
-    expect(bundled).toEqual(readdirSync(SQL_DIR).filter((f) => f.endsWith('.sql')).sort());
+    const sqlFiles = (directory: string) => readdirSync(directory, { recursive: true }).map(String).filter((f) => f.endsWith('.sql')).sort();
+    expect(readdirSync(join(assembly.directory, assetDir!, 'sql')).sort()).toEqual(['analytics', 'data_tier']);
+    for (const stream of PROJECT_STREAMS) expect(sqlFiles(join(assembly.directory, assetDir!, 'sql', stream.name))).toEqual(sqlFiles(stream.directory));
   });
 });
 

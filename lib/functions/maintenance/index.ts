@@ -2,7 +2,8 @@
 //   { "task": "partition-maintenance" }  hourly: CALL data_tier.run_partition_maintenance(), one
 //                                        transaction per step; a step that could not get its
 //                                        locks after its retries fails the task
-//   { "task": "rollup-refresh" }         every 5 minutes: data_tier.refresh_materialized_view()
+//   { "task": "rollup-refresh" }         every 5 minutes: data_tier.refresh_materialized_views(),
+//                                        each registered view whose interval has passed
 // Environment:
 //   DB_SECRET_ARN        RDS secret (host, port, username, password, dbname)       required
 //   DB_HOST              writer instance endpoint (not the proxy: the session sets
@@ -59,11 +60,22 @@ export interface PartitionStep {
   readonly ms: number;
 }
 
+/** One registered materialized view, as data_tier.refresh_materialized_views() reports it. */
+interface ViewRefresh {
+  readonly materialized_view: string;
+  readonly outcome: 'refreshed' | 'failed';
+  readonly duration_ms: number | null;
+  readonly detail: string | null;
+}
+
 /** A maintenance task that ran but could not do all of its work; the next run tries again. */
 export class IncompleteMaintenanceError extends Error {
-  constructor(readonly failed: readonly PartitionStep[]) {
+  constructor(
+    readonly task: Task,
+    readonly failed: readonly PartitionStep[],
+  ) {
     super(
-      `partition maintenance could not do ${failed.length} step${failed.length === 1 ? '' : 's'}: ` +
+      `${task === 'partition-maintenance' ? 'partition maintenance' : 'materialized view refresh'} could not do ${failed.length} step${failed.length === 1 ? '' : 's'}: ` +
         failed.map((s) => `${s.step} ${s.partition}: ${s.detail}`).join('; '),
     );
     this.name = 'IncompleteMaintenanceError';
@@ -79,9 +91,15 @@ const RUN: Record<Task, (client: Client) => Promise<Record<string, unknown>>> = 
     for (const step of steps) if (step.outcome === 'done') done[step.step] = (done[step.step] ?? 0) + 1;
     return { actions: done, steps };
   },
+  // Every registered view whose refresh interval has passed; none is named here.
   async 'rollup-refresh'(client) {
-    const { rows } = await client.query<{ refresh_ms: number }>('SELECT data_tier.refresh_materialized_view() AS refresh_ms');
-    return { view: 'public.analytics_daily_rollup', refreshMs: Math.round(rows[0].refresh_ms) };
+    const { rows } = await client.query<ViewRefresh>('SELECT materialized_view, outcome, duration_ms, detail FROM data_tier.refresh_materialized_views()');
+    return {
+      views: rows.map((row) => ({ view: row.materialized_view, outcome: row.outcome, refreshMs: row.duration_ms === null ? null : Math.round(row.duration_ms), detail: row.detail ?? undefined })),
+      steps: rows.filter((row) => row.outcome === 'failed').map((row): PartitionStep => ({
+        parent: row.materialized_view, step: 'refresh', partition: row.materialized_view, outcome: 'failed', attempts: 1, detail: row.detail ?? '', ms: 0,
+      })),
+    };
   },
 };
 
@@ -123,7 +141,7 @@ export async function handler(event: MaintenanceEvent, context?: LambdaContext):
     });
     // Thrown here, not inside run(), which would take it for a broken connection and retry.
     const failedSteps = ((summary?.steps ?? []) as PartitionStep[]).filter((step) => step.outcome === 'failed');
-    if (failedSteps.length > 0) throw new IncompleteMaintenanceError(failedSteps);
+    if (failedSteps.length > 0) throw new IncompleteMaintenanceError(task, failedSteps);
   } catch (error) {
     failure = error;
   }

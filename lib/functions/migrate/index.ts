@@ -1,12 +1,15 @@
 // CloudFormation custom resource (CDK Provider framework `onEvent`) that applies the bundled
-// sql/ migrations to the primary instance. Environment:
+// migration streams (the data tier's, then the application's) to the primary instance.
+// Environment:
 //   DB_SECRET_ARN      RDS secret (host, port, username, password, dbname)       required
 //   DB_HOST            writer instance endpoint (not the proxy: SET pins proxy sessions);
 //                      defaults to the secret's host
 //   DB_TLS             'disable' turns TLS off (local tests only); otherwise verified TLS
 //   MONITOR_SECRET_ARN secret of the health check's role (created NOLOGIN by sql/); after the
 //                      migrations the role gets LOGIN and that secret's password (optional)
-//   SQL_DIR            migrations directory, default: sql/ next to this file
+//   MIGRATION_STREAMS  stream names (comma-separated) in the order they apply, data_tier first;
+//                      each stream's files are in <SQL_ROOT>/<name>/
+//   SQL_ROOT           default: sql/ next to this file (where the stack bundles the streams)
 //   CONNECT_TIMEOUT    bounds the connection and the server's answer to a first query, default 10s
 //   LOCK_TIMEOUT       per-statement lock_timeout, default 5s
 //   STATEMENT_TIMEOUT  per-statement statement_timeout, default 13min (under Lambda's 15 min cap,
@@ -17,9 +20,9 @@ import path from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Client } from 'pg';
 import { connectionConfig, connectWithin, durationMs, readDatabaseSecret } from '../shared/database';
-import { runMigrations } from '../shared/migrations';
+import { PLATFORM_STREAM, runMigrations } from '../shared/migrations';
 import { scramSha256Verifier } from '../shared/scram';
-import { sqlDirectoryHash } from '../shared/sql-directory-hash';
+import { migrationStreamsHash } from '../shared/sql-directory-hash';
 
 export const PHYSICAL_RESOURCE_ID = 'schema-migrations';
 
@@ -42,9 +45,13 @@ export async function onEvent(event: CustomResourceEvent): Promise<CustomResourc
     console.log('Delete: nothing to do, the schema stays');
     return { PhysicalResourceId: event.PhysicalResourceId ?? PHYSICAL_RESOURCE_ID };
   }
-  const directory = process.env.SQL_DIR || path.join(__dirname, 'sql');
+  const streams = (process.env.MIGRATION_STREAMS || PLATFORM_STREAM)
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean)
+    .map((name) => ({ name, directory: path.join(process.env.SQL_ROOT || path.join(__dirname, 'sql'), name) }));
   const requested = event.ResourceProperties?.SqlHash;
-  const carried = sqlDirectoryHash(directory);
+  const carried = migrationStreamsHash(streams);
   if (event.RequestType === 'Update' && typeof requested === 'string' && requested !== carried) {
     // CloudFormation rolls this resource back (to the previous SqlHash) before it rolls the
     // function's code back, so this code still carries the SQL that just failed. That file
@@ -64,7 +71,7 @@ export async function onEvent(event: CustomResourceEvent): Promise<CustomResourc
   const client = await connectWithin(config, durationMs(process.env.CONNECT_TIMEOUT || '10s', 'CONNECT_TIMEOUT'));
   try {
     const result = await runMigrations(client, {
-      directory,
+      streams,
       lockTimeout: process.env.LOCK_TIMEOUT || '5s',
       statementTimeout: process.env.STATEMENT_TIMEOUT || '13min',
       allowOutOfOrder: (process.env.ALLOW_OUT_OF_ORDER ?? '').split(',').map((name) => name.trim()).filter(Boolean),

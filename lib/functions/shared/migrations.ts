@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -7,17 +8,43 @@ import { type UnusableIndex, unusableIndexes } from './index-validity';
 import { type AppliedRow, historyProblems, lastApplied } from './migration-history';
 import { lineAt, splitSqlStatements, transactionControlOf, type SqlStatement } from './sql-statements';
 
-/** Where applied migrations are recorded. */
+/** Where applied migrations are recorded, one row per (stream, file). */
 export const MIGRATIONS_TABLE = 'public.schema_migrations';
 /** First line that makes a file run statement by statement outside a transaction (CREATE INDEX CONCURRENTLY). */
 export const NO_TRANSACTION_DIRECTIVE = '-- migrate:no-transaction';
+/**
+ * `-- migrate:replaces <file> <sha256>`: this file does what a file applied before migration
+ * streams existed did. A database whose history holds every file it names, with that sha256,
+ * records this file as applied (carried over) instead of running it; see adoptHistoryBeforeStreams.
+ */
+export const REPLACES_DIRECTIVE = '-- migrate:replaces';
+/** Subdirectory of a stream holding its repeatable definitions. */
+export const REPEATABLE_DIRECTORY = 'repeatable';
+/** Stream name of a run given a single `directory`. */
+export const DEFAULT_STREAM = 'app';
+/** The data tier's own stream (the data_tier schema), always applied first. */
+export const PLATFORM_STREAM = 'data_tier';
 const FILE_NAME = /^\d+_[A-Za-z0-9_-]+\.sql$/;
+const STREAM_NAME = /^[a-z][a-z0-9_-]*$/;
 // Session-level advisory lock key shared by every runner of this schema (hashtext is stable).
 const LOCK_KEY_SQL = `hashtext('data-tier schema migrations')`;
 
-export interface MigrationOptions {
-  /** Directory of `NNN_description.sql` files, applied in lexical order. */
+/**
+ * One owner's migrations: versioned `NNN_description.sql` files in `directory`, applied once
+ * each in lexical order, then the repeatable definitions in `directory/repeatable/`, re-applied
+ * in lexical order whenever their content changes.
+ */
+export interface MigrationStream {
+  /** Recorded with each file, so two streams may both have a `001_...sql`. Lower case, digits, `_`, `-`. */
+  readonly name: string;
   readonly directory: string;
+}
+
+export interface MigrationOptions {
+  /** The streams, applied one after the other in this order (the platform's first). */
+  readonly streams?: readonly MigrationStream[];
+  /** One directory, as a stream named `app`; for a run with a single owner. */
+  readonly directory?: string;
   /** lock_timeout for every statement: how long DDL may queue behind running queries. @default '5s' */
   readonly lockTimeout?: string;
   /** statement_timeout for every statement. @default '15min' */
@@ -39,15 +66,22 @@ export interface MigrationOptions {
 }
 
 export interface AppliedMigration {
+  readonly stream: string;
+  /** The file name; a repeatable definition's is prefixed `repeatable/`. */
   readonly name: string;
+  readonly kind: MigrationKind;
   readonly durationMs: number;
 }
+
+export type MigrationKind = 'versioned' | 'repeatable';
 
 export interface MigrationResult {
   /** Files applied by this run, in order. */
   readonly applied: AppliedMigration[];
-  /** Files that were already applied and left alone. */
+  /** Files that were already applied (repeatable ones unchanged) and left alone. */
   readonly skipped: number;
+  /** Files recorded as applied because a file applied before streams existed did the same. */
+  readonly carriedOver: readonly string[];
   readonly durationMs: number;
 }
 
@@ -64,26 +98,44 @@ export class MigrationError extends Error {
 }
 
 interface MigrationFile {
+  readonly stream: string;
   readonly name: string;
+  readonly kind: MigrationKind;
   readonly sql: string;
   readonly statements: SqlStatement[];
   readonly checksum: string;
   readonly transactional: boolean;
+  /** Files applied before streams existed that this one stands for, with their sha256. */
+  readonly replaces: ReadonlyArray<{ readonly name: string; readonly checksum: string }>;
+}
+
+interface StreamFiles {
+  readonly stream: MigrationStream;
+  readonly versioned: MigrationFile[];
+  readonly repeatable: MigrationFile[];
+}
+
+interface HistoryRow extends AppliedRow {
+  readonly stream: string;
 }
 
 /**
- * Applies the pending migrations of `options.directory` to the database behind `client`:
- * each file in its own transaction (unless it starts with `-- migrate:no-transaction`),
- * statement by statement so a failure names its statement, recorded with its sha256 and
- * duration in `public.schema_migrations` once the indexes it builds are valid. A session
- * advisory lock keeps concurrent runners from interleaving. Before anything runs, the run
- * stops when an applied file changed, was renamed or is gone, when a new file sorts before
- * the last applied one, or when a pending file controls transactions itself.
+ * Applies each stream in turn to the database behind `client`: its pending versioned files,
+ * each in its own transaction (unless it starts with `-- migrate:no-transaction`), statement
+ * by statement so a failure names its statement, recorded with stream, sha256 and duration in
+ * `public.schema_migrations` once the indexes it builds are valid; then its repeatable
+ * definitions whose content changed since they were last applied, each in a transaction (a
+ * failure rolls it back, so the previous definition stays). A session advisory lock keeps
+ * concurrent runners from interleaving. Before anything runs, the run stops when an applied
+ * file changed, was renamed or is gone, when a new file sorts before the last applied one of
+ * its stream, or when a pending file controls transactions itself. A history written before
+ * streams existed is carried over first (see adoptHistoryBeforeStreams).
  */
 export async function runMigrations(client: ClientBase, options: MigrationOptions): Promise<MigrationResult> {
   const started = performance.now();
   const log = options.log ?? (() => {});
-  const files = await readMigrationFiles(options.directory);
+  const streams = await Promise.all(streamsOf(options).map(readStream));
+  const named = (file: { stream: string; name: string }) => (streams.length > 1 ? `${file.stream}/${file.name}` : file.name);
   await client.query(`SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)`, [
     options.lockTimeout ?? '5s',
     options.statementTimeout ?? '15min',
@@ -91,36 +143,83 @@ export async function runMigrations(client: ClientBase, options: MigrationOption
 
   await acquireRunnerLock(client, options.lockWaitMs ?? 600_000, log);
   try {
-    await client.query(`
-      CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (
-        name text PRIMARY KEY,
-        checksum text NOT NULL,
-        applied_at timestamptz NOT NULL DEFAULT now(),
-        duration_ms double precision NOT NULL
-      )`);
-    const { rows } = await client.query<AppliedRow>(`SELECT name, checksum, applied_at FROM ${MIGRATIONS_TABLE}`);
+    const carriedOver = await prepareHistory(client, streams, log);
+    const { rows } = await client.query<HistoryRow>(`SELECT stream, name, checksum, applied_at FROM ${MIGRATIONS_TABLE}`);
     const forget = options.forget ?? [];
-    const history = rows.filter((row) => !forget.includes(row.name));
-    const problems = historyProblems(files, history, { directory: options.directory, allowOutOfOrder: options.allowOutOfOrder ?? [], forget });
+    const plans = streams.map(({ stream, versioned, repeatable }) => {
+      const rowsOfStream = rows.filter((row) => row.stream === stream.name);
+      const history = rowsOfStream.filter((row) => !row.name.startsWith(`${REPEATABLE_DIRECTORY}/`) && !forget.includes(row.name));
+      const problems = historyProblems(versioned, history, {
+        directory: stream.directory,
+        allowOutOfOrder: options.allowOutOfOrder ?? [],
+        forget: forget.filter((name) => rowsOfStream.some((row) => row.name === name) || versioned.some((file) => file.name === name)),
+      });
+      const pending = versioned.filter((file) => !history.some((row) => row.name === file.name));
+      const changed = repeatable.filter((file) => !rowsOfStream.some((row) => row.name === file.name && row.checksum === file.checksum));
+      return { stream, versioned, repeatable, problems, last: lastApplied(history), pending, changed, forgotten: rowsOfStream.filter((row) => forget.includes(row.name)) };
+    });
+    const problems = plans.flatMap((plan) => plan.problems);
     if (problems.length > 0) throw new MigrationError(problems.map((problem) => problem.message).join('\n\n'), problems[0].file);
-    const last = lastApplied(history);
-    const pending = files.filter((file) => !history.some((row) => row.name === file.name));
-    refuseTransactionControl(pending);
-    await forgetRows(client, rows.filter((row) => forget.includes(row.name)), log);
+    refuseTransactionControl(plans.flatMap((plan) => [...plan.pending, ...plan.changed]));
+    refuseNoTransactionRepeatables(plans.flatMap((plan) => plan.changed));
+    for (const plan of plans) await forgetRows(client, plan.stream.name, plan.forgotten, log);
 
-    if (pending.length === 0) log(`up to date: ${files.length} migrations already applied`);
+    const total = streams.reduce((sum, stream) => sum + stream.versioned.length + stream.repeatable.length, 0);
+    if (plans.every((plan) => plan.pending.length === 0 && plan.changed.length === 0)) log(`up to date: ${total} migrations already applied`);
     const done: AppliedMigration[] = [];
-    for (const file of pending) {
-      const notes = [!file.transactional && 'no transaction', last && file.name < last.name && 'out of order, accepted'].filter(Boolean);
-      log(`applying ${file.name}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`);
-      const durationMs = await applyFile(client, file);
-      log(`applied ${file.name} in ${durationMs.toFixed(0)} ms`);
-      done.push({ name: file.name, durationMs });
+    for (const plan of plans) {
+      for (const file of [...plan.pending, ...plan.changed]) {
+        const outOfOrder = file.kind === 'versioned' && plan.last && file.name < plan.last.name;
+        const reapplied = rows.some((row) => row.stream === file.stream && row.name === file.name);
+        const notes = [
+          !file.transactional && 'no transaction',
+          outOfOrder && 'out of order, accepted',
+          file.kind === 'repeatable' && (reapplied ? 'repeatable, changed' : 'repeatable'),
+        ].filter(Boolean);
+        log(`applying ${named(file)}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`);
+        const durationMs = await applyFile(client, file);
+        log(`applied ${named(file)} in ${durationMs.toFixed(0)} ms`);
+        done.push({ stream: file.stream, name: file.name, kind: file.kind, durationMs });
+      }
     }
-    return { applied: done, skipped: files.length - pending.length, durationMs: performance.now() - started };
+    return { applied: done, skipped: total - done.length, carriedOver, durationMs: performance.now() - started };
   } finally {
     await client.query(`SELECT pg_advisory_unlock(${LOCK_KEY_SQL})`).catch(() => {});
   }
+}
+
+/**
+ * The platform stream, then one stream per application directory, named after the directory
+ * (`app/sql/analytics` is stream `analytics`; see streamNameOf).
+ */
+export function migrationStreams(platformDirectory: string, applicationDirectories: readonly string[] = []): MigrationStream[] {
+  return [
+    { name: PLATFORM_STREAM, directory: platformDirectory },
+    ...applicationDirectories.map((directory) => ({ name: streamNameOf(directory), directory })),
+  ];
+}
+
+/** A directory's stream name: its base name, lower case, other characters than [a-z0-9_-] as `-`. */
+export function streamNameOf(directory: string): string {
+  return path.basename(path.resolve(directory)).toLowerCase().replace(/[^a-z0-9_-]/g, '-');
+}
+
+function streamsOf(options: MigrationOptions): MigrationStream[] {
+  const streams = [...(options.streams ?? []), ...(options.directory ? [{ name: DEFAULT_STREAM, directory: options.directory }] : [])];
+  if (streams.length === 0) throw new MigrationError('no migrations to apply: give the runner a directory or streams');
+  for (const stream of streams) {
+    if (!STREAM_NAME.test(stream.name)) {
+      throw new MigrationError(`migration stream "${stream.name}" (${stream.directory}): a stream name is lower case letters, digits, _ and -, starting with a letter`);
+    }
+  }
+  const duplicate = streams.find((stream, i) => streams.findIndex((other) => other.name === stream.name) !== i);
+  if (duplicate) {
+    throw new MigrationError(
+      `two migration streams are named "${duplicate.name}" (${streams.filter((s) => s.name === duplicate.name).map((s) => s.directory).join(', ')}): ` +
+        'each directory needs a name of its own, since the history is kept per stream',
+    );
+  }
+  return streams;
 }
 
 /** False when the file's first line is `-- migrate:no-transaction`. */
@@ -133,7 +232,16 @@ export function migrationChecksum(sql: string): string {
   return createHash('sha256').update(sql.replace(/\r\n/g, '\n')).digest('hex');
 }
 
-async function readMigrationFiles(directory: string): Promise<MigrationFile[]> {
+async function readStream(stream: MigrationStream): Promise<StreamFiles> {
+  const repeatableDirectory = path.join(stream.directory, REPEATABLE_DIRECTORY);
+  return {
+    stream,
+    versioned: await readMigrationFiles(stream, stream.directory, 'versioned'),
+    repeatable: existsSync(repeatableDirectory) ? await readMigrationFiles(stream, repeatableDirectory, 'repeatable') : [],
+  };
+}
+
+async function readMigrationFiles(stream: MigrationStream, directory: string, kind: MigrationKind): Promise<MigrationFile[]> {
   const names = (await readdir(directory)).filter((name) => name.endsWith('.sql')).sort();
   const misnamed = names.filter((name) => !FILE_NAME.test(name));
   if (misnamed.length > 0) {
@@ -142,9 +250,112 @@ async function readMigrationFiles(directory: string): Promise<MigrationFile[]> {
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(directory, name), 'utf8');
-      return { name, sql, statements: splitSqlStatements(sql), checksum: migrationChecksum(sql), transactional: isTransactional(sql) };
+      return {
+        stream: stream.name,
+        name: kind === 'repeatable' ? `${REPEATABLE_DIRECTORY}/${name}` : name,
+        kind,
+        sql,
+        statements: splitSqlStatements(sql),
+        checksum: migrationChecksum(sql),
+        transactional: isTransactional(sql),
+        replaces: replacedFiles(sql, path.join(directory, name)),
+      };
     }),
   );
+}
+
+/** The `-- migrate:replaces <file> <sha256>` lines of a file. */
+function replacedFiles(sql: string, file: string): MigrationFile['replaces'] {
+  return sql
+    .split('\n')
+    .filter((line) => line.startsWith(REPLACES_DIRECTIVE))
+    .map((line) => {
+      const match = /^-- migrate:replaces\s+(\S+\.sql)\s+([0-9a-f]{64})\s*$/.exec(line.trim());
+      if (!match) throw new MigrationError(`${file}: "${line.trim()}" should read ${REPLACES_DIRECTIVE} <NNN_file.sql> <sha256 of that file>`);
+      return { name: match[1], checksum: match[2] };
+    });
+}
+
+/**
+ * Creates the history table, or brings one from before streams to the current shape: a stream
+ * and kind per row, keyed by (stream, name). Rows from before streams (stream '') are then
+ * carried over: a stream file whose `-- migrate:replaces` lines name applied files, all with
+ * their recorded sha256, is recorded as applied (listing them in `replaces`) and their rows go;
+ * one that names only some of them runs (such files are written to be safe on either side).
+ * An old row no file claims, or claimed with another sha256, stops the run: nothing is changed.
+ * Returns the stream files carried over.
+ */
+async function prepareHistory(client: ClientBase, streams: readonly StreamFiles[], log: (line: string) => void): Promise<string[]> {
+  const { rows: columns } = await client.query<{ column_name: string }>(
+    `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'schema_migrations'`,
+  );
+  if (columns.length === 0) {
+    await client.query(`
+      CREATE TABLE ${MIGRATIONS_TABLE} (
+        stream text NOT NULL,
+        name text NOT NULL,
+        kind text NOT NULL DEFAULT 'versioned' CHECK (kind IN ('versioned', 'repeatable')),
+        checksum text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now(),
+        duration_ms double precision NOT NULL,
+        replaces text[],
+        PRIMARY KEY (stream, name)
+      )`);
+    return [];
+  }
+  if (columns.some((column) => column.column_name === 'stream')) return [];
+
+  await client.query('BEGIN');
+  try {
+    await client.query(`
+      ALTER TABLE ${MIGRATIONS_TABLE}
+        ADD COLUMN stream text NOT NULL DEFAULT '',
+        ADD COLUMN kind text NOT NULL DEFAULT 'versioned' CHECK (kind IN ('versioned', 'repeatable')),
+        ADD COLUMN replaces text[]`);
+    await client.query(`ALTER TABLE ${MIGRATIONS_TABLE} DROP CONSTRAINT schema_migrations_pkey, ADD PRIMARY KEY (stream, name), ALTER COLUMN stream DROP DEFAULT`);
+    const { rows: old } = await client.query<AppliedRow>(`SELECT name, checksum, applied_at FROM ${MIGRATIONS_TABLE} WHERE stream = ''`);
+    const files = streams.flatMap((stream) => stream.versioned);
+    const mismatched = files.flatMap((file) =>
+      file.replaces
+        .filter((claim) => old.some((row) => row.name === claim.name && row.checksum !== claim.checksum))
+        .map((claim) => `  ${file.stream}/${file.name} stands for ${claim.name} with sha256 ${claim.checksum.slice(0, 12)}…, but the database applied ${claim.name} with ${old.find((row) => row.name === claim.name)!.checksum.slice(0, 12)}…`),
+    );
+    const unclaimed = old.filter((row) => !files.some((file) => file.replaces.some((claim) => claim.name === row.name)));
+    if (mismatched.length > 0 || unclaimed.length > 0) {
+      throw new MigrationError(
+        [
+          `Refusing to migrate: ${MIGRATIONS_TABLE} holds files applied before migration streams, and the streams given (${streams.map((s) => s.stream.name).join(', ')}) do not account for them:`,
+          ...mismatched,
+          ...unclaimed.map((row) => `  ${row.name} (applied ${row.applied_at.toISOString()}) is named by no ${REPLACES_DIRECTIVE} line`),
+          'Give the run every stream this database was migrated with (npm run db:apply -- --migrations <directory>, or the applicationMigrations of the construct). ' +
+            'Nothing was changed.',
+        ].join('\n'),
+        unclaimed[0]?.name,
+      );
+    }
+    const carried: string[] = [];
+    for (const file of files.filter((f) => f.replaces.length > 0)) {
+      const claimed = file.replaces.filter((claim) => old.some((row) => row.name === claim.name));
+      if (claimed.length === 0) continue;
+      if (claimed.length === file.replaces.length) {
+        const appliedAt = old.filter((row) => claimed.some((claim) => claim.name === row.name)).map((row) => row.applied_at).sort((a, b) => b.getTime() - a.getTime())[0];
+        await client.query(
+          `INSERT INTO ${MIGRATIONS_TABLE} (stream, name, kind, checksum, applied_at, duration_ms, replaces) VALUES ($1, $2, 'versioned', $3, $4, 0, $5)`,
+          [file.stream, file.name, file.checksum, appliedAt, claimed.map((claim) => claim.name)],
+        );
+        carried.push(`${file.stream}/${file.name}`);
+        log(`carried over ${file.stream}/${file.name}: applied before streams as ${claimed.map((claim) => claim.name).join(', ')}`);
+      } else {
+        log(`${file.stream}/${file.name} will run: of the files it stands for, only ${claimed.map((claim) => claim.name).join(', ')} were applied`);
+      }
+      await client.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE stream = '' AND name = ANY($1)`, [claimed.map((claim) => claim.name)]);
+    }
+    await client.query('COMMIT');
+    return carried;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
 }
 
 async function acquireRunnerLock(client: ClientBase, waitMs: number, log: (line: string) => void): Promise<void> {
@@ -164,9 +375,9 @@ async function acquireRunnerLock(client: ClientBase, waitMs: number, log: (line:
 }
 
 /** Deletes the history rows of files removed on purpose. */
-async function forgetRows(client: ClientBase, forgotten: AppliedRow[], log: (line: string) => void): Promise<void> {
+async function forgetRows(client: ClientBase, stream: string, forgotten: AppliedRow[], log: (line: string) => void): Promise<void> {
   for (const row of forgotten) {
-    await client.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE name = $1`, [row.name]);
+    await client.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE stream = $1 AND name = $2`, [stream, row.name]);
     log(`forgot ${row.name} (applied ${row.applied_at.toISOString()}, sha256 ${row.checksum.slice(0, 12)}…): its row in ${MIGRATIONS_TABLE} is deleted, what it did to the schema stays`);
   }
 }
@@ -176,6 +387,17 @@ async function forgetRows(client: ClientBase, forgotten: AppliedRow[], log: (lin
  * back while the runner reports the whole file rolled back; a BEGIN ATOMIC body would be cut
  * at its inner semicolons. Every pending file is checked before the first one runs.
  */
+/** A repeatable definition replaces objects in place: half of one would leave a mix of old and new. */
+function refuseNoTransactionRepeatables(files: MigrationFile[]): void {
+  const offending = files.filter((file) => !file.transactional);
+  if (offending.length === 0) return;
+  throw new MigrationError(
+    `Refusing to migrate: ${offending.map((file) => `${file.stream}/${file.name}`).join(', ')}: a repeatable definition always runs in one transaction, ` +
+      `so that a failure leaves the previous definition in place; remove its ${NO_TRANSACTION_DIRECTIVE} line, or make it a versioned file. Nothing was applied.`,
+    offending[0].name,
+  );
+}
+
 function refuseTransactionControl(pending: MigrationFile[]): void {
   const problems = pending.flatMap((file) => {
     const found = file.statements
@@ -216,11 +438,12 @@ async function applyFile(client: ClientBase, file: MigrationFile): Promise<numbe
     const unusable = await unusableIndexes(client, statements);
     if (unusable.length > 0) throw unusableIndexFailure(file, unusable);
     const durationMs = performance.now() - started;
-    await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (name, checksum, duration_ms) VALUES ($1, $2, $3)`, [
-      file.name,
-      file.checksum,
-      durationMs,
-    ]);
+    // A repeatable definition's row is rewritten each time it is applied again.
+    await client.query(
+      `INSERT INTO ${MIGRATIONS_TABLE} (stream, name, kind, checksum, duration_ms) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (stream, name) DO UPDATE SET checksum = excluded.checksum, duration_ms = excluded.duration_ms, applied_at = now()`,
+      [file.stream, file.name, file.kind, file.checksum, durationMs],
+    );
     if (file.transactional) await client.query('COMMIT');
     return durationMs;
   } catch (error) {
@@ -237,7 +460,7 @@ function statementFailure(file: MigrationFile, index: number, error: unknown, le
   const line = position > 0 ? statement.line + lineAt(statement.text, position - 1) - 1 : statement.line;
   const excerpt = statement.text.length > 300 ? `${statement.text.slice(0, 300)}…` : statement.text;
   const outcome = file.transactional
-    ? 'The file was rolled back; earlier migrations stay applied. Fix the file and run again.'
+    ? `The file was rolled back${file.kind === 'repeatable' ? ', so the definitions it replaces stay as they were' : ''}; earlier migrations stay applied. Fix the file and run again.`
     : `The file runs without a transaction: its statements before #${index + 1} stay applied, so make them re-runnable (IF NOT EXISTS) before running again.`;
   const leftovers = leftInvalid.map(
     ({ index: name, table }) =>

@@ -1,6 +1,9 @@
--- Partition maintenance in short steps, so it never deadlocks with the application's writes.
+-- The partition manager: native declarative RANGE partitioning on a timestamptz column, in
+-- short steps, so it never deadlocks with the application's writes (pg_partman is not on the
+-- embedded PostgreSQL, and its 4.x/5.x APIs differ). Parents are registered in
+-- data_tier.partitioned_parents with data_tier.register_partitioned_parent().
 --
--- 002 ran a whole maintenance pass as one transaction: it locked a default partition early
+-- A first design ran a whole maintenance pass as one transaction: it locked a default partition early
 -- (to move rows out of it) and the parent late (to detach an expired partition). A writer
 -- that inserts through the parent locks the parent first and the partition second, so the two
 -- orders met in a deadlock, the run rolled back (with every partition it had created), and a
@@ -32,18 +35,38 @@
 -- timestamp, stay in the default partition and keep the default_partition_rows alarm on,
 -- until someone calls data_tier.create_partition_for() for them on purpose.
 
-ALTER TABLE data_tier.partitioned_parents
-  -- A count of periods, capped by the CHECK: int is plenty.
-  -- squawk-ignore prefer-bigint-over-int
-  ADD COLUMN horizon integer NOT NULL DEFAULT 12 CHECK (horizon BETWEEN 1 AND 1200);
+-- schema.table, whatever the search_path (regclass::text omits schemas on the path).
+CREATE OR REPLACE FUNCTION data_tier.qualified_name(p_relation regclass)
+RETURNS text
+LANGUAGE sql
+STABLE
+AS $$
+  SELECT format('%s.%s', n.nspname, c.relname)
+  FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+  WHERE c.oid = p_relation;
+$$;
 
-COMMENT ON COLUMN data_tier.partitioned_parents.horizon IS
-  'Periods after the current one within which a row in the default partition gets its partition created by maintenance (at least premake). Rows further ahead stay in the default partition.';
-
-DROP FUNCTION data_tier.run_partition_maintenance(timestamptz, regclass);
-DROP FUNCTION data_tier.maintain_parent(data_tier.partitioned_parents, timestamptz);
-DROP FUNCTION data_tier.create_partition(data_tier.partitioned_parents, timestamptz, timestamptz);
-DROP FUNCTION data_tier.register_partitioned_parent(regclass, text, integer, interval, text);
+-- Partitions of a parent with their bounds, read from the catalog. pg_get_expr renders the
+-- bounds with an explicit UTC offset, so the casts back are exact in any session TimeZone.
+CREATE OR REPLACE FUNCTION data_tier.partition_bounds(p_parent regclass)
+RETURNS TABLE (partition_table regclass, lower_bound timestamptz, upper_bound timestamptz, is_default boolean)
+LANGUAGE sql
+STABLE
+AS $$
+  SELECT b.partition_table,
+         b.bounds[1]::timestamptz,
+         b.bounds[2]::timestamptz,
+         b.expression = 'DEFAULT'
+  FROM (
+    SELECT c.oid::regclass AS partition_table,
+           pg_get_expr(c.relpartbound, c.oid) AS expression,
+           regexp_match(pg_get_expr(c.relpartbound, c.oid), $re$FROM \('([^']+)'\) TO \('([^']+)'\)$re$) AS bounds
+    FROM pg_inherits AS i
+    JOIN pg_class AS c ON c.oid = i.inhrelid
+    WHERE i.inhparent = p_parent
+  ) AS b
+  ORDER BY 2 NULLS LAST;
+$$;
 
 -- What a maintenance run has to do, in the order it does it; reads the catalog and each
 -- default partition (which holds only strays: health_check() alarms on its row count).
@@ -54,7 +77,7 @@ DROP FUNCTION data_tier.register_partitioned_parent(regclass, text, integer, int
 --   detach | drop    partition_table, whose whole range is older than the retention
 --   leave in default stray_rows rows beyond the horizon or older than the retention
 -- Creations come current period first, then future ones, then past gaps newest first.
-CREATE FUNCTION data_tier.partition_maintenance_plan(p_now timestamptz DEFAULT now(), p_parent regclass DEFAULT NULL)
+CREATE OR REPLACE FUNCTION data_tier.partition_maintenance_plan(p_now timestamptz DEFAULT now(), p_parent regclass DEFAULT NULL)
 RETURNS TABLE (
   parent regclass,
   step text,
@@ -165,7 +188,7 @@ $$;
 -- Applies one step of a plan in the caller's transaction and says what it did: outcome
 -- 'done', or 'skipped' when a concurrent run (or a person) got there first. Locks the parent
 -- before anything else (see the header); bounded by the caller's lock_timeout.
-CREATE FUNCTION data_tier.apply_partition_step(
+CREATE OR REPLACE FUNCTION data_tier.apply_partition_step(
   p_parent regclass,
   p_step text,
   p_lower timestamptz DEFAULT NULL,
@@ -273,7 +296,7 @@ $$;
 -- tests and drills run "as of" another time. p_report comes back as a JSON array with one
 -- object per step: parent, step, partition, outcome (done, skipped, failed, reported),
 -- attempts, detail and ms; each step is also raised as a NOTICE, which psql prints.
-CREATE PROCEDURE data_tier.run_partition_maintenance(
+CREATE OR REPLACE PROCEDURE data_tier.run_partition_maintenance(
   p_now timestamptz DEFAULT NULL,
   p_parent regclass DEFAULT NULL,
   p_lock_timeout text DEFAULT '500ms',
@@ -369,7 +392,7 @@ COMMENT ON PROCEDURE data_tier.run_partition_maintenance(timestamptz, regclass, 
 -- Creates the partition of the period that holds p_at, moving its rows out of the default
 -- partition, however far ahead it lies: for rows beyond the horizon that are legitimate.
 -- Runs in the caller's transaction; SET lock_timeout first on a busy table.
-CREATE PROCEDURE data_tier.create_partition_for(p_parent regclass, p_at timestamptz, INOUT p_result jsonb DEFAULT NULL)
+CREATE OR REPLACE PROCEDURE data_tier.create_partition_for(p_parent regclass, p_at timestamptz, INOUT p_result jsonb DEFAULT NULL)
 LANGUAGE plpgsql
 AS $$
 DECLARE
@@ -390,7 +413,7 @@ $$;
 -- Registers (or re-configures) a parent and brings it up to date in the caller's transaction:
 -- a migration that creates a partitioned table and registers it leaves it with its default,
 -- current and premade partitions, before any application writes to it.
-CREATE FUNCTION data_tier.register_partitioned_parent(
+CREATE OR REPLACE FUNCTION data_tier.register_partitioned_parent(
   p_parent regclass,
   p_interval text DEFAULT 'month',
   p_premake integer DEFAULT 6,
@@ -443,3 +466,5 @@ BEGIN
   RETURN v_registered;
 END;
 $$;
+
+GRANT EXECUTE ON FUNCTION data_tier.partition_bounds(regclass), data_tier.qualified_name(regclass) TO data_tier_monitor;

@@ -1,3 +1,5 @@
+-- migrate:replaces 003_analytics_events.sql 10f26137c1a1ecac9f6ffe859d596741e30b4e0256881383fa87a4a8de14f477
+
 -- analytics_events (seed 002, partitioning proposal 1): append-mostly, time-sliced events,
 -- range-partitioned by month on created_at and kept 12 months online (seed 001 retention).
 CREATE TABLE public.analytics_events (
@@ -33,6 +35,8 @@ CREATE INDEX analytics_events_entity_created_at
 -- * GIN on payload: 2-3x write overhead (seed 002) with no query filtering on payload yet;
 --   promote a hot JSON key to a column, or add a targeted expression index, when one appears.
 
+-- Registration also creates the default, current and next six monthly partitions, so
+-- inserts work right after the deploy.
 SELECT data_tier.register_partitioned_parent(
   'public.analytics_events',
   p_interval => 'month',
@@ -40,8 +44,3 @@ SELECT data_tier.register_partitioned_parent(
   p_retention => interval '12 months',
   p_retention_action => 'detach'
 );
-
--- Create the default, current and next six monthly partitions now, so inserts work
--- right after the deploy.
-SELECT count(*) AS maintenance_actions
-FROM data_tier.run_partition_maintenance(p_parent => 'public.analytics_events');

@@ -1,42 +1,61 @@
--- Health signals that stay right when the statistics are gone.
+-- health_check(): one call, one row per metric (name, value, unit), cheap enough to run every
+-- minute on a large database. It reads catalog and statistics views, three tiny tables of
+-- this schema (heartbeat: 1 row; partitioned_parents and materialized_view_refreshes: one row
+-- per registered object), and at most 10,000 rows of each default partition, which should be
+-- empty: a crash or pg_stat_reset() empties the statistics, so those rows are counted.
 --
--- default_partition_rows was an estimate from the cumulative statistics (n_live_tup) or the
--- planner's reltuples. Crash recovery discards the statistics (the restart of a Multi-AZ
--- failover, a replica promotion or a point-in-time restore), and so does pg_stat_reset(): the
--- metric then said 0 while rows sat in the default partition, blind exactly when it mattered.
--- It is now counted, up to a cap that bounds the cost, by a SECURITY DEFINER helper: the
--- health check's role, data_tier_monitor, cannot read application tables.
+-- It writes nothing, so it runs on the primary and on a read-only hot standby alike.
+-- Units are CloudWatch StandardUnit names, so callers can publish rows as they come.
 --
--- health_check() is replaced in full (copied from 007); every metric of 006 keeps its name,
--- unit and meaning, except:
---   default_partition_rows:<parent> Count  rows in the parent's default partition, counted
---                                          exactly up to 10,000; 10,000 means "at least
---                                          10,000". Only while the partition is locked by
---                                          someone else (partition maintenance moving its
---                                          rows out holds ACCESS EXCLUSIVE) is it the
---                                          statistics' estimate, as before.
---   default_partition_rows          Count  their total
--- and it adds:
---   default_transaction_read_only   None   1 when new transactions of every role start read-only:
---                                          set for the server (parameter group), this
---                                          database, or all roles (ALTER DATABASE/ROLE ALL ...
---                                          SET), read from pg_db_role_setting as well as the
---                                          session, because a database setting reaches only
---                                          sessions that start after it and the health check
---                                          keeps its session; another role's own setting
---                                          (a read-only reporting role) does not count
---   invalid_indexes                 Count  indexes in user schemas that are not valid or not
---                                          ready (a failed CREATE INDEX CONCURRENTLY or
---                                          REINDEX CONCURRENTLY leaves one behind: not used
---                                          by queries, still paid on every write), leaving
---                                          out those of a table on which a CREATE INDEX or
---                                          REINDEX is running right now
-
+-- Metrics (":<schema.table>" names one object; the "_min"/"_max"/total rows are the ones
+-- to alarm on, since their names do not change):
+--   connections_used_pct            Percent  client connections / max_connections
+--   connections                     Count    client connections
+--   sessions_active                 Count    client sessions running a statement
+--   sessions_idle_in_transaction    Count    sessions holding a transaction open while idle
+--   longest_transaction_seconds     Seconds  age of the oldest open transaction
+--   lock_waits_over_1s              Count    sessions waiting on a lock for more than 1 s
+--   deadlocks_total                 Count    cumulative since the statistics reset: callers
+--                                            that want a rate diff it between calls
+--   deadlocks_since_last_call       Count    since the previous health_check() in this same
+--                                            session (remembered in a session setting, so no
+--                                            write is needed); 0 on a session's first call
+--   transaction_id_age              Count    age of the oldest datfrozenxid in the cluster
+--   transaction_id_wraparound_pct   Percent  that age as a share of the 2^31 hard limit
+--   cache_hit_ratio_pct             Percent  shared-buffer hits for this database
+--   is_replica                      None     1 on a hot standby, 0 on the primary
+--   replication_lag_seconds         Seconds  standby replay delay (0 when caught up or primary)
+--   heartbeat_age_seconds           Seconds  now - data_tier.heartbeat.beat_at; on a replica,
+--                                            replication delay plus the heartbeat interval
+--   partitions_ahead:<parent>       Count    consecutive periods after the current one that
+--                                            have a partition; -1 if the current one has none
+--   partitions_ahead_min            Count    the minimum over managed parents
+--   default_partition_rows:<parent> Count    rows in the parent's default partition, counted
+--                                            exactly up to 10,000 (10,000 means at least that
+--                                            many) by default_partition_row_counts() below;
+--                                            the statistics' estimate only while another
+--                                            session locks the partition
+--   default_partition_rows          Count    their total
+--   default_transaction_read_only   None     1 when new transactions of every role start
+--                                            read-only: set for the server, this database or
+--                                            all roles (read from pg_db_role_setting as well
+--                                            as the session, since a database setting reaches
+--                                            only sessions that start after it)
+--   invalid_indexes                 Count    indexes in user schemas that are not valid or
+--                                            not ready (a failed CREATE INDEX CONCURRENTLY or
+--                                            REINDEX CONCURRENTLY leaves one), leaving out
+--                                            those of a table being indexed right now
+--   matview_staleness_seconds:<mv>  Seconds  since the registered view was last refreshed
+--   matview_staleness_seconds_max   Seconds  the maximum over refreshed views
+--   dead_tuple_pct:<table>          Percent  dead / (live + dead) tuples, for the 5 tables with
+--                                            the most writes (primary only: a standby's
+--                                            statistics do not see the primary's writes)
+--   dead_tuple_pct_max              Percent  the maximum over those tables
 -- Counts the rows of every default partition (found through pg_partitioned_table.partdefid,
 -- so no caller can point it at another table), stopping at the cap. row_count is NULL when
 -- another session holds a conflicting lock (maintenance moving rows out holds ACCESS
 -- EXCLUSIVE; on a hot standby, the replay of it): the count gives way instead of queueing.
-CREATE FUNCTION data_tier.default_partition_row_counts()
+CREATE OR REPLACE FUNCTION data_tier.default_partition_row_counts()
 RETURNS TABLE (parent_table regclass, row_count bigint)
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -263,3 +282,5 @@ $$;
 
 COMMENT ON FUNCTION data_tier.health_check() IS
   'One row per health metric (metric, value, unit); catalogs, statistics views and default partitions (counted up to 10,000 rows); read-only, works on replicas. See sql/006_health_check.sql and sql/010_health_signals_never_blind.sql for the list.';
+
+GRANT EXECUTE ON FUNCTION data_tier.health_check() TO data_tier_monitor;
