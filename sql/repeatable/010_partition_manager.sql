@@ -251,14 +251,13 @@ BEGIN
   EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', p_parent);
   v_name := format('%s_p%s', v_parent_name,
     to_char(p_lower AT TIME ZONE 'UTC', CASE v_config.partition_interval WHEN 'month' THEN 'YYYY_MM' ELSE 'YYYY_MM_DD' END));
-  IF EXISTS (
-    SELECT FROM data_tier.partition_bounds(p_parent) AS b
-    WHERE NOT b.is_default AND b.lower_bound < p_upper AND b.upper_bound > p_lower
-  ) THEN
-    RETURN QUERY SELECT 'skipped'::text, format('%I.%I', v_schema, v_name), 'a partition covers this range already'::text;
-    RETURN;
-  END IF;
+  -- The plan left out ranges a partition covers; one made since by a concurrent run has this
+  -- name. One made since by hand under another name makes ATTACH fail, naming both.
   IF to_regclass(format('%I.%I', v_schema, v_name)) IS NOT NULL THEN
+    IF EXISTS (SELECT FROM pg_inherits AS i WHERE i.inhrelid = format('%I.%I', v_schema, v_name)::regclass AND i.inhparent = p_parent) THEN
+      RETURN QUERY SELECT 'skipped'::text, format('%s.%s', v_schema, v_name), 'a partition covers this range already'::text;
+      RETURN;
+    END IF;
     RAISE EXCEPTION 'cannot create partition %.%: a table of that name exists but is not attached to %', v_schema, v_name, p_parent
       USING HINT = 'Attach it, rename it or drop it, then run data_tier.run_partition_maintenance() again.';
   END IF;
@@ -284,7 +283,7 @@ BEGIN
     to_char(p_lower AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS"+00"'),
     to_char(p_upper AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS"+00"'));
 
-  RETURN QUERY SELECT 'done'::text, data_tier.qualified_name(format('%I.%I', v_schema, v_name)::regclass),
+  RETURN QUERY SELECT 'done'::text, format('%s.%s', v_schema, v_name),
     format('[%s, %s) UTC, %s rows moved from the default partition',
       to_char(p_lower AT TIME ZONE 'UTC', 'YYYY-MM-DD'), to_char(p_upper AT TIME ZONE 'UTC', 'YYYY-MM-DD'), v_moved);
 END;
@@ -316,10 +315,11 @@ DECLARE
   v_partition text;
   v_detail text;
   v_started timestamptz;
+  -- Appended to in place; a jsonb concatenation would copy the whole report at every step.
+  v_report jsonb[] := '{}';
 BEGIN
   SELECT coalesce(jsonb_agg(to_jsonb(p)), '[]'::jsonb) INTO v_plan
   FROM data_tier.partition_maintenance_plan(v_now, p_parent) AS p;
-  p_report := '[]'::jsonb;
   -- Ends the planning transaction; from here on every step is a transaction of its own.
   COMMIT;
 
@@ -373,16 +373,17 @@ BEGIN
     END IF;
     -- psql shows notices as they come: a readable log of the run for an operator.
     RAISE NOTICE '% %: % (%)', v_step.step, coalesce(v_partition, '-'), v_outcome, v_detail;
-    p_report := p_report || jsonb_build_object(
+    v_report := array_append(v_report, jsonb_build_object(
       'parent', data_tier.qualified_name(v_step.parent),
       'step', v_step.step,
       'partition', v_partition,
       'outcome', v_outcome,
       'attempts', v_attempt,
       'detail', v_detail,
-      'ms', round((extract(epoch FROM clock_timestamp() - v_started) * 1000)::numeric, 1));
+      'ms', round((extract(epoch FROM clock_timestamp() - v_started) * 1000)::numeric, 1)));
     v_partition := NULL;
   END LOOP;
+  p_report := to_jsonb(v_report);
 END;
 $$;
 
