@@ -40,7 +40,7 @@ describe('splitSqlStatements', () => {
     for (const name of readdirSync(SQL_DIR).filter((file) => file.endsWith('.sql'))) {
       const statements = splitSqlStatements(readFileSync(path.join(SQL_DIR, name), 'utf8'));
       expect(statements.length).toBeGreaterThan(0);
-      for (const statement of statements) expect(statement.text).toMatch(/^(CREATE|COMMENT|SELECT|INSERT|ALTER|DO|GRANT|REVOKE|DROP)/);
+      for (const statement of statements) expect(statement.text).toMatch(/^(CREATE|COMMENT|SELECT|INSERT|ALTER|DO|GRANT|REVOKE|DROP)\b/);
     }
   });
 });
