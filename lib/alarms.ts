@@ -27,7 +27,7 @@ export interface AlarmDefinition {
   /** For `rds` and `health-check`: the instance roles the alarm is created for. */
   readonly roles?: ReadonlyArray<'primary' | 'replica'>;
   /** For `maintenance`: the scheduled task the alarm watches. */
-  readonly task?: 'partition-maintenance' | 'rollup-refresh';
+  readonly task?: 'partition-maintenance' | 'materialized-view-refresh';
   readonly metricName: string;
   /**
    * Alarm on this expression of the metric (named `m`) instead of the metric itself,
@@ -101,7 +101,7 @@ export const ALARM_DEFINITIONS: readonly AlarmDefinition[] = [
 
   // Scheduled database jobs.
   { condition: 'failing', source: 'maintenance', task: 'partition-maintenance', metricName: 'maintenance_failed', unit: cw.Unit.COUNT, statistic: 'Maximum', period: Duration.hours(1), evaluationPeriods: 2, datapointsToAlarm: 1, comparison: AT_LEAST, threshold: () => 1, treatMissingData: BREACHING, runbook: 'partition-missing.md', summary: 'hourly partition maintenance failed, or did not run, within the last 2 hours' },
-  { condition: 'failing', source: 'maintenance', task: 'rollup-refresh', metricName: 'maintenance_failed', unit: cw.Unit.COUNT, statistic: 'Maximum', period: minutes(15), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: AT_LEAST, threshold: () => 1, treatMissingData: BREACHING, runbook: 'rollup-stale.md', summary: 'the 5-minute rollup refresh failed, or did not run, within the last 15 minutes' },
+  { condition: 'failing', source: 'maintenance', task: 'materialized-view-refresh', metricName: 'maintenance_failed', unit: cw.Unit.COUNT, statistic: 'Maximum', period: minutes(15), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: AT_LEAST, threshold: () => 1, treatMissingData: BREACHING, runbook: 'rollup-stale.md', summary: 'the 5-minute materialized view refresh failed, or did not run, within the last 15 minutes' },
   // An idle empty queue publishes no metrics; one holding messages always does.
-  { condition: 'not-empty', source: 'schedule-dlq', metricName: 'ApproximateNumberOfMessagesVisible', unit: cw.Unit.COUNT, statistic: 'Maximum', period: minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: ABOVE, threshold: () => 0, treatMissingData: NOT_BREACHING, runbook: 'schedule-undelivered.md', summary: 'EventBridge could not deliver a scheduled event (health check, partition maintenance or rollup refresh) to its function, even after retries' },
+  { condition: 'not-empty', source: 'schedule-dlq', metricName: 'ApproximateNumberOfMessagesVisible', unit: cw.Unit.COUNT, statistic: 'Maximum', period: minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: ABOVE, threshold: () => 0, treatMissingData: NOT_BREACHING, runbook: 'schedule-undelivered.md', summary: 'EventBridge could not deliver a scheduled event (health check, partition maintenance or materialized view refresh) to its function, even after retries' },
 ];

@@ -19,11 +19,14 @@ export const PROBE_COUNT = 20;
 /** How often the health check runs. */
 export const HEALTH_CHECK_INTERVAL = Duration.minutes(1);
 
-/** Scheduled database jobs: how often each runs and the task the maintenance function runs. */
+/**
+ * Scheduled database jobs: how often each runs and the task the maintenance function runs. A
+ * rule is named after its task (`<prefix>-<task>`), and its construct ID says the same.
+ */
 export const MAINTENANCE_SCHEDULES = [
   { id: 'PartitionMaintenance', task: 'partition-maintenance', every: Duration.hours(1) },
   // Seed 002: the dashboard rollup is refreshed every 5 minutes.
-  { id: 'RollupRefresh', task: 'rollup-refresh', every: Duration.minutes(5) },
+  { id: 'MaterializedViewRefresh', task: 'materialized-view-refresh', every: Duration.minutes(5) },
 ] as const;
 
 /** Times EventBridge retries delivering a scheduled event before it goes to the dead-letter queue. */

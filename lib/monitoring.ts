@@ -135,7 +135,7 @@ function targetsOf(props: MonitoringProps): Target[] {
       dimensions: { CacheClusterId: nodeId },
       applies: (d: AlarmDefinition) => d.source === 'cache-node',
     })),
-    ...(['partition-maintenance', 'rollup-refresh'] as const).map((task) => ({
+    ...(['partition-maintenance', 'materialized-view-refresh'] as const).map((task) => ({
       name: task,
       namespace: METRIC_NAMESPACE,
       dimensions: { Environment: props.envName, DBInstance: primary.instanceId, Role: 'primary', Task: task },

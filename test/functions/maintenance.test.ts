@@ -85,53 +85,53 @@ describe('the maintenance handler', () => {
     expect(published().maintenance_failed[0]).toBe(0);
   });
 
-  it('rollup-refresh refreshes the rollup and records when', async () => {
+  it('materialized-view-refresh refreshes the rollup and records when', async () => {
     await sql.query(`UPDATE data_tier.materialized_view_refreshes SET refreshed_at = now() - interval '1 day'`);
 
-    const result = await handler({ task: 'rollup-refresh' });
+    const result = await handler({ task: 'materialized-view-refresh' });
 
     const { rows } = await sql.query(`SELECT extract(epoch FROM now() - refreshed_at)::float8 AS age FROM data_tier.materialized_view_refreshes`);
     expect(rows[0].age).toBeLessThan(5);
     expect(result.summary).toEqual({ view: 'public.analytics_daily_rollup', refreshMs: expect.any(Number) });
     expect(published()).toEqual({
-      maintenance_failed: [0, 'Count', dimensions('rollup-refresh')],
-      maintenance_duration: [expect.any(Number), 'Milliseconds', dimensions('rollup-refresh')],
+      maintenance_failed: [0, 'Count', dimensions('materialized-view-refresh')],
+      maintenance_duration: [expect.any(Number), 'Milliseconds', dimensions('materialized-view-refresh')],
     });
   });
 
   it('publishes maintenance_failed = 1, logs why, then throws when the database cannot be reached', async () => {
     process.env.DB_HOST = '127.0.0.1:1';
 
-    await expect(handler({ task: 'rollup-refresh' })).rejects.toThrow(/^cannot connect to PostgreSQL at 127\.0\.0\.1:1 .*ECONNREFUSED/);
+    await expect(handler({ task: 'materialized-view-refresh' })).rejects.toThrow(/^cannot connect to PostgreSQL at 127\.0\.0\.1:1 .*ECONNREFUSED/);
 
-    expect(published().maintenance_failed).toEqual([1, 'Count', dimensions('rollup-refresh')]);
+    expect(published().maintenance_failed).toEqual([1, 'Count', dimensions('materialized-view-refresh')]);
     expect(published().maintenance_duration[1]).toBe('Milliseconds');
     expect(output.lines('error').map((line) => JSON.parse(line))).toEqual([
-      { level: 'error', task: 'rollup-refresh', durationMs: expect.any(Number), host: '127.0.0.1:1', error: expect.stringMatching(/ECONNREFUSED/) },
+      { level: 'error', task: 'materialized-view-refresh', durationMs: expect.any(Number), host: '127.0.0.1:1', error: expect.stringMatching(/ECONNREFUSED/) },
     ]);
   });
 
   it('reports a failing statement the same way, and keeps the connection for the next run', async () => {
-    const before = await backendPids(sql, 'maintenance rollup-refresh');
+    const before = await backendPids(sql, 'maintenance materialized-view-refresh');
     await sql.query('ALTER FUNCTION data_tier.refresh_materialized_view(regclass) RENAME TO refresh_renamed');
     try {
-      await expect(handler({ task: 'rollup-refresh' })).rejects.toThrow('function data_tier.refresh_materialized_view() does not exist');
+      await expect(handler({ task: 'materialized-view-refresh' })).rejects.toThrow('function data_tier.refresh_materialized_view() does not exist');
       expect(published().maintenance_failed[0]).toBe(1);
     } finally {
       await sql.query('ALTER FUNCTION data_tier.refresh_renamed(regclass) RENAME TO refresh_materialized_view');
     }
     acceptMetrics();
 
-    await handler({ task: 'rollup-refresh' });
+    await handler({ task: 'materialized-view-refresh' });
 
     expect(published().maintenance_failed[0]).toBe(0);
     expect(before).toHaveLength(1);
-    expect(await backendPids(sql, 'maintenance rollup-refresh')).toEqual(before);
+    expect(await backendPids(sql, 'maintenance materialized-view-refresh')).toEqual(before);
   });
 
   it('refuses an unknown task before touching the database or CloudWatch', async () => {
     await expect(handler({ task: 'vacuum' } as never)).rejects.toThrow(
-      'unknown maintenance task "vacuum": expected one of partition-maintenance, rollup-refresh',
+      'unknown maintenance task "vacuum": expected one of partition-maintenance, materialized-view-refresh',
     );
     expect(putMetricDataCalls()).toEqual([]);
   });

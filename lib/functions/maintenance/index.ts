@@ -1,8 +1,8 @@
 // Scheduled database maintenance (EventBridge): the event names the task.
-//   { "task": "partition-maintenance" }  hourly: CALL data_tier.run_partition_maintenance(), one
-//                                        transaction per step; a step that could not get its
-//                                        locks after its retries fails the task
-//   { "task": "rollup-refresh" }         every 5 minutes: data_tier.refresh_materialized_view()
+//   { "task": "partition-maintenance" }      hourly: CALL data_tier.run_partition_maintenance(),
+//                                            one transaction per step; a step that could not
+//                                            get its locks after its retries fails the task
+//   { "task": "materialized-view-refresh" }  every 5 minutes: data_tier.refresh_materialized_view()
 // Environment:
 //   DB_SECRET_ARN        RDS secret (host, port, username, password, dbname)       required
 //   DB_HOST              writer instance endpoint (not the proxy: the session sets
@@ -25,7 +25,7 @@ import type { Client } from 'pg';
 import { ConnectionCache, type Endpoint } from '../shared/connections';
 import { datum, errorMessage, logJson, type MetricScope, publishMetrics, requiredEnv } from '../shared/metrics';
 
-export const TASKS = ['partition-maintenance', 'rollup-refresh'] as const;
+export const TASKS = ['partition-maintenance', 'materialized-view-refresh'] as const;
 export type Task = (typeof TASKS)[number];
 
 export interface MaintenanceEvent {
@@ -79,7 +79,7 @@ const RUN: Record<Task, (client: Client) => Promise<Record<string, unknown>>> = 
     for (const step of steps) if (step.outcome === 'done') done[step.step] = (done[step.step] ?? 0) + 1;
     return { actions: done, steps };
   },
-  async 'rollup-refresh'(client) {
+  async 'materialized-view-refresh'(client) {
     const { rows } = await client.query<{ refresh_ms: number }>('SELECT data_tier.refresh_materialized_view() AS refresh_ms');
     return { view: 'public.analytics_daily_rollup', refreshMs: Math.round(rows[0].refresh_ms) };
   },

@@ -16,7 +16,7 @@ export interface MetricScope {
   /** DB instance identifier (not an endpoint), so alarms survive endpoint changes. */
   readonly instanceId: string;
   readonly role: Role;
-  /** Extra dimensions, e.g. { Task: 'rollup-refresh' } or { Object: 'public.analytics_events' }. */
+  /** Extra dimensions, e.g. { Task: 'materialized-view-refresh' } or { Object: 'public.analytics_events' }. */
   readonly extra?: Readonly<Record<string, string>>;
 }
 
