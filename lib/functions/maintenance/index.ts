@@ -13,9 +13,10 @@
 //   ENVIRONMENT          dev | staging | prod: the Environment dimension             required
 //   PRIMARY_INSTANCE_ID  the primary's DB instance identifier: DBInstance dimension  required
 //
+// Tasks, metrics and their units: TASKS and MAINTENANCE_METRICS of lib/observability/contract.ts.
 // Metrics (dimensions Environment, DBInstance, Role=primary, Task=<task>):
-//   maintenance_failed    Count         0 or 1
-//   maintenance_duration  Milliseconds  wall time of the task, failed runs included
+//   maintenance_failed    0 or 1
+//   maintenance_duration  wall time of the task, failed runs included
 // A failed task is published as maintenance_failed=1, then thrown (the function's Errors
 // metric and EventBridge's retry policy see it).
 import { performance } from 'node:perf_hooks';
@@ -24,9 +25,9 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Client } from 'pg';
 import { ConnectionCache, type Endpoint } from '../shared/connections';
 import { datum, errorMessage, logJson, type MetricScope, publishMetrics, requiredEnv } from '../shared/metrics';
+import { MAINTENANCE_METRICS, type Task, TASK_NAMES, TASKS } from '../../observability/contract';
 
-export const TASKS = ['partition-maintenance', 'materialized-view-refresh'] as const;
-export type Task = (typeof TASKS)[number];
+export type { Task } from '../../observability/contract';
 
 export interface MaintenanceEvent {
   readonly task: Task;
@@ -72,14 +73,14 @@ export class IncompleteMaintenanceError extends Error {
 
 const RUN: Record<Task, (client: Client) => Promise<Record<string, unknown>>> = {
   // One transaction per step inside the procedure, so the session must not be in a transaction.
-  async 'partition-maintenance'(client) {
+  async [TASKS.partitionMaintenance](client) {
     const { rows } = await client.query<{ p_report: PartitionStep[] }>('CALL data_tier.run_partition_maintenance()');
     const steps = rows[0].p_report;
     const done: Record<string, number> = {};
     for (const step of steps) if (step.outcome === 'done') done[step.step] = (done[step.step] ?? 0) + 1;
     return { actions: done, steps };
   },
-  async 'materialized-view-refresh'(client) {
+  async [TASKS.materializedViewRefresh](client) {
     const { rows } = await client.query<{ refresh_ms: number }>('SELECT data_tier.refresh_materialized_view() AS refresh_ms');
     return { view: 'public.analytics_daily_rollup', refreshMs: Math.round(rows[0].refresh_ms) };
   },
@@ -90,13 +91,13 @@ const connections = new ConnectionCache(new SecretsManagerClient({}));
 
 export async function handler(event: MaintenanceEvent, context?: LambdaContext): Promise<MaintenanceResult> {
   const task = event?.task;
-  if (!TASKS.includes(task)) throw new Error(`unknown maintenance task ${JSON.stringify(task)}: expected one of ${TASKS.join(', ')}`);
+  if (!TASK_NAMES.includes(task)) throw new Error(`unknown maintenance task ${JSON.stringify(task)}: expected one of ${TASK_NAMES.join(', ')}`);
   const namespace = requiredEnv('METRIC_NAMESPACE');
   const scope: MetricScope = {
     environment: requiredEnv('ENVIRONMENT'),
     instanceId: requiredEnv('PRIMARY_INSTANCE_ID'),
     role: 'primary',
-    extra: { Task: task },
+    task,
   };
   const statementTimeoutMs = Math.max(
     1_000,
@@ -132,8 +133,8 @@ export async function handler(event: MaintenanceEvent, context?: LambdaContext):
   if (failure === undefined) logJson('info', { task, durationMs, ...summary });
   else logJson('error', { task, durationMs, host: endpoint.host, error: errorMessage(failure) });
   await publishMetrics(cloudwatch, namespace, [
-    datum(scope, 'maintenance_failed', failure === undefined ? 0 : 1, 'Count', timestamp),
-    datum(scope, 'maintenance_duration', durationMs, 'Milliseconds', timestamp),
+    datum(scope, MAINTENANCE_METRICS.maintenance_failed, failure === undefined ? 0 : 1, timestamp),
+    datum(scope, MAINTENANCE_METRICS.maintenance_duration, durationMs, timestamp),
   ]);
   if (failure !== undefined) throw failure;
   return { task, durationMs, summary: summary ?? {} };
