@@ -1,5 +1,5 @@
 import { ALARM_DEFINITIONS, MetricSource } from '../../lib/alarms';
-import { METRIC_NAMESPACE } from '../../lib/health-check';
+import { METRIC_NAMESPACE } from '../../lib/observability/contract';
 import reference from './aws-cli-reference.json';
 import { awsCommands, readRunbook, runbookFiles } from './runbooks';
 
@@ -17,7 +17,7 @@ const NAMESPACE_OF: Record<MetricSource, string> = {
 
 /** Metrics a runbook may query, per namespace: those the alarms watch, and documented AWS metrics. */
 const knownMetrics = (namespace: string): string[] => [
-  ...ALARM_DEFINITIONS.filter((d) => NAMESPACE_OF[d.source] === namespace).map((d) => d.metricName),
+  ...ALARM_DEFINITIONS.filter((d) => NAMESPACE_OF[d.source] === namespace).map((d) => d.metric.name),
   ...(documentedMetrics[namespace] ?? []),
 ];
 
@@ -64,7 +64,7 @@ describe('metrics in the runbooks', () => {
 
   it('lists documented metrics for the namespaces of the alarms', () => {
     for (const definition of ALARM_DEFINITIONS.filter((d) => d.source !== 'health-check' && d.source !== 'maintenance')) {
-      expect(documentedMetrics[NAMESPACE_OF[definition.source]]).toContain(definition.metricName);
+      expect(documentedMetrics[NAMESPACE_OF[definition.source]]).toContain(definition.metric.name);
     }
   });
 });

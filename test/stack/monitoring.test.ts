@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { ALARM_DEFINITIONS } from '../../lib/alarms';
-import { METRIC_NAMESPACE, PROBE_COUNT } from '../../lib/health-check';
+import { PROBE_COUNT } from '../../lib/health-check';
+import { METRIC_NAMESPACE } from '../../lib/observability/contract';
 import { synthesize } from './synth';
 
 const prod = synthesize('prod');
@@ -40,7 +41,7 @@ describe('the alarm table', () => {
 
   it('declares for every AWS metric the unit AWS publishes it in', () => {
     for (const definition of ALARM_DEFINITIONS.filter((d) => ['rds', 'proxy', 'cache-node'].includes(d.source))) {
-      expect({ metric: definition.metricName, unit: definition.unit }).toEqual({ metric: definition.metricName, unit: AWS_METRIC_UNITS[definition.metricName] });
+      expect({ metric: definition.metric.name, unit: definition.metric.unit }).toEqual({ metric: definition.metric.name, unit: AWS_METRIC_UNITS[definition.metric.name] });
     }
   });
 
