@@ -16,11 +16,12 @@ export function alarmTableMarkdown(config: DataTierConfig): string {
   const rows = ALARM_DEFINITIONS.map((d) => {
     const resources = d.source === 'maintenance' ? d.task! : d.roles ? d.roles.map((r) => (r === 'primary' ? 'primary' : 'replica-N')).join(', ') : RESOURCES[d.source];
     const comparison = d.comparison.startsWith('GreaterThanOrEqual') ? '≥' : d.comparison.startsWith('Greater') ? '>' : '<';
-    const metric = d.expression ? d.expression.replace(/\bm\b/, d.metricName) : d.metricName;
+    const metric = d.expression ? d.expression.replace(/\bm\b/, d.metric.name) : d.metric.name;
     const threshold = d.threshold(context);
-    const shown = d.unit === 'Bytes' ? `${threshold / 1024 ** 3} GiB` : d.unit === 'Microseconds' ? `${threshold} µs (${threshold / 1000} ms)` : String(threshold);
+    const { unit } = d.metric;
+    const shown = unit === 'Bytes' ? `${threshold / 1024 ** 3} GiB` : unit === 'Microseconds' ? `${threshold} µs (${threshold / 1000} ms)` : String(threshold);
     const window = `${d.datapointsToAlarm} of ${d.evaluationPeriods} × ${d.period.toHumanString()}`;
-    return `| \`${d.condition}\` | ${resources} | \`${metric}\` ${d.statistic} | ${comparison} ${shown} | ${d.unit} | ${window} | ${d.treatMissingData} | [${d.runbook}](runbooks/${d.runbook}) |`;
+    return `| \`${d.condition}\` | ${resources} | \`${metric}\` ${d.statistic} | ${comparison} ${shown} | ${unit} | ${window} | ${d.treatMissingData} | [${d.runbook}](runbooks/${d.runbook}) |`;
   });
   return [
     '| condition | resource | metric, statistic | threshold | unit | datapoints | missing data | runbook |',

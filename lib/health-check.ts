@@ -9,9 +9,7 @@ import { Construct, IDependable } from 'constructs';
 import { EnvironmentName } from './config';
 import { DataTierFunction, FunctionPlacement, placementOf } from './data-tier-function';
 import { acknowledge, acrossPacks } from './nag';
-
-/** CloudWatch namespace of every metric the data tier publishes itself. */
-export const METRIC_NAMESPACE = 'DataTier';
+import { METRIC_NAMESPACE, TASKS } from './observability/contract';
 
 /** Latency probes each health check runs per instance; their samples give the p95. */
 export const PROBE_COUNT = 20;
@@ -19,11 +17,14 @@ export const PROBE_COUNT = 20;
 /** How often the health check runs. */
 export const HEALTH_CHECK_INTERVAL = Duration.minutes(1);
 
-/** Scheduled database jobs: how often each runs and the task the maintenance function runs. */
+/**
+ * Scheduled database jobs: how often each runs and the task the maintenance function runs. A
+ * rule is named after its task (`<prefix>-<task>`), and its construct ID says the same.
+ */
 export const MAINTENANCE_SCHEDULES = [
-  { id: 'PartitionMaintenance', task: 'partition-maintenance', every: Duration.hours(1) },
+  { id: 'PartitionMaintenance', task: TASKS.partitionMaintenance, every: Duration.hours(1) },
   // Seed 002: the dashboard rollup is refreshed every 5 minutes.
-  { id: 'RollupRefresh', task: 'rollup-refresh', every: Duration.minutes(5) },
+  { id: 'MaterializedViewRefresh', task: TASKS.materializedViewRefresh, every: Duration.minutes(5) },
 ] as const;
 
 /** Times EventBridge retries delivering a scheduled event before it goes to the dead-letter queue. */
@@ -60,7 +61,7 @@ export class HealthCheck extends Construct {
     const common = {
       ...placementOf(props),
       reservedConcurrency: 1,
-      anyResourceReasons: ['cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the DataTier namespace by the cloudwatch:namespace condition.'],
+      anyResourceReasons: [`cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the ${METRIC_NAMESPACE} namespace by the cloudwatch:namespace condition.`],
     };
     const metricEnvironment = {
       METRIC_NAMESPACE,

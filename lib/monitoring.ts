@@ -8,7 +8,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { ALARM_DEFINITIONS, AlarmDefinition } from './alarms';
 import { EnvironmentName, MonitoringConfig } from './config';
-import { METRIC_NAMESPACE } from './health-check';
+import { dimensionsOf, METRIC_NAMESPACE, type MetricDefinition, METRICS, type MetricUnit, type Role, TASK_NAMES } from './observability/contract';
 
 /** A DB instance as the alarms and the dashboard see it. */
 export interface MonitoredInstance {
@@ -16,7 +16,7 @@ export interface MonitoredInstance {
   readonly name: string;
   /** DB instance identifier (a literal: names are fixed in config). */
   readonly instanceId: string;
-  readonly role: 'primary' | 'replica';
+  readonly role: Role;
 }
 
 export interface MonitoringProps {
@@ -110,6 +110,11 @@ export class Monitoring extends Construct {
   }
 }
 
+/** The dimensions the health check publishes an instance's metrics with. */
+function instanceDimensions(props: MonitoringProps, instance: MonitoredInstance): Record<string, string> {
+  return dimensionsOf({ environment: props.envName, instanceId: instance.instanceId, role: instance.role });
+}
+
 function targetsOf(props: MonitoringProps): Target[] {
   const instanceTargets = props.instances.flatMap((instance): Target[] => [
     {
@@ -121,7 +126,7 @@ function targetsOf(props: MonitoringProps): Target[] {
     {
       name: instance.name,
       namespace: METRIC_NAMESPACE,
-      dimensions: { Environment: props.envName, DBInstance: instance.instanceId, Role: instance.role },
+      dimensions: instanceDimensions(props, instance),
       applies: (d) => d.source === 'health-check' && (d.roles ?? []).includes(instance.role),
     },
   ]);
@@ -135,10 +140,10 @@ function targetsOf(props: MonitoringProps): Target[] {
       dimensions: { CacheClusterId: nodeId },
       applies: (d: AlarmDefinition) => d.source === 'cache-node',
     })),
-    ...(['partition-maintenance', 'rollup-refresh'] as const).map((task) => ({
+    ...TASK_NAMES.map((task) => ({
       name: task,
       namespace: METRIC_NAMESPACE,
-      dimensions: { Environment: props.envName, DBInstance: primary.instanceId, Role: 'primary', Task: task },
+      dimensions: dimensionsOf({ environment: props.envName, instanceId: primary.instanceId, role: 'primary', task }),
       applies: (d: AlarmDefinition) => d.source === 'maintenance' && d.task === task,
     })),
     { name: 'schedule-dlq', namespace: 'AWS/SQS', dimensions: { QueueName: props.scheduleDeadLetterQueueName }, applies: (d) => d.source === 'schedule-dlq' },
@@ -148,15 +153,20 @@ function targetsOf(props: MonitoringProps): Target[] {
 function metricOf(definition: AlarmDefinition, target: Target): cw.IMetric {
   const metric = new cw.Metric({
     namespace: target.namespace,
-    metricName: definition.metricName,
+    metricName: definition.metric.name,
     dimensionsMap: target.dimensions,
     statistic: definition.statistic,
     period: definition.period,
-    unit: definition.source === 'health-check' || definition.source === 'maintenance' ? definition.unit : undefined,
+    unit: definition.source === 'health-check' || definition.source === 'maintenance' ? cloudWatchUnit(definition.metric.unit) : undefined,
   });
   return definition.expression
-    ? new cw.MathExpression({ expression: definition.expression, usingMetrics: { m: metric }, period: definition.period, label: `${definition.expression} of ${definition.metricName}` })
+    ? new cw.MathExpression({ expression: definition.expression, usingMetrics: { m: metric }, period: definition.period, label: `${definition.expression} of ${definition.metric.name}` })
     : metric;
+}
+
+/** aws-cdk-lib's enum member of a unit of the contract: the same names, as the compiler checks. */
+function cloudWatchUnit(unit: MetricUnit): cw.Unit {
+  return (unit satisfies `${cw.Unit}`) as cw.Unit;
 }
 
 /** The alarm description names the runbook file, and links it when a base URL is configured. */
@@ -168,8 +178,9 @@ function describe(definition: AlarmDefinition, target: Target, runbookBaseUrl?: 
 function dashboardRows(props: MonitoringProps, alarms: cw.Alarm[]): cw.IWidget[][] {
   const rdsMetric = (metricName: string, statistic = 'Average', instances = props.instances) =>
     instances.map((i) => new cw.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { DBInstanceIdentifier: i.instanceId }, statistic, label: i.name, period: Duration.minutes(1) }));
-  const healthMetric = (metricName: string, statistic: string, instances = props.instances) =>
-    instances.map((i) => new cw.Metric({ namespace: METRIC_NAMESPACE, metricName, dimensionsMap: { Environment: props.envName, DBInstance: i.instanceId, Role: i.role }, statistic, label: i.name, period: Duration.minutes(1) }));
+  const healthMetric = (metric: MetricDefinition, statistic: string, instances = props.instances) =>
+    instances.map((i) => new cw.Metric({ namespace: METRIC_NAMESPACE, metricName: metric.name, dimensionsMap: instanceDimensions(props, i), statistic, label: i.name, period: Duration.minutes(1) }));
+  const { connections_used_pct, query_latency, partitions_ahead_min, lock_waits_over_1s, matview_staleness_seconds_max } = METRICS;
   const proxyMetric = (metricName: string, statistic: string) => new cw.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { ProxyName: props.proxyName }, statistic, period: Duration.minutes(1) });
   const cacheMetric = (metricName: string, statistic = 'Average') =>
     props.cacheNodeIds.map((id) => new cw.Metric({ namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: id }, statistic, label: id, period: Duration.minutes(1) }));
@@ -180,8 +191,8 @@ function dashboardRows(props: MonitoringProps, alarms: cw.Alarm[]): cw.IWidget[]
     [new cw.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 6 })],
     [
       graph('CPU (%)', rdsMetric('CPUUtilization')),
-      graph('Connections used (% of max_connections)', healthMetric('connections_used_pct', 'Maximum')),
-      graph('Query latency p95 (ms, health check)', healthMetric('query_latency', 'p95')),
+      graph('Connections used (% of max_connections)', healthMetric(connections_used_pct, 'Maximum')),
+      graph('Query latency p95 (ms, health check)', healthMetric(query_latency, 'p95')),
     ],
     [
       graph('Replica lag (s)', rdsMetric('ReplicaLag', 'Maximum', replicas)),
@@ -199,9 +210,9 @@ function dashboardRows(props: MonitoringProps, alarms: cw.Alarm[]): cw.IWidget[]
       graph('Cache evictions', cacheMetric('Evictions', 'Sum')),
     ],
     [
-      graph('Partitions ahead (min)', healthMetric('partitions_ahead_min', 'Minimum', primary)),
-      graph('Lock waits > 1 s', healthMetric('lock_waits_over_1s', 'Maximum', primary)),
-      graph('Rollup staleness (s)', healthMetric('matview_staleness_seconds_max', 'Maximum', primary)),
+      graph('Partitions ahead (min)', healthMetric(partitions_ahead_min, 'Minimum', primary)),
+      graph('Lock waits > 1 s', healthMetric(lock_waits_over_1s, 'Maximum', primary)),
+      graph('Rollup staleness (s)', healthMetric(matview_staleness_seconds_max, 'Maximum', primary)),
     ],
   ];
 }

@@ -85,48 +85,48 @@ describe('the maintenance handler', () => {
     expect(published().maintenance_failed[0]).toBe(0);
   });
 
-  it('rollup-refresh refreshes the rollup and records when', async () => {
+  it('materialized-view-refresh refreshes the rollup and records when', async () => {
     await sql.query(`UPDATE data_tier.materialized_view_refreshes SET refreshed_at = now() - interval '1 day'`);
 
-    const result = await handler({ task: 'rollup-refresh' });
+    const result = await handler({ task: 'materialized-view-refresh' });
 
     const { rows } = await sql.query(`SELECT extract(epoch FROM now() - refreshed_at)::float8 AS age FROM data_tier.materialized_view_refreshes`);
     expect(rows[0].age).toBeLessThan(5);
     expect(result.summary).toEqual({ views: [{ view: 'public.analytics_daily_rollup', outcome: 'refreshed', refreshMs: expect.any(Number) }], steps: [] });
     expect(published()).toEqual({
-      maintenance_failed: [0, 'Count', dimensions('rollup-refresh')],
-      maintenance_duration: [expect.any(Number), 'Milliseconds', dimensions('rollup-refresh')],
+      maintenance_failed: [0, 'Count', dimensions('materialized-view-refresh')],
+      maintenance_duration: [expect.any(Number), 'Milliseconds', dimensions('materialized-view-refresh')],
     });
   });
 
   it('publishes maintenance_failed = 1, logs why, then throws when the database cannot be reached', async () => {
     process.env.DB_HOST = '127.0.0.1:1';
 
-    await expect(handler({ task: 'rollup-refresh' })).rejects.toThrow(/^cannot connect to PostgreSQL at 127\.0\.0\.1:1 .*ECONNREFUSED/);
+    await expect(handler({ task: 'materialized-view-refresh' })).rejects.toThrow(/^cannot connect to PostgreSQL at 127\.0\.0\.1:1 .*ECONNREFUSED/);
 
-    expect(published().maintenance_failed).toEqual([1, 'Count', dimensions('rollup-refresh')]);
+    expect(published().maintenance_failed).toEqual([1, 'Count', dimensions('materialized-view-refresh')]);
     expect(published().maintenance_duration[1]).toBe('Milliseconds');
     expect(output.lines('error').map((line) => JSON.parse(line))).toEqual([
-      { level: 'error', task: 'rollup-refresh', durationMs: expect.any(Number), host: '127.0.0.1:1', error: expect.stringMatching(/ECONNREFUSED/) },
+      { level: 'error', task: 'materialized-view-refresh', durationMs: expect.any(Number), host: '127.0.0.1:1', error: expect.stringMatching(/ECONNREFUSED/) },
     ]);
   });
 
   it('reports a failing statement the same way, and keeps the connection for the next run', async () => {
-    const before = await backendPids(sql, 'maintenance rollup-refresh');
+    const before = await backendPids(sql, 'maintenance materialized-view-refresh');
     await sql.query('ALTER FUNCTION data_tier.refresh_materialized_views(boolean) RENAME TO refresh_renamed');
     try {
-      await expect(handler({ task: 'rollup-refresh' })).rejects.toThrow('function data_tier.refresh_materialized_views() does not exist');
+      await expect(handler({ task: 'materialized-view-refresh' })).rejects.toThrow('function data_tier.refresh_materialized_views() does not exist');
       expect(published().maintenance_failed[0]).toBe(1);
     } finally {
       await sql.query('ALTER FUNCTION data_tier.refresh_renamed(boolean) RENAME TO refresh_materialized_views');
     }
     acceptMetrics();
 
-    await handler({ task: 'rollup-refresh' });
+    await handler({ task: 'materialized-view-refresh' });
 
     expect(published().maintenance_failed[0]).toBe(0);
     expect(before).toHaveLength(1);
-    expect(await backendPids(sql, 'maintenance rollup-refresh')).toEqual(before);
+    expect(await backendPids(sql, 'maintenance materialized-view-refresh')).toEqual(before);
   });
 
   it('refreshes every registered view that is due, and fails the task naming a view that could not refresh', async () => {
@@ -137,7 +137,7 @@ describe('the maintenance handler', () => {
     // REFRESH ... CONCURRENTLY of a view never populated fails; the other view still refreshes.
     await sql.query(`REFRESH MATERIALIZED VIEW public.broken_view WITH NO DATA`);
     try {
-      await expect(handler({ task: 'rollup-refresh' })).rejects.toThrow(
+      await expect(handler({ task: 'materialized-view-refresh' })).rejects.toThrow(
         /^materialized view refresh could not do 1 step: refresh public\.broken_view: CONCURRENTLY cannot be used when the materialized view is not populated/,
       );
       expect(published().maintenance_failed[0]).toBe(1);
@@ -151,7 +151,7 @@ describe('the maintenance handler', () => {
 
   it('refuses an unknown task before touching the database or CloudWatch', async () => {
     await expect(handler({ task: 'vacuum' } as never)).rejects.toThrow(
-      'unknown maintenance task "vacuum": expected one of partition-maintenance, rollup-refresh',
+      'unknown maintenance task "vacuum": expected one of partition-maintenance, materialized-view-refresh',
     );
     expect(putMetricDataCalls()).toEqual([]);
   });

@@ -6,13 +6,14 @@ import { acceptMetrics, cloudwatch, putMetricDataCalls } from './handler-fixture
 
 const scope = { environment: 'prod', instanceId: 'data-tier-primary', role: 'primary' } as const;
 const at = new Date('2026-11-01T12:00:00Z');
+const latency = { name: 'query_latency', unit: 'Milliseconds' } as const;
 
 beforeEach(() => acceptMetrics());
 afterAll(() => cloudwatch.restore());
 
 describe('datum', () => {
-  it('carries Environment, DBInstance and Role, then the extra dimensions', () => {
-    expect(datum({ ...scope, extra: { Object: 'public.analytics_events' } }, 'partitions_ahead', 6, 'Count', at)).toEqual({
+  it('carries Environment, DBInstance and Role, then Object for one object', () => {
+    expect(datum({ ...scope, object: 'public.analytics_events' }, { name: 'partitions_ahead', unit: 'Count' }, 6, at)).toEqual({
       MetricName: 'partitions_ahead',
       Dimensions: [
         { Name: 'Environment', Value: 'prod' },
@@ -29,25 +30,25 @@ describe('datum', () => {
 
 describe('samples', () => {
   it('counts equal values once, so CloudWatch keeps every sample for percentiles', () => {
-    expect(samples(scope, 'query_latency', [1.5, 2, 1.5, 3], 'Milliseconds', at)).toEqual([
+    expect(samples(scope, latency, [1.5, 2, 1.5, 3], at)).toEqual([
       expect.objectContaining({ MetricName: 'query_latency', Unit: 'Milliseconds', Values: [1.5, 2, 3], Counts: [2, 1, 1] }),
     ]);
   });
 
   it('splits more than 150 distinct values over several data', () => {
-    const data = samples(scope, 'query_latency', Array.from({ length: 400 }, (_, i) => i), 'Milliseconds', at);
+    const data = samples(scope, latency, Array.from({ length: 400 }, (_, i) => i), at);
 
     expect(data.map((d) => d.Values!.length)).toEqual([MAX_VALUES_PER_DATUM, MAX_VALUES_PER_DATUM, 100]);
     expect(data.flatMap((d) => d.Values)).toEqual(Array.from({ length: 400 }, (_, i) => i));
   });
 
   it('makes no datum of no samples', () => {
-    expect(samples(scope, 'query_latency', [], 'Milliseconds', at)).toEqual([]);
+    expect(samples(scope, latency, [], at)).toEqual([]);
   });
 });
 
 describe('publishMetrics', () => {
-  const many = (n: number) => Array.from({ length: n }, (_, i) => datum(scope, `m${i}`, i, 'Count', at));
+  const many = (n: number) => Array.from({ length: n }, (_, i) => datum(scope, { name: `m${i}`, unit: 'Count' }, i, at));
   const client = new CloudWatchClient({});
 
   it('sends up to 1000 data per PutMetricData call, in order, to the namespace', async () => {

@@ -1,5 +1,5 @@
 import { ALARM_DEFINITIONS, MetricSource } from '../../lib/alarms';
-import { METRIC_NAMESPACE } from '../../lib/health-check';
+import { DIMENSIONS, METRIC_NAMESPACE, METRICS, ROLES, TASK_NAMES } from '../../lib/observability/contract';
 import reference from './aws-cli-reference.json';
 import { awsCommands, readRunbook, runbookFiles } from './runbooks';
 
@@ -15,11 +15,15 @@ const NAMESPACE_OF: Record<MetricSource, string> = {
   'schedule-dlq': 'AWS/SQS',
 };
 
-/** Metrics a runbook may query, per namespace: those the alarms watch, and documented AWS metrics. */
+/** Metrics a runbook may query, per namespace: the tier's own (lib/observability/contract.ts), those the alarms watch, and documented AWS metrics. */
 const knownMetrics = (namespace: string): string[] => [
-  ...ALARM_DEFINITIONS.filter((d) => NAMESPACE_OF[d.source] === namespace).map((d) => d.metricName),
+  ...(namespace === METRIC_NAMESPACE ? Object.keys(METRICS) : []),
+  ...ALARM_DEFINITIONS.filter((d) => NAMESPACE_OF[d.source] === namespace).map((d) => d.metric.name),
   ...(documentedMetrics[namespace] ?? []),
 ];
+
+/** The values a dimension of the tier's namespace may take in a runbook, where they are fixed. */
+const DIMENSION_VALUES: Record<string, readonly string[] | undefined> = { [DIMENSIONS.role]: ROLES, [DIMENSIONS.task]: TASK_NAMES };
 
 const files = runbookFiles();
 const commands = files.flatMap((file) => awsCommands(readRunbook(file)).map((command) => ({ file, command })));
@@ -62,9 +66,22 @@ describe('metrics in the runbooks', () => {
     },
   );
 
+  it.each(queries.filter(({ command }) => command.valueOf('--namespace') === METRIC_NAMESPACE).map(({ file, command }) => [file, command.valueOf('--metric-name'), command.source]))(
+    '%s: %s is queried with the dimension names and values of lib/observability/contract.ts',
+    (_file, _metric, source) => {
+      const names: readonly string[] = Object.values(DIMENSIONS);
+      const problems = [...source.matchAll(/Name=([^,\s]+),Value=([^\s"']+)/g)].flatMap(([, name, value]) => {
+        if (!names.includes(name)) return [`no dimension ${name}`];
+        const values = DIMENSION_VALUES[name];
+        return values && !value.startsWith('$') && !values.includes(value) ? [`${name}=${value} is none of ${values.join(', ')}`] : [];
+      });
+      expect(problems).toEqual([]);
+    },
+  );
+
   it('lists documented metrics for the namespaces of the alarms', () => {
     for (const definition of ALARM_DEFINITIONS.filter((d) => d.source !== 'health-check' && d.source !== 'maintenance')) {
-      expect(documentedMetrics[NAMESPACE_OF[definition.source]]).toContain(definition.metricName);
+      expect(documentedMetrics[NAMESPACE_OF[definition.source]]).toContain(definition.metric.name);
     }
   });
 });

@@ -66,10 +66,10 @@ describe('names of the tier in the runbooks', () => {
     expect(unknown).toEqual([]);
   });
 
-  it.each(ALARM_DEFINITIONS.map((d) => [`${d.condition} (${d.metricName})`, d]))(
+  it.each(ALARM_DEFINITIONS.map((d) => [`${d.condition} (${d.metric.name})`, d]))(
     'the alarm %s is named in the Symptoms of its runbook',
     (_label, definition) => {
-      const names = alarms.filter((a) => a.metricNames.includes(definition.metricName) && a.name.endsWith(`-${definition.condition}`)).map((a) => a.name);
+      const names = alarms.filter((a) => a.metricNames.includes(definition.metric.name) && a.name.endsWith(`-${definition.condition}`)).map((a) => a.name);
       expect(names.length).toBeGreaterThan(0);
       const symptoms = readRunbook(definition.runbook).sections.get('Symptoms') ?? '';
       const named = nameMentions(symptoms).some((mention) => names.some((name) => mention.pattern.test(name)));
@@ -77,9 +77,9 @@ describe('names of the tier in the runbooks', () => {
     },
   );
 
-  it.each(ALARM_DEFINITIONS.map((d) => [`${d.condition} (${d.metricName})`, d]))('the Symptoms of the runbook of %s name the metric it watches', (_label, definition) => {
+  it.each(ALARM_DEFINITIONS.map((d) => [`${d.condition} (${d.metric.name})`, d]))('the Symptoms of the runbook of %s name the metric it watches', (_label, definition) => {
     const symptoms = readRunbook(definition.runbook).sections.get('Symptoms') ?? '';
-    expect({ runbook: definition.runbook, mentions: symptoms.includes(`\`${definition.metricName}\``) }).toEqual({ runbook: definition.runbook, mentions: true });
+    expect({ runbook: definition.runbook, mentions: symptoms.includes(`\`${definition.metric.name}\``) }).toEqual({ runbook: definition.runbook, mentions: true });
   });
 });
 

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { ALARM_DEFINITIONS } from '../../lib/alarms';
-import { METRIC_NAMESPACE, PROBE_COUNT } from '../../lib/health-check';
+import { PROBE_COUNT } from '../../lib/health-check';
+import { METRIC_NAMESPACE } from '../../lib/observability/contract';
 import { synthesize } from './synth';
 
 const prod = synthesize('prod');
@@ -40,7 +41,7 @@ describe('the alarm table', () => {
 
   it('declares for every AWS metric the unit AWS publishes it in', () => {
     for (const definition of ALARM_DEFINITIONS.filter((d) => ['rds', 'proxy', 'cache-node'].includes(d.source))) {
-      expect({ metric: definition.metricName, unit: definition.unit }).toEqual({ metric: definition.metricName, unit: AWS_METRIC_UNITS[definition.metricName] });
+      expect({ metric: definition.metric.name, unit: definition.metric.unit }).toEqual({ metric: definition.metric.name, unit: AWS_METRIC_UNITS[definition.metric.name] });
     }
   });
 
@@ -75,7 +76,7 @@ describe('the alarm table', () => {
   it('alarms on a replica that stops reporting lag, and on a health check that goes silent', () => {
     expect(alarmNamed('data-tier-prod-replica-2-replica-lag-high')!.TreatMissingData).toBe('breaching');
     expect(alarmNamed('data-tier-prod-primary-health-check-failing')).toMatchObject({ MetricName: 'health_check_failed', TreatMissingData: 'breaching', ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1 });
-    expect(alarmNamed('data-tier-prod-rollup-refresh-failing')).toMatchObject({ MetricName: 'maintenance_failed', TreatMissingData: 'breaching' });
+    expect(alarmNamed('data-tier-prod-materialized-view-refresh-failing')).toMatchObject({ MetricName: 'maintenance_failed', TreatMissingData: 'breaching' });
   });
 
   it('watches health-check metrics per instance with the dimensions the function publishes', () => {
@@ -89,7 +90,7 @@ describe('the alarm table', () => {
   it('names every alarm <stack>-<resource>-<condition> and sends ALARM and OK to the alarm topic', () => {
     const topic = Object.keys(prod.template.findResources('AWS::SNS::Topic'))[0];
     for (const alarm of alarms()) {
-      expect(alarm.Properties.AlarmName).toMatch(/^data-tier-prod-(primary|replica-\d|proxy|cache-\d{3}|partition-maintenance|rollup-refresh|schedule-dlq)-[a-z0-9-]+$/);
+      expect(alarm.Properties.AlarmName).toMatch(/^data-tier-prod-(primary|replica-\d|proxy|cache-\d{3}|partition-maintenance|materialized-view-refresh|schedule-dlq)-[a-z0-9-]+$/);
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: topic }]);
     }
@@ -145,10 +146,10 @@ describe('the health-check function', () => {
     });
   });
 
-  it('runs partition maintenance hourly and the rollup refresh every 5 minutes on the primary instance', () => {
+  it('runs partition maintenance hourly and the materialized view refresh every 5 minutes on the primary instance, each rule named after its task', () => {
     expect(fn('data-tier-prod-maintenance').Environment.Variables.DB_HOST).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DatabasePrimary/), 'Endpoint.Address'] });
-    prod.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)', Targets: [Match.objectLike({ Input: '{"task":"partition-maintenance"}' })] });
-    prod.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)', Targets: [Match.objectLike({ Input: '{"task":"rollup-refresh"}' })] });
+    prod.template.hasResourceProperties('AWS::Events::Rule', { Name: 'data-tier-prod-partition-maintenance', ScheduleExpression: 'rate(1 hour)', Targets: [Match.objectLike({ Input: '{"task":"partition-maintenance"}' })] });
+    prod.template.hasResourceProperties('AWS::Events::Rule', { Name: 'data-tier-prod-materialized-view-refresh', ScheduleExpression: 'rate(5 minutes)', Targets: [Match.objectLike({ Input: '{"task":"materialized-view-refresh"}' })] });
   });
 
   it('keeps a scheduled event EventBridge cannot deliver, after 2 retries within the schedule’s interval, in one dead-letter queue', () => {

@@ -12,14 +12,15 @@
 //   DB_TLS               'disable' turns TLS off (local tests only); otherwise verified TLS
 //   CONNECT_TIMEOUT_MS   per connection attempt, default 5000
 //
-// Metrics (dimensions Environment, DBInstance, Role=primary|replica on every datum):
-//   health_check_failed  Count         1 if the target was unreachable or health_check() failed
-//   primary_write_failed Count         primary only: 1 if the heartbeat write failed with an SQL
-//                                      error (read-only, storage full, a lock), logged with its
-//                                      SQLSTATE; absent when the primary was unreachable
-//   query_latency        Milliseconds  raw probe wall times as Values/Counts (true p95)
-//   <metric>             <unit>        each health_check() row as returned; a row named
-//                                      `<metric>:<object>` is <metric> with dimension Object
+// Metrics (names and units: HEALTH_CHECK_FUNCTION_METRICS and HEALTH_CHECK_ROW_METRICS of
+// lib/observability/contract.ts; dimensions Environment, DBInstance, Role on every datum):
+//   health_check_failed   1 if the target was unreachable or health_check() failed
+//   primary_write_failed  primary only: 1 if the heartbeat write failed with an SQL error
+//                         (read-only, storage full, a lock), logged with its SQLSTATE; absent
+//                         when the primary was unreachable
+//   query_latency         raw probe wall times as Values/Counts (true p95)
+//   <metric>              each health_check() row as returned, in its own unit; a row named
+//                         `<metric>:<object>` is <metric> with dimension Object
 // An unreachable target is logged as one JSON line and reported as failed; the others still
 // report. A failure to publish is thrown, so the function's Errors metric shows it.
 // Time bounds: targets are checked in parallel, each within 40 s (less when the Lambda context
@@ -33,6 +34,9 @@ import { ConnectionCache, type Endpoint, isConnectionError } from '../shared/con
 import {
   datum, errorMessage, isStandardUnit, logJson, type MetricScope, publishMetrics, requiredEnv, type Role, samples,
 } from '../shared/metrics';
+import { HEALTH_CHECK_FUNCTION_METRICS, parseHealthCheckRow } from '../../observability/contract';
+
+const { health_check_failed, primary_write_failed, query_latency } = HEALTH_CHECK_FUNCTION_METRICS;
 
 /**
  * The latency probe: a primary-key lookup of the one-row heartbeat table. Unlike `SELECT 1` it
@@ -228,18 +232,17 @@ async function observe(client: Client, target: Target, probeCount: number): Prom
 
 function metricData(target: Target, observation: Observation | undefined, environment: string, timestamp: Date): MetricDatum[] {
   const scope: MetricScope = { environment, instanceId: target.instanceId, role: target.role };
-  const data = [datum(scope, 'health_check_failed', observation?.rows ? 0 : 1, 'Count', timestamp)];
-  if (observation?.writeFailed !== undefined) data.push(datum(scope, 'primary_write_failed', observation.writeFailed ? 1 : 0, 'Count', timestamp));
+  const data = [datum(scope, health_check_failed, observation?.rows ? 0 : 1, timestamp)];
+  if (observation?.writeFailed !== undefined) data.push(datum(scope, primary_write_failed, observation.writeFailed ? 1 : 0, timestamp));
   for (const row of observation?.rows ?? []) {
-    const separator = row.metric.indexOf(':');
-    const name = separator < 0 ? row.metric : row.metric.slice(0, separator);
-    const object = separator < 0 ? undefined : row.metric.slice(separator + 1);
-    if (row.value === null || !Number.isFinite(row.value) || !isStandardUnit(row.unit)) {
+    const { unit } = row;
+    if (row.value === null || !Number.isFinite(row.value) || !isStandardUnit(unit)) {
       logJson('warn', { target: target.instanceId, role: target.role, skipped: row, reason: 'not a finite value with a CloudWatch unit' });
       continue;
     }
-    data.push(datum(object === undefined ? scope : { ...scope, extra: { Object: object } }, name, row.value, row.unit, timestamp));
+    const { name, object } = parseHealthCheckRow(row.metric);
+    data.push(datum({ ...scope, object }, { name, unit }, row.value, timestamp));
   }
-  data.push(...samples(scope, 'query_latency', observation?.latenciesMs ?? [], 'Milliseconds', timestamp));
+  data.push(...samples(scope, query_latency, observation?.latenciesMs ?? [], timestamp));
   return data;
 }

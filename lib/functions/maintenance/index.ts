@@ -1,9 +1,9 @@
 // Scheduled database maintenance (EventBridge): the event names the task.
-//   { "task": "partition-maintenance" }  hourly: CALL data_tier.run_partition_maintenance(), one
-//                                        transaction per step; a step that could not get its
-//                                        locks after its retries fails the task
-//   { "task": "rollup-refresh" }         every 5 minutes: data_tier.refresh_materialized_views(),
-//                                        each registered view whose interval has passed
+//   { "task": "partition-maintenance" }      hourly: CALL data_tier.run_partition_maintenance(),
+//                                            one transaction per step; a step that could not
+//                                            get its locks after its retries fails the task
+//   { "task": "materialized-view-refresh" }  every 5 minutes: data_tier.refresh_materialized_views(),
+//                                            each registered view whose interval has passed
 // Environment:
 //   DB_SECRET_ARN        RDS secret (host, port, username, password, dbname)       required
 //   DB_HOST              writer instance endpoint (not the proxy: the session sets
@@ -14,9 +14,10 @@
 //   ENVIRONMENT          dev | staging | prod: the Environment dimension             required
 //   PRIMARY_INSTANCE_ID  the primary's DB instance identifier: DBInstance dimension  required
 //
+// Tasks, metrics and their units: TASKS and MAINTENANCE_METRICS of lib/observability/contract.ts.
 // Metrics (dimensions Environment, DBInstance, Role=primary, Task=<task>):
-//   maintenance_failed    Count         0 or 1
-//   maintenance_duration  Milliseconds  wall time of the task, failed runs included
+//   maintenance_failed    0 or 1
+//   maintenance_duration  wall time of the task, failed runs included
 // A failed task is published as maintenance_failed=1, then thrown (the function's Errors
 // metric and EventBridge's retry policy see it).
 import { performance } from 'node:perf_hooks';
@@ -25,9 +26,9 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Client } from 'pg';
 import { ConnectionCache, type Endpoint } from '../shared/connections';
 import { datum, errorMessage, logJson, type MetricScope, publishMetrics, requiredEnv } from '../shared/metrics';
+import { MAINTENANCE_METRICS, type Task, TASK_NAMES, TASKS } from '../../observability/contract';
 
-export const TASKS = ['partition-maintenance', 'rollup-refresh'] as const;
-export type Task = (typeof TASKS)[number];
+export type { Task } from '../../observability/contract';
 
 export interface MaintenanceEvent {
   readonly task: Task;
@@ -75,7 +76,7 @@ export class IncompleteMaintenanceError extends Error {
     readonly failed: readonly PartitionStep[],
   ) {
     super(
-      `${task === 'partition-maintenance' ? 'partition maintenance' : 'materialized view refresh'} could not do ${failed.length} step${failed.length === 1 ? '' : 's'}: ` +
+      `${task === TASKS.partitionMaintenance ? 'partition maintenance' : 'materialized view refresh'} could not do ${failed.length} step${failed.length === 1 ? '' : 's'}: ` +
         failed.map((s) => `${s.step} ${s.partition}: ${s.detail}`).join('; '),
     );
     this.name = 'IncompleteMaintenanceError';
@@ -84,7 +85,7 @@ export class IncompleteMaintenanceError extends Error {
 
 const RUN: Record<Task, (client: Client) => Promise<Record<string, unknown>>> = {
   // One transaction per step inside the procedure, so the session must not be in a transaction.
-  async 'partition-maintenance'(client) {
+  async [TASKS.partitionMaintenance](client) {
     const { rows } = await client.query<{ p_report: PartitionStep[] }>('CALL data_tier.run_partition_maintenance()');
     const steps = rows[0].p_report;
     const done: Record<string, number> = {};
@@ -92,7 +93,7 @@ const RUN: Record<Task, (client: Client) => Promise<Record<string, unknown>>> = 
     return { actions: done, steps };
   },
   // Every registered view whose refresh interval has passed; none is named here.
-  async 'rollup-refresh'(client) {
+  async [TASKS.materializedViewRefresh](client) {
     const { rows } = await client.query<ViewRefresh>('SELECT materialized_view, outcome, duration_ms, detail FROM data_tier.refresh_materialized_views()');
     return {
       views: rows.map((row) => ({ view: row.materialized_view, outcome: row.outcome, refreshMs: row.duration_ms === null ? null : Math.round(row.duration_ms), detail: row.detail ?? undefined })),
@@ -108,13 +109,13 @@ const connections = new ConnectionCache(new SecretsManagerClient({}));
 
 export async function handler(event: MaintenanceEvent, context?: LambdaContext): Promise<MaintenanceResult> {
   const task = event?.task;
-  if (!TASKS.includes(task)) throw new Error(`unknown maintenance task ${JSON.stringify(task)}: expected one of ${TASKS.join(', ')}`);
+  if (!TASK_NAMES.includes(task)) throw new Error(`unknown maintenance task ${JSON.stringify(task)}: expected one of ${TASK_NAMES.join(', ')}`);
   const namespace = requiredEnv('METRIC_NAMESPACE');
   const scope: MetricScope = {
     environment: requiredEnv('ENVIRONMENT'),
     instanceId: requiredEnv('PRIMARY_INSTANCE_ID'),
     role: 'primary',
-    extra: { Task: task },
+    task,
   };
   const statementTimeoutMs = Math.max(
     1_000,
@@ -150,8 +151,8 @@ export async function handler(event: MaintenanceEvent, context?: LambdaContext):
   if (failure === undefined) logJson('info', { task, durationMs, ...summary });
   else logJson('error', { task, durationMs, host: endpoint.host, error: errorMessage(failure) });
   await publishMetrics(cloudwatch, namespace, [
-    datum(scope, 'maintenance_failed', failure === undefined ? 0 : 1, 'Count', timestamp),
-    datum(scope, 'maintenance_duration', durationMs, 'Milliseconds', timestamp),
+    datum(scope, MAINTENANCE_METRICS.maintenance_failed, failure === undefined ? 0 : 1, timestamp),
+    datum(scope, MAINTENANCE_METRICS.maintenance_duration, durationMs, timestamp),
   ]);
   if (failure !== undefined) throw failure;
   return { task, durationMs, summary: summary ?? {} };

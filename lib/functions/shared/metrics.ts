@@ -1,24 +1,16 @@
 // CloudWatch custom metrics for the data tier's functions: building MetricDatum arrays with
-// the tier's standard dimensions, and publishing them in as few PutMetricData calls as the
-// API allows. Used by the health-check and maintenance handlers.
+// the names, dimensions and units of lib/observability/contract.ts (whose MetricUnit is the
+// SDK's StandardUnit: the compiler checks both ways), and publishing them in as few
+// PutMetricData calls as the API allows. Used by the health-check and maintenance handlers.
 import { type CloudWatchClient, type MetricDatum, PutMetricDataCommand, StandardUnit } from '@aws-sdk/client-cloudwatch';
+import { dimensionsOf, type MetricDefinition, type MetricScope } from '../../observability/contract';
+
+export type { MetricScope, Role } from '../../observability/contract';
 
 /** PutMetricData accepts at most this many MetricDatum per call. */
 export const MAX_DATA_PER_CALL = 1000;
 /** A MetricDatum's Values/Counts hold at most this many distinct values. */
 export const MAX_VALUES_PER_DATUM = 150;
-
-export type Role = 'primary' | 'replica';
-
-/** The dimensions every datum of the tier carries, in this order, plus any extra ones. */
-export interface MetricScope {
-  readonly environment: string;
-  /** DB instance identifier (not an endpoint), so alarms survive endpoint changes. */
-  readonly instanceId: string;
-  readonly role: Role;
-  /** Extra dimensions, e.g. { Task: 'rollup-refresh' } or { Object: 'public.analytics_events' }. */
-  readonly extra?: Readonly<Record<string, string>>;
-}
 
 const STANDARD_UNITS: ReadonlySet<string> = new Set(Object.values(StandardUnit));
 
@@ -27,31 +19,26 @@ export function isStandardUnit(unit: string): unit is StandardUnit {
 }
 
 function dimensions(scope: MetricScope): MetricDatum['Dimensions'] {
-  return [
-    { Name: 'Environment', Value: scope.environment },
-    { Name: 'DBInstance', Value: scope.instanceId },
-    { Name: 'Role', Value: scope.role },
-    ...Object.entries(scope.extra ?? {}).map(([Name, Value]) => ({ Name, Value })),
-  ];
+  return Object.entries(dimensionsOf(scope)).map(([Name, Value]) => ({ Name, Value }));
 }
 
 /** One value of one metric. CloudWatch rejects NaN and infinities: the caller filters them. */
-export function datum(scope: MetricScope, name: string, value: number, unit: StandardUnit, timestamp: Date): MetricDatum {
-  return { MetricName: name, Dimensions: dimensions(scope), Timestamp: timestamp, Unit: unit, Value: value };
+export function datum(scope: MetricScope, metric: MetricDefinition, value: number, timestamp: Date): MetricDatum {
+  return { MetricName: metric.name, Dimensions: dimensions(scope), Timestamp: timestamp, Unit: metric.unit, Value: value };
 }
 
 /**
  * Raw samples as Values/Counts, so CloudWatch computes true percentiles over them. Equal values
  * are counted once; more than 150 distinct values take several data. No samples, no data.
  */
-export function samples(scope: MetricScope, name: string, values: readonly number[], unit: StandardUnit, timestamp: Date): MetricDatum[] {
+export function samples(scope: MetricScope, metric: MetricDefinition, values: readonly number[], timestamp: Date): MetricDatum[] {
   const counts = new Map<number, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
   return chunk([...counts], MAX_VALUES_PER_DATUM).map((part) => ({
-    MetricName: name,
+    MetricName: metric.name,
     Dimensions: dimensions(scope),
     Timestamp: timestamp,
-    Unit: unit,
+    Unit: metric.unit,
     Values: part.map(([value]) => value),
     Counts: part.map(([, count]) => count),
   }));
