@@ -185,8 +185,11 @@ export interface AlarmThresholds {
    * `DEFAULT_PARTITION_ROWS_COUNTED_UP_TO`, where health_check() stops counting.
    */
   readonly defaultPartitionRows: number;
-  /** Age of the dashboard rollup, seconds (refreshed every 5 minutes). */
-  readonly rollupStalenessSeconds: number;
+  /**
+   * Seconds a registered materialized view may be past its own refresh interval (the refresh
+   * task runs every 5 minutes, so 600 is two missed runs).
+   */
+  readonly materializedViewOverdueSeconds: number;
 }
 
 export interface MonitoringConfig {
@@ -256,7 +259,7 @@ const SEED_THRESHOLDS: AlarmThresholds = {
   transactionIdWraparoundPercent: 50,
   partitionsAheadMin: 1,
   defaultPartitionRows: 0,
-  rollupStalenessSeconds: 900,
+  materializedViewOverdueSeconds: 600,
 };
 
 const PRESETS: Record<EnvironmentName, Omit<DataTierConfig, 'envName' | 'account' | 'region' | 'availabilityZones'>> = {

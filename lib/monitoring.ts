@@ -180,7 +180,7 @@ function dashboardRows(props: MonitoringProps, alarms: cw.Alarm[]): cw.IWidget[]
     instances.map((i) => new cw.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { DBInstanceIdentifier: i.instanceId }, statistic, label: i.name, period: Duration.minutes(1) }));
   const healthMetric = (metric: MetricDefinition, statistic: string, instances = props.instances) =>
     instances.map((i) => new cw.Metric({ namespace: METRIC_NAMESPACE, metricName: metric.name, dimensionsMap: instanceDimensions(props, i), statistic, label: i.name, period: Duration.minutes(1) }));
-  const { connections_used_pct, query_latency, partitions_ahead_min, lock_waits_over_1s, matview_staleness_seconds_max } = METRICS;
+  const { connections_used_pct, query_latency, partitions_ahead_min, lock_waits_over_1s, matview_overdue_seconds_max } = METRICS;
   const proxyMetric = (metricName: string, statistic: string) => new cw.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { ProxyName: props.proxyName }, statistic, period: Duration.minutes(1) });
   const cacheMetric = (metricName: string, statistic = 'Average') =>
     props.cacheNodeIds.map((id) => new cw.Metric({ namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: id }, statistic, label: id, period: Duration.minutes(1) }));
@@ -212,7 +212,7 @@ function dashboardRows(props: MonitoringProps, alarms: cw.Alarm[]): cw.IWidget[]
     [
       graph('Partitions ahead (min)', healthMetric(partitions_ahead_min, 'Minimum', primary)),
       graph('Lock waits > 1 s', healthMetric(lock_waits_over_1s, 'Maximum', primary)),
-      graph('Rollup staleness (s)', healthMetric(matview_staleness_seconds_max, 'Maximum', primary)),
+      graph('Materialized views: most overdue past their interval (s)', healthMetric(matview_overdue_seconds_max, 'Maximum', primary)),
     ],
   ];
 }

@@ -103,6 +103,8 @@ export const HEALTH_CHECK_ROW_METRICS = named({
   invalid_indexes: { unit: 'Count', rows: 'one' },
   matview_staleness_seconds: { unit: 'Seconds', rows: 'per-object' },
   matview_staleness_seconds_max: { unit: 'Seconds', rows: 'one' },
+  matview_overdue_seconds: { unit: 'Seconds', rows: 'per-object' },
+  matview_overdue_seconds_max: { unit: 'Seconds', rows: 'one' },
   // Primary only: a standby's statistics do not see the primary's writes.
   dead_tuple_pct: { unit: 'Percent', rows: 'per-object' },
   dead_tuple_pct_max: { unit: 'Percent', rows: 'one' },

@@ -46,7 +46,11 @@
 --                                            REINDEX CONCURRENTLY leaves one), leaving out
 --                                            those of a table being indexed right now
 --   matview_staleness_seconds:<mv>  Seconds  since the registered view was last refreshed
---   matview_staleness_seconds_max   Seconds  the maximum over refreshed views
+--   matview_staleness_seconds_max   Seconds  the maximum over registered views
+--   matview_overdue_seconds:<mv>    Seconds  how far past its own refresh interval the view is
+--                                            (0 while it is within it): views registered with
+--                                            different intervals alarm on one threshold
+--   matview_overdue_seconds_max     Seconds  the maximum over registered views
 --   dead_tuple_pct:<table>          Percent  dead / (live + dead) tuples, for the 5 tables with
 --                                            the most writes (primary only: a standby's
 --                                            statistics do not see the primary's writes)
@@ -249,14 +253,23 @@ BEGIN
 
   RETURN QUERY
   WITH staleness AS (
-    SELECT r.materialized_view, extract(epoch FROM clock_timestamp() - r.refreshed_at)::double precision AS seconds
+    SELECT r.materialized_view,
+           extract(epoch FROM clock_timestamp() - r.refreshed_at)::double precision AS seconds,
+           greatest(0, extract(epoch FROM clock_timestamp() - r.refreshed_at - r.refresh_interval))::double precision AS overdue
     FROM data_tier.materialized_view_refreshes AS r
     JOIN pg_class AS c ON c.oid = r.materialized_view
   )
   SELECT 'matview_staleness_seconds:' || data_tier.qualified_name(s.materialized_view), s.seconds, 'Seconds'
   FROM staleness AS s
   UNION ALL
+  SELECT 'matview_overdue_seconds:' || data_tier.qualified_name(s.materialized_view), s.overdue, 'Seconds'
+  FROM staleness AS s
+  UNION ALL
   SELECT 'matview_staleness_seconds_max', max(s.seconds), 'Seconds'
+  FROM staleness AS s
+  HAVING count(*) > 0
+  UNION ALL
+  SELECT 'matview_overdue_seconds_max', max(s.overdue), 'Seconds'
   FROM staleness AS s
   HAVING count(*) > 0;
 

@@ -57,7 +57,7 @@ function expectedDatum(row: HealthRow, dimensions: Record<string, string>) {
 const MOVING = new Set([
   'connections', 'connections_used_pct', 'sessions_active', 'sessions_idle_in_transaction', 'longest_transaction_seconds',
   'lock_waits_over_1s', 'transaction_id_age', 'transaction_id_wraparound_pct', 'cache_hit_ratio_pct', 'heartbeat_age_seconds',
-  'matview_staleness_seconds', 'matview_staleness_seconds_max', 'dead_tuple_pct', 'dead_tuple_pct_max',
+  'matview_staleness_seconds', 'matview_overdue_seconds', 'matview_staleness_seconds_max', 'matview_overdue_seconds_max', 'dead_tuple_pct', 'dead_tuple_pct_max',
 ]);
 
 /** Per-table rows for the 5 most written tables: which tables those are changes with every write. */

@@ -65,7 +65,7 @@ describe('data_tier.health_check()', () => {
         'transaction_id_age', 'transaction_id_wraparound_pct', 'cache_hit_ratio_pct', 'is_replica',
         'replication_lag_seconds', 'heartbeat_age_seconds', 'partitions_ahead:public.analytics_events',
         'partitions_ahead_min', 'default_partition_rows:public.analytics_events', 'default_partition_rows',
-        'matview_staleness_seconds:public.analytics_daily_rollup', 'matview_staleness_seconds_max', 'dead_tuple_pct_max',
+        'matview_staleness_seconds:public.analytics_daily_rollup', 'matview_overdue_seconds:public.analytics_daily_rollup', 'matview_staleness_seconds_max', 'matview_overdue_seconds_max', 'dead_tuple_pct_max',
         'default_transaction_read_only', 'invalid_indexes',
       ]),
     );
@@ -291,6 +291,26 @@ describe('data_tier.health_check()', () => {
 
     await client.query(`SELECT data_tier.refresh_materialized_view('public.analytics_daily_rollup')`);
     expect(await metric('matview_staleness_seconds:public.analytics_daily_rollup')).toBeLessThan(1);
+  });
+
+  it('reports how far past its own refresh interval each view is, so views with different intervals share one threshold', async () => {
+    await client.query(`CREATE MATERIALIZED VIEW hourly_summary AS SELECT 1 AS id`);
+    await client.query(`CREATE UNIQUE INDEX ON hourly_summary (id)`);
+    await client.query(`SELECT data_tier.register_materialized_view('hourly_summary', interval '1 hour')`);
+    try {
+      // 40 minutes old: well within its hour, while the 5-minute rollup is 35 minutes late.
+      await client.query(`UPDATE data_tier.materialized_view_refreshes SET refreshed_at = now() - interval '40 minutes'`);
+      expect(await metric('matview_overdue_seconds:public.hourly_summary')).toBe(0);
+      expect(await metric('matview_overdue_seconds:public.analytics_daily_rollup')).toBeCloseTo(35 * 60, -1);
+      expect(await metric('matview_overdue_seconds_max')).toBeCloseTo(35 * 60, -1);
+
+      await client.query(`SELECT data_tier.refresh_materialized_view('public.analytics_daily_rollup')`);
+      expect(await metric('matview_staleness_seconds_max')).toBeGreaterThanOrEqual(40 * 60);
+      expect(await metric('matview_overdue_seconds_max')).toBe(0);
+    } finally {
+      await client.query(`DELETE FROM data_tier.materialized_view_refreshes WHERE materialized_view = 'hourly_summary'::regclass`);
+      await client.query(`DROP MATERIALIZED VIEW hourly_summary`);
+    }
   });
 
   it('reports a deadlock in deadlocks_since_last_call once, and in the cumulative counter', async () => {

@@ -180,7 +180,7 @@ describe('an application that brings its own migrations', () => {
     expect((await client.query(`SELECT sum(total)::int AS total FROM shop.daily_sales`)).rows[0].total).toBe(15);
 
     const { rows: health } = await client.query(`SELECT metric, value FROM data_tier.health_check() WHERE metric LIKE '%shop.%' ORDER BY metric`);
-    expect(health.map((row) => row.metric)).toEqual(['default_partition_rows:shop.orders', 'matview_staleness_seconds:shop.daily_sales', 'partitions_ahead:shop.orders']);
+    expect(health.map((row) => row.metric)).toEqual(['default_partition_rows:shop.orders', 'matview_overdue_seconds:shop.daily_sales', 'matview_staleness_seconds:shop.daily_sales', 'partitions_ahead:shop.orders']);
   });
 
   it('re-applies a repeatable definition once when it changes, recorded with its new checksum; an unchanged re-run applies nothing', async () => {
