@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from 'pg';
@@ -209,6 +209,21 @@ describe('an application that brings its own migrations', () => {
     );
     await client.query(`INSERT INTO shop.orders (placed_at, total) VALUES (now(), 1)`);
     expect((await client.query(`SELECT shop.order_total()::int AS total`)).rows[0].total).toBe(16);
+  });
+
+  it('refuses a run whose applied repeatable file is gone, until the run is told to forget it', async () => {
+    writeFileSync(path.join(orders, 'repeatable', '010_order_total.sql'), `CREATE OR REPLACE FUNCTION shop.order_total() RETURNS numeric LANGUAGE sql AS $$ SELECT coalesce(sum(total), 0) FROM shop.orders $$;`);
+    writeFileSync(path.join(orders, 'repeatable', '020_orders_view.sql'), `CREATE OR REPLACE VIEW shop.big_orders AS SELECT * FROM shop.orders WHERE total > 100;`);
+    await runMigrations(client, { streams });
+    rmSync(path.join(orders, 'repeatable', '020_orders_view.sql'));
+
+    await expect(runMigrations(client, { streams })).rejects.toThrow(
+      /applied repeatable definition is missing[\s\S]*repeatable\/020_orders_view\.sql[\s\S]*--forget repeatable\/020_orders_view\.sql/,
+    );
+    await client.query('DROP VIEW shop.big_orders');
+    const forgotten = await runMigrations(client, { streams, forget: ['repeatable/020_orders_view.sql'] });
+    expect(forgotten.applied).toEqual([]);
+    expect(await count(client, `SELECT count(*) AS n FROM public.schema_migrations WHERE name = 'repeatable/020_orders_view.sql'`)).toBe(0);
   });
 
   it('refuses two directories that would be the same stream', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ClientBase } from 'pg';
 import { type UnusableIndex, unusableIndexes } from './index-validity';
-import { type AppliedRow, historyProblems, lastApplied } from './migration-history';
+import { type AppliedRow, historyProblems, type HistoryProblem, lastApplied } from './migration-history';
 import { lineAt, splitSqlStatements, transactionControlOf, type SqlStatement } from './sql-statements';
 
 /** Where applied migrations are recorded, one row per (stream, file). */
@@ -156,6 +156,10 @@ export async function runMigrations(client: ClientBase, options: MigrationOption
       });
       const pending = versioned.filter((file) => !history.some((row) => row.name === file.name));
       const changed = repeatable.filter((file) => !rowsOfStream.some((row) => row.name === file.name && row.checksum === file.checksum));
+      const goneRepeatable = rowsOfStream.filter(
+        (row) => row.name.startsWith(`${REPEATABLE_DIRECTORY}/`) && !forget.includes(row.name) && !repeatable.some((file) => file.name === row.name),
+      );
+      if (goneRepeatable.length > 0) problems.push(goneRepeatableProblem(stream, goneRepeatable));
       return { stream, versioned, repeatable, problems, last: lastApplied(history), pending, changed, forgotten: rowsOfStream.filter((row) => forget.includes(row.name)) };
     });
     const problems = plans.flatMap((plan) => plan.problems);
@@ -387,6 +391,22 @@ async function forgetRows(client: ClientBase, stream: string, forgotten: Applied
  * back while the runner reports the whole file rolled back; a BEGIN ATOMIC body would be cut
  * at its inner semicolons. Every pending file is checked before the first one runs.
  */
+/**
+ * Removing a repeatable file does not remove what it defined: the functions stay, unmaintained,
+ * and nothing would say so. The removal must be said once, as for a versioned file.
+ */
+function goneRepeatableProblem(stream: MigrationStream, gone: readonly HistoryRow[]): HistoryProblem {
+  return {
+    file: gone[0].name,
+    message: [
+      `Refusing to migrate: applied repeatable ${gone.length === 1 ? 'definition is' : 'definitions are'} missing from ${path.join(stream.directory, REPEATABLE_DIRECTORY)}:`,
+      ...gone.map((row) => `  ${row.name}: last applied ${row.applied_at.toISOString()}`),
+      'What a repeatable file defined stays in the database when the file goes. Restore it, or drop its objects in a new versioned file ' +
+        `and tell the runner to forget it: npm run db:apply -- ${gone.map((row) => `--forget ${row.name}`).join(' ')}.`,
+    ].join('\n'),
+  };
+}
+
 /** A repeatable definition replaces objects in place: half of one would leave a mix of old and new. */
 function refuseNoTransactionRepeatables(files: MigrationFile[]): void {
   const offending = files.filter((file) => !file.transactional);
