@@ -72,7 +72,7 @@ export function formatSchemaReport(report: SchemaReport): string {
     `PostgreSQL ${report.serverVersion}`,
     '',
     `Migrations: ${report.migrations.applied.length} applied, ${report.migrations.skipped} already applied, ${ms(report.migrations.durationMs)}`,
-    ...report.migrations.applied.map((file) => `  ${file.name.padEnd(40)} ${ms(file.durationMs).padStart(8)}`),
+    ...report.migrations.applied.map((file) => `  ${`${file.stream}/${file.name}`.padEnd(50)} ${ms(file.durationMs).padStart(8)}`),
     '',
     `Partition maintenance: ${report.maintenanceActions} steps, ${ms(report.timings.maintenanceMs)}`,
   ];
