@@ -261,6 +261,19 @@ describe('each alarm fires when its condition is induced', () => {
     }
   });
 
+  it('transaction-id-age-high, scaled down: 5,000 transaction IDs consumed against a threshold of 0.0002 % instead of 50 % of the wraparound limit', async () => {
+    // The real threshold is a billion transaction IDs; the same age, read the same way, at a
+    // scale a test can reach (0.0002 % of 2^31 is 4,295 IDs).
+    const thresholds = resolveConfig({ context: { env: 'prod', overrides: { monitoring: { thresholds: { transactionIdWraparoundPercent: 0.0002 } } } } }).monitoring.thresholds;
+    await admin.query('DO $$ BEGIN FOR i IN 1..5000 LOOP PERFORM pg_current_xact_id(); COMMIT; END LOOP; END $$');
+
+    const published = await periods(definition('transaction-id-age-high').evaluationPeriods);
+    const { state, datapoints } = alarmOn('transaction-id-age-high', { role: 'primary' }, published, thresholds);
+    expect(state).toBe('ALARM');
+    expect(datapoints[0]).toBeGreaterThan(0.0002);
+    expect(alarmOn('transaction-id-age-high', { role: 'primary' }, published).state).toBe('OK');
+  });
+
   it('partitions-ahead-low: no partition premade past the current month, as when maintenance has not run for months', async () => {
     // Dropping the premade partitions leaves what months without maintenance would: the clock
     // cannot be moved on a real server, the partition catalogue can.

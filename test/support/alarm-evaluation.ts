@@ -39,6 +39,7 @@ export function statisticOf(statistic: string, data: readonly Published[]): numb
   const percentile = /^p(\d+(?:\.\d+)?)$/.exec(statistic);
   if (percentile) {
     // Nearest rank over the raw samples: CloudWatch's percentiles are exact when it has every sample.
+    // However few the samples: the tier's alarms leave EvaluateLowSampleCountPercentile at its default, evaluate.
     const sorted = [...samples].sort((a, b) => a - b);
     return sorted[Math.max(0, Math.ceil((Number(percentile[1]) / 100) * sorted.length) - 1)];
   }
