@@ -30,6 +30,7 @@ let pair: TestReplicaPair;
 let admin: Client;
 let replicaAdmin: Client;
 let output: ReturnType<typeof captureConsole>;
+/** Every session the file opened: first the two admin sessions, then those of the current test. */
 const opened: Client[] = [];
 /** What each test saw, printed at the end with ALARM_PROOF_REPORT=1. */
 const report: { alarm: string; target: string; state: AlarmState; datapoints: (number | undefined)[]; threshold: number }[] = [];
@@ -92,7 +93,7 @@ function alarmOn(
   const watched = published.map((data) =>
     data.filter((datum) => datum.MetricName === alarm.metric.name && JSON.stringify(dimensionsOf(datum)) === JSON.stringify(dimensions)),
   );
-  const { state, datapoints } = evaluateAlarm({ ...alarm, comparison: alarm.comparison, threshold }, watched);
+  const { state, datapoints } = evaluateAlarm({ ...alarm, threshold }, watched);
   report.push({ alarm: `${condition}${target.task ? ` (${target.task})` : ''}`, target: target.role, state, datapoints, threshold });
   return { state, datapoints, threshold };
 }
