@@ -1,4 +1,4 @@
-import { ALARM_DEFINITIONS } from './alarms';
+import { ALARM_DEFINITIONS, ALARM_PROOF_TESTS, type AlarmProof } from './alarms';
 import { DataTierConfig } from './config';
 
 const RESOURCES: Record<string, string> = {
@@ -9,6 +9,10 @@ const RESOURCES: Record<string, string> = {
   maintenance: '',
   'schedule-dlq': 'schedule-dlq',
 };
+
+function provenBy(proof: AlarmProof): string {
+  return 'test' in proof ? `induced in [${ALARM_PROOF_TESTS}](${ALARM_PROOF_TESTS}): “${proof.test}”` : `not induced: ${proof.cannotInduce}. Covered by ${proof.coveredBy}`;
+}
 
 /** The alarm table of an environment as markdown, for the README and SREs. */
 export function alarmTableMarkdown(config: DataTierConfig): string {
@@ -21,11 +25,11 @@ export function alarmTableMarkdown(config: DataTierConfig): string {
     const { unit } = d.metric;
     const shown = unit === 'Bytes' ? `${threshold / 1024 ** 3} GiB` : unit === 'Microseconds' ? `${threshold} µs (${threshold / 1000} ms)` : String(threshold);
     const window = `${d.datapointsToAlarm} of ${d.evaluationPeriods} × ${d.period.toHumanString()}`;
-    return `| \`${d.condition}\` | ${resources} | \`${metric}\` ${d.statistic} | ${comparison} ${shown} | ${unit} | ${window} | ${d.treatMissingData} | [${d.runbook}](runbooks/${d.runbook}) |`;
+    return `| \`${d.condition}\` | ${resources} | \`${metric}\` ${d.statistic} | ${comparison} ${shown} | ${unit} | ${window} | ${d.treatMissingData} | [${d.runbook}](runbooks/${d.runbook}) | ${provenBy(d.proof)} |`;
   });
   return [
-    '| condition | resource | metric, statistic | threshold | unit | datapoints | missing data | runbook |',
-    '|---|---|---|---|---|---|---|---|',
+    '| condition | resource | metric, statistic | threshold | unit | datapoints | missing data | runbook | proven by |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }

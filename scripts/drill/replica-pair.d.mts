@@ -34,6 +34,8 @@ export declare function startReplicaPair(options?: {
   applicationName?: string;
   synchronous?: boolean;
   startTimeoutMs?: number;
+  /** Server settings for both servers, on top of the stack's. */
+  settings?: Record<string, string>;
   log?: (line: string) => void;
   /** Receives the pair before anything starts, so a hard timeout can stopNow() it. */
   onPair?: (pair: ReplicaPair) => void;

@@ -35,13 +35,16 @@ const LOG_LINES_KEPT = 40;
  * under one temporary folder, and waits until the standby streams (synchronously if asked).
  * `onPair` receives the pair before anything starts, so a caller's hard timeout can stopNow() it.
  *
- * @param {{ applicationName?: string, synchronous?: boolean, startTimeoutMs?: number, log?: (line: string) => void, onPair?: (pair: object) => void }} [options]
+ * `settings` go to both servers (a hot standby needs max_connections and the like at least the primary's).
+ *
+ * @param {{ applicationName?: string, synchronous?: boolean, startTimeoutMs?: number, settings?: Record<string, string>, log?: (line: string) => void, onPair?: (pair: object) => void }} [options]
  */
 export async function startReplicaPair(options = {}) {
   const applicationName = options.applicationName ?? 'drill_standby';
   const synchronous = options.synchronous ?? true;
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   const log = options.log ?? (() => {});
+  const settings = { ...STACK_SETTINGS, ...(options.settings ?? {}) };
 
   const root = mkdtempSync(path.join(os.tmpdir(), 'data-tier-drill-'));
   // As root, the servers run as the `postgres` user, which must be able to reach its data directory.
@@ -51,16 +54,16 @@ export async function startReplicaPair(options = {}) {
   while (standbyPort === primaryPort) standbyPort = await freePort();
 
   const primary = new Server('primary', path.join(root, 'primary'), primaryPort, log, {
-    ...STACK_SETTINGS,
+    ...settings,
     wal_level: 'replica',
     max_wal_senders: '4',
     // Commits wait until the standby has flushed their WAL: what makes the failover lose nothing.
     synchronous_standby_names: synchronous ? `"${applicationName}"` : '',
-  });
+  }, options.settings ?? {});
   // Only the primary is started with synchronous_standby_names (a command-line setting, not in
   // the copied files): once promoted, the standby has no standby of its own to wait for.
   const standby = new Server('standby', path.join(root, 'standby'), standbyPort, log, {
-    ...STACK_SETTINGS,
+    ...settings,
     hot_standby: 'on',
     // When the primary dies the standby's WAL receiver fails and recovery sleeps this long before
     // retrying its sources; a promote request that lands in that window is only seen when the sleep
@@ -107,7 +110,7 @@ export async function startReplicaPair(options = {}) {
 
 /** One embedded PostgreSQL of the pair. */
 class Server {
-  constructor(role, dataDir, port, log, settings) {
+  constructor(role, dataDir, port, log, settings, initdbSettings = {}) {
     this.role = role;
     this.dataDir = dataDir;
     this.port = port;
@@ -133,6 +136,9 @@ class Server {
       persistent: true, // the pair removes its folder itself
       createPostgresUser: process.getuid?.() === 0,
       postgresFlags: Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
+      // Also at initdb, so the control file the standby is copied with records them: a standby
+      // refuses to start below the primary's recorded max_connections.
+      initdbFlags: Object.entries(initdbSettings).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
       onLog,
       onError: onLog,
     });
