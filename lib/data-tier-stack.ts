@@ -200,6 +200,12 @@ export class DataTierStack extends Stack {
       dataKey: this.keys.dataKey,
     });
 
+    this.monitoring.notifyServiceEvents({
+      namePrefix,
+      instanceIds: [this.database.primary.instanceIdentifier, ...this.database.replicas.map((replica) => replica.instanceIdentifier)],
+      cache: this.cache.replicationGroup,
+    });
+
     if (config.drills.faultInjection) {
       Tags.of(this.cache.replicationGroup).add(CACHE_DRILL_TAG, this.cache.replicationGroup.replicationGroupId!);
       const critical = ['health-check-failing', 'query-latency-p95-high'].map((condition) => this.monitoring.alarm('primary', condition));

@@ -108,8 +108,9 @@ export class OperatorAccess extends Construct {
       this.securityGroup.addEgressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(443), 'Systems Manager through the VPC endpoints of the imported VPC');
     }
 
+    const sessionLogGroupName = `/aws/ssm/${namePrefix}/operator-sessions`;
     this.sessionLogGroup = new logs.LogGroup(this, 'SessionLogs', {
-      logGroupName: `/aws/ssm/${namePrefix}/operator-sessions`,
+      logGroupName: sessionLogGroupName,
       retention: props.logRetentionDays as logs.RetentionDays,
       encryptionKey: props.logsKey,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -123,10 +124,10 @@ export class OperatorAccess extends Construct {
       updateMethod: 'NewVersion',
       content: {
         schemaVersion: '1.0',
-        description: `${namePrefix} operator host: shell sessions logged to ${this.sessionLogGroup.logGroupName}`,
+        description: `${namePrefix} operator host: shell sessions logged to ${sessionLogGroupName}`,
         sessionType: 'Standard_Stream',
         inputs: {
-          cloudWatchLogGroupName: this.sessionLogGroup.logGroupName,
+          cloudWatchLogGroupName: sessionLogGroupName,
           cloudWatchEncryptionEnabled: true,
           cloudWatchStreamingEnabled: true,
           s3BucketName: '',
@@ -137,6 +138,7 @@ export class OperatorAccess extends Construct {
         },
       },
     });
+    this.sessionDocument.node.addDependency(this.sessionLogGroup);
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
