@@ -1,9 +1,12 @@
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as events_targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledge, acrossPacks } from './nag';
@@ -63,6 +66,8 @@ export class OperatorAccess extends Construct {
   readonly role: iam.Role;
   readonly sessionLogGroup: logs.LogGroup;
   readonly sessionDocument: ssm.CfnDocument;
+  /** Copies each CloudTrail StartSession of this tier into the session log group. */
+  readonly sessionStartRule: events.Rule;
   /** Physical name of the Auto Scaling group, `<prefix>-operator`. */
   readonly autoScalingGroupName: string;
   /** Name of the Session document, `<prefix>-operator-sessions`. */
@@ -139,6 +144,7 @@ export class OperatorAccess extends Construct {
       },
     });
     this.sessionDocument.node.addDependency(this.sessionLogGroup);
+    this.sessionStartRule = this.recordSessionStarts(namePrefix);
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
@@ -252,6 +258,69 @@ export class OperatorAccess extends Construct {
         'The operator host serves no load balancer; EC2 status checks are its health check, and a failed one replaces the host.',
       ),
     );
+  }
+
+  /**
+   * Session Manager does not log the data of port-forwarding sessions, so each start of a session
+   * on this tier (a tunnel whose remote host is one of its endpoints, or a logged shell) is copied
+   * from CloudTrail into the session log group: who (userIdentity), when, and to where (target,
+   * document, host and port). EventBridge receives these API-call events only where a CloudTrail
+   * trail logs management events.
+   */
+  private recordSessionStarts(namePrefix: string): events.Rule {
+    const rule = new events.Rule(this, 'SessionStarts', {
+      ruleName: `${namePrefix}-operator-session-starts`,
+      description: `${namePrefix}: copies each StartSession on the tier (tunnels to its endpoints, logged shells) into the session log group`,
+      eventPattern: {
+        source: ['aws.ssm'],
+        detailType: ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['ssm.amazonaws.com'],
+          eventName: ['StartSession'],
+          $or: [{ requestParameters: { documentName: [this.sessionDocumentName] } }, { requestParameters: { parameters: { host: [{ wildcard: `*${namePrefix}-*` }] } } }],
+        },
+      },
+    });
+    const group = this.sessionLogGroup;
+    // A record CloudWatch Logs refuses is kept here rather than lost.
+    const deadLetters = new sqs.Queue(this, 'SessionStartsDeadLetterQueue', {
+      queueName: `${namePrefix}-operator-session-starts-dlq`,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(
+      deadLetters,
+      ...acrossPacks(
+        { awsSolutions: 'SQS3', serverless: 'SQSRedrivePolicy' },
+        'This queue is itself the dead-letter queue of the session-start rule; a dead-letter queue of a dead-letter queue would only move the same records again.',
+      ),
+    );
+    rule.addTarget({
+      bind: () => {
+        events_targets.addToDeadLetterQueueResourcePolicy(rule, deadLetters);
+        return { arn: group.logGroupArn, deadLetterConfig: { arn: deadLetters.queueArn }, retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 } };
+      },
+    });
+    // EventBridge writes to CloudWatch Logs under the log group's resource policy, limited to this group.
+    const policy = new logs.CfnResourcePolicy(this, 'SessionStartsPolicy', {
+      policyName: `${namePrefix}-operator-session-starts`,
+      policyDocument: Stack.of(this).toJsonString({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'EventBridgeWritesSessionStarts',
+            Effect: 'Allow',
+            Principal: { Service: ['events.amazonaws.com', 'delivery.logs.amazonaws.com'] },
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            // The log group's Arn attribute already ends in `:*`, covering its streams.
+            Resource: group.logGroupArn,
+          },
+        ],
+      }),
+    });
+    rule.node.addDependency(policy);
+    return rule;
   }
 }
 

@@ -101,6 +101,31 @@ describe('operator host (construct in a bare stack)', () => {
     });
   });
 
+  it('copies each start of a tunnel to the tier, or of a logged shell, from CloudTrail into the session log group: who, when, to where', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Name: 'data-tier-test-operator-session-starts',
+      EventPattern: {
+        source: ['aws.ssm'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['ssm.amazonaws.com'],
+          eventName: ['StartSession'],
+          $or: [{ requestParameters: { documentName: ['data-tier-test-operator-sessions'] } }, { requestParameters: { parameters: { host: [{ wildcard: '*data-tier-test-*' }] } } }],
+        },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OperatorSessionLogs'), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OperatorSessionStartsDeadLetterQueue'), 'Arn'] } },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'data-tier-test-operator-session-starts-dlq', SqsManagedSseEnabled: true });
+    const [policy] = Object.values(template.findResources('AWS::Logs::ResourcePolicy')) as any[];
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('OperatorSessionLogs');
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).not.toMatch(/:\*:\*/);
+  });
+
   it('gives the instance profile only what the SSM agent needs: no AWS-managed policy, logs only to its own group', () => {
     const role = (Object.values(template.findResources('AWS::IAM::Role')) as any[]).find((r) => r.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Service === 'ec2.amazonaws.com')!;
     expect(JSON.stringify(role.Properties.ManagedPolicyArns)).not.toMatch(/iam::aws:policy/);
