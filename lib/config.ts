@@ -212,6 +212,16 @@ export interface DrillsConfig {
   readonly faultInjection: boolean;
 }
 
+export interface OperatorAccessConfig {
+  /**
+   * An operator host reached only through AWS Systems Manager (no inbound port, no key pair),
+   * its SSM interface endpoints and session logging: SREs open port-forwarding tunnels to the
+   * proxy, the instances and the cache from a laptop (`npm run tunnel`).
+   * @default true
+   */
+  readonly enabled: boolean;
+}
+
 /** The whole configuration of one environment. */
 export interface DataTierConfig {
   readonly envName: EnvironmentName;
@@ -227,6 +237,7 @@ export interface DataTierConfig {
   readonly backup: BackupConfig;
   readonly monitoring: MonitoringConfig;
   readonly drills: DrillsConfig;
+  readonly operatorAccess: OperatorAccessConfig;
 }
 
 const DEFAULT_REGION = 'us-east-1';
@@ -287,6 +298,7 @@ const PRESETS: Record<EnvironmentName, Omit<DataTierConfig, 'envName' | 'account
     backup: { retentionDays: 7 },
     monitoring: { alarmEmails: [], thresholds: { ...SEED_THRESHOLDS, freeableMemoryMiB: 256, proxyClientConnections: 400 } },
     drills: { faultInjection: false },
+    operatorAccess: { enabled: true },
   },
   staging: {
     network: { vpcCidr: '10.41.0.0/16', flowLogRetentionDays: 30 },
@@ -312,6 +324,7 @@ const PRESETS: Record<EnvironmentName, Omit<DataTierConfig, 'envName' | 'account
     backup: { retentionDays: 14 },
     monitoring: { alarmEmails: [], thresholds: SEED_THRESHOLDS },
     drills: { faultInjection: false },
+    operatorAccess: { enabled: true },
   },
   prod: {
     network: { vpcCidr: '10.42.0.0/16', flowLogRetentionDays: 365 },
@@ -337,6 +350,7 @@ const PRESETS: Record<EnvironmentName, Omit<DataTierConfig, 'envName' | 'account
     backup: { retentionDays: 35 },
     monitoring: { alarmEmails: [], thresholds: SEED_THRESHOLDS },
     drills: { faultInjection: false },
+    operatorAccess: { enabled: true },
   },
 };
 
@@ -403,12 +417,13 @@ export function resolveConfig(sources: ConfigSources): DataTierConfig {
       thresholds: { ...preset.monitoring.thresholds, ...(overrides.monitoring?.thresholds ?? {}) },
     },
     drills: { ...preset.drills, ...(overrides.drills ?? {}) },
+    operatorAccess: { ...preset.operatorAccess, ...(overrides.operatorAccess ?? {}) },
   };
   validateConfig(config);
   return config;
 }
 
-type Overrides = { [K in 'network' | 'database' | 'proxy' | 'cache' | 'backup' | 'drills']?: Partial<DataTierConfig[K]> } & {
+type Overrides = { [K in 'network' | 'database' | 'proxy' | 'cache' | 'backup' | 'drills' | 'operatorAccess']?: Partial<DataTierConfig[K]> } & {
   monitoring?: Partial<Omit<MonitoringConfig, 'thresholds'>> & { thresholds?: Partial<AlarmThresholds> };
 };
 
@@ -418,7 +433,7 @@ function parseOverrides(raw: unknown): Overrides {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError('overrides', raw, 'must be a JSON object such as {"database":{"replicaCount":1}}');
   }
-  const sections = ['network', 'database', 'proxy', 'cache', 'backup', 'monitoring', 'drills'];
+  const sections = ['network', 'database', 'proxy', 'cache', 'backup', 'monitoring', 'drills', 'operatorAccess'];
   for (const key of Object.keys(parsed)) {
     if (!sections.includes(key)) throw new ConfigError(`overrides.${key}`, (parsed as Record<string, unknown>)[key], `unknown section; allowed: ${sections.join(', ')}`);
   }
@@ -534,6 +549,7 @@ export function validateConfig(config: DataTierConfig): void {
 
   validateMonitoring(config.monitoring);
   requireBoolean('drills.faultInjection', config.drills.faultInjection);
+  requireBoolean('operatorAccess.enabled', config.operatorAccess.enabled);
 
   requireInteger('backup.retentionDays', backup.retentionDays, 1, 36_500);
   if (backup.copyToVaultArn !== undefined && !/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:.+$/.test(backup.copyToVaultArn)) {

@@ -13,6 +13,7 @@ import { SchemaMigrations } from './schema';
 import { HealthCheck } from './health-check';
 import { Monitoring } from './monitoring';
 import { CACHE_DRILL_TAG, FaultInjection } from './fault-injection';
+import { OperatorAccess } from './operator-access';
 
 export interface DataTierStackProps extends StackProps {
   /** The validated configuration of the environment. */
@@ -61,6 +62,9 @@ export const OUTPUTS = {
   scheduleDeadLetterQueueUrl: 'ScheduleDeadLetterQueueUrl',
   failoverExperimentTemplateId: 'FailoverExperimentTemplateId',
   cacheAzPowerInterruptExperimentTemplateId: 'CacheAzPowerInterruptExperimentTemplateId',
+  operatorHostGroupName: 'OperatorHostGroupName',
+  operatorSessionDocumentName: 'OperatorSessionDocumentName',
+  operatorSessionLogGroupName: 'OperatorSessionLogGroupName',
 } as const;
 
 /** The PostgreSQL data tier of one environment. */
@@ -77,6 +81,8 @@ export class DataTierStack extends Stack {
   readonly monitoring: Monitoring;
   /** Game-day experiment templates, when `drills.faultInjection` is on. */
   readonly faultInjection?: FaultInjection;
+  /** The operator host reached through Systems Manager, when `operatorAccess.enabled` is on. */
+  readonly operatorAccess?: OperatorAccess;
   /** Attach to application tasks and functions: reaches the proxy, the replicas and the cache. */
   readonly appSecurityGroup: ec2.SecurityGroup;
   /** Attached to the data tier's own functions (migrations, health check). */
@@ -194,6 +200,12 @@ export class DataTierStack extends Stack {
       dataKey: this.keys.dataKey,
     });
 
+    this.monitoring.notifyServiceEvents({
+      namePrefix,
+      instanceIds: [this.database.primary.instanceIdentifier, ...this.database.replicas.map((replica) => replica.instanceIdentifier)],
+      cache: this.cache.replicationGroup,
+    });
+
     if (config.drills.faultInjection) {
       Tags.of(this.cache.replicationGroup).add(CACHE_DRILL_TAG, this.cache.replicationGroup.replicationGroupId!);
       const critical = ['health-check-failing', 'query-latency-p95-high'].map((condition) => this.monitoring.alarm('primary', condition));
@@ -205,6 +217,25 @@ export class DataTierStack extends Stack {
         stopAlarms: critical,
         logsKey: this.keys.logsKey,
         logRetentionDays: config.database.logRetentionDays,
+      });
+    }
+
+    if (config.operatorAccess.enabled) {
+      const db = this.database;
+      this.operatorAccess = new OperatorAccess(this, 'OperatorAccess', {
+        vpc,
+        subnets: this.network.functionSubnets,
+        targets: [
+          { securityGroup: db.proxySecurityGroup, port: db.port, description: 'RDS Proxy' },
+          { securityGroup: db.primarySecurityGroup, port: db.port, description: 'the primary' },
+          ...(db.replicas.length > 0 ? [{ securityGroup: db.replicaSecurityGroup, port: db.port, description: 'the read replicas' }] : []),
+          { securityGroup: this.cache.securityGroup, port: this.cache.port, description: 'the cache' },
+        ],
+        endpointSecurityGroup: this.network.endpointSecurityGroup,
+        dataKey: this.keys.dataKey,
+        logsKey: this.keys.logsKey,
+        logRetentionDays: config.database.logRetentionDays,
+        namePrefix,
       });
     }
 
@@ -260,6 +291,12 @@ export class DataTierStack extends Stack {
     if (this.faultInjection) {
       output(OUTPUTS.failoverExperimentTemplateId, this.faultInjection.failover.attrId, 'FIS experiment: reboot the primary with forced failover (aws fis start-experiment)');
       output(OUTPUTS.cacheAzPowerInterruptExperimentTemplateId, this.faultInjection.cacheAzPowerInterrupt.attrId, 'FIS experiment: cut power to one zone of the cache');
+    }
+    if (this.operatorAccess) {
+      const operator = this.operatorAccess;
+      output(OUTPUTS.operatorHostGroupName, operator.autoScalingGroup.autoScalingGroupName, 'Auto Scaling group of the operator host: npm run tunnel finds its running instance here');
+      output(OUTPUTS.operatorSessionDocumentName, operator.sessionDocument.ref, 'Session document of logged shell sessions on the operator host (aws ssm start-session --document-name)');
+      output(OUTPUTS.operatorSessionLogGroupName, operator.sessionLogGroup.logGroupName, 'Encrypted log group of the operator host sessions');
     }
   }
 }

@@ -3,6 +3,8 @@ import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -34,6 +36,9 @@ export interface MonitoringProps {
   readonly dataKey: kms.Key;
 }
 
+/** RDS event categories of DB instances sent to the alarm topic. */
+export const RDS_EVENT_CATEGORIES = ['failover', 'failure', 'low storage', 'maintenance', 'configuration change', 'notification'] as const;
+
 /** One alarm target: what its alarms are named after and the dimensions of its metrics. */
 interface Target {
   readonly name: string;
@@ -51,9 +56,11 @@ export class Monitoring extends Construct {
   readonly alarms: cw.Alarm[] = [];
   private readonly alarmsByName = new Map<string, cw.Alarm>();
   readonly dashboard: cw.Dashboard;
+  private readonly dataKey: kms.Key;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
+    this.dataKey = props.dataKey;
     this.topic = new sns.Topic(this, 'AlarmTopic', {
       topicName: `${props.namePrefix}-alarms`,
       displayName: `${props.namePrefix} data tier alarms`,
@@ -99,6 +106,48 @@ export class Monitoring extends Construct {
       dashboardName: `${props.namePrefix}`,
       defaultInterval: Duration.hours(3),
       widgets: dashboardRows(props, this.alarms),
+    });
+  }
+
+  /**
+   * Sends what AWS itself reports about the DB instances (failover, failure, low storage,
+   * maintenance, configuration change, notification) and the cache (its failovers and node
+   * replacements, through the replication group's NotificationTopicArn) to the alarm topic,
+   * so an SRE learns of a failover from AWS, not only from a symptom alarm.
+   */
+  notifyServiceEvents(props: { readonly namePrefix: string; readonly instanceIds: string[]; readonly cache: elasticache.CfnReplicationGroup }): rds.CfnEventSubscription {
+    const stack = Stack.of(this);
+    const publishers = ['events.rds.amazonaws.com', 'elasticache.amazonaws.com'];
+    // The topic's key: only for messages of this topic (SNS sets its ARN as encryption context).
+    const topicArn = stack.formatArn({ service: 'sns', resource: `${props.namePrefix}-alarms` });
+    this.dataKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowRdsAndElastiCacheEventsToPublishEncrypted',
+        principals: publishers.map((service) => new iam.ServicePrincipal(service)),
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': topicArn } },
+      }),
+    );
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowRdsAndElastiCacheEventsOfThisAccount',
+        principals: publishers.map((service) => new iam.ServicePrincipal(service)),
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+    // NotificationTopicArn updates the replication group without interruption (CloudFormation
+    // user guide, AWS::ElastiCache::ReplicationGroup, "Update requires: No interruption").
+    props.cache.notificationTopicArn = this.topic.topicArn;
+    return new rds.CfnEventSubscription(this, 'DatabaseEvents', {
+      subscriptionName: `${props.namePrefix}-database-events`,
+      snsTopicArn: this.topic.topicArn,
+      sourceType: 'db-instance',
+      sourceIds: props.instanceIds,
+      eventCategories: [...RDS_EVENT_CATEGORIES],
+      enabled: true,
     });
   }
 

@@ -56,7 +56,13 @@ describe('environment config', () => {
     expect(resolve(overriding('cache', { engine: 'valkey', engineVersion: '8.0' })).cache.engine).toBe('valkey');
   });
 
+  it('turns the operator host on in every environment, and off on request', () => {
+    for (const env of ['dev', 'staging', 'prod']) expect(resolve({ env }).operatorAccess).toEqual({ enabled: true });
+    expect(resolve(overriding('operatorAccess', { enabled: false })).operatorAccess.enabled).toBe(false);
+  });
+
   const invalid: Array<[string, Record<string, unknown>, string, RegExp]> = [
+    ['a non-boolean operator access switch', overriding('operatorAccess', { enabled: 'no' }), 'operatorAccess.enabled', /true or false/],
     ['an unknown environment name', { env: 'qa' }, 'env', /dev, staging, prod/],
     ['fewer than three zones', { env: 'prod', availabilityZones: 'us-east-1a,us-east-1b' }, 'availabilityZones', /at least 3/],
     ['a repeated zone', { env: 'prod', availabilityZones: 'us-east-1a,us-east-1a,us-east-1b' }, 'availabilityZones', /distinct/],

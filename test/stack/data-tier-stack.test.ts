@@ -328,16 +328,16 @@ describe('security groups', () => {
       .map((r) => r.Properties.SourceSecurityGroupId['Fn::GetAtt'][0])
       .sort();
 
-  it('let only the proxy, the functions and secret rotation reach the primary', () => {
+  it('let only the proxy, the functions, secret rotation and the operator host reach the primary', () => {
     expect(sourcesInto('DatabasePrimarySecurityGroup', 5433)).toEqual(
-      [logicalIdOf('DatabaseProxySecurityGroup'), logicalIdOf('DatabaseRotationSecurityGroup'), logicalIdOf('FunctionSecurityGroup')].sort(),
+      [logicalIdOf('DatabaseProxySecurityGroup'), logicalIdOf('DatabaseRotationSecurityGroup'), logicalIdOf('FunctionSecurityGroup'), logicalIdOf('OperatorAccessSecurityGroup')].sort(),
     );
   });
 
   it('let applications reach the proxy, the replicas and the cache, but not the primary', () => {
     expect(sourcesInto('DatabaseProxySecurityGroup', 5433)).toContain(logicalIdOf('AppSecurityGroup'));
     expect(sourcesInto('DatabaseReplicaSecurityGroup', 5433)).toContain(logicalIdOf('AppSecurityGroup'));
-    expect(sourcesInto('CacheSecurityGroup', 6380).sort()).toEqual([logicalIdOf('AppSecurityGroup'), logicalIdOf('FunctionSecurityGroup')].sort());
+    expect(sourcesInto('CacheSecurityGroup', 6380).sort()).toEqual([logicalIdOf('AppSecurityGroup'), logicalIdOf('FunctionSecurityGroup'), logicalIdOf('OperatorAccessSecurityGroup')].sort());
   });
 
   it('open nothing to 0.0.0.0/0 and allow no unrestricted egress', () => {
@@ -362,6 +362,7 @@ describe('outputs', () => {
       OUTPUTS.replicaSecurityGroupId, OUTPUTS.proxySecurityGroupId, OUTPUTS.cacheSecurityGroupId, OUTPUTS.vpcId,
       OUTPUTS.alarmTopicArn, OUTPUTS.dashboardName, OUTPUTS.healthCheckFunctionName, OUTPUTS.maintenanceFunctionName, OUTPUTS.migrationFunctionName,
       OUTPUTS.scheduleDeadLetterQueueUrl,
+      OUTPUTS.operatorHostGroupName, OUTPUTS.operatorSessionDocumentName, OUTPUTS.operatorSessionLogGroupName,
     ];
     expect(Object.keys(outputs).sort()).toEqual([...expected].sort());
     expect(outputs.ProxyEndpoint.Export).toEqual({ Name: 'data-tier-prod-ProxyEndpoint' });
