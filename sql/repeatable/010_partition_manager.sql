@@ -469,3 +469,5 @@ END;
 $$;
 
 GRANT EXECUTE ON FUNCTION data_tier.partition_bounds(regclass), data_tier.qualified_name(regclass) TO data_tier_monitor;
+GRANT EXECUTE ON FUNCTION data_tier.partition_bounds(regclass), data_tier.qualified_name(regclass), data_tier.partition_maintenance_plan(timestamptz, regclass)
+  TO data_tier_operator;

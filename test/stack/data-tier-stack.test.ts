@@ -185,7 +185,7 @@ describe('credentials', () => {
       Name: 'data-tier-prod/postgres/monitor',
       GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"data_tier_monitor"}' }),
     });
-    prod.template.resourceCountIs('AWS::SecretsManager::SecretTargetAttachment', 2);
+    prod.template.resourceCountIs('AWS::SecretsManager::SecretTargetAttachment', 3);
     prod.template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
       SecretId: { Ref: Match.stringLikeRegexp('^DatabaseMonitorSecretAttachment') },
       HostedRotationLambda: Match.objectLike({ RotationType: 'PostgreSQLSingleUser', RotationLambdaName: 'data-tier-prod-monitor-secret-rotation' }),
@@ -196,6 +196,19 @@ describe('credentials', () => {
     expect(healthCheck.Environment.Variables.DB_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^DatabaseMonitorSecretAttachment/) });
     const migrations = resourcesOf('AWS::Lambda::Function').find((f) => f.Properties.FunctionName === 'data-tier-prod-schema-migrations')!.Properties;
     expect(migrations.Environment.Variables.MONITOR_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^DatabaseMonitorSecretAttachment/) });
+  });
+
+  it('give the runbooks a read-only operator role with its own rotated secret, given LOGIN by the migrations', () => {
+    prod.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'data-tier-prod/postgres/operator',
+      GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"data_tier_operator"}' }),
+    });
+    const [rotation] = Object.values(prod.template.findResources('AWS::SecretsManager::RotationSchedule', { Properties: { SecretId: { Ref: Match.stringLikeRegexp('^DatabaseOperatorSecretAttachment') } } })) as Array<{ DependsOn: string[]; Properties: { HostedRotationLambda: Record<string, unknown> } }>;
+    expect(rotation.Properties.HostedRotationLambda).toEqual(expect.objectContaining({ RotationType: 'PostgreSQLSingleUser', RotationLambdaName: 'data-tier-prod-operator-secret-rotation' }));
+    expect(rotation.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^Schema/)]));
+    const migrations = resourcesOf('AWS::Lambda::Function').find((f) => f.Properties.FunctionName === 'data-tier-prod-schema-migrations')!.Properties;
+    expect(migrations.Environment.Variables.OPERATOR_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^DatabaseOperatorSecretAttachment/) });
+    prod.template.hasOutput('OperatorSecretArn', { Value: { Ref: Match.stringLikeRegexp('^DatabaseOperatorSecretAttachment') } });
   });
 
   it('rotate the monitor secret only after the migrations have let its role log in', () => {
@@ -356,7 +369,7 @@ describe('outputs', () => {
     const expected = [
       OUTPUTS.proxyEndpoint, OUTPUTS.writerEndpoint, OUTPUTS.databasePort, OUTPUTS.databaseName, OUTPUTS.primaryInstanceId,
       'Replica1Endpoint', 'Replica2Endpoint', 'Replica1InstanceId', 'Replica2InstanceId',
-      OUTPUTS.databaseSecretArn, OUTPUTS.monitorSecretArn, OUTPUTS.cacheAuthSecretArn, OUTPUTS.cachePrimaryEndpoint, OUTPUTS.cacheReaderEndpoint,
+      OUTPUTS.databaseSecretArn, OUTPUTS.monitorSecretArn, OUTPUTS.operatorSecretArn, OUTPUTS.cacheAuthSecretArn, OUTPUTS.cachePrimaryEndpoint, OUTPUTS.cacheReaderEndpoint,
       OUTPUTS.cachePort, OUTPUTS.cacheReplicationGroupId, OUTPUTS.dataKeyArn, OUTPUTS.backupVaultName,
       OUTPUTS.appSecurityGroupId, OUTPUTS.functionSecurityGroupId, OUTPUTS.primarySecurityGroupId,
       OUTPUTS.replicaSecurityGroupId, OUTPUTS.proxySecurityGroupId, OUTPUTS.cacheSecurityGroupId, OUTPUTS.vpcId,
