@@ -238,8 +238,8 @@ export class Database extends Construct {
     this.proxy = new rds.DatabaseProxy(this, 'Proxy', {
       dbProxyName: `${namePrefix}-proxy`,
       proxyTarget: rds.ProxyTarget.fromInstance(this.primaryWithLiteralPort(engine)),
-      // The health check signs in through the proxy as its own role.
-      secrets: [this.secret, this.monitorSecret],
+      // The health check and operators sign in through the proxy as their own roles.
+      secrets: [this.secret, this.monitorSecret, this.operatorSecret],
       vpc,
       vpcSubnets: props.dataSubnets,
       securityGroups: [this.proxySecurityGroup],

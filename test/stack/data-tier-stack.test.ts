@@ -191,7 +191,7 @@ describe('credentials', () => {
       HostedRotationLambda: Match.objectLike({ RotationType: 'PostgreSQLSingleUser', RotationLambdaName: 'data-tier-prod-monitor-secret-rotation' }),
     });
     const [proxy] = resourcesOf('AWS::RDS::DBProxy');
-    expect(proxy.Properties.Auth).toHaveLength(2);
+    expect(proxy.Properties.Auth).toHaveLength(3);
     const healthCheck = resourcesOf('AWS::Lambda::Function').find((f) => f.Properties.FunctionName === 'data-tier-prod-health-check')!.Properties;
     expect(healthCheck.Environment.Variables.DB_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^DatabaseMonitorSecretAttachment/) });
     const migrations = resourcesOf('AWS::Lambda::Function').find((f) => f.Properties.FunctionName === 'data-tier-prod-schema-migrations')!.Properties;
