@@ -40,6 +40,7 @@ export const OUTPUTS = {
   replicaInstanceId: (n: number) => `Replica${n}InstanceId`,
   databaseSecretArn: 'DatabaseSecretArn',
   monitorSecretArn: 'MonitorSecretArn',
+  operatorSecretArn: 'OperatorSecretArn',
   cacheAuthSecretArn: 'CacheAuthSecretArn',
   cachePrimaryEndpoint: 'CachePrimaryEndpoint',
   cacheReaderEndpoint: 'CacheReaderEndpoint',
@@ -168,10 +169,12 @@ export class DataTierStack extends Stack {
       primary: this.database.primary,
       secret: this.database.secret,
       monitorSecret: this.database.monitorSecret,
+      operatorSecret: this.database.operatorSecret,
       applicationMigrations: props.applicationMigrations,
     });
-    // Rotation signs in as the monitor role, which can log in only once the migrations ran.
+    // Rotation signs in as the role itself, which can log in only once the migrations ran.
     this.database.monitorRotation.node.addDependency(this.schema.resource);
+    this.database.operatorRotation.node.addDependency(this.schema.resource);
 
     this.healthCheck = new HealthCheck(this, 'HealthCheck', {
       ...placement,
@@ -268,6 +271,7 @@ export class DataTierStack extends Stack {
     });
     output(OUTPUTS.databaseSecretArn, db.secret.secretArn, 'Master credentials (rotated every 30 days): host, port, username, password, dbname');
     output(OUTPUTS.monitorSecretArn, db.monitorSecret.secretArn, 'Credentials of the health check role data_tier_monitor (pg_monitor, health_check(), heartbeat), rotated every 30 days');
+    output(OUTPUTS.operatorSecretArn, db.operatorSecret.secretArn, 'Credentials of the runbooks\' read-only role data_tier_operator (pg_monitor, data_tier tables and read-only functions), rotated every 30 days');
     output(OUTPUTS.cacheAuthSecretArn, this.cache.authSecret.secretArn, 'AUTH token of the cache (rotated every 30 days; the previous token stays valid until the next rotation)');
     output(OUTPUTS.cachePrimaryEndpoint, this.cache.primaryEndpoint, 'Cache primary endpoint: writes (TLS required)');
     output(OUTPUTS.cacheReaderEndpoint, this.cache.readerEndpoint, 'Cache reader endpoint: reads spread over the replica nodes');

@@ -33,6 +33,8 @@ export interface DatabaseProps {
 export const MASTER_USERNAME = 'dbadmin';
 /** Role of the health check, created NOLOGIN by sql/001_data_tier_schema.sql; the migrations give it its secret's password. */
 export const MONITOR_USERNAME = 'data_tier_monitor';
+/** The runbooks' read-only role, created NOLOGIN by sql/004_operator_role.sql. */
+export const OPERATOR_USERNAME = 'data_tier_operator';
 /** Database created on the primary and used by the migrations and the health check. */
 export const DATABASE_NAME = 'app';
 /** Days between rotations of the master password. */
@@ -67,6 +69,10 @@ export class Database extends Construct {
   readonly monitorSecret: secretsmanager.ISecret;
   /** Rotation of the monitor secret; it may only start once the migrations have let the role log in. */
   readonly monitorRotation: secretsmanager.RotationSchedule;
+  /** Credentials of the runbooks' read-only role `data_tier_operator`, attached to the primary. */
+  readonly operatorSecret: secretsmanager.ISecret;
+  /** Rotation of the operator secret; like the monitor's, it waits for the migrations. */
+  readonly operatorRotation: secretsmanager.RotationSchedule;
   readonly parameterGroup: rds.ParameterGroup;
   /** Security group of the primary: reached only from the proxy and the functions. */
   readonly primarySecurityGroup: ec2.SecurityGroup;
@@ -215,12 +221,13 @@ export class Database extends Construct {
         }),
       });
     rotate(this.secret, 'master');
-    this.monitorSecret = new rds.DatabaseSecret(this, 'MonitorSecret', {
-      username: MONITOR_USERNAME,
-      secretName: `${namePrefix}/postgres/monitor`,
-      encryptionKey: props.dataKey,
-    }).attach(this.primary);
-    this.monitorRotation = rotate(this.monitorSecret, 'monitor');
+    // A role the migrations create NOLOGIN, with its own secret on the primary, rotated like the master's.
+    const roleSecret = (id: string, username: string, name: string) => {
+      const secret = new rds.DatabaseSecret(this, id, { username, secretName: `${namePrefix}/postgres/${name}`, encryptionKey: props.dataKey }).attach(this.primary);
+      return { secret, rotation: rotate(secret, name) };
+    };
+    ({ secret: this.monitorSecret, rotation: this.monitorRotation } = roleSecret('MonitorSecret', MONITOR_USERNAME, 'monitor'));
+    ({ secret: this.operatorSecret, rotation: this.operatorRotation } = roleSecret('OperatorSecret', OPERATOR_USERNAME, 'operator'));
     this.primarySecurityGroup.addIngressRule(this.rotationSecurityGroup, ec2.Port.tcp(config.port), 'Secret rotation sets the new password');
     this.rotationSecurityGroup.addEgressRule(this.primarySecurityGroup, ec2.Port.tcp(config.port), 'Secret rotation sets the new password');
     if (props.endpointSecurityGroup) {
@@ -231,8 +238,8 @@ export class Database extends Construct {
     this.proxy = new rds.DatabaseProxy(this, 'Proxy', {
       dbProxyName: `${namePrefix}-proxy`,
       proxyTarget: rds.ProxyTarget.fromInstance(this.primaryWithLiteralPort(engine)),
-      // The health check signs in through the proxy as its own role.
-      secrets: [this.secret, this.monitorSecret],
+      // The health check and operators sign in through the proxy as their own roles.
+      secrets: [this.secret, this.monitorSecret, this.operatorSecret],
       vpc,
       vpcSubnets: props.dataSubnets,
       securityGroups: [this.proxySecurityGroup],

@@ -34,6 +34,8 @@ export interface SchemaMigrationsProps extends FunctionPlacement {
   readonly secret: secretsmanager.ISecret;
   /** Secret of the health check's role: the migrations give the role this password and LOGIN. */
   readonly monitorSecret: secretsmanager.ISecret;
+  /** Secret of the runbooks' read-only role: the migrations give the role this password and LOGIN. */
+  readonly operatorSecret: secretsmanager.ISecret;
   /**
    * The application's migration directories, each a stream of its own named after the
    * directory (versioned `NNN_name.sql` files, repeatable definitions in `repeatable/`),
@@ -71,11 +73,13 @@ export class SchemaMigrations extends Construct {
         DB_SECRET_ARN: props.secret.secretArn,
         DB_HOST: props.primary.dbInstanceEndpointAddress,
         MONITOR_SECRET_ARN: props.monitorSecret.secretArn,
+        OPERATOR_SECRET_ARN: props.operatorSecret.secretArn,
         MIGRATION_STREAMS: streams.map((stream) => stream.name).join(','),
       },
     });
     props.secret.grantRead(this.handler.function);
     props.monitorSecret.grantRead(this.handler.function);
+    props.operatorSecret.grantRead(this.handler.function);
     acknowledgeSynchronousHandler(this.handler.function);
 
     const frameworkLogs = new logs.LogGroup(this, 'ProviderLogs', {

@@ -88,6 +88,10 @@ RETURNS TABLE (
 )
 LANGUAGE plpgsql
 STABLE
+-- The operator role reads the plan without reading application rows: the default partitions'
+-- rows are seen only as counts per period. Fixed search_path, as for every SECURITY DEFINER.
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -469,3 +473,15 @@ END;
 $$;
 
 GRANT EXECUTE ON FUNCTION data_tier.partition_bounds(regclass), data_tier.qualified_name(regclass) TO data_tier_monitor;
+GRANT EXECUTE ON FUNCTION data_tier.partition_bounds(regclass), data_tier.qualified_name(regclass) TO data_tier_operator;
+REVOKE ALL ON FUNCTION data_tier.partition_maintenance_plan(timestamptz, regclass) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION data_tier.partition_maintenance_plan(timestamptz, regclass) TO data_tier_operator;
+
+-- Maintenance changes tables: only the owner (the master user, which the maintenance function
+-- and the migrations sign in as) runs it, not every role through PUBLIC's default EXECUTE.
+REVOKE ALL ON ROUTINE
+  data_tier.apply_partition_step(regclass, text, timestamptz, timestamptz, regclass),
+  data_tier.run_partition_maintenance(timestamptz, regclass, text, integer, jsonb),
+  data_tier.create_partition_for(regclass, timestamptz, jsonb),
+  data_tier.register_partitioned_parent(regclass, text, integer, interval, text, integer)
+FROM PUBLIC;

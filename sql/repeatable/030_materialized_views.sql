@@ -90,3 +90,10 @@ $$;
 
 COMMENT ON FUNCTION data_tier.refresh_materialized_views(boolean) IS
   'Refreshes the registered materialized views that are due (all with p_all => true), concurrently; one row per view with its outcome.';
+
+-- Refreshing and registering are maintenance: the owner's (see 010_partition_manager.sql).
+REVOKE ALL ON FUNCTION
+  data_tier.register_materialized_view(regclass, interval),
+  data_tier.refresh_materialized_view(regclass),
+  data_tier.refresh_materialized_views(boolean)
+FROM PUBLIC;

@@ -98,7 +98,7 @@ COMMENT ON FUNCTION data_tier.default_partition_row_counts() IS
   'Rows in each default partition, counted up to 10,000 (NULL when it is locked). SECURITY DEFINER for health_check(), which runs as data_tier_monitor.';
 
 REVOKE ALL ON FUNCTION data_tier.default_partition_row_counts() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION data_tier.default_partition_row_counts() TO data_tier_monitor;
+GRANT EXECUTE ON FUNCTION data_tier.default_partition_row_counts() TO data_tier_monitor, data_tier_operator;
 
 CREATE OR REPLACE FUNCTION data_tier.health_check()
 RETURNS TABLE (metric text, value double precision, unit text)
@@ -296,4 +296,4 @@ $$;
 COMMENT ON FUNCTION data_tier.health_check() IS
   'One row per health metric (metric, value, unit); catalogs, statistics views and default partitions (counted up to 10,000 rows); read-only, works on replicas. See sql/006_health_check.sql and sql/010_health_signals_never_blind.sql for the list.';
 
-GRANT EXECUTE ON FUNCTION data_tier.health_check() TO data_tier_monitor;
+GRANT EXECUTE ON FUNCTION data_tier.health_check() TO data_tier_monitor, data_tier_operator;

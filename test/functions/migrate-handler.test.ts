@@ -160,35 +160,51 @@ describe('the schema migrations custom resource handler', () => {
 });
 
 describe('the handler on the real sql/', () => {
-  it('gives the health check its own least-privilege login, with the password of its secret', async () => {
-    const fresh = await createTestDatabase('handler_monitor');
+  /** Runs the handler on a fresh database with a role secret in `envVariable`; `check` signs in as that role. */
+  async function withRoleLogin(username: string, envVariable: string, check: (role: Client, fresh: TestDatabase) => Promise<void>): Promise<void> {
+    const fresh = await createTestDatabase(`handler_${username}`);
     fakeSecret('fresh-master', fresh);
-    const monitorPassword = `monitor-${Date.now()}-Aa1`;
-    fakeSecret('monitor', fresh, { username: 'data_tier_monitor', password: monitorPassword });
+    const password = `${username}-${Date.now()}-Aa1`;
+    fakeSecret(username, fresh, { username, password });
     process.env.DB_SECRET_ARN = 'fresh-master';
-    process.env.MONITOR_SECRET_ARN = 'monitor';
+    process.env[envVariable] = username;
     useProjectStreams();
     const url = new URL(fresh.url);
-    url.username = 'data_tier_monitor';
-    url.password = monitorPassword;
-    const monitor = new Client({ connectionString: url.toString() });
+    url.username = username;
+    url.password = password;
+    const role = new Client({ connectionString: url.toString() });
     try {
       await onEvent({ RequestType: 'Create' });
+      await role.connect();
+      await check(role, fresh);
+    } finally {
+      await role.end().catch(() => {});
+      process.env.DB_SECRET_ARN = SECRET_ARN;
+      delete process.env[envVariable];
+      await fresh.drop();
+    }
+  }
+
+  it('gives the health check its own least-privilege login, with the password of its secret', async () => {
+    await withRoleLogin('data_tier_monitor', 'MONITOR_SECRET_ARN', async (monitor, fresh) => {
       const { rows } = await (await fresh.connect()).query(`SELECT rolcanlogin, rolpassword LIKE 'SCRAM-SHA-256$4096:%' AS scram FROM pg_authid WHERE rolname = 'data_tier_monitor'`);
       expect(rows).toEqual([{ rolcanlogin: true, scram: true }]);
-
-      await monitor.connect();
       await monitor.query(`SELECT data_tier.record_heartbeat('health-check')`);
       const metrics = await monitor.query(`SELECT metric FROM data_tier.health_check()`);
       expect(metrics.rows.map((r) => r.metric)).toContain('partitions_ahead_min');
       await expect(monitor.query('SELECT count(*) FROM public.analytics_events')).rejects.toThrow(/permission denied/);
       await expect(monitor.query('CREATE TABLE public.not_allowed (id int)')).rejects.toThrow(/permission denied/);
-    } finally {
-      await monitor.end().catch(() => {});
-      process.env.DB_SECRET_ARN = SECRET_ARN;
-      delete process.env.MONITOR_SECRET_ARN;
-      await fresh.drop();
-    }
+    });
+  });
+
+  it('gives the runbooks\' operator role a read-only login, with the password of its secret', async () => {
+    await withRoleLogin('data_tier_operator', 'OPERATOR_SECRET_ARN', async (operator) => {
+      const metrics = await operator.query(`SELECT metric FROM data_tier.health_check()`);
+      expect(metrics.rows.map((r) => r.metric)).toContain('partitions_ahead_min');
+      await operator.query(`SELECT * FROM data_tier.partition_maintenance_plan()`);
+      await expect(operator.query('SELECT count(*) FROM public.analytics_events')).rejects.toThrow(/permission denied/);
+      await expect(operator.query(`SELECT data_tier.record_heartbeat('operator')`)).rejects.toThrow(/permission denied/);
+    });
   });
 
   it('applies the bundled migrations to a fresh database', async () => {

@@ -1,8 +1,14 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Client } from 'pg';
 import type { TestDatabase } from '../support/database';
-import { splitSqlStatements } from '../../lib/functions/shared/sql-statements';
 import { migratedDatabase } from '../sql/migrated-database';
+import { MASTER_MARK, OPERATOR, OPERATOR_FORBIDDEN, plan, type Report } from './run-sql-on-pair';
 import { dataTierFunctions, readIndex, readRunbook, runbookFiles } from './runbooks';
+
+const ROOT = path.join(__dirname, '..', '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 const files = runbookFiles();
 let db: TestDatabase;
@@ -33,40 +39,39 @@ describe('SQL functions the runbooks call', () => {
   });
 });
 
-describe('SQL the runbooks run', () => {
-  /**
-   * Runs a section's sql blocks in a transaction that is rolled back; diagnosis runs read-only.
-   * Blocks there are plain SQL: psql meta-commands (`\gexec`) belong in Mitigation.
-   */
-  async function run(file: string, section: 'Diagnosis' | 'Verification'): Promise<string[]> {
-    const outcomes: string[] = [];
-    for (const block of readRunbook(file).blocks.filter((b) => b.language === 'sql' && b.section === section)) {
-      if (/^\\|\\g/m.test(block.text)) {
-        outcomes.push(`line ${block.line}: psql meta-command`);
-        continue;
-      }
-      // psql runs each statement in its own transaction; a CALL of a procedure that commits
-      // per step (partition maintenance) can only run so. Everything else is rolled back.
-      for (const statement of splitSqlStatements(block.text)) {
-        const line = block.line + statement.line;
-        if (/^CALL\b/i.test(statement.text)) {
-          if (section === 'Diagnosis') outcomes.push(`line ${line}: CALL changes the database; it belongs in Mitigation`);
-          else outcomes.push(await client.query(statement.text).then(() => 'ran', (error: Error) => `line ${line}: ${error.message}`));
-          continue;
-        }
-        await client.query(section === 'Diagnosis' ? 'BEGIN READ ONLY' : 'BEGIN');
-        outcomes.push(await client.query(statement.text).then(() => 'ran', (error: Error) => `line ${line}: ${error.message}`));
-        await client.query('ROLLBACK');
-      }
-    }
-    return outcomes.filter((outcome) => outcome !== 'ran');
-  }
+describe('SQL the runbooks run, on a local primary and streaming replica', () => {
+  const planned = plan();
+  let report: Report;
 
-  it.each(files)('%s: diagnosis queries run read-only on the migrated schema', async (file) => {
-    expect(await run(file, 'Diagnosis')).toEqual([]);
+  beforeAll(async () => {
+    const run = await promisify(execFile)(TSX, ['test/runbooks/run-sql-on-pair.ts'], { cwd: ROOT, timeout: 170_000, maxBuffer: 4 * 1024 * 1024 }).catch(
+      (error: { stdout?: string; stderr?: string; message: string }) => {
+        throw new Error(`the runbook SQL run failed: ${error.message}\n${error.stderr ?? ''}`);
+      },
+    );
+    report = JSON.parse(run.stdout) as Report;
+    console.log(report.blocks.map((b) => `${b.file}:${b.line} ${b.section}: ${b.role} on the ${b.server}, ${b.mode}`).join('\n'));
+  }, 180_000);
+
+  it('finds blocks of every kind: operator read-only, on the replica, rolled back, outside a transaction', () => {
+    expect(report.blocks).toHaveLength(planned.length);
+    expect(new Set(report.blocks.map((b) => `${b.role} ${b.mode}`))).toEqual(
+      new Set([`${OPERATOR} read-only`, 'master rolled back', 'master autocommit on a throwaway database']),
+    );
+    expect(report.blocks.some((b) => b.server === 'replica' && b.role === OPERATOR)).toBe(true);
   });
 
-  it.each(files)('%s: verification queries run on the migrated schema', async (file) => {
-    expect(await run(file, 'Verification')).toEqual([]);
+  it.each(planned.map((b) => [`${b.file}:${b.line}`, b.section, b.role, b.server, b.mode]))('%s (%s) runs as %s on the %s, %s', (where) => {
+    const outcome = report.blocks.find((b) => `${b.file}:${b.line}` === where);
+    expect({ where, error: outcome?.error }).toEqual({ where, error: undefined });
+  });
+
+  it('signs diagnosis and verification in as the operator unless the block says it needs the master user', () => {
+    const elevated = planned.filter((b) => b.section !== 'Mitigation' && b.role !== OPERATOR);
+    expect(elevated.filter((b) => !MASTER_MARK.test(b.text))).toEqual([]);
+  });
+
+  it.each(OPERATOR_FORBIDDEN)('refuses the operator: %s', (statement) => {
+    expect(report.operatorRefused[statement]).toMatch(/permission denied/);
   });
 });

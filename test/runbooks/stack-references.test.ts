@@ -1,6 +1,6 @@
 import { ALARM_DEFINITIONS } from '../../lib/alarms';
 import { OUTPUTS } from '../../lib/data-tier-stack';
-import { DATABASE_NAME, MASTER_USERNAME } from '../../lib/database';
+import { DATABASE_NAME, MASTER_USERNAME, OPERATOR_USERNAME } from '../../lib/database';
 import { synthesize } from '../stack/synth';
 import { nameMentions, outputKeys, readIndex, readRunbook, runbookFiles } from './runbooks';
 
@@ -89,11 +89,13 @@ describe('connection settings in the runbooks', () => {
   it.each(files)('%s connects with the port, database and user of the stack', (file) => {
     const text = readRunbook(file).text;
     for (const m of text.matchAll(/psql "host=[^"]*"/g)) {
-      expect(m[0]).toContain(` port=${config.database.port} `);
+      // Through the tunnel the port is the laptop's; instances a restore creates are reached directly.
+      expect(m[0]).toMatch(new RegExp(` port=(\\$TUNNEL_PORT|${config.database.port}) `));
       expect(m[0]).toContain(` dbname=${DATABASE_NAME} `);
-      expect(m[0]).toContain(` user=${MASTER_USERNAME} `);
+      expect(m[0]).toMatch(new RegExp(` user=(${MASTER_USERNAME}|${OPERATOR_USERNAME}) `));
       expect(m[0]).toMatch(/ sslmode=verify-full sslrootcert=(global-bundle|AmazonRootCA1)\.pem/);
     }
-    for (const m of text.matchAll(/redis-cli --tls -h "\$[A-Z_]+" -p (\d+)/g)) expect(Number(m[1])).toBe(config.cache.port);
+    // The cache is reached through the tunnel: its name for TLS, the laptop's port for the connection.
+    for (const m of text.matchAll(/redis-cli --tls[^\n]*/g)) expect(m[0]).toMatch(/^redis-cli --tls --sni "\$CACHE_[A-Z_]+" -h 127\.0\.0\.1 -p "\$CACHE_TUNNEL_PORT"/);
   });
 });

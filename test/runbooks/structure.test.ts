@@ -8,6 +8,12 @@ import {
 
 const files = runbookFiles();
 
+/** The index's Before you start section, every runbook's shared preamble. */
+function beforeYouStart(): string {
+  const index = readIndex();
+  return index.slice(index.indexOf('## Before you start'));
+}
+
 describe('runbook structure', () => {
   it('finds the runbooks', () => {
     expect(files.length).toBeGreaterThan(0);
@@ -21,13 +27,25 @@ describe('runbook structure', () => {
     expect(readRunbook(file).headings).toEqual([...SECTIONS]);
   });
 
-  it.each(files)('%s starts its Diagnosis with a shell block that sets ENV and STACK and looks up stack outputs', (file) => {
-    const first = readRunbook(file).blocks.find((b) => b.section === 'Diagnosis');
-    expect(first?.language).toBe('bash');
-    const lines = first!.text.split('\n');
-    expect(lines[0]).toBe('ENV=prod');
-    expect(lines[1]).toBe('STACK=data-tier-$ENV');
-    expect(first!.text).toMatch(/aws cloudformation describe-stacks --stack-name "\$STACK" --query "Stacks\[0\]\.Outputs\[\?OutputKey=='[A-Za-z0-9]+'\]\.OutputValue" --output text/);
+  it.each(files)('%s starts its Diagnosis with the shared Before you start procedure, not a copy of it', (file) => {
+    const runbook = readRunbook(file);
+    const diagnosis = runbook.sections.get('Diagnosis') ?? '';
+    const beforeFirstBlock = diagnosis.split(/^\s*```/m)[0];
+    expect(beforeFirstBlock).toContain('](README.md#before-you-start)');
+    const copied = runbook.blocks
+      .filter((b) => b.language === 'bash')
+      .flatMap((b) => shellLines(b.text))
+      .filter((line) => /^(ENV|STACK|TUNNEL_PORT|OPERATOR_SECRET_ARN|MASTER_SECRET_ARN|MASTER_PASSWORD)=|curl .*\.pem|OperatorSecretArn|DatabaseSecretArn/.test(line))
+      // The recovery region's stack is another stack, whose secret no procedure fetches.
+      .filter((line) => !line.includes('--region'));
+    expect(copied).toEqual([]);
+  });
+
+  it.each(files)('%s reaches the database only through the tunnel', (file) => {
+    for (const m of readRunbook(file).text.matchAll(/psql "host=\$([A-Z0-9_]+) [^"]*"/g)) {
+      if (['RESTORED_HOST', 'DR_PROXY'].includes(m[1])) continue; // instances a restore creates: no tunnel target yet
+      expect(m[0]).toContain(' hostaddr=127.0.0.1 port=$TUNNEL_PORT ');
+    }
   });
 
   it.each(files)('%s has shell blocks that bash can parse', (file) => {
@@ -40,16 +58,19 @@ describe('runbook structure', () => {
     for (const block of readRunbook(file).blocks) expect({ line: block.line, language: block.language }).toEqual({ line: block.line, language: expect.stringMatching(/^(bash|sql)$/) });
   });
 
-  it.each(files)('%s explains where the CA bundle it connects with comes from', (file) => {
-    const runbook = readRunbook(file);
-    if (runbook.text.includes('sslrootcert=global-bundle.pem')) expect(runbook.text).toContain('https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem');
-    if (runbook.text.includes('sslrootcert=AmazonRootCA1.pem')) expect(runbook.text).toContain('https://www.amazontrust.com/repository/AmazonRootCA1.pem');
+  it('fetches the CA bundles the runbooks connect with in Before you start', () => {
+    const procedure = beforeYouStart();
+    expect(procedure).toContain('curl -sSfO https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem');
+    expect(procedure).toContain('curl -sSfO https://www.amazontrust.com/repository/AmazonRootCA1.pem');
+    expect(procedure).toContain('npm run tunnel -- --env $ENV --to primary --local-port $TUNNEL_PORT');
+    expect(procedure).toMatch(/export PGPASSWORD=.*OPERATOR_SECRET_ARN/);
   });
 
   it.each(files)('%s reads every shell variable it uses from a command shown in the runbook', (file) => {
     const runbook = readRunbook(file);
     const script = runbook.blocks.filter((b) => b.language === 'bash').map((b) => shellLines(b.text).join('\n')).join('\n');
-    const assigned = new Set([...script.matchAll(/(?:^|[\s;(])(?:export\s+)?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
+    const shared = shellLines(beforeYouStart()).join('\n');
+    const assigned = new Set([...`${shared}\n${script}`.matchAll(/(?:^|[\s;(])(?:export\s+)?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
     for (const loop of script.matchAll(/\bfor ([a-z_]+) in\b/g)) assigned.add(loop[1]);
     for (const m of script.matchAll(/\b([a-z_]+)=/g)) assigned.add(m[1]);
     const used = [...runbook.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)].map((m) => m[1]);

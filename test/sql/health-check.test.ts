@@ -275,14 +275,14 @@ describe('data_tier.health_check()', () => {
     });
   });
 
-  it('counts default partitions through a SECURITY DEFINER helper with a fixed search_path that only data_tier_monitor may run', async () => {
+  it('counts default partitions through a SECURITY DEFINER helper with a fixed search_path that only the roles that call health_check() may run', async () => {
     const { rows } = await client.query(
       `SELECT p.prosecdef, p.proconfig, p.pronargs,
               array(SELECT a.grantee::regrole::text FROM aclexplode(p.proacl) AS a
                     WHERE a.privilege_type = 'EXECUTE' AND a.grantee <> p.proowner ORDER BY 1) AS executors
        FROM pg_proc AS p WHERE p.oid = 'data_tier.default_partition_row_counts()'::regprocedure`,
     );
-    expect(rows).toEqual([{ prosecdef: true, proconfig: ['search_path=pg_catalog, pg_temp'], pronargs: 0, executors: ['data_tier_monitor'] }]);
+    expect(rows).toEqual([{ prosecdef: true, proconfig: ['search_path=pg_catalog, pg_temp'], pronargs: 0, executors: ['data_tier_monitor', 'data_tier_operator'] }]);
   });
 
   it('reports materialized view staleness since the last refresh', async () => {

@@ -74,6 +74,7 @@ describe('a database migrated before migration streams existed', () => {
     // What is new since: the registry's refresh interval, and every definition, once.
     expect(result.applied.map((file) => `${file.stream}/${file.name}`)).toEqual([
       'data_tier/003_materialized_view_registry.sql',
+      'data_tier/004_operator_role.sql',
       'data_tier/repeatable/010_partition_manager.sql',
       'data_tier/repeatable/020_heartbeat.sql',
       'data_tier/repeatable/030_materialized_views.sql',

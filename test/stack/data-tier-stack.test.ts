@@ -185,17 +185,30 @@ describe('credentials', () => {
       Name: 'data-tier-prod/postgres/monitor',
       GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"data_tier_monitor"}' }),
     });
-    prod.template.resourceCountIs('AWS::SecretsManager::SecretTargetAttachment', 2);
+    prod.template.resourceCountIs('AWS::SecretsManager::SecretTargetAttachment', 3);
     prod.template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
       SecretId: { Ref: Match.stringLikeRegexp('^DatabaseMonitorSecretAttachment') },
       HostedRotationLambda: Match.objectLike({ RotationType: 'PostgreSQLSingleUser', RotationLambdaName: 'data-tier-prod-monitor-secret-rotation' }),
     });
     const [proxy] = resourcesOf('AWS::RDS::DBProxy');
-    expect(proxy.Properties.Auth).toHaveLength(2);
+    expect(proxy.Properties.Auth).toHaveLength(3);
     const healthCheck = resourcesOf('AWS::Lambda::Function').find((f) => f.Properties.FunctionName === 'data-tier-prod-health-check')!.Properties;
     expect(healthCheck.Environment.Variables.DB_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^DatabaseMonitorSecretAttachment/) });
     const migrations = resourcesOf('AWS::Lambda::Function').find((f) => f.Properties.FunctionName === 'data-tier-prod-schema-migrations')!.Properties;
     expect(migrations.Environment.Variables.MONITOR_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^DatabaseMonitorSecretAttachment/) });
+  });
+
+  it('give the runbooks a read-only operator role with its own rotated secret, given LOGIN by the migrations', () => {
+    prod.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'data-tier-prod/postgres/operator',
+      GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"data_tier_operator"}' }),
+    });
+    const [rotation] = Object.values(prod.template.findResources('AWS::SecretsManager::RotationSchedule', { Properties: { SecretId: { Ref: Match.stringLikeRegexp('^DatabaseOperatorSecretAttachment') } } })) as Array<{ DependsOn: string[]; Properties: { HostedRotationLambda: Record<string, unknown> } }>;
+    expect(rotation.Properties.HostedRotationLambda).toEqual(expect.objectContaining({ RotationType: 'PostgreSQLSingleUser', RotationLambdaName: 'data-tier-prod-operator-secret-rotation' }));
+    expect(rotation.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^Schema/)]));
+    const migrations = resourcesOf('AWS::Lambda::Function').find((f) => f.Properties.FunctionName === 'data-tier-prod-schema-migrations')!.Properties;
+    expect(migrations.Environment.Variables.OPERATOR_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^DatabaseOperatorSecretAttachment/) });
+    prod.template.hasOutput('OperatorSecretArn', { Value: { Ref: Match.stringLikeRegexp('^DatabaseOperatorSecretAttachment') } });
   });
 
   it('rotate the monitor secret only after the migrations have let its role log in', () => {
@@ -216,7 +229,8 @@ describe('RDS Proxy', () => {
       RequireTLS: true,
       DebugLogging: false,
       IdleClientTimeout: 1800,
-      Auth: [Match.objectLike({ AuthScheme: 'SECRETS', IAMAuth: 'DISABLED' }), Match.objectLike({ AuthScheme: 'SECRETS', IAMAuth: 'DISABLED' })],
+      // Master, health check, operator.
+      Auth: Array(3).fill(Match.objectLike({ AuthScheme: 'SECRETS', IAMAuth: 'DISABLED' })),
     });
     prod.template.hasResourceProperties('AWS::RDS::DBProxyTargetGroup', {
       DBInstanceIdentifiers: [{ Ref: Match.stringLikeRegexp('^DatabasePrimary') }],
@@ -226,7 +240,7 @@ describe('RDS Proxy', () => {
 
   it('can require IAM authentication end to end', () => {
     const { template } = synthesize('prod', { overrides: '{"proxy":{"iamAuthEndToEnd":true}}' });
-    template.hasResourceProperties('AWS::RDS::DBProxy', { DefaultAuthScheme: 'IAM_AUTH', Auth: [Match.objectLike({ IAMAuth: 'REQUIRED' }), Match.objectLike({ IAMAuth: 'REQUIRED' })] });
+    template.hasResourceProperties('AWS::RDS::DBProxy', { DefaultAuthScheme: 'IAM_AUTH', Auth: Array(3).fill(Match.objectLike({ IAMAuth: 'REQUIRED' })) });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'rds-db:connect' })]) },
     });
@@ -356,7 +370,7 @@ describe('outputs', () => {
     const expected = [
       OUTPUTS.proxyEndpoint, OUTPUTS.writerEndpoint, OUTPUTS.databasePort, OUTPUTS.databaseName, OUTPUTS.primaryInstanceId,
       'Replica1Endpoint', 'Replica2Endpoint', 'Replica1InstanceId', 'Replica2InstanceId',
-      OUTPUTS.databaseSecretArn, OUTPUTS.monitorSecretArn, OUTPUTS.cacheAuthSecretArn, OUTPUTS.cachePrimaryEndpoint, OUTPUTS.cacheReaderEndpoint,
+      OUTPUTS.databaseSecretArn, OUTPUTS.monitorSecretArn, OUTPUTS.operatorSecretArn, OUTPUTS.cacheAuthSecretArn, OUTPUTS.cachePrimaryEndpoint, OUTPUTS.cacheReaderEndpoint,
       OUTPUTS.cachePort, OUTPUTS.cacheReplicationGroupId, OUTPUTS.dataKeyArn, OUTPUTS.backupVaultName,
       OUTPUTS.appSecurityGroupId, OUTPUTS.functionSecurityGroupId, OUTPUTS.primarySecurityGroupId,
       OUTPUTS.replicaSecurityGroupId, OUTPUTS.proxySecurityGroupId, OUTPUTS.cacheSecurityGroupId, OUTPUTS.vpcId,

@@ -36,7 +36,7 @@ describe('stateful resources', () => {
     'AWS::RDS::DBInstance': ['DatabasePrimaryEDE0B3D0', 'DatabaseReplica1ED560A1F', 'DatabaseReplica2035311FF'],
     'AWS::ElastiCache::ReplicationGroup': ['CacheReplicationGroupBFE59FF3'],
     'AWS::KMS::Key': ['KeysDataKey8F3FE3A4', 'KeysLogsKeyD24E82DB'],
-    'AWS::SecretsManager::Secret': ['CacheAuthToken04672416', 'DatabaseMasterSecretC5C2A01F', 'DatabaseMonitorSecret613A06D6'],
+    'AWS::SecretsManager::Secret': ['CacheAuthToken04672416', 'DatabaseMasterSecretC5C2A01F', 'DatabaseMonitorSecret613A06D6', 'DatabaseOperatorSecret6F893D69'],
     'AWS::Backup::BackupVault': ['BackupVaultADF21B19'],
   };
   const template = Template.fromJSON(JSON.parse(templates.prod));

@@ -7,6 +7,7 @@
 //   DB_TLS             'disable' turns TLS off (local tests only); otherwise verified TLS
 //   MONITOR_SECRET_ARN secret of the health check's role (created NOLOGIN by sql/); after the
 //                      migrations the role gets LOGIN and that secret's password (optional)
+//   OPERATOR_SECRET_ARN secret of the runbooks' read-only role, given LOGIN the same way (optional)
 //   MIGRATION_STREAMS  stream names (comma-separated) in the order they apply, data_tier first;
 //                      each stream's files are in <SQL_ROOT>/<name>/
 //   SQL_ROOT           default: sql/ next to this file (where the stack bundles the streams)
@@ -77,7 +78,7 @@ export async function onEvent(event: CustomResourceEvent): Promise<CustomResourc
       allowOutOfOrder: (process.env.ALLOW_OUT_OF_ORDER ?? '').split(',').map((name) => name.trim()).filter(Boolean),
       log: (line) => console.log(line),
     });
-    if (process.env.MONITOR_SECRET_ARN) await enableLogin(client, process.env.MONITOR_SECRET_ARN);
+    for (const arn of [process.env.MONITOR_SECRET_ARN, process.env.OPERATOR_SECRET_ARN]) if (arn) await enableLogin(client, arn);
     return {
       PhysicalResourceId: PHYSICAL_RESOURCE_ID,
       Data: { Applied: result.applied.length, Skipped: result.skipped, DurationMs: Math.round(result.durationMs) },

