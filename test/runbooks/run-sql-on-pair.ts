@@ -8,11 +8,12 @@
 //                            run in a transaction runs in autocommit on a throwaway database
 // A block's server is the target of the last `npm run tunnel -- ... --to <target>` above it
 // (the primary when there is none; the proxy fronts the primary).
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { PROJECT_STREAMS } from '../../app/migrations';
 import { runMigrations } from '../../lib/functions/shared/migrations';
+import { splitSqlStatements } from '../../lib/functions/shared/sql-statements';
 import { readRunbook, runbookFiles } from './runbooks';
 
 export const OPERATOR = 'data_tier_operator';
@@ -77,13 +78,51 @@ export function plan(): Array<Omit<BlockOutcome, 'error' | 'mode'> & { text: str
   });
 }
 
+/** Whether this machine has a psql client; without one (or with RUNBOOK_SQL_WITHOUT_PSQL set), scripts run through the fallback below. */
+const HAS_PSQL = !process.env.RUNBOOK_SQL_WITHOUT_PSQL && spawnSync('psql', ['--version']).status === 0;
+
 async function psql(url: string, script: string, env: Record<string, string> = {}): Promise<string | undefined> {
+  if (!HAS_PSQL) return psqlFallback(url, script, env.PGOPTIONS);
   const run = promisify(execFile)('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url], { env: { ...process.env, ...env }, timeout: 60_000 });
   run.child.stdin!.end(script);
   return run.then(
     () => undefined,
     (error: { stderr?: string; message: string }) => (error.stderr || error.message).trim(),
   );
+}
+
+/**
+ * The part of psql the runbooks use, for a machine without a psql client: statements in order,
+ * stopping at the first error (ON_ERROR_STOP), `\set name 'value'` with `:'name'`, and `\gexec`
+ * (each value of the query's result run as a statement).
+ */
+async function psqlFallback(url: string, script: string, options?: string): Promise<string | undefined> {
+  const client = new Client({ connectionString: url, options });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const variables = new Map<string, string>();
+    const body = script.replace(/^\\set\s+(\w+)\s+(.*)$/gm, (_, name: string, value: string) => {
+      variables.set(name, value.trim().replace(/^'(.*)'$/, '$1'));
+      return '';
+    });
+    const substituted = body.replace(/:'(\w+)'/g, (match, name: string) => (variables.has(name) ? client.escapeLiteral(variables.get(name)!) : match));
+    const segments = substituted.split('\\gexec');
+    for (const [index, segment] of segments.entries()) {
+      const statements = splitSqlStatements(segment).map((statement) => statement.text);
+      const generator = index < segments.length - 1 ? statements.pop() : undefined;
+      for (const statement of statements) await client.query(statement);
+      if (generator) {
+        const { rows } = await client.query({ text: generator, rowMode: 'array' });
+        for (const row of rows as unknown[][]) for (const value of row) if (value !== null) await client.query(String(value));
+      }
+    }
+    return undefined;
+  } catch (error) {
+    return `ERROR:  ${(error as Error).message}`;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 function withDatabase(url: string, database: string, user?: string, password?: string): string {
