@@ -22,7 +22,7 @@ export const PORT_FORWARDING_DOCUMENT = 'AWS-StartPortForwardingSessionToRemoteH
 export const OPERATOR_USERNAME = 'data_tier_operator';
 export const OPERATOR_SECRET_OUTPUT = 'OperatorSecretArn';
 
-const USAGE = 'usage: npm run tunnel -- --env <dev|staging|prod> --to <primary|proxy|replica-N|cache> [--local-port N] [--region R]';
+const USAGE = 'usage: npm run tunnel -- --env <dev|staging|prod> --to <primary|proxy|replica-N|cache|instance:<endpoint>> [--local-port N] [--region R]';
 
 /** A failure the operator can act on: printed as one line, exit code 1. */
 export class TunnelError extends Error {
@@ -31,7 +31,7 @@ export class TunnelError extends Error {
 
 export interface TunnelArgs {
   readonly envName: EnvironmentName;
-  /** `primary`, `proxy`, `replica-N` or `cache`. */
+  /** `primary`, `proxy`, `replica-N`, `cache`, or `instance:<endpoint>` (an instance a restore created in the primary's security group). */
   readonly to: string;
   readonly localPort?: number;
   readonly region?: string;
@@ -52,7 +52,9 @@ export function parseArgs(argv: readonly string[]): TunnelArgs {
   if (!values.env) throw new TunnelError(`--env is required; ${USAGE}`);
   if (!(ENVIRONMENT_NAMES as readonly string[]).includes(values.env)) throw new TunnelError(`unknown environment "${values.env}"; use one of ${ENVIRONMENT_NAMES.join(', ')}`);
   if (!values.to) throw new TunnelError(`--to is required; ${USAGE}`);
-  if (!/^(primary|proxy|cache|replica-[1-9]\d*)$/.test(values.to)) throw new TunnelError(`unknown target "${values.to}"; use primary, proxy, replica-N (N from 1) or cache`);
+  if (!/^(primary|proxy|cache|replica-[1-9]\d*|instance:[a-z0-9][a-z0-9.-]*\.rds\.amazonaws\.com(\.cn)?)$/.test(values.to)) {
+    throw new TunnelError(`unknown target "${values.to}"; use primary, proxy, replica-N (N from 1), cache or instance:<RDS instance endpoint>`);
+  }
   let localPort: number | undefined;
   if (values['local-port'] !== undefined) {
     localPort = Number(values['local-port']);
@@ -82,6 +84,8 @@ export function resolveTarget(outputs: Record<string, string>, to: string, stack
   const port = Number(need(OUTPUTS.databasePort, 'is it deployed?'));
   if (to === 'primary') return { kind: 'postgres', host: need(OUTPUTS.writerEndpoint, 'is it deployed?'), port };
   if (to === 'proxy') return { kind: 'postgres', host: need(OUTPUTS.proxyEndpoint, 'is it deployed?'), port };
+  // An instance the stack does not know, such as one a restore runbook created beside the primary.
+  if (to.startsWith('instance:')) return { kind: 'postgres', host: to.slice('instance:'.length), port };
   const n = Number(to.slice('replica-'.length));
   const replicas = Object.keys(outputs).filter((key) => /^Replica\d+Endpoint$/.test(key)).length;
   const host = outputs[OUTPUTS.replicaEndpoint(n)];

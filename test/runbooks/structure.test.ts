@@ -43,7 +43,6 @@ describe('runbook structure', () => {
 
   it.each(files)('%s reaches the database only through the tunnel', (file) => {
     for (const m of readRunbook(file).text.matchAll(/psql "host=\$([A-Z0-9_]+) [^"]*"/g)) {
-      if (['RESTORED_HOST', 'DR_PROXY'].includes(m[1])) continue; // instances a restore creates: no tunnel target yet
       expect(m[0]).toContain(' hostaddr=127.0.0.1 port=$TUNNEL_PORT ');
     }
   });

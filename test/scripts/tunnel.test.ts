@@ -62,7 +62,7 @@ describe('tunnel arguments', () => {
     [[], /--env is required/],
     [['--env', 'prod'], /--to is required/],
     [['--env', 'qa', '--to', 'primary'], /unknown environment "qa"; use one of dev, staging, prod/],
-    [['--env', 'prod', '--to', 'writer'], /unknown target "writer"; use primary, proxy, replica-N \(N from 1\) or cache/],
+    [['--env', 'prod', '--to', 'writer'], /unknown target "writer"; use primary, proxy, replica-N \(N from 1\), cache or instance:<RDS instance endpoint>/],
     [['--env', 'prod', '--to', 'replica-0'], /unknown target "replica-0"/],
     [['--env', 'prod', '--to', 'primary', '--local-port', '80'], /--local-port must be a whole number from 1024 to 65535/],
     [['--env', 'prod', '--to', 'primary', '--local-port', 'x'], /--local-port must be/],
@@ -81,6 +81,13 @@ describe('tunnel targets', () => {
     expect(resolveTarget(PROD_OUTPUTS, 'proxy', 'data-tier-prod')).toEqual({ kind: 'postgres', host: PROD_OUTPUTS.ProxyEndpoint, port: 5433 });
     expect(resolveTarget(PROD_OUTPUTS, 'replica-2', 'data-tier-prod')).toEqual({ kind: 'postgres', host: PROD_OUTPUTS.Replica2Endpoint, port: 5433 });
     expect(resolveTarget(PROD_OUTPUTS, 'cache', 'data-tier-prod')).toEqual({ kind: 'redis', host: PROD_OUTPUTS.CachePrimaryEndpoint, port: 6380 });
+  });
+
+  it('reach an instance a restore created, by its RDS endpoint, on the database port; nothing else', () => {
+    const restored = 'data-tier-prod-restored.abc123.us-east-1.rds.amazonaws.com';
+    expect(parseArgs(['--env', 'prod', '--to', `instance:${restored}`]).to).toBe(`instance:${restored}`);
+    expect(resolveTarget(PROD_OUTPUTS, `instance:${restored}`, 'data-tier-prod')).toEqual({ kind: 'postgres', host: restored, port: 5433 });
+    expect(() => parseArgs(['--env', 'prod', '--to', 'instance:example.com'])).toThrow('unknown target "instance:example.com"');
   });
 
   it('say how many replicas the stack has when the one asked for does not exist', () => {
