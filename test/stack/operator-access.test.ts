@@ -163,7 +163,9 @@ describe('operator access in the stack', () => {
     const services = Object.values(template.findResources('AWS::EC2::VPCEndpoint')).map((e: any) => JSON.stringify(e.Properties.ServiceName));
     expect(services.filter((name) => /\.(ssm|ssmmessages|ec2messages)"/.test(name))).toEqual([]);
     expect(JSON.stringify(template.toJSON())).not.toMatch(/OperatorAccess/);
-    expect(Object.keys(template.findOutputs('*')).filter((name) => name.startsWith('Operator'))).toEqual([]);
+    // The database role's secret (OperatorSecretArn) stays: it serves any path in, not only this host.
+    expect(Object.keys(template.findOutputs('*')).filter((name) => /^Operator(Host|Session)/.test(name))).toEqual([]);
+    expect(template.findOutputs('OperatorSecretArn')).not.toEqual({});
   });
 
   it('reaches the proxy, the primary, both replicas and the cache of prod', () => {
