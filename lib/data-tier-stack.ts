@@ -289,7 +289,7 @@ export class DataTierStack extends Stack {
     output(OUTPUTS.alarmTopicArn, this.monitoring.topic.topicArn, 'SNS topic every alarm notifies (ALARM and OK)');
     output(OUTPUTS.dashboardName, this.monitoring.dashboard.dashboardName, 'CloudWatch dashboard of the tier');
     output(OUTPUTS.healthCheckFunctionName, this.healthCheck.healthCheck.function.functionName, 'Health-check function (aws lambda invoke to run it now)');
-    output(OUTPUTS.maintenanceFunctionName, this.healthCheck.maintenance.function.functionName, 'Partition maintenance and rollup refresh function');
+    output(OUTPUTS.maintenanceFunctionName, this.healthCheck.maintenance.function.functionName, 'Partition maintenance and materialized view refresh function');
     output(OUTPUTS.migrationFunctionName, this.schema.handler.function.functionName, 'Schema migration function (its log group holds the runner output)');
     output(OUTPUTS.scheduleDeadLetterQueueUrl, this.healthCheck.scheduleDeadLetterQueue.queueUrl, 'Scheduled events EventBridge could not deliver to the health-check or maintenance function');
     if (this.faultInjection) {

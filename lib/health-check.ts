@@ -23,7 +23,8 @@ export const HEALTH_CHECK_INTERVAL = Duration.minutes(1);
  */
 export const MAINTENANCE_SCHEDULES = [
   { id: 'PartitionMaintenance', task: TASKS.partitionMaintenance, every: Duration.hours(1) },
-  // Seed 002: the dashboard rollup is refreshed every 5 minutes.
+  // Seed 002: the dashboard rollup is refreshed every 5 minutes; each registered view is refreshed
+  // on the first run after its own interval.
   { id: 'MaterializedViewRefresh', task: TASKS.materializedViewRefresh, every: Duration.minutes(5) },
 ] as const;
 
@@ -47,7 +48,8 @@ export interface HealthCheckProps extends FunctionPlacement {
  * The database's own view of its health, every minute: a function that writes the
  * heartbeat and reads `health_check()` through the proxy (as applications connect) and on
  * each replica directly, times probe queries, and publishes it all to CloudWatch. A second
- * function runs partition maintenance hourly and refreshes the rollup every 5 minutes.
+ * function runs partition maintenance hourly and, every 5 minutes, refreshes the registered
+ * materialized views that are due.
  * A scheduled event EventBridge cannot deliver, after its retries, lands in one dead-letter queue.
  */
 export class HealthCheck extends Construct {
@@ -118,7 +120,7 @@ export class HealthCheck extends Construct {
       ...common,
       name: 'maintenance',
       entry: 'maintenance/index.ts',
-      description: 'Partition maintenance (hourly) and the dashboard rollup refresh (every 5 minutes) on the primary instance',
+      description: 'Partition maintenance (hourly) and the refresh of registered materialized views that are due (every 5 minutes) on the primary instance',
       timeout: Duration.minutes(10),
       environment: { ...metricEnvironment, DB_SECRET_ARN: props.secret.secretArn, DB_HOST: props.primary.dbInstanceEndpointAddress },
     });

@@ -12,7 +12,6 @@ import { migrationStreamsHash } from './functions/shared/sql-directory-hash';
 import { PLATFORM_SQL_DIR } from './platform-sql';
 import { acknowledge, acrossPacks } from './nag';
 
-export { PLATFORM_SQL_DIR } from './platform-sql';
 
 /**
  * The migration function's own limit: Lambda's maximum. The runner's statement_timeout

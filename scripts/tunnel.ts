@@ -14,13 +14,10 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { ENVIRONMENT_NAMES, stackNameFor, type EnvironmentName } from '../lib/config';
 import { OUTPUTS } from '../lib/data-tier-stack';
-import { DATABASE_NAME, MASTER_USERNAME } from '../lib/database';
+import { DATABASE_NAME, MASTER_USERNAME, OPERATOR_USERNAME } from '../lib/database';
 
 /** The SSM document that forwards a local port to a host the target instance can reach. */
 export const PORT_FORWARDING_DOCUMENT = 'AWS-StartPortForwardingSessionToRemoteHost';
-/** Role and secret output the operator's diagnosis uses, when the stack has them. */
-export const OPERATOR_USERNAME = 'data_tier_operator';
-export const OPERATOR_SECRET_OUTPUT = 'OperatorSecretArn';
 
 const USAGE = 'usage: npm run tunnel -- --env <dev|staging|prod> --to <primary|proxy|replica-N|cache|instance:<endpoint>> [--local-port N] [--region R]';
 
@@ -124,7 +121,8 @@ export function clientCommand(to: string, target: TunnelTarget, localPort: numbe
       `redis-cli -h 127.0.0.1 -p ${localPort} --tls --sni ${target.host}`
     );
   }
-  const operator = outputs[OPERATOR_SECRET_OUTPUT];
+  // The operator's role where the stack has its secret; a stack from before it, the master user.
+  const operator = outputs[OUTPUTS.operatorSecretArn];
   const [user, secret] = operator ? [OPERATOR_USERNAME, operator] : [MASTER_USERNAME, outputs[OUTPUTS.databaseSecretArn]];
   const rootCert = to === 'proxy' ? 'AmazonRootCA1.pem' : 'global-bundle.pem';
   return (

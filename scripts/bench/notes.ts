@@ -49,7 +49,7 @@ export function explainMisses(figures: readonly Figure[]): string[] {
   if (flatness?.target && !flatness.target.pass && checks.length > 0) {
     notes.push(
       `health_check() medians ${checks.map((f) => formatValue(f.value, 'ms')).join(', ')} at ${checks.map((f) => f.id.split('.')[1]).join(', ')} rows: ` +
-        'it reads catalogs and statistics views only, never a data table, so the spread is run-to-run noise of a call this short on a shared machine (the load average is in the machine description), not growth with rows.',
+        'it reads catalogs and statistics views, and of the data only the default partitions (at most 10,000 rows each; empty here), so the spread is run-to-run noise of a call this short on a shared machine (the load average is in the machine description), not growth with rows.',
     );
   }
   const speedup = find(figures, 'retention.speedup');

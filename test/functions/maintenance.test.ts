@@ -92,7 +92,7 @@ describe('the maintenance handler', () => {
 
     const { rows } = await sql.query(`SELECT extract(epoch FROM now() - refreshed_at)::float8 AS age FROM data_tier.materialized_view_refreshes`);
     expect(rows[0].age).toBeLessThan(5);
-    expect(result.summary).toEqual({ views: [{ view: 'public.analytics_daily_rollup', outcome: 'refreshed', refreshMs: expect.any(Number) }], steps: [] });
+    expect(result.summary).toEqual({ views: [{ view: 'public.analytics_daily_rollup', outcome: 'refreshed', refreshMs: expect.any(Number) }] });
     expect(published()).toEqual({
       maintenance_failed: [0, 'Count', dimensions('materialized-view-refresh')],
       maintenance_duration: [expect.any(Number), 'Milliseconds', dimensions('materialized-view-refresh')],

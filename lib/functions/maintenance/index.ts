@@ -69,37 +69,52 @@ interface ViewRefresh {
   readonly detail: string | null;
 }
 
+/** Work a task could not do this time, named for the log and the error: the next run tries again. */
+interface Failure {
+  readonly what: string;
+  readonly detail: string;
+}
+
+/** What a task did, and what of it failed. */
+interface TaskOutcome {
+  readonly summary: Record<string, unknown>;
+  readonly failures: readonly Failure[];
+}
+
 /** A maintenance task that ran but could not do all of its work; the next run tries again. */
 export class IncompleteMaintenanceError extends Error {
   constructor(
     readonly task: Task,
-    readonly failed: readonly PartitionStep[],
+    readonly failures: readonly Failure[],
   ) {
     super(
-      `${task === TASKS.partitionMaintenance ? 'partition maintenance' : 'materialized view refresh'} could not do ${failed.length} step${failed.length === 1 ? '' : 's'}: ` +
-        failed.map((s) => `${s.step} ${s.partition}: ${s.detail}`).join('; '),
+      `${task === TASKS.partitionMaintenance ? 'partition maintenance' : 'materialized view refresh'} could not do ${failures.length} step${failures.length === 1 ? '' : 's'}: ` +
+        failures.map((f) => `${f.what}: ${f.detail}`).join('; '),
     );
     this.name = 'IncompleteMaintenanceError';
   }
 }
 
-const RUN: Record<Task, (client: Client) => Promise<Record<string, unknown>>> = {
+const RUN: Record<Task, (client: Client) => Promise<TaskOutcome>> = {
   // One transaction per step inside the procedure, so the session must not be in a transaction.
   async [TASKS.partitionMaintenance](client) {
     const { rows } = await client.query<{ p_report: PartitionStep[] }>('CALL data_tier.run_partition_maintenance()');
     const steps = rows[0].p_report;
     const done: Record<string, number> = {};
     for (const step of steps) if (step.outcome === 'done') done[step.step] = (done[step.step] ?? 0) + 1;
-    return { actions: done, steps };
+    return {
+      summary: { actions: done, steps },
+      failures: steps.filter((step) => step.outcome === 'failed').map((step) => ({ what: `${step.step} ${step.partition}`, detail: step.detail })),
+    };
   },
   // Every registered view whose refresh interval has passed; none is named here.
   async [TASKS.materializedViewRefresh](client) {
     const { rows } = await client.query<ViewRefresh>('SELECT materialized_view, outcome, duration_ms, detail FROM data_tier.refresh_materialized_views()');
     return {
-      views: rows.map((row) => ({ view: row.materialized_view, outcome: row.outcome, refreshMs: row.duration_ms === null ? null : Math.round(row.duration_ms), detail: row.detail ?? undefined })),
-      steps: rows.filter((row) => row.outcome === 'failed').map((row): PartitionStep => ({
-        parent: row.materialized_view, step: 'refresh', partition: row.materialized_view, outcome: 'failed', attempts: 1, detail: row.detail ?? '', ms: 0,
-      })),
+      summary: {
+        views: rows.map((row) => ({ view: row.materialized_view, outcome: row.outcome, refreshMs: row.duration_ms === null ? null : Math.round(row.duration_ms), detail: row.detail ?? undefined })),
+      },
+      failures: rows.filter((row) => row.outcome === 'failed').map((row) => ({ what: `refresh ${row.materialized_view}`, detail: row.detail ?? '' })),
     };
   },
 };
@@ -135,21 +150,21 @@ export async function handler(event: MaintenanceEvent, context?: LambdaContext):
   let summary: Record<string, unknown> | undefined;
   let failure: unknown;
   try {
-    summary = await connections.run(endpoint, async (client) => {
+    const outcome = await connections.run(endpoint, async (client) => {
       // A reused session keeps the timeout it connected with: set this invocation's.
       await client.query(`SELECT set_config('statement_timeout', $1, false)`, [`${Math.round(statementTimeoutMs)}ms`]);
       return RUN[task](client);
     });
+    summary = outcome.summary;
     // Thrown here, not inside run(), which would take it for a broken connection and retry.
-    const failedSteps = ((summary?.steps ?? []) as PartitionStep[]).filter((step) => step.outcome === 'failed');
-    if (failedSteps.length > 0) throw new IncompleteMaintenanceError(task, failedSteps);
+    if (outcome.failures.length > 0) throw new IncompleteMaintenanceError(task, outcome.failures);
   } catch (error) {
     failure = error;
   }
   const durationMs = Math.round(performance.now() - started);
 
   if (failure === undefined) logJson('info', { task, durationMs, ...summary });
-  else logJson('error', { task, durationMs, host: endpoint.host, error: errorMessage(failure) });
+  else logJson('error', { task, durationMs, host: endpoint.host, error: errorMessage(failure), ...summary });
   await publishMetrics(cloudwatch, namespace, [
     datum(scope, MAINTENANCE_METRICS.maintenance_failed, failure === undefined ? 0 : 1, timestamp),
     datum(scope, MAINTENANCE_METRICS.maintenance_duration, durationMs, timestamp),

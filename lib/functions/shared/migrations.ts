@@ -15,7 +15,7 @@ export const NO_TRANSACTION_DIRECTIVE = '-- migrate:no-transaction';
 /**
  * `-- migrate:replaces <file> <sha256>`: this file does what a file applied before migration
  * streams existed did. A database whose history holds every file it names, with that sha256,
- * records this file as applied (carried over) instead of running it; see adoptHistoryBeforeStreams.
+ * records this file as applied (carried over) instead of running it; see prepareHistory.
  */
 export const REPLACES_DIRECTIVE = '-- migrate:replaces';
 /** Subdirectory of a stream holding its repeatable definitions. */
@@ -129,7 +129,7 @@ interface HistoryRow extends AppliedRow {
  * concurrent runners from interleaving. Before anything runs, the run stops when an applied
  * file changed, was renamed or is gone, when a new file sorts before the last applied one of
  * its stream, or when a pending file controls transactions itself. A history written before
- * streams existed is carried over first (see adoptHistoryBeforeStreams).
+ * streams existed is carried over first (see prepareHistory).
  */
 export async function runMigrations(client: ClientBase, options: MigrationOptions): Promise<MigrationResult> {
   const started = performance.now();
