@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
-import { buildApp } from '../lib/app';
-import { ConfigError } from '../lib/config';
+import { buildApp } from '../app/app';
+import { DataTierValidationError } from '../lib/validation';
 
 const app = new App();
 try {
   buildApp(app, undefined, { registerNagPacks: true });
 } catch (error) {
-  if (error instanceof ConfigError) {
+  if (error instanceof DataTierValidationError) {
     console.error(error.message);
     process.exit(1);
   }

@@ -1,5 +1,5 @@
 import { ALARM_DEFINITIONS, ALARM_PROOF_TESTS, type AlarmProof } from './alarms';
-import { DataTierConfig } from './config';
+import { AlarmThresholds } from './alarm-thresholds';
 
 const RESOURCES: Record<string, string> = {
   rds: 'primary, replica-N',
@@ -14,9 +14,9 @@ function provenBy(proof: AlarmProof): string {
   return 'test' in proof ? `induced in [${ALARM_PROOF_TESTS}](${ALARM_PROOF_TESTS}): “${proof.test}”` : `not induced: ${proof.cannotInduce}. Covered by ${proof.coveredBy}`;
 }
 
-/** The alarm table of an environment as markdown, for the README and SREs. */
-export function alarmTableMarkdown(config: DataTierConfig): string {
-  const context = { thresholds: config.monitoring.thresholds, allocatedStorageGiB: config.database.allocatedStorageGiB };
+/** The alarm table for these thresholds as markdown, for the README and SREs. */
+export function alarmTableMarkdown(thresholds: AlarmThresholds, allocatedStorageGiB: number): string {
+  const context = { thresholds, allocatedStorageGiB };
   const rows = ALARM_DEFINITIONS.map((d) => {
     const resources = d.source === 'maintenance' ? d.task! : d.roles ? d.roles.map((r) => (r === 'primary' ? 'primary' : 'replica-N')).join(', ') : RESOURCES[d.source];
     const comparison = d.comparison.startsWith('GreaterThanOrEqual') ? '≥' : d.comparison.startsWith('Greater') ? '>' : '<';

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
-import { AlarmThresholds } from './config';
+import { AlarmThresholds } from './alarm-thresholds';
 import { type MetricDefinition, METRICS, type Role, ROLES, type Task, TASKS } from './observability/contract';
 
 /**

@@ -1,20 +1,39 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { BackupConfig } from './config';
+import { tierName } from './defaults';
 import { acknowledge } from './nag';
+import { DataTierValidationError, requireInteger } from './validation';
 
-export interface DatabaseBackupProps {
+/** The AWS Backup plan of a tier. */
+export interface DatabaseBackupOptions {
+  /**
+   * How long each daily recovery point is kept.
+   * @default Duration.days(35)
+   */
+  readonly retention?: Duration;
+  /**
+   * A vault in another region that each recovery point is copied to (the copy that survives
+   * the loss of the tier's region). Do not name it `<name>-vault`, which the tier itself
+   * creates when it is deployed in that region during a recovery.
+   * @default - no cross-region copy
+   */
+  readonly copyToVault?: backup.IBackupVault;
+}
+
+export interface DatabaseBackupProps extends DatabaseBackupOptions {
   /** The instance whose data is backed up (replicas are copies of it). */
   readonly primary: rds.IDatabaseInstance;
-  readonly config: BackupConfig;
   /** Encrypts the vault. */
   readonly dataKey: kms.IKey;
-  /** Prefix of every physical name, e.g. `data-tier-prod`. */
-  readonly namePrefix: string;
+  /**
+   * Prefix of every physical name, e.g. `data-tier-prod`.
+   * @default - derived from the construct's path
+   */
+  readonly name?: string;
 }
 
 /**
@@ -28,16 +47,30 @@ export class DatabaseBackup extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseBackupProps) {
     super(scope, id);
+    const namePrefix = tierName(this, props.name);
+    const retention = props.retention ?? Duration.days(35);
+    requireInteger(this.node.path, 'retention (days)', retention.toDays(), 1, 36_500);
+    const copyVault = props.copyToVault;
+    if (copyVault) {
+      const tierRegion = Stack.of(this).region;
+      const copyRegion = copyVault.env.region;
+      if (!Token.isUnresolved(tierRegion) && !Token.isUnresolved(copyRegion) && tierRegion === copyRegion) {
+        throw new DataTierValidationError(
+          this.node.path,
+          'copyToVault',
+          copyVault.backupVaultArn,
+          `must be a vault in another region than the tier's (${tierRegion}): the copy is what survives the loss of this region`,
+        );
+      }
+    }
     this.vault = new backup.BackupVault(this, 'Vault', {
-      backupVaultName: `${props.namePrefix}-vault`,
+      backupVaultName: `${namePrefix}-vault`,
       encryptionKey: props.dataKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const copyTo = props.config.copyToVaultArn
-      ? [{ destinationBackupVault: backup.BackupVault.fromBackupVaultArn(this, 'CopyVault', props.config.copyToVaultArn), deleteAfter: Duration.days(props.config.retentionDays) }]
-      : undefined;
+    const copyTo = copyVault ? [{ destinationBackupVault: copyVault, deleteAfter: retention }] : undefined;
     this.plan = new backup.BackupPlan(this, 'Plan', {
-      backupPlanName: `${props.namePrefix}-daily`,
+      backupPlanName: `${namePrefix}-daily`,
       backupVault: this.vault,
       backupPlanRules: [
         new backup.BackupPlanRule({
@@ -45,13 +78,13 @@ export class DatabaseBackup extends Construct {
           scheduleExpression: events.Schedule.cron({ minute: '0', hour: '5' }),
           startWindow: Duration.hours(1),
           completionWindow: Duration.hours(6),
-          deleteAfter: Duration.days(props.config.retentionDays),
+          deleteAfter: retention,
           copyActions: copyTo,
         }),
       ],
     });
     const selection = this.plan.addSelection('Primary', {
-      backupSelectionName: `${props.namePrefix}-primary`,
+      backupSelectionName: `${namePrefix}-primary`,
       resources: [backup.BackupResource.fromRdsDatabaseInstance(props.primary)],
     });
     acknowledge(selection.node.findChild('Role'), {

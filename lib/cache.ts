@@ -1,34 +1,88 @@
-import { RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { CacheConfig } from './config';
+import { defaultDataSubnets, tierName } from './defaults';
+import { EncryptionKeys } from './encryption';
 import { acknowledge, PINNED_ZONE } from './nag';
+import { DataTierValidationError, requireInteger, requireOneOf, validateCacheEngineVersion, validateCacheNodeType, validateLogRetentionDays } from './validation';
 
-export interface CacheProps {
+/** Redis-compatible engines ElastiCache offers for the cache. */
+export const CACHE_ENGINES = ['redis', 'valkey'] as const;
+export type CacheEngine = (typeof CACHE_ENGINES)[number];
+
+/** The engine version used when only the engine is chosen. */
+const DEFAULT_ENGINE_VERSIONS: Record<CacheEngine, string> = { redis: '7.1', valkey: '8.0' };
+
+/** What a tier's cache is. */
+export interface CacheOptions {
+  /**
+   * `redis` (Redis OSS) or `valkey`.
+   * @default 'redis'
+   */
+  readonly engine?: CacheEngine;
+  /**
+   * Engine version, e.g. `7.1` for Redis OSS or `8.0` for Valkey.
+   * @default '7.1' for Redis OSS, '8.0' for Valkey
+   */
+  readonly engineVersion?: string;
+  /**
+   * Node type.
+   * @default 'cache.r7g.large'
+   */
+  readonly nodeType?: string;
+  /**
+   * Listener port; not the default 6379.
+   * @default 6380
+   */
+  readonly port?: number;
+  /**
+   * Automatic snapshots kept: 15 to 35 days (NIST 800-53 and HIPAA ask for at least 15).
+   * @default Duration.days(15)
+   */
+  readonly snapshotRetention?: Duration;
+  /**
+   * How long the slow log is kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+export interface CacheProps extends CacheOptions {
   readonly vpc: ec2.IVpc;
-  /** Subnets of the cache nodes, one per zone. */
-  readonly dataSubnets: ec2.SubnetSelection;
-  /** One node is placed in each of these zones; the first holds the primary. */
-  readonly availabilityZones: string[];
-  readonly config: CacheConfig;
-  /** Encrypts the cache at rest and the AUTH token secret. */
-  readonly dataKey: kms.IKey;
-  /** Encrypts the slow-log group. */
-  readonly logsKey: kms.IKey;
-  /** Days the slow log is kept. */
-  readonly logRetentionDays: number;
-  /** Prefix of every physical name, e.g. `data-tier-prod`. */
-  readonly namePrefix: string;
+  /**
+   * Subnets of the cache nodes, one per zone.
+   * @default - the VPC's isolated subnets, or its private ones if it has none
+   */
+  readonly dataSubnets?: ec2.SubnetSelection;
+  /**
+   * One node is placed in each of these zones; the first holds the primary.
+   * @default - the first three zones of the VPC
+   */
+  readonly availabilityZones?: string[];
+  /**
+   * Encrypts the cache at rest and the AUTH token secret.
+   * @default - a new customer-managed key with rotation
+   */
+  readonly dataKey?: kms.IKey;
+  /**
+   * Encrypts the slow-log group.
+   * @default - a new customer-managed key with rotation, usable by CloudWatch Logs
+   */
+  readonly logsKey?: kms.IKey;
+  /**
+   * Prefix of every physical name, e.g. `data-tier-prod`.
+   * @default - derived from the construct's path
+   */
+  readonly name?: string;
 }
 
 /** Cache parameter-group family of each engine major version. */
-function parameterFamily(config: CacheConfig): string {
-  const major = config.engineVersion.split('.')[0];
-  return config.engine === 'redis' ? `redis${major}` : `valkey${major}`;
+function parameterFamily(engine: CacheEngine, engineVersion: string): string {
+  return `${engine}${engineVersion.split('.')[0]}`;
 }
 
 /**
@@ -43,15 +97,35 @@ export class Cache extends Construct implements ec2.IConnectable {
   readonly authSecret: secretsmanager.Secret;
   readonly securityGroup: ec2.SecurityGroup;
   readonly port: number;
+  /** Member cluster ids ElastiCache gives the nodes (`<group>-001`, ...), the dimension of per-node metrics. */
+  readonly nodeIds: string[];
 
-  constructor(
-    scope: Construct,
-    id: string,
-    private readonly props: CacheProps,
-  ) {
+  constructor(scope: Construct, id: string, props: CacheProps) {
     super(scope, id);
-    const { config, namePrefix } = props;
+    const namePrefix = tierName(this, props.name);
+    const engine = props.engine ?? 'redis';
+    const config = {
+      engine,
+      engineVersion: props.engineVersion ?? DEFAULT_ENGINE_VERSIONS[engine] ?? '',
+      nodeType: props.nodeType ?? 'cache.r7g.large',
+      port: props.port ?? 6380,
+      snapshotRetentionDays: (props.snapshotRetention ?? Duration.days(15)).toDays(),
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    };
+    const path = this.node.path;
+    requireOneOf(path, 'engine', engine, CACHE_ENGINES);
+    validateCacheEngineVersion(path, 'engineVersion', config.engine, config.engineVersion);
+    validateCacheNodeType(path, 'nodeType', config.nodeType);
+    requireInteger(path, 'port', config.port, 1024, 65535);
+    if (config.port === 6379) throw new DataTierValidationError(path, 'port', config.port, 'must not be the default 6379');
+    requireInteger(path, 'snapshotRetention (days)', config.snapshotRetentionDays, 15, 35);
+    validateLogRetentionDays(path, 'logRetention', config.logRetention);
+    const availabilityZones = props.availabilityZones ?? props.vpc.availabilityZones.slice(0, 3);
+    const keys = props.dataKey && props.logsKey ? undefined : new EncryptionKeys(this, 'Keys', { aliasPrefix: namePrefix });
+    const dataKey = props.dataKey ?? keys!.dataKey;
+    const logsKey = props.logsKey ?? keys!.logsKey;
     this.port = config.port;
+    this.nodeIds = availabilityZones.map((_, i) => `${namePrefix}-cache-${String(i + 1).padStart(3, '0')}`);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -63,7 +137,7 @@ export class Cache extends Construct implements ec2.IConnectable {
     this.authSecret = new secretsmanager.Secret(this, 'AuthToken', {
       secretName: `${namePrefix}/cache/auth-token`,
       description: `AUTH token of the ${namePrefix} cache`,
-      encryptionKey: props.dataKey,
+      encryptionKey: dataKey,
       // ElastiCache accepts 16-128 printable characters without @, " or /.
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
@@ -71,19 +145,19 @@ export class Cache extends Construct implements ec2.IConnectable {
     const subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
       cacheSubnetGroupName: `${namePrefix}-cache`,
       description: `${namePrefix} cache subnets`,
-      subnetIds: props.vpc.selectSubnets(props.dataSubnets).subnetIds,
+      subnetIds: props.vpc.selectSubnets(props.dataSubnets ?? defaultDataSubnets(props.vpc)).subnetIds,
     });
 
     const parameterGroup = new elasticache.CfnParameterGroup(this, 'ParameterGroup', {
-      cacheParameterGroupFamily: parameterFamily(config),
+      cacheParameterGroupFamily: parameterFamily(config.engine, config.engineVersion),
       description: `${namePrefix} cache: evict least recently used keys when full`,
       properties: { 'maxmemory-policy': 'allkeys-lru' },
     });
 
     const slowLog = new logs.LogGroup(this, 'SlowLog', {
       logGroupName: `/aws/elasticache/${namePrefix}/slow-log`,
-      retention: props.logRetentionDays as logs.RetentionDays,
-      encryptionKey: props.logsKey,
+      retention: config.logRetention,
+      encryptionKey: logsKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
@@ -94,12 +168,12 @@ export class Cache extends Construct implements ec2.IConnectable {
       engineVersion: config.engineVersion,
       cacheNodeType: config.nodeType,
       port: config.port,
-      numCacheClusters: props.availabilityZones.length,
-      preferredCacheClusterAZs: props.availabilityZones,
+      numCacheClusters: availabilityZones.length,
+      preferredCacheClusterAZs: availabilityZones,
       automaticFailoverEnabled: true,
       multiAzEnabled: true,
       atRestEncryptionEnabled: true,
-      kmsKeyId: props.dataKey.keyArn,
+      kmsKeyId: dataKey.keyArn,
       transitEncryptionEnabled: true,
       transitEncryptionMode: 'required',
       authToken: SecretValue.secretsManager(this.authSecret.secretArn).unsafeUnwrap(),
@@ -123,11 +197,6 @@ export class Cache extends Construct implements ec2.IConnectable {
     acknowledge(this.replicationGroup, PINNED_ZONE);
     // Deleting the stack keeps the cache's last snapshot rather than nothing.
     this.replicationGroup.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
-  }
-
-  /** Member cluster ids ElastiCache gives the nodes (`<group>-001`, ...), the dimension of per-node metrics. */
-  get nodeIds(): string[] {
-    return this.props.availabilityZones.map((_, i) => `${this.props.namePrefix}-cache-${String(i + 1).padStart(3, '0')}`);
   }
 
   /** Endpoint of the primary node, for writes. */

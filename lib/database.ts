@@ -6,27 +6,220 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { DatabaseConfig, EngineMajorVersion, ProxyConfig } from './config';
+import { CLOUDWATCH_LOG_RETENTION_DAYS } from './allowed-values';
+import { defaultDataSubnets, defaultFunctionSubnets, tierName } from './defaults';
+import { EncryptionKeys } from './encryption';
 import { acknowledge, acrossPacks, PINNED_ZONE } from './nag';
+import { DataTierValidationError, requireInteger, requireOneOf, validateLogRetentionDays, validateRdsInstanceClass } from './validation';
 
-export interface DatabaseProps {
+/** RDS Proxy settings. */
+export interface ProxyOptions {
+  /**
+   * Clients must authenticate with IAM end to end (proxy to database too) instead of the secret.
+   * @default false
+   */
+  readonly iamAuthEndToEnd?: boolean;
+  /**
+   * How long a client connection may sit idle before the proxy closes it.
+   * @default Duration.minutes(30)
+   */
+  readonly idleClientTimeout?: Duration;
+  /**
+   * Share of the database's `max_connections` the proxy may open, 1 to 100.
+   * @default 80
+   */
+  readonly maxConnectionsPercent?: number;
+}
+
+/** What a tier's database is: engine, sizes, durability and logging. */
+export interface DatabaseOptions {
+  /**
+   * PostgreSQL version; RDS applies minor versions automatically. The platform SQL needs 17 or later.
+   * @default rds.PostgresEngineVersion.VER_17
+   */
+  readonly engineVersion?: rds.PostgresEngineVersion;
+  /**
+   * Instance class of the primary (without the `db.` prefix, as `ec2.InstanceType` writes it).
+   * @default r7g.large
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
+   * Instance class of each read replica.
+   * @default - the primary's
+   */
+  readonly replicaInstanceType?: ec2.InstanceType;
+  /**
+   * Read replicas, placed round the zones so that, with the Multi-AZ pair, every zone holds a node.
+   * @default 1
+   */
+  readonly replicaCount?: number;
+  /**
+   * A synchronous standby in a second zone.
+   * @default true
+   */
+  readonly multiAz?: boolean;
+  /**
+   * Initial gp3 storage, GiB.
+   * @default 100
+   */
+  readonly allocatedStorageGiB?: number;
+  /**
+   * Ceiling of storage autoscaling, GiB; above `allocatedStorageGiB`.
+   * @default - five times `allocatedStorageGiB`
+   */
+  readonly maxAllocatedStorageGiB?: number;
+  /**
+   * Automated backups kept, which is also the point-in-time recovery window (1 to 35 days).
+   * @default Duration.days(7)
+   */
+  readonly backupRetention?: Duration;
+  /**
+   * Performance Insights retention.
+   * @default rds.PerformanceInsightRetention.DEFAULT (7 days, free)
+   */
+  readonly performanceInsightRetention?: rds.PerformanceInsightRetention;
+  /**
+   * Enhanced monitoring interval: 1, 5, 10, 15, 30 or 60 seconds.
+   * @default Duration.seconds(60)
+   */
+  readonly monitoringInterval?: Duration;
+  /**
+   * Listener port; not 5432, to stay out of the way of untargeted scans.
+   * @default 5433
+   */
+  readonly port?: number;
+  /**
+   * Refuse DeleteDBInstance, and keep a final snapshot when the stack is deleted.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Statements slower than this are logged (`log_min_duration_statement`).
+   * @default Duration.millis(300)
+   */
+  readonly slowStatementThreshold?: Duration;
+  /**
+   * Sessions idle inside a transaction longer than this are ended.
+   * @default Duration.minutes(1)
+   */
+  readonly idleInTransactionTimeout?: Duration;
+  /**
+   * How long the PostgreSQL log exports are kept in CloudWatch Logs.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * RDS Proxy in front of the primary.
+   * @default - TLS required, secrets auth, 30 minutes idle timeout, 80 % of max_connections
+   */
+  readonly proxy?: ProxyOptions;
+}
+
+export interface DatabaseProps extends DatabaseOptions {
   readonly vpc: ec2.IVpc;
-  /** Subnets of the instances and the proxy. */
-  readonly dataSubnets: ec2.SubnetSelection;
-  /** Subnets of the secret-rotation function. */
-  readonly functionSubnets: ec2.SubnetSelection;
-  /** Availability zones in order: the primary (and standby) use the first two, replicas the others first. */
-  readonly availabilityZones: string[];
-  readonly config: DatabaseConfig;
-  readonly proxyConfig: ProxyConfig;
-  /** Encrypts storage, Performance Insights and the secret. */
-  readonly dataKey: kms.IKey;
-  /** Encrypts the exported PostgreSQL logs. */
-  readonly logsKey: kms.IKey;
-  /** Prefix of every physical name, e.g. `data-tier-prod`. */
-  readonly namePrefix: string;
-  /** Security group of the interface endpoints, which the rotation function must reach. */
+  /**
+   * Subnets of the instances and the proxy.
+   * @default - the VPC's isolated subnets, or its private ones if it has none
+   */
+  readonly dataSubnets?: ec2.SubnetSelection;
+  /**
+   * Subnets of the secret-rotation functions.
+   * @default - the VPC's private subnets with egress, or its isolated ones if it has none
+   */
+  readonly functionSubnets?: ec2.SubnetSelection;
+  /**
+   * Zones in order: the primary (and standby) use the first two, replicas the others first.
+   * @default - the first three zones of the VPC
+   */
+  readonly availabilityZones?: string[];
+  /**
+   * Encrypts storage, Performance Insights and the secrets.
+   * @default - a new customer-managed key with rotation
+   */
+  readonly dataKey?: kms.IKey;
+  /**
+   * Encrypts the exported PostgreSQL logs.
+   * @default - a new customer-managed key with rotation, usable by CloudWatch Logs
+   */
+  readonly logsKey?: kms.IKey;
+  /**
+   * Prefix of every physical name, e.g. `data-tier-prod`.
+   * @default - derived from the construct's path
+   */
+  readonly name?: string;
+  /** Security group of interface endpoints the rotation functions must reach. @default - none */
   readonly endpointSecurityGroup?: ec2.ISecurityGroup;
+}
+
+/** The settings a `Database` ends up with: its options with every default filled in. */
+export type ResolvedDatabaseOptions = Required<Omit<DatabaseOptions, 'proxy'>> & { readonly proxy: Required<ProxyOptions> };
+
+/** The library's defaults, filled in where an option is not given. */
+export function resolveDatabaseOptions(options: DatabaseOptions): ResolvedDatabaseOptions {
+  const instanceType = options.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE);
+  const allocatedStorageGiB = options.allocatedStorageGiB ?? 100;
+  return {
+    engineVersion: options.engineVersion ?? rds.PostgresEngineVersion.VER_17,
+    instanceType,
+    replicaInstanceType: options.replicaInstanceType ?? instanceType,
+    replicaCount: options.replicaCount ?? 1,
+    multiAz: options.multiAz ?? true,
+    allocatedStorageGiB,
+    maxAllocatedStorageGiB: options.maxAllocatedStorageGiB ?? allocatedStorageGiB * 5,
+    backupRetention: options.backupRetention ?? Duration.days(7),
+    performanceInsightRetention: options.performanceInsightRetention ?? rds.PerformanceInsightRetention.DEFAULT,
+    monitoringInterval: options.monitoringInterval ?? Duration.seconds(60),
+    port: options.port ?? 5433,
+    deletionProtection: options.deletionProtection ?? true,
+    slowStatementThreshold: options.slowStatementThreshold ?? Duration.millis(300),
+    idleInTransactionTimeout: options.idleInTransactionTimeout ?? Duration.minutes(1),
+    logRetention: options.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    proxy: {
+      iamAuthEndToEnd: options.proxy?.iamAuthEndToEnd ?? false,
+      idleClientTimeout: options.proxy?.idleClientTimeout ?? Duration.minutes(30),
+      maxConnectionsPercent: options.proxy?.maxConnectionsPercent ?? 80,
+    },
+  };
+}
+
+/** PostgreSQL major versions the platform SQL supports. */
+export const SUPPORTED_POSTGRES_MAJOR_VERSIONS = [17, 18] as const;
+/** Enhanced monitoring intervals RDS accepts, in seconds (0 would switch it off, which the tier does not allow). */
+export const MONITORING_INTERVALS_SECONDS = [1, 5, 10, 15, 30, 60] as const;
+/** Performance Insights retention RDS accepts: 7 days (free tier), whole months up to 24, or 731 days. */
+export const PERFORMANCE_INSIGHTS_RETENTION_DAYS = [7, ...Array.from({ length: 24 }, (_, i) => (i + 1) * 31), 731];
+export const MAX_REPLICA_COUNT = 5;
+export const MIN_GP3_STORAGE_GIB = 20;
+export const MAX_STORAGE_GIB = 65_536;
+
+/** Refuses settings RDS would reject at deploy time, naming the option and what is allowed. */
+export function validateDatabaseOptions(path: string, o: ResolvedDatabaseOptions, zoneCount: number): void {
+  const major = Number(o.engineVersion.postgresMajorVersion);
+  requireOneOf(path, 'engineVersion', major, SUPPORTED_POSTGRES_MAJOR_VERSIONS);
+  validateRdsInstanceClass(path, 'instanceType', `db.${o.instanceType.toString()}`, major);
+  validateRdsInstanceClass(path, 'replicaInstanceType', `db.${o.replicaInstanceType.toString()}`, major);
+  requireInteger(path, 'replicaCount', o.replicaCount, 0, MAX_REPLICA_COUNT);
+  requireInteger(path, 'allocatedStorageGiB', o.allocatedStorageGiB, MIN_GP3_STORAGE_GIB, MAX_STORAGE_GIB);
+  if (!Number.isInteger(o.maxAllocatedStorageGiB) || o.maxAllocatedStorageGiB <= o.allocatedStorageGiB || o.maxAllocatedStorageGiB > MAX_STORAGE_GIB) {
+    throw new DataTierValidationError(
+      path,
+      'maxAllocatedStorageGiB',
+      o.maxAllocatedStorageGiB,
+      `must be a whole number above allocatedStorageGiB (${o.allocatedStorageGiB}) and at most ${MAX_STORAGE_GIB}, so storage can autoscale`,
+    );
+  }
+  requireInteger(path, 'backupRetention (days)', o.backupRetention.toDays(), 1, 35);
+  requireOneOf(path, 'performanceInsightRetention (days)', o.performanceInsightRetention, PERFORMANCE_INSIGHTS_RETENTION_DAYS);
+  requireOneOf(path, 'monitoringInterval (seconds)', o.monitoringInterval.toSeconds(), MONITORING_INTERVALS_SECONDS);
+  requireInteger(path, 'port', o.port, 1150, 65535);
+  if (o.port === 5432) throw new DataTierValidationError(path, 'port', o.port, 'must not be the default 5432; pick another port from 1150 to 65535');
+  requireInteger(path, 'slowStatementThreshold (ms)', o.slowStatementThreshold.toMilliseconds(), 10, 60_000);
+  requireInteger(path, 'idleInTransactionTimeout (ms)', o.idleInTransactionTimeout.toMilliseconds(), 1_000, 3_600_000);
+  validateLogRetentionDays(path, 'logRetention', o.logRetention);
+  requireOneOf(path, 'logRetention', o.logRetention, CLOUDWATCH_LOG_RETENTION_DAYS);
+  requireInteger(path, 'proxy.idleClientTimeout (seconds)', o.proxy.idleClientTimeout.toSeconds(), 1, 28_800);
+  requireInteger(path, 'proxy.maxConnectionsPercent', o.proxy.maxConnectionsPercent, 1, 100);
+  if (zoneCount < 2 && o.multiAz) throw new DataTierValidationError(path, 'availabilityZones', zoneCount, 'must name at least two zones for a Multi-AZ primary');
 }
 
 /** The master user; applications get their own roles from the migrations, not this one. */
@@ -39,11 +232,6 @@ export const OPERATOR_USERNAME = 'data_tier_operator';
 export const DATABASE_NAME = 'app';
 /** Days between rotations of the master password. */
 export const SECRET_ROTATION_DAYS = 30;
-
-const ENGINE_VERSIONS: Record<EngineMajorVersion, rds.PostgresEngineVersion> = {
-  17: rds.PostgresEngineVersion.VER_17,
-  18: rds.PostgresEngineVersion.VER_18,
-};
 
 /**
  * Zones of the read replicas: the zone outside the primary's pair first, then the
@@ -81,14 +269,29 @@ export class Database extends Construct {
   readonly proxySecurityGroup: ec2.SecurityGroup;
   readonly rotationSecurityGroup: ec2.SecurityGroup;
   readonly port: number;
-  /** DB instance identifiers, fixed by config: the primary's, then each replica's. */
+  /** The settings the database was built with, defaults filled in. */
+  readonly options: ResolvedDatabaseOptions;
+  /** Encrypts storage, Performance Insights and the secrets. */
+  readonly dataKey: kms.IKey;
+  /** DB instance identifiers, fixed by the tier's name: the primary's, then each replica's. */
   readonly instanceIds: { readonly primary: string; readonly replicas: string[] };
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
-    const { vpc, config, namePrefix } = props;
+    const { vpc } = props;
+    const namePrefix = tierName(this, props.name);
+    const config = resolveDatabaseOptions(props);
+    const availabilityZones = props.availabilityZones ?? vpc.availabilityZones.slice(0, 3);
+    validateDatabaseOptions(this.node.path, config, availabilityZones.length);
+    const dataSubnets = props.dataSubnets ?? defaultDataSubnets(vpc);
+    const functionSubnets = props.functionSubnets ?? defaultFunctionSubnets(vpc);
+    const keys = props.dataKey && props.logsKey ? undefined : new EncryptionKeys(this, 'Keys', { aliasPrefix: namePrefix });
+    const dataKey = props.dataKey ?? keys!.dataKey;
+    const logsKey = props.logsKey ?? keys!.logsKey;
+    this.options = config;
+    this.dataKey = dataKey;
     this.port = config.port;
-    const engine = rds.DatabaseInstanceEngine.postgres({ version: ENGINE_VERSIONS[config.engineMajorVersion] });
+    const engine = rds.DatabaseInstanceEngine.postgres({ version: config.engineVersion });
 
     const securityGroup = (sgId: string, description: string) =>
       new ec2.SecurityGroup(this, sgId, { vpc, description, allowAllOutbound: false });
@@ -99,14 +302,14 @@ export class Database extends Construct {
 
     this.parameterGroup = new rds.ParameterGroup(this, 'ParameterGroup', {
       engine,
-      description: `${namePrefix}: PostgreSQL ${config.engineMajorVersion} settings for the primary and replicas`,
+      description: `${namePrefix}: PostgreSQL ${config.engineVersion.postgresMajorVersion} settings for the primary and replicas`,
       parameters: postgresParameters(config),
     });
 
     const masterSecret = new rds.DatabaseSecret(this, 'MasterSecret', {
       username: MASTER_USERNAME,
       secretName: `${namePrefix}/postgres/master`,
-      encryptionKey: props.dataKey,
+      encryptionKey: dataKey,
     });
 
     const monitoringRole = new iam.Role(this, 'MonitoringRole', {
@@ -119,12 +322,12 @@ export class Database extends Construct {
       reason: 'The AWS-maintained policy RDS documents for enhanced monitoring: it only writes the RDSOSMetrics log group, and only monitoring.rds.amazonaws.com can assume this role.',
     });
 
-    const [primaryZone, standbyZone] = props.availabilityZones;
+    const [primaryZone, standbyZone] = availabilityZones;
     const observability = {
       enablePerformanceInsights: true,
-      performanceInsightRetention: config.performanceInsightsRetentionDays as rds.PerformanceInsightRetention,
-      performanceInsightEncryptionKey: props.dataKey,
-      monitoringInterval: Duration.seconds(config.monitoringIntervalSeconds),
+      performanceInsightRetention: config.performanceInsightRetention,
+      performanceInsightEncryptionKey: dataKey,
+      monitoringInterval: config.monitoringInterval,
       monitoringRole,
       cloudwatchLogsExports: ['postgresql', 'upgrade'],
     };
@@ -135,10 +338,10 @@ export class Database extends Construct {
       ...observability,
       instanceIdentifier: primaryId,
       engine,
-      instanceType: new ec2.InstanceType(config.instanceClass.replace(/^db\./, '')),
+      instanceType: config.instanceType,
       vpc,
       // Multi-AZ keeps primary and standby in the first two zones, leaving the third to a replica.
-      vpcSubnets: config.multiAz ? { ...props.dataSubnets, availabilityZones: [primaryZone, standbyZone] } : props.dataSubnets,
+      vpcSubnets: config.multiAz ? { ...dataSubnets, availabilityZones: [primaryZone, standbyZone] } : dataSubnets,
       availabilityZone: config.multiAz ? undefined : primaryZone,
       multiAz: config.multiAz,
       securityGroups: [this.primarySecurityGroup],
@@ -150,8 +353,8 @@ export class Database extends Construct {
       allocatedStorage: config.allocatedStorageGiB,
       maxAllocatedStorage: config.maxAllocatedStorageGiB,
       storageEncrypted: true,
-      storageEncryptionKey: props.dataKey,
-      backupRetention: Duration.days(config.backupRetentionDays),
+      storageEncryptionKey: dataKey,
+      backupRetention: config.backupRetention,
       preferredBackupWindow: '03:00-04:00',
       preferredMaintenanceWindow: 'sun:04:30-sun:05:30',
       copyTagsToSnapshot: true,
@@ -179,18 +382,18 @@ export class Database extends Construct {
             )),
       );
     }
-    this.exportLogGroups(primaryId, this.primary, props.logsKey, config.logRetentionDays);
+    this.exportLogGroups(primaryId, this.primary, logsKey, config.logRetention);
 
-    replicaZones(props.availabilityZones, config.replicaCount).forEach((zone, index) => {
+    replicaZones(availabilityZones, config.replicaCount).forEach((zone, index) => {
       const replicaId = `${namePrefix}-replica-${index + 1}`;
       this.instanceIds.replicas.push(replicaId);
       const replica = new rds.DatabaseInstanceReadReplica(this, `Replica${index + 1}`, {
         ...observability,
         instanceIdentifier: replicaId,
         sourceDatabaseInstance: this.primary,
-        instanceType: new ec2.InstanceType(config.replicaInstanceClass.replace(/^db\./, '')),
+        instanceType: config.replicaInstanceType,
         vpc,
-        vpcSubnets: props.dataSubnets,
+        vpcSubnets: dataSubnets,
         availabilityZone: zone,
         securityGroups: [this.replicaSecurityGroup],
         port: config.port,
@@ -205,8 +408,8 @@ export class Database extends Construct {
         publiclyAccessible: false,
         caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
       });
-      this.exportLogGroups(replicaId, replica, props.logsKey, config.logRetentionDays);
-      acknowledgeReplicaFindings(replica);
+      this.exportLogGroups(replicaId, replica, logsKey, config.logRetention);
+      acknowledgeReplicaFindings(replica, config.port);
       this.replicas.push(replica);
     });
 
@@ -216,14 +419,14 @@ export class Database extends Construct {
         hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({
           functionName: `${namePrefix}-${name}-secret-rotation`,
           vpc,
-          vpcSubnets: props.functionSubnets,
+          vpcSubnets: functionSubnets,
           securityGroups: [this.rotationSecurityGroup],
         }),
       });
     rotate(this.secret, 'master');
     // A role the migrations create NOLOGIN, with its own secret on the primary, rotated like the master's.
     const roleSecret = (id: string, username: string, name: string) => {
-      const secret = new rds.DatabaseSecret(this, id, { username, secretName: `${namePrefix}/postgres/${name}`, encryptionKey: props.dataKey }).attach(this.primary);
+      const secret = new rds.DatabaseSecret(this, id, { username, secretName: `${namePrefix}/postgres/${name}`, encryptionKey: dataKey }).attach(this.primary);
       return { secret, rotation: rotate(secret, name) };
     };
     ({ secret: this.monitorSecret, rotation: this.monitorRotation } = roleSecret('MonitorSecret', MONITOR_USERNAME, 'monitor'));
@@ -234,20 +437,20 @@ export class Database extends Construct {
       props.endpointSecurityGroup.connections.allowFrom(this.rotationSecurityGroup, ec2.Port.tcp(443), 'Secret rotation calls Secrets Manager');
     }
 
-    const iamEndToEnd = props.proxyConfig.iamAuthEndToEnd;
+    const iamEndToEnd = config.proxy.iamAuthEndToEnd;
     this.proxy = new rds.DatabaseProxy(this, 'Proxy', {
       dbProxyName: `${namePrefix}-proxy`,
       proxyTarget: rds.ProxyTarget.fromInstance(this.primaryWithLiteralPort(engine)),
       // The health check and operators sign in through the proxy as their own roles.
       secrets: [this.secret, this.monitorSecret, this.operatorSecret],
       vpc,
-      vpcSubnets: props.dataSubnets,
+      vpcSubnets: dataSubnets,
       securityGroups: [this.proxySecurityGroup],
       requireTLS: true,
       iamAuth: iamEndToEnd,
       defaultAuthScheme: iamEndToEnd ? rds.DefaultAuthScheme.IAM_AUTH : undefined,
-      idleClientTimeout: Duration.seconds(props.proxyConfig.idleClientTimeoutSeconds),
-      maxConnectionsPercent: props.proxyConfig.maxConnectionsPercent,
+      idleClientTimeout: config.proxy.idleClientTimeout,
+      maxConnectionsPercent: config.proxy.maxConnectionsPercent,
       debugLogging: false,
     });
     const proxyRole = this.proxy.node.findChild('IAMRole') as iam.Role;
@@ -285,6 +488,14 @@ export class Database extends Construct {
   }
 
   /**
+   * Lets `grantee` sign in through RDS Proxy with IAM as `dbUser` (a role the migrations
+   * created with LOGIN); TLS is always required.
+   */
+  grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
+    return this.proxy.grantConnect(grantee, dbUser);
+  }
+
+  /**
    * The primary as the proxy target, with its port as a literal: binding the proxy opens
    * the target's default port, which on the instance itself is a token, and a rule over
    * an unresolved port reads to reviewers (and cdk-nag) as "any port".
@@ -300,11 +511,11 @@ export class Database extends Construct {
     });
   }
 
-  private exportLogGroups(instanceId: string, instance: rds.IDatabaseInstance, key: kms.IKey, retentionDays: number): void {
+  private exportLogGroups(instanceId: string, instance: rds.IDatabaseInstance, key: kms.IKey, retention: logs.RetentionDays): void {
     for (const exportName of ['postgresql', 'upgrade']) {
       const group = new logs.LogGroup(this, `${instance.node.id}${exportName === 'postgresql' ? 'PostgresqlLog' : 'UpgradeLog'}`, {
         logGroupName: `/aws/rds/instance/${instanceId}/${exportName}`,
-        retention: retentionDays as logs.RetentionDays,
+        retention,
         encryptionKey: key,
         removalPolicy: RemovalPolicy.RETAIN,
       });
@@ -315,14 +526,14 @@ export class Database extends Construct {
 }
 
 /** The PostgreSQL settings of the tier, shared by the primary and every replica. */
-export function postgresParameters(config: DatabaseConfig): Record<string, string> {
+export function postgresParameters(config: Pick<ResolvedDatabaseOptions, 'slowStatementThreshold' | 'idleInTransactionTimeout'>): Record<string, string> {
   return {
     shared_preload_libraries: 'pg_stat_statements',
     'pg_stat_statements.track': 'top',
     'rds.force_ssl': '1',
     ssl_min_protocol_version: 'TLSv1.2',
-    log_min_duration_statement: String(config.slowStatementMs),
-    idle_in_transaction_session_timeout: String(config.idleInTransactionTimeoutMs),
+    log_min_duration_statement: String(config.slowStatementThreshold.toMilliseconds()),
+    idle_in_transaction_session_timeout: String(config.idleInTransactionTimeout.toMilliseconds()),
     track_io_timing: '1',
     // Lock waits longer than deadlock_timeout are logged: the seeds page on lock waits over 1 s.
     log_lock_waits: '1',
@@ -337,7 +548,7 @@ export function postgresParameters(config: DatabaseConfig): Record<string, strin
 }
 
 /** Findings that read a replica as if it were a standalone instance. */
-function acknowledgeReplicaFindings(replica: rds.DatabaseInstanceReadReplica): void {
+function acknowledgeReplicaFindings(replica: rds.DatabaseInstanceReadReplica, port: number): void {
   acknowledge(
     replica,
     PINNED_ZONE,
@@ -355,7 +566,7 @@ function acknowledgeReplicaFindings(replica: rds.DatabaseInstanceReadReplica): v
     ),
     {
       id: 'AwsSolutions-RDS11',
-      reason: 'The replica listens on the non-default port 5433 (Port is set); the rule also requires Engine, which a read replica inherits from its source.',
+      reason: `The replica listens on the non-default port ${port} (Port is set); the rule also requires Engine, which a read replica inherits from its source.`,
     },
   );
 }

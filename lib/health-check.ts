@@ -6,7 +6,6 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IDependable } from 'constructs';
-import { EnvironmentName } from './config';
 import { DataTierFunction, FunctionPlacement, placementOf } from './data-tier-function';
 import { acknowledge, acrossPacks } from './nag';
 import { METRIC_NAMESPACE, TASKS } from './observability/contract';
@@ -32,7 +31,8 @@ export const MAINTENANCE_SCHEDULES = [
 export const SCHEDULE_RETRY_ATTEMPTS = 2;
 
 export interface HealthCheckProps extends FunctionPlacement {
-  readonly envName: EnvironmentName;
+  /** Value of the `Environment` dimension of the published metrics, e.g. `prod`. */
+  readonly metricEnvironment: string;
   readonly proxy: rds.DatabaseProxy;
   readonly primary: rds.DatabaseInstance;
   readonly replicas: rds.DatabaseInstanceReadReplica[];
@@ -67,7 +67,7 @@ export class HealthCheck extends Construct {
     };
     const metricEnvironment = {
       METRIC_NAMESPACE,
-      ENVIRONMENT: props.envName,
+      ENVIRONMENT: props.metricEnvironment,
       PRIMARY_INSTANCE_ID: props.primary.instanceIdentifier,
     };
 

@@ -8,32 +8,104 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
 import { ALARM_DEFINITIONS, AlarmDefinition } from './alarms';
-import { EnvironmentName, MonitoringConfig } from './config';
+import { tierName } from './defaults';
+import { DataTierValidationError, requireUnique } from './validation';
 import { dimensionsOf, METRIC_NAMESPACE, type MetricDefinition, METRICS, type MetricUnit, type Role, TASK_NAMES } from './observability/contract';
 
 /** A DB instance as the alarms and the dashboard see it. */
 export interface MonitoredInstance {
   /** Name part of its alarms, e.g. `primary`, `replica-1`. */
   readonly name: string;
-  /** DB instance identifier (a literal: names are fixed in config). */
+  /** DB instance identifier, e.g. `instance.instanceIdentifier` of an instance created or imported anywhere. */
   readonly instanceId: string;
   readonly role: Role;
 }
 
-export interface MonitoringProps {
-  readonly envName: EnvironmentName;
-  readonly config: MonitoringConfig;
-  readonly namePrefix: string;
+/** Where alarms go, and which alarms of the defaults table a tier gets. */
+export interface MonitoringOptions {
+  /**
+   * The topic every alarm notifies (ALARM and OK).
+   * @default - a new topic encrypted with the data key
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Addresses subscribed to the alarm topic (each confirms by email).
+   * @default - none
+   */
+  readonly alarmEmails?: string[];
+  /**
+   * Where `runbooks/` is published, e.g. `https://github.com/acme/data-tier/blob/main/runbooks`;
+   * each alarm description then carries a link as well as the file name.
+   * @default - file names only
+   */
+  readonly runbookBaseUrl?: string;
+  /**
+   * Thresholds that differ from the defaults table's (`DEFAULT_ALARM_THRESHOLDS`).
+   * @default - the defaults table's
+   */
+  readonly thresholds?: Partial<AlarmThresholds>;
+  /**
+   * Conditions of the defaults table (`ALARM_DEFINITIONS`) not to create, e.g. `['disk-queue-high']`.
+   * @default - every alarm of the table
+   */
+  readonly disabledAlarms?: string[];
+  /**
+   * Alarms to create besides the table's, in the same form; each is repeated for every target
+   * its source applies to.
+   * @default - none
+   */
+  readonly additionalAlarms?: AlarmDefinition[];
+}
+
+export interface MonitoringProps extends MonitoringOptions {
+  /**
+   * Prefix of the alarm, topic and dashboard names.
+   * @default - derived from the construct's path
+   */
+  readonly name?: string;
+  /**
+   * Value of the `Environment` dimension the health check publishes its metrics with.
+   * @default - the name
+   */
+  readonly metricEnvironment?: string;
+  /** The DB instances watched: exactly one primary, and any replicas. */
   readonly instances: MonitoredInstance[];
-  readonly proxyName: string;
-  /** ElastiCache member cluster ids, one per node. */
+  /**
+   * Name of the RDS Proxy in front of the primary.
+   * @default - no proxy alarms
+   */
+  readonly proxyName?: string;
+  /**
+   * ElastiCache member cluster ids, one per node.
+   * @default - no cache alarms
+   */
+  readonly cacheNodeIds?: string[];
+  /**
+   * Storage allocated to each instance, for the free-storage floor.
+   * @default 100
+   */
+  readonly allocatedStorageGiB?: number;
+  /**
+   * Name of the queue holding scheduled events EventBridge could not deliver.
+   * @default - no alarm on undelivered schedules
+   */
+  readonly scheduleDeadLetterQueueName?: string;
+  /**
+   * Encrypts the alarm topic the construct creates; CloudWatch is allowed to use it.
+   * @default - a new customer-managed key with rotation
+   */
+  readonly dataKey?: kms.IKey;
+}
+
+/** What the targets of the alarms are derived from, defaults filled in. */
+interface ResolvedTargets {
+  readonly metricEnvironment: string;
+  readonly instances: MonitoredInstance[];
+  readonly proxyName?: string;
   readonly cacheNodeIds: string[];
-  readonly allocatedStorageGiB: number;
-  /** Name of the queue holding scheduled events EventBridge could not deliver. */
-  readonly scheduleDeadLetterQueueName: string;
-  /** Encrypts the alarm topic; CloudWatch is allowed to use it. */
-  readonly dataKey: kms.Key;
+  readonly scheduleDeadLetterQueueName?: string;
 }
 
 /** RDS event categories of DB instances sent to the alarm topic. */
@@ -52,42 +124,74 @@ interface Target {
  * all sent to one encrypted SNS topic for ALARM and OK, and a dashboard.
  */
 export class Monitoring extends Construct {
-  readonly topic: sns.Topic;
+  readonly topic: sns.ITopic;
   readonly alarms: cw.Alarm[] = [];
   private readonly alarmsByName = new Map<string, cw.Alarm>();
   readonly dashboard: cw.Dashboard;
-  private readonly dataKey: kms.Key;
+  /** The thresholds the alarms were built with, defaults filled in. */
+  readonly thresholds: AlarmThresholds;
+  private readonly dataKey?: kms.IKey;
+  private readonly namePrefix: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    this.dataKey = props.dataKey;
-    this.topic = new sns.Topic(this, 'AlarmTopic', {
-      topicName: `${props.namePrefix}-alarms`,
-      displayName: `${props.namePrefix} data tier alarms`,
-      masterKey: props.dataKey,
-      enforceSSL: true,
-    });
-    props.dataKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToPublishEncrypted',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-    );
-    for (const email of props.config.alarmEmails) {
+    const namePrefix = tierName(this, props.name);
+    this.namePrefix = namePrefix;
+    const path = this.node.path;
+    const allocatedStorageGiB = props.allocatedStorageGiB ?? 100;
+    this.thresholds = resolveAlarmThresholds(path, props.thresholds, allocatedStorageGiB);
+    const alarmEmails = props.alarmEmails ?? [];
+    requireUnique(path, 'alarmEmails', alarmEmails);
+    for (const email of alarmEmails) {
+      if (!EMAIL.test(email)) throw new DataTierValidationError(path, 'alarmEmails', email, 'must be an email address such as oncall@example.com');
+    }
+    if (props.runbookBaseUrl !== undefined && !/^https:\/\/[^\s]+[^/\s]$/.test(props.runbookBaseUrl)) {
+      throw new DataTierValidationError(path, 'runbookBaseUrl', props.runbookBaseUrl, 'must be an https URL without a trailing slash');
+    }
+    const definitions = selectDefinitions(path, props.disabledAlarms ?? [], props.additionalAlarms ?? []);
+    if (props.instances.filter((i) => i.role === 'primary').length !== 1) {
+      throw new DataTierValidationError(path, 'instances', props.instances.map((i) => i.name), 'must hold exactly one instance with role primary');
+    }
+    const targets: ResolvedTargets = {
+      metricEnvironment: props.metricEnvironment ?? namePrefix,
+      instances: props.instances,
+      proxyName: props.proxyName,
+      cacheNodeIds: props.cacheNodeIds ?? [],
+      scheduleDeadLetterQueueName: props.scheduleDeadLetterQueueName,
+    };
+
+    if (props.alarmTopic) {
+      this.topic = props.alarmTopic;
+    } else {
+      this.dataKey = props.dataKey ?? new kms.Key(this, 'TopicKey', { description: `${namePrefix}: alarm topic`, enableKeyRotation: true });
+      this.topic = new sns.Topic(this, 'AlarmTopic', {
+        topicName: `${namePrefix}-alarms`,
+        displayName: `${namePrefix} data tier alarms`,
+        masterKey: this.dataKey,
+        enforceSSL: true,
+      });
+      this.dataKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowCloudWatchAlarmsToPublishEncrypted',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        }),
+      );
+    }
+    for (const email of alarmEmails) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));
     }
 
     const action = new cwActions.SnsAction(this.topic);
-    const context = { thresholds: props.config.thresholds, allocatedStorageGiB: props.allocatedStorageGiB };
-    for (const target of targetsOf(props)) {
-      for (const definition of ALARM_DEFINITIONS.filter(target.applies)) {
-        const alarmName = `${props.namePrefix}-${target.name}-${definition.condition}`;
-        const alarm = new cw.Alarm(this, alarmName.slice(props.namePrefix.length + 1), {
+    const context = { thresholds: this.thresholds, allocatedStorageGiB };
+    for (const target of targetsOf(targets)) {
+      for (const definition of definitions.filter(target.applies)) {
+        const alarmName = `${namePrefix}-${target.name}-${definition.condition}`;
+        const alarm = new cw.Alarm(this, alarmName.slice(namePrefix.length + 1), {
           alarmName,
-          alarmDescription: describe(definition, target, props.config.runbookBaseUrl),
+          alarmDescription: describe(definition, target, props.runbookBaseUrl),
           metric: metricOf(definition, target),
           threshold: definition.threshold(context),
           comparisonOperator: definition.comparison,
@@ -103,9 +207,9 @@ export class Monitoring extends Construct {
     }
 
     this.dashboard = new cw.Dashboard(this, 'Dashboard', {
-      dashboardName: `${props.namePrefix}`,
+      dashboardName: namePrefix,
       defaultInterval: Duration.hours(3),
-      widgets: dashboardRows(props, this.alarms),
+      widgets: dashboardRows(targets, this.alarms),
     });
   }
 
@@ -115,12 +219,13 @@ export class Monitoring extends Construct {
    * replacements, through the replication group's NotificationTopicArn) to the alarm topic,
    * so an SRE learns of a failover from AWS, not only from a symptom alarm.
    */
-  notifyServiceEvents(props: { readonly namePrefix: string; readonly instanceIds: string[]; readonly cache: elasticache.CfnReplicationGroup }): rds.CfnEventSubscription {
+  notifyServiceEvents(props: { readonly instanceIds: string[]; readonly cache?: elasticache.CfnReplicationGroup }): rds.CfnEventSubscription {
     const stack = Stack.of(this);
     const publishers = ['events.rds.amazonaws.com', 'elasticache.amazonaws.com'];
     // The topic's key: only for messages of this topic (SNS sets its ARN as encryption context).
-    const topicArn = stack.formatArn({ service: 'sns', resource: `${props.namePrefix}-alarms` });
-    this.dataKey.addToResourcePolicy(
+    // A topic given by the caller is encrypted (or not) by the caller's key policy.
+    const topicArn = stack.formatArn({ service: 'sns', resource: `${this.namePrefix}-alarms` });
+    this.dataKey?.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowRdsAndElastiCacheEventsToPublishEncrypted',
         principals: publishers.map((service) => new iam.ServicePrincipal(service)),
@@ -140,9 +245,9 @@ export class Monitoring extends Construct {
     );
     // NotificationTopicArn updates the replication group without interruption (CloudFormation
     // user guide, AWS::ElastiCache::ReplicationGroup, "Update requires: No interruption").
-    props.cache.notificationTopicArn = this.topic.topicArn;
+    if (props.cache) props.cache.notificationTopicArn = this.topic.topicArn;
     return new rds.CfnEventSubscription(this, 'DatabaseEvents', {
-      subscriptionName: `${props.namePrefix}-database-events`,
+      subscriptionName: `${this.namePrefix}-database-events`,
       snsTopicArn: this.topic.topicArn,
       sourceType: 'db-instance',
       sourceIds: props.instanceIds,
@@ -159,12 +264,29 @@ export class Monitoring extends Construct {
   }
 }
 
-/** The dimensions the health check publishes an instance's metrics with. */
-function instanceDimensions(props: MonitoringProps, instance: MonitoredInstance): Record<string, string> {
-  return dimensionsOf({ environment: props.envName, instanceId: instance.instanceId, role: instance.role });
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** The defaults table less the disabled conditions, plus the caller's own alarms. */
+function selectDefinitions(path: string, disabled: string[], additional: AlarmDefinition[]): AlarmDefinition[] {
+  const known = ALARM_DEFINITIONS.map((d) => d.condition);
+  for (const condition of disabled) {
+    if (!known.includes(condition)) throw new DataTierValidationError(path, 'disabledAlarms', condition, `unknown condition; the defaults table has ${known.join(', ')}`);
+  }
+  for (const definition of additional) {
+    if (known.includes(definition.condition)) {
+      throw new DataTierValidationError(path, 'additionalAlarms', definition.condition, 'is a condition of the defaults table: change its threshold with thresholds, or disable it and add your own under another name');
+    }
+  }
+  requireUnique(path, 'additionalAlarms', additional.map((d) => d.condition));
+  return [...ALARM_DEFINITIONS.filter((d) => !disabled.includes(d.condition)), ...additional];
 }
 
-function targetsOf(props: MonitoringProps): Target[] {
+/** The dimensions the health check publishes an instance's metrics with. */
+function instanceDimensions(props: ResolvedTargets, instance: MonitoredInstance): Record<string, string> {
+  return dimensionsOf({ environment: props.metricEnvironment, instanceId: instance.instanceId, role: instance.role });
+}
+
+function targetsOf(props: ResolvedTargets): Target[] {
   const instanceTargets = props.instances.flatMap((instance): Target[] => [
     {
       name: instance.name,
@@ -180,9 +302,11 @@ function targetsOf(props: MonitoringProps): Target[] {
     },
   ]);
   const primary = props.instances.find((i) => i.role === 'primary')!;
+  const proxyName = props.proxyName;
+  const scheduleDeadLetterQueueName = props.scheduleDeadLetterQueueName;
   return [
     ...instanceTargets,
-    { name: 'proxy', namespace: 'AWS/RDS', dimensions: { ProxyName: props.proxyName }, applies: (d) => d.source === 'proxy' },
+    ...(proxyName ? [{ name: 'proxy', namespace: 'AWS/RDS', dimensions: { ProxyName: proxyName }, applies: (d: AlarmDefinition) => d.source === 'proxy' }] : []),
     ...props.cacheNodeIds.map((nodeId) => ({
       name: `cache-${nodeId.slice(-3)}`,
       namespace: 'AWS/ElastiCache',
@@ -192,10 +316,12 @@ function targetsOf(props: MonitoringProps): Target[] {
     ...TASK_NAMES.map((task) => ({
       name: task,
       namespace: METRIC_NAMESPACE,
-      dimensions: dimensionsOf({ environment: props.envName, instanceId: primary.instanceId, role: 'primary', task }),
+      dimensions: dimensionsOf({ environment: props.metricEnvironment, instanceId: primary.instanceId, role: 'primary', task }),
       applies: (d: AlarmDefinition) => d.source === 'maintenance' && d.task === task,
     })),
-    { name: 'schedule-dlq', namespace: 'AWS/SQS', dimensions: { QueueName: props.scheduleDeadLetterQueueName }, applies: (d) => d.source === 'schedule-dlq' },
+    ...(scheduleDeadLetterQueueName
+      ? [{ name: 'schedule-dlq', namespace: 'AWS/SQS', dimensions: { QueueName: scheduleDeadLetterQueueName }, applies: (d: AlarmDefinition) => d.source === 'schedule-dlq' }]
+      : []),
   ];
 }
 
@@ -224,13 +350,14 @@ function describe(definition: AlarmDefinition, target: Target, runbookBaseUrl?: 
   return `${target.name}: ${definition.summary}. Runbook: runbooks/${definition.runbook}${link}`;
 }
 
-function dashboardRows(props: MonitoringProps, alarms: cw.Alarm[]): cw.IWidget[][] {
+function dashboardRows(props: ResolvedTargets, alarms: cw.Alarm[]): cw.IWidget[][] {
   const rdsMetric = (metricName: string, statistic = 'Average', instances = props.instances) =>
     instances.map((i) => new cw.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { DBInstanceIdentifier: i.instanceId }, statistic, label: i.name, period: Duration.minutes(1) }));
   const healthMetric = (metric: MetricDefinition, statistic: string, instances = props.instances) =>
     instances.map((i) => new cw.Metric({ namespace: METRIC_NAMESPACE, metricName: metric.name, dimensionsMap: instanceDimensions(props, i), statistic, label: i.name, period: Duration.minutes(1) }));
   const { connections_used_pct, query_latency, partitions_ahead_min, lock_waits_over_1s, matview_overdue_seconds_max } = METRICS;
-  const proxyMetric = (metricName: string, statistic: string) => new cw.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { ProxyName: props.proxyName }, statistic, period: Duration.minutes(1) });
+  const proxyMetric = (proxyName: string, metricName: string, statistic: string) =>
+    new cw.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { ProxyName: proxyName }, statistic, period: Duration.minutes(1) });
   const cacheMetric = (metricName: string, statistic = 'Average') =>
     props.cacheNodeIds.map((id) => new cw.Metric({ namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: id }, statistic, label: id, period: Duration.minutes(1) }));
   const graph = (title: string, left: cw.IMetric[], width = 8) => new cw.GraphWidget({ title, left, width, height: 6 });
@@ -248,16 +375,24 @@ function dashboardRows(props: MonitoringProps, alarms: cw.Alarm[]): cw.IWidget[]
       graph('Free storage (bytes)', rdsMetric('FreeStorageSpace', 'Minimum')),
       graph('Freeable memory (bytes)', rdsMetric('FreeableMemory', 'Minimum')),
     ],
-    [
-      graph('Proxy connections', [proxyMetric('ClientConnections', 'Maximum'), proxyMetric('DatabaseConnections', 'Maximum')]),
-      graph('Proxy query latency p95 (µs)', [proxyMetric('QueryResponseLatency', 'p95')]),
-      graph('Proxy connection setup failures', [proxyMetric('ClientConnectionsSetupFailedAuth', 'Sum'), proxyMetric('DatabaseConnectionsSetupFailed', 'Sum')]),
-    ],
-    [
-      graph('Cache engine CPU (%)', cacheMetric('EngineCPUUtilization')),
-      graph('Cache memory (% of maxmemory)', cacheMetric('DatabaseMemoryUsagePercentage', 'Maximum')),
-      graph('Cache evictions', cacheMetric('Evictions', 'Sum')),
-    ],
+    ...(props.proxyName === undefined
+      ? []
+      : [
+          [
+            graph('Proxy connections', [proxyMetric(props.proxyName, 'ClientConnections', 'Maximum'), proxyMetric(props.proxyName, 'DatabaseConnections', 'Maximum')]),
+            graph('Proxy query latency p95 (µs)', [proxyMetric(props.proxyName, 'QueryResponseLatency', 'p95')]),
+            graph('Proxy connection setup failures', [proxyMetric(props.proxyName, 'ClientConnectionsSetupFailedAuth', 'Sum'), proxyMetric(props.proxyName, 'DatabaseConnectionsSetupFailed', 'Sum')]),
+          ],
+        ]),
+    ...(props.cacheNodeIds.length === 0
+      ? []
+      : [
+          [
+            graph('Cache engine CPU (%)', cacheMetric('EngineCPUUtilization')),
+            graph('Cache memory (% of maxmemory)', cacheMetric('DatabaseMemoryUsagePercentage', 'Maximum')),
+            graph('Cache evictions', cacheMetric('Evictions', 'Sum')),
+          ],
+        ]),
     [
       graph('Partitions ahead (min)', healthMetric(partitions_ahead_min, 'Minimum', primary)),
       graph('Lock waits > 1 s', healthMetric(lock_waits_over_1s, 'Maximum', primary)),

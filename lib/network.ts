@@ -3,17 +3,29 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { NetworkConfig } from './config';
 import { acknowledge, acrossPacks } from './nag';
+import { validateCidr, validateLogRetentionDays } from './validation';
 
 export interface NetworkProps {
   /** Availability zones, in order; subnets and nodes are spread over exactly these. */
   readonly availabilityZones: string[];
-  /** Network settings of the environment. */
-  readonly config: NetworkConfig;
+  /**
+   * CIDR block of the VPC; it holds two /24 subnets per zone.
+   * @default '10.40.0.0/16'
+   */
+  readonly cidr?: string;
+  /**
+   * How long VPC flow logs are kept in CloudWatch Logs.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly flowLogRetention?: logs.RetentionDays;
   /** Key that encrypts the flow-log group. */
   readonly logsKey: kms.IKey;
 }
+
+/** The /24 subnets of each zone: one for data, one for functions. */
+const SUBNET_PREFIX = 24;
+const SUBNET_GROUPS_PER_ZONE = 2;
 
 /** Subnet group names, used to select subnets everywhere else. */
 export const DATA_SUBNETS = 'Data';
@@ -22,42 +34,30 @@ export const FUNCTION_SUBNETS = 'Functions';
 /**
  * The VPC of the data tier: isolated data subnets for the database and cache, isolated
  * function subnets whose only way out is the interface endpoints (no NAT, no internet
- * gateway), and flow logs. Or an existing VPC, imported without lookups.
+ * gateway), and flow logs.
  */
 export class Network extends Construct {
-  readonly vpc: ec2.IVpc;
+  readonly vpc: ec2.Vpc;
   readonly dataSubnets: ec2.SubnetSelection;
   readonly functionSubnets: ec2.SubnetSelection;
   /** Security group of the interface endpoints; functions are allowed to it on 443. */
-  readonly endpointSecurityGroup?: ec2.ISecurityGroup;
+  readonly endpointSecurityGroup: ec2.ISecurityGroup;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    const { config, availabilityZones } = props;
-
-    if (config.existingVpc) {
-      const existing = config.existingVpc;
-      this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
-        vpcId: existing.vpcId,
-        vpcCidrBlock: config.vpcCidr,
-        availabilityZones,
-        isolatedSubnetIds: existing.dataSubnetIds,
-        isolatedSubnetNames: [DATA_SUBNETS],
-        privateSubnetIds: existing.functionSubnetIds,
-        privateSubnetNames: [FUNCTION_SUBNETS],
-      });
-      this.dataSubnets = { subnetGroupName: DATA_SUBNETS };
-      this.functionSubnets = { subnetGroupName: FUNCTION_SUBNETS };
-      return;
-    }
+    const { availabilityZones } = props;
+    const cidr = props.cidr ?? '10.40.0.0/16';
+    const flowLogRetention = props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR;
+    validateCidr(this.node.path, 'cidr', cidr, { subnetsNeeded: availabilityZones.length * SUBNET_GROUPS_PER_ZONE, subnetPrefix: SUBNET_PREFIX });
+    validateLogRetentionDays(this.node.path, 'flowLogRetention', flowLogRetention);
 
     const vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(config.vpcCidr),
+      ipAddresses: ec2.IpAddresses.cidr(cidr),
       availabilityZones,
       natGateways: 0,
       subnetConfiguration: [
-        { name: DATA_SUBNETS, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
-        { name: FUNCTION_SUBNETS, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+        { name: DATA_SUBNETS, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: SUBNET_PREFIX },
+        { name: FUNCTION_SUBNETS, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: SUBNET_PREFIX },
       ],
       restrictDefaultSecurityGroup: true,
     });
@@ -67,7 +67,7 @@ export class Network extends Construct {
     this.functionSubnets = { subnetGroupName: FUNCTION_SUBNETS };
 
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
-      retention: config.flowLogRetentionDays as logs.RetentionDays,
+      retention: flowLogRetention,
       encryptionKey: props.logsKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -83,30 +83,43 @@ export class Network extends Construct {
       ),
     );
 
-    const endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
-      vpc,
-      description: 'Interface endpoints of the data tier: HTTPS from the function subnets only',
-      allowAllOutbound: false,
-    });
-    this.endpointSecurityGroup = endpointSecurityGroup;
-    const endpoints: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
-      SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
-      CloudWatchMonitoring: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING,
-      CloudWatchLogs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
-      Kms: ec2.InterfaceVpcEndpointAwsService.KMS,
-      // The cache token rotation modifies the replication group.
-      ElastiCache: ec2.InterfaceVpcEndpointAwsService.ELASTICACHE,
-    };
-    for (const [name, service] of Object.entries(endpoints)) {
-      vpc.addInterfaceEndpoint(`${name}Endpoint`, {
-        service,
-        subnets: this.functionSubnets,
-        securityGroups: [endpointSecurityGroup],
-        open: false,
-        privateDnsEnabled: true,
-      });
-    }
+    this.endpointSecurityGroup = addApiEndpoints(this, vpc, this.functionSubnets);
   }
+}
+
+/** The AWS APIs the tier's functions call, each reached through an interface endpoint. */
+export const API_ENDPOINT_SERVICES: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
+  SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+  CloudWatchMonitoring: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING,
+  CloudWatchLogs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+  Kms: ec2.InterfaceVpcEndpointAwsService.KMS,
+  // The cache token rotation modifies the replication group.
+  ElastiCache: ec2.InterfaceVpcEndpointAwsService.ELASTICACHE,
+};
+
+/**
+ * Interface endpoints of the APIs the functions call, in the function subnets, behind a
+ * security group of their own (returned): the only way out of isolated subnets.
+ */
+export function addApiEndpoints(scope: Construct, vpc: ec2.IVpc, subnets: ec2.SubnetSelection): ec2.ISecurityGroup {
+  const endpointSecurityGroup = new ec2.SecurityGroup(scope, 'EndpointSecurityGroup', {
+    vpc,
+    description: 'Interface endpoints of the data tier: HTTPS from the function subnets only',
+    allowAllOutbound: false,
+  });
+  // Endpoints of the tier's own VPC sit under the VPC, as they always have (their logical IDs).
+  const parent = vpc instanceof ec2.Vpc ? vpc : scope;
+  for (const [name, service] of Object.entries(API_ENDPOINT_SERVICES)) {
+    new ec2.InterfaceVpcEndpoint(parent, `${name}Endpoint`, {
+      vpc,
+      service,
+      subnets,
+      securityGroups: [endpointSecurityGroup],
+      open: false,
+      privateDnsEnabled: true,
+    });
+  }
+  return endpointSecurityGroup;
 }
 
 /**

@@ -32,7 +32,7 @@ export interface OperatorAccessProps {
    */
   readonly endpointSecurityGroup?: ec2.ISecurityGroup;
   /** Encrypts the root volume. */
-  readonly dataKey: kms.Key;
+  readonly dataKey: kms.IKey;
   /** Encrypts the session log group. */
   readonly logsKey: kms.IKey;
   /** Days the session logs are kept. */

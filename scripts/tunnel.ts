@@ -12,8 +12,8 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { spawn as spawnProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { ENVIRONMENT_NAMES, stackNameFor, type EnvironmentName } from '../lib/config';
-import { OUTPUTS } from '../lib/data-tier-stack';
+import { ENVIRONMENT_NAMES, stackNameFor, type EnvironmentName } from '../app/config';
+import { OUTPUTS } from '../app/data-tier-stack';
 import { DATABASE_NAME, MASTER_USERNAME, OPERATOR_USERNAME } from '../lib/database';
 
 /** The SSM document that forwards a local port to a host the target instance can reach. */

@@ -1,7 +1,7 @@
 // Rewrites test/snapshots/<env>.template.json from the current code: `npm run snapshot:update`.
 import { writeFileSync } from 'node:fs';
-import { ENVIRONMENT_NAMES } from '../lib/config';
-import { reviewableTemplate, snapshotPath } from '../lib/template-snapshot';
+import { ENVIRONMENT_NAMES } from '../app/config';
+import { reviewableTemplate, snapshotPath } from '../app/template-snapshot';
 
 for (const envName of ENVIRONMENT_NAMES) {
   writeFileSync(snapshotPath(envName), reviewableTemplate(envName));

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { ClientBase } from 'pg';
-import { resolveConfig } from '../../lib/config';
+import { effectiveDatabaseOptions, resolveConfig } from '../../app/config';
 import { postgresParameters } from '../../lib/database';
 
 export function median(samples: readonly number[]): number {
@@ -65,6 +65,6 @@ export class LoadSampler {
  * (pg_stat_statements, logging, timeouts, track_io_timing) costs locally what it costs on RDS.
  */
 export function benchSettings(): Record<string, string> {
-  const all = postgresParameters(resolveConfig({ context: { env: 'prod' } }).database);
+  const all = postgresParameters(effectiveDatabaseOptions(resolveConfig({ context: { env: 'prod' } })));
   return Object.fromEntries(Object.entries(all).filter(([key]) => !key.startsWith('rds.') && !key.startsWith('ssl')));
 }

@@ -9,7 +9,8 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { Client } from 'pg';
 import { PROJECT_STREAMS } from '../../app/migrations';
 import { ALARM_DEFINITIONS, type AlarmDefinition } from '../../lib/alarms';
-import { type AlarmThresholds, resolveConfig } from '../../lib/config';
+import { effectiveDatabaseOptions, effectiveThresholds, resolveConfig } from '../../app/config';
+import { type AlarmThresholds } from '../../lib/alarm-thresholds';
 import { closeConnections as closeHealthCheck, handler as healthCheck } from '../../lib/functions/health-check';
 import { closeConnections as closeMaintenance, handler as maintenance } from '../../lib/functions/maintenance';
 import { runMigrations } from '../../lib/functions/shared/migrations';
@@ -23,6 +24,8 @@ const INSTANCES: Record<Role, string> = { primary: 'data-tier-primary', replica:
 /** Small enough that a test can open connections up to the alarm's share of it. */
 const MAX_CONNECTIONS = 20;
 const PROD = resolveConfig({ context: { env: 'prod' } });
+const PROD_THRESHOLDS = effectiveThresholds(PROD);
+const PROD_STORAGE_GIB = effectiveDatabaseOptions(PROD).allocatedStorageGiB;
 /** Nothing listens on port 1. */
 const UNREACHABLE = '127.0.0.1:1';
 
@@ -85,10 +88,10 @@ function alarmOn(
   condition: string,
   target: { role: Role; task?: Task },
   published: MetricDatum[][],
-  thresholds: AlarmThresholds = PROD.monitoring.thresholds,
+  thresholds: AlarmThresholds = PROD_THRESHOLDS,
 ) {
   const alarm = definition(condition, target.task);
-  const threshold = alarm.threshold({ thresholds, allocatedStorageGiB: PROD.database.allocatedStorageGiB });
+  const threshold = alarm.threshold({ thresholds, allocatedStorageGiB: PROD_STORAGE_GIB });
   const dimensions = scopeDimensions({ environment: ENVIRONMENT, instanceId: INSTANCES[target.role], role: target.role, task: target.task });
   const watched = published.map((data) =>
     data.filter((datum) => datum.MetricName === alarm.metric.name && JSON.stringify(dimensionsOf(datum)) === JSON.stringify(dimensions)),
@@ -194,7 +197,7 @@ describe('each alarm fires when its condition is induced', () => {
   }, 120_000);
 
   it('connections-high: clients hold connections up to more than the threshold share of max_connections, on the primary and the replica', async () => {
-    const share = PROD.monitoring.thresholds.connectionsPercent / 100;
+    const share = PROD_THRESHOLDS.connectionsPercent / 100;
     // The admin sessions and the health check's own count too.
     const flood = Math.ceil(MAX_CONNECTIONS * share) - 1;
     for (let i = 0; i < flood; i++) await Promise.all([connect(pair.primaryUrl), connect(pair.standbyUrl)]);
@@ -245,7 +248,7 @@ describe('each alarm fires when its condition is induced', () => {
   it('long-transaction: a transaction stays open past the threshold on the primary and on the replica (threshold 2 s instead of 300 s)', async () => {
     // Prod's threshold is 5 minutes; the override keeps the test short. Waiting really elapses:
     // the clock is not faked, so the published age is the server's own.
-    const thresholds = resolveConfig({ context: { env: 'prod', overrides: { monitoring: { thresholds: { longestTransactionSeconds: 2 } } } } }).monitoring.thresholds;
+    const thresholds = { ...PROD_THRESHOLDS, longestTransactionSeconds: 2 };
     for (const url of [pair.primaryUrl, pair.standbyUrl]) {
       const session = await connect(url);
       await session.query('BEGIN');
@@ -265,7 +268,7 @@ describe('each alarm fires when its condition is induced', () => {
   it('transaction-id-age-high, scaled down: 5,000 transaction IDs consumed against a threshold of 0.0002 % instead of 50 % of the wraparound limit', async () => {
     // The real threshold is a billion transaction IDs; the same age, read the same way, at a
     // scale a test can reach (0.0002 % of 2^31 is 4,295 IDs).
-    const thresholds = resolveConfig({ context: { env: 'prod', overrides: { monitoring: { thresholds: { transactionIdWraparoundPercent: 0.0002 } } } } }).monitoring.thresholds;
+    const thresholds = { ...PROD_THRESHOLDS, transactionIdWraparoundPercent: 0.0002 };
     await admin.query('DO $$ BEGIN FOR i IN 1..5000 LOOP PERFORM pg_current_xact_id(); COMMIT; END LOOP; END $$');
 
     const published = await periods(definition('transaction-id-age-high').evaluationPeriods);
@@ -387,7 +390,7 @@ describe('each alarm fires when its condition is induced', () => {
       await sleep(3_500);
       const published = await periods(definition('replica-lag-high').evaluationPeriods);
       const alarm = definition('replica-lag-high');
-      const threshold = alarm.threshold({ thresholds: PROD.monitoring.thresholds, allocatedStorageGiB: PROD.database.allocatedStorageGiB });
+      const threshold = alarm.threshold({ thresholds: PROD_THRESHOLDS, allocatedStorageGiB: PROD_STORAGE_GIB });
       const lag = published.map((data) => data.filter((d) => d.MetricName === 'replication_lag_seconds' && dimensionsOf(d).Role === 'replica'));
       const { state, datapoints } = evaluateAlarm({ ...alarm, threshold }, lag);
       report.push({ alarm: 'replica-lag-high (replication_lag_seconds)', target: 'replica', state, datapoints, threshold });

@@ -1,5 +1,6 @@
 import { ALARM_DEFINITIONS } from '../../lib/alarms';
-import { OUTPUTS } from '../../lib/data-tier-stack';
+import { OUTPUTS } from '../../app/data-tier-stack';
+import { effectiveDatabaseOptions } from '../../app/config';
 import { DATABASE_NAME, MASTER_USERNAME, OPERATOR_USERNAME } from '../../lib/database';
 import { synthesize } from '../stack/synth';
 import { nameMentions, outputKeys, readIndex, readRunbook, runbookFiles } from './runbooks';
@@ -90,7 +91,7 @@ describe('connection settings in the runbooks', () => {
     const text = readRunbook(file).text;
     for (const m of text.matchAll(/psql "host=[^"]*"/g)) {
       // Through the tunnel the port is the laptop's; instances a restore creates are reached directly.
-      expect(m[0]).toMatch(new RegExp(` port=(\\$TUNNEL_PORT|${config.database.port}) `));
+      expect(m[0]).toMatch(new RegExp(` port=(\\$TUNNEL_PORT|${effectiveDatabaseOptions(config).port}) `));
       expect(m[0]).toContain(` dbname=${DATABASE_NAME} `);
       expect(m[0]).toMatch(new RegExp(` user=(${MASTER_USERNAME}|${OPERATOR_USERNAME}) `));
       expect(m[0]).toMatch(/ sslmode=verify-full sslrootcert=(global-bundle|AmazonRootCA1)\.pem/);

@@ -1,5 +1,5 @@
 import type { Client } from 'pg';
-import { DEFAULT_PARTITION_ROWS_COUNTED_UP_TO } from '../../lib/config';
+import { DEFAULT_PARTITION_ROWS_COUNTED_UP_TO } from '../../lib/alarm-thresholds';
 import { type CrashableServer, startCrashableServer } from '../support/crashable-server';
 import type { TestDatabase } from '../support/database';
 import { runMigrations } from '../../lib/functions/shared/migrations';

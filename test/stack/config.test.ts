@@ -1,4 +1,4 @@
-import { ConfigError, resolveConfig } from '../../lib/config';
+import { ConfigError, resolveConfig } from '../../app/config';
 
 const environment = { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'us-east-1' };
 

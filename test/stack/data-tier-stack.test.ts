@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { OUTPUTS } from '../../lib/data-tier-stack';
+import { OUTPUTS } from '../../app/data-tier-stack';
 import { migrationStreamsHash } from '../../lib/functions/shared/sql-directory-hash';
 import { PROJECT_STREAMS } from '../../app/migrations';
 import { synthesize } from './synth';
@@ -308,7 +308,7 @@ describe('cache', () => {
   });
 
   it('exposes connections like an L2 construct', () => {
-    expect(prod.stack.cache.connections.securityGroups).toEqual([prod.stack.cache.securityGroup]);
+    expect(prod.stack.tier.cache.connections.securityGroups).toEqual([prod.stack.tier.cache.securityGroup]);
   });
 });
 

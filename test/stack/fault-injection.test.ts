@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { OUTPUTS } from '../../lib/data-tier-stack';
+import { OUTPUTS } from '../../app/data-tier-stack';
 import { CACHE_DRILL_TAG } from '../../lib/fault-injection';
 import { synthesize } from './synth';
 

@@ -4,8 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { buildApp, NAG_PACKS } from '../../lib/app';
-import { ENVIRONMENT_NAMES } from '../../lib/config';
+import { buildApp, NAG_PACKS } from '../../app/app';
+import { ENVIRONMENT_NAMES } from '../../app/config';
 import { synthesize, Synthesized, TEST_ENVIRONMENT } from './synth';
 import { templateView, TemplateView } from './template-view';
 

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { OUTPUTS } from '../../lib/data-tier-stack';
+import { OUTPUTS } from '../../app/data-tier-stack';
 import { RDS_EVENT_CATEGORIES } from '../../lib/monitoring';
 import { OPERATOR_HOST_AMI_PARAMETER, OperatorAccess } from '../../lib/operator-access';
 import { synthesize } from './synth';

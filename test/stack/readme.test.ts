@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { alarmTableMarkdown } from '../../lib/alarm-table';
-import { resolveConfig } from '../../lib/config';
+import { alarmTableOf, resolveConfig } from '../../app/config';
 
 const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
 
 describe('the README', () => {
   it('shows the prod alarm table exactly as the code defines it (refresh: npx tsx scripts/alarm-table.ts prod)', () => {
     const shown = /<!-- alarm-table:prod -->\n([\s\S]*?)\n<!-- \/alarm-table:prod -->/.exec(readme)?.[1];
-    expect(shown).toBe(alarmTableMarkdown(resolveConfig({ context: { env: 'prod' }, environment: {} })));
+    expect(shown).toBe(alarmTableOf(resolveConfig({ context: { env: 'prod' }, environment: {} })));
   });
 
   it('gives the test command CI runs', () => {

@@ -3,9 +3,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildApp } from '../../lib/app';
-import { ENVIRONMENT_NAMES } from '../../lib/config';
-import { reviewableTemplate, snapshotPath } from '../../lib/template-snapshot';
+import { buildApp } from '../../app/app';
+import { ENVIRONMENT_NAMES } from '../../app/config';
+import { reviewableTemplate, snapshotPath } from '../../app/template-snapshot';
 import { TEST_ENVIRONMENT } from './synth';
 
 const templates = Object.fromEntries(ENVIRONMENT_NAMES.map((envName) => [envName, reviewableTemplate(envName)]));

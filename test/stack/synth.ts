@@ -1,8 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../../lib/app';
-import { EnvironmentName } from '../../lib/config';
-import { DataTierStack } from '../../lib/data-tier-stack';
+import { buildApp } from '../../app/app';
+import { EnvironmentName } from '../../app/config';
+import { DataTierStack } from '../../app/data-tier-stack';
 
 /** Fixed account and region so templates are comparable between runs and machines. */
 export const TEST_ENVIRONMENT = { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'us-east-1' };

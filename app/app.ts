@@ -1,8 +1,8 @@
 import { App, Validations } from 'aws-cdk-lib';
-import { EXAMPLE_APPLICATION_MIGRATIONS } from '../app/migrations';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
-import { ConfigSources, resolveConfig, stackNameFor } from './config';
+import { AppConfig, ConfigSources, resolveConfig, stackNameFor } from './config';
 import { DataTierStack } from './data-tier-stack';
+import { EXAMPLE_APPLICATION_MIGRATIONS } from './migrations';
 
 /** The rule packs every environment must pass. */
 export const NAG_PACKS = [AwsSolutionsChecks, NIST80053R5Checks, HIPAASecurityChecks, PCIDSS321Checks, ServerlessChecks] as const;
@@ -13,14 +13,16 @@ export interface BuildOptions {
 }
 
 /**
- * Builds the app for the environment named in context: config is resolved and validated
+ * Builds the app for the environment named in context: config is resolved and checked
  * first, so a bad value fails before any construct exists.
  */
 export function buildApp(app: App, sources?: Partial<ConfigSources>, options: BuildOptions = {}): DataTierStack {
   const config = resolveConfig({
     context: sources?.context ?? readContext(app),
     environment: sources?.environment ?? process.env,
+    overridesDirectory: sources?.overridesDirectory,
   });
+  pinZonesInContext(app, config);
   const stack = new DataTierStack(app, stackNameFor(config), {
     config,
     applicationMigrations: [EXAMPLE_APPLICATION_MIGRATIONS],
@@ -34,6 +36,16 @@ export function buildApp(app: App, sources?: Partial<ConfigSources>, options: Bu
     }
   }
   return stack;
+}
+
+/**
+ * A stack with an explicit account looks its region's zones up at synth, which needs AWS
+ * credentials; the configured zones are the answer, so synthesis stays offline.
+ */
+function pinZonesInContext(app: App, config: AppConfig): void {
+  if (config.account === undefined) return;
+  const key = `availability-zones:account=${config.account}:region=${config.region}`;
+  if (app.node.tryGetContext(key) === undefined) app.node.setContext(key, config.availabilityZones);
 }
 
 function readContext(app: App): Record<string, unknown> {

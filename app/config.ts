@@ -1,0 +1,422 @@
+/**
+ * The app's environments: a preset per environment holding only what differs from the
+ * library's defaults, a committed override file per environment (`app/environments/<env>.json`),
+ * and one-off overrides from CDK context (`-c overrides='{...}'`), merged in that order.
+ *
+ * Here the app checks only what is its own: the environment's name, account, region and
+ * zones, the shape of the settings (unknown keys and wrong types, at any depth) and its
+ * per-environment rules (prod is Multi-AZ). Every value is then validated by the construct
+ * it configures, which names the construct's path, the prop, the value and what is allowed.
+ */
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { Duration } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { zonesOf } from '../lib/allowed-values';
+import { alarmTableMarkdown } from '../lib/alarm-table';
+import { AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, resolveAlarmThresholds } from '../lib/alarm-thresholds';
+import { CacheEngine } from '../lib/cache';
+import { DataTierProps } from '../lib/data-tier';
+import { DatabaseOptions, resolveDatabaseOptions, ResolvedDatabaseOptions } from '../lib/database';
+import { DataTierValidationError, rejectUnknownKeys, validateCopyVaultArn, validateRegion, validateZones } from '../lib/validation';
+
+/** The environments this app knows how to build. */
+export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+/** The settings of an environment, in JSON: every field optional, a missing one takes the library's default. */
+export interface EnvironmentSettings {
+  readonly network?: {
+    /** CIDR of the VPC the stack creates. */
+    readonly vpcCidr?: string;
+    /** Build into an existing VPC instead; its interface endpoints and flow logs are the owner's. */
+    readonly existingVpc?: {
+      readonly vpcId: string;
+      /** Isolated subnets of the database and cache, one per zone, in the order of `availabilityZones`. */
+      readonly dataSubnetIds: string[];
+      /** Subnets of the functions, one per zone; they reach AWS APIs through the VPC's own endpoints. */
+      readonly functionSubnetIds: string[];
+    };
+    readonly flowLogRetentionDays?: number;
+  };
+  readonly database?: {
+    readonly engineMajorVersion?: number;
+    /** e.g. `db.r7g.large` */
+    readonly instanceClass?: string;
+    readonly replicaInstanceClass?: string;
+    readonly replicaCount?: number;
+    readonly multiAz?: boolean;
+    readonly allocatedStorageGiB?: number;
+    readonly maxAllocatedStorageGiB?: number;
+    readonly backupRetentionDays?: number;
+    readonly performanceInsightsRetentionDays?: number;
+    readonly monitoringIntervalSeconds?: number;
+    readonly port?: number;
+    readonly deletionProtection?: boolean;
+    readonly slowStatementMs?: number;
+    readonly idleInTransactionTimeoutMs?: number;
+    readonly logRetentionDays?: number;
+  };
+  readonly proxy?: {
+    readonly iamAuthEndToEnd?: boolean;
+    readonly idleClientTimeoutSeconds?: number;
+    readonly maxConnectionsPercent?: number;
+  };
+  readonly cache?: {
+    readonly engine?: CacheEngine;
+    readonly engineVersion?: string;
+    readonly nodeType?: string;
+    readonly port?: number;
+    readonly snapshotRetentionDays?: number;
+  };
+  readonly backup?: {
+    readonly retentionDays?: number;
+    /** A vault in another region each recovery point is copied to. */
+    readonly copyToVaultArn?: string;
+  };
+  readonly monitoring?: {
+    readonly alarmEmails?: string[];
+    readonly runbookBaseUrl?: string;
+    readonly thresholds?: Partial<AlarmThresholds>;
+    /** Conditions of the alarm table not to create. */
+    readonly disabledAlarms?: string[];
+  };
+  readonly drills?: { readonly faultInjection?: boolean };
+  readonly operatorAccess?: { readonly enabled?: boolean };
+}
+
+/**
+ * Every setting an environment may hold, with a value of its type: the shape overrides are
+ * checked against (an unknown key or a value of another type is refused before anything is built).
+ */
+const SETTINGS_SHAPE: Required<{ [K in keyof EnvironmentSettings]: unknown }> = {
+  network: { vpcCidr: '', existingVpc: { vpcId: '', dataSubnetIds: [''], functionSubnetIds: [''] }, flowLogRetentionDays: 0 },
+  database: {
+    engineMajorVersion: 0,
+    instanceClass: '',
+    replicaInstanceClass: '',
+    replicaCount: 0,
+    multiAz: true,
+    allocatedStorageGiB: 0,
+    maxAllocatedStorageGiB: 0,
+    backupRetentionDays: 0,
+    performanceInsightsRetentionDays: 0,
+    monitoringIntervalSeconds: 0,
+    port: 0,
+    deletionProtection: true,
+    slowStatementMs: 0,
+    idleInTransactionTimeoutMs: 0,
+    logRetentionDays: 0,
+  },
+  proxy: { iamAuthEndToEnd: true, idleClientTimeoutSeconds: 0, maxConnectionsPercent: 0 },
+  cache: { engine: '', engineVersion: '', nodeType: '', port: 0, snapshotRetentionDays: 0 },
+  backup: { retentionDays: 0, copyToVaultArn: '' },
+  monitoring: { alarmEmails: [''], runbookBaseUrl: '', thresholds: DEFAULT_ALARM_THRESHOLDS, disabledAlarms: [''] },
+  drills: { faultInjection: true },
+  operatorAccess: { enabled: true },
+};
+
+/** What each environment changes from the library's defaults (see `lib/*.ts`, each `@default`). */
+export const PRESETS: Record<EnvironmentName, EnvironmentSettings> = {
+  dev: {
+    network: { vpcCidr: '10.40.0.0/16', flowLogRetentionDays: 14 },
+    database: {
+      instanceClass: 'db.t4g.medium',
+      replicaCount: 0,
+      multiAz: false,
+      allocatedStorageGiB: 20,
+      maxAllocatedStorageGiB: 100,
+      backupRetentionDays: 1,
+      deletionProtection: false,
+      logRetentionDays: 14,
+    },
+    cache: { nodeType: 'cache.t4g.small' },
+    backup: { retentionDays: 7 },
+    monitoring: { thresholds: { freeableMemoryMiB: 256, proxyClientConnections: 400 } },
+  },
+  staging: {
+    network: { vpcCidr: '10.41.0.0/16', flowLogRetentionDays: 30 },
+    database: { monitoringIntervalSeconds: 30 },
+    backup: { retentionDays: 14 },
+  },
+  prod: {
+    network: { vpcCidr: '10.42.0.0/16', flowLogRetentionDays: 365 },
+    database: {
+      instanceClass: 'db.r7g.xlarge',
+      replicaCount: 2,
+      allocatedStorageGiB: 500,
+      maxAllocatedStorageGiB: 2000,
+      backupRetentionDays: 35,
+      performanceInsightsRetentionDays: 731,
+      monitoringIntervalSeconds: 15,
+      logRetentionDays: 365,
+    },
+    cache: { snapshotRetentionDays: 35 },
+    backup: { retentionDays: 35 },
+  },
+};
+
+/** The whole configuration of one environment. */
+export interface AppConfig {
+  readonly envName: EnvironmentName;
+  /** AWS account; when unset the stack stays account-agnostic and `cdk deploy` uses the CLI's credentials. */
+  readonly account?: string;
+  readonly region: string;
+  /** Exactly the availability zones to use, in the region. */
+  readonly availabilityZones: string[];
+  /** The preset, the committed override file and the context overrides, merged. */
+  readonly settings: EnvironmentSettings;
+}
+
+/** @deprecated the old name of `AppConfig` */
+export type DataTierConfig = AppConfig;
+
+const DEFAULT_REGION = 'us-east-1';
+export const MIN_AZ_COUNT = 3;
+
+/** Values from CDK context (`-c key=value` or cdk.json) and the CDK CLI's environment variables. */
+export interface ConfigSources {
+  /** Context values, e.g. `{ env: 'prod', region: 'eu-west-1' }`. */
+  readonly context: Record<string, unknown>;
+  /** Process environment; `CDK_DEFAULT_ACCOUNT` and `CDK_DEFAULT_REGION` are read. */
+  readonly environment?: Record<string, string | undefined>;
+  /**
+   * Directory of the committed per-environment override files (`<env>.json`).
+   * @default app/environments
+   */
+  readonly overridesDirectory?: string;
+}
+
+/** A value of the app's configuration outside what is allowed: the field, the value, what is allowed. */
+export class ConfigError extends DataTierValidationError {
+  constructor(field: string, value: unknown, allowed: string) {
+    super('', field, value, allowed);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Where the committed override files live. */
+export const ENVIRONMENT_OVERRIDES_DIR = join(__dirname, 'environments');
+
+function contextString(context: Record<string, unknown>, key: string): string | undefined {
+  const value = context[key];
+  return value === undefined || value === null || value === '' ? undefined : String(value);
+}
+
+function contextList(context: Record<string, unknown>, key: string): string[] | undefined {
+  const value = context[key];
+  if (value === undefined || value === null || value === '') return undefined;
+  return Array.isArray(value) ? value.map(String) : String(value).split(',').map((s) => s.trim());
+}
+
+/**
+ * Builds the configuration of the environment named by context `env` (default `dev`).
+ * Context may override `account`, `region`, `availabilityZones` (comma-separated) and,
+ * as a JSON object under `overrides`, any setting; `app/environments/<env>.json`, when it
+ * exists, holds the overrides that last.
+ */
+export function resolveConfig(sources: ConfigSources): AppConfig {
+  const { context } = sources;
+  const environment = sources.environment ?? {};
+  const envName = contextString(context, 'env') ?? 'dev';
+  if (!(ENVIRONMENT_NAMES as readonly string[]).includes(envName)) {
+    throw new ConfigError('env', envName, `must be one of ${ENVIRONMENT_NAMES.join(', ')}`);
+  }
+  const account = contextString(context, 'account') ?? environment.CDK_DEFAULT_ACCOUNT;
+  if (account !== undefined && !/^\d{12}$/.test(account)) throw new ConfigError('account', account, 'must be a 12-digit AWS account id');
+  const region = contextString(context, 'region') ?? environment.CDK_DEFAULT_REGION ?? DEFAULT_REGION;
+  validateRegion('', 'region', region);
+  const availabilityZones = contextList(context, 'availabilityZones') ?? (zonesOf(region) ?? []).slice(0, MIN_AZ_COUNT);
+  validateZones('', 'availabilityZones', region, availabilityZones, { min: MIN_AZ_COUNT });
+
+  const file = join(sources.overridesDirectory ?? ENVIRONMENT_OVERRIDES_DIR, `${envName}.json`);
+  const fromFile = existsSync(file) ? checkedSettings(`${file}`, parseJson(file, readFileSync(file, 'utf8'))) : {};
+  const fromContext = checkedSettings('overrides', parseJson('overrides', context.overrides));
+  const settings = merge(merge(PRESETS[envName as EnvironmentName], fromFile), fromContext) as EnvironmentSettings;
+  const config: AppConfig = { envName: envName as EnvironmentName, account, region, availabilityZones, settings };
+  validateEnvironmentRules(config);
+  return config;
+}
+
+function parseJson(field: string, raw: unknown): unknown {
+  if (raw === undefined || raw === null || raw === '') return {};
+  if (typeof raw !== 'string') return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ConfigError(field, raw, 'must be valid JSON, such as {"database":{"replicaCount":1}}');
+  }
+}
+
+/** Refuses unknown keys at any depth and values whose type differs from the setting's. */
+function checkedSettings(field: string, value: unknown): EnvironmentSettings {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(field, value, 'must be a JSON object such as {"database":{"replicaCount":1}}');
+  }
+  rejectUnknownKeys(field, value, SETTINGS_SHAPE);
+  checkTypes(field, value, SETTINGS_SHAPE);
+  return value as EnvironmentSettings;
+}
+
+function checkTypes(path: string, value: unknown, shape: unknown): void {
+  if (Array.isArray(shape)) {
+    if (!Array.isArray(value)) throw new ConfigError(path, value, `must be a list of ${typeof shape[0]} values`);
+    value.forEach((item, i) => checkTypes(`${path}[${i}]`, item, shape[0]));
+  } else if (typeof shape === 'object' && shape !== null) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(path, value, 'must be a JSON object');
+    for (const [key, item] of Object.entries(value)) checkTypes(`${path}.${key}`, item, (shape as Record<string, unknown>)[key]);
+  } else if (typeof value !== typeof shape) {
+    throw new ConfigError(path, value, `must be a ${typeof shape === 'boolean' ? 'boolean (true or false)' : typeof shape}`);
+  }
+}
+
+/** `override` over `base`, object by object; lists and values are replaced. */
+function merge(base: object, override: object): object {
+  const result: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = result[key];
+    const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
+    result[key] = isObject(current) && isObject(value) ? merge(current, value) : value;
+  }
+  return result;
+}
+
+/** The app's own rules for its environments, beyond what the library allows. */
+function validateEnvironmentRules(config: AppConfig): void {
+  const database = effectiveDatabaseOptions(config);
+  if (config.envName !== 'dev' && !database.deletionProtection) {
+    throw new ConfigError('database.deletionProtection', database.deletionProtection, `must be true in ${config.envName}; only dev may be deleted freely`);
+  }
+  if (config.envName === 'prod' && !database.multiAz) {
+    throw new ConfigError('database.multiAz', database.multiAz, 'must be true in prod');
+  }
+  const existing = config.settings.network?.existingVpc;
+  if (existing) {
+    if (!/^vpc-[0-9a-f]{8,17}$/.test(existing.vpcId)) throw new ConfigError('network.existingVpc.vpcId', existing.vpcId, 'must be a VPC id such as vpc-0123456789abcdef0');
+    for (const key of ['dataSubnetIds', 'functionSubnetIds'] as const) {
+      const ids = existing[key];
+      if (ids.length !== config.availabilityZones.length || ids.some((id) => !/^subnet-[0-9a-f]{8,17}$/.test(id))) {
+        throw new ConfigError(`network.existingVpc.${key}`, ids, `must list ${config.availabilityZones.length} subnet ids (subnet-...), one per availability zone in order`);
+      }
+      const seen = new Set<string>();
+      for (const id of [...existing.dataSubnetIds, ...existing.functionSubnetIds]) {
+        if (seen.has(id)) throw new ConfigError(`network.existingVpc.${key}`, ids, `lists ${id} twice (data and function subnets are one per zone each, all distinct)`);
+        seen.add(id);
+      }
+    }
+  }
+}
+
+const ENGINE_VERSIONS: Record<number, rds.PostgresEngineVersion> = {
+  17: rds.PostgresEngineVersion.VER_17,
+  18: rds.PostgresEngineVersion.VER_18,
+};
+
+const instanceType = (instanceClass: string | undefined) => (instanceClass === undefined ? undefined : new ec2.InstanceType(instanceClass.replace(/^db\./, '')));
+const days = (value: number | undefined) => (value === undefined ? undefined : Duration.days(value));
+
+/** The database options the environment's settings give, before the library's defaults. */
+export function databaseOptionsOf(settings: EnvironmentSettings): DatabaseOptions {
+  const db = settings.database ?? {};
+  const proxy = settings.proxy ?? {};
+  return {
+    engineVersion: db.engineMajorVersion === undefined ? undefined : (ENGINE_VERSIONS[db.engineMajorVersion] ?? rds.PostgresEngineVersion.of(String(db.engineMajorVersion), String(db.engineMajorVersion))),
+    instanceType: instanceType(db.instanceClass),
+    replicaInstanceType: instanceType(db.replicaInstanceClass),
+    replicaCount: db.replicaCount,
+    multiAz: db.multiAz,
+    allocatedStorageGiB: db.allocatedStorageGiB,
+    maxAllocatedStorageGiB: db.maxAllocatedStorageGiB,
+    backupRetention: days(db.backupRetentionDays),
+    performanceInsightRetention: db.performanceInsightsRetentionDays as rds.PerformanceInsightRetention | undefined,
+    monitoringInterval: db.monitoringIntervalSeconds === undefined ? undefined : Duration.seconds(db.monitoringIntervalSeconds),
+    port: db.port,
+    deletionProtection: db.deletionProtection,
+    slowStatementThreshold: db.slowStatementMs === undefined ? undefined : Duration.millis(db.slowStatementMs),
+    idleInTransactionTimeout: db.idleInTransactionTimeoutMs === undefined ? undefined : Duration.millis(db.idleInTransactionTimeoutMs),
+    logRetention: db.logRetentionDays as logs.RetentionDays | undefined,
+    proxy: {
+      iamAuthEndToEnd: proxy.iamAuthEndToEnd,
+      idleClientTimeout: proxy.idleClientTimeoutSeconds === undefined ? undefined : Duration.seconds(proxy.idleClientTimeoutSeconds),
+      maxConnectionsPercent: proxy.maxConnectionsPercent,
+    },
+  };
+}
+
+/** The database settings the environment ends up with, the library's defaults filled in. */
+export function effectiveDatabaseOptions(config: Pick<AppConfig, 'settings'>): ResolvedDatabaseOptions {
+  return resolveDatabaseOptions(databaseOptionsOf(config.settings));
+}
+
+/** The alarm thresholds the environment ends up with, the library's defaults filled in. */
+export function effectiveThresholds(config: Pick<AppConfig, 'settings'>): AlarmThresholds {
+  return resolveAlarmThresholds('', config.settings.monitoring?.thresholds, effectiveDatabaseOptions(config).allocatedStorageGiB);
+}
+
+/** The alarm table of an environment as markdown (the README shows prod's). */
+export function alarmTableOf(config: Pick<AppConfig, 'settings'>): string {
+  return alarmTableMarkdown(effectiveThresholds(config), effectiveDatabaseOptions(config).allocatedStorageGiB);
+}
+
+/** The `DataTier` props of an environment; `scope` is where an existing VPC or copy vault is imported. */
+export function dataTierPropsOf(scope: Construct, config: AppConfig): DataTierProps {
+  const { settings } = config;
+  const network = settings.network ?? {};
+  const existing = network.existingVpc;
+  const vpc = existing
+    ? ec2.Vpc.fromVpcAttributes(scope, 'ExistingVpc', {
+        vpcId: existing.vpcId,
+        vpcCidrBlock: network.vpcCidr ?? '10.40.0.0/16',
+        availabilityZones: config.availabilityZones,
+        isolatedSubnetIds: existing.dataSubnetIds,
+        isolatedSubnetNames: ['Data'],
+        privateSubnetIds: existing.functionSubnetIds,
+        privateSubnetNames: ['Functions'],
+      })
+    : undefined;
+  const cache = settings.cache ?? {};
+  const copyToVaultArn = settings.backup?.copyToVaultArn;
+  return {
+    vpc,
+    vpcCidr: network.vpcCidr,
+    flowLogRetention: network.flowLogRetentionDays as logs.RetentionDays | undefined,
+    dataSubnets: vpc ? { subnetGroupName: 'Data' } : undefined,
+    functionSubnets: vpc ? { subnetGroupName: 'Functions' } : undefined,
+    availabilityZones: config.availabilityZones,
+    database: databaseOptionsOf(settings),
+    cache: {
+      engine: cache.engine,
+      engineVersion: cache.engineVersion,
+      nodeType: cache.nodeType,
+      port: cache.port,
+      snapshotRetention: days(cache.snapshotRetentionDays),
+    },
+    backup: {
+      retention: days(settings.backup?.retentionDays),
+      copyToVault: copyToVaultArn === undefined ? undefined : importCopyVault(scope, copyToVaultArn, config.region),
+    },
+    monitoring: {
+      alarmEmails: settings.monitoring?.alarmEmails,
+      runbookBaseUrl: settings.monitoring?.runbookBaseUrl,
+      thresholds: settings.monitoring?.thresholds,
+      disabledAlarms: settings.monitoring?.disabledAlarms,
+    },
+    faultInjection: settings.drills?.faultInjection,
+    operatorAccess: settings.operatorAccess?.enabled,
+    metricEnvironment: config.envName,
+  };
+}
+
+function importCopyVault(scope: Construct, arn: string, region: string): backup.IBackupVault {
+  validateCopyVaultArn('', 'backup.copyToVaultArn', arn, region);
+  return backup.BackupVault.fromBackupVaultArn(scope, 'CopyVault', arn);
+}
+
+/** Stack name and the prefix of every physical name in the environment. */
+export function stackNameFor(config: Pick<AppConfig, 'envName'>): string {
+  return `data-tier-${config.envName}`;
+}

@@ -1,0 +1,38 @@
+import { Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { DataTier } from '../lib/data-tier';
+import { AppConfig, dataTierPropsOf, stackNameFor } from './config';
+
+export { OUTPUTS } from '../lib/outputs';
+
+export interface DataTierStackProps extends StackProps {
+  /** The configuration of the environment. */
+  readonly config: AppConfig;
+  /**
+   * The application's migration directories, applied at deploy time after the data tier's own
+   * stream, each a stream named after its directory.
+   * @default - none
+   */
+  readonly applicationMigrations?: readonly string[];
+}
+
+/** The project's own stack: one `DataTier` per environment, configured by its preset. */
+export class DataTierStack extends Stack {
+  readonly config: AppConfig;
+  /**
+   * The tier, under the id `Default`, which logical IDs leave out: the stack's resources keep
+   * the IDs they had when the stack built them itself, so deployed stacks update in place.
+   */
+  readonly tier: DataTier;
+
+  constructor(scope: Construct, id: string, props: DataTierStackProps) {
+    super(scope, id, props);
+    this.config = props.config;
+    Tags.of(this).add('data-tier:environment', props.config.envName);
+    this.tier = new DataTier(this, 'Default', {
+      ...dataTierPropsOf(this, props.config),
+      name: stackNameFor(props.config),
+      applicationMigrations: props.applicationMigrations,
+    });
+  }
+}
