@@ -44,6 +44,32 @@ describe('stateful resources', () => {
   it.each(Object.entries(pinned))('keep their logical ids: %s', (type, ids) => {
     expect(Object.keys(template.findResources(type)).sort()).toEqual([...ids].sort());
   });
+
+  // A changed physical name replaces the resource just as a changed logical id does.
+  const physicalNames: Record<string, [string, unknown]> = {
+    DatabasePrimaryEDE0B3D0: ['DBInstanceIdentifier', 'data-tier-prod-primary'],
+    DatabaseReplica1ED560A1F: ['DBInstanceIdentifier', 'data-tier-prod-replica-1'],
+    DatabaseReplica2035311FF: ['DBInstanceIdentifier', 'data-tier-prod-replica-2'],
+    CacheReplicationGroupBFE59FF3: ['ReplicationGroupId', 'data-tier-prod-cache'],
+    CacheAuthToken04672416: ['Name', 'data-tier-prod/cache/auth-token'],
+    DatabaseMasterSecretC5C2A01F: ['Name', 'data-tier-prod/postgres/master'],
+    DatabaseMonitorSecret613A06D6: ['Name', 'data-tier-prod/postgres/monitor'],
+    DatabaseOperatorSecret6F893D69: ['Name', 'data-tier-prod/postgres/operator'],
+    BackupVaultADF21B19: ['BackupVaultName', 'data-tier-prod-vault'],
+  };
+  it.each(Object.entries(physicalNames))('keep their physical names: %s', (logicalId, [property, name]) => {
+    expect(template.toJSON().Resources[logicalId].Properties[property]).toEqual(name);
+  });
+
+  it('keep the aliases of their keys', () => {
+    const aliases = Object.values(template.findResources('AWS::KMS::Alias')).map((alias) => [alias.Properties.AliasName, alias.Properties.TargetKeyId]);
+    expect(aliases).toEqual(
+      expect.arrayContaining([
+        ['alias/data-tier-prod/data', { 'Fn::GetAtt': ['KeysDataKey8F3FE3A4', 'Arn'] }],
+        ['alias/data-tier-prod/logs', { 'Fn::GetAtt': ['KeysLogsKeyD24E82DB', 'Arn'] }],
+      ]),
+    );
+  });
 });
 
 describe('configuration errors', () => {
@@ -53,7 +79,7 @@ describe('configuration errors', () => {
         env: { ...process.env, ...TEST_ENVIRONMENT, CDK_CONTEXT_JSON: JSON.stringify({ env: 'prod', overrides: '{"database":{"backupRetentionDays":40}}' }), CDK_OUTDIR: '/nonexistent/should-not-be-written' },
         stdio: 'pipe',
       });
-    expect(run).toThrow(/Invalid config "database.backupRetentionDays" = 40: must be a whole number from 1 to 35/);
+    expect(run).toThrow(/data-tier-prod\/Default\/Database: invalid backupRetention \(days\) = 40: must be a whole number from 1 to 35/);
   });
 
   it('never reach the constructs', () => {

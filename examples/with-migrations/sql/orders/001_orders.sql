@@ -1,0 +1,14 @@
+-- The orders service's schema: orders partitioned by month, kept 24 months online; the
+-- platform's maintenance creates and detaches the partitions once the table is registered.
+CREATE TABLE public.orders (
+  id bigint GENERATED ALWAYS AS IDENTITY,
+  customer_id uuid NOT NULL,
+  status text NOT NULL CHECK (status IN ('placed', 'paid', 'shipped', 'cancelled')),
+  total_cents bigint NOT NULL CHECK (total_cents >= 0),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (id, created_at)
+) PARTITION BY RANGE (created_at);
+
+CREATE INDEX orders_customer_created_at ON public.orders (customer_id, created_at DESC);
+
+SELECT data_tier.register_partitioned_parent('public.orders', p_retention => interval '24 months');
