@@ -90,6 +90,18 @@ export function zonesOf(region: string): string[] | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------
+// VPC
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Prefix lengths an IPv4 VPC CIDR block may have: "The smallest VPC you can create uses a /28 netmask
+ * (16 IPv4 addresses), and the largest uses a /16 netmask (65,536 IPv4 addresses)."
+ * Source: "CreateVpc", Amazon EC2 API Reference, https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpc.html,
+ * checked November 2026.
+ */
+export const VPC_CIDR_PREFIXES = { min: 16, max: 28 } as const;
+
+// ---------------------------------------------------------------------------------------------
 // RDS for PostgreSQL instance classes
 // ---------------------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import {
   CLOUDWATCH_LOG_RETENTION_DAYS,
   ELASTICACHE_NODE_TYPES,
   RDS_POSTGRES_INSTANCE_CLASSES,
+  VPC_CIDR_PREFIXES,
   cacheEngineVersions,
   elasticacheNodeTypes,
   isKnownRegion,
@@ -66,10 +67,12 @@ export function requireOneOf<T>(path: string, prop: string, value: unknown, allo
  */
 export function requireUnique(path: string, prop: string, values: readonly string[], options: { ignoreCase?: boolean } = {}): void {
   if (isToken(values)) return;
+  if (!Array.isArray(values)) throw new DataTierValidationError(path, prop, values, 'must be a list');
   const seen = new Map<string, string>();
   for (const value of values) {
     if (isToken(value)) continue;
-    const key = options.ignoreCase || value.includes('@') ? value.toLowerCase() : value;
+    const text = String(value);
+    const key = options.ignoreCase || text.includes('@') ? text.toLowerCase() : text;
     const first = seen.get(key);
     if (first !== undefined) {
       const twice =
@@ -93,10 +96,6 @@ export interface Ipv4Cidr {
   /** The prefix length, 0 to 32. */
   readonly prefix: number;
 }
-
-/** Smallest and largest VPC CIDR prefixes Amazon VPC accepts ("VPC CIDR blocks", Amazon VPC User Guide). */
-const VPC_MIN_PREFIX = 16;
-const VPC_MAX_PREFIX = 28;
 
 function formatIpv4(address: number): string {
   return [24, 16, 8, 0].map((shift) => (address >>> shift) & 255).join('.');
@@ -128,12 +127,12 @@ export function parseCidr(path: string, prop: string, cidr: unknown): Ipv4Cidr {
 export function validateCidr(path: string, prop: string, cidr: unknown, room: { subnetsNeeded: number; subnetPrefix: number }): void {
   if (isToken(cidr)) return;
   const { address, prefix } = parseCidr(path, prop, cidr);
-  if (prefix < VPC_MIN_PREFIX || prefix > VPC_MAX_PREFIX) {
+  if (prefix < VPC_CIDR_PREFIXES.min || prefix > VPC_CIDR_PREFIXES.max) {
     throw new DataTierValidationError(
       path,
       prop,
       cidr,
-      `must have a prefix from /${VPC_MIN_PREFIX} to /${VPC_MAX_PREFIX}, the block sizes Amazon VPC accepts for a VPC`,
+      `must have a prefix from /${VPC_CIDR_PREFIXES.min} to /${VPC_CIDR_PREFIXES.max}, the block sizes Amazon VPC accepts for a VPC`,
     );
   }
   const network = networkOf(address, prefix);
@@ -144,6 +143,14 @@ export function validateCidr(path: string, prop: string, cidr: unknown, room: { 
   if (subnetsNeeded <= 0) return;
   // n subnets of /s fit in a block of prefix s - ceil(log2 n) or shorter.
   const largestFittingPrefix = subnetPrefix - Math.ceil(Math.log2(subnetsNeeded));
+  if (largestFittingPrefix < VPC_CIDR_PREFIXES.min) {
+    throw new DataTierValidationError(
+      path,
+      prop,
+      cidr,
+      `cannot hold ${subnetsNeeded} /${subnetPrefix} subnets: they need a /${largestFittingPrefix}, larger than the largest VPC (/${VPC_CIDR_PREFIXES.min}); use smaller subnets`,
+    );
+  }
   if (prefix > largestFittingPrefix) {
     const fits = subnetPrefix >= prefix ? 2 ** (subnetPrefix - prefix) : 0;
     const suggestion = `${formatIpv4(networkOf(address, largestFittingPrefix))}/${largestFittingPrefix}`;
@@ -204,6 +211,7 @@ export function validateRegion(path: string, prop: string, region: unknown): voi
  */
 export function validateZones(path: string, prop: string, region: string, zones: readonly string[], options: { min: number }): void {
   if (isToken(zones)) return;
+  if (!Array.isArray(zones)) throw new DataTierValidationError(path, prop, zones, `must be a list of zones of ${region}, such as ["${region}a","${region}b"]`);
   const regionKnown = !isToken(region);
   const known = regionKnown ? zonesOf(region) : undefined;
   zones.forEach((zone, index) => {

@@ -119,6 +119,12 @@ describe('parseCidr and validateCidr', () => {
     expect(refusal(() => validateCidr('network', 'vpcCidr', '10.42.0.0/22', room)).allowed).toContain('has room for 4 of the 6');
   });
 
+  it('refuses subnets no VPC can hold', () => {
+    expect(refusal(() => validateCidr('network', 'vpcCidr', '10.0.0.0/16', { subnetsNeeded: 300, subnetPrefix: 24 })).allowed).toBe(
+      'cannot hold 300 /24 subnets: they need a /15, larger than the largest VPC (/16); use smaller subnets',
+    );
+  });
+
   it('refuses prefixes a VPC cannot have, saying why', () => {
     expect(refusal(() => validateCidr('network', 'vpcCidr', '10.0.0.0/8', room)).message).toBe(
       'network: invalid vpcCidr = "10.0.0.0/8": must have a prefix from /16 to /28, the block sizes Amazon VPC accepts for a VPC',
@@ -186,6 +192,13 @@ describe('validateZones', () => {
   it('refuses fewer zones than required', () => {
     expect(refusal(() => validateZones('', 'availabilityZones', 'us-east-1', ['us-east-1a', 'us-east-1b'], { min: 3 })).allowed).toBe(
       'must name at least 3 distinct zones of us-east-1; 2 given',
+    );
+  });
+
+  it('refuses a single string instead of a list', () => {
+    const zones = 'us-east-1a,us-east-1b' as unknown as string[];
+    expect(refusal(() => validateZones('', 'availabilityZones', 'us-east-1', zones, { min: 2 })).allowed).toBe(
+      'must be a list of zones of us-east-1, such as ["us-east-1a","us-east-1b"]',
     );
   });
 
