@@ -121,9 +121,9 @@ const SIZES_TO_48X = [...SIZES_TO_24X, '48xlarge'];
  *
  * Left out: db.c6gd (Multi-AZ DB clusters only; this tier deploys DB instances), db.x2idn (PostgreSQL
  * 15, 14.6 and 13.9 only), metal sizes and the Oracle-only `.tpcN.memNx` classes (PostgreSQL "No"),
- * and the deprecated db.m4, db.r4, db.t2 families. db.m8gd and db.r8gd need 17.2 or higher and
- * db.m7i, db.m8g, db.r7i, db.r8g need 17.1 or higher; RDS has offered no 17 minor version below
- * 17.1, so only the m8gd/r8gd floor could matter and it is not checked here.
+ * and the deprecated db.m4, db.r4, db.t2 families. Minor-version floors are not checked, as only
+ * the major version is known here: db.m7i, db.m8g, db.r7i and db.r8g need 17.1 or higher, db.m8gd
+ * and db.r8gd 17.2 or higher.
  */
 const POSTGRES_17_FAMILIES: Readonly<Record<string, readonly string[]>> = {
   'db.t3': BURSTABLE_SIZES,
