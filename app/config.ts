@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { zonesOf } from '../lib/allowed-values';
 import { alarmTableMarkdown } from '../lib/alarm-table';
 import { AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, resolveAlarmThresholds } from '../lib/alarm-thresholds';
-import { CacheEngine } from '../lib/cache';
+import { CacheEngine } from '../lib/allowed-values';
 import { DataTierProps } from '../lib/data-tier';
 import { DatabaseOptions, resolveDatabaseOptions, ResolvedDatabaseOptions } from '../lib/database';
 import { DataTierValidationError, rejectUnknownKeys, validateCopyVaultArn, validateRegion, validateZones } from '../lib/validation';

@@ -5,14 +5,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { CACHE_ENGINES, CacheEngine, cacheParameterGroupFamily } from './allowed-values';
 import { defaultDataSubnets, tierName } from './defaults';
 import { EncryptionKeys } from './encryption';
 import { acknowledge, PINNED_ZONE } from './nag';
 import { DataTierValidationError, requireInteger, requireOneOf, validateCacheEngineVersion, validateCacheNodeType, validateLogRetentionDays } from './validation';
 
-/** Redis-compatible engines ElastiCache offers for the cache. */
-export const CACHE_ENGINES = ['redis', 'valkey'] as const;
-export type CacheEngine = (typeof CACHE_ENGINES)[number];
 
 /** The engine version used when only the engine is chosen. */
 const DEFAULT_ENGINE_VERSIONS: Record<CacheEngine, string> = { redis: '7.1', valkey: '8.0' };
@@ -80,10 +78,6 @@ export interface CacheProps extends CacheOptions {
   readonly name?: string;
 }
 
-/** Cache parameter-group family of each engine major version. */
-function parameterFamily(engine: CacheEngine, engineVersion: string): string {
-  return `${engine}${engineVersion.split('.')[0]}`;
-}
 
 /**
  * An ElastiCache replication group (Redis OSS or Valkey): one node per zone, Multi-AZ
@@ -149,7 +143,7 @@ export class Cache extends Construct implements ec2.IConnectable {
     });
 
     const parameterGroup = new elasticache.CfnParameterGroup(this, 'ParameterGroup', {
-      cacheParameterGroupFamily: parameterFamily(config.engine, config.engineVersion),
+      cacheParameterGroupFamily: cacheParameterGroupFamily(config.engine, config.engineVersion)!,
       description: `${namePrefix} cache: evict least recently used keys when full`,
       properties: { 'maxmemory-policy': 'allkeys-lru' },
     });

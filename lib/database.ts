@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { CLOUDWATCH_LOG_RETENTION_DAYS } from './allowed-values';
+import { MONITORING_INTERVALS_SECONDS, PERFORMANCE_INSIGHTS_RETENTION_DAYS } from './allowed-values';
 import { defaultDataSubnets, defaultFunctionSubnets, tierName } from './defaults';
 import { EncryptionKeys } from './encryption';
 import { acknowledge, acrossPacks, PINNED_ZONE } from './nag';
@@ -184,10 +184,6 @@ export function resolveDatabaseOptions(options: DatabaseOptions): ResolvedDataba
 
 /** PostgreSQL major versions the platform SQL supports. */
 export const SUPPORTED_POSTGRES_MAJOR_VERSIONS = [17, 18] as const;
-/** Enhanced monitoring intervals RDS accepts, in seconds (0 would switch it off, which the tier does not allow). */
-export const MONITORING_INTERVALS_SECONDS = [1, 5, 10, 15, 30, 60] as const;
-/** Performance Insights retention RDS accepts: 7 days (free tier), whole months up to 24, or 731 days. */
-export const PERFORMANCE_INSIGHTS_RETENTION_DAYS = [7, ...Array.from({ length: 24 }, (_, i) => (i + 1) * 31), 731];
 export const MAX_REPLICA_COUNT = 5;
 export const MIN_GP3_STORAGE_GIB = 20;
 export const MAX_STORAGE_GIB = 65_536;
@@ -216,7 +212,6 @@ export function validateDatabaseOptions(path: string, o: ResolvedDatabaseOptions
   requireInteger(path, 'slowStatementThreshold (ms)', o.slowStatementThreshold.toMilliseconds(), 10, 60_000);
   requireInteger(path, 'idleInTransactionTimeout (ms)', o.idleInTransactionTimeout.toMilliseconds(), 1_000, 3_600_000);
   validateLogRetentionDays(path, 'logRetention', o.logRetention);
-  requireOneOf(path, 'logRetention', o.logRetention, CLOUDWATCH_LOG_RETENTION_DAYS);
   requireInteger(path, 'proxy.idleClientTimeout (seconds)', o.proxy.idleClientTimeout.toSeconds(), 1, 28_800);
   requireInteger(path, 'proxy.maxConnectionsPercent', o.proxy.maxConnectionsPercent, 1, 100);
   if (zoneCount < 2 && o.multiAz) throw new DataTierValidationError(path, 'availabilityZones', zoneCount, 'must name at least two zones for a Multi-AZ primary');
