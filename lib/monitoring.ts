@@ -7,10 +7,12 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
 import { ALARM_DEFINITIONS, AlarmDefinition } from './alarms';
 import { tierName } from './defaults';
+import { acknowledge, acrossPacks } from './nag';
 import { DataTierValidationError, requireUnique } from './validation';
 import { dimensionsOf, METRIC_NAMESPACE, type MetricDefinition, METRICS, type MetricUnit, type Role, TASK_NAMES } from './observability/contract';
 
@@ -128,6 +130,8 @@ export class Monitoring extends Construct {
   readonly alarms: cw.Alarm[] = [];
   private readonly alarmsByName = new Map<string, cw.Alarm>();
   readonly dashboard: cw.Dashboard;
+  /** Alarm e-mails SNS could not deliver, when there are e-mail subscriptions. */
+  readonly undeliveredNotifications?: sqs.Queue;
   /** The thresholds the alarms were built with, defaults filled in. */
   readonly thresholds: AlarmThresholds;
   private readonly dataKey?: kms.IKey;
@@ -180,8 +184,23 @@ export class Monitoring extends Construct {
         }),
       );
     }
-    for (const email of alarmEmails) {
-      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    if (alarmEmails.length > 0) {
+      // A notification SNS cannot deliver (a bounced or unconfirmed address) is kept here, not lost.
+      this.undeliveredNotifications = new sqs.Queue(this, 'UndeliveredAlarmNotifications', {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      acknowledge(
+        this.undeliveredNotifications,
+        ...acrossPacks(
+          { awsSolutions: 'SQS3', serverless: 'SQSRedrivePolicy' },
+          'This queue is itself the dead-letter queue of the alarm e-mail subscriptions; a dead-letter queue of a dead-letter queue would only move the same messages again.',
+        ),
+      );
+      for (const email of alarmEmails) {
+        this.topic.addSubscription(new subscriptions.EmailSubscription(email, { deadLetterQueue: this.undeliveredNotifications }));
+      }
     }
 
     const action = new cwActions.SnsAction(this.topic);
