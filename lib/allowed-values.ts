@@ -203,7 +203,7 @@ export function isRdsPostgresInstanceClass(instanceClass: string, majorVersion: 
 }
 
 // ---------------------------------------------------------------------------------------------
-// RDS monitoring settings (copies of lib/config.ts's tables, with their sources)
+// RDS monitoring settings
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -219,7 +219,6 @@ export const MONITORING_INTERVALS_SECONDS = [1, 5, 10, 15, 30, 60] as const;
  * Source: "CreateDBInstance", Amazon RDS API Reference, PerformanceInsightsRetentionPeriod,
  * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html, checked November 2026;
  * aws-cdk-lib 2.276.0's `PerformanceInsightRetention` enum agrees (MONTHS_1 = 31 ... MONTHS_23 = 713, LONG_TERM = 731).
- * Note: lib/config.ts's copy counts months up to 24 and so also allows 744, which RDS refuses.
  */
 export const PERFORMANCE_INSIGHTS_RETENTION_DAYS: readonly number[] = [7, ...Array.from({ length: 23 }, (_, i) => (i + 1) * 31), 731];
 
