@@ -3,7 +3,7 @@
 // `npm run db:apply`, the tests, the drills and the benchmark. Copy app/sql/analytics/ as the
 // start of your own.
 import { join } from 'node:path';
-import { migrationStreams } from '../lib/functions/shared/migrations';
+import { migrationStreams } from '../lib/functions/shared/migration-streams';
 import { PLATFORM_SQL_DIR } from '../lib/platform-sql';
 
 export const EXAMPLE_APPLICATION_MIGRATIONS = join(__dirname, 'sql', 'analytics');

@@ -1,13 +1,14 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, ILocalBundling, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { join } from 'node:path';
+import { cpSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { acknowledge, acrossPacks } from './nag';
+import { packageRoot } from './package-root';
 
 /** Where the data tier's functions run and what encrypts their logs, environment and queues. */
 export interface FunctionPlacement {
@@ -33,7 +34,10 @@ export function placementOf(props: FunctionPlacement): FunctionPlacement {
 export interface DataTierFunctionProps extends FunctionPlacement {
   /** The function is named `<namePrefix>-<name>`, e.g. `data-tier-prod-health-check`. */
   readonly name: string;
-  /** Handler file under `lib/functions/`, e.g. `health-check/index.ts`. */
+  /**
+   * Handler file under `lib/functions/`, e.g. `health-check/index.ts`. The function runs its
+   * bundle, prebuilt by `npm run build` into `assets/functions/<directory>/index.js`.
+   */
   readonly entry: string;
   /** Exported handler name. @default 'handler' */
   readonly handler?: string;
@@ -44,7 +48,7 @@ export interface DataTierFunctionProps extends FunctionPlacement {
   readonly environment: Record<string, string>;
   /** @default 256 */
   readonly memorySize?: number;
-  /** Files copied next to the bundle, as `[source directory, target directory name]`. */
+  /** Directories copied next to the bundle, as `[source directory, target directory name]`. */
   readonly copyDirectories?: Array<[string, string]>;
   /**
    * Keep failed asynchronous invocations in an encrypted dead-letter queue. Off for
@@ -63,17 +67,57 @@ export interface DataTierFunctionProps extends FunctionPlacement {
 /** X-Ray's actions have no resource-level permissions: active tracing grants them on `*`. */
 const TRACING_REASON = 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions and only upload trace data.';
 
-/** Root of the handler sources. */
-export const FUNCTIONS_DIR = join(__dirname, 'functions');
+/** Root of the prebuilt handler bundles (`npm run build` writes them; the package ships them). */
+export const HANDLER_BUNDLES_DIR = join(packageRoot(), 'assets', 'functions');
 
 /**
- * A data-tier Lambda function: Node.js bundled locally by esbuild (no Docker), in the
- * function subnets with its own security group, TLS to RDS verified with the runtime's CA
- * bundle, an encrypted log group with retention, reserved concurrency, a dead-letter queue
- * and active X-Ray tracing.
+ * The code of a function: its prebuilt bundle directory, plus any directories copied next to
+ * the bundle. Synthesis neither runs esbuild nor Docker.
+ */
+export function handlerCode(entry: string, copyDirectories: ReadonlyArray<[string, string]> = []): lambda.Code {
+  const bundleDir = join(HANDLER_BUNDLES_DIR, dirname(entry));
+  const bundle = join(bundleDir, 'index.js');
+  if (!existsSync(bundle)) throw new Error(`Handler bundle ${bundle} is missing: run npm run build`);
+  if (copyDirectories.length === 0) return lambda.Code.fromAsset(bundleDir);
+  return lambda.Code.fromAsset(bundleDir, {
+    // Hash what is deployed: the bundle and the copied directories, not just the bundle.
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the type, never pulled or run: local bundling always succeeds.
+      image: DockerImage.fromRegistry('scratch-unused'),
+      local: new CopyNextToBundle(bundleDir, copyDirectories),
+    },
+  });
+}
+
+/**
+ * Copies the bundle and the extra directories into the asset. Its fields are part of CDK's
+ * in-process asset cache key, so two functions copying different directories next to the
+ * same bundle get assets of their own.
+ */
+class CopyNextToBundle implements ILocalBundling {
+  constructor(
+    readonly bundleDir: string,
+    readonly copyDirectories: ReadonlyArray<[string, string]>,
+  ) {}
+
+  tryBundle(outputDir: string): boolean {
+    cpSync(this.bundleDir, outputDir, { recursive: true });
+    for (const [source, target] of this.copyDirectories) {
+      cpSync(source, join(outputDir, target), { recursive: true });
+    }
+    return true;
+  }
+}
+
+/**
+ * A data-tier Lambda function: Node.js running the handler bundle prebuilt with the package
+ * (no esbuild or Docker at synthesis), in the function subnets with its own security group,
+ * TLS to RDS verified with the runtime's CA bundle, an encrypted log group with retention,
+ * reserved concurrency, a dead-letter queue and active X-Ray tracing.
  */
 export class DataTierFunction extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly deadLetterQueue?: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: DataTierFunctionProps) {
@@ -101,12 +145,11 @@ export class DataTierFunction extends Construct {
         ),
       );
     }
-    const copyDirectories = props.copyDirectories ?? [];
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
+    this.function = new lambda.Function(this, 'Function', {
       functionName,
       description: props.description,
-      entry: join(FUNCTIONS_DIR, props.entry),
-      handler: props.handler ?? 'handler',
+      code: handlerCode(props.entry, props.copyDirectories),
+      handler: `index.${props.handler ?? 'handler'}`,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
@@ -124,19 +167,6 @@ export class DataTierFunction extends Construct {
         // Node 20+ runtimes do not trust the RDS CA bundle unless told to.
         NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
         ...props.environment,
-      },
-      bundling: {
-        minify: true,
-        sourceMap: false,
-        target: 'node24',
-        externalModules: ['pg-native', '@aws-sdk/*'],
-        forceDockerBundling: false,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) =>
-            copyDirectories.map(([source, target]) => `mkdir -p "${outputDir}/${target}" && cp -R "${source}/." "${outputDir}/${target}/"`),
-        },
       },
     });
     acknowledge(

@@ -22,3 +22,4 @@ export * from './validation';
 export * from './allowed-values';
 export { PLATFORM_SQL_DIR } from './platform-sql';
 export * as observability from './observability/contract';
+export { migrationStreams, PLATFORM_STREAM, streamNameOf, type MigrationStream } from './functions/shared/migration-streams';

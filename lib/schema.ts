@@ -7,7 +7,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { DataTierFunction, FunctionPlacement, placementOf } from './data-tier-function';
-import { migrationStreams } from './functions/shared/migrations';
+import { migrationStreams } from './functions/shared/migration-streams';
 import { migrationStreamsHash } from './functions/shared/sql-directory-hash';
 import { PLATFORM_SQL_DIR } from './platform-sql';
 import { acknowledge, acrossPacks } from './nag';

@@ -7,6 +7,10 @@ import type { ClientBase } from 'pg';
 import { type UnusableIndex, unusableIndexes } from './index-validity';
 import { type AppliedRow, historyProblems, type HistoryProblem, lastApplied } from './migration-history';
 import { lineAt, splitSqlStatements, transactionControlOf, type SqlStatement } from './sql-statements';
+import { type MigrationStream } from './migration-streams';
+
+// Kept importable from here: the runner, scripts and tests take them with runMigrations.
+export { migrationStreams, PLATFORM_STREAM, streamNameOf, type MigrationStream } from './migration-streams';
 
 /** Where applied migrations are recorded, one row per (stream, file). */
 export const MIGRATIONS_TABLE = 'public.schema_migrations';
@@ -22,23 +26,10 @@ export const REPLACES_DIRECTIVE = '-- migrate:replaces';
 export const REPEATABLE_DIRECTORY = 'repeatable';
 /** Stream name of a run given a single `directory`. */
 export const DEFAULT_STREAM = 'app';
-/** The data tier's own stream (the data_tier schema), always applied first. */
-export const PLATFORM_STREAM = 'data_tier';
 const FILE_NAME = /^\d+_[A-Za-z0-9_-]+\.sql$/;
 const STREAM_NAME = /^[a-z][a-z0-9_-]*$/;
 // Session-level advisory lock key shared by every runner of this schema (hashtext is stable).
 const LOCK_KEY_SQL = `hashtext('data-tier schema migrations')`;
-
-/**
- * One owner's migrations: versioned `NNN_description.sql` files in `directory`, applied once
- * each in lexical order, then the repeatable definitions in `directory/repeatable/`, re-applied
- * in lexical order whenever their content changes.
- */
-export interface MigrationStream {
-  /** Recorded with each file, so two streams may both have a `001_...sql`. Lower case, digits, `_`, `-`. */
-  readonly name: string;
-  readonly directory: string;
-}
 
 export interface MigrationOptions {
   /** The streams, applied one after the other in this order (the platform's first). */
@@ -190,22 +181,6 @@ export async function runMigrations(client: ClientBase, options: MigrationOption
   } finally {
     await client.query(`SELECT pg_advisory_unlock(${LOCK_KEY_SQL})`).catch(() => {});
   }
-}
-
-/**
- * The platform stream, then one stream per application directory, named after the directory
- * (`app/sql/analytics` is stream `analytics`; see streamNameOf).
- */
-export function migrationStreams(platformDirectory: string, applicationDirectories: readonly string[] = []): MigrationStream[] {
-  return [
-    { name: PLATFORM_STREAM, directory: platformDirectory },
-    ...applicationDirectories.map((directory) => ({ name: streamNameOf(directory), directory })),
-  ];
-}
-
-/** A directory's stream name: its base name, lower case, other characters than [a-z0-9_-] as `-`. */
-export function streamNameOf(directory: string): string {
-  return path.basename(path.resolve(directory)).toLowerCase().replace(/[^a-z0-9_-]/g, '-');
 }
 
 function streamsOf(options: MigrationOptions): MigrationStream[] {
