@@ -13,17 +13,30 @@ const NODE_MODULES = join(REPO, 'node_modules');
 const SOURCES = ['package.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'lib', 'scripts', 'sql'];
 
 /**
- * The consumer's app: it uses the package only by its name. Change the construct here when
- * the package's entry point changes (e.g. to `new DataTier(stack, 'Db', { vpc })`).
+ * The consumer's app: its own VPC (isolated subnets, like the project's), a `DataTier` with
+ * every default, and the five cdk-nag packs run over the result. It uses the package only by its name.
  */
 const CONSUMER_APP = `
-import { App } from 'aws-cdk-lib';
-import { DataTierStack, resolveConfig } from 'postgres-data-tier';
+import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
+import { writeFileSync } from 'node:fs';
+import { DataTier } from 'postgres-data-tier';
 
-const app = new App();
-const config = resolveConfig({ context: { env: 'dev' }, environment: { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'us-east-1' } });
-new DataTierStack(app, 'ConsumerDataTier', { config, env: { account: config.account, region: config.region } });
+const zones = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
+const app = new App({ context: { 'availability-zones:account=111111111111:region=us-east-1': zones } });
+const stack = new Stack(app, 'ConsumerDataTier', { env: { account: '111111111111', region: 'us-east-1' } });
+const vpc = new ec2.Vpc(stack, 'Vpc', {
+  availabilityZones: zones,
+  natGateways: 0,
+  subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+});
+new DataTier(stack, 'Db', { vpc });
 app.synth();
+const findings = [AwsSolutionsChecks, NIST80053R5Checks, HIPAASecurityChecks, PCIDSS321Checks, ServerlessChecks].flatMap((Pack) =>
+  new Pack().validateScope(app).violations.flatMap((v) => v.violatingResources.map((r) => v.ruleName + ': ' + r.constructPath)),
+);
+writeFileSync(process.env.NAG_FINDINGS!, JSON.stringify(findings));
 `;
 
 interface PackResult {
@@ -34,7 +47,12 @@ interface PackResult {
 }
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
-  return execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    return execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(' ')} failed:\n${stdout ?? ''}${stderr ?? ''}`);
+  }
 }
 
 describe('the npm package', () => {
@@ -43,6 +61,7 @@ describe('the npm package', () => {
   let consumer: string;
   let outdir: string;
   let dockerCalls: string;
+  let nagFindings: string[];
 
   beforeAll(() => {
     const started = Date.now();
@@ -72,7 +91,7 @@ describe('the npm package', () => {
     writeFileSync(
       join(consumer, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: true, types: [], outDir: 'out' },
+        compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: true, types: ['node'], outDir: 'out' },
         files: ['app.ts'],
       }),
     );
@@ -80,7 +99,10 @@ describe('the npm package', () => {
     // The package's own files come from the tarball. The test may not reach the registry, so
     // npm leaves the peers alone and they are linked to this repository's copies afterwards.
     run('npm', ['install', '--offline', '--legacy-peer-deps', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'], consumer);
-    for (const peer of ['aws-cdk-lib', 'constructs']) symlinkSync(join(NODE_MODULES, peer), join(consumer, 'node_modules', peer), 'dir');
+    // cdk-nag is the consumer's own choice of checks, not a dependency of the package.
+    for (const peer of ['aws-cdk-lib', 'constructs', 'cdk-nag']) symlinkSync(join(NODE_MODULES, peer), join(consumer, 'node_modules', peer), 'dir');
+    mkdirSync(join(consumer, 'node_modules', '@types'));
+    symlinkSync(join(NODE_MODULES, '@types', 'node'), join(consumer, 'node_modules', '@types', 'node'), 'dir');
 
     phase('installed');
     // A docker on PATH that only records being called: synthesis must never call it.
@@ -92,7 +114,9 @@ describe('the npm package', () => {
     outdir = join(work, 'cdk.out');
     run(process.execPath, [join(NODE_MODULES, 'typescript', 'bin', 'tsc'), '-p', consumer], consumer);
     phase('type-checked');
-    run(process.execPath, [join(consumer, 'out', 'app.js')], consumer, { ...process.env, CDK_OUTDIR: outdir, PATH: `${fakeBin}:${process.env.PATH}` });
+    const findingsFile = join(work, 'nag-findings.json');
+    run(process.execPath, [join(consumer, 'out', 'app.js')], consumer, { ...process.env, CDK_OUTDIR: outdir, NAG_FINDINGS: findingsFile, PATH: `${fakeBin}:${process.env.PATH}` });
+    nagFindings = JSON.parse(readFileSync(findingsFile, 'utf8')) as string[];
     phase('synthesized');
   }, 120_000);
 
@@ -114,6 +138,12 @@ describe('the npm package', () => {
     const installed = join(consumer, 'node_modules', 'postgres-data-tier');
     expect(lstatSync(installed).isSymbolicLink()).toBe(false);
     expect(existsSync(join(installed, 'lib'))).toBe(false);
+  });
+
+  test('leaves the five cdk-nag packs nothing to report on the tier: what they report is the bare VPC of the consumer', () => {
+    expect(nagFindings.filter((finding) => finding.includes(': ConsumerDataTier/Db/'))).toEqual([]);
+    // The example VPC has no flow logs and an open default security group: the consumer's to fix, not the tier's.
+    expect(nagFindings.filter((finding) => !finding.endsWith(': ConsumerDataTier/Vpc/Resource'))).toEqual([]);
   });
 
   test("synthesizes the consumer's app with the shipped bundles as function code, without Docker", () => {
