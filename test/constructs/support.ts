@@ -1,6 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Database } from '../../lib/database';
+import { FunctionPlacement } from '../../lib/data-tier-function';
 import { DataTierValidationError } from '../../lib/validation';
 
 /** An explicit environment: the constructs check zones against it and name regional principals. */
@@ -70,4 +73,20 @@ export function physicalNames(template: Template): string[] {
 /** The entries of `values` that occur more than once. */
 export function duplicatesOf(values: readonly string[]): string[] {
   return [...new Set(values.filter((value, index) => values.indexOf(value) !== index))];
+}
+
+/** A stack with a VPC, a `Database` named `orders` and the placement of the tier's functions in it. */
+export function databaseWithPlacement(stack: Stack): { database: Database; placement: FunctionPlacement } {
+  const vpc = isolatedVpc(stack);
+  const database = new Database(stack, 'Db', { vpc, name: 'orders' });
+  const placement: FunctionPlacement = {
+    vpc,
+    subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    securityGroup: new ec2.SecurityGroup(stack, 'FunctionSecurityGroup', { vpc, allowAllOutbound: false }),
+    dataKey: database.dataKey,
+    logsKey: new kms.Key(stack, 'LogsKey'),
+    logRetentionDays: 30,
+    namePrefix: 'orders',
+  };
+  return { database, placement };
 }
