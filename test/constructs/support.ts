@@ -49,19 +49,22 @@ export function messageStart(path: string, prop: string): string {
 const PHYSICAL_NAME = /(Name|Identifier)$|^ReplicationGroupId$|^AliasName$/;
 /**
  * Properties named like one that are not: the metric an alarm watches, the database inside an
- * instance, the proxy's target group (always `default`), the AWS service of an endpoint.
+ * instance, the CA of its certificate, the proxy's target group (always `default`), the AWS
+ * service of an endpoint.
  */
-const NOT_PHYSICAL = new Set(['MetricName', 'DatabaseName', 'TargetGroupName', 'ServiceName']);
+const NOT_PHYSICAL = new Set(['MetricName', 'DatabaseName', 'DBName', 'CACertificateIdentifier', 'TargetGroupName', 'ServiceName']);
 
 /**
- * Every literal physical name in the template, as `Type.Property = value`, including those one
- * object deep (a backup plan's `BackupPlan.BackupPlanName`).
+ * Every literal physical name in the template, as `Type.Property = value`, including those in
+ * nested property objects (a backup plan's `BackupPlan.BackupPlanName`). Only CloudFormation's
+ * PascalCase properties count, not the content of a document such as an SSM document's.
  */
 export function physicalNames(template: Template): string[] {
   const resources = template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>;
   const names: string[] = [];
   const collect = (type: string, properties: Record<string, unknown>) => {
     for (const [key, value] of Object.entries(properties)) {
+      if (!/^[A-Z]/.test(key)) continue;
       if (typeof value === 'string' && PHYSICAL_NAME.test(key) && !NOT_PHYSICAL.has(key)) names.push(`${type}.${key} = ${value}`);
       else if (typeof value === 'object' && value !== null && !Array.isArray(value)) collect(type, value as Record<string, unknown>);
     }
@@ -89,4 +92,18 @@ export function databaseWithPlacement(stack: Stack): { database: Database; place
     namePrefix: 'orders',
   };
   return { database, placement };
+}
+
+/** The AWS APIs the tier's functions reach through interface endpoints. */
+const API_ENDPOINT_SERVICES = ['secretsmanager', 'monitoring', 'logs', 'kms', 'elasticache'];
+
+/** Asserts an interface endpoint with private DNS for each AWS API the tier's functions call. */
+export function expectApiEndpoints(template: Template): void {
+  for (const service of API_ENDPOINT_SERVICES) {
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: `com.amazonaws.${TEST_ENV.region}.${service}`,
+      VpcEndpointType: 'Interface',
+      PrivateDnsEnabled: true,
+    });
+  }
 }
