@@ -102,6 +102,12 @@ describe('DataTier validation', () => {
     expect(error.message.startsWith(`${messageStart('Agnostic/Db', 'availabilityZones')}undefined: must be given when the stack has no explicit region`)).toBe(true);
   });
 
+  test('in an environment-agnostic stack with a caller\'s VPC, which shows two zones, asks for three', () => {
+    const stack = new Stack(newApp(), 'Agnostic');
+    const error = validationError(() => new DataTier(stack, 'Db', { vpc: new ec2.Vpc(stack, 'Vpc') }));
+    expect(error.message.startsWith(`${messageStart('Agnostic/Db', 'availabilityZones')}["<token>","<token>"]: must name 3 zones`)).toBe(true);
+  });
+
   test('refuses a zone of another region', () => {
     const error = validationError(() => new DataTier(newStack(), 'Db', { availabilityZones: ['us-east-1a', 'us-east-1b', 'us-west-2a'] }));
     expect(error.prop).toBe('availabilityZones[2]');
