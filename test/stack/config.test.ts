@@ -1,106 +1,147 @@
-import { ConfigError, resolveConfig } from '../../app/config';
+import { App } from 'aws-cdk-lib';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../../app/app';
+import { ENVIRONMENT_NAMES, effectiveDatabaseOptions, PRESETS, resolveConfig } from '../../app/config';
+import { DataTierValidationError } from '../../lib/validation';
+import { TEST_ENVIRONMENT } from './synth';
 
-const environment = { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'us-east-1' };
+/** A directory without override files, so that what the committed ones hold does not change these tests. */
+const noOverrideFiles = mkdtempSync(join(tmpdir(), 'no-overrides-'));
+afterAll(() => rmSync(noOverrideFiles, { recursive: true, force: true }));
 
-function resolve(context: Record<string, unknown>) {
-  return resolveConfig({ context, environment });
+function resolve(context: Record<string, unknown>, overridesDirectory = noOverrideFiles) {
+  return resolveConfig({ context, environment: TEST_ENVIRONMENT, overridesDirectory });
 }
 
-function overriding(section: string, values: Record<string, unknown>, env = 'prod') {
-  return { env, overrides: JSON.stringify({ [section]: values }) };
-}
-
-/** The error thrown for a context, so each case can check field, value and what is allowed. */
-function errorFor(context: Record<string, unknown>): ConfigError {
+/** The refusal of a context: from the config, or from the construct the value configures when the app is built. */
+function refusalOf(context: Record<string, unknown>, overridesDirectory = noOverrideFiles): DataTierValidationError {
   try {
-    resolve(context);
+    buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), { context, environment: TEST_ENVIRONMENT, overridesDirectory });
   } catch (error) {
-    if (error instanceof ConfigError) return error;
+    if (error instanceof DataTierValidationError) return error;
     throw error;
   }
-  throw new Error(`expected a ConfigError for ${JSON.stringify(context)}`);
+  throw new Error(`expected a DataTierValidationError for ${JSON.stringify(context)}`);
 }
 
+/** Context of prod with `settings` as the one-off overrides. */
+const prodWith = (settings: object) => ({ env: 'prod', overrides: JSON.stringify(settings) });
+
 describe('environment config', () => {
-  it('defaults to dev and takes account and region from the CDK environment variables', () => {
-    const config = resolve({});
-    expect(config.envName).toBe('dev');
-    expect(config.account).toBe('111111111111');
-    expect(config.region).toBe('us-east-1');
-    expect(config.availabilityZones).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
+  test('defaults to dev, the account and region of the CDK environment variables, and the region\'s first three zones', () => {
+    expect(resolve({})).toEqual({
+      envName: 'dev',
+      account: '111111111111',
+      region: 'us-east-1',
+      availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+      settings: PRESETS.dev,
+    });
   });
 
-  it('lets context override account, region, zones and any preset field', () => {
+  test('lets context override account, region, zones and any setting, over the preset', () => {
     const config = resolve({
       env: 'staging',
       account: '222222222222',
       region: 'eu-west-1',
       availabilityZones: 'eu-west-1a,eu-west-1b,eu-west-1c',
-      overrides: '{"database":{"replicaCount":2}}',
+      overrides: '{"database":{"replicaCount":2},"cache":{"engine":"valkey"}}',
     });
-    expect(config).toMatchObject({ account: '222222222222', region: 'eu-west-1', database: { replicaCount: 2, multiAz: true } });
+    expect(config).toMatchObject({ envName: 'staging', account: '222222222222', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] });
+    expect(config.settings).toEqual({ ...PRESETS.staging, database: { ...PRESETS.staging.database, replicaCount: 2 }, cache: { engine: 'valkey' } });
   });
 
-  it('gives prod a Multi-AZ primary, two replicas, 35 days of PITR and long Performance Insights retention', () => {
-    expect(resolve({ env: 'prod' }).database).toMatchObject({
-      engineMajorVersion: 17,
-      multiAz: true,
-      replicaCount: 2,
-      backupRetentionDays: 35,
-      performanceInsightsRetentionDays: 731,
-      deletionProtection: true,
-    });
+  test('takes overrides given as an object (cdk.json) as well as JSON text (-c)', () => {
+    expect(resolve({ overrides: { database: { replicaCount: 1 } } }).settings.database?.replicaCount).toBe(1);
   });
 
-  it('selects Valkey instead of Redis OSS when asked', () => {
-    expect(resolve(overriding('cache', { engine: 'valkey', engineVersion: '8.0' })).cache.engine).toBe('valkey');
+  test('gives prod a Multi-AZ primary, two replicas, 35 days of PITR and 731 days of Performance Insights', () => {
+    const options = effectiveDatabaseOptions(resolveConfig({ context: { env: 'prod' } }));
+    expect(options.multiAz).toBe(true);
+    expect(options.replicaCount).toBe(2);
+    expect(options.backupRetention.toDays()).toBe(35);
+    expect(options.performanceInsightRetention).toBe(731);
+    expect(options.deletionProtection).toBe(true);
   });
 
-  it('turns the operator host on in every environment, and off on request', () => {
-    for (const env of ['dev', 'staging', 'prod']) expect(resolve({ env }).operatorAccess).toEqual({ enabled: true });
-    expect(resolve(overriding('operatorAccess', { enabled: false })).operatorAccess.enabled).toBe(false);
+  test.each(ENVIRONMENT_NAMES)('the committed override file of %s is valid', (env) => {
+    expect(() => resolveConfig({ context: { env }, environment: TEST_ENVIRONMENT })).not.toThrow();
+  });
+});
+
+describe('the per-environment override file', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'environments-'));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+  writeFileSync(join(directory, 'prod.json'), JSON.stringify({ database: { replicaCount: 3, allocatedStorageGiB: 600 } }));
+  writeFileSync(join(directory, 'staging.json'), JSON.stringify({ database: { replicaCont: 3 } }));
+
+  test('is merged over the preset, and context overrides are merged over it', () => {
+    const { database } = resolve({ env: 'prod', overrides: '{"database":{"replicaCount":4}}' }, directory).settings;
+    expect(database).toEqual({ ...PRESETS.prod.database, allocatedStorageGiB: 600, replicaCount: 4 });
   });
 
-  const invalid: Array<[string, Record<string, unknown>, string, RegExp]> = [
-    ['a non-boolean operator access switch', overriding('operatorAccess', { enabled: 'no' }), 'operatorAccess.enabled', /true or false/],
-    ['an unknown environment name', { env: 'qa' }, 'env', /dev, staging, prod/],
-    ['fewer than three zones', { env: 'prod', availabilityZones: 'us-east-1a,us-east-1b' }, 'availabilityZones', /at least 3/],
-    ['a repeated zone', { env: 'prod', availabilityZones: 'us-east-1a,us-east-1a,us-east-1b' }, 'availabilityZones', /distinct/],
-    ['a zone outside the region', { env: 'prod', availabilityZones: 'us-east-1a,us-east-1b,eu-west-1c' }, 'availabilityZones', /zone of region us-east-1/],
-    ['a malformed region', { env: 'prod', region: 'mars-1' }, 'region', /region name/],
-    ['a malformed account', { env: 'prod', account: '12345' }, 'account', /12-digit/],
-    ['too many replicas', overriding('database', { replicaCount: 6 }), 'database.replicaCount', /0 to 5/],
-    ['a negative replica count', overriding('database', { replicaCount: -1 }), 'database.replicaCount', /0 to 5/],
-    ['backup retention of 0 days', overriding('database', { backupRetentionDays: 0 }), 'database.backupRetentionDays', /1 to 35/],
-    ['backup retention of 36 days', overriding('database', { backupRetentionDays: 36 }), 'database.backupRetentionDays', /1 to 35/],
-    ['an engine version the SQL does not support', overriding('database', { engineMajorVersion: 16 }), 'database.engineMajorVersion', /17, 18/],
-    ['a malformed instance class', overriding('database', { instanceClass: 'r7g.large' }), 'database.instanceClass', /db\.r7g\.large/],
-    ['a malformed replica class', overriding('database', { replicaInstanceClass: 'db.r7g' }), 'database.replicaInstanceClass', /db\.r7g\.large/],
-    ['storage below the gp3 minimum', overriding('database', { allocatedStorageGiB: 10 }), 'database.allocatedStorageGiB', /20 to 65536/],
-    ['a storage ceiling below the allocation', overriding('database', { maxAllocatedStorageGiB: 400 }), 'database.maxAllocatedStorageGiB', /above database.allocatedStorageGiB \(500\)/],
-    ['an enhanced monitoring interval RDS does not offer', overriding('database', { monitoringIntervalSeconds: 20 }), 'database.monitoringIntervalSeconds', /1, 5, 10, 15, 30, 60/],
-    ['a Performance Insights retention RDS does not offer', overriding('database', { performanceInsightsRetentionDays: 30 }), 'database.performanceInsightsRetentionDays', /7, 31/],
-    ['the default PostgreSQL port', overriding('database', { port: 5432 }), 'database.port', /not be the default/],
-    ['prod without deletion protection', overriding('database', { deletionProtection: false }), 'database.deletionProtection', /must be true in prod/],
-    ['prod without Multi-AZ', overriding('database', { multiAz: false }), 'database.multiAz', /must be true in prod/],
-    ['a proxy connection share above 100 %', overriding('proxy', { maxConnectionsPercent: 120 }), 'proxy.maxConnectionsPercent', /1 to 100/],
-    ['an unknown cache engine', overriding('cache', { engine: 'memcached' }), 'cache.engine', /redis, valkey/],
-    ['a Redis version other than 7', overriding('cache', { engineVersion: '6.2' }), 'cache.engineVersion', /7.0 or 7.1/],
-    ['a malformed cache node type', overriding('cache', { nodeType: 'r7g.large' }), 'cache.nodeType', /cache\.r7g\.large/],
-    ['cache snapshots kept under 15 days', overriding('cache', { snapshotRetentionDays: 7 }), 'cache.snapshotRetentionDays', /15 to 35/],
-    ['a malformed VPC CIDR', overriding('network', { vpcCidr: '10.0.0.0/8' }), 'network.vpcCidr', /\/16 to \/24/],
-    ['an existing VPC with too few subnets', overriding('network', { existingVpc: { vpcId: 'vpc-0123456789abcdef0', dataSubnetIds: ['subnet-01234567'], functionSubnetIds: [] } }), 'network.existingVpc.dataSubnetIds', /3 subnet ids/],
-    ['a default-partition threshold health_check() cannot count up to', overriding('monitoring', { thresholds: { defaultPartitionRows: 10_000 } }), 'monitoring.thresholds.defaultPartitionRows', /0 to 9999 \(health_check\(\) counts them up to 10000/],
-    ['a malformed cross-region vault', overriding('backup', { copyToVaultArn: 'my-vault' }), 'backup.copyToVaultArn', /backup vault ARN/],
-    ['an unknown override section', { env: 'prod', overrides: '{"databse":{}}' }, 'overrides.databse', /network, database, proxy, cache, backup/],
-    ['overrides that are not JSON', { env: 'prod', overrides: '{replicaCount:1' }, 'overrides', /valid JSON/],
+  test('is refused, naming the file, when it holds an unknown key', () => {
+    const error = refusalOf({ env: 'staging' }, directory);
+    const file = join(directory, 'staging.json');
+    expect(error.prop).toBe(`${file}.database.replicaCont`);
+    expect(error.message).toContain(file);
+    expect(error.message).toContain('did you mean replicaCount?');
+  });
+});
+
+describe('invalid configuration', () => {
+  const US_EAST_1_ZONES = 'us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f';
+  const existingVpc = {
+    vpcId: 'vpc-0123456789abcdef0',
+    dataSubnetIds: ['subnet-0000000a', 'subnet-0000000b', 'subnet-0000000c'],
+    functionSubnetIds: ['subnet-0000000c', 'subnet-0000000d', 'subnet-0000000e'],
+  };
+  const APP = '';
+  const DATABASE = 'data-tier-prod/Default/Database';
+  const NETWORK = 'data-tier-prod/Default/Network';
+  const CACHE = 'data-tier-prod/Default/Cache';
+  const MONITORING = 'data-tier-prod/Default/Monitoring';
+
+  /** [what, context, construct path ('' for the app's own checks), prop, refused value, ...parts of what is allowed] */
+  const cases: Array<[string, Record<string, unknown>, string, string, unknown, ...string[]]> = [
+    // Shape of the overrides: the app's own checks.
+    ['an unknown key at depth, suggesting the nearest', prodWith({ database: { replicaCont: 3 } }), APP, 'overrides.database.replicaCont', 3, 'unknown key; allowed at overrides.database: engineMajorVersion, instanceClass, replicaInstanceClass, replicaCount,', 'did you mean replicaCount?'],
+    ['a value of another JSON type', prodWith({ database: { replicaCount: '3' } }), APP, 'overrides.database.replicaCount', '3', 'must be a number'],
+    ['overrides that are not JSON', { env: 'prod', overrides: '{replicaCount:1' }, APP, 'overrides', '{replicaCount:1', 'must be valid JSON, such as {"database":{"replicaCount":1}}'],
+    ['an unknown environment name', { env: 'qa' }, APP, 'env', 'qa', 'must be one of dev, staging, prod'],
+    // Where the tier runs: the app's own checks.
+    ['an unknown region', { env: 'prod', region: 'us-east-7' }, APP, 'region', 'us-east-7', 'must be a commercial AWS region; closest: us-east-1, us-east-2'],
+    ['a zone of another region', { env: 'prod', availabilityZones: 'us-east-1a,us-east-1b,eu-west-1c' }, APP, 'availabilityZones[2]', 'eu-west-1c', `must be a zone of us-east-1: one of ${US_EAST_1_ZONES}`],
+    ['a zone the region does not have', { env: 'prod', availabilityZones: 'us-east-1a,us-east-1b,us-east-1z' }, APP, 'availabilityZones[2]', 'us-east-1z', `is not a zone of us-east-1; its zones are ${US_EAST_1_ZONES}`],
+    ['the same zone twice', { env: 'prod', availabilityZones: 'us-east-1a,us-east-1a,us-east-1b' }, APP, 'availabilityZones', ['us-east-1a', 'us-east-1a', 'us-east-1b'], 'lists "us-east-1a" twice; remove one'],
+    ['a subnet of an existing VPC listed twice', prodWith({ network: { existingVpc } }), APP, 'network.existingVpc.dataSubnetIds', existingVpc.dataSubnetIds, 'lists subnet-0000000c twice'],
+    ['a copy vault in the tier\'s own region', prodWith({ backup: { copyToVaultArn: 'arn:aws:backup:us-east-1:111111111111:backup-vault:dr' } }), APP, 'backup.copyToVaultArn', 'arn:aws:backup:us-east-1:111111111111:backup-vault:dr', 'names a vault in us-east-1, the tier\'s own region'],
+    // The app's rules for its environments.
+    ['prod without Multi-AZ', prodWith({ database: { multiAz: false } }), APP, 'database.multiAz', false, 'must be true in prod'],
+    ['prod without deletion protection', prodWith({ database: { deletionProtection: false } }), APP, 'database.deletionProtection', false, 'must be true in prod; only dev may be deleted freely'],
+    // Values, validated by the construct they configure.
+    ['a CIDR with host bits set', prodWith({ network: { vpcCidr: '10.42.7.9/16' } }), NETWORK, 'cidr', '10.42.7.9/16', 'host bits are zero; did you mean 10.42.0.0/16?'],
+    ['a CIDR too small for the subnets', prodWith({ network: { vpcCidr: '10.42.0.0/24' } }), NETWORK, 'cidr', '10.42.0.0/24', 'has room for 1 of the 6 /24 subnets the tier needs; use a /21 or larger block, such as 10.42.0.0/21'],
+    ['an instance class RDS does not offer', prodWith({ database: { instanceClass: 'db.m1.small' } }), DATABASE, 'instanceType', 'db.m1.small', 'db.m1 is not offered for RDS for PostgreSQL 17; offered families: db.t3'],
+    ['Redis OSS 8.0', prodWith({ cache: { engineVersion: '8.0' } }), CACHE, 'engineVersion', '8.0', 'must be one of 6.0, 6.2, 7.0, 7.1 for redis; 8.0 is a valkey version'],
+    ['a node type with a typo', prodWith({ cache: { nodeType: 'cache.r7g.lareg' } }), CACHE, 'nodeType', 'cache.r7g.lareg', 'cache.r7g comes in large, xlarge'],
+    ['a log retention of 10 days', prodWith({ database: { logRetentionDays: 10 } }), DATABASE, 'logRetention', 10, 'retention periods CloudWatch Logs accepts: 1, 3, 5, 7, 14'],
+    ['a log retention of 1000 days', prodWith({ database: { logRetentionDays: 1000 } }), DATABASE, 'logRetention', 1000, '; nearest: 731 or 1096'],
+    ['a CPU threshold that could never fire', prodWith({ monitoring: { thresholds: { cpuPercent: 100 } } }), MONITORING, 'thresholds.cpuPercent', 100, 'must be a number from 1 to 99'],
+    ['a free-storage floor above prod\'s 500 GiB', prodWith({ monitoring: { thresholds: { freeStorageGiB: 600 } } }), MONITORING, 'thresholds.freeStorageGiB', 600, 'must be below the allocated storage (500 GiB)'],
+    ['the same alarm e-mail twice, in other case', prodWith({ monitoring: { alarmEmails: ['oncall@example.com', 'OnCall@Example.com'] } }), MONITORING, 'alarmEmails', ['oncall@example.com', 'OnCall@Example.com'], 'which differ only in case (e-mail addresses are compared without case); remove one'],
+    ['an alarm condition the table does not have', prodWith({ monitoring: { disabledAlarms: ['cpu-hgh'] } }), MONITORING, 'disabledAlarms', 'cpu-hgh', 'unknown condition; the defaults table has cpu-high,'],
+    ['six replicas', prodWith({ database: { replicaCount: 6 } }), DATABASE, 'replicaCount', 6, 'must be a whole number from 0 to 5'],
+    ['40 days of automated backups', prodWith({ database: { backupRetentionDays: 40 } }), DATABASE, 'backupRetention (days)', 40, 'must be a whole number from 1 to 35'],
+    ['PostgreSQL 16', prodWith({ database: { engineMajorVersion: 16 } }), DATABASE, 'engineVersion', 16, 'must be one of 17, 18'],
+    ['30 days of Performance Insights', prodWith({ database: { performanceInsightsRetentionDays: 30 } }), DATABASE, 'performanceInsightRetention (days)', 30, 'must be one of 7, 31, 62'],
   ];
 
-  it.each(invalid)('rejects %s, naming the field, the value and what is allowed', (_, context, field, allowed) => {
-    const error = errorFor(context);
-    expect(error.field).toBe(field);
-    expect(error.message).toContain(`"${field}"`);
-    expect(error.message).toMatch(allowed);
-    expect(error.message).toContain(JSON.stringify(error.value));
+  test.each(cases)('refuses %s, naming where, the prop, the value and what is allowed', (_, context, path, prop, value, ...allowed) => {
+    const error = refusalOf(context);
+    expect({ path: error.path, prop: error.prop, value: error.value }).toEqual({ path, prop, value });
+    expect(error.message.startsWith(`${path ? `${path}: ` : ''}invalid ${prop} = ${JSON.stringify(value)}: `)).toBe(true);
+    for (const part of allowed) expect(error.allowed).toContain(part);
   });
 });

@@ -1,0 +1,121 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { DataTier } from '../../lib/data-tier';
+import { duplicatesOf, expectApiEndpoints, isolatedVpc, messageStart, newApp, newStack, physicalNames, TEST_ZONES, validationError } from './support';
+
+describe('DataTier with no props, in a stack with an explicit environment', () => {
+  const stack = newStack();
+  const tier = new DataTier(stack, 'Db');
+  const role = new iam.Role(stack, 'AppRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+  tier.grantConnect(role, 'app_user');
+  const client = new ec2.SecurityGroup(stack, 'Client', { vpc: tier.vpc, allowAllOutbound: false });
+  tier.allowClient(client, 'Orders service');
+  const template = Template.fromStack(stack);
+  const id = (sg: ec2.ISecurityGroup) => stack.resolve(sg.securityGroupId);
+
+  test('creates its own VPC over the region\'s first three zones', () => {
+    expect(tier.network).toBeDefined();
+    expect(tier.availabilityZones).toEqual(TEST_ZONES);
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.40.0.0/16' });
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { PreferredCacheClusterAZs: TEST_ZONES });
+  });
+
+  test('gets the library\'s defaults: a Multi-AZ primary, one replica, RDS Proxy, a cache, backups, alarms', () => {
+    template.hasResourceProperties('AWS::RDS::DBInstance', { MultiAZ: true, Port: '5433', DBInstanceClass: 'db.r7g.large' });
+    template.resourceCountIs('AWS::RDS::DBInstance', 2);
+    template.resourceCountIs('AWS::RDS::DBProxy', 1);
+    template.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 1);
+    template.resourceCountIs('AWS::Backup::BackupPlan', 1);
+    template.resourceCountIs('Custom::SchemaMigrations', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${tier.name}-primary-cpu-high` });
+  });
+
+  test('derives a name from its path', () => {
+    expect(tier.name).toMatch(/^[a-z][a-z0-9-]+$/);
+    template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceIdentifier: `${tier.name}-primary` });
+  });
+
+  test('grantConnect lets the grantee sign in through the proxy', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as iam.CfnRole) }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'rds-db:connect' })]) },
+    });
+  });
+
+  test('allowClient opens the proxy, the replicas and the cache to the client, not the primary', () => {
+    const from = (to: ec2.ISecurityGroup, port: number) => ({ GroupId: id(to), SourceSecurityGroupId: id(client), FromPort: port, ToPort: port });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', from(tier.database.proxySecurityGroup, 5433));
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', from(tier.database.replicaSecurityGroup, 5433));
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', from(tier.cache.securityGroup, 6380));
+    expect(template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: from(tier.database.primarySecurityGroup, 5433) })).toEqual({});
+  });
+});
+
+describe('DataTier in a caller\'s VPC with isolated subnets only', () => {
+  const stack = newStack();
+  const vpc = isolatedVpc(stack);
+  const tier = new DataTier(stack, 'Db', { vpc });
+  const template = Template.fromStack(stack);
+
+  test('builds in that VPC, over its three zones', () => {
+    expect(tier.network).toBeUndefined();
+    expect(tier.availabilityZones).toEqual(TEST_ZONES);
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+  });
+
+  test('creates in it the interface endpoints its functions need to reach the AWS APIs, and the operator host\'s SSM ones', () => {
+    expectApiEndpoints(template);
+    for (const service of ['ssm', 'ssmmessages', 'ec2messages']) {
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: `com.amazonaws.us-east-1.${service}` });
+    }
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 8);
+    template.allResourcesProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', VpcId: stack.resolve(vpc.vpcId) });
+  });
+});
+
+describe('Two DataTiers in one stack', () => {
+  const twoTiers = (names: [string | undefined, string | undefined]) => {
+    const stack = newStack();
+    new DataTier(stack, 'A', { name: names[0] });
+    new DataTier(stack, 'B', { name: names[1] });
+    return Template.fromStack(stack);
+  };
+
+  test.each([
+    ['without names', [undefined, undefined]],
+    ['named', ['orders', 'billing']],
+  ] as Array<[string, [string | undefined, string | undefined]]>)('%s share no physical name', (_, names) => {
+    const all = physicalNames(twoTiers(names));
+    expect(all.length).toBeGreaterThan(50);
+    expect(duplicatesOf(all)).toEqual([]);
+  });
+});
+
+describe('DataTier validation', () => {
+  test('in an environment-agnostic stack, asks for availabilityZones', () => {
+    const stack = new Stack(newApp(), 'Agnostic');
+    const error = validationError(() => new DataTier(stack, 'Db'));
+    expect(error.prop).toBe('availabilityZones');
+    expect(error.message.startsWith(`${messageStart('Agnostic/Db', 'availabilityZones')}undefined: must be given when the stack has no explicit region`)).toBe(true);
+  });
+
+  test('in an environment-agnostic stack with a caller\'s VPC, which shows two zones, asks for three', () => {
+    const stack = new Stack(newApp(), 'Agnostic');
+    const error = validationError(() => new DataTier(stack, 'Db', { vpc: new ec2.Vpc(stack, 'Vpc') }));
+    expect(error.message.startsWith(`${messageStart('Agnostic/Db', 'availabilityZones')}["<token>","<token>"]: must name 3 zones`)).toBe(true);
+  });
+
+  test('refuses a zone of another region', () => {
+    const error = validationError(() => new DataTier(newStack(), 'Db', { availabilityZones: ['us-east-1a', 'us-east-1b', 'us-west-2a'] }));
+    expect(error.prop).toBe('availabilityZones[2]');
+    expect(error.message.startsWith(`${messageStart('Test/Db', 'availabilityZones[2]')}"us-west-2a": must be a zone of us-east-1: one of us-east-1a,`)).toBe(true);
+  });
+
+  test('refuses a name with uppercase letters', () => {
+    const error = validationError(() => new DataTier(newStack(), 'Db', { name: 'Orders' }));
+    expect(error.message.startsWith(`${messageStart('Test/Db', 'name')}"Orders": must be 2 to 30 lowercase letters, digits and single hyphens`)).toBe(true);
+  });
+});

@@ -1,0 +1,69 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { HealthCheck } from '../../lib/health-check';
+import { SchemaMigrations } from '../../lib/schema';
+import { databaseWithPlacement, newStack } from './support';
+
+describe('HealthCheck of a Database', () => {
+  const stack = newStack();
+  const { database, placement } = databaseWithPlacement(stack);
+  const schema = new SchemaMigrations(stack, 'Schema', {
+    ...placement,
+    primary: database.primary,
+    secret: database.secret,
+    monitorSecret: database.monitorSecret,
+    operatorSecret: database.operatorSecret,
+  });
+  new HealthCheck(stack, 'HealthCheck', {
+    ...placement,
+    metricEnvironment: 'prod',
+    proxy: database.proxy,
+    primary: database.primary,
+    replicas: database.replicas,
+    secret: database.secret,
+    monitorSecret: database.monitorSecret,
+    schema: schema.resource,
+  });
+  const template = Template.fromStack(stack);
+  const schemaId = stack.getLogicalId(schema.resource.node.defaultChild as CfnResource);
+
+  test('creates a health-check function that probes through the proxy and each replica', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'orders-health-check',
+      Environment: {
+        Variables: Match.objectLike({ ENVIRONMENT: 'prod', PRIMARY_HOST: Match.anyValue(), REPLICAS: Match.anyValue(), PROBE_COUNT: '20' }),
+      },
+    });
+  });
+
+  test('creates a maintenance function on the primary', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'orders-maintenance', Timeout: 600 });
+  });
+
+  test('schedules the health check every minute and maintenance hourly and every 5 minutes, each after the migrations', () => {
+    for (const schedule of ['rate(1 minute)', 'rate(1 hour)', 'rate(5 minutes)']) {
+      template.hasResource('AWS::Events::Rule', {
+        Properties: { ScheduleExpression: schedule, State: 'ENABLED' },
+        DependsOn: Match.arrayWith([schemaId]),
+      });
+    }
+    template.resourceCountIs('AWS::Events::Rule', 3);
+  });
+
+  test('sends scheduled events it cannot deliver to one dead-letter queue', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'orders-schedule-dlq', SqsManagedSseEnabled: true });
+    template.allResourcesProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: Match.anyValue() }, RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }) })],
+    });
+  });
+
+  test('lets both functions publish metrics only to the tier\'s namespace', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'cloudwatch:PutMetricData', Condition: { StringEquals: { 'cloudwatch:namespace': Match.anyValue() } } }),
+        ]),
+      },
+    });
+  });
+});

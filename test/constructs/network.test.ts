@@ -1,0 +1,50 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Network, NetworkProps } from '../../lib/network';
+import { expectApiEndpoints, messageStart, newStack, TEST_ZONES, validationError } from './support';
+
+/** A stack holding a `Network` over the test zones, synthesized. */
+function networkTemplate(props: Partial<NetworkProps> = {}): Template {
+  const stack = newStack();
+  new Network(stack, 'Network', { availabilityZones: TEST_ZONES, logsKey: new kms.Key(stack, 'LogsKey'), ...props });
+  return Template.fromStack(stack);
+}
+
+describe('Network with only zones and a logs key', () => {
+  const template = networkTemplate();
+
+  test('creates a 10.40.0.0/16 VPC with isolated subnets only: two per zone, no internet gateway, no NAT', () => {
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.40.0.0/16' });
+    template.resourceCountIs('AWS::EC2::Subnet', 6);
+    template.allResourcesProperties('AWS::EC2::Subnet', {
+      MapPublicIpOnLaunch: false,
+      Tags: Match.arrayWith([{ Key: 'aws-cdk:subnet-type', Value: 'Isolated' }]),
+    });
+    template.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+  });
+
+  test('reaches the AWS APIs through 5 private interface endpoints behind their own security group', () => {
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 5);
+    expectApiEndpoints(template);
+  });
+
+  test('logs all traffic to an encrypted log group kept a year', () => {
+    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: Match.anyValue() });
+  });
+});
+
+describe('Network validation', () => {
+  test('refuses a CIDR with host bits set, suggesting the network address', () => {
+    const error = validationError(() => networkTemplate({ cidr: '10.42.7.9/16' }));
+    expect(error.message).toBe(`${messageStart('Test/Network', 'cidr')}"10.42.7.9/16": must be a CIDR block whose host bits are zero; did you mean 10.42.0.0/16?`);
+  });
+
+  test('refuses a CIDR too small for two /24 subnets per zone', () => {
+    const error = validationError(() => networkTemplate({ cidr: '10.42.0.0/24' }));
+    expect(error.message).toBe(
+      `${messageStart('Test/Network', 'cidr')}"10.42.0.0/24": has room for 1 of the 6 /24 subnets the tier needs; use a /21 or larger block, such as 10.42.0.0/21`,
+    );
+  });
+});
