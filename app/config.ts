@@ -297,15 +297,17 @@ function validateEnvironmentRules(config: AppConfig): void {
   const existing = config.settings.network?.existingVpc;
   if (existing) {
     if (!/^vpc-[0-9a-f]{8,17}$/.test(existing.vpcId)) throw new ConfigError('network.existingVpc.vpcId', existing.vpcId, 'must be a VPC id such as vpc-0123456789abcdef0');
+    const seen = new Map<string, string>();
     for (const key of ['dataSubnetIds', 'functionSubnetIds'] as const) {
+      const field = `network.existingVpc.${key}`;
       const ids = existing[key];
       if (ids.length !== config.availabilityZones.length || ids.some((id) => !/^subnet-[0-9a-f]{8,17}$/.test(id))) {
-        throw new ConfigError(`network.existingVpc.${key}`, ids, `must list ${config.availabilityZones.length} subnet ids (subnet-...), one per availability zone in order`);
+        throw new ConfigError(field, ids, `must list ${config.availabilityZones.length} subnet ids (subnet-...), one per availability zone in order`);
       }
-      const seen = new Set<string>();
-      for (const id of [...existing.dataSubnetIds, ...existing.functionSubnetIds]) {
-        if (seen.has(id)) throw new ConfigError(`network.existingVpc.${key}`, ids, `lists ${id} twice (data and function subnets are one per zone each, all distinct)`);
-        seen.add(id);
+      for (const id of ids) {
+        const first = seen.get(id);
+        if (first) throw new ConfigError(field, ids, `lists ${id}, already listed in ${first}; the data and function subnets are one per zone each, all distinct`);
+        seen.set(id, field);
       }
     }
   }

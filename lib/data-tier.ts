@@ -169,7 +169,7 @@ export class DataTier extends Construct {
     let functionSubnets: ec2.SubnetSelection;
     if (props.vpc) {
       this.vpc = props.vpc;
-      this.availabilityZones = this.zones(props.availabilityZones ?? props.vpc.availabilityZones.slice(0, DATA_TIER_ZONE_COUNT));
+      this.availabilityZones = this.zones(props.availabilityZones ?? props.vpc.availabilityZones.slice(0, DATA_TIER_ZONE_COUNT), props.availabilityZones !== undefined);
       dataSubnets = props.dataSubnets ?? defaultDataSubnets(props.vpc);
       functionSubnets = props.functionSubnets ?? defaultFunctionSubnets(props.vpc);
       const isolated = props.vpc.selectSubnets(functionSubnets).subnets.every((subnet) => props.vpc!.isolatedSubnets.includes(subnet));
@@ -177,7 +177,7 @@ export class DataTier extends Construct {
         this.endpointSecurityGroup = addApiEndpoints(this, props.vpc, functionSubnets);
       }
     } else {
-      this.availabilityZones = this.zones(props.availabilityZones ?? this.regionZones());
+      this.availabilityZones = this.zones(props.availabilityZones ?? this.regionZones(), props.availabilityZones !== undefined);
       this.network = new Network(this, 'Network', {
         availabilityZones: this.availabilityZones,
         cidr: props.vpcCidr,
@@ -343,14 +343,20 @@ export class DataTier extends Construct {
   }
 
   /** The zones, checked against the stack's region when it is known. */
-  private zones(zones: string[]): string[] {
+  private zones(zones: string[], given: boolean): string[] {
     const region = Stack.of(this).region;
+    const shown = zones.map((zone) => (Token.isUnresolved(zone) ? '<token>' : zone));
+    if (given && zones.length !== DATA_TIER_ZONE_COUNT) {
+      throw new DataTierValidationError(this.node.path, 'availabilityZones', shown, `must name exactly ${DATA_TIER_ZONE_COUNT} zones: the primary, its standby and a replica each get one`);
+    }
     if (zones.length < DATA_TIER_ZONE_COUNT) {
       throw new DataTierValidationError(
         this.node.path,
         'availabilityZones',
-        zones.map((zone) => (Token.isUnresolved(zone) ? '<token>' : zone)),
-        `must name ${DATA_TIER_ZONE_COUNT} zones (the primary, its standby and a replica each get one); an environment-agnostic stack sees only two: give the stack an explicit env or pass availabilityZones`,
+        shown,
+        Token.isUnresolved(region)
+          ? `must be given: the VPC offers ${zones.length} zones, as a VPC in an environment-agnostic stack does; give the stack an explicit env or pass ${DATA_TIER_ZONE_COUNT} zones`
+          : `must be given: the VPC spans only ${zones.length} zones and the tier needs ${DATA_TIER_ZONE_COUNT}`,
       );
     }
     if (!Token.isUnresolved(region)) validateZones(this.node.path, 'availabilityZones', region, zones, { min: DATA_TIER_ZONE_COUNT });

@@ -13,7 +13,7 @@ import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
 import { ALARM_DEFINITIONS, AlarmDefinition } from './alarms';
 import { tierName } from './defaults';
 import { acknowledge, acrossPacks } from './nag';
-import { DataTierValidationError, requireUnique } from './validation';
+import { DataTierValidationError, nearest, requireUnique } from './validation';
 import { dimensionsOf, METRIC_NAMESPACE, type MetricDefinition, METRICS, type MetricUnit, type Role, TASK_NAMES } from './observability/contract';
 
 /** A DB instance as the alarms and the dashboard see it. */
@@ -287,9 +287,12 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** The defaults table less the disabled conditions, plus the caller's own alarms. */
 function selectDefinitions(path: string, disabled: string[], additional: AlarmDefinition[]): AlarmDefinition[] {
-  const known = ALARM_DEFINITIONS.map((d) => d.condition);
+  const known = [...new Set(ALARM_DEFINITIONS.map((d) => d.condition))];
   for (const condition of disabled) {
-    if (!known.includes(condition)) throw new DataTierValidationError(path, 'disabledAlarms', condition, `unknown condition; the defaults table has ${known.join(', ')}`);
+    if (!known.includes(condition)) {
+      const close = nearest(condition, known, 2)[0];
+      throw new DataTierValidationError(path, 'disabledAlarms', condition, `unknown condition${close ? ` (did you mean ${close}?)` : ''}; the defaults table has ${known.join(', ')}`);
+    }
   }
   for (const definition of additional) {
     if (known.includes(definition.condition)) {

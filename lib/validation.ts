@@ -182,7 +182,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The candidates nearest to `value` by edit distance, at most `maxDistance` away, nearest first. */
-function nearest(value: string, candidates: readonly string[], maxDistance: number): string[] {
+export function nearest(value: string, candidates: readonly string[], maxDistance: number): string[] {
   return candidates
     .map((candidate) => ({ candidate, distance: editDistance(value, candidate) }))
     .filter(({ distance }) => distance <= maxDistance)

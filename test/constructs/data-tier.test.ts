@@ -105,13 +105,21 @@ describe('DataTier validation', () => {
   test('in an environment-agnostic stack with a caller\'s VPC, which shows two zones, asks for three', () => {
     const stack = new Stack(newApp(), 'Agnostic');
     const error = validationError(() => new DataTier(stack, 'Db', { vpc: new ec2.Vpc(stack, 'Vpc') }));
-    expect(error.message.startsWith(`${messageStart('Agnostic/Db', 'availabilityZones')}["<token>","<token>"]: must name 3 zones`)).toBe(true);
+    expect(error.message.startsWith(`${messageStart('Agnostic/Db', 'availabilityZones')}["<token>","<token>"]: must be given: the VPC offers 2 zones, as a VPC in an environment-agnostic stack does`)).toBe(true);
   });
 
   test('refuses a zone of another region', () => {
     const error = validationError(() => new DataTier(newStack(), 'Db', { availabilityZones: ['us-east-1a', 'us-east-1b', 'us-west-2a'] }));
     expect(error.prop).toBe('availabilityZones[2]');
     expect(error.message.startsWith(`${messageStart('Test/Db', 'availabilityZones[2]')}"us-west-2a": must be a zone of us-east-1: one of us-east-1a,`)).toBe(true);
+  });
+
+  test.each([
+    ['two', ['us-east-1a', 'us-east-1b']],
+    ['four', ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d']],
+  ])('refuses %s zones given where exactly three are used', (_, zones) => {
+    const error = validationError(() => new DataTier(newStack(), 'Db', { availabilityZones: zones }));
+    expect(error.message).toBe(`${messageStart('Test/Db', 'availabilityZones')}${JSON.stringify(zones)}: must name exactly 3 zones: the primary, its standby and a replica each get one`);
   });
 
   test('refuses a name with uppercase letters', () => {

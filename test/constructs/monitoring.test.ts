@@ -160,7 +160,7 @@ describe('Monitoring validation', () => {
 
   test('refuses a disabled condition the table does not have', () => {
     const error = refusal({ disabledAlarms: ['cpu-hgh'] });
-    expect(error.message.startsWith(`${messageStart('Test/Monitoring', 'disabledAlarms')}"cpu-hgh": unknown condition; the defaults table has cpu-high, `)).toBe(true);
+    expect(error.message.startsWith(`${messageStart('Test/Monitoring', 'disabledAlarms')}"cpu-hgh": unknown condition (did you mean cpu-high?); the defaults table has cpu-high, `)).toBe(true);
   });
 
   test.each([

@@ -115,7 +115,7 @@ describe('invalid configuration', () => {
     ['a zone of another region', { env: 'prod', availabilityZones: 'us-east-1a,us-east-1b,eu-west-1c' }, APP, 'availabilityZones[2]', 'eu-west-1c', `must be a zone of us-east-1: one of ${US_EAST_1_ZONES}`],
     ['a zone the region does not have', { env: 'prod', availabilityZones: 'us-east-1a,us-east-1b,us-east-1z' }, APP, 'availabilityZones[2]', 'us-east-1z', `is not a zone of us-east-1; its zones are ${US_EAST_1_ZONES}`],
     ['the same zone twice', { env: 'prod', availabilityZones: 'us-east-1a,us-east-1a,us-east-1b' }, APP, 'availabilityZones', ['us-east-1a', 'us-east-1a', 'us-east-1b'], 'lists "us-east-1a" twice; remove one'],
-    ['a subnet of an existing VPC listed twice', prodWith({ network: { existingVpc } }), APP, 'network.existingVpc.dataSubnetIds', existingVpc.dataSubnetIds, 'lists subnet-0000000c twice'],
+    ['a subnet of an existing VPC listed twice', prodWith({ network: { existingVpc } }), APP, 'network.existingVpc.functionSubnetIds', existingVpc.functionSubnetIds, 'lists subnet-0000000c, already listed in network.existingVpc.dataSubnetIds'],
     ['a copy vault in the tier\'s own region', prodWith({ backup: { copyToVaultArn: 'arn:aws:backup:us-east-1:111111111111:backup-vault:dr' } }), APP, 'backup.copyToVaultArn', 'arn:aws:backup:us-east-1:111111111111:backup-vault:dr', 'names a vault in us-east-1, the tier\'s own region'],
     // The app's rules for its environments.
     ['prod without Multi-AZ', prodWith({ database: { multiAz: false } }), APP, 'database.multiAz', false, 'must be true in prod'],
@@ -131,7 +131,7 @@ describe('invalid configuration', () => {
     ['a CPU threshold that could never fire', prodWith({ monitoring: { thresholds: { cpuPercent: 100 } } }), MONITORING, 'thresholds.cpuPercent', 100, 'must be a number from 1 to 99'],
     ['a free-storage floor above prod\'s 500 GiB', prodWith({ monitoring: { thresholds: { freeStorageGiB: 600 } } }), MONITORING, 'thresholds.freeStorageGiB', 600, 'must be below the allocated storage (500 GiB)'],
     ['the same alarm e-mail twice, in other case', prodWith({ monitoring: { alarmEmails: ['oncall@example.com', 'OnCall@Example.com'] } }), MONITORING, 'alarmEmails', ['oncall@example.com', 'OnCall@Example.com'], 'which differ only in case (e-mail addresses are compared without case); remove one'],
-    ['an alarm condition the table does not have', prodWith({ monitoring: { disabledAlarms: ['cpu-hgh'] } }), MONITORING, 'disabledAlarms', 'cpu-hgh', 'unknown condition; the defaults table has cpu-high,'],
+    ['an alarm condition the table does not have', prodWith({ monitoring: { disabledAlarms: ['cpu-hgh'] } }), MONITORING, 'disabledAlarms', 'cpu-hgh', 'unknown condition (did you mean cpu-high?); the defaults table has cpu-high,'],
     ['six replicas', prodWith({ database: { replicaCount: 6 } }), DATABASE, 'replicaCount', 6, 'must be a whole number from 0 to 5'],
     ['40 days of automated backups', prodWith({ database: { backupRetentionDays: 40 } }), DATABASE, 'backupRetention (days)', 40, 'must be a whole number from 1 to 35'],
     ['PostgreSQL 16', prodWith({ database: { engineMajorVersion: 16 } }), DATABASE, 'engineVersion', 16, 'must be one of 17, 18'],
