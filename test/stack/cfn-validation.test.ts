@@ -1,0 +1,62 @@
+import { App, CfnResource, CloudFormationValidatePlugin, Stack, Validations } from 'aws-cdk-lib';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IConstruct } from 'constructs';
+import { buildApp } from '../../app/app';
+import { ENVIRONMENT_NAMES } from '../../app/config';
+import { TEST_ENVIRONMENT } from './synth';
+
+/** Rule ids acknowledged on a construct or any of its ancestors. */
+function acknowledgedOn(construct: IConstruct): Set<string> {
+  return new Set(
+    construct.node.scopes
+      .flatMap((scope) => scope.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+      .flatMap((m) => Object.keys(m.data as Record<string, string>)),
+  );
+}
+
+/**
+ * aws-cdk-lib's CloudFormation validation of an environment's template, every finding as
+ * `rule: construct path`, less those acknowledged on the resource (or above it) with a reason.
+ * Plain `cdk synth` skips this validation (`-c cfnValidation=true` runs it), and when it runs it
+ * only prints warnings: this test is where a finding fails the build.
+ */
+async function unacknowledgedFindings(envName: string, tamper: (stack: Stack) => void = () => {}): Promise<string[]> {
+  const outdir = mkdtempSync(join(tmpdir(), 'data-tier-validate-'));
+  try {
+    const app = new App({ outdir, builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = buildApp(app, { context: { env: envName }, environment: TEST_ENVIRONMENT });
+    tamper(stack);
+    app.synth();
+    const templatePath = join(outdir, stack.templateFile);
+    const report = await new CloudFormationValidatePlugin().validate({
+      templatePaths: [templatePath],
+      stackTemplates: [{ stackName: stack.stackName, stackConstructPath: stack.node.path, templatePath, accountId: stack.account }],
+    });
+    const byLogicalId = new Map(stack.node.findAll().filter(CfnResource.isCfnResource).map((r) => [Stack.of(r).resolve(r.logicalId) as string, r]));
+    return report.violations.flatMap((violation) =>
+      violation.violatingResources
+        .map((resource) => byLogicalId.get(resource.resourceLogicalId)!)
+        .filter((resource) => !acknowledgedOn(resource).has(`CloudFormation-Validate::${violation.ruleName}`))
+        .map((resource) => `${violation.ruleName}: ${resource.node.path}`),
+    );
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+describe('the check', () => {
+  it('fails on a finding nobody acknowledged', async () => {
+    const findings = await unacknowledgedFindings('dev', (stack) => {
+      new CfnResource(stack, 'Unchecked', { type: 'AWS::SQS::Queue', properties: { MessageRetentionPeriod: 'two weeks' } });
+    });
+    expect(findings).toEqual([expect.stringMatching(/: data-tier-dev\/Unchecked$/)]);
+  });
+});
+
+describe.each(ENVIRONMENT_NAMES)('the CloudFormation validation of %s', (envName) => {
+  it('finds nothing that is not acknowledged with a reason', async () => {
+    expect(await unacknowledgedFindings(envName)).toEqual([]);
+  });
+});
