@@ -6,7 +6,7 @@ import { DataTierValidationError } from '../lib/validation';
 // aws-cdk-lib's built-in CloudFormation validation takes about 6 s of a 12 s synth and, unless
 // asked to fail, only prints warnings. `npm test` runs it over every environment and fails on
 // any finding (test/stack/cfn-validation.test.ts); `-c cfnValidation=true` runs it here too.
-const cfnValidation = String(new App().node.tryGetContext('cfnValidation')) === 'true';
+const cfnValidation = String(new App({ autoSynth: false }).node.tryGetContext('cfnValidation')) === 'true';
 const app = new App({ builtinCloudFormationValidation: cfnValidation });
 try {
   buildApp(app, undefined, { registerNagPacks: true });

@@ -1,4 +1,8 @@
 import { App } from 'aws-cdk-lib';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildApp } from '../../app/app';
 import { DataTierValidationError } from '../../lib/validation';
 
@@ -27,4 +31,22 @@ describe('synthesis with an explicit account and region', () => {
     expect(() => synthWith({ account: '123456789012', region: 'eu-west-1', availabilityZones: 'eu-west-1a,eu-west-1b,us-east-1c' })).toThrow(DataTierValidationError);
     expect(() => synthWith({ account: '123456789012', region: 'eu-west-1', availabilityZones: 'eu-west-1a,eu-west-1b,us-east-1c' })).toThrow(/invalid availabilityZones\[2\] = "us-east-1c": must be a zone of eu-west-1/);
   });
+});
+
+describe('the CDK CLI', () => {
+  it('synthesizes the app with an explicit account and region, with no AWS credentials and no network', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'data-tier-cli-'));
+    const root = join(__dirname, '..', '..');
+    const environment = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('CDK_')));
+    try {
+      execFileSync(join(root, 'node_modules', '.bin', 'cdk'), ['synth', '-c', 'env=prod', '-c', 'account=123456789012', '-c', 'region=eu-west-1', '--quiet', '--output', outdir], {
+        cwd: root,
+        env: { ...environment, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' },
+        stdio: 'pipe',
+      });
+      expect(existsSync(join(outdir, 'data-tier-prod.template.json'))).toBe(true);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
