@@ -32,12 +32,12 @@ async function unacknowledgedFindings(envName: string, tamper: (stack: Stack) =>
     const templatePath = join(outdir, stack.templateFile);
     const report = await new CloudFormationValidatePlugin().validate({
       templatePaths: [templatePath],
-      stackTemplates: [{ stackName: stack.stackName, stackConstructPath: stack.node.path, templatePath, accountId: stack.account }],
+      stackTemplates: [{ stackConstructPath: stack.node.path, templatePath, accountId: stack.account }],
     });
     const byLogicalId = new Map(stack.node.findAll().filter(CfnResource.isCfnResource).map((r) => [Stack.of(r).resolve(r.logicalId) as string, r]));
     return report.violations.flatMap((violation) =>
       violation.violatingResources
-        .map((resource) => byLogicalId.get(resource.resourceLogicalId)!)
+        .map((resource) => byLogicalId.get(resource.resourceLogicalId ?? '')!)
         .filter((resource) => !acknowledgedOn(resource).has(`CloudFormation-Validate::${violation.ruleName}`))
         .map((resource) => `${violation.ruleName}: ${resource.node.path}`),
     );
