@@ -32,7 +32,7 @@ async function unacknowledgedFindings(envName: string, tamper: (stack: Stack) =>
     const templatePath = join(outdir, stack.templateFile);
     const report = await new CloudFormationValidatePlugin().validate({
       templatePaths: [templatePath],
-      stackTemplates: [{ stackConstructPath: stack.node.path, templatePath, accountId: stack.account }],
+      stackTemplates: [{ stackConstructPath: stack.node.path, templatePath, accountId: stack.account, region: stack.region }],
     });
     const byLogicalId = new Map(stack.node.findAll().filter(CfnResource.isCfnResource).map((r) => [Stack.of(r).resolve(r.logicalId) as string, r]));
     return report.violations.flatMap((violation) =>
