@@ -31,6 +31,7 @@ async function unacknowledgedFindings(envName: string, tamper: (stack: Stack) =>
     app.synth();
     const templatePath = join(outdir, stack.templateFile);
     const report = await new CloudFormationValidatePlugin().validate({
+      appConstruct: app,
       templatePaths: [templatePath],
       stackTemplates: [{ stackConstructPath: stack.node.path, templatePath, accountId: stack.account, region: stack.region }],
     });
