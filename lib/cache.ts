@@ -115,7 +115,7 @@ export class Cache extends Construct implements ec2.IConnectable {
     requireInteger(path, 'snapshotRetention (days)', config.snapshotRetentionDays, 15, 35);
     validateLogRetentionDays(path, 'logRetention', config.logRetention);
     const availabilityZones = props.availabilityZones ?? props.vpc.availabilityZones.slice(0, 3);
-    const keys = props.dataKey && props.logsKey ? undefined : new EncryptionKeys(this, 'Keys', { aliasPrefix: namePrefix });
+    const keys = props.dataKey && props.logsKey ? undefined : new EncryptionKeys(this, 'Keys', { aliasPrefix: `${namePrefix}/cache` });
     const dataKey = props.dataKey ?? keys!.dataKey;
     const logsKey = props.logsKey ?? keys!.logsKey;
     this.port = config.port;

@@ -280,7 +280,7 @@ export class Database extends Construct {
     validateDatabaseOptions(this.node.path, config, availabilityZones.length);
     const dataSubnets = props.dataSubnets ?? defaultDataSubnets(vpc);
     const functionSubnets = props.functionSubnets ?? defaultFunctionSubnets(vpc);
-    const keys = props.dataKey && props.logsKey ? undefined : new EncryptionKeys(this, 'Keys', { aliasPrefix: namePrefix });
+    const keys = props.dataKey && props.logsKey ? undefined : new EncryptionKeys(this, 'Keys', { aliasPrefix: `${namePrefix}/database` });
     const dataKey = props.dataKey ?? keys!.dataKey;
     const logsKey = props.logsKey ?? keys!.logsKey;
     this.options = config;
