@@ -3,6 +3,8 @@ import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Ch
 import { AppConfig, ConfigSources, resolveConfig, stackNameFor } from './config';
 import { DataTierStack } from './data-tier-stack';
 import { EXAMPLE_APPLICATION_MIGRATIONS } from './migrations';
+import { withSetting } from './setting-names';
+import { DataTierValidationError } from '../lib/validation';
 
 /** The rule packs every environment must pass. */
 export const NAG_PACKS = [AwsSolutionsChecks, NIST80053R5Checks, HIPAASecurityChecks, PCIDSS321Checks, ServerlessChecks] as const;
@@ -23,13 +25,18 @@ export function buildApp(app: App, sources?: Partial<ConfigSources>, options: Bu
     overridesDirectory: sources?.overridesDirectory,
   });
   pinZonesInContext(app, config);
-  const stack = new DataTierStack(app, stackNameFor(config), {
-    config,
-    applicationMigrations: [EXAMPLE_APPLICATION_MIGRATIONS],
-    env: { account: config.account, region: config.region },
-    description: `PostgreSQL data tier (${config.envName}): RDS across three AZs, RDS Proxy, cache, backups`,
-    terminationProtection: config.envName !== 'dev',
-  });
+  let stack: DataTierStack;
+  try {
+    stack = new DataTierStack(app, stackNameFor(config), {
+      config,
+      applicationMigrations: [EXAMPLE_APPLICATION_MIGRATIONS],
+      env: { account: config.account, region: config.region },
+      description: `PostgreSQL data tier (${config.envName}): RDS across three AZs, RDS Proxy, cache, backups`,
+      terminationProtection: config.envName !== 'dev',
+    });
+  } catch (error) {
+    throw error instanceof DataTierValidationError ? withSetting(error, config.envName) : error;
+  }
   if (options.registerNagPacks) {
     for (const Pack of NAG_PACKS) {
       Validations.of(app).addPlugins(new Pack(app, { writeSuppressionsToCloudFormation: true }));

@@ -145,3 +145,13 @@ describe('invalid configuration', () => {
     for (const part of allowed) expect(error.allowed).toContain(part);
   });
 });
+
+describe('a refusal from a construct', () => {
+  test.each([
+    [{ database: { backupRetentionDays: 40 } }, 'database.backupRetentionDays'],
+    [{ network: { vpcCidr: '10.42.7.9/16' } }, 'network.vpcCidr'],
+    [{ monitoring: { thresholds: { cpuPercent: 100 } } }, 'monitoring.thresholds.cpuPercent'],
+  ])('also names the app setting to change: %j', (settings, setting) => {
+    expect(refusalOf(prodWith(settings)).message).toContain(`(the app's setting: ${setting}, in app/environments/prod.json or -c overrides)`);
+  });
+});
