@@ -62,13 +62,15 @@ const XRAY = 'https://aws.amazon.com/xray/pricing/';
 const SNS = 'https://aws.amazon.com/sns/pricing/';
 const BACKUP = 'https://aws.amazon.com/backup/pricing/';
 
+const R7G_NOTE = 'No stored page gives the RDS for PostgreSQL on-demand rate of db.r7g in us-east-1; the nearest figures found (a comment table in hashicorp/terraform-provider-aws: MySQL, us-west-2, 2024-02-02: large $0.239, xlarge $0.478) are another engine, region and year, so they are not used.';
+
 const US_EAST_1: Record<PriceKey, Price> = {
   'rds.instance.db.t4g.medium': {
     usd: 0.065, unit: 'instance-hour', date: READ, page: RDS_PG,
     source: 'https://infratally.com/articles/aws-rds-pricing-explained-2026.html (2026 article, PostgreSQL, us-east-1, Single-AZ table)',
   },
-  'rds.instance.db.r7g.large': missing('instance-hour', RDS_PG),
-  'rds.instance.db.r7g.xlarge': missing('instance-hour', RDS_PG),
+  'rds.instance.db.r7g.large': missing('instance-hour', RDS_PG, R7G_NOTE),
+  'rds.instance.db.r7g.xlarge': missing('instance-hour', RDS_PG, R7G_NOTE),
   'rds.gp3.storage': {
     usd: 0.115, unit: 'GB-month', date: READ, page: RDS,
     source: 'https://www.usage.ai/blogs/aws/reserved-instances/rds/pricing-calculator/ ("All rates: US East (N. Virginia), June 2026"; cites aws.amazon.com/rds/pricing)',
@@ -130,7 +132,10 @@ const US_EAST_1: Record<PriceKey, Price> = {
     source: 'https://cal53.calculator.city/cloudwatch-custom-metrics-calculator/ ("$0.30 per metric per month for the first 10,000 metrics")',
   },
   'cloudwatch.putMetricData': missing('PutMetricData request', CLOUDWATCH),
-  'cloudwatch.dashboard': missing('dashboard-month', CLOUDWATCH),
+  'cloudwatch.dashboard': {
+    usd: 3, unit: 'dashboard-month', date: READ, page: CLOUDWATCH,
+    source: 'https://www.factualminds.com/blog/amazon-cloudwatch-pricing-metrics-logs-alarms-dashboards/ (2026-06-13: "dashboards at $3 each")',
+  },
   'logs.ingestion': {
     usd: 0.5, unit: 'GB ingested', date: READ, page: CLOUDWATCH,
     source: 'https://c3x.dev/blog/cloudwatch-logs-cost-optimization ("us-east-1, June 2026 ... Ingestion: $0.50 per GB")',
@@ -156,8 +161,14 @@ const US_EAST_1: Record<PriceKey, Price> = {
     usd: 0.0000166667, unit: 'GB-second (x86)', date: READ, page: LAMBDA,
     source: 'https://cloudchipr.com/blog/aws-lambda-pricing ("x86 ... First 6 Billion GB-seconds per month: $0.0000166667")',
   },
-  'xray.traces': missing('trace recorded', XRAY),
-  'sns.publish': missing('publish', SNS),
+  'xray.traces': {
+    usd: 5 / 1_000_000, unit: 'trace recorded', date: READ, page: XRAY,
+    source: 'https://aws.amazon.com/de/xray/pricing/ ("5 USD pro Million (0,000005 USD pro Ablaufverfolgung)"); US East rate in https://awsnegotiations.com/x-ray-pricing-strategy.html ("$5.00 per million")',
+  },
+  'sns.publish': {
+    usd: 0.5 / 1_000_000, unit: 'publish', date: READ, page: SNS,
+    source: 'https://www.factualminds.com/blog/amazon-sns-pricing-publishes-fanout-protocols/ (2026-06-13: "Standard topic publish is $0.50/M ... email is $2/100K")',
+  },
   'backup.crossRegionTransfer': {
     usd: 0.02, unit: 'GB copied to another region', date: READ, page: BACKUP,
     source: 'https://www.factualminds.com/blog/aws-backup-pricing-vaults-cross-region-restores/ (us-east-1, June 2026: "Cross-region copies double the storage line plus $0.02/GB transfer")',
