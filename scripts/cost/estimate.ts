@@ -569,20 +569,31 @@ export function customMetricCount(primaries: number, replicas: number, a: Pick<C
 export interface CostDifference {
   readonly key: string;
   readonly item: string;
+  readonly unit: string;
+  /** 0 when the line is absent on that side. */
+  readonly quantityBefore: number;
+  readonly quantityAfter: number;
+  /** USD per month; 0 when the line is absent on that side, null when it is unpriced. */
   readonly before: number | null;
   readonly after: number | null;
-  /** after - before, null when either side is unpriced. */
+  /** after - before, null when either side is unpriced (the quantities still show the change). */
   readonly difference: number | null;
 }
 
+/** The lines that differ between two estimates (quantity or price), and the totals of priced lines. */
 export function diffEstimates(before: CostEstimate, after: CostEstimate): { lines: CostDifference[]; totalBefore: number; totalAfter: number; totalDifference: number } {
   const keys = [...new Set([...before.lines.map((l) => l.key), ...after.lines.map((l) => l.key)])];
-  const find = (estimate: CostEstimate, key: string) => estimate.lines.find((l) => l.key === key);
-  const lines = keys.map((key) => {
-    const b = find(before, key), a = find(after, key);
-    const bm = b ? b.monthly : 0, am = a ? a.monthly : 0;
-    return { key, item: (a ?? b)!.item, before: bm, after: am, difference: bm === null || am === null ? null : round(am - bm) };
-  }).filter((d) => d.difference !== 0);
+  const byKey = (estimate: CostEstimate) => new Map(estimate.lines.map((l) => [l.key, l]));
+  const b = byKey(before), a = byKey(after);
+  const lines = keys.map((key): CostDifference => {
+    const x = b.get(key), y = a.get(key);
+    const bm = x ? x.monthly : 0, am = y ? y.monthly : 0;
+    return {
+      key, item: (y ?? x)!.item, unit: (y ?? x)!.unit,
+      quantityBefore: x?.quantity ?? 0, quantityAfter: y?.quantity ?? 0,
+      before: bm, after: am, difference: bm === null || am === null ? null : round(am - bm),
+    };
+  }).filter((d) => d.quantityBefore !== d.quantityAfter || d.before !== d.after || (b.get(d.key)?.item !== a.get(d.key)?.item));
   return { lines, totalBefore: before.total, totalAfter: after.total, totalDifference: round(after.total - before.total) };
 }
 

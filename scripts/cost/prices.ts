@@ -175,11 +175,13 @@ const US_EAST_1: Record<PriceKey, Price> = {
   },
 };
 
-/** eu-west-1: no stored page gave an Ireland figure for any line, so every price is missing. */
+/** eu-west-1: no stored page gave an Ireland figure, so every price is missing but the region-independent KMS key price. */
 const EU_WEST_1 = Object.fromEntries(
   (Object.entries(US_EAST_1) as [PriceKey, Price][]).map(([key, price]) => [
     key,
-    missing(price.unit, price.page, 'Europe (Ireland) prices differ from us-east-1 for most of these; none was found in a stored source, so none is copied from us-east-1.'),
+    key === 'kms.key'
+      ? { ...price, note: 'The AWS KMS pricing page states this price with no regional qualifier; applied in every region.' }
+      : missing(price.unit, price.page, 'Europe (Ireland) prices differ from us-east-1 for most of these; none was found in a stored source, so none is copied from us-east-1.'),
   ]),
 ) as Record<PriceKey, Price>;
 

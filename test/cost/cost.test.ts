@@ -146,3 +146,15 @@ describe('the arithmetic', () => {
     expect(customMetricCount(1, 2, DEFAULT_ASSUMPTIONS).total).toBe(89);
   });
 });
+
+describe('diffEstimates', () => {
+  it('shows a change of an unpriced line by its quantities, and leaves unchanged lines out', () => {
+    const before = estimateMonthlyCost({ Resources: { Primary: { Type: 'AWS::RDS::DBInstance', Properties: { DBInstanceClass: 'db.r7g.xlarge', AllocatedStorage: '100', MultiAZ: false } } } }, { region: 'us-east-1' });
+    const after = estimateMonthlyCost({ Resources: { Primary: { Type: 'AWS::RDS::DBInstance', Properties: { DBInstanceClass: 'db.r7g.xlarge', AllocatedStorage: '100', MultiAZ: true } } } }, { region: 'us-east-1' });
+    const diff = diffEstimates(before, after);
+    const instance = diff.lines.find((l) => l.key === 'rds.instance:Primary')!;
+    expect(instance).toMatchObject({ quantityBefore: HOURS_PER_MONTH, quantityAfter: 2 * HOURS_PER_MONTH, difference: null });
+    expect(diff.lines.find((l) => l.key === 'rds.storage:Primary')!.difference).toBeCloseTo(100 * PRICE['rds.gp3.storage'].usd!, 2);
+    expect(diffEstimates(before, before).lines).toEqual([]);
+  });
+});
