@@ -250,7 +250,9 @@ export function estimateMonthlyCost(template: object, options: CostOptions): Cos
     }
     const piDays = Number(i.props.PerformanceInsightsRetentionPeriod ?? 7);
     if (i.props.EnablePerformanceInsights === true && piDays > 7) {
-      const vcpus = (VCPUS[i.instanceClass] ?? 0) * copies;
+      const perInstance = VCPUS[i.instanceClass];
+      if (perInstance === undefined) throw new Error(`vCPUs of ${i.instanceClass} are not in scripts/cost/prices.ts VCPUS: add them (Performance Insights is priced per vCPU)`);
+      const vcpus = perInstance * copies;
       const months = Math.round(piDays / 30.5);
       line({
         key: `rds.pi.first:${i.id}`, item: `Performance Insights ${i.name}, ${piDays}-day retention: first month, ${vcpus} vCPU`, resources: [i.id],
@@ -336,11 +338,14 @@ export function estimateMonthlyCost(template: object, options: CostOptions): Cos
   // --- RDS Proxy -------------------------------------------------------------------------------
   for (const proxy of ofType('AWS::RDS::DBProxy')) {
     const target = primaries[0];
-    const vcpus = Math.max(2, target ? VCPUS[target.instanceClass] ?? 0 : 0);
+    const known = target ? VCPUS[target.instanceClass] : undefined;
+    const vcpus = Math.max(2, known ?? 0);
     line({
-      key: `rds.proxy:${proxy.id}`, item: `RDS Proxy over ${target?.instanceClass ?? 'its target'} (${vcpus} vCPU${target && VCPUS[target.instanceClass] < 2 ? ', minimum 2' : ''})`,
+      key: `rds.proxy:${proxy.id}`, item: `RDS Proxy over ${target?.instanceClass ?? 'its target'} (${vcpus} vCPU)`,
       resources: [proxy.id], quantity: vcpus * HOURS_PER_MONTH, unit: 'vCPU-hour', priceKey: 'rds.proxy.vcpu',
-      assumption: target && VCPUS[target.instanceClass] === 2 ? 'at the 2-vCPU minimum' : undefined,
+      assumption: known === undefined
+        ? `vCPUs of ${target?.instanceClass ?? 'the target'} are not in scripts/cost/prices.ts VCPUS: the 2-vCPU minimum is assumed`
+        : known <= 2 ? 'at the 2-vCPU minimum' : undefined,
     });
   }
 
