@@ -62,7 +62,8 @@ const XRAY = 'https://aws.amazon.com/xray/pricing/';
 const SNS = 'https://aws.amazon.com/sns/pricing/';
 const BACKUP = 'https://aws.amazon.com/backup/pricing/';
 
-const R7G_NOTE = 'No stored page gives the RDS for PostgreSQL on-demand rate of db.r7g in us-east-1; the nearest figures found (a comment table in hashicorp/terraform-provider-aws: MySQL, us-west-2, 2024-02-02: large $0.239, xlarge $0.478) are another engine, region and year, so they are not used.';
+const R7G_NOTE = 'No stored page gives the RDS for PostgreSQL on-demand rate of db.r7g in us-east-1 (searched again 2026-11-29: AWS RDS pricing pages are stored without their JS-loaded tables; the 2026 articles found, usage.ai, selfhost.dev, cloudburn.io, infratally.com, show no r7g row in any stored part). The nearest figures found are not used: a comment table in hashicorp/terraform-provider-aws (MySQL, us-west-2, 2024-02-02: large $0.239, xlarge $0.478), and hard-coded tables in public GitHub code that disagree with each other (db.r7g.large from $0.204 to $0.276) and cite no page or date.';
+const ELASTICACHE_NOTE = 'Searched 2026-11-29 (Redis OSS and Valkey node rates): the stored AWS ElastiCache pricing pages carry no node table; 2026 articles (cloudburn.io, usage.ai, securityboulevard.com) show node rates only outside their stored part, serverless rates only (Valkey $0.0023/M ECPU, Redis OSS $0.0034/M, us-east-1, June 2026, usage.ai) or round figures ("cache.r6g.large about $0.25/hour", cachee.ai 2026). The ~$0.219/h expected for cache.r7g.large in us-east-1 could not be verified.';
 
 const US_EAST_1: Record<PriceKey, Price> = {
   'rds.instance.db.t4g.medium': {
@@ -80,7 +81,8 @@ const US_EAST_1: Record<PriceKey, Price> = {
     source: 'https://www.usage.ai/blogs/aws/reserved-instances/rds/pricing-calculator/ (June 2026, us-east-1)',
     note: 'Baseline included in the storage price: 3,000 IOPS and 125 MiB/s (same source); RDS raises it to 12,000 IOPS / 500 MiB/s from 400 GiB (RDS User Guide, gp3 storage).',
   },
-  'rds.gp3.throughput': missing('MiBps-month above the gp3 baseline', RDS),
+  'rds.gp3.throughput': missing('MiBps-month above the gp3 baseline', RDS,
+    'No stored page gives the RDS (not EBS) gp3 throughput rate for us-east-1; the EBS rate ($0.04, https://www.saisci.com/aws/gp3-throughput-explained/, 2021) is another service and is not used.'),
   'rds.backup.storage': {
     usd: 0.095, unit: 'GB-month beyond the free allowance', date: READ, page: RDS,
     source: 'https://www.usage.ai/blogs/aws/reserved-instances/rds/pricing-calculator/ (June 2026, us-east-1: "~$0.095/GB-month", free up to 100% of provisioned storage); allowance also in https://aws.amazon.com/blogs/database/demystifying-amazon-rds-backup-storage-costs/',
@@ -88,10 +90,12 @@ const US_EAST_1: Record<PriceKey, Price> = {
   'rds.performanceInsights.firstMonth': missing('vCPU-month (first month of paid retention)', PI,
     'Pricing model (per vCPU-month beyond the free 7 days) from https://cloudacademy.com/course/understanding-amazon-rds-performance-insights-1071/performance-insights-costs/; the only stored figure is for Tokyo (https://devio-20240701.developers.io/articles/rds-performance-insights-cost), not used here.'),
   'rds.performanceInsights.additionalMonth': missing('vCPU-month (each further month of retention)', PI),
-  'rds.proxy.vcpu': missing('vCPU-hour of the target instance (minimum 2 vCPUs)', PROXY),
-  'elasticache.node.cache.t4g.small': missing('node-hour', ELASTICACHE),
-  'elasticache.node.cache.r7g.large': missing('node-hour', ELASTICACHE),
-  'elasticache.snapshot.storage': missing('GB-month', ELASTICACHE),
+  'rds.proxy.vcpu': missing('vCPU-hour of the target instance (minimum 2 vCPUs)', PROXY,
+    'Searched 2026-11-29: the pricing model (per vCPU of the target, 2-vCPU minimum) is stated in many stored pages, the rate in none (the only rate seen, a 2024 Japanese article on Aurora Serverless v2, is per ACU).'),
+  'elasticache.node.cache.t4g.small': missing('node-hour', ELASTICACHE, ELASTICACHE_NOTE),
+  'elasticache.node.cache.r7g.large': missing('node-hour', ELASTICACHE, ELASTICACHE_NOTE),
+  'elasticache.snapshot.storage': missing('GB-month', ELASTICACHE,
+    'Searched 2026-11-29: pages state that backups are billed per GB-month (e.g. https://cur.vantage.sh/aws/amazonelasticache), none gives the rate.'),
   'privatelink.endpoint.azHour': {
     usd: 0.01, unit: 'endpoint-AZ-hour', date: READ, page: PRIVATELINK,
     source: 'https://awsnegotiations.com/privatelink-cost-analysis.html (May 2026: "$0.01/hour per Interface Endpoint per AZ"); billing per AZ per hour: https://aws.amazon.com/privatelink/pricing/',
@@ -100,8 +104,10 @@ const US_EAST_1: Record<PriceKey, Price> = {
     usd: 0.01, unit: 'GB processed (first 1 PB in the region)', date: READ, page: PRIVATELINK,
     source: 'stored copy of the AWS PrivateLink pricing page, https://968880.n0h2l.group/privatelink/pricing ("First 1 PB $0.01")',
   },
-  'ec2.instance.t4g.nano': missing('instance-hour', EC2),
-  'ebs.gp3.storage': missing('GB-month', EBS),
+  'ec2.instance.t4g.nano': missing('instance-hour', EC2,
+    'Searched 2026-11-29: no stored page gives a t4g.nano on-demand rate (the only burstable price table found, https://matthiaskraaz.blogspot.com/2021/08/aws-ec2-price-of-maxed-out-burstable.html, is from 2021 and its t4g rows are not in the stored part).'),
+  'ebs.gp3.storage': missing('GB-month', EBS,
+    'Candidate not used (older than the 2025-2026 bar for a third-party figure): $0.08/GiB-month, N. Virginia, https://www.saisci.com/aws/gp3-throughput-explained/ (last updated 2021-01-13); https://notes.darshanraul.me/AWS/cost-management/ebs-cost-optimization gives "~$0.08" with no region or date. A 2026 US East table exists at https://cloudburn.io/blog/amazon-ebs-pricing but its rows are not in the stored copy. Check the EBS page and fill.'),
   'kms.key': {
     usd: 1, unit: 'key-month', date: READ, page: KMS,
     source: 'https://aws.amazon.com/kms/pricing/ ("Each AWS KMS key that you create in KMS costs $1/month")',
@@ -131,7 +137,8 @@ const US_EAST_1: Record<PriceKey, Price> = {
     usd: 0.3, unit: 'metric-month (first 10,000)', date: READ, page: CLOUDWATCH,
     source: 'https://cal53.calculator.city/cloudwatch-custom-metrics-calculator/ ("$0.30 per metric per month for the first 10,000 metrics")',
   },
-  'cloudwatch.putMetricData': missing('PutMetricData request', CLOUDWATCH),
+  'cloudwatch.putMetricData': missing('PutMetricData request', CLOUDWATCH,
+    'Searched 2026-11-29: the stored CloudWatch pricing page shows the free tier (1 million API requests) but not the paid rate; the $0.01 per 1,000 found (https://support.site24x7.com/portal/en/kb/articles/aws-cloudwatch-metrics-cost-calculation) is stated for GetMetricData, not PutMetricData, and is undated.'),
   'cloudwatch.dashboard': {
     usd: 3, unit: 'dashboard-month', date: READ, page: CLOUDWATCH,
     source: 'https://www.factualminds.com/blog/amazon-cloudwatch-pricing-metrics-logs-alarms-dashboards/ (2026-06-13: "dashboards at $3 each")',
@@ -175,13 +182,22 @@ const US_EAST_1: Record<PriceKey, Price> = {
   },
 };
 
+const EU_NOTE = 'Europe (Ireland) prices differ from us-east-1 for most of these; none was found in a stored source dated 2025-2026 (searched again 2026-11-29), so none is copied from us-east-1.';
+const RDS_GP3_EU_CANDIDATE = 'Candidate not used (a page from the RDS gp3 launch, late 2022, older than the 2025-2026 bar): eu-west-1 RDS gp3 storage $0.127/GB-month, IOPS $0.022/IOPS-month, throughput $0.088/MiBps-month, https://blog.thebescloud.com/rds-gp3-volumes-decrypting-the-latest-storage-announcement-from-aws (same page: EC2/EBS gp3 $0.088/GB-month).';
+const EU_NOTES: Partial<Record<PriceKey, string>> = {
+  'rds.gp3.storage': `${EU_NOTE} ${RDS_GP3_EU_CANDIDATE}`,
+  'rds.gp3.iops': `${EU_NOTE} ${RDS_GP3_EU_CANDIDATE}`,
+  'rds.gp3.throughput': `${EU_NOTE} ${RDS_GP3_EU_CANDIDATE}`,
+  'ebs.gp3.storage': `${EU_NOTE} ${RDS_GP3_EU_CANDIDATE}`,
+};
+
 /** eu-west-1: no stored page gave an Ireland figure, so every price is missing but the region-independent KMS key price. */
 const EU_WEST_1 = Object.fromEntries(
   (Object.entries(US_EAST_1) as [PriceKey, Price][]).map(([key, price]) => [
     key,
     key === 'kms.key'
       ? { ...price, note: 'The AWS KMS pricing page states this price with no regional qualifier; applied in every region.' }
-      : missing(price.unit, price.page, 'Europe (Ireland) prices differ from us-east-1 for most of these; none was found in a stored source, so none is copied from us-east-1.'),
+      : missing(price.unit, price.page, EU_NOTES[key] ?? EU_NOTE),
   ]),
 ) as Record<PriceKey, Price>;
 
