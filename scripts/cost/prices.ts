@@ -90,8 +90,10 @@ const US_EAST_1: Record<PriceKey, Price> = {
   'rds.performanceInsights.firstMonth': missing('vCPU-month (first month of paid retention)', PI,
     'Pricing model (per vCPU-month beyond the free 7 days) from https://cloudacademy.com/course/understanding-amazon-rds-performance-insights-1071/performance-insights-costs/; the only stored figure is for Tokyo (https://devio-20240701.developers.io/articles/rds-performance-insights-cost), not used here.'),
   'rds.performanceInsights.additionalMonth': missing('vCPU-month (each further month of retention)', PI),
-  'rds.proxy.vcpu': missing('vCPU-hour of the target instance (minimum 2 vCPUs)', PROXY,
-    'Searched 2026-11-29: the pricing model (per vCPU of the target, 2-vCPU minimum) is stated in many stored pages, the rate in none (the only rate seen, a 2024 Japanese article on Aurora Serverless v2, is per ACU).'),
+  'rds.proxy.vcpu': {
+    usd: 0.015, unit: 'vCPU-hour of the target instance (minimum 2 vCPUs)', date: READ, page: PROXY,
+    source: 'AWS Price List for Amazon RDS, us-east-1 (https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonRDS/current/us-east-1/index.csv), SKU AHVT2C6WP2BB5BXQ, usage type USE1-RDS:ProxyUsage, PostgreSQL: "$0.015 per hour per vCPU of the RDS PostgreSQL instances associated with an RDS Proxy", as quoted with its SKU in a public design document retrieved 2026-08-17 (the price list itself cannot be fetched from here); the 2-vCPU minimum is on https://aws.amazon.com/rds/proxy/pricing/.',
+  },
   'elasticache.node.cache.t4g.small': missing('node-hour', ELASTICACHE, ELASTICACHE_NOTE),
   'elasticache.node.cache.r7g.large': missing('node-hour', ELASTICACHE, ELASTICACHE_NOTE),
   'elasticache.snapshot.storage': missing('GB-month', ELASTICACHE,
