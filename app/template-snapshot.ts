@@ -14,14 +14,23 @@ export function snapshotPath(envName: EnvironmentName): string {
 }
 
 /**
- * The template exactly as `cdk synth` writes it (nag packs registered, acknowledgements in
- * the metadata), with asset hashes replaced so the snapshot only changes when the
- * infrastructure does.
+ * The CDK feature flags cdk.json sets (`cdk synth` passes them to the app as context; an App
+ * built in-process must be given them). docs/feature-flags.md says why each has its value.
+ */
+export function featureFlagsOfCdkJson(): Record<string, unknown> {
+  const { context } = JSON.parse(readFileSync(join(__dirname, '..', 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  return Object.fromEntries(Object.entries(context ?? {}).filter(([key]) => key.startsWith('@aws-cdk')));
+}
+
+/**
+ * The template exactly as `cdk synth` writes it (cdk.json's feature flags, nag packs
+ * registered, acknowledgements in the metadata), with asset hashes replaced so the snapshot
+ * only changes when the infrastructure does.
  */
 export function reviewableTemplate(envName: EnvironmentName): string {
   const outdir = mkdtempSync(join(tmpdir(), 'data-tier-synth-'));
   try {
-    const app = new App({ outdir });
+    const app = new App({ outdir, context: featureFlagsOfCdkJson() });
     const stack = buildApp(app, { context: { env: envName }, environment: SNAPSHOT_ENVIRONMENT }, { registerNagPacks: true });
     app.synth();
     const template = readFileSync(join(outdir, stack.templateFile), 'utf8');

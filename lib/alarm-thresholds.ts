@@ -66,7 +66,7 @@ export interface AlarmThresholds {
 /** health_check() counts the rows of a default partition up to this many (sql/repeatable/040), which bounds its cost. */
 export const DEFAULT_PARTITION_ROWS_COUNTED_UP_TO = 10_000;
 
-/** The thresholds of the design notes (`seeds/` in the project's history), used where a caller sets none. */
+/** The thresholds of the original design notes, used where a caller sets none. */
 export const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
   cpuPercent: 80,
   freeStorageGiB: 10,

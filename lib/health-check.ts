@@ -22,7 +22,7 @@ export const HEALTH_CHECK_INTERVAL = Duration.minutes(1);
  */
 export const MAINTENANCE_SCHEDULES = [
   { id: 'PartitionMaintenance', task: TASKS.partitionMaintenance, every: Duration.hours(1) },
-  // Seed 002: the dashboard rollup is refreshed every 5 minutes; each registered view is refreshed
+  // Design notes: the dashboard rollup is refreshed every 5 minutes; each registered view is refreshed
   // on the first run after its own interval.
   { id: 'MaterializedViewRefresh', task: TASKS.materializedViewRefresh, every: Duration.minutes(5) },
 ] as const;

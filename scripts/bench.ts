@@ -1,8 +1,10 @@
-// The schema's figures against the issue's targets, the seeds' promises and the machine's own
-// limit, in one run on an embedded PostgreSQL (same major as the stack):   npm run bench
-// Writes scripts/bench/results/latest.{json,svg} and the Benchmarks section of README.md.
-// Options: --quick (100k/200k/500k rows instead of 100k/1M/5M, for trying changes; the
-// results then go to .tmp/bench/, which git ignores).
+// The schema's figures against the design's targets, the figures of the original design notes
+// and the machine's own limit, in one run on an embedded PostgreSQL (same major as the stack):
+//   npm run bench
+// Writes scripts/bench/results/latest.{json,svg}, docs/benchmarks.md and the Benchmarks summary
+// of README.md. Options: --quick (100k/200k/500k rows instead of 100k/1M/5M, for trying changes;
+// the results then go to .tmp/bench/, which git ignores); --report-only (measure nothing: rewrite
+// the chart, docs/benchmarks.md and the README summary from the committed latest.json).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +15,7 @@ import { loadBothTables, preparePartitions } from './bench/data';
 import { measureIngest } from './bench/ingest';
 import { MAINTENANCE_PARENTS, measurePartitionMaintenance } from './bench/maintenance';
 import { benchSettings, LoadSampler, median } from './bench/measure';
+import { renderBenchmarksDoc, renderReadmeSummary } from './bench/document';
 import { explainMisses, SCHEMA_CHANGES } from './bench/notes';
 import {
   measureDashboard,
@@ -23,7 +26,7 @@ import {
   measureRetention,
   measureTimeSliced,
 } from './bench/queries';
-import { renderReadmeSection, renderSvg, renderTable, type BenchResults, type Figure, type QueryComparison } from './bench/report';
+import { renderSvg, renderTable, type BenchResults, type Figure, type QueryComparison } from './bench/report';
 import { PROJECT_STREAMS } from '../app/migrations';
 
 const RESULTS_DIR = path.join(__dirname, 'bench', 'results');
@@ -49,14 +52,23 @@ const REPORTED_SETTINGS = [
 const README = path.join(__dirname, '..', 'README.md');
 const README_START = '<!-- bench:start -->';
 const README_END = '<!-- bench:end -->';
+const BENCHMARKS_DOC = path.join(__dirname, '..', 'docs', 'benchmarks.md');
 
-/** Replaces the Benchmarks section of README.md (between its markers) with the latest run. */
+/** Replaces the Benchmarks section of README.md (between its markers) with the summary of the latest run. */
 function writeReadmeSection(section: string): void {
   const readme = readFileSync(README, 'utf8');
   const start = readme.indexOf(README_START);
   const end = readme.indexOf(README_END);
   if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} ... ${README_END} markers for the benchmark section`);
   writeFileSync(README, `${readme.slice(0, start + README_START.length)}\n${section.trim()}\n${readme.slice(end)}`);
+}
+
+/** The chart, docs/benchmarks.md and the README summary, from one run's results. */
+function writeReport(results: BenchResults): void {
+  writeFileSync(path.join(RESULTS_DIR, 'latest.svg'), renderSvg(results));
+  mkdirSync(path.dirname(BENCHMARKS_DOC), { recursive: true });
+  writeFileSync(BENCHMARKS_DOC, renderBenchmarksDoc(results));
+  writeReadmeSection(renderReadmeSummary(results));
 }
 
 async function connect(url: string, database: string): Promise<Client> {
@@ -108,7 +120,12 @@ async function vacuumAnalyze(client: Client): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'report-only': { type: 'boolean', default: false } } });
+  if (values['report-only']) {
+    writeReport(JSON.parse(readFileSync(path.join(RESULTS_DIR, 'latest.json'), 'utf8')) as BenchResults);
+    console.log('wrote scripts/bench/results/latest.svg, docs/benchmarks.md and the Benchmarks section of README.md from scripts/bench/results/latest.json');
+    return;
+  }
   const sizes = values.quick ? { small: 100_000, medium: 200_000, large: 500_000 } : { small: 100_000, medium: 1_000_000, large: 5_000_000 };
   const outputName = values.quick ? 'quick' : 'latest';
   const resultsDir = values.quick ? path.join(__dirname, '..', '.tmp', 'bench') : RESULTS_DIR;
@@ -181,7 +198,7 @@ async function main(): Promise<void> {
       `SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY($1) ORDER BY name`,
       [REPORTED_SETTINGS],
     );
-    notes.push(...SCHEMA_CHANGES.map((change) => `Schema change: ${change}`), ...explainMisses(figures));
+    notes.push(...SCHEMA_CHANGES.map((change) => `Schema change: ${change}`), ...explainMisses(figures).map((e) => `${e.title}: ${e.text}`));
     if (Object.keys(plans).length > 0) {
       notes.push(
         `EXPLAIN (ANALYZE, BUFFERS) of both sides of every comparison that missed a target, and of the all-tenant week after retention: ${Object.keys(plans).join(', ')} in latest.json "plans".`,
@@ -208,8 +225,8 @@ async function main(): Promise<void> {
     };
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(path.join(resultsDir, `${outputName}.json`), JSON.stringify(results, null, 2) + '\n');
-    writeFileSync(path.join(resultsDir, `${outputName}.svg`), renderSvg(results));
-    if (!values.quick) writeReadmeSection(renderReadmeSection(results));
+    if (values.quick) writeFileSync(path.join(resultsDir, `${outputName}.svg`), renderSvg(results));
+    else writeReport(results);
     console.log(renderTable(results));
     const missed = figures.filter((f) => f.target && !f.target.pass);
     console.log(missed.length === 0 ? '\nevery target met' : `\n${missed.length} target(s) missed: ${missed.map((f) => f.id).join(', ')}`);

@@ -25,7 +25,7 @@ export interface TimeSlicedQuery {
   readonly short: string;
   /** `{table}` is replaced by each side's table; $1..$n are bound to `params`. */
   readonly sql: string;
-  /** The speedup the issue asks for at `atRows`, beyond "never slower". */
+  /** The speedup the design's targets ask for at `atRows`, beyond "never slower". */
   readonly speedupTarget?: { readonly factor: number; readonly atRows: number };
 }
 
@@ -167,7 +167,7 @@ async function compareQueries(
         value: p,
         unit: 'ms',
         samples: samples.partitioned,
-        seed: query.id === 'tenantFeed' ? { text: 'single lookup < 10 ms', pass: p < 10 } : undefined,
+        designNote: query.id === 'tenantFeed' ? { text: 'single lookup < 10 ms', pass: p < 10 } : undefined,
       },
       { id: `${id}.unpartitioned`, section, name: `${name}: unpartitioned`, value: u, unit: 'ms', samples: samples.unpartitioned },
       {
@@ -182,7 +182,7 @@ async function compareQueries(
             : `never slower (within ${Math.round((NOT_SLOWER_TOLERANCE - 1) * 100)} % noise)`,
           pass,
         },
-        seed: { text: 'partitioned 50-70 % faster (>= 2x)', pass: speedup >= 2 },
+        designNote: { text: 'partitioned 50-70 % faster (>= 2x)', pass: speedup >= 2 },
       },
     );
     if (!pass || options.explainAlways) {
@@ -193,7 +193,7 @@ async function compareQueries(
   return { figures, comparisons };
 }
 
-/** Point lookup by id (the seeds' "single entity lookup"), which does not name the partition key. */
+/** Point lookup by id (the design notes' "single entity lookup"), which does not name the partition key. */
 export async function measureLookup(client: ClientBase, rowCount: number): Promise<Figure[]> {
   const size = `${rowCount / 1_000_000}M rows`;
   const { rows } = await client.query<{ id: string }>(`SELECT id FROM ${UNPARTITIONED} TABLESAMPLE SYSTEM (1) REPEATABLE (7) LIMIT ${QUERY_RUNS + WARMUP}`);
@@ -210,12 +210,12 @@ export async function measureLookup(client: ClientBase, rowCount: number): Promi
       name: `one event by id (no created_at: probes every partition), partitioned; unpartitioned ${u.toFixed(3)} ms`,
       value: p,
       unit: 'ms',
-      seed: { text: 'single lookup < 10 ms', pass: p < 10 },
+      designNote: { text: 'single lookup < 10 ms', pass: p < 10 },
     },
   ];
 }
 
-/** The seeds' "aggregation over 1 million rows under 1 s": every event, by tenant and type. */
+/** The design notes' "aggregation over 1 million rows under 1 s": every event, by tenant and type. */
 export async function measureFullAggregate(client: ClientBase, rowCount: number): Promise<Figure> {
   const ms = median(await sampleMs(3, () => client.query(`SELECT tenant_id, event_type, count(*) FROM ${PARTITIONED} GROUP BY 1, 2`), 1));
   return {
@@ -224,7 +224,7 @@ export async function measureFullAggregate(client: ClientBase, rowCount: number)
     name: `aggregate all ${rowCount.toLocaleString('en-US')} rows by tenant and type, partitioned`,
     value: ms,
     unit: 'ms',
-    seed: { text: '1M-row aggregation < 1 s', pass: ms < 1000 },
+    designNote: { text: '1M-row aggregation < 1 s', pass: ms < 1000 },
   };
 }
 
@@ -285,7 +285,7 @@ export async function measureDashboard(url: string, client: ClientBase, end: Dat
         value: speedup,
         unit: 'x',
         target: { text: '>= 10x', pass: speedup >= 10 },
-        seed: { text: 'dashboards 20-30 % faster', pass: speedup >= 1.25 },
+        designNote: { text: 'dashboards 20-30 % faster', pass: speedup >= 1.25 },
       },
     );
   }

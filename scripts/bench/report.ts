@@ -1,8 +1,8 @@
 // The benchmark's results as data, and their three renderings: the terminal table, the SVG
-// chart of the ingest and query comparisons, and the README section. Pure functions of
-// BenchResults, so they are tested on fake figures (test/bench/report.test.ts).
+// chart of the ingest and query comparisons, and the written report (scripts/bench/document.ts).
+// Pure functions of BenchResults, so they are tested on fake figures (test/bench/report.test.ts).
 
-/** A target from the issue or a figure promised by the seeds, and whether the measurement meets it. */
+/** A target of the design, or a figure from the original design notes, and whether the measurement meets it. */
 export interface Verdict {
   readonly text: string;
   readonly pass: boolean;
@@ -17,10 +17,10 @@ export interface Figure {
   readonly unit: Unit;
   readonly samples?: readonly number[];
   readonly detail?: string;
-  /** The issue's target for this figure on this machine. */
+  /** The design's target for this figure on this machine. */
   readonly target?: Verdict;
-  /** The seeds' figure it is compared with. */
-  readonly seed?: Verdict;
+  /** The figure from the original design notes it is compared with (their rules of thumb for the schema, not measured on this machine). */
+  readonly designNote?: Verdict;
 }
 
 export type Unit = 'rows/s' | 'ms' | 'x' | '%' | 'bytes' | 'rows' | 's';
@@ -104,7 +104,7 @@ function verdictCell(verdict: Verdict | undefined): string {
 
 /** The terminal table: one line per figure, grouped by section. */
 export function renderTable(results: BenchResults): string {
-  const header = ['measurement', 'median', 'target (issue)', 'seeds'];
+  const header = ['measurement', 'median', 'target', 'design notes'];
   const rows: string[][] = [];
   let section = '';
   for (const figure of results.figures) {
@@ -112,7 +112,7 @@ export function renderTable(results: BenchResults): string {
       section = figure.section;
       rows.push([`[${section}]`, '', '', '']);
     }
-    rows.push([`  ${figure.name}`, formatValue(figure.value, figure.unit), verdictCell(figure.target), verdictCell(figure.seed)]);
+    rows.push([`  ${figure.name}`, formatValue(figure.value, figure.unit), verdictCell(figure.target), verdictCell(figure.designNote)]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
@@ -155,7 +155,7 @@ function bar(y: number, width: number, color: string, label: string, value: stri
 
 /**
  * The chart the README embeds: ingest throughput against the machine's limit (one scale,
- * with the issue's 40,000 rows/s line), then each time-sliced query partitioned against
+ * with the design's 40,000 rows/s target line), then each time-sliced query partitioned against
  * unpartitioned (each pair on its own scale, since they span three orders of magnitude).
  */
 export function renderSvg(results: BenchResults, ingestTargetRowsPerSecond = 40_000): string {
@@ -211,34 +211,4 @@ export function renderSvg(results: BenchResults, ingestTargetRowsPerSecond = 40_
     '</svg>',
     '',
   ].join('\n');
-}
-
-function markdownCell(text: string): string {
-  return text.replace(/\|/g, '\\|');
-}
-
-/** The README section: the latest figures with their targets, and the chart. */
-export function renderReadmeSection(results: BenchResults, chartPath = 'scripts/bench/results/latest.svg'): string {
-  const m = results.machine;
-  const lines = [
-    '## Benchmarks',
-    '',
-    `\`npm run bench\` starts an embedded PostgreSQL ${m.postgresVersion.split(' ')[0]} with the stack's parameter-group settings that apply locally, applies \`sql/\` and measures the schema against the issue's targets, the seeds' figures and the machine's own limit (COPY into an unlogged table without indexes). Every figure is the median of several runs; the full set, with the machine description and the plans of any missed comparison, is in \`scripts/bench/results/latest.json\`.`,
-    '',
-    `Latest run: ${results.generatedAt}, ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, load average ${m.loadAverage.atStart.toFixed(2)} at start (max ${m.loadAverage.max.toFixed(2)} during the run), ${results.wallTimeSeconds.toFixed(0)} s wall time.`,
-    '',
-    `![benchmark](${chartPath})`,
-    '',
-    '| section | measurement | median | target | seeds |',
-    '|---|---|---:|---|---|',
-  ];
-  for (const f of results.figures) {
-    const verdict = (v: Verdict | undefined) => (v ? `${v.pass ? '✅' : '❌'} ${markdownCell(v.text)}` : '');
-    lines.push(`| ${f.section} | ${markdownCell(f.name)} | ${formatValue(f.value, f.unit)} | ${verdict(f.target)} | ${verdict(f.seed)} |`);
-  }
-  if (results.notes.length > 0) {
-    lines.push('', ...results.notes.map((n) => `- ${n}`));
-  }
-  lines.push('');
-  return lines.join('\n');
 }

@@ -1,5 +1,9 @@
 // The benchmark's renderings on fake figures: no database, no timing (npm run bench measures).
-import { formatValue, renderReadmeSection, renderSvg, renderTable, rowsLabel, type BenchResults } from '../../scripts/bench/report';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { headingAnchor, renderBenchmarksDoc, renderReadmeSummary } from '../../scripts/bench/document';
+import { explainMisses, isMissed } from '../../scripts/bench/notes';
+import { formatValue, renderSvg, renderTable, rowsLabel, type BenchResults } from '../../scripts/bench/report';
 import { median } from '../../scripts/bench/measure';
 
 const results: BenchResults = {
@@ -23,7 +27,7 @@ const results: BenchResults = {
       value: 103_325.4,
       unit: 'rows/s',
       target: { text: '>= 40,000 rows/s', pass: true },
-      seed: { text: '10,000 inserts/s', pass: true },
+      designNote: { text: '10,000 inserts/s', pass: true },
     },
     { id: 'ingest.copyRatio', section: 'ingest', name: 'COPY / limit', value: 29.7, unit: '%', target: { text: '>= 60 % | of the limit', pass: false } },
     { id: 'retention.deleteWal', section: 'retention', name: 'WAL: DELETE', value: 89.6 * 2 ** 20, unit: 'bytes' },
@@ -73,11 +77,41 @@ describe('benchmark report', () => {
     expect(svg).not.toMatch(/&(?!amp;|lt;|gt;|quot;)/);
   });
 
-  test('the README section embeds the chart and escapes table cells', () => {
-    const section = renderReadmeSection(results);
-    expect(section).toContain('![benchmark](scripts/bench/results/latest.svg)');
-    expect(section).toContain('| ingest | COPY into analytics_events | 103,325 rows/s | ✅ >= 40,000 rows/s | ✅ 10,000 inserts/s |');
-    expect(section).toContain('❌ >= 60 % \\| of the limit');
-    expect(section).toContain('- a note');
+  test('docs/benchmarks.md embeds the chart, escapes table cells and reads each verdict in words', () => {
+    const doc = renderBenchmarksDoc(results);
+    expect(doc).toContain('![benchmark chart');
+    expect(doc).toContain('(../scripts/bench/results/latest.svg)');
+    expect(doc).toContain('| ingest | COPY into analytics_events | 103,325 rows/s | met: >= 40,000 rows/s | met: 10,000 inserts/s |');
+    expect(doc).toContain('missed: >= 60 % \\| of the limit');
+    expect(doc).not.toMatch(/✅|❌/);
+  });
+
+  test('the README summary links the full report and embeds the chart', () => {
+    const summary = renderReadmeSummary(results);
+    expect(summary).toContain('![benchmark chart](scripts/bench/results/latest.svg)');
+    expect(summary).toContain('[docs/benchmarks.md](docs/benchmarks.md)');
+    expect(summary).toContain('COPY 103,325 rows/s');
+  });
+});
+
+describe('the committed benchmark report', () => {
+  const root = join(__dirname, '../..');
+  const latest = JSON.parse(readFileSync(join(root, 'scripts/bench/results/latest.json'), 'utf8')) as BenchResults;
+
+  test('explains every missed target of the latest run: what the figure is, why, what would change it', () => {
+    const explanations = explainMisses(latest.figures);
+    for (const figure of latest.figures.filter(isMissed)) {
+      const explanation = explanations.find((e) => e.figures.includes(figure.id));
+      expect({ figure: figure.id, explained: explanation !== undefined }).toEqual({ figure: figure.id, explained: true });
+      expect(explanation!.text).toMatch(/\*\*What it is:\*\*[\s\S]*\*\*Why:\*\*[\s\S]*\*\*What would change it:\*\*/);
+    }
+    const doc = renderBenchmarksDoc(latest);
+    for (const e of explanations) expect(doc).toContain(`(#${headingAnchor(e.title)})`);
+  });
+
+  test('docs/benchmarks.md and the README summary are the rendering of latest.json (refresh: npm run bench -- --report-only)', () => {
+    expect(readFileSync(join(root, 'docs/benchmarks.md'), 'utf8')).toBe(renderBenchmarksDoc(latest));
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    expect(/<!-- bench:start -->\n([\s\S]*?)<!-- bench:end -->/.exec(readme)?.[1]).toBe(renderReadmeSummary(latest));
   });
 });
