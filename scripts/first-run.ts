@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../app/config';
+import { estimateMonthlyCost } from './cost/estimate';
 
 const ROOT = path.join(__dirname, '..');
 const BIN = path.join(ROOT, 'node_modules', '.bin');
@@ -66,19 +67,13 @@ export function summarize(envName: EnvironmentName, outdir: string, seconds: num
 }
 
 /**
- * The estimated monthly cost of a template, from a cost module when the project has one
- * (lib/cost or scripts/cost exporting `estimateMonthlyCost(template, envName)`, returning a
- * number of US dollars or a text); undefined, and no line printed, when it has none.
+ * The estimated monthly on-demand cost of a template in us-east-1 (`npm run cost`): the priced
+ * lines, and how many lines have no sourced price yet and are left out.
  */
-async function monthlyCost(envName: EnvironmentName, templateFile: string): Promise<string | undefined> {
-  const candidates = ['lib/cost.ts', 'lib/cost/index.ts', 'scripts/cost.ts', 'scripts/cost/index.ts'].map((file) => path.join(ROOT, file));
-  const module = candidates.find((file) => existsSync(file));
-  if (module === undefined) return undefined;
-  const { estimateMonthlyCost } = (await import(module)) as { estimateMonthlyCost?: (template: unknown, envName: string) => unknown };
-  if (typeof estimateMonthlyCost !== 'function') return undefined;
-  const estimate = await estimateMonthlyCost(JSON.parse(readFileSync(path.join(ROOT, templateFile), 'utf8')), envName);
-  if (typeof estimate === 'number') return `~$${Math.round(estimate).toLocaleString('en-US')} a month`;
-  return typeof estimate === 'string' ? estimate : undefined;
+function monthlyCost(templateFile: string): string {
+  const estimate = estimateMonthlyCost(JSON.parse(readFileSync(path.join(ROOT, templateFile), 'utf8')), { region: 'us-east-1' });
+  const dollars = `$${Math.round(estimate.total).toLocaleString('en-US')}`;
+  return estimate.unpriced.length === 0 ? `${dollars} a month` : `${dollars}+ a month (${estimate.unpriced.length} lines not priced yet)`;
 }
 
 export function formatSummary(summaries: readonly EnvironmentSummary[]): string {
@@ -116,7 +111,7 @@ async function main(): Promise<void> {
     }
     process.stderr.write(`${seconds.toFixed(0)} s\n`);
     const summary = summarize(envName, path.join(ROOT, outdir), seconds);
-    summaries.push({ ...summary, monthlyCost: await monthlyCost(envName, summary.template) });
+    summaries.push({ ...summary, monthlyCost: monthlyCost(summary.template) });
   }
   console.log(`\n${formatSummary(summaries)}\n`);
   console.log('Local database: an embedded PostgreSQL with every migration applied (`npm run db:local`)\n');
