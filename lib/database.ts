@@ -312,6 +312,8 @@ export class Database extends Construct {
       });
       // A group no instance uses yet is rendered only once bound: the blue/green deployment will use it.
       this.upgradeParameterGroup.bindToInstance({});
+      // Blue/green upgrades a major version by logical replication from the current instances.
+      if (!upgrade.completed) this.parameterGroup.addParameter('rds.logical_replication', '1');
     }
     // After the switchover the instances run on the group the blue/green deployment gave them.
     const instanceParameterGroup = upgrade.completed ? this.upgradeParameterGroup! : this.parameterGroup;

@@ -37,8 +37,12 @@ describe('major-version upgrade of prod (blue/green)', () => {
     const target = groups.find(([, g]) => g.Properties.Family === 'postgres18');
     expect(target?.[0]).toMatch(/^DatabaseUpgradeParameterGroup/);
     expect(target?.[1].Properties.Parameters).toEqual(current.Properties.Parameters);
-    // Everything that was there keeps its logical ID and its properties (the instances still use the 17 group).
-    for (const type of ['AWS::RDS::DBInstance', 'AWS::RDS::DBParameterGroup', 'AWS::RDS::DBProxy']) {
+    // The current group turns on logical replication, which the blue/green deployment replicates with (static: a reboot applies it).
+    const currentId = resources(before.template, 'AWS::RDS::DBParameterGroup')[0][0];
+    expect(prepared.template.toJSON().Resources[currentId].Properties.Parameters).toEqual({ ...(current.Properties.Parameters as object), 'rds.logical_replication': '1' });
+    expect(target?.[1].Properties.Parameters).not.toHaveProperty(['rds.logical_replication']);
+    // Everything else that was there keeps its logical ID and its properties (the instances still use the 17 group).
+    for (const type of ['AWS::RDS::DBInstance', 'AWS::RDS::DBProxy']) {
       for (const [id, resource] of resources(before.template, type)) {
         expect({ id, properties: prepared.template.toJSON().Resources[id]?.Properties }).toEqual({ id, properties: resource.Properties });
       }
