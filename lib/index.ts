@@ -4,6 +4,7 @@
  */
 export * from './data-tier';
 export * from './database';
+export * from './restore';
 export * from './cache';
 export * from './network';
 export * from './encryption';
