@@ -5,6 +5,7 @@
 export * from './data-tier';
 export * from './database';
 export * from './restore';
+export * from './cross-region-replica';
 export * from './cache';
 export * from './network';
 export * from './encryption';
