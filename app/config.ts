@@ -99,7 +99,7 @@ export interface EnvironmentSettings {
   readonly drills?: { readonly faultInjection?: boolean };
   readonly operatorAccess?: { readonly enabled?: boolean };
   /** The cross-region read replica stack (`-c drReplicaOf=<env>`): its region, VPC and size. */
-  readonly drReplica?: { readonly region?: string; readonly vpcCidr?: string; readonly instanceClass?: string; readonly multiAz?: boolean };
+  readonly drReplica?: { readonly region?: string; readonly vpcCidr?: string; readonly instanceClass?: string; readonly multiAz?: boolean; readonly promote?: boolean };
 }
 
 /**
@@ -133,7 +133,7 @@ const SETTINGS_SHAPE: Required<{ [K in keyof EnvironmentSettings]: unknown }> = 
   monitoring: { alarmEmails: [''], runbookBaseUrl: '', thresholds: DEFAULT_ALARM_THRESHOLDS, disabledAlarms: [''] },
   drills: { faultInjection: true },
   operatorAccess: { enabled: true },
-  drReplica: { region: '', vpcCidr: '', instanceClass: '', multiAz: true },
+  drReplica: { region: '', vpcCidr: '', instanceClass: '', multiAz: true, promote: true },
 };
 
 /** What each environment changes from the library's defaults (see `lib/*.ts`, each `@default`). */
@@ -265,10 +265,23 @@ export function resolveConfig(sources: ConfigSources): AppConfig {
     .map((base) => join(directory, base))
     .map((file) => (existsSync(file) ? checkedSettings(`${file}`, parseJson(file, readFileSync(file, 'utf8'))) : {}));
   const fromContext = checkedSettings('overrides', parseJson('overrides', context.overrides));
-  const settings = [...fromFiles, fromContext].reduce((merged, next) => merge(merged, next), PRESETS[envName as EnvironmentName] as object) as EnvironmentSettings;
+  const [fromEnvironmentFile, ...fromNameFile] = fromFiles;
+  const environmentSettings = merge(PRESETS[envName as EnvironmentName], fromEnvironmentFile) as EnvironmentSettings;
+  // A named tier may run in another region (region loss): the source's region-bound DR settings
+  // (where its backups are replicated or copied, its replica stack) are not inherited; its own file sets them.
+  const inherited = name ? withoutRegionBoundSettings(environmentSettings) : environmentSettings;
+  const settings = [...fromNameFile, fromContext].reduce((merged, next) => merge(merged, next), inherited as object) as EnvironmentSettings;
   const config: AppConfig = { envName: envName as EnvironmentName, account, region, availabilityZones, settings, ...(name ? { name } : {}) };
   validateEnvironmentRules(config);
   return config;
+}
+
+/** The settings without those that name another region for the source tier's DR. */
+function withoutRegionBoundSettings(settings: EnvironmentSettings): EnvironmentSettings {
+  const { drReplica: _drReplica, ...rest } = settings;
+  const { backupReplication: _backupReplication, ...database } = settings.database ?? {};
+  const { copyToVaultArn: _copyToVaultArn, ...backup } = settings.backup ?? {};
+  return { ...rest, database, backup };
 }
 
 function parseJson(field: string, raw: unknown): unknown {

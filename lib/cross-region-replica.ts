@@ -58,6 +58,17 @@ export interface CrossRegionReplicaProps {
   readonly allocatedStorageGiB?: number;
   /** Where alarms go. @default - a new topic encrypted with the data key */
   readonly alarmTopic?: sns.ITopic;
+  /**
+   * Promote the replica to a standalone instance (region loss). CloudFormation promotes a read
+   * replica whose SourceDBInstanceIdentifier is removed from the template ("AWS CloudFormation promotes
+   * the read replica to a standalone DB instance", AWS::RDS::DBInstance, SourceDBInstanceIdentifier);
+   * automated backups are turned on with `backupRetention`. Irreversible: a promoted instance
+   * cannot become a replica again.
+   * @default false
+   */
+  readonly promote?: boolean;
+  /** Automated backups of the promoted instance (1 to 35 days). @default Duration.days(7) */
+  readonly backupRetention?: Duration;
 }
 
 /**
@@ -151,8 +162,9 @@ export class CrossRegionReplica extends Construct {
 
     this.instance = new rds.CfnDBInstance(this, 'Instance', {
       dbInstanceIdentifier: this.instanceId,
-      sourceDbInstanceIdentifier: props.sourceInstanceArn,
-      sourceRegion,
+      ...(props.promote
+        ? { backupRetentionPeriod: (props.backupRetention ?? defaults.backupRetention).toDays(), preferredBackupWindow: '03:00-04:00' }
+        : { sourceDbInstanceIdentifier: props.sourceInstanceArn, sourceRegion }),
       dbInstanceClass: `db.${instanceType.toString()}`,
       // An encrypted replica in another region is encrypted with a key of its own region.
       kmsKeyId: this.dataKey.keyArn,
@@ -225,9 +237,11 @@ export class CrossRegionReplica extends Construct {
     // The tier's alarms table, rows RDS publishes for a replica (CPU, storage, memory, disk queue, replica lag).
     const context = { thresholds: resolveAlarmThresholds(path, props.thresholds, allocatedStorageGiB), allocatedStorageGiB };
     const action = new cwActions.SnsAction(this.topic);
-    for (const definition of ALARM_DEFINITIONS.filter((d) => d.source === 'rds' && (d.roles ?? []).includes('replica'))) {
-      const alarm = new cw.Alarm(this, `replica-${definition.condition}`, {
-        alarmName: `${name}-replica-${definition.condition}`,
+    // Once promoted it is a primary: replica lag no longer applies, the primary's RDS rows do.
+    const role = props.promote ? 'primary' : 'replica';
+    for (const definition of ALARM_DEFINITIONS.filter((d) => d.source === 'rds' && (d.roles ?? []).includes(role))) {
+      const alarm = new cw.Alarm(this, `${role}-${definition.condition}`, {
+        alarmName: `${name}-${role}-${definition.condition}`,
         alarmDescription: `${definition.summary}. Runbook: runbooks/${definition.runbook}`,
         metric: new cw.Metric({
           namespace: 'AWS/RDS',

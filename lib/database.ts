@@ -551,6 +551,11 @@ export class Database extends Construct {
           { awsSolutions: 'RDS2', nist: 'RDSStorageEncrypted', hipaa: 'RDSStorageEncrypted', pci: 'RDSStorageEncrypted' },
           'A restored primary inherits encryption and its KMS key from the encrypted source (snapshot or automated backups of an encrypted tier); CloudFormation rejects StorageEncrypted and KmsKeyId next to DBSnapshotIdentifier.',
         ),
+        {
+          id: 'CloudFormation-Validate::F3020',
+          reason:
+            'The rule forbids MasterUserPassword next to SourceDBInstanceIdentifier for read replicas; with RestoreTime or UseLatestRestorableTime it is a point-in-time restore, which the AWS::RDS::DBInstance provider modifies with MasterUserPassword right after (shouldUpdateAfterCreate), so the tier\'s secret is the password.',
+        },
       );
     }
     const replication = config.backupReplication;

@@ -203,6 +203,24 @@ describe('a tier restored from prod (-c name=data-tier-prod-r1)', () => {
   });
 });
 
+describe('a named tier and the source\'s region-bound DR settings', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'environments-'));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+  writeFileSync(join(directory, 'prod.json'), JSON.stringify({ database: { replicaCount: 3, backupReplication: { region: 'us-west-2', kmsKeyArn: DR_KEY } }, backup: { copyToVaultArn: 'arn:aws:backup:us-west-2:111111111111:backup-vault:dr' }, drReplica: { region: 'us-west-2' } }));
+
+  test('are not inherited from app/environments/<env>.json (the tier may run in the DR region itself); the rest is', () => {
+    const config = resolve({ env: 'prod', name: 'data-tier-prod-r1', region: 'us-west-2' }, directory);
+    expect(config.settings.database?.replicaCount).toBe(3);
+    expect(config.settings.database).not.toHaveProperty('backupReplication');
+    expect(config.settings.backup).not.toHaveProperty('copyToVaultArn');
+    expect(config.settings).not.toHaveProperty('drReplica');
+  });
+
+  test('stay on the environment\'s own stack', () => {
+    expect(resolve({ env: 'prod' }, directory).settings.database?.backupReplication?.region).toBe('us-west-2');
+  });
+});
+
 describe('backup replication of prod to another region', () => {
   test('sets the primary\'s AutomaticBackupReplication properties, retention in days', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });

@@ -67,6 +67,23 @@ describe('the cross-region replica stack of prod (-c drReplicaOf=prod)', () => {
   });
 });
 
+describe('promoting the cross-region replica as configuration (drReplica.promote)', () => {
+  const { template } = build({ drReplicaOf: 'prod', overrides: JSON.stringify({ drReplica: { region: 'us-west-2', promote: true } }) });
+
+  test('removes SourceDBInstanceIdentifier and SourceRegion, which CloudFormation answers by promoting, and turns on automated backups', () => {
+    const [instance] = Object.values(template.findResources('AWS::RDS::DBInstance')) as Array<{ Properties: Record<string, unknown> }>;
+    expect(instance.Properties).not.toHaveProperty('SourceDBInstanceIdentifier');
+    expect(instance.Properties).not.toHaveProperty('SourceRegion');
+    expect(instance.Properties).toMatchObject({ DBInstanceIdentifier: 'data-tier-prod-dr-replica', BackupRetentionPeriod: 35, KmsKeyId: expect.anything() });
+  });
+
+  test('watches it as a primary: no replica-lag alarm', () => {
+    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: { AlarmName: string } }).Properties.AlarmName);
+    expect(names).toContain('data-tier-prod-dr-primary-transaction-ids-high');
+    expect(names.filter((n) => n.includes('replica-lag'))).toEqual([]);
+  });
+});
+
 describe('refusals of the cross-region replica stack', () => {
   const refusal = (context: Record<string, unknown>) => {
     try {
