@@ -1,7 +1,10 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
-import { AppConfig, ConfigSources, resolveConfig, stackNameFor } from './config';
+import { zonesOf } from '../lib/allowed-values';
+import { validateZones } from '../lib/validation';
+import { AppConfig, ConfigError, ConfigSources, MIN_AZ_COUNT, resolveConfig, stackNameFor } from './config';
 import { DataTierStack } from './data-tier-stack';
+import { DrReplicaStack } from './dr-replica-stack';
 import { EXAMPLE_APPLICATION_MIGRATIONS } from './migrations';
 import { withSetting } from './setting-names';
 import { DataTierValidationError } from '../lib/validation';
@@ -46,6 +49,39 @@ export function buildApp(app: App, sources?: Partial<ConfigSources>, options: Bu
 }
 
 /**
+ * Builds `data-tier-<env>-dr` for context `drReplicaOf=<env>`: a read replica of that
+ * environment's primary in its DR region (`drReplica.region`, else `database.backupReplication.region`),
+ * zones from context `drAvailabilityZones` or the region's first three.
+ */
+export function buildDrReplicaApp(app: App, sources?: Partial<ConfigSources>, options: BuildOptions = {}): DrReplicaStack {
+  const context = sources?.context ?? readContext(app);
+  const envName = context.drReplicaOf;
+  if (envName === undefined || envName === '') throw new ConfigError('drReplicaOf', envName, 'must name the environment whose primary is replicated, such as prod');
+  const config = resolveConfig({ context: { ...context, env: envName }, environment: sources?.environment ?? process.env, overridesDirectory: sources?.overridesDirectory });
+  const drRegion = config.settings.drReplica?.region ?? config.settings.database?.backupReplication?.region;
+  if (drRegion === undefined) {
+    throw new ConfigError('drReplica.region', undefined, `is required for -c drReplicaOf=${config.envName}: set drReplica.region (or database.backupReplication.region) in app/environments/${config.envName}.json`);
+  }
+  const given = context.drAvailabilityZones;
+  const zones = given === undefined || given === '' ? (zonesOf(drRegion) ?? []).slice(0, MIN_AZ_COUNT) : String(given).split(',').map((z) => z.trim());
+  validateZones('', 'drAvailabilityZones', drRegion, zones, { min: MIN_AZ_COUNT });
+  const drConfig = { ...config, region: drRegion, availabilityZones: zones };
+  pinZonesInContext(app, drConfig);
+  const stack = new DrReplicaStack(app, `${stackNameFor(config)}-dr`, {
+    config,
+    drRegion,
+    availabilityZones: zones,
+    env: { account: config.account, region: drRegion },
+    description: `PostgreSQL data tier (${config.envName}): cross-region read replica of ${stackNameFor(config)}-primary in ${config.region}`,
+    terminationProtection: config.envName !== 'dev',
+  });
+  if (options.registerNagPacks) {
+    for (const Pack of NAG_PACKS) Validations.of(app).addPlugins(new Pack(app, { writeSuppressionsToCloudFormation: true }));
+  }
+  return stack;
+}
+
+/**
  * A stack with an explicit account looks its region's zones up at synth, which needs AWS
  * credentials; the configured zones are the answer, so synthesis stays offline.
  */
@@ -57,7 +93,7 @@ function pinZonesInContext(app: App, config: AppConfig): void {
 
 function readContext(app: App): Record<string, unknown> {
   const context: Record<string, unknown> = {};
-  for (const key of ['env', 'account', 'region', 'availabilityZones', 'overrides']) {
+  for (const key of ['env', 'account', 'region', 'availabilityZones', 'overrides', 'name', 'drReplicaOf', 'drAvailabilityZones']) {
     const value = app.node.tryGetContext(key);
     if (value !== undefined) context[key] = value;
   }

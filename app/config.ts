@@ -23,6 +23,8 @@ import { CacheEngine } from '../lib/allowed-values';
 import { DataTierProps } from '../lib/data-tier';
 import { DatabaseOptions, resolveDatabaseOptions, ResolvedDatabaseOptions } from '../lib/database';
 import { DataTierValidationError, rejectUnknownKeys, validateCopyVaultArn, validateRegion, validateZones } from '../lib/validation';
+import { MAX_NAME_LENGTH } from '../lib/defaults';
+import { DatabaseRestore, parseRestoreTime } from '../lib/restore';
 
 /** The environments this app knows how to build. */
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
@@ -64,6 +66,15 @@ export interface EnvironmentSettings {
     readonly upgradeTargetMajorVersion?: number;
     /** `blue-green-completed`: the switchover to `engineMajorVersion` happened; the stack catches up. */
     readonly majorVersionUpgrade?: string;
+    /**
+     * Build the primary from a source instead of an empty database: exactly one of `fromSnapshot`
+     * (a snapshot or AWS Backup recovery point ARN), `fromInstance` (identifier, ARN or `db-` resource
+     * id) or `fromReplicatedBackups` (automated backups ARN in this region), and for the last two
+     * `toTime` (ISO-8601 UTC, or `latest`, the default). Only for a tier with its own `-c name`.
+     */
+    readonly restore?: { readonly fromSnapshot?: string; readonly fromInstance?: string; readonly fromReplicatedBackups?: string; readonly toTime?: string };
+    /** Replicate the automated backups to another region (a key ARN of that region); retention defaults to backupRetentionDays. */
+    readonly backupReplication?: { readonly region: string; readonly kmsKeyArn: string; readonly retentionDays?: number };
   };
   readonly proxy?: {
     readonly iamAuthEndToEnd?: boolean;
@@ -91,6 +102,8 @@ export interface EnvironmentSettings {
   };
   readonly drills?: { readonly faultInjection?: boolean };
   readonly operatorAccess?: { readonly enabled?: boolean };
+  /** The cross-region read replica stack (`-c drReplicaOf=<env>`): its region, VPC and size. */
+  readonly drReplica?: { readonly region?: string; readonly vpcCidr?: string; readonly instanceClass?: string; readonly multiAz?: boolean; readonly promote?: boolean };
 }
 
 /**
@@ -117,6 +130,8 @@ const SETTINGS_SHAPE: Required<{ [K in keyof EnvironmentSettings]: unknown }> = 
     logRetentionDays: 0,
     upgradeTargetMajorVersion: 0,
     majorVersionUpgrade: '',
+    restore: { fromSnapshot: '', fromInstance: '', fromReplicatedBackups: '', toTime: '' },
+    backupReplication: { region: '', kmsKeyArn: '', retentionDays: 0 },
   },
   proxy: { iamAuthEndToEnd: true, idleClientTimeoutSeconds: 0, maxConnectionsPercent: 0 },
   cache: { engine: '', engineVersion: '', nodeType: '', port: 0, snapshotRetentionDays: 0 },
@@ -124,6 +139,7 @@ const SETTINGS_SHAPE: Required<{ [K in keyof EnvironmentSettings]: unknown }> = 
   monitoring: { alarmEmails: [''], runbookBaseUrl: '', thresholds: DEFAULT_ALARM_THRESHOLDS, disabledAlarms: [''] },
   drills: { faultInjection: true },
   operatorAccess: { enabled: true },
+  drReplica: { region: '', vpcCidr: '', instanceClass: '', multiAz: true, promote: true },
 };
 
 /** What each environment changes from the library's defaults (see `lib/*.ts`, each `@default`). */
@@ -176,6 +192,12 @@ export interface AppConfig {
   readonly availabilityZones: string[];
   /** The preset, the committed override file and the context overrides, merged. */
   readonly settings: EnvironmentSettings;
+  /**
+   * Stack and tier name when not `data-tier-<env>` (context `name`): a restored tier is a new
+   * tier beside the one it was restored from, e.g. `data-tier-prod-r1`.
+   * @default - data-tier-<env>
+   */
+  readonly name?: string;
 }
 
 /** @deprecated the old name of `AppConfig` */
@@ -239,13 +261,33 @@ export function resolveConfig(sources: ConfigSources): AppConfig {
   const availabilityZones = contextList(context, 'availabilityZones') ?? (zonesOf(region) ?? []).slice(0, MIN_AZ_COUNT);
   validateZones('', 'availabilityZones', region, availabilityZones, { min: MIN_AZ_COUNT });
 
-  const file = join(sources.overridesDirectory ?? ENVIRONMENT_OVERRIDES_DIR, `${envName}.json`);
-  const fromFile = existsSync(file) ? checkedSettings(`${file}`, parseJson(file, readFileSync(file, 'utf8'))) : {};
+  const name = contextString(context, 'name');
+  if (name !== undefined && (!name.startsWith(`data-tier-${envName}-`) || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name) || name.length > MAX_NAME_LENGTH)) {
+    throw new ConfigError('name', name, `must be data-tier-${envName}-<suffix> (lowercase letters, digits, single hyphens; at most ${MAX_NAME_LENGTH} characters), such as data-tier-${envName}-r1`);
+  }
+  const directory = sources.overridesDirectory ?? ENVIRONMENT_OVERRIDES_DIR;
+  // A named tier (a restore) also reads its own committed file, app/environments/<name>.json, after the environment's.
+  const fromFiles = [`${envName}.json`, ...(name ? [`${name}.json`] : [])]
+    .map((base) => join(directory, base))
+    .map((file) => (existsSync(file) ? checkedSettings(`${file}`, parseJson(file, readFileSync(file, 'utf8'))) : {}));
   const fromContext = checkedSettings('overrides', parseJson('overrides', context.overrides));
-  const settings = merge(merge(PRESETS[envName as EnvironmentName], fromFile), fromContext) as EnvironmentSettings;
-  const config: AppConfig = { envName: envName as EnvironmentName, account, region, availabilityZones, settings };
+  const [fromEnvironmentFile, ...fromNameFile] = fromFiles;
+  const environmentSettings = merge(PRESETS[envName as EnvironmentName], fromEnvironmentFile) as EnvironmentSettings;
+  // A named tier may run in another region (region loss): the source's region-bound DR settings
+  // (where its backups are replicated or copied, its replica stack) are not inherited; its own file sets them.
+  const inherited = name ? withoutRegionBoundSettings(environmentSettings) : environmentSettings;
+  const settings = [...fromNameFile, fromContext].reduce((merged, next) => merge(merged, next), inherited as object) as EnvironmentSettings;
+  const config: AppConfig = { envName: envName as EnvironmentName, account, region, availabilityZones, settings, ...(name ? { name } : {}) };
   validateEnvironmentRules(config);
   return config;
+}
+
+/** The settings without those that name another region for the source tier's DR. */
+function withoutRegionBoundSettings(settings: EnvironmentSettings): EnvironmentSettings {
+  const { drReplica: _drReplica, ...rest } = settings;
+  const { backupReplication: _backupReplication, ...database } = settings.database ?? {};
+  const { copyToVaultArn: _copyToVaultArn, ...backup } = settings.backup ?? {};
+  return { ...rest, database, backup };
 }
 
 function parseJson(field: string, raw: unknown): unknown {
@@ -300,6 +342,7 @@ function validateEnvironmentRules(config: AppConfig): void {
   if (config.envName === 'prod' && !database.multiAz) {
     throw new ConfigError('database.multiAz', database.multiAz, 'must be true in prod');
   }
+  validateRecoverySettings(config);
   const existing = config.settings.network?.existingVpc;
   if (existing) {
     if (!/^vpc-[0-9a-f]{8,17}$/.test(existing.vpcId)) throw new ConfigError('network.existingVpc.vpcId', existing.vpcId, 'must be a VPC id such as vpc-0123456789abcdef0');
@@ -317,6 +360,49 @@ function validateEnvironmentRules(config: AppConfig): void {
       }
     }
   }
+}
+
+/** The restore and backup-replication settings: one source, a time only where it applies, a name of its own. */
+function validateRecoverySettings(config: AppConfig): void {
+  const restore = config.settings.database?.restore;
+  if (restore) {
+    const sources = (['fromSnapshot', 'fromInstance', 'fromReplicatedBackups'] as const).filter((key) => restore[key] !== undefined);
+    if (sources.length !== 1) {
+      throw new ConfigError('database.restore', restore, `must name exactly one source: fromSnapshot, fromInstance or fromReplicatedBackups${sources.length > 1 ? ` (${sources.join(' and ')} given)` : ''}`);
+    }
+    if (restore.toTime !== undefined) {
+      if (sources[0] === 'fromSnapshot') throw new ConfigError('database.restore.toTime', restore.toTime, 'applies to fromInstance and fromReplicatedBackups only; a snapshot is restored as it was taken');
+      parseRestoreTime('', 'database.restore.toTime', restore.toTime);
+    }
+    if (config.name === undefined) {
+      throw new ConfigError(
+        'database.restore',
+        restore,
+        `builds a new tier beside ${stackNameFor(config)}, which stays for forensics: give it its own name with -c name=${stackNameFor(config)}-<suffix>, and its settings in app/environments/<that name>.json`,
+      );
+    }
+  }
+  const replication = config.settings.database?.backupReplication;
+  if (replication) {
+    for (const key of ['region', 'kmsKeyArn'] as const) {
+      if (replication[key] === undefined) throw new ConfigError(`database.backupReplication.${key}`, undefined, 'is required: the region the automated backups are replicated to and a KMS key ARN of that region');
+    }
+  }
+  const dr = config.settings.drReplica;
+  if (dr?.region !== undefined) {
+    validateRegion('', 'drReplica.region', dr.region);
+    if (dr.region === config.region) throw new ConfigError('drReplica.region', dr.region, `is the tier's own region (${config.region}); the cross-region replica must survive its loss`);
+  }
+}
+
+/** The restore of the settings, as the library takes it. */
+function restoreOf(restore: NonNullable<EnvironmentSettings['database']>['restore']): DatabaseRestore | undefined {
+  if (!restore) return undefined;
+  const toTime = restore.toTime === undefined ? undefined : parseRestoreTime('', 'database.restore.toTime', restore.toTime);
+  if (restore.fromSnapshot !== undefined) return DatabaseRestore.fromSnapshot(restore.fromSnapshot);
+  if (restore.fromInstance !== undefined) return DatabaseRestore.fromInstance(restore.fromInstance, { toTime });
+  if (restore.fromReplicatedBackups !== undefined) return DatabaseRestore.fromReplicatedBackups(restore.fromReplicatedBackups, { toTime });
+  return undefined;
 }
 
 const ENGINE_VERSIONS: Record<number, rds.PostgresEngineVersion> = {
@@ -354,6 +440,12 @@ export function databaseOptionsOf(settings: EnvironmentSettings): DatabaseOption
     },
     upgradeTarget: engineVersionOf(db.upgradeTargetMajorVersion),
     majorVersionUpgrade: db.majorVersionUpgrade as DatabaseOptions['majorVersionUpgrade'],
+    restore: restoreOf(db.restore),
+    backupReplication: db.backupReplication && {
+      region: db.backupReplication.region,
+      kmsKey: db.backupReplication.kmsKeyArn,
+      retention: days(db.backupReplication.retentionDays),
+    },
   };
 }
 
@@ -430,7 +522,7 @@ function importCopyVault(scope: Construct, arn: string, region: string): backup.
   return backup.BackupVault.fromBackupVaultArn(scope, 'CopyVault', arn);
 }
 
-/** Stack name and the prefix of every physical name in the environment. */
-export function stackNameFor(config: Pick<AppConfig, 'envName'>): string {
-  return `data-tier-${config.envName}`;
+/** Stack name and the prefix of every physical name in the environment (context `name` for a restored tier). */
+export function stackNameFor(config: Pick<AppConfig, 'envName'> & { readonly name?: string }): string {
+  return config.name ?? `data-tier-${config.envName}`;
 }

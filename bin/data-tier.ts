@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
-import { buildApp } from '../app/app';
+import { buildApp, buildDrReplicaApp } from '../app/app';
 import { DataTierValidationError } from '../lib/validation';
 
 // aws-cdk-lib's built-in CloudFormation validation takes about 6 s of a 12 s synth and, unless
@@ -9,7 +9,10 @@ import { DataTierValidationError } from '../lib/validation';
 const cfnValidation = String(new App({ autoSynth: false }).node.tryGetContext('cfnValidation')) === 'true';
 const app = new App({ builtinCloudFormationValidation: cfnValidation });
 try {
-  buildApp(app, undefined, { registerNagPacks: true });
+  // -c drReplicaOf=<env> builds that environment's cross-region replica stack instead (runbooks/region-loss.md).
+  const drReplicaOf = app.node.tryGetContext('drReplicaOf');
+  if (drReplicaOf !== undefined && drReplicaOf !== '') buildDrReplicaApp(app, undefined, { registerNagPacks: true });
+  else buildApp(app, undefined, { registerNagPacks: true });
 } catch (error) {
   if (error instanceof DataTierValidationError) {
     console.error(error.message);

@@ -11,6 +11,7 @@ import { defaultDataSubnets, defaultFunctionSubnets, tierName } from './defaults
 import { EncryptionKeys } from './encryption';
 import { MajorVersionUpgradeOptions, validateMajorVersionUpgrade } from './major-version-upgrade';
 import { acknowledge, acrossPacks, PINNED_ZONE } from './nag';
+import { BackupReplicationOptions, backupReplicationKeyArn, DatabaseRestore, PROPERTIES_REFUSED_ON_RESTORE, validateBackupReplication } from './restore';
 import { DataTierValidationError, requireInteger, requireOneOf, validateLogRetentionDays, validateRdsInstanceClass } from './validation';
 
 /** RDS Proxy settings. */
@@ -114,6 +115,21 @@ export interface DatabaseOptions extends MajorVersionUpgradeOptions {
    * @default - TLS required, secrets auth, 30 minutes idle timeout, 80 % of max_connections
    */
   readonly proxy?: ProxyOptions;
+  /**
+   * Build the primary from a snapshot or recovery point, a point in time of an instance, or
+   * automated backups replicated from another region, instead of an empty database. The tier is a
+   * NEW tier (give it its own `name`); replicas, proxy, secrets and alarms are built around the
+   * restored primary, and the migrations apply only files newer than its history. Keep it set for
+   * the tier's whole life: CloudFormation replaces an instance whose restore source is removed.
+   * @default - a new, empty database
+   */
+  readonly restore?: DatabaseRestore;
+  /**
+   * Replicate the primary's automated backups to another region, for point-in-time recovery there
+   * (`DatabaseRestore.fromReplicatedBackups`).
+   * @default - no replication
+   */
+  readonly backupReplication?: BackupReplicationOptions;
 }
 
 export interface DatabaseProps extends DatabaseOptions {
@@ -153,7 +169,9 @@ export interface DatabaseProps extends DatabaseOptions {
 }
 
 /** The settings a `Database` ends up with: its options with every default filled in. */
-export type ResolvedDatabaseOptions = Required<Omit<DatabaseOptions, 'proxy' | keyof MajorVersionUpgradeOptions>> & { readonly proxy: Required<ProxyOptions> };
+export type ResolvedDatabaseOptions = Required<Omit<DatabaseOptions, 'proxy' | keyof MajorVersionUpgradeOptions | RecoveryOption>> & { readonly proxy: Required<ProxyOptions> } & Pick<DatabaseOptions, RecoveryOption>;
+/** Options without a default: absent means no restore, no replication. */
+type RecoveryOption = 'restore' | 'backupReplication';
 
 /** The library's defaults, filled in where an option is not given. */
 export function resolveDatabaseOptions(options: DatabaseOptions): ResolvedDatabaseOptions {
@@ -180,6 +198,8 @@ export function resolveDatabaseOptions(options: DatabaseOptions): ResolvedDataba
       idleClientTimeout: options.proxy?.idleClientTimeout ?? Duration.minutes(30),
       maxConnectionsPercent: options.proxy?.maxConnectionsPercent ?? 80,
     },
+    restore: options.restore,
+    backupReplication: options.backupReplication,
   };
 }
 
@@ -216,6 +236,12 @@ export function validateDatabaseOptions(path: string, o: ResolvedDatabaseOptions
   requireInteger(path, 'proxy.idleClientTimeout (seconds)', o.proxy.idleClientTimeout.toSeconds(), 1, 28_800);
   requireInteger(path, 'proxy.maxConnectionsPercent', o.proxy.maxConnectionsPercent, 1, 100);
   if (zoneCount < 2 && o.multiAz) throw new DataTierValidationError(path, 'availabilityZones', zoneCount, 'must name at least two zones for a Multi-AZ primary');
+}
+
+/** Refuses a restore source or a backup replication RDS would reject, checked against the stack's region and account. */
+export function validateRecoveryOptions(path: string, o: Pick<DatabaseOptions, RecoveryOption>, where: { region?: string; account?: string }): void {
+  o.restore?.validate(path, where);
+  if (o.backupReplication) validateBackupReplication(path, o.backupReplication, where);
 }
 
 /** The master user; applications get their own roles from the migrations, not this one. */
@@ -281,6 +307,7 @@ export class Database extends Construct {
     const config = resolveDatabaseOptions(props);
     const availabilityZones = props.availabilityZones ?? vpc.availabilityZones.slice(0, 3);
     validateDatabaseOptions(this.node.path, config, availabilityZones.length);
+    validateRecoveryOptions(this.node.path, config, { region: Stack.of(this).region, account: Stack.of(this).account });
     const dataSubnets = props.dataSubnets ?? defaultDataSubnets(vpc);
     const functionSubnets = props.functionSubnets ?? defaultFunctionSubnets(vpc);
     const keys = props.dataKey && props.logsKey ? undefined : new EncryptionKeys(this, 'Keys', { aliasPrefix: `${namePrefix}/database` });
@@ -379,6 +406,7 @@ export class Database extends Construct {
       caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
     });
     this.secret = this.primary.secret!;
+    this.applyRecoveryOptions(config);
     if (!config.multiAz || !config.deletionProtection) {
       acknowledge(
         this.primary,
@@ -521,6 +549,38 @@ export class Database extends Construct {
       securityGroups: [this.primarySecurityGroup],
       engine,
     });
+  }
+
+  /**
+   * Makes the primary a restore of `restore` and sets its backup replication, on its L1. The
+   * construct stays a `DatabaseInstance` with id `Primary` for every source, so a tier without
+   * `restore` keeps its logical IDs and template, and a restored tier keeps the same tree.
+   */
+  private applyRecoveryOptions(config: ResolvedDatabaseOptions): void {
+    const cfn = this.primary.node.defaultChild as rds.CfnDBInstance;
+    if (config.restore) {
+      for (const [property, value] of Object.entries(config.restore.cfnProperties())) cfn.addPropertyOverride(property, value);
+      // MasterUserPassword stays: CloudFormation sets it right after the restore (see PROPERTIES_REFUSED_ON_RESTORE).
+      for (const property of PROPERTIES_REFUSED_ON_RESTORE) cfn.addPropertyDeletionOverride(property);
+      acknowledge(
+        this.primary,
+        ...acrossPacks(
+          { awsSolutions: 'RDS2', nist: 'RDSStorageEncrypted', hipaa: 'RDSStorageEncrypted', pci: 'RDSStorageEncrypted' },
+          'A restored primary inherits encryption and its KMS key from the encrypted source (snapshot or automated backups of an encrypted tier); CloudFormation rejects StorageEncrypted and KmsKeyId next to DBSnapshotIdentifier.',
+        ),
+        {
+          id: 'CloudFormation-Validate::F3020',
+          reason:
+            'The rule forbids MasterUserPassword next to SourceDBInstanceIdentifier for read replicas; with RestoreTime or UseLatestRestorableTime it is a point-in-time restore, which the AWS::RDS::DBInstance provider modifies with MasterUserPassword right after (shouldUpdateAfterCreate), so the tier\'s secret is the password.',
+        },
+      );
+    }
+    const replication = config.backupReplication;
+    if (replication) {
+      cfn.automaticBackupReplicationRegion = replication.region;
+      cfn.automaticBackupReplicationKmsKeyId = backupReplicationKeyArn(replication);
+      if (replication.retention) cfn.automaticBackupReplicationRetentionPeriod = replication.retention.toDays();
+    }
   }
 
   private exportLogGroups(instanceId: string, instance: rds.IDatabaseInstance, key: kms.IKey, retention: logs.RetentionDays): void {

@@ -19,7 +19,7 @@ import { DATABASE_NAME, MASTER_USERNAME, OPERATOR_USERNAME } from '../lib/databa
 /** The SSM document that forwards a local port to a host the target instance can reach. */
 export const PORT_FORWARDING_DOCUMENT = 'AWS-StartPortForwardingSessionToRemoteHost';
 
-const USAGE = 'usage: npm run tunnel -- --env <dev|staging|prod> --to <primary|proxy|replica-N|cache|instance:<endpoint>> [--local-port N] [--region R]';
+const USAGE = 'usage: npm run tunnel -- --env <dev|staging|prod> --to <primary|proxy|replica-N|cache|instance:<endpoint>> [--local-port N] [--region R] [--name data-tier-<env>-<suffix>]';
 
 /** A failure the operator can act on: printed as one line, exit code 1. */
 export class TunnelError extends Error {
@@ -32,12 +32,14 @@ export interface TunnelArgs {
   readonly to: string;
   readonly localPort?: number;
   readonly region?: string;
+  /** The stack of a tier restored beside the environment's (`-c name=` at deploy). @default data-tier-<env> */
+  readonly name?: string;
 }
 
 /** Parses `--env`, `--to`, `--local-port` and `--region` (also as `--name=value`). */
 export function parseArgs(argv: readonly string[]): TunnelArgs {
   const values: Record<string, string> = {};
-  const known = ['env', 'to', 'local-port', 'region'];
+  const known = ['env', 'to', 'local-port', 'region', 'name'];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
@@ -60,7 +62,8 @@ export function parseArgs(argv: readonly string[]): TunnelArgs {
     }
   }
   if (values.region !== undefined && !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(values.region)) throw new TunnelError(`--region must be an AWS region such as us-east-1, not "${values.region}"`);
-  return { envName: values.env as EnvironmentName, to: values.to, localPort, region: values.region };
+  if (values.name !== undefined && !new RegExp(`^data-tier-${values.env}(-[a-z0-9]+)+$`).test(values.name)) throw new TunnelError(`--name must be the stack of a tier of ${values.env}, data-tier-${values.env}-<suffix>, not "${values.name}"`);
+  return { envName: values.env as EnvironmentName, to: values.to, localPort, region: values.region, name: values.name };
 }
 
 /** Where the tunnel leads, as the stack's outputs name it. */
@@ -148,7 +151,7 @@ export async function openTunnel(args: TunnelArgs, deps: TunnelDependencies): Pr
     throw new TunnelError('session-manager-plugin is not on PATH: install the Session Manager plugin for the AWS CLI (docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html)');
   }
   if (!deps.onPath('aws')) throw new TunnelError('aws is not on PATH: install the AWS CLI v2');
-  const stackName = stackNameFor({ envName: args.envName });
+  const stackName = stackNameFor({ envName: args.envName, name: args.name });
   const outputs = await stackOutputs(deps.cloudFormation, stackName);
   const groupName = outputs[OUTPUTS.operatorHostGroupName];
   if (!groupName) throw new TunnelError(`stack ${stackName} has no operator host (output ${OUTPUTS.operatorHostGroupName}): deploy it with operatorAccess.enabled=true`);

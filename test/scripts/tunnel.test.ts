@@ -56,6 +56,8 @@ describe('tunnel arguments', () => {
   it('reads --env, --to, --local-port and --region, in either form', () => {
     expect(parseArgs(['--env', 'prod', '--to', 'replica-2', '--local-port=15433', '--region', 'eu-west-1'])).toEqual({ envName: 'prod', to: 'replica-2', localPort: 15433, region: 'eu-west-1' });
     expect(parseArgs(['--env=dev', '--to=cache'])).toEqual({ envName: 'dev', to: 'cache', localPort: undefined, region: undefined });
+    expect(parseArgs(['--env', 'prod', '--name', 'data-tier-prod-r1', '--to', 'primary']).name).toBe('data-tier-prod-r1');
+    expect(() => parseArgs(['--env', 'prod', '--name', 'data-tier-staging-r1', '--to', 'primary'])).toThrow('--name must be the stack of a tier of prod');
   });
 
   it.each([

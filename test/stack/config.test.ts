@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,10 @@ function refusalOf(context: Record<string, unknown>, overridesDirectory = noOver
 
 /** Context of prod with `settings` as the one-off overrides. */
 const prodWith = (settings: object) => ({ env: 'prod', overrides: JSON.stringify(settings) });
+/** Context of a tier restored from prod, `data-tier-prod-r1`, with `restore` as its source. */
+const restoredWith = (restore: object) => ({ env: 'prod', name: 'data-tier-prod-r1', overrides: JSON.stringify({ database: { restore } }) });
+const SNAPSHOT = 'arn:aws:rds:us-east-1:111111111111:snapshot:awsbackup:job-0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+const DR_KEY = 'arn:aws:kms:us-west-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 describe('environment config', () => {
   test('defaults to dev, the account and region of the CDK environment variables, and the region\'s first three zones', () => {
@@ -102,6 +107,7 @@ describe('invalid configuration', () => {
   const NETWORK = 'data-tier-prod/Default/Network';
   const CACHE = 'data-tier-prod/Default/Cache';
   const MONITORING = 'data-tier-prod/Default/Monitoring';
+  const RESTORED = 'data-tier-prod-r1/Default/Database';
 
   /** [what, context, construct path ('' for the app's own checks), prop, refused value, ...parts of what is allowed] */
   const cases: Array<[string, Record<string, unknown>, string, string, unknown, ...string[]]> = [
@@ -136,6 +142,22 @@ describe('invalid configuration', () => {
     ['40 days of automated backups', prodWith({ database: { backupRetentionDays: 40 } }), DATABASE, 'backupRetention (days)', 40, 'must be a whole number from 1 to 35'],
     ['PostgreSQL 16', prodWith({ database: { engineMajorVersion: 16 } }), DATABASE, 'engineVersion', 16, 'must be one of 17, 18'],
     ['30 days of Performance Insights', prodWith({ database: { performanceInsightsRetentionDays: 30 } }), DATABASE, 'performanceInsightRetention (days)', 30, 'must be one of 7, 31, 62'],
+    // Restore as a new tier and backup replication: the app's checks, then the construct's.
+    ['a restore with two sources', restoredWith({ fromSnapshot: SNAPSHOT, fromInstance: 'data-tier-prod-primary' }), APP, 'database.restore', { fromSnapshot: SNAPSHOT, fromInstance: 'data-tier-prod-primary' }, 'must name exactly one source', '(fromSnapshot and fromInstance given)'],
+    ['a restore without a source', restoredWith({ toTime: 'latest' }), APP, 'database.restore', { toTime: 'latest' }, 'must name exactly one source: fromSnapshot, fromInstance or fromReplicatedBackups'],
+    ['a restore time for a snapshot', restoredWith({ fromSnapshot: SNAPSHOT, toTime: 'latest' }), APP, 'database.restore.toTime', 'latest', 'applies to fromInstance and fromReplicatedBackups only'],
+    ['a restore time with an offset, not UTC', restoredWith({ fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00+01:00' }), APP, 'database.restore.toTime', '2026-11-28T22:15:00+01:00', 'must be "latest" or a UTC time in ISO-8601'],
+    ['a restore time that does not exist', restoredWith({ fromInstance: 'data-tier-prod-primary', toTime: '2026-02-30T03:00:00Z' }), APP, 'database.restore.toTime', '2026-02-30T03:00:00Z', 'is not a valid date and time'],
+    ['a restore key with a typo', restoredWith({ fromSnaphot: SNAPSHOT }), APP, 'overrides.database.restore.fromSnaphot', SNAPSHOT, 'did you mean fromSnapshot?'],
+    ['a restore over the tier it restores from (no name of its own)', prodWith({ database: { restore: { fromInstance: 'data-tier-prod-primary' } } }), APP, 'database.restore', { fromInstance: 'data-tier-prod-primary' }, 'builds a new tier beside data-tier-prod, which stays for forensics', '-c name=data-tier-prod-<suffix>'],
+    ['a name outside the environment', { env: 'prod', name: 'orders-r1' }, APP, 'name', 'orders-r1', 'must be data-tier-prod-<suffix>'],
+    ['a snapshot of another region', restoredWith({ fromSnapshot: SNAPSHOT.replace('us-east-1', 'eu-west-1') }), RESTORED, 'restore.fromSnapshot', SNAPSHOT.replace('us-east-1', 'eu-west-1'), 'is in eu-west-1, but the tier is in us-east-1'],
+    ['a snapshot of another account', restoredWith({ fromSnapshot: SNAPSHOT.replace('111111111111', '999999999999') }), RESTORED, 'restore.fromSnapshot', SNAPSHOT.replace('111111111111', '999999999999'), 'belongs to account 999999999999, but the tier is in 111111111111'],
+    ['replicated backups given as a snapshot ARN', restoredWith({ fromReplicatedBackups: SNAPSHOT }), RESTORED, 'restore.fromReplicatedBackups', SNAPSHOT, 'auto-backup:ab-'],
+    ['backups replicated to the tier\'s own region', prodWith({ database: { backupReplication: { region: 'us-east-1', kmsKeyArn: DR_KEY } } }), DATABASE, 'backupReplication.region', 'us-east-1', "is the tier's own region"],
+    ['a replication key of another region', prodWith({ database: { backupReplication: { region: 'eu-west-1', kmsKeyArn: DR_KEY } } }), DATABASE, 'backupReplication.kmsKey', DR_KEY, 'is a key of us-west-2'],
+    ['backup replication without a key', prodWith({ database: { backupReplication: { region: 'us-west-2' } } }), APP, 'database.backupReplication.kmsKeyArn', undefined, 'is required'],
+    ['40 days of replicated backups', prodWith({ database: { backupReplication: { region: 'us-west-2', kmsKeyArn: DR_KEY, retentionDays: 40 } } }), DATABASE, 'backupReplication.retention (days)', 40, 'from 1 to 35'],
   ];
 
   test.each(cases)('refuses %s, naming where, the prop, the value and what is allowed', (_, context, path, prop, value, ...allowed) => {
@@ -153,5 +175,71 @@ describe('a refusal from a construct', () => {
     [{ monitoring: { thresholds: { cpuPercent: 100 } } }, 'monitoring.thresholds.cpuPercent'],
   ])('also names the app setting to change: %j', (settings, setting) => {
     expect(refusalOf(prodWith(settings)).message).toContain(`(the app's setting: ${setting}, in app/environments/prod.json or -c overrides)`);
+  });
+});
+
+describe('a tier restored from prod (-c name=data-tier-prod-r1)', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'environments-'));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+  writeFileSync(join(directory, 'data-tier-prod-r1.json'), JSON.stringify({ database: { restore: { fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00Z' } } }));
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = buildApp(app, { context: { env: 'prod', name: 'data-tier-prod-r1' }, environment: TEST_ENVIRONMENT, overridesDirectory: directory });
+  const template = Template.fromStack(stack);
+
+  test('reads its own committed file, app/environments/<name>.json, after the environment\'s', () => {
+    expect(stack.config.settings.database).toEqual({ ...PRESETS.prod.database, restore: { fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00Z' } });
+  });
+
+  test('is a new stack and tier with its own physical names, its primary restored to the time', () => {
+    expect(stack.stackName).toBe('data-tier-prod-r1');
+    template.hasResourceProperties('AWS::RDS::DBInstance', {
+      DBInstanceIdentifier: 'data-tier-prod-r1-primary',
+      SourceDBInstanceIdentifier: 'data-tier-prod-primary',
+      RestoreTime: '2026-11-28T22:15:00Z',
+      MultiAZ: true,
+      DBInstanceClass: 'db.r7g.xlarge',
+    });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'data-tier-prod-r1/postgres/master' });
+    template.hasResourceProperties('AWS::RDS::DBProxy', { DBProxyName: 'data-tier-prod-r1-proxy' });
+  });
+
+  test('keeps the logical IDs of a normal tier\'s stateful resources (the same constructs under Default)', () => {
+    const normal = Template.fromStack(buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), { context: { env: 'prod' }, environment: TEST_ENVIRONMENT, overridesDirectory: noOverrideFiles }));
+    // Stateful resources; security-group rules between groups carry the stack name in their IDs.
+    const stateful = (t: Template) =>
+      ['AWS::RDS::DBInstance', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret', 'AWS::ElastiCache::ReplicationGroup', 'AWS::Backup::BackupVault', 'AWS::Logs::LogGroup'].flatMap((type) => Object.keys(t.findResources(type))).sort();
+    expect(stateful(template)).toEqual(stateful(normal));
+    expect(stateful(template).length).toBeGreaterThan(10);
+  });
+});
+
+describe('a named tier and the source\'s region-bound DR settings', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'environments-'));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+  writeFileSync(join(directory, 'prod.json'), JSON.stringify({ database: { replicaCount: 3, backupReplication: { region: 'us-west-2', kmsKeyArn: DR_KEY } }, backup: { copyToVaultArn: 'arn:aws:backup:us-west-2:111111111111:backup-vault:dr' }, drReplica: { region: 'us-west-2' } }));
+
+  test('are not inherited from app/environments/<env>.json (the tier may run in the DR region itself); the rest is', () => {
+    const config = resolve({ env: 'prod', name: 'data-tier-prod-r1', region: 'us-west-2' }, directory);
+    expect(config.settings.database?.replicaCount).toBe(3);
+    expect(config.settings.database).not.toHaveProperty('backupReplication');
+    expect(config.settings.backup).not.toHaveProperty('copyToVaultArn');
+    expect(config.settings).not.toHaveProperty('drReplica');
+  });
+
+  test('stay on the environment\'s own stack', () => {
+    expect(resolve({ env: 'prod' }, directory).settings.database?.backupReplication?.region).toBe('us-west-2');
+  });
+});
+
+describe('backup replication of prod to another region', () => {
+  test('sets the primary\'s AutomaticBackupReplication properties, retention in days', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = buildApp(app, { context: prodWith({ database: { backupReplication: { region: 'us-west-2', kmsKeyArn: DR_KEY, retentionDays: 7 } } }), environment: TEST_ENVIRONMENT, overridesDirectory: noOverrideFiles });
+    Template.fromStack(stack).hasResourceProperties('AWS::RDS::DBInstance', {
+      DBInstanceIdentifier: 'data-tier-prod-primary',
+      AutomaticBackupReplicationRegion: 'us-west-2',
+      AutomaticBackupReplicationKmsKeyId: DR_KEY,
+      AutomaticBackupReplicationRetentionPeriod: 7,
+    });
   });
 });

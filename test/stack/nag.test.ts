@@ -53,6 +53,20 @@ describe.each(ENVIRONMENT_NAMES)('cdk-nag on %s', (envName) => {
   expectNoUnacknowledgedFinding(synthesize(envName));
 });
 
+describe('cdk-nag on a tier restored from prod (point in time, backups replicated to another region)', () => {
+  expectNoUnacknowledgedFinding(
+    synthesize('prod', {
+      name: 'data-tier-prod-r1',
+      overrides: JSON.stringify({
+        database: {
+          restore: { fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00Z' },
+          backupReplication: { region: 'us-west-2', kmsKeyArn: 'arn:aws:kms:us-west-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
+        },
+      }),
+    }),
+  );
+});
+
 describe('cdk-nag with the game-day experiments on', () => {
   expectNoUnacknowledgedFinding(synthesize('prod', { overrides: JSON.stringify({ drills: { faultInjection: true } }) }));
 });

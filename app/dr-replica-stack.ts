@@ -1,0 +1,74 @@
+import { ArnFormat, CfnOutput, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { resolveAlarmThresholds } from '../lib/alarm-thresholds';
+import { CrossRegionReplica } from '../lib/cross-region-replica';
+import { EncryptionKeys } from '../lib/encryption';
+import { Network } from '../lib/network';
+import { OUTPUTS } from '../lib/outputs';
+import { AppConfig, effectiveDatabaseOptions, stackNameFor } from './config';
+
+export interface DrReplicaStackProps extends StackProps {
+  /** The configuration of the environment whose primary is replicated (its region is the source's). */
+  readonly config: AppConfig;
+  /** The region of this stack (`drReplica.region`, else `database.backupReplication.region`). */
+  readonly drRegion: string;
+  /** Zones of the DR region, in order. */
+  readonly availabilityZones: string[];
+}
+
+/**
+ * `data-tier-<env>-dr`: a read replica, in the DR region, of the environment's primary, with its
+ * own VPC (no route in or out), keys, parameter group, monitoring and alarms. The region-loss
+ * runbook promotes it. Its outputs reuse the main stack's names for the same things
+ * (`Replica1InstanceId`, `Replica1Endpoint`, `ReplicaSecurityGroupId`, ...).
+ */
+export class DrReplicaStack extends Stack {
+  readonly replica: CrossRegionReplica;
+
+  constructor(scope: Construct, id: string, props: DrReplicaStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const name = `${stackNameFor(config)}-dr`;
+    const database = effectiveDatabaseOptions(config);
+    Tags.of(this).add('data-tier:environment', config.envName);
+    const keys = new EncryptionKeys(this, 'Keys', { aliasPrefix: name });
+    const dr = config.settings.drReplica ?? {};
+    const network = new Network(this, 'Network', {
+      availabilityZones: props.availabilityZones,
+      cidr: dr.vpcCidr ?? config.settings.network?.vpcCidr,
+      flowLogRetention: config.settings.network?.flowLogRetentionDays as logs.RetentionDays | undefined,
+      logsKey: keys.logsKey,
+    });
+    this.replica = new CrossRegionReplica(this, 'Replica', {
+      vpc: network.vpc,
+      dataSubnets: network.dataSubnets,
+      sourceInstanceArn: this.formatArn({ service: 'rds', region: config.region, resource: 'db', resourceName: `${stackNameFor(config)}-primary`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      sourceRegion: config.region,
+      name,
+      engineVersion: database.engineVersion,
+      instanceType: dr.instanceClass ? new ec2.InstanceType(dr.instanceClass.replace(/^db\./, '')) : database.instanceType,
+      multiAz: dr.multiAz,
+      port: database.port,
+      deletionProtection: database.deletionProtection,
+      monitoringInterval: database.monitoringInterval,
+      performanceInsightRetention: database.performanceInsightRetention,
+      logRetention: database.logRetention,
+      dataKey: keys.dataKey,
+      logsKey: keys.logsKey,
+      thresholds: resolveAlarmThresholds('', config.settings.monitoring?.thresholds, database.allocatedStorageGiB),
+      allocatedStorageGiB: database.allocatedStorageGiB,
+      promote: dr.promote,
+      backupRetention: database.backupRetention,
+    });
+    const output = (key: string, value: string, description: string) => new CfnOutput(this, key, { value, description, exportName: `${name}-${key}` });
+    output(OUTPUTS.replicaInstanceId(1), this.replica.instanceId, 'DB instance identifier of the cross-region replica (aws rds promote-read-replica ...)');
+    output(OUTPUTS.replicaEndpoint(1), this.replica.instance.attrEndpointAddress, 'Endpoint of the cross-region replica: reads now, writes once promoted');
+    output(OUTPUTS.databasePort, String(this.replica.port), 'PostgreSQL port of the replica');
+    output(OUTPUTS.replicaSecurityGroupId, this.replica.securityGroup.securityGroupId, 'Security group of the replica: allow application clients of this region to it');
+    output(OUTPUTS.dataKeyArn, this.replica.dataKey.keyArn, 'KMS key of the replica\'s storage in this region');
+    output(OUTPUTS.alarmTopicArn, this.replica.topic.topicArn, 'Where the replica\'s alarms go');
+    output(OUTPUTS.vpcId, network.vpc.vpcId, 'VPC of the replica');
+  }
+}

@@ -1,0 +1,271 @@
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
+import { ALARM_DEFINITIONS } from './alarms';
+import { MONITORING_INTERVALS_SECONDS } from './allowed-values';
+import { postgresParameters, resolveDatabaseOptions } from './database';
+import { defaultDataSubnets, tierName } from './defaults';
+import { EncryptionKeys } from './encryption';
+import { acknowledge, acrossPacks } from './nag';
+import { DataTierValidationError, requireInteger, requireOneOf, validateLogRetentionDays, validateRdsInstanceClass } from './validation';
+
+const INSTANCE_ARN = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):db:([a-z][a-z0-9-]*)$/;
+
+export interface CrossRegionReplicaProps {
+  readonly vpc: ec2.IVpc;
+  /** Subnets of the replica. @default - the VPC's isolated subnets, or its private ones */
+  readonly dataSubnets?: ec2.SubnetSelection;
+  /**
+   * ARN of the source primary in another region, e.g. `arn:aws:rds:us-east-1:123456789012:db:data-tier-prod-primary`.
+   * Its region becomes `SourceRegion`.
+   */
+  readonly sourceInstanceArn: string;
+  /** Region of the source, when `sourceInstanceArn` is a token. @default - the ARN's region */
+  readonly sourceRegion?: string;
+  /** Prefix of every physical name, e.g. `data-tier-prod-dr`. @default - derived from the construct's path */
+  readonly name?: string;
+  /** The source's major version: the replica's parameter group family. @default rds.PostgresEngineVersion.VER_17 */
+  readonly engineVersion?: rds.PostgresEngineVersion;
+  /** @default r7g.large */
+  readonly instanceType?: ec2.InstanceType;
+  /** A standby of the replica in a second zone of this region, so a promoted replica is Multi-AZ at once. @default false */
+  readonly multiAz?: boolean;
+  /** Listener port. @default 5433 */
+  readonly port?: number;
+  /** @default true */
+  readonly deletionProtection?: boolean;
+  /** Enhanced monitoring interval. @default Duration.seconds(60) */
+  readonly monitoringInterval?: Duration;
+  /** @default rds.PerformanceInsightRetention.DEFAULT */
+  readonly performanceInsightRetention?: rds.PerformanceInsightRetention;
+  /** Retention of the exported PostgreSQL logs. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** Encrypts the replica's storage (this region's key: RDS re-encrypts the cross-region copy with it), Performance Insights and the alarm topic. @default - a new key */
+  readonly dataKey?: kms.IKey;
+  /** Encrypts the log groups. @default - a new key usable by CloudWatch Logs */
+  readonly logsKey?: kms.IKey;
+  /** Alarm thresholds that differ from the defaults table's. @default - the table's */
+  readonly thresholds?: Partial<AlarmThresholds>;
+  /** Storage of the source, for the free-storage floor. @default 100 */
+  readonly allocatedStorageGiB?: number;
+  /** Where alarms go. @default - a new topic encrypted with the data key */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Promote the replica to a standalone instance (region loss). CloudFormation promotes a read
+   * replica whose SourceDBInstanceIdentifier is removed from the template ("AWS CloudFormation promotes
+   * the read replica to a standalone DB instance", AWS::RDS::DBInstance, SourceDBInstanceIdentifier);
+   * automated backups are turned on with `backupRetention`. Irreversible: a promoted instance
+   * cannot become a replica again.
+   * @default false
+   */
+  readonly promote?: boolean;
+  /** Automated backups of the promoted instance (1 to 35 days). @default Duration.days(7) */
+  readonly backupRetention?: Duration;
+}
+
+/**
+ * A read replica, in this stack's region, of a tier's primary in another region: the warm
+ * standby of the region-loss runbook, promoted to a standalone primary when the source region is
+ * lost. It has its own KMS key (an encrypted cross-region replica needs a key of its own region,
+ * `KmsKeyId`), parameter group (the tier's settings), subnet group, security group, enhanced
+ * monitoring, encrypted log exports and the tier's RDS alarms for a replica (replica lag included).
+ *
+ * Built on `rds.CfnDBInstance`: `DatabaseInstanceReadReplica` takes an `IDatabaseInstance`
+ * of its own region. CloudFormation: "If the source DB instance is in a different region than
+ * the read replica, specify the source region in SourceRegion, and specify an ARN for a valid DB
+ * instance in SourceDBInstanceIdentifier" (AWS::RDS::DBInstance, SourceDBInstanceIdentifier).
+ */
+export class CrossRegionReplica extends Construct {
+  readonly instance: rds.CfnDBInstance;
+  readonly instanceId: string;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly parameterGroup: rds.ParameterGroup;
+  readonly dataKey: kms.IKey;
+  readonly topic: sns.ITopic;
+  readonly alarms: cw.Alarm[] = [];
+  readonly port: number;
+
+  constructor(scope: Construct, id: string, props: CrossRegionReplicaProps) {
+    super(scope, id);
+    const path = this.node.path;
+    const stack = Stack.of(this);
+    const name = tierName(this, props.name);
+    const defaults = resolveDatabaseOptions({});
+    const engineVersion = props.engineVersion ?? defaults.engineVersion;
+    const instanceType = props.instanceType ?? defaults.instanceType;
+    const port = props.port ?? defaults.port;
+    const monitoringInterval = props.monitoringInterval ?? defaults.monitoringInterval;
+    const logRetention = props.logRetention ?? defaults.logRetention;
+    const allocatedStorageGiB = props.allocatedStorageGiB ?? defaults.allocatedStorageGiB;
+    const multiAz = props.multiAz ?? false;
+    const deletionProtection = props.deletionProtection ?? true;
+
+    let sourceRegion = props.sourceRegion;
+    if (!Token.isUnresolved(props.sourceInstanceArn)) {
+      const match = INSTANCE_ARN.exec(props.sourceInstanceArn);
+      if (!match) throw new DataTierValidationError(path, 'sourceInstanceArn', props.sourceInstanceArn, 'must be a DB instance ARN: arn:aws:rds:<region>:<12-digit account>:db:<identifier>');
+      sourceRegion ??= match[2];
+      if (!Token.isUnresolved(stack.account) && match[3] !== stack.account) {
+        throw new DataTierValidationError(path, 'sourceInstanceArn', props.sourceInstanceArn, `belongs to account ${match[3]}; the replica's stack is in ${stack.account}`);
+      }
+    }
+    if (sourceRegion === undefined) throw new DataTierValidationError(path, 'sourceRegion', sourceRegion, 'must be given when sourceInstanceArn is not known at synth');
+    if (!Token.isUnresolved(stack.region) && sourceRegion === stack.region) {
+      throw new DataTierValidationError(path, 'sourceInstanceArn', props.sourceInstanceArn, `is in ${stack.region}, the replica's own region; a cross-region replica must be in another region than its source`);
+    }
+    const major = Number(engineVersion.postgresMajorVersion);
+    validateRdsInstanceClass(path, 'instanceType', `db.${instanceType.toString()}`, major);
+    requireInteger(path, 'port', port, 1150, 65535);
+    requireOneOf(path, 'monitoringInterval (seconds)', monitoringInterval.toSeconds(), MONITORING_INTERVALS_SECONDS);
+    validateLogRetentionDays(path, 'logRetention', logRetention);
+
+    const keys = props.dataKey && props.logsKey ? undefined : new EncryptionKeys(this, 'Keys', { aliasPrefix: name });
+    this.dataKey = props.dataKey ?? keys!.dataKey;
+    const logsKey = props.logsKey ?? keys!.logsKey;
+    this.port = port;
+    this.instanceId = `${name}-replica`;
+    const engine = rds.DatabaseInstanceEngine.postgres({ version: engineVersion });
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Cross-region PostgreSQL read replica: from application readers only (allowClient)',
+      allowAllOutbound: false,
+    });
+    this.parameterGroup = new rds.ParameterGroup(this, 'ParameterGroup', {
+      engine,
+      description: `${name}: PostgreSQL ${engineVersion.postgresMajorVersion} settings of the cross-region replica (the tier's)`,
+      parameters: postgresParameters(defaults),
+    });
+    const subnetGroup = new rds.SubnetGroup(this, 'SubnetGroup', {
+      vpc: props.vpc,
+      vpcSubnets: props.dataSubnets ?? defaultDataSubnets(props.vpc),
+      description: `${name}: subnets of the cross-region replica`,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const monitoringRole = new iam.Role(this, 'MonitoringRole', {
+      assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
+      description: 'Lets RDS enhanced monitoring write OS metrics to CloudWatch Logs',
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
+    });
+    acknowledge(monitoringRole, {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+      reason: 'The AWS-maintained policy RDS documents for enhanced monitoring: it only writes the RDSOSMetrics log group, and only monitoring.rds.amazonaws.com can assume this role.',
+    });
+
+    this.instance = new rds.CfnDBInstance(this, 'Instance', {
+      dbInstanceIdentifier: this.instanceId,
+      ...(props.promote
+        ? { backupRetentionPeriod: (props.backupRetention ?? defaults.backupRetention).toDays(), preferredBackupWindow: '03:00-04:00' }
+        : { sourceDbInstanceIdentifier: props.sourceInstanceArn, sourceRegion }),
+      dbInstanceClass: `db.${instanceType.toString()}`,
+      // An encrypted replica in another region is encrypted with a key of its own region.
+      kmsKeyId: this.dataKey.keyArn,
+      dbSubnetGroupName: subnetGroup.subnetGroupName,
+      vpcSecurityGroups: [this.securityGroup.securityGroupId],
+      dbParameterGroupName: this.parameterGroup.bindToInstance({}).parameterGroupName,
+      port: String(port),
+      multiAz,
+      storageType: 'gp3',
+      publiclyAccessible: false,
+      enableIamDatabaseAuthentication: true,
+      enablePerformanceInsights: true,
+      performanceInsightsKmsKeyId: this.dataKey.keyArn,
+      performanceInsightsRetentionPeriod: props.performanceInsightRetention ?? defaults.performanceInsightRetention,
+      monitoringInterval: monitoringInterval.toSeconds(),
+      monitoringRoleArn: monitoringRole.roleArn,
+      enableCloudwatchLogsExports: ['postgresql', 'upgrade'],
+      autoMinorVersionUpgrade: true,
+      copyTagsToSnapshot: true,
+      deletionProtection,
+      caCertificateIdentifier: rds.CaCertificate.RDS_CA_RSA2048_G1.toString(),
+    });
+    // A replica's data is the source's; once promoted it is the tier's only copy, so keep a snapshot.
+    this.instance.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+    for (const exportName of ['postgresql', 'upgrade']) {
+      const group = new logs.LogGroup(this, exportName === 'postgresql' ? 'PostgresqlLog' : 'UpgradeLog', {
+        logGroupName: `/aws/rds/instance/${this.instanceId}/${exportName}`,
+        retention: logRetention,
+        encryptionKey: logsKey,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      this.instance.node.addDependency(group);
+    }
+    acknowledge(
+      this.instance,
+      ...acrossPacks(
+        { awsSolutions: 'RDS2', nist: 'RDSStorageEncrypted', hipaa: 'RDSStorageEncrypted', pci: 'RDSStorageEncrypted' },
+        'A read replica of the encrypted primary is encrypted with KmsKeyId (this region\'s data key); CloudFormation rejects StorageEncrypted next to SourceDBInstanceIdentifier (cfn-lint F3020).',
+      ),
+      ...acrossPacks(
+        { nist: 'RDSInBackupPlan', hipaa: 'RDSInBackupPlan' },
+        'A replica holds a copy of the source primary, which is in its region\'s AWS Backup plan; once promoted, the runbook turns on its automated backups.',
+      ),
+      {
+        id: 'AwsSolutions-RDS11',
+        reason: `The replica listens on the non-default port ${port} (Port is set); the rule also requires Engine, which a read replica inherits from its source.`,
+      },
+      ...(multiAz
+        ? []
+        : acrossPacks(
+            { awsSolutions: 'RDS3', nist: 'RDSMultiAZSupport', hipaa: 'RDSMultiAZSupport' },
+            'A warm standby in another region, itself a copy; multiAz makes it Multi-AZ when the cost of a standby of the standby is wanted.',
+          )),
+    );
+
+    if (props.alarmTopic) {
+      this.topic = props.alarmTopic;
+    } else {
+      this.topic = new sns.Topic(this, 'AlarmTopic', { topicName: `${name}-alarms`, displayName: `${name} cross-region replica alarms`, masterKey: this.dataKey, enforceSSL: true });
+      this.dataKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowCloudWatchAlarmsToPublishEncrypted',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+        }),
+      );
+    }
+    // The tier's alarms table, rows RDS publishes for a replica (CPU, storage, memory, disk queue, replica lag).
+    const context = { thresholds: resolveAlarmThresholds(path, props.thresholds, allocatedStorageGiB), allocatedStorageGiB };
+    const action = new cwActions.SnsAction(this.topic);
+    // Once promoted it is a primary: replica lag no longer applies, the primary's RDS rows do.
+    const role = props.promote ? 'primary' : 'replica';
+    for (const definition of ALARM_DEFINITIONS.filter((d) => d.source === 'rds' && (d.roles ?? []).includes(role))) {
+      const alarm = new cw.Alarm(this, `${role}-${definition.condition}`, {
+        alarmName: `${name}-${role}-${definition.condition}`,
+        alarmDescription: `${definition.summary}. Runbook: runbooks/${definition.runbook}`,
+        metric: new cw.Metric({
+          namespace: 'AWS/RDS',
+          metricName: definition.metric.name,
+          dimensionsMap: { DBInstanceIdentifier: this.instanceId },
+          statistic: definition.statistic,
+          period: definition.period,
+          unit: definition.metric.unit as cw.Unit,
+        }),
+        threshold: definition.threshold(context),
+        comparisonOperator: definition.comparison,
+        evaluationPeriods: definition.evaluationPeriods,
+        datapointsToAlarm: definition.datapointsToAlarm,
+        treatMissingData: definition.treatMissingData,
+      });
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+      this.alarms.push(alarm);
+    }
+  }
+
+  /** Lets a client security group read from the replica (and write, once it is promoted). */
+  allowClient(client: ec2.ISecurityGroup, description: string): void {
+    this.securityGroup.addIngressRule(client, ec2.Port.tcp(this.port), description);
+    client.addEgressRule(this.securityGroup, ec2.Port.tcp(this.port), description);
+  }
+}

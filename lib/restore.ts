@@ -1,0 +1,232 @@
+/**
+ * Where a tier's primary comes from when it is not a new, empty database: a snapshot (or an AWS
+ * Backup recovery point of an RDS instance, which is a DB snapshot), a point in time of an instance
+ * of this region, or automated backups replicated to this region from another.
+ *
+ * A restore always builds a NEW tier (its own `name`): the damaged tier stays, untouched, for
+ * forensics and for copying rows back. The CloudFormation properties each source sets are those of
+ * `AWS::RDS::DBInstance` (checked against `CfnDBInstance` of aws-cdk-lib 2.276 and
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html):
+ * `DBSnapshotIdentifier`; `SourceDBInstanceIdentifier` or `SourceDbiResourceId` with `RestoreTime`
+ * or `UseLatestRestorableTime`; `SourceDBInstanceAutomatedBackupsArn` with the same two.
+ */
+import { Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Duration } from 'aws-cdk-lib';
+import { isKnownRegion } from './allowed-values';
+import { DataTierValidationError, validateRegion } from './validation';
+
+/** The moment a point-in-time restore goes back to: a time (UTC), or the latest restorable time (typically within the last 5 minutes). */
+export type RestoreTime = Date | 'latest';
+
+/** Options of a point-in-time restore. */
+export interface PointInTimeOptions {
+  /**
+   * The moment to restore to; it must lie in the source's restore window.
+   * @default 'latest' - the latest restorable time
+   */
+  readonly toTime?: RestoreTime;
+}
+
+/** The kinds of source a tier can be restored from. */
+export type DatabaseRestoreSource = 'snapshot' | 'instance' | 'replicatedBackups';
+
+/** A DB snapshot or recovery point ARN: `arn:<partition>:rds:<region>:<account>:snapshot:<name>` (recovery points: `snapshot:awsbackup:job-...`). */
+const SNAPSHOT_ARN = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):snapshot:([A-Za-z0-9:-]+)$/;
+/** A DB instance ARN: `arn:<partition>:rds:<region>:<account>:db:<identifier>`. */
+const INSTANCE_ARN = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):db:([a-z][a-z0-9-]*)$/;
+/** Replicated automated backups: `arn:<partition>:rds:<region>:<account>:auto-backup:ab-...`. */
+const AUTOMATED_BACKUPS_ARN = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):auto-backup:(ab-[a-z0-9]+)$/i;
+/** A DB instance identifier (1 to 63 letters, digits, hyphens; a letter first; no `--`, no trailing hyphen). */
+const INSTANCE_ID = /^[a-zA-Z](?:[a-zA-Z0-9]|-(?!-)){0,62}$/;
+/** The resource id of an instance (`DbiResourceId`), which outlives its identifier when automated backups are retained. */
+const DBI_RESOURCE_ID = /^db-[A-Z0-9]{10,}$/;
+/** RestoreTime as CloudFormation takes it: ISO-8601 in UTC, e.g. `2026-11-29T03:15:00Z`. */
+export const ISO_8601_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+
+/** Where a tier's primary is restored from; build one with a static method. */
+export class DatabaseRestore {
+  /**
+   * From a DB snapshot or an AWS Backup recovery point of an RDS instance (its ARN is a snapshot ARN,
+   * `arn:aws:rds:<region>:<account>:snapshot:awsbackup:job-...`), in the tier's region and account.
+   */
+  static fromSnapshot(snapshotArn: string): DatabaseRestore {
+    return new DatabaseRestore('snapshot', snapshotArn);
+  }
+
+  /**
+   * To a point in time of an instance of the tier's region: its identifier, its ARN, or its resource
+   * id (`db-...`; the way to reach the retained automated backups of a deleted instance).
+   */
+  static fromInstance(identifierOrArn: string, options: PointInTimeOptions = {}): DatabaseRestore {
+    return new DatabaseRestore('instance', identifierOrArn, options.toTime ?? 'latest');
+  }
+
+  /**
+   * To a point in time of automated backups replicated to the tier's region from another
+   * (`backupReplication` of the source tier): the ARN of those backups in this region.
+   */
+  static fromReplicatedBackups(automatedBackupsArn: string, options: PointInTimeOptions = {}): DatabaseRestore {
+    return new DatabaseRestore('replicatedBackups', automatedBackupsArn, options.toTime ?? 'latest');
+  }
+
+  private constructor(
+    readonly source: DatabaseRestoreSource,
+    /** The snapshot ARN, instance identifier / ARN / resource id, or automated backups ARN. */
+    readonly sourceId: string,
+    /** For a point-in-time restore: the moment restored to. */
+    readonly toTime?: RestoreTime,
+  ) {}
+
+  /**
+   * Refuses a source RDS could not restore this tier from, naming the prop `restore.<source>`:
+   * a malformed identifier or ARN, an ARN of another region or account, a time that is not a valid
+   * UTC time in the past.
+   */
+  validate(path: string, where: { region?: string; account?: string }, now: Date = new Date()): void {
+    const prop = `restore.${PROP_OF[this.source]}`;
+    if (Token.isUnresolved(this.sourceId)) return;
+    const pattern = this.source === 'snapshot' ? SNAPSHOT_ARN : this.source === 'replicatedBackups' ? AUTOMATED_BACKUPS_ARN : undefined;
+    if (pattern) {
+      const example =
+        this.source === 'snapshot'
+          ? 'arn:aws:rds:<region>:<12-digit account>:snapshot:<name> (an AWS Backup recovery point of RDS has this form too: snapshot:awsbackup:job-...)'
+          : 'arn:aws:rds:<region>:<12-digit account>:auto-backup:ab-... (aws rds describe-db-instance-automated-backups in this region)';
+      const match = pattern.exec(this.sourceId);
+      if (!match) throw new DataTierValidationError(path, prop, this.sourceId, `must be an ARN of the form ${example}`);
+      checkRegionAndAccount(path, prop, this.sourceId, match[2], match[3], where);
+    } else {
+      const arn = INSTANCE_ARN.exec(this.sourceId);
+      if (arn) checkRegionAndAccount(path, prop, this.sourceId, arn[2], arn[3], where);
+      else if (!INSTANCE_ID.test(this.sourceId) && !DBI_RESOURCE_ID.test(this.sourceId)) {
+        throw new DataTierValidationError(path, prop, this.sourceId, 'must be a DB instance identifier, its ARN (arn:aws:rds:<region>:<account>:db:<identifier>) or its resource id (db-...)');
+      }
+    }
+    if (this.toTime !== undefined && this.toTime !== 'latest') {
+      const time = this.toTime as unknown;
+      if (!(time instanceof Date) || Number.isNaN(time.getTime())) {
+        throw new DataTierValidationError(path, 'restore.toTime', String(time), 'must be a valid time (UTC) or "latest"');
+      }
+      if (time.getTime() > now.getTime()) {
+        throw new DataTierValidationError(path, 'restore.toTime', time.toISOString(), `must be in the past (now: ${now.toISOString()}); to restore to the newest possible moment use "latest"`);
+      }
+    }
+  }
+
+  /**
+   * The `AWS::RDS::DBInstance` properties that make the primary a restore of this source. The
+   * properties CloudFormation forbids next to them are removed by `Database` (see
+   * {@link PROPERTIES_REFUSED_ON_RESTORE}).
+   */
+  cfnProperties(): Record<string, unknown> {
+    const pointInTime = (): Record<string, unknown> =>
+      this.toTime === 'latest' || this.toTime === undefined ? { UseLatestRestorableTime: true } : { RestoreTime: formatRestoreTime(this.toTime) };
+    switch (this.source) {
+      case 'snapshot':
+        return { DBSnapshotIdentifier: this.sourceId };
+      case 'instance':
+        return { ...(DBI_RESOURCE_ID.test(this.sourceId) ? { SourceDbiResourceId: this.sourceId } : { SourceDBInstanceIdentifier: this.sourceId }), ...pointInTime() };
+      case 'replicatedBackups':
+        return { SourceDBInstanceAutomatedBackupsArn: this.sourceId, ...pointInTime() };
+    }
+  }
+}
+
+/** The name of each source in props and in the app's settings (`database.restore.<name>`). */
+const PROP_OF: Record<DatabaseRestoreSource, string> = { snapshot: 'fromSnapshot', instance: 'fromInstance', replicatedBackups: 'fromReplicatedBackups' };
+
+/** `2026-11-29T03:15:00Z`: whole seconds, UTC, as the RestoreTime example of the CloudFormation reference. */
+export function formatRestoreTime(time: Date): string {
+  return time.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Parses a UTC ISO-8601 time or `latest`, refusing anything else (local times, offsets, impossible dates). */
+export function parseRestoreTime(path: string, prop: string, value: unknown): RestoreTime {
+  if (value === 'latest') return 'latest';
+  if (typeof value !== 'string' || !ISO_8601_UTC.test(value)) {
+    throw new DataTierValidationError(path, prop, value, 'must be "latest" or a UTC time in ISO-8601, such as 2026-11-29T03:15:00Z');
+  }
+  const time = new Date(value);
+  // new Date('2026-02-30T00:00:00Z') rolls over to March; a round trip catches it.
+  if (Number.isNaN(time.getTime()) || time.toISOString().slice(0, 19) !== value.slice(0, 19)) {
+    throw new DataTierValidationError(path, prop, value, 'is not a valid date and time');
+  }
+  return time;
+}
+
+function checkRegionAndAccount(path: string, prop: string, arn: string, region: string, account: string, where: { region?: string; account?: string }): void {
+  if (where.region !== undefined && !Token.isUnresolved(where.region) && region !== where.region) {
+    throw new DataTierValidationError(
+      path,
+      prop,
+      arn,
+      `is in ${region}, but the tier is in ${where.region}: RDS restores only in the source's region (copy the snapshot, or replicate the automated backups, to ${where.region} first)`,
+    );
+  }
+  if (where.account !== undefined && !Token.isUnresolved(where.account) && account !== where.account) {
+    throw new DataTierValidationError(path, prop, arn, `belongs to account ${account}, but the tier is in ${where.account}: copy it into ${where.account} first`);
+  }
+}
+
+/**
+ * Properties CloudFormation refuses (or RDS would not apply) on a restored instance: the restore
+ * takes them from the source. From the `DBSnapshotIdentifier` entry of the AWS::RDS::DBInstance
+ * reference ("don't specify ... DBName, KmsKeyId, MasterUsername, ... StorageEncrypted"): the
+ * restored instance keeps the source's database, master user and encryption key. `EngineVersion`
+ * is removed as well: the restored instance runs the source's version (CloudFormation's
+ * modify-after-restore would otherwise ask RDS to move it to the bare major version).
+ *
+ * `MasterUserPassword` is deliberately KEPT: the CloudFormation resource provider of
+ * AWS::RDS::DBInstance modifies a restored instance right after the restore when the template
+ * sets it (`ResourceModelHelper.shouldUpdateAfterCreate` and
+ * `Translator.modifyDbInstanceAfterCreateRequest` in aws-cloudformation/aws-cloudformation-resource-providers-rds,
+ * aws-rds-dbinstance), which is also how aws-cdk-lib's `DatabaseInstanceFromSnapshot` sets a
+ * generated password. So the new tier's master secret is the password from the first minute.
+ */
+export const PROPERTIES_REFUSED_ON_RESTORE = ['DBName', 'MasterUsername', 'StorageEncrypted', 'KmsKeyId', 'EngineVersion'] as const;
+
+/** Point-in-time recovery in a second region: the primary's automated backups replicated there. */
+export interface BackupReplicationOptions {
+  /** The region the automated backups are replicated to; not the tier's. */
+  readonly region: string;
+  /** The KMS key, in that region, the replicated backups are encrypted with: a key or its ARN. */
+  readonly kmsKey: kms.IKey | string;
+  /**
+   * How long the replicated backups are kept (1 to 35 days).
+   * @default - the primary's backupRetention
+   */
+  readonly retention?: Duration;
+}
+
+const KMS_KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/([a-zA-Z0-9-]+)$/;
+
+/** Refuses a replication RDS would reject: a region that is the tier's own or unknown, a key ARN of another region, a retention outside 1-35 days. */
+export function validateBackupReplication(path: string, options: BackupReplicationOptions, where: { region?: string; account?: string }): void {
+  const { region } = options;
+  validateRegion(path, 'backupReplication.region', region);
+  if (where.region !== undefined && !Token.isUnresolved(where.region) && region === where.region) {
+    throw new DataTierValidationError(path, 'backupReplication.region', region, `is the tier's own region; replicated backups must survive its loss, so name another region`);
+  }
+  const arn = typeof options.kmsKey === 'string' ? options.kmsKey : options.kmsKey.keyArn;
+  if (!Token.isUnresolved(arn)) {
+    const match = KMS_KEY_ARN.exec(arn);
+    if (!match) throw new DataTierValidationError(path, 'backupReplication.kmsKey', arn, `must be the ARN of a KMS key in ${region}: arn:aws:kms:${region}:<12-digit account>:key/<key id>`);
+    if (isKnownRegion(region) && match[2] !== region) {
+      throw new DataTierValidationError(path, 'backupReplication.kmsKey', arn, `is a key of ${match[2]}; the replicated backups are encrypted in ${region}, so use a key of ${region}`);
+    }
+    if (where.account !== undefined && !Token.isUnresolved(where.account) && match[3] !== where.account) {
+      throw new DataTierValidationError(path, 'backupReplication.kmsKey', arn, `belongs to account ${match[3]}; RDS replicates backups within the tier's account ${where.account}`);
+    }
+  }
+  if (options.retention !== undefined) {
+    const days = options.retention.toDays();
+    if (!Number.isInteger(days) || days < 1 || days > 35) {
+      throw new DataTierValidationError(path, 'backupReplication.retention (days)', days, 'must be a whole number from 1 to 35 (the AutomaticBackupReplicationRetentionPeriod RDS accepts)');
+    }
+  }
+}
+
+/** The key ARN of a replication's key. */
+export function backupReplicationKeyArn(options: BackupReplicationOptions): string {
+  return typeof options.kmsKey === 'string' ? options.kmsKey : options.kmsKey.keyArn;
+}

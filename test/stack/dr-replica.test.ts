@@ -1,0 +1,110 @@
+import { App, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildDrReplicaApp, NAG_PACKS } from '../../app/app';
+import { DataTierValidationError } from '../../lib/validation';
+import { TEST_ENVIRONMENT } from './synth';
+import { templateView } from './template-view';
+
+const PACKS = NAG_PACKS.map((Pack) => [new Pack().readPackName, Pack] as const);
+const DR = { drReplica: { region: 'us-west-2' } };
+
+function build(context: Record<string, unknown>) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = buildDrReplicaApp(app, { context, environment: TEST_ENVIRONMENT });
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+function findings(report: PolicyValidationPluginReport): string[] {
+  return report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+}
+
+describe('the cross-region replica stack of prod (-c drReplicaOf=prod)', () => {
+  const { app, stack, template } = build({ drReplicaOf: 'prod', overrides: JSON.stringify(DR) });
+
+  test('is data-tier-prod-dr in the DR region', () => {
+    expect(stack.stackName).toBe('data-tier-prod-dr');
+    expect(stack.region).toBe('us-west-2');
+  });
+
+  test('replicates prod\'s primary by ARN from its region, encrypted with a key of its own region', () => {
+    template.resourceCountIs('AWS::RDS::DBInstance', 1);
+    template.hasResourceProperties('AWS::RDS::DBInstance', {
+      DBInstanceIdentifier: 'data-tier-prod-dr-replica',
+      SourceRegion: 'us-east-1',
+      SourceDBInstanceIdentifier: { 'Fn::Join': ['', Match.arrayWith([':rds:us-east-1:111111111111:db:data-tier-prod-primary'])] },
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeysDataKey'), 'Arn'] },
+      DBInstanceClass: 'db.r7g.xlarge',
+      Port: '5433',
+      DBParameterGroupName: { Ref: Match.stringLikeRegexp('^ReplicaParameterGroup') },
+      MonitoringInterval: 15,
+      EnablePerformanceInsights: true,
+      PubliclyAccessible: false,
+    });
+    const [instance] = Object.values(template.findResources('AWS::RDS::DBInstance')) as Array<{ Properties: Record<string, unknown>; DeletionPolicy: string }>;
+    for (const p of ['StorageEncrypted', 'MasterUsername', 'MasterUserPassword', 'DBName', 'BackupRetentionPeriod']) expect(instance.Properties).not.toHaveProperty(p);
+    expect(instance.DeletionPolicy).toBe('Snapshot');
+  });
+
+  test('has its own parameter group, keys, VPC and the replica alarms of the table, replica lag included', () => {
+    template.resourceCountIs('AWS::RDS::DBParameterGroup', 1);
+    template.resourceCountIs('AWS::KMS::Key', 2);
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: { AlarmName: string } }).Properties.AlarmName).sort();
+    expect(names).toEqual(['cpu-high', 'disk-queue-high', 'free-storage-low', 'freeable-memory-low', 'replica-lag-high'].map((c) => `data-tier-prod-dr-replica-${c}`));
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ReplicaLag', Namespace: 'AWS/RDS', Threshold: 3, Dimensions: [{ Name: 'DBInstanceIdentifier', Value: 'data-tier-prod-dr-replica' }] });
+  });
+
+  test('outputs the replica under the main stack\'s output names', () => {
+    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['AlarmTopicArn', 'DataKeyArn', 'DatabasePort', 'Replica1Endpoint', 'Replica1InstanceId', 'ReplicaSecurityGroupId', 'VpcId']);
+  });
+
+  const view = templateView(stack, template.toJSON());
+  it.each(PACKS)('%s reports no unacknowledged finding in the construct tree', (_, Pack) => {
+    expect(findings(new Pack().validateScope(app))).toEqual([]);
+  });
+  it.each(PACKS)('%s reports no unacknowledged finding on the template', (_, Pack) => {
+    expect(findings(new Pack().validateScope(view.app)).filter((f) => !f.includes('-VPCDefaultSecurityGroupClosed:'))).toEqual([]);
+  });
+});
+
+describe('promoting the cross-region replica as configuration (drReplica.promote)', () => {
+  const { template } = build({ drReplicaOf: 'prod', overrides: JSON.stringify({ drReplica: { region: 'us-west-2', promote: true } }) });
+
+  test('removes SourceDBInstanceIdentifier and SourceRegion, which CloudFormation answers by promoting, and turns on automated backups', () => {
+    const [instance] = Object.values(template.findResources('AWS::RDS::DBInstance')) as Array<{ Properties: Record<string, unknown> }>;
+    expect(instance.Properties).not.toHaveProperty('SourceDBInstanceIdentifier');
+    expect(instance.Properties).not.toHaveProperty('SourceRegion');
+    expect(instance.Properties).toMatchObject({ DBInstanceIdentifier: 'data-tier-prod-dr-replica', BackupRetentionPeriod: 35, KmsKeyId: expect.anything() });
+  });
+
+  test('watches it as a primary: no replica-lag alarm', () => {
+    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: { AlarmName: string } }).Properties.AlarmName);
+    expect(names).toContain('data-tier-prod-dr-primary-transaction-ids-high');
+    expect(names.filter((n) => n.includes('replica-lag'))).toEqual([]);
+  });
+});
+
+describe('refusals of the cross-region replica stack', () => {
+  const refusal = (context: Record<string, unknown>) => {
+    try {
+      build(context);
+    } catch (error) {
+      if (error instanceof DataTierValidationError) return error;
+      throw error;
+    }
+    throw new Error('expected a refusal');
+  };
+
+  test('without a DR region', () => {
+    expect(refusal({ drReplicaOf: 'prod' }).prop).toBe('drReplica.region');
+  });
+
+  test('in the tier\'s own region', () => {
+    expect(refusal({ drReplicaOf: 'prod', overrides: JSON.stringify({ drReplica: { region: 'us-east-1' } }) }).message).toContain("is the tier's own region");
+  });
+
+  test('takes the region of backupReplication when drReplica.region is not set', () => {
+    const key = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(build({ drReplicaOf: 'staging', overrides: JSON.stringify({ database: { backupReplication: { region: 'eu-west-1', kmsKeyArn: key } } }) }).stack.region).toBe('eu-west-1');
+  });
+});
