@@ -67,8 +67,8 @@ export function normalizeAssetHashes(template: string): string {
 /**
  * A dashboard body is one JSON string, joined by aws-cdk-lib from literal pieces and the
  * alarms' ARNs: a replica more rewrites most of one giant line of the snapshot. Written as
- * `Fn::Join` of one `Fn::Sub` per widget (`${Alarm.Arn}` in place of each `Fn::GetAtt`), each
- * widget is one line, and a diff shows the widgets that changed. CloudFormation resolves both
+ * `Fn::Join` of one `Fn::Sub` per widget (`${Alarm.Arn}` in place of each `Fn::GetAtt`), and per
+ * metric or alarm of a widget, each is one line, and a diff shows the lines that changed. CloudFormation resolves both
  * forms to the same string. A body this cannot rewrite (another intrinsic function inside) is
  * returned unchanged.
  */
@@ -86,9 +86,27 @@ export function reviewableDashboardBody(body: unknown): unknown {
   const { widgets, ...rest } = parsed;
   const head = JSON.stringify({ ...rest, widgets: [] }).replace(/\]\}$/, '');
   const piece = (s: string) => (/\$\{(?!!)/.test(s) ? { 'Fn::Sub': s } : s.replace(/\$\{!/g, '${'));
-  return {
-    'Fn::Join': ['', [piece(head), ...widgets.map((w, i) => piece(JSON.stringify(w) + (i < widgets.length - 1 ? ',' : ''))), ']}']],
-  };
+  const pieces = widgets.flatMap((w, i) => {
+    const parts = widgetPieces(w);
+    if (i < widgets.length - 1) parts[parts.length - 1] += ',';
+    return parts;
+  });
+  return { 'Fn::Join': ['', [piece(head), ...pieces.map(piece), ']}']] };
+}
+
+/**
+ * `JSON.stringify(widget)` cut into pieces: the widget, and each element of its metrics or
+ * alarms list on its own, so a replica more adds lines instead of rewriting each widget's.
+ */
+function widgetPieces(widget: unknown): string[] {
+  const properties = (widget as { properties?: Record<string, unknown> })?.properties;
+  const key = ['metrics', 'alarms'].find((k) => Array.isArray(properties?.[k]) && (properties![k] as unknown[]).length > 1);
+  if (!key) return [JSON.stringify(widget)];
+  const list = properties![key] as unknown[];
+  const marker = '\u0000list\u0000';
+  const text = JSON.stringify({ ...(widget as object), properties: { ...properties, [key]: marker } });
+  const [before, after] = text.split(JSON.stringify(marker));
+  return [`${before}[`, ...list.map((e, i) => JSON.stringify(e) + (i < list.length - 1 ? ',' : '')), `]${after}`];
 }
 
 /**

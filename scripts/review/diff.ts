@@ -99,7 +99,8 @@ export function diffTemplates(before: TemplateJson, after: TemplateJson): Templa
       if (!changed && via.length === 0) continue;
       let behavior: UpdateBehavior | undefined = REPLACEMENT_RULES[type]?.[name];
       let note: string | undefined;
-      if (SUBNET_GROUPS.includes(type) && name === 'SubnetIds' && [...references(now[id].Properties?.[name])].some((ref) => newIds.has(ref) && (now[ref]?.Type ?? old[ref]?.Type) === 'AWS::EC2::Subnet')) {
+      const movesVpc = (ref: string) => newIds.has(ref) && now[ref]?.Type === 'AWS::EC2::Subnet' && [...references(now[ref].Properties?.VpcId)].some((vpc) => newIds.has(vpc));
+      if (SUBNET_GROUPS.includes(type) && name === 'SubnetIds' && [...references(now[id].Properties?.[name])].some(movesVpc)) {
         behavior = 'Replacement';
         note = 'a subnet group cannot move to subnets of another VPC';
       }

@@ -68,6 +68,8 @@ export function reviewEnvironment(input: ReviewInput): EnvironmentReview {
   if (replaced.length > 0) {
     md.push('', '| replaced | type | because of |', '|---|---|---|');
     for (const m of replaced) md.push(`| ${m.logicalId}${isStateful(now[m.logicalId]) ? ' **(stateful)**' : ''} | ${m.type} | ${m.replacement === 'possibly' ? 'possibly: ' : ''}${replacingReasons(m)} |`);
+    const sources = [...new Set(replaced.map((m) => m.type))].filter((t) => REPLACEMENT_RULE_SOURCES[t]).map((t) => `[${t}](${REPLACEMENT_RULE_SOURCES[t]})`);
+    if (sources.length > 0) md.push('', `Update behaviors from the CloudFormation User Guide: ${sources.join(', ')}.`);
   }
   if (diff.added.length > 0) {
     md.push('', '| added | type |', '|---|---|');
@@ -107,8 +109,7 @@ function replacingReasons(m: Modification): string {
   const reasons = m.properties
     .filter((p) => p.behavior === 'Replacement' || p.behavior === undefined)
     .map((p) => `${p.name}${p.behavior === undefined ? ' (not in the rules table)' : ''}${p.via ? ` → replaced ${p.via.join(', ')}` : ''}${p.note ? ` (${p.note})` : ''}`);
-  const source = REPLACEMENT_RULE_SOURCES[m.type];
-  return reasons.join(', ') + (source ? ` ([rules](${source}))` : '');
+  return reasons.join(', ');
 }
 
 function securityChanges(diff: TemplateDiff, old: Record<string, Resource>, now: Record<string, Resource>): string[] {
