@@ -153,9 +153,10 @@ function alarmChanges(old: Record<string, Resource>, now: Record<string, Resourc
   return lines;
 }
 
-function acknowledgedRules(template: TemplateJson): Set<string> {
+/** `rule on LogicalId` of every acknowledgement a template records, in either form. */
+export function acknowledgedRules(template: TemplateJson): Set<string> {
   const recorded = ((template.Metadata?.cdk_nag as { acknowledgements?: Array<{ rules: string[]; resources: string[] }> } | undefined)?.acknowledgements ?? []).flatMap((a) =>
-    a.rules.flatMap((rule) => a.resources.map((resource) => `${rule} on ${resource}`)),
+    a.rules.flatMap((rule) => (a.resources.includes('*') ? Object.keys(template.Resources ?? {}) : a.resources).map((resource) => `${rule} on ${resource}`)),
   );
   // Templates written by cdk-nag's writeSuppressionsToCloudFormation (older snapshots).
   const perResource = Object.entries(template.Resources ?? {}).flatMap(([id, r]) =>
@@ -172,8 +173,12 @@ function nagLines(nag: NagStatus | undefined, before: TemplateJson, after: Templ
     for (const [pack, findings] of failing) for (const f of findings) lines.push(`- ${pack}: ${f}`);
   }
   const [a, b] = [acknowledgedRules(before), acknowledgedRules(after)];
-  const added = [...b].filter((x) => !a.has(x) && !x.endsWith(' on *'));
-  const removed = [...a].filter((x) => !b.has(x) && !x.endsWith(' on *'));
+  // A stack-wide acknowledgement (aws-cdk-lib's W3010 note) covers new resources as it covered the old.
+  const stackWide = (t: TemplateJson) => new Set(((t.Metadata?.cdk_nag as { acknowledgements?: Array<{ rules: string[]; resources: string[] }> } | undefined)?.acknowledgements ?? []).filter((x) => x.resources.includes('*')).flatMap((x) => x.rules));
+  const wide = stackWide(after);
+  const listed = (x: string) => !wide.has(x.slice(0, x.lastIndexOf(' on ')));
+  const added = [...b].filter((x) => !a.has(x) && listed(x));
+  const removed = [...a].filter((x) => !b.has(x) && listed(x));
   lines.push('', `Acknowledgements: ${b.size} (rule, resource) pairs, ${added.length} new, ${removed.length} gone.`);
   for (const x of added.slice(0, 30)) lines.push(`- new: ${x}`);
   if (added.length > 30) lines.push(`- … and ${added.length - 30} more new`);

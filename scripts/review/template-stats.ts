@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { App, Aspects } from 'aws-cdk-lib';
 import { WriteNagSuppressionsToCloudFormationAspect } from 'cdk-nag';
 import { buildApp } from '../../app/app';
-import { ENVIRONMENT_NAMES } from '../../app/config';
+import { ENVIRONMENT_NAMES, EnvironmentName } from '../../app/config';
 import { normalizeAssetHashes, reviewableForm, SNAPSHOT_ENVIRONMENT, snapshotPath, synthesizeTemplate } from '../../app/template-snapshot';
 
 const ROOT = join(__dirname, '..', '..');
@@ -67,12 +67,12 @@ export interface ReplicaDiff {
   readonly dashboardCharacters: number;
 }
 
-/** prod as the snapshots were written before: cdk-nag's per-resource acknowledgements, no summary. */
-function synthesizeAsBefore(overrides: object): string {
+/** An environment as the snapshots were written before: cdk-nag's per-resource acknowledgements, no summary. */
+export function synthesizeAsBefore(overrides: object, envName: EnvironmentName = 'prod'): string {
   const outdir = mkdtempSync(join(tmpdir(), 'data-tier-synth-'));
   try {
     const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = buildApp(app, { context: { env: 'prod', overrides: JSON.stringify(overrides) }, environment: SNAPSHOT_ENVIRONMENT });
+    const stack = buildApp(app, { context: { env: envName, overrides: JSON.stringify(overrides) }, environment: SNAPSHOT_ENVIRONMENT });
     Aspects.of(app).add(new WriteNagSuppressionsToCloudFormationAspect());
     app.synth();
     return JSON.stringify(JSON.parse(normalizeAssetHashes(readFileSync(join(outdir, stack.templateFile), 'utf8'))), undefined, 1);

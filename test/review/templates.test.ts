@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ENVIRONMENT_NAMES } from '../../app/config';
 import { dashboardBodySubstitution, reviewableForm, snapshotPath } from '../../app/template-snapshot';
-import { acknowledgementShare } from '../../scripts/review/template-stats';
+import { acknowledgedRules } from '../../scripts/review/report';
+import { acknowledgementShare, synthesizeAsBefore } from '../../scripts/review/template-stats';
 import { synthesize } from '../stack/synth';
 
 describe('the committed templates', () => {
@@ -20,5 +21,14 @@ describe('the committed templates', () => {
     expect(dashboardBodySubstitution(b)).toBe(dashboardBodySubstitution(a));
     expect(b['Fn::Join'][1].length).toBeGreaterThan(20);
     expect(JSON.stringify(b, undefined, 1).split('\n').every((line) => line.length < 1200)).toBe(true);
+  });
+});
+
+describe('the acknowledgements recorded once', () => {
+  it('are every (rule, resource) pair cdk-nag’s writeSuppressionsToCloudFormation wrote on each resource', () => {
+    const before = acknowledgedRules(JSON.parse(synthesizeAsBefore({}, 'dev')));
+    const after = acknowledgedRules(JSON.parse(readFileSync(snapshotPath('dev'), 'utf8')));
+    expect(before.size).toBeGreaterThan(100);
+    expect([...after].sort()).toEqual([...before].sort());
   });
 });
