@@ -3,8 +3,11 @@
 // resource reference states it ("*Update requires*: Replacement | No interruption | Some
 // interruptions"; where the text names several, the most disruptive is kept). Source: the
 // awsdocs/aws-cloudformation-user-guide repository at commit 6c68a17a (19 Sep 2023, its last
-// update before it was archived); each type's page is in REPLACEMENT_RULE_SOURCES. A property
-// absent here (newer than that page, or a custom resource) is treated as possibly replacing.
+// update before it was archived); each type's page is in REPLACEMENT_RULE_SOURCES. The properties
+// added since (listed in FROM_REGISTRY_SCHEMAS) come from the CloudFormation registry schemas as
+// aws-cdk 2.1148.1 ships them (db.json.gz of @aws-cdk/aws-service-spec): create-only means
+// Replacement, any other NoInterruption (the schemas do not tell no from some interruption).
+// A property absent here (a custom resource's) is treated as possibly replacing.
 
 export type UpdateBehavior = 'Replacement' | 'NoInterruption' | 'SomeInterruptions';
 
@@ -37,7 +40,17 @@ export const REPLACEMENT_RULES: Record<string, Record<string, UpdateBehavior>> =
     "Tags": "NoInterruption",
     "TargetGroupARNs": "NoInterruption",
     "TerminationPolicies": "NoInterruption",
-    "VPCZoneIdentifier": "SomeInterruptions"
+    "VPCZoneIdentifier": "SomeInterruptions",
+    "AvailabilityZoneImpairmentPolicy": "NoInterruption",
+    "AvailabilityZoneIds": "NoInterruption",
+    "InstanceLifecyclePolicy": "NoInterruption",
+    "SkipZonalShiftValidation": "NoInterruption",
+    "NotificationConfiguration": "NoInterruption",
+    "AvailabilityZoneDistribution": "NoInterruption",
+    "DeletionProtection": "NoInterruption",
+    "InstanceMaintenancePolicy": "NoInterruption",
+    "TrafficSources": "NoInterruption",
+    "CapacityReservationSpecification": "NoInterruption"
   },
   "AWS::Backup::BackupPlan": {
     "BackupPlan": "NoInterruption",
@@ -76,11 +89,18 @@ export const REPLACEMENT_RULES: Record<string, Record<string, UpdateBehavior>> =
     "Threshold": "NoInterruption",
     "ThresholdMetricId": "NoInterruption",
     "TreatMissingData": "NoInterruption",
-    "Unit": "NoInterruption"
+    "Unit": "NoInterruption",
+    "WarmUpConfiguration": "NoInterruption",
+    "EvaluationWindow": "NoInterruption",
+    "EvaluationInterval": "NoInterruption",
+    "Tags": "NoInterruption",
+    "EvaluationCriteria": "NoInterruption",
+    "ActionConfiguration": "NoInterruption"
   },
   "AWS::CloudWatch::Dashboard": {
     "DashboardBody": "NoInterruption",
-    "DashboardName": "Replacement"
+    "DashboardName": "Replacement",
+    "Tags": "NoInterruption"
   },
   "AWS::EC2::FlowLog": {
     "DeliverCrossAccountRole": "Replacement",
@@ -94,7 +114,8 @@ export const REPLACEMENT_RULES: Record<string, Record<string, UpdateBehavior>> =
     "ResourceId": "Replacement",
     "ResourceType": "Replacement",
     "Tags": "NoInterruption",
-    "TrafficType": "Replacement"
+    "TrafficType": "Replacement",
+    "TagFieldSpecifications": "Replacement"
   },
   "AWS::EC2::LaunchTemplate": {
     "LaunchTemplateData": "NoInterruption",
@@ -151,7 +172,12 @@ export const REPLACEMENT_RULES: Record<string, Record<string, UpdateBehavior>> =
     "OutpostArn": "Replacement",
     "PrivateDnsNameOptionsOnLaunch": "NoInterruption",
     "Tags": "NoInterruption",
-    "VpcId": "Replacement"
+    "VpcId": "Replacement",
+    "EnableLniAtDeviceIndex": "NoInterruption",
+    "Ipv4IpamPoolId": "Replacement",
+    "Ipv4NetmaskLength": "Replacement",
+    "Ipv6IpamPoolId": "Replacement",
+    "Ipv6NetmaskLength": "Replacement"
   },
   "AWS::EC2::SubnetRouteTableAssociation": {
     "RouteTableId": "Replacement",
@@ -164,7 +190,8 @@ export const REPLACEMENT_RULES: Record<string, Record<string, UpdateBehavior>> =
     "InstanceTenancy": "SomeInterruptions",
     "Ipv4IpamPoolId": "Replacement",
     "Ipv4NetmaskLength": "Replacement",
-    "Tags": "NoInterruption"
+    "Tags": "NoInterruption",
+    "VpcEncryptionControl": "Replacement"
   },
   "AWS::EC2::VPCEndpoint": {
     "PolicyDocument": "NoInterruption",
@@ -174,7 +201,13 @@ export const REPLACEMENT_RULES: Record<string, Record<string, UpdateBehavior>> =
     "ServiceName": "Replacement",
     "SubnetIds": "NoInterruption",
     "VpcEndpointType": "Replacement",
-    "VpcId": "Replacement"
+    "VpcId": "Replacement",
+    "ServiceNetworkArn": "Replacement",
+    "ResourceConfigurationArn": "Replacement",
+    "IpAddressType": "NoInterruption",
+    "DnsOptions": "NoInterruption",
+    "Tags": "NoInterruption",
+    "ServiceRegion": "Replacement"
   },
   "AWS::ElastiCache::ParameterGroup": {
     "CacheParameterGroupFamily": "Replacement",
@@ -221,7 +254,8 @@ export const REPLACEMENT_RULES: Record<string, Record<string, UpdateBehavior>> =
     "Tags": "NoInterruption",
     "TransitEncryptionEnabled": "NoInterruption",
     "TransitEncryptionMode": "NoInterruption",
-    "UserGroupIds": "NoInterruption"
+    "UserGroupIds": "NoInterruption",
+    "Durability": "NoInterruption"
   },
   "AWS::ElastiCache::SubnetGroup": {
     "CacheSubnetGroupName": "Replacement",
@@ -237,7 +271,8 @@ export const REPLACEMENT_RULES: Record<string, Record<string, UpdateBehavior>> =
     "RoleArn": "NoInterruption",
     "ScheduleExpression": "NoInterruption",
     "State": "NoInterruption",
-    "Targets": "NoInterruption"
+    "Targets": "NoInterruption",
+    "Tags": "NoInterruption"
   },
   "AWS::IAM::InstanceProfile": {
     "InstanceProfileName": "Replacement",
@@ -286,7 +321,8 @@ export const REPLACEMENT_RULES: Record<string, Record<string, UpdateBehavior>> =
     "MultiRegion": "Replacement",
     "Origin": "NoInterruption",
     "PendingWindowInDays": "NoInterruption",
-    "Tags": "NoInterruption"
+    "Tags": "NoInterruption",
+    "RotationPeriodInDays": "NoInterruption"
   },
   "AWS::Lambda::Function": {
     "Architectures": "NoInterruption",
@@ -312,7 +348,14 @@ export const REPLACEMENT_RULES: Record<string, Record<string, UpdateBehavior>> =
     "Tags": "NoInterruption",
     "Timeout": "NoInterruption",
     "TracingConfig": "NoInterruption",
-    "VpcConfig": "NoInterruption"
+    "VpcConfig": "NoInterruption",
+    "FunctionScalingConfig": "NoInterruption",
+    "DurableConfig": "NoInterruption",
+    "PublishToLatestPublished": "NoInterruption",
+    "TenancyConfig": "Replacement",
+    "CapacityProviderConfig": "NoInterruption",
+    "LoggingConfig": "NoInterruption",
+    "RecursiveLoop": "NoInterruption"
   },
   "AWS::Lambda::Permission": {
     "Action": "Replacement",
@@ -322,14 +365,20 @@ export const REPLACEMENT_RULES: Record<string, Record<string, UpdateBehavior>> =
     "Principal": "Replacement",
     "PrincipalOrgID": "Replacement",
     "SourceAccount": "Replacement",
-    "SourceArn": "Replacement"
+    "SourceArn": "Replacement",
+    "InvokedViaFunctionUrl": "Replacement"
   },
   "AWS::Logs::LogGroup": {
     "DataProtectionPolicy": "NoInterruption",
     "KmsKeyId": "NoInterruption",
     "LogGroupName": "Replacement",
     "RetentionInDays": "NoInterruption",
-    "Tags": "NoInterruption"
+    "Tags": "NoInterruption",
+    "FieldIndexPolicies": "NoInterruption",
+    "LogGroupClass": "NoInterruption",
+    "ResourcePolicyDocument": "NoInterruption",
+    "DeletionProtectionEnabled": "NoInterruption",
+    "BearerTokenAuthenticationEnabled": "NoInterruption"
   },
   "AWS::Logs::ResourcePolicy": {
     "PolicyDocument": "NoInterruption",
@@ -407,7 +456,20 @@ export const REPLACEMENT_RULES: Record<string, Record<string, UpdateBehavior>> =
     "Timezone": "Replacement",
     "UseDefaultProcessorFeatures": "NoInterruption",
     "UseLatestRestorableTime": "SomeInterruptions",
-    "VPCSecurityGroups": "NoInterruption"
+    "VPCSecurityGroups": "NoInterruption",
+    "AutomaticBackupReplicationRegion": "NoInterruption",
+    "AutomaticBackupReplicationKmsKeyId": "NoInterruption",
+    "AutomaticBackupReplicationRetentionPeriod": "NoInterruption",
+    "BackupTarget": "Replacement",
+    "DatabaseInsightsMode": "NoInterruption",
+    "DBSystemId": "Replacement",
+    "DedicatedLogVolume": "NoInterruption",
+    "EngineLifecycleSupport": "NoInterruption",
+    "MasterUserAuthenticationType": "NoInterruption",
+    "TdeCredentialArn": "NoInterruption",
+    "TdeCredentialPassword": "NoInterruption",
+    "ApplyImmediately": "NoInterruption",
+    "AdditionalStorageVolumes": "NoInterruption"
   },
   "AWS::RDS::DBParameterGroup": {
     "DBParameterGroupName": "Replacement",
@@ -426,14 +488,18 @@ export const REPLACEMENT_RULES: Record<string, Record<string, UpdateBehavior>> =
     "RoleArn": "NoInterruption",
     "Tags": "NoInterruption",
     "VpcSecurityGroupIds": "NoInterruption",
-    "VpcSubnetIds": "Replacement"
+    "VpcSubnetIds": "Replacement",
+    "DefaultAuthScheme": "NoInterruption",
+    "EndpointNetworkType": "Replacement",
+    "TargetConnectionNetworkType": "Replacement"
   },
   "AWS::RDS::DBProxyTargetGroup": {
     "ConnectionPoolConfigurationInfo": "NoInterruption",
     "DBClusterIdentifiers": "NoInterruption",
     "DBInstanceIdentifiers": "NoInterruption",
     "DBProxyName": "Replacement",
-    "TargetGroupName": "Replacement"
+    "TargetGroupName": "Replacement",
+    "Tags": "NoInterruption"
   },
   "AWS::RDS::DBSubnetGroup": {
     "DBSubnetGroupDescription": "NoInterruption",
@@ -460,7 +526,11 @@ export const REPLACEMENT_RULES: Record<string, Record<string, UpdateBehavior>> =
     "Subscription": "NoInterruption",
     "Tags": "NoInterruption",
     "TopicName": "Replacement",
-    "TracingConfig": "NoInterruption"
+    "TracingConfig": "NoInterruption",
+    "ArchivePolicy": "NoInterruption",
+    "FifoThroughputScope": "NoInterruption",
+    "MaximumMessageSize": "NoInterruption",
+    "DeliveryStatusLogging": "NoInterruption"
   },
   "AWS::SNS::TopicPolicy": {
     "PolicyDocument": "NoInterruption",
@@ -510,7 +580,9 @@ export const REPLACEMENT_RULES: Record<string, Record<string, UpdateBehavior>> =
     "RotateImmediatelyOnUpdate": "NoInterruption",
     "RotationLambdaARN": "NoInterruption",
     "RotationRules": "NoInterruption",
-    "SecretId": "Replacement"
+    "SecretId": "Replacement",
+    "ExternalSecretRotationMetadata": "NoInterruption",
+    "ExternalSecretRotationRoleArn": "NoInterruption"
   },
   "AWS::SecretsManager::Secret": {
     "Description": "NoInterruption",
@@ -519,7 +591,8 @@ export const REPLACEMENT_RULES: Record<string, Record<string, UpdateBehavior>> =
     "Name": "Replacement",
     "ReplicaRegions": "NoInterruption",
     "SecretString": "NoInterruption",
-    "Tags": "NoInterruption"
+    "Tags": "NoInterruption",
+    "Type": "NoInterruption"
   },
   "AWS::SecretsManager::SecretTargetAttachment": {
     "SecretId": "NoInterruption",
@@ -575,3 +648,77 @@ export const REPLACEMENT_RULE_SOURCES: Record<string, string> = {
   "AWS::SecretsManager::Secret": "https://github.com/awsdocs/aws-cloudformation-user-guide/blob/6c68a17a/doc_source/aws-resource-secretsmanager-secret.md",
   "AWS::SecretsManager::SecretTargetAttachment": "https://github.com/awsdocs/aws-cloudformation-user-guide/blob/6c68a17a/doc_source/aws-resource-secretsmanager-secrettargetattachment.md"
 };
+
+/** Type.Property entries taken from the registry schemas, not the User Guide. */
+export const FROM_REGISTRY_SCHEMAS: string[] = [
+  "AWS::AutoScaling::AutoScalingGroup.AvailabilityZoneImpairmentPolicy",
+  "AWS::AutoScaling::AutoScalingGroup.AvailabilityZoneIds",
+  "AWS::AutoScaling::AutoScalingGroup.InstanceLifecyclePolicy",
+  "AWS::AutoScaling::AutoScalingGroup.SkipZonalShiftValidation",
+  "AWS::AutoScaling::AutoScalingGroup.NotificationConfiguration",
+  "AWS::AutoScaling::AutoScalingGroup.AvailabilityZoneDistribution",
+  "AWS::AutoScaling::AutoScalingGroup.DeletionProtection",
+  "AWS::AutoScaling::AutoScalingGroup.InstanceMaintenancePolicy",
+  "AWS::AutoScaling::AutoScalingGroup.TrafficSources",
+  "AWS::AutoScaling::AutoScalingGroup.CapacityReservationSpecification",
+  "AWS::CloudWatch::Alarm.WarmUpConfiguration",
+  "AWS::CloudWatch::Alarm.EvaluationWindow",
+  "AWS::CloudWatch::Alarm.EvaluationInterval",
+  "AWS::CloudWatch::Alarm.Tags",
+  "AWS::CloudWatch::Alarm.EvaluationCriteria",
+  "AWS::CloudWatch::Alarm.ActionConfiguration",
+  "AWS::CloudWatch::Dashboard.Tags",
+  "AWS::EC2::FlowLog.TagFieldSpecifications",
+  "AWS::EC2::Subnet.EnableLniAtDeviceIndex",
+  "AWS::EC2::Subnet.Ipv4IpamPoolId",
+  "AWS::EC2::Subnet.Ipv4NetmaskLength",
+  "AWS::EC2::Subnet.Ipv6IpamPoolId",
+  "AWS::EC2::Subnet.Ipv6NetmaskLength",
+  "AWS::EC2::VPC.VpcEncryptionControl",
+  "AWS::EC2::VPCEndpoint.ServiceNetworkArn",
+  "AWS::EC2::VPCEndpoint.ResourceConfigurationArn",
+  "AWS::EC2::VPCEndpoint.IpAddressType",
+  "AWS::EC2::VPCEndpoint.DnsOptions",
+  "AWS::EC2::VPCEndpoint.Tags",
+  "AWS::EC2::VPCEndpoint.ServiceRegion",
+  "AWS::ElastiCache::ReplicationGroup.Durability",
+  "AWS::Events::Rule.Tags",
+  "AWS::KMS::Key.RotationPeriodInDays",
+  "AWS::Lambda::Function.FunctionScalingConfig",
+  "AWS::Lambda::Function.DurableConfig",
+  "AWS::Lambda::Function.PublishToLatestPublished",
+  "AWS::Lambda::Function.TenancyConfig",
+  "AWS::Lambda::Function.CapacityProviderConfig",
+  "AWS::Lambda::Function.LoggingConfig",
+  "AWS::Lambda::Function.RecursiveLoop",
+  "AWS::Lambda::Permission.InvokedViaFunctionUrl",
+  "AWS::Logs::LogGroup.FieldIndexPolicies",
+  "AWS::Logs::LogGroup.LogGroupClass",
+  "AWS::Logs::LogGroup.ResourcePolicyDocument",
+  "AWS::Logs::LogGroup.DeletionProtectionEnabled",
+  "AWS::Logs::LogGroup.BearerTokenAuthenticationEnabled",
+  "AWS::RDS::DBInstance.AutomaticBackupReplicationRegion",
+  "AWS::RDS::DBInstance.AutomaticBackupReplicationKmsKeyId",
+  "AWS::RDS::DBInstance.AutomaticBackupReplicationRetentionPeriod",
+  "AWS::RDS::DBInstance.BackupTarget",
+  "AWS::RDS::DBInstance.DatabaseInsightsMode",
+  "AWS::RDS::DBInstance.DBSystemId",
+  "AWS::RDS::DBInstance.DedicatedLogVolume",
+  "AWS::RDS::DBInstance.EngineLifecycleSupport",
+  "AWS::RDS::DBInstance.MasterUserAuthenticationType",
+  "AWS::RDS::DBInstance.TdeCredentialArn",
+  "AWS::RDS::DBInstance.TdeCredentialPassword",
+  "AWS::RDS::DBInstance.ApplyImmediately",
+  "AWS::RDS::DBInstance.AdditionalStorageVolumes",
+  "AWS::RDS::DBProxy.DefaultAuthScheme",
+  "AWS::RDS::DBProxy.EndpointNetworkType",
+  "AWS::RDS::DBProxy.TargetConnectionNetworkType",
+  "AWS::RDS::DBProxyTargetGroup.Tags",
+  "AWS::SNS::Topic.ArchivePolicy",
+  "AWS::SNS::Topic.FifoThroughputScope",
+  "AWS::SNS::Topic.MaximumMessageSize",
+  "AWS::SNS::Topic.DeliveryStatusLogging",
+  "AWS::SecretsManager::RotationSchedule.ExternalSecretRotationMetadata",
+  "AWS::SecretsManager::RotationSchedule.ExternalSecretRotationRoleArn",
+  "AWS::SecretsManager::Secret.Type"
+];
