@@ -68,6 +68,10 @@ export function reviewEnvironment(input: ReviewInput): EnvironmentReview {
   if (replaced.length > 0) {
     md.push('', '| replaced | type | because of |', '|---|---|---|');
     for (const m of replaced) md.push(`| ${m.logicalId}${isStateful(now[m.logicalId]) ? ' **(stateful)**' : ''} | ${m.type} | ${m.replacement === 'possibly' ? 'possibly: ' : ''}${replacingReasons(m)} |`);
+    const named = replaced.filter((m) => m.replacement === 'yes').map((m) => [m.logicalId, customName(old[m.logicalId], now[m.logicalId])] as const).filter(([, name]) => name);
+    if (named.length > 0) {
+      md.push('', `"You can't perform an update that causes a custom-named resource to be replaced" ([Name type](https://github.com/awsdocs/aws-cloudformation-user-guide/blob/6c68a17a/doc_source/aws-properties-name.md)): the update fails and rolls back unless these are renamed: ${named.map(([id, name]) => `${id} (${name})`).join(', ')}.`);
+    }
     const sources = [...new Set(replaced.map((m) => m.type))].filter((t) => REPLACEMENT_RULE_SOURCES[t]).map((t) => `[${t}](${REPLACEMENT_RULE_SOURCES[t]})`);
     if (sources.length > 0) md.push('', `Update behaviors from the CloudFormation User Guide: ${sources.join(', ')}.`);
   }
@@ -102,6 +106,18 @@ export function reviewEnvironment(input: ReviewInput): EnvironmentReview {
   md.push('', ...costLines(input.estimateCost, before, after, input.region));
 
   return { envName: input.envName, diff, blocking, allowed, markdown: md.join('\n') };
+}
+
+/** Properties that set a resource's physical name. */
+const NAME_PROPERTIES = ['AlarmName', 'AliasName', 'AutoScalingGroupName', 'BackupVaultName', 'DashboardName', 'DBInstanceIdentifier', 'DBProxyName', 'FunctionName', 'LogGroupName', 'Name', 'QueueName', 'ReplicationGroupId', 'RoleName', 'SubscriptionName', 'TopicName'];
+
+/** `Property = value` of a physical name that stays the same, if any. */
+function customName(before: Resource | undefined, after: Resource | undefined): string | undefined {
+  for (const property of NAME_PROPERTIES) {
+    const [a, b] = [renderString(before?.Properties?.[property]), renderString(after?.Properties?.[property])];
+    if (a !== undefined && a === b) return `${property} = ${b}`;
+  }
+  return undefined;
 }
 
 function replacingReasons(m: Modification): string {
