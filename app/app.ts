@@ -8,6 +8,7 @@ import { DrReplicaStack } from './dr-replica-stack';
 import { EXAMPLE_APPLICATION_MIGRATIONS } from './migrations';
 import { withSetting } from './setting-names';
 import { DataTierValidationError } from '../lib/validation';
+import { recordAcknowledgements } from '../lib/nag';
 
 /** The rule packs every environment must pass. */
 export const NAG_PACKS = [AwsSolutionsChecks, NIST80053R5Checks, HIPAASecurityChecks, PCIDSS321Checks, ServerlessChecks] as const;
@@ -15,6 +16,11 @@ export const NAG_PACKS = [AwsSolutionsChecks, NIST80053R5Checks, HIPAASecurityCh
 export interface BuildOptions {
   /** Register the cdk-nag packs as validation plugins (the CLI app does; tests call `validateScope` instead). */
   readonly registerNagPacks?: boolean;
+  /**
+   * Write every acknowledgement once into the template's top-level Metadata (`cdk_nag`).
+   * @default registerNagPacks
+   */
+  readonly recordAcknowledgements?: boolean;
 }
 
 /**
@@ -41,10 +47,11 @@ export function buildApp(app: App, sources?: Partial<ConfigSources>, options: Bu
     throw error instanceof DataTierValidationError ? withSetting(error, config.envName) : error;
   }
   if (options.registerNagPacks) {
-    for (const Pack of NAG_PACKS) {
-      Validations.of(app).addPlugins(new Pack(app, { writeSuppressionsToCloudFormation: true }));
-    }
+    // Not `writeSuppressionsToCloudFormation`: it copies every acknowledgement of a construct
+    // and its ancestors onto each resource below it (a third of the template's bytes).
+    for (const Pack of NAG_PACKS) Validations.of(app).addPlugins(new Pack(app));
   }
+  if (options.recordAcknowledgements ?? options.registerNagPacks) recordAcknowledgements(stack);
   return stack;
 }
 

@@ -2,8 +2,9 @@ import { App } from 'aws-cdk-lib';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from './app';
+import { buildApp, BuildOptions } from './app';
 import { EnvironmentName } from './config';
+import { DataTierStack } from './data-tier-stack';
 
 /** Account and region the reviewable snapshots are synthesized for. */
 export const SNAPSHOT_ENVIRONMENT = { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'us-east-1' };
@@ -11,6 +12,13 @@ export const SNAPSHOT_ENVIRONMENT = { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_D
 /** Where the reviewable template of each environment is kept. */
 export function snapshotPath(envName: EnvironmentName): string {
   return join(__dirname, '..', 'test', 'snapshots', `${envName}.template.json`);
+}
+
+export interface SynthesizedTemplate {
+  readonly app: App;
+  readonly stack: DataTierStack;
+  /** The template file exactly as `cdk synth` writes it. */
+  readonly text: string;
 }
 
 /**
@@ -23,23 +31,113 @@ export function featureFlagsOfCdkJson(): Record<string, unknown> {
 }
 
 /**
- * The template exactly as `cdk synth` writes it (cdk.json's feature flags, nag packs
- * registered, acknowledgements in the metadata), with asset hashes replaced so the snapshot
- * only changes when the infrastructure does.
+ * Synthesizes one environment in-process as `cdk synth` does (cdk.json's feature flags), Lambda
+ * bundling off, into a throwaway directory. `context` is added to the app's (e.g. `overrides`).
  */
-export function reviewableTemplate(envName: EnvironmentName): string {
+export function synthesizeTemplate(envName: EnvironmentName, context: Record<string, unknown> = {}, options: BuildOptions = { registerNagPacks: true }): SynthesizedTemplate {
   const outdir = mkdtempSync(join(tmpdir(), 'data-tier-synth-'));
   try {
-    const app = new App({ outdir, context: featureFlagsOfCdkJson() });
-    const stack = buildApp(app, { context: { env: envName }, environment: SNAPSHOT_ENVIRONMENT }, { registerNagPacks: true });
+    const app = new App({ outdir, context: { ...featureFlagsOfCdkJson(), 'aws:cdk:bundling-stacks': [] } });
+    const stack = buildApp(app, { context: { env: envName, ...context }, environment: SNAPSHOT_ENVIRONMENT }, options);
     app.synth();
-    const template = readFileSync(join(outdir, stack.templateFile), 'utf8');
-    return normalizeAssetHashes(template);
+    return { app, stack, text: readFileSync(join(outdir, stack.templateFile), 'utf8') };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
+/**
+ * The template as `cdk synth` writes it (nag packs registered, acknowledgements in the
+ * metadata), in its reviewable form ({@link reviewableForm}).
+ */
+export function reviewableTemplate(envName: EnvironmentName, context: Record<string, unknown> = {}): string {
+  return reviewableForm(synthesizeTemplate(envName, context).text);
+}
+
+/**
+ * What is committed for review: asset hashes replaced, so the snapshot only changes when the
+ * infrastructure does, and each dashboard's body written one widget per line
+ * ({@link reviewableDashboardBody}). The result is still an equivalent, deployable template.
+ */
+export function reviewableForm(templateText: string): string {
+  const template = JSON.parse(normalizeAssetHashes(templateText));
+  for (const resource of Object.values((template.Resources ?? {}) as Record<string, { Type: string; Properties?: Record<string, unknown> }>)) {
+    if (resource.Type === 'AWS::CloudWatch::Dashboard' && resource.Properties?.DashboardBody !== undefined) {
+      resource.Properties.DashboardBody = reviewableDashboardBody(resource.Properties.DashboardBody);
+    }
+  }
+  return JSON.stringify(template, undefined, 1);
+}
+
 export function normalizeAssetHashes(template: string): string {
   return template.replace(/[0-9a-f]{64}(\.zip|\.json)?/g, (_, ext: string | undefined) => `<asset-hash>${ext ?? ''}`);
+}
+
+/**
+ * A dashboard body is one JSON string, joined by aws-cdk-lib from literal pieces and the
+ * alarms' ARNs: a replica more rewrites most of one giant line of the snapshot. Written as
+ * `Fn::Join` of one `Fn::Sub` per widget (`${Alarm.Arn}` in place of each `Fn::GetAtt`), and per
+ * metric or alarm of a widget, each is one line, and a diff shows the lines that changed. CloudFormation resolves both
+ * forms to the same string. A body this cannot rewrite (another intrinsic function inside) is
+ * returned unchanged.
+ */
+export function reviewableDashboardBody(body: unknown): unknown {
+  const text = dashboardBodySubstitution(body);
+  if (text === undefined) return body;
+  let parsed: { widgets?: unknown[] };
+  try {
+    // The placeholders sit inside JSON strings, so the text with them parses as the body does.
+    parsed = JSON.parse(text);
+  } catch {
+    return body;
+  }
+  if (!Array.isArray(parsed.widgets)) return body;
+  const { widgets, ...rest } = parsed;
+  const head = JSON.stringify({ ...rest, widgets: [] }).replace(/\]\}$/, '');
+  const piece = (s: string) => (/\$\{(?!!)/.test(s) ? { 'Fn::Sub': s } : s.replace(/\$\{!/g, '${'));
+  const pieces = widgets.flatMap((w, i) => {
+    const parts = widgetPieces(w);
+    if (i < widgets.length - 1) parts[parts.length - 1] += ',';
+    return parts;
+  });
+  return { 'Fn::Join': ['', [piece(head), ...pieces.map(piece), ']}']] };
+}
+
+/**
+ * `JSON.stringify(widget)` cut into pieces: the widget, and each element of its metrics or
+ * alarms list on its own, so a replica more adds lines instead of rewriting each widget's.
+ */
+function widgetPieces(widget: unknown): string[] {
+  const properties = (widget as { properties?: Record<string, unknown> })?.properties;
+  const key = ['metrics', 'alarms'].find((k) => Array.isArray(properties?.[k]) && (properties![k] as unknown[]).length > 1);
+  if (!key) return [JSON.stringify(widget)];
+  const list = properties![key] as unknown[];
+  const marker = '\u0000list\u0000';
+  const text = JSON.stringify({ ...(widget as object), properties: { ...properties, [key]: marker } });
+  const [before, after] = text.split(JSON.stringify(marker));
+  return [`${before}[`, ...list.map((e, i) => JSON.stringify(e) + (i < list.length - 1 ? ',' : '')), `]${after}`];
+}
+
+/**
+ * The body as one `Fn::Sub` string (`${Id.Attr}`, `${Id}`, literal `${` as `${!`), from either
+ * form; undefined when it holds an intrinsic function other than Ref, GetAtt and Sub. Equal
+ * bodies give equal strings, so the review compares dashboards through this.
+ */
+export function dashboardBodySubstitution(body: unknown): string | undefined {
+  const escape = (s: string) => s.replace(/\$\{/g, '${!');
+  const part = (p: unknown): string | undefined => {
+    if (typeof p === 'string') return escape(p);
+    if (p && typeof p === 'object') {
+      const [[fn, arg]] = Object.entries(p as Record<string, unknown>);
+      if (fn === 'Ref' && typeof arg === 'string') return '${' + arg + '}';
+      if (fn === 'Fn::GetAtt' && Array.isArray(arg) && arg.every((a) => typeof a === 'string')) return '${' + arg.join('.') + '}';
+      if (fn === 'Fn::Sub' && typeof arg === 'string') return arg;
+      if (fn === 'Fn::Join' && Array.isArray(arg) && arg[0] === '' && Array.isArray(arg[1])) {
+        const parts = arg[1].map(part);
+        return parts.every((x) => x !== undefined) ? parts.join('') : undefined;
+      }
+    }
+    return undefined;
+  };
+  return part(body);
 }

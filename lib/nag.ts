@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { CfnResource, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /** A cdk-nag finding that is wrong for this design, and why. */
@@ -44,3 +44,74 @@ export const PINNED_ZONE: Acknowledgement = {
   id: 'CloudFormation-Validate::W3010',
   reason: 'Availability zones are pinned on purpose from the validated config (three explicit zones) so that every zone holds a node.',
 };
+
+/** One acknowledgement as the template records it: the reason once, with the rules and resources it covers. */
+export interface RecordedAcknowledgement {
+  readonly reason: string;
+  readonly rules: string[];
+  /** Logical ids of the resources it applies to, or `['*']` when it is recorded on the stack itself. */
+  readonly resources: string[];
+}
+
+/** Key of the template's top-level Metadata under which {@link recordAcknowledgements} writes. */
+export const ACKNOWLEDGEMENTS_METADATA_KEY = 'cdk_nag';
+
+/**
+ * Writes every acknowledgement in the stack once, in the template's top-level Metadata, as
+ * `cdk_nag.acknowledgements: [{ reason, rules, resources }]`: the reason once, with the rule ids
+ * it answers and the logical ids of the resources it covers (`*` for one recorded on the stack,
+ * such as aws-cdk-lib's own `CloudFormation-Validate::W3010` note, which it adds to any stack
+ * whose `availabilityZones` are read).
+ *
+ * cdk-nag's `writeSuppressionsToCloudFormation` copies each acknowledgement, with its reason,
+ * onto every resource below the construct that records it, ancestors included: the W3010 note
+ * alone was repeated on every resource of the stack, and the acknowledgements took a third of
+ * each template's bytes. This keeps them all visible to a reviewer at a tenth of that.
+ */
+export function recordAcknowledgements(stack: Stack): void {
+  const previous = stack.templateOptions.metadata ?? {};
+  stack.templateOptions.metadata = {
+    ...previous,
+    [ACKNOWLEDGEMENTS_METADATA_KEY]: { acknowledgements: Lazy.any({ produce: () => acknowledgementsOf(stack) }) },
+  };
+}
+
+function acknowledgementsOf(stack: Stack): RecordedAcknowledgement[] {
+  // reason -> rule id -> resources
+  const byReason = new Map<string, Map<string, Set<string>>>();
+  const add = (id: string, reason: string, resource: string) => {
+    const rules = byReason.get(reason) ?? new Map<string, Set<string>>();
+    byReason.set(reason, rules);
+    const resources = rules.get(id) ?? new Set<string>();
+    rules.set(id, resources);
+    resources.add(resource);
+  };
+  const recordedOn = (construct: IConstruct) =>
+    construct.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && m.data)
+      .flatMap((m) => Object.entries(m.data as Record<string, string>))
+      .map(([id, reason]) => [id.replace(/^annotation::/i, ''), reason] as const);
+
+  for (let scope: IConstruct | undefined = stack; scope; scope = scope.node.scope) {
+    for (const [id, reason] of recordedOn(scope)) add(id, reason, '*');
+  }
+  for (const resource of stack.node.findAll().filter(CfnResource.isCfnResource)) {
+    if (Stack.of(resource) !== stack) continue;
+    const logicalId: string = stack.resolve(resource.logicalId);
+    for (let scope: IConstruct | undefined = resource; scope && scope !== stack; scope = scope.node.scope) {
+      for (const [id, reason] of recordedOn(scope)) add(id, reason, logicalId);
+    }
+  }
+
+  // Group rules that cover the same resources with the same reason (one finding across packs).
+  const records: RecordedAcknowledgement[] = [];
+  for (const [reason, rules] of byReason) {
+    const groups = new Map<string, string[]>();
+    for (const [id, resources] of rules) {
+      const key = resources.has('*') ? '*' : [...resources].sort().join(',');
+      groups.set(key, [...(groups.get(key) ?? []), id]);
+    }
+    for (const [key, ids] of groups) records.push({ reason, rules: ids.sort(), resources: key.split(',') });
+  }
+  return records.sort((a, b) => a.rules[0].localeCompare(b.rules[0]) || a.reason.localeCompare(b.reason) || a.resources[0].localeCompare(b.resources[0]));
+}

@@ -1,0 +1,7 @@
+// The review's one dependency on the cost estimator of `npm run cost` (scripts/cost/estimate.ts).
+import { type CostEstimate, estimateMonthlyCost } from '../cost/estimate';
+
+/** Monthly cost of a synthesized template in a region, line by line. */
+export type CostEstimator = (template: object, region: string) => CostEstimate;
+
+export const estimateCost: CostEstimator = (template, region) => estimateMonthlyCost(template, { region });
