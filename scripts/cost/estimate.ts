@@ -204,7 +204,8 @@ export function estimateMonthlyCost(template: object, options: CostOptions): Cos
 
   const lines: CostLine[] = [];
   const line = (spec: Omit<CostLine, 'unitPrice' | 'monthly' | 'source' | 'unit'> & { unit?: string }): void => {
-    const price: Price = prices[spec.priceKey];
+    // A size the table has no entry for (e.g. another instance class) is a line without a price, not an error.
+    const price: Price = prices[spec.priceKey] ?? { usd: null, unit: spec.unit ?? 'unit', source: `not in the price table: ${spec.priceKey}`, date: '-', page: '' };
     const monthly = price.usd === null ? null : round(spec.quantity * price.usd);
     lines.push({ ...spec, unit: spec.unit ?? price.unit, unitPrice: price.usd, monthly, source: `${price.source} (read ${price.date})` });
   };

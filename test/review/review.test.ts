@@ -73,7 +73,7 @@ describe('npm run review passes a sizing change', () => {
     expect(markdown).toMatch(/- added `data-tier-prod-replica-3-cpu-high` \(threshold 80\)/);
     expect(markdown).toMatch(/no unacknowledged finding/);
     expect(markdown).toContain('| RDS gp3 storage data-tier-prod-replica-3, 500 GiB | $0.00 | $57.50 | +$57.50 |');
-    expect(markdown).toMatch(/\| RDS PostgreSQL db\.r7g\.2xlarge data-tier-prod-replica-3 \(read replica\) \| not priced \(0 instance-hour\) \| not priced \(730 instance-hour\) \| not priced \|/);
+    expect(markdown).toMatch(/\| RDS PostgreSQL db\.r7g\.2xlarge data-tier-prod-replica-3 \(read replica\) \| \$0\.00 \| not priced \(730 instance-hour\) \| not priced \|/);
     expect(markdown).toMatch(/\| \*\*total of priced lines\*\* \(us-east-1\) \| \*\*\$[\d.]+\*\* \| \*\*\$[\d.]+\*\* \| \*\*\+\$[\d.]+\*\* \|/);
   });
 });
