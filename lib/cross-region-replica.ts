@@ -10,6 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
 import { ALARM_DEFINITIONS } from './alarms';
+import { alarmOfDefinition, encryptedAlarmTopic } from './monitoring';
 import { MONITORING_INTERVALS_SECONDS } from './allowed-values';
 import { postgresParameters, resolveDatabaseOptions } from './database';
 import { defaultDataSubnets, tierName } from './defaults';
@@ -223,16 +224,7 @@ export class CrossRegionReplica extends Construct {
     if (props.alarmTopic) {
       this.topic = props.alarmTopic;
     } else {
-      this.topic = new sns.Topic(this, 'AlarmTopic', { topicName: `${name}-alarms`, displayName: `${name} cross-region replica alarms`, masterKey: this.dataKey, enforceSSL: true });
-      this.dataKey.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'AllowCloudWatchAlarmsToPublishEncrypted',
-          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-        }),
-      );
+      this.topic = encryptedAlarmTopic(this, { topicName: `${name}-alarms`, displayName: `${name} cross-region replica alarms`, key: this.dataKey });
     }
     // The tier's alarms table, rows RDS publishes for a replica (CPU, storage, memory, disk queue, replica lag).
     const context = { thresholds: resolveAlarmThresholds(path, props.thresholds, allocatedStorageGiB), allocatedStorageGiB };
@@ -240,9 +232,10 @@ export class CrossRegionReplica extends Construct {
     // Once promoted it is a primary: replica lag no longer applies, the primary's RDS rows do.
     const role = props.promote ? 'primary' : 'replica';
     for (const definition of ALARM_DEFINITIONS.filter((d) => d.source === 'rds' && (d.roles ?? []).includes(role))) {
-      const alarm = new cw.Alarm(this, `${role}-${definition.condition}`, {
+      const alarm = alarmOfDefinition(this, `${role}-${definition.condition}`, {
         alarmName: `${name}-${role}-${definition.condition}`,
         alarmDescription: `${definition.summary}. Runbook: runbooks/${definition.runbook}`,
+        definition,
         metric: new cw.Metric({
           namespace: 'AWS/RDS',
           metricName: definition.metric.name,
@@ -251,14 +244,9 @@ export class CrossRegionReplica extends Construct {
           period: definition.period,
           unit: definition.metric.unit as cw.Unit,
         }),
-        threshold: definition.threshold(context),
-        comparisonOperator: definition.comparison,
-        evaluationPeriods: definition.evaluationPeriods,
-        datapointsToAlarm: definition.datapointsToAlarm,
-        treatMissingData: definition.treatMissingData,
+        context,
+        action,
       });
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
       this.alarms.push(alarm);
     }
   }

@@ -10,7 +10,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
-import { ALARM_DEFINITIONS, AlarmDefinition } from './alarms';
+import { ALARM_DEFINITIONS, AlarmDefinition, ThresholdContext } from './alarms';
 import { tierName } from './defaults';
 import { acknowledge, acrossPacks } from './nag';
 import { DataTierValidationError, nearest, requireUnique } from './validation';
@@ -168,21 +168,7 @@ export class Monitoring extends Construct {
       this.topic = props.alarmTopic;
     } else {
       this.dataKey = props.dataKey ?? new kms.Key(this, 'TopicKey', { description: `${namePrefix}: alarm topic`, enableKeyRotation: true });
-      this.topic = new sns.Topic(this, 'AlarmTopic', {
-        topicName: `${namePrefix}-alarms`,
-        displayName: `${namePrefix} data tier alarms`,
-        masterKey: this.dataKey,
-        enforceSSL: true,
-      });
-      this.dataKey.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'AllowCloudWatchAlarmsToPublishEncrypted',
-          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-        }),
-      );
+      this.topic = encryptedAlarmTopic(this, { topicName: `${namePrefix}-alarms`, displayName: `${namePrefix} data tier alarms`, key: this.dataKey });
     }
     if (alarmEmails.length > 0) {
       // A notification SNS cannot deliver (a bounced or unconfirmed address) is kept here, not lost.
@@ -208,18 +194,14 @@ export class Monitoring extends Construct {
     for (const target of targetsOf(targets)) {
       for (const definition of definitions.filter(target.applies)) {
         const alarmName = `${namePrefix}-${target.name}-${definition.condition}`;
-        const alarm = new cw.Alarm(this, alarmName.slice(namePrefix.length + 1), {
+        const alarm = alarmOfDefinition(this, alarmName.slice(namePrefix.length + 1), {
           alarmName,
           alarmDescription: describe(definition, target, props.runbookBaseUrl),
+          definition,
           metric: metricOf(definition, target),
-          threshold: definition.threshold(context),
-          comparisonOperator: definition.comparison,
-          evaluationPeriods: definition.evaluationPeriods,
-          datapointsToAlarm: definition.datapointsToAlarm,
-          treatMissingData: definition.treatMissingData,
+          context,
+          action,
         });
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
         this.alarms.push(alarm);
         this.alarmsByName.set(`${target.name}-${definition.condition}`, alarm);
       }
@@ -281,6 +263,46 @@ export class Monitoring extends Construct {
     if (!alarm) throw new Error(`no alarm ${resource}-${condition}; conditions are defined in lib/alarms.ts`);
     return alarm;
   }
+}
+
+/**
+ * An SNS topic encrypted with `key`, which CloudWatch alarms of this account may use to publish
+ * to it (they cannot publish to an encrypted topic otherwise).
+ */
+export function encryptedAlarmTopic(scope: Construct, props: { topicName: string; displayName: string; key: kms.IKey }): sns.Topic {
+  const topic = new sns.Topic(scope, 'AlarmTopic', { topicName: props.topicName, displayName: props.displayName, masterKey: props.key, enforceSSL: true });
+  props.key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublishEncrypted',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
+    }),
+  );
+  return topic;
+}
+
+/** The alarm of one row of the alarm table on one metric, notifying `action` on ALARM and on OK. */
+export function alarmOfDefinition(
+  scope: Construct,
+  id: string,
+  props: { alarmName: string; alarmDescription: string; definition: AlarmDefinition; metric: cw.IMetric; context: ThresholdContext; action: cw.IAlarmAction },
+): cw.Alarm {
+  const { definition } = props;
+  const alarm = new cw.Alarm(scope, id, {
+    alarmName: props.alarmName,
+    alarmDescription: props.alarmDescription,
+    metric: props.metric,
+    threshold: definition.threshold(props.context),
+    comparisonOperator: definition.comparison,
+    evaluationPeriods: definition.evaluationPeriods,
+    datapointsToAlarm: definition.datapointsToAlarm,
+    treatMissingData: definition.treatMissingData,
+  });
+  alarm.addAlarmAction(props.action);
+  alarm.addOkAction(props.action);
+  return alarm;
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
