@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
@@ -67,5 +70,28 @@ describe('examples/with-migrations: a named tier with its own migrations, sizes 
 
   it.each(PACKS)('passes %s on every construct of the tier', (_, Pack) => {
     expect(findings(Pack, app, tier)).toEqual([]);
+  });
+});
+
+describe('the README\'s first example', () => {
+  const source = readFileSync(join(__dirname, '..', '..', 'examples', 'readme', 'app.ts'), 'utf8');
+
+  it('is examples/readme/app.ts, word for word', () => {
+    expect(readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8')).toContain(`\`\`\`ts\n${source}\`\`\`\n`);
+  });
+
+  it('synthesizes as written, with no AWS account', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'readme-example-'));
+    const previous = process.env.CDK_OUTDIR;
+    process.env.CDK_OUTDIR = outdir;
+    try {
+      jest.isolateModules(() => require('../../examples/readme/app'));
+      const template = JSON.parse(readFileSync(join(outdir, 'Orders.template.json'), 'utf8'));
+      expect(Object.values(template.Resources as Record<string, { Type: string }>).filter((r) => r.Type === 'AWS::RDS::DBInstance')).toHaveLength(2);
+    } finally {
+      if (previous === undefined) delete process.env.CDK_OUTDIR;
+      else process.env.CDK_OUTDIR = previous;
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
