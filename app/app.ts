@@ -2,7 +2,8 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { zonesOf } from '../lib/allowed-values';
 import { validateZones } from '../lib/validation';
-import { AppConfig, ConfigError, ConfigSources, MIN_AZ_COUNT, resolveConfig, stackNameFor } from './config';
+import { AppConfig, ConfigError, ConfigSources, resolveConfig, stackNameFor } from './config';
+import { DATA_TIER_ZONE_COUNT } from '../lib/data-tier';
 import { DataTierStack } from './data-tier-stack';
 import { DrReplicaStack } from './dr-replica-stack';
 import { EXAMPLE_APPLICATION_MIGRATIONS } from './migrations';
@@ -70,8 +71,8 @@ export function buildDrReplicaApp(app: App, sources?: Partial<ConfigSources>, op
     throw new ConfigError('drReplica.region', undefined, `is required for -c drReplicaOf=${config.envName}: set drReplica.region (or database.backupReplication.region) in app/environments/${config.envName}.json`);
   }
   const given = context.drAvailabilityZones;
-  const zones = given === undefined || given === '' ? (zonesOf(drRegion) ?? []).slice(0, MIN_AZ_COUNT) : String(given).split(',').map((z) => z.trim());
-  validateZones('', 'drAvailabilityZones', drRegion, zones, { min: MIN_AZ_COUNT });
+  const zones = given === undefined || given === '' ? (zonesOf(drRegion) ?? []).slice(0, DATA_TIER_ZONE_COUNT) : String(given).split(',').map((z) => z.trim());
+  validateZones('', 'drAvailabilityZones', drRegion, zones, { min: DATA_TIER_ZONE_COUNT });
   const drConfig = { ...config, region: drRegion, availabilityZones: zones };
   pinZonesInContext(app, drConfig);
   const stack = new DrReplicaStack(app, `${stackNameFor(config)}-dr`, {

@@ -20,7 +20,7 @@ import { zonesOf } from '../lib/allowed-values';
 import { alarmTableMarkdown } from '../lib/alarm-table';
 import { AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, resolveAlarmThresholds } from '../lib/alarm-thresholds';
 import { CacheEngine } from '../lib/allowed-values';
-import { DataTierProps } from '../lib/data-tier';
+import { DATA_TIER_ZONE_COUNT, DataTierProps } from '../lib/data-tier';
 import { DatabaseOptions, resolveDatabaseOptions, ResolvedDatabaseOptions } from '../lib/database';
 import { DataTierValidationError, rejectUnknownKeys, validateCopyVaultArn, validateRegion, validateZones } from '../lib/validation';
 import { MAX_NAME_LENGTH } from '../lib/defaults';
@@ -200,11 +200,7 @@ export interface AppConfig {
   readonly name?: string;
 }
 
-/** @deprecated the old name of `AppConfig` */
-export type DataTierConfig = AppConfig;
-
 const DEFAULT_REGION = 'us-east-1';
-export const MIN_AZ_COUNT = 3;
 
 /** Values from CDK context (`-c key=value` or cdk.json) and the CDK CLI's environment variables. */
 export interface ConfigSources {
@@ -258,8 +254,8 @@ export function resolveConfig(sources: ConfigSources): AppConfig {
   if (account !== undefined && !/^\d{12}$/.test(account)) throw new ConfigError('account', account, 'must be a 12-digit AWS account id');
   const region = contextString(context, 'region') ?? environment.CDK_DEFAULT_REGION ?? DEFAULT_REGION;
   validateRegion('', 'region', region);
-  const availabilityZones = contextList(context, 'availabilityZones') ?? (zonesOf(region) ?? []).slice(0, MIN_AZ_COUNT);
-  validateZones('', 'availabilityZones', region, availabilityZones, { min: MIN_AZ_COUNT });
+  const availabilityZones = contextList(context, 'availabilityZones') ?? (zonesOf(region) ?? []).slice(0, DATA_TIER_ZONE_COUNT);
+  validateZones('', 'availabilityZones', region, availabilityZones, { min: DATA_TIER_ZONE_COUNT });
 
   const name = contextString(context, 'name');
   if (name !== undefined && (!name.startsWith(`data-tier-${envName}-`) || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name) || name.length > MAX_NAME_LENGTH)) {

@@ -2,7 +2,6 @@ import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -12,7 +11,7 @@ import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
 import { ALARM_DEFINITIONS } from './alarms';
 import { alarmOfDefinition, encryptedAlarmTopic } from './monitoring';
 import { MONITORING_INTERVALS_SECONDS } from './allowed-values';
-import { postgresParameters, resolveDatabaseOptions } from './database';
+import { enhancedMonitoringRole, exportLogGroups, postgresParameters, resolveDatabaseOptions } from './database';
 import { defaultDataSubnets, tierName } from './defaults';
 import { EncryptionKeys } from './encryption';
 import { acknowledge, acrossPacks } from './nag';
@@ -151,15 +150,7 @@ export class CrossRegionReplica extends Construct {
       description: `${name}: subnets of the cross-region replica`,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const monitoringRole = new iam.Role(this, 'MonitoringRole', {
-      assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
-      description: 'Lets RDS enhanced monitoring write OS metrics to CloudWatch Logs',
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
-    });
-    acknowledge(monitoringRole, {
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
-      reason: 'The AWS-maintained policy RDS documents for enhanced monitoring: it only writes the RDSOSMetrics log group, and only monitoring.rds.amazonaws.com can assume this role.',
-    });
+    const monitoringRole = enhancedMonitoringRole(this);
 
     this.instance = new rds.CfnDBInstance(this, 'Instance', {
       dbInstanceIdentifier: this.instanceId,
@@ -190,15 +181,7 @@ export class CrossRegionReplica extends Construct {
     });
     // A replica's data is the source's; once promoted it is the tier's only copy, so keep a snapshot.
     this.instance.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
-    for (const exportName of ['postgresql', 'upgrade']) {
-      const group = new logs.LogGroup(this, exportName === 'postgresql' ? 'PostgresqlLog' : 'UpgradeLog', {
-        logGroupName: `/aws/rds/instance/${this.instanceId}/${exportName}`,
-        retention: logRetention,
-        encryptionKey: logsKey,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      this.instance.node.addDependency(group);
-    }
+    exportLogGroups(this, '', this.instanceId, this.instance, logsKey, logRetention);
     acknowledge(
       this.instance,
       ...acrossPacks(

@@ -172,8 +172,7 @@ export class DataTier extends Construct {
       this.availabilityZones = this.zones(props.availabilityZones ?? props.vpc.availabilityZones.slice(0, DATA_TIER_ZONE_COUNT), props.availabilityZones !== undefined);
       dataSubnets = props.dataSubnets ?? defaultDataSubnets(props.vpc);
       functionSubnets = props.functionSubnets ?? defaultFunctionSubnets(props.vpc);
-      const isolated = props.vpc.selectSubnets(functionSubnets).subnets.every((subnet) => props.vpc!.isolatedSubnets.includes(subnet));
-      if (props.interfaceEndpoints ?? isolated) {
+      if (props.interfaceEndpoints ?? !this.hasEgress(functionSubnets)) {
         this.endpointSecurityGroup = addApiEndpoints(this, props.vpc, functionSubnets);
       }
     } else {
@@ -237,7 +236,7 @@ export class DataTier extends Construct {
       this.cache.connections.allowDefaultPortFrom(client, 'Cache clients');
       client.addEgressRule(this.cache.securityGroup, ec2.Port.tcp(this.cache.port), 'Cache clients');
     }
-    this.allowToAwsApis(this.functionSecurityGroup);
+    this.allowToAwsApis(this.functionSecurityGroup, functionSubnets);
 
     const placement: FunctionPlacement = {
       vpc,
@@ -380,15 +379,28 @@ export class DataTier extends Construct {
     return zones.slice(0, DATA_TIER_ZONE_COUNT);
   }
 
-  /** Functions reach AWS APIs over HTTPS through the interface endpoints, or through the VPC's own routes. */
-  private allowToAwsApis(client: ec2.SecurityGroup): void {
+  /**
+   * Functions reach AWS APIs over HTTPS through the interface endpoints; without them, through the
+   * VPC's own endpoints (isolated subnets) or its route out (subnets with egress), where the APIs'
+   * public addresses have no fixed range.
+   */
+  private allowToAwsApis(client: ec2.SecurityGroup, functionSubnets: ec2.SubnetSelection): void {
     const endpoints = this.endpointSecurityGroup;
     if (endpoints) {
       endpoints.connections.allowFrom(client, ec2.Port.tcp(443), 'Data-tier functions call AWS APIs');
       client.addEgressRule(endpoints, ec2.Port.tcp(443), 'AWS APIs through the interface endpoints');
-    } else {
-      client.addEgressRule(ec2.Peer.ipv4(this.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'AWS APIs through the VPC endpoints of the imported VPC');
+      return;
     }
+    // The secret rotation functions call Secrets Manager the same way.
+    for (const group of [client, this.database.rotationSecurityGroup]) {
+      if (this.hasEgress(functionSubnets)) group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs through the route out of the function subnets');
+      else group.addEgressRule(ec2.Peer.ipv4(this.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'AWS APIs through the VPC endpoints of the imported VPC');
+    }
+  }
+
+  /** Whether every selected subnet has a route out (none is isolated). */
+  private hasEgress(subnets: ec2.SubnetSelection): boolean {
+    return this.vpc.selectSubnets(subnets).subnets.every((subnet) => !this.vpc.isolatedSubnets.includes(subnet));
   }
 
   private addOutputs(): void {

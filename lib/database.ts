@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { MONITORING_INTERVALS_SECONDS, PERFORMANCE_INSIGHTS_RETENTION_DAYS } from './allowed-values';
 import { defaultDataSubnets, defaultFunctionSubnets, tierName } from './defaults';
 import { EncryptionKeys } from './encryption';
@@ -351,15 +351,7 @@ export class Database extends Construct {
       encryptionKey: dataKey,
     });
 
-    const monitoringRole = new iam.Role(this, 'MonitoringRole', {
-      assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
-      description: 'Lets RDS enhanced monitoring write OS metrics to CloudWatch Logs',
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
-    });
-    acknowledge(monitoringRole, {
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
-      reason: 'The AWS-maintained policy RDS documents for enhanced monitoring: it only writes the RDSOSMetrics log group, and only monitoring.rds.amazonaws.com can assume this role.',
-    });
+    const monitoringRole = enhancedMonitoringRole(this);
 
     const [primaryZone, standbyZone] = availabilityZones;
     const observability = {
@@ -422,7 +414,7 @@ export class Database extends Construct {
             )),
       );
     }
-    this.exportLogGroups(primaryId, this.primary, logsKey, config.logRetention);
+    exportLogGroups(this, this.primary.node.id, primaryId, this.primary, logsKey, config.logRetention);
 
     replicaZones(availabilityZones, config.replicaCount).forEach((zone, index) => {
       const replicaId = `${namePrefix}-replica-${index + 1}`;
@@ -448,7 +440,7 @@ export class Database extends Construct {
         publiclyAccessible: false,
         caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
       });
-      this.exportLogGroups(replicaId, replica, logsKey, config.logRetention);
+      exportLogGroups(this, replica.node.id, replicaId, replica, logsKey, config.logRetention);
       acknowledgeReplicaFindings(replica, config.port);
       this.replicas.push(replica);
     });
@@ -582,18 +574,36 @@ export class Database extends Construct {
       if (replication.retention) cfn.automaticBackupReplicationRetentionPeriod = replication.retention.toDays();
     }
   }
+}
 
-  private exportLogGroups(instanceId: string, instance: rds.IDatabaseInstance, key: kms.IKey, retention: logs.RetentionDays): void {
-    for (const exportName of ['postgresql', 'upgrade']) {
-      const group = new logs.LogGroup(this, `${instance.node.id}${exportName === 'postgresql' ? 'PostgresqlLog' : 'UpgradeLog'}`, {
-        logGroupName: `/aws/rds/instance/${instanceId}/${exportName}`,
-        retention,
-        encryptionKey: key,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      // RDS would otherwise create the group itself, unencrypted and kept forever.
-      instance.node.addDependency(group);
-    }
+/** The role RDS enhanced monitoring writes OS metrics with (`MonitoringRole` under `scope`). */
+export function enhancedMonitoringRole(scope: Construct): iam.Role {
+  const role = new iam.Role(scope, 'MonitoringRole', {
+    assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
+    description: 'Lets RDS enhanced monitoring write OS metrics to CloudWatch Logs',
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
+  });
+  acknowledge(role, {
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+    reason: 'The AWS-maintained policy RDS documents for enhanced monitoring: it only writes the RDSOSMetrics log group, and only monitoring.rds.amazonaws.com can assume this role.',
+  });
+  return role;
+}
+
+/**
+ * The log groups of an instance's PostgreSQL log exports (`<idPrefix>PostgresqlLog`,
+ * `<idPrefix>UpgradeLog` under `scope`), encrypted and kept, created before the instance:
+ * RDS would otherwise create them itself, unencrypted and kept forever.
+ */
+export function exportLogGroups(scope: Construct, idPrefix: string, instanceId: string, instance: IConstruct, key: kms.IKey, retention: logs.RetentionDays): void {
+  for (const exportName of ['postgresql', 'upgrade']) {
+    const group = new logs.LogGroup(scope, `${idPrefix}${exportName === 'postgresql' ? 'PostgresqlLog' : 'UpgradeLog'}`, {
+      logGroupName: `/aws/rds/instance/${instanceId}/${exportName}`,
+      retention,
+      encryptionKey: key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    instance.node.addDependency(group);
   }
 }
 

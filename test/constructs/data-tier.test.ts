@@ -76,6 +76,27 @@ describe('DataTier in a caller\'s VPC with isolated subnets only', () => {
   });
 });
 
+describe('DataTier in a caller\'s VPC whose function subnets have a route out (NAT)', () => {
+  const stack = newStack();
+  const vpc = new ec2.Vpc(stack, 'Vpc', { availabilityZones: TEST_ZONES, natGateways: 1 });
+  const tier = new DataTier(stack, 'Db', { vpc });
+  const template = Template.fromStack(stack);
+  const id = (sg: ec2.ISecurityGroup) => stack.resolve(sg.securityGroupId);
+
+  test('adds no interface endpoints of its own', () => {
+    expect(tier.endpointSecurityGroup).toBeUndefined();
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+  });
+
+  test('lets its functions and the secret rotation reach the AWS APIs on 443 through that route, as nothing else would', () => {
+    const groups = template.findResources('AWS::EC2::SecurityGroup');
+    for (const group of [tier.functionSecurityGroup, tier.database.rotationSecurityGroup]) {
+      const logicalId = (id(group) as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+      expect(groups[logicalId].Properties.SecurityGroupEgress).toEqual(expect.arrayContaining([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })]));
+    }
+  });
+});
+
 describe('Two DataTiers in one stack', () => {
   const twoTiers = (names: [string | undefined, string | undefined]) => {
     const stack = newStack();
