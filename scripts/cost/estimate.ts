@@ -138,7 +138,7 @@ const free = (reason: string): Coverage => ({ kind: 'free', reason });
 const usageOnly = (reason: string): Coverage => ({ kind: 'usage-only', reason });
 
 export const RESOURCE_TYPES: Readonly<Record<string, Coverage>> = {
-  'AWS::RDS::DBInstance': priced('instance-hours (Multi-AZ twice), gp3 storage and IOPS above baseline, backups beyond the free allowance, Performance Insights beyond 7 days, enhanced monitoring logs'),
+  'AWS::RDS::DBInstance': priced('instance-hours and gp3 storage at the Single-AZ or Multi-AZ (primary + standby) rate, IOPS and throughput above baseline, backups beyond the free allowance, Performance Insights beyond 7 days, enhanced monitoring logs'),
   'AWS::RDS::DBProxy': priced('per vCPU-hour of the target instance, minimum 2 vCPUs'),
   'AWS::ElastiCache::ReplicationGroup': priced('node-hours of every cache cluster; snapshot storage'),
   'AWS::EC2::VPCEndpoint': priced('interface endpoints: per endpoint per zone per hour, plus data processed; gateway endpoints are free'),
@@ -207,7 +207,7 @@ export function estimateMonthlyCost(template: object, options: CostOptions): Cos
     // A size the table has no entry for (e.g. another instance class) is a line without a price, not an error.
     const price: Price = prices[spec.priceKey] ?? { usd: null, unit: spec.unit ?? 'unit', source: `not in the price table: ${spec.priceKey}`, date: '-', page: '' };
     const monthly = price.usd === null ? null : round(spec.quantity * price.usd);
-    lines.push({ ...spec, unit: spec.unit ?? price.unit, unitPrice: price.usd, monthly, source: `${price.source} (read ${price.date})` });
+    lines.push({ ...spec, unit: spec.unit ?? price.unit, unitPrice: price.usd, monthly, source: `${price.source} (as of ${price.date})` });
   };
   const ofType = (type: string) => resources.filter((r) => r.type === type);
 
@@ -222,31 +222,35 @@ export function estimateMonthlyCost(template: object, options: CostOptions): Cos
   const primaries = instances.filter((i) => !i.replica);
   const primaryStorage = primaries.reduce((sum, p) => sum + Number(p.props.AllocatedStorage ?? 0), 0);
   for (const i of instances) {
+    // A Multi-AZ deployment (primary + standby) has its own list rates for instance-hours, storage,
+    // IOPS and throughput, about twice the Single-AZ ones; Performance Insights counts the vCPUs
+    // of both copies.
     const copies = i.multiAz ? 2 : 1;
     const role = i.replica ? 'read replica' : i.multiAz ? 'primary, Multi-AZ: primary + standby' : 'primary, Single-AZ';
     line({
       key: `rds.instance:${i.id}`, item: `RDS PostgreSQL ${i.instanceClass} ${i.name} (${role})`, resources: [i.id],
-      quantity: copies * HOURS_PER_MONTH, unit: 'instance-hour', priceKey: `rds.instance.${i.instanceClass}` as PriceKey,
+      quantity: HOURS_PER_MONTH, unit: i.multiAz ? 'Multi-AZ instance-hour' : 'instance-hour',
+      priceKey: `rds.instance.${i.instanceClass}${i.multiAz ? '.multiAz' : ''}` as PriceKey,
     });
     // A replica's storage is its source's allocated storage (autoscaling grows both).
     const storage = i.replica ? Number(primaries[0]?.props.AllocatedStorage ?? 0) : Number(i.props.AllocatedStorage ?? 0);
     line({
-      key: `rds.storage:${i.id}`, item: `RDS gp3 storage ${i.name}, ${storage} GiB${copies === 2 ? ' x 2 (standby)' : ''}`, resources: [i.id],
-      quantity: storage * copies, priceKey: 'rds.gp3.storage',
+      key: `rds.storage:${i.id}`, item: `RDS gp3 storage ${i.name}, ${storage} GiB${i.multiAz ? ', Multi-AZ (primary + standby)' : ''}`, resources: [i.id],
+      quantity: storage, priceKey: i.multiAz ? 'rds.gp3.storage.multiAz' : 'rds.gp3.storage',
       assumption: i.replica ? 'a replica is allocated its source\'s storage' : undefined,
     });
     const baselineIops = storage >= 400 ? 12_000 : 3_000;
     if (i.props.Iops !== undefined && Number(i.props.Iops) > baselineIops) {
       line({
         key: `rds.iops:${i.id}`, item: `RDS gp3 IOPS ${i.name} above the ${baselineIops} baseline`, resources: [i.id],
-        quantity: (Number(i.props.Iops) - baselineIops) * copies, priceKey: 'rds.gp3.iops',
+        quantity: Number(i.props.Iops) - baselineIops, priceKey: i.multiAz ? 'rds.gp3.iops.multiAz' : 'rds.gp3.iops',
       });
     }
     const baselineThroughput = storage >= 400 ? 500 : 125;
     if (i.props.StorageThroughput !== undefined && Number(i.props.StorageThroughput) > baselineThroughput) {
       line({
         key: `rds.throughput:${i.id}`, item: `RDS gp3 throughput ${i.name} above the ${baselineThroughput} MiB/s baseline`, resources: [i.id],
-        quantity: (Number(i.props.StorageThroughput) - baselineThroughput) * copies, priceKey: 'rds.gp3.throughput',
+        quantity: Number(i.props.StorageThroughput) - baselineThroughput, priceKey: i.multiAz ? 'rds.gp3.throughput.multiAz' : 'rds.gp3.throughput',
       });
     }
     const piDays = Number(i.props.PerformanceInsightsRetentionPeriod ?? 7);
@@ -356,9 +360,10 @@ export function estimateMonthlyCost(template: object, options: CostOptions): Cos
     const nodes = group.props.NumCacheClusters !== undefined
       ? Number(group.props.NumCacheClusters)
       : Number(group.props.NumNodeGroups ?? 1) * (Number(group.props.ReplicasPerNodeGroup ?? 0) + 1);
+    const engine = String(group.props.Engine ?? 'redis');
     line({
-      key: `cache.nodes:${group.id}`, item: `ElastiCache ${group.props.Engine ?? 'redis'} ${nodeType} x ${nodes} nodes`, resources: [group.id],
-      quantity: nodes * HOURS_PER_MONTH, unit: 'node-hour', priceKey: `elasticache.node.${nodeType}` as PriceKey,
+      key: `cache.nodes:${group.id}`, item: `ElastiCache ${engine} ${nodeType} x ${nodes} nodes`, resources: [group.id],
+      quantity: nodes * HOURS_PER_MONTH, unit: 'node-hour', priceKey: `elasticache.node.${engine}.${nodeType}` as PriceKey,
     });
     const retention = Number(group.props.SnapshotRetentionLimit ?? 0);
     if (retention > 0) {

@@ -1,11 +1,16 @@
 // The one price table of `npm run cost` and of every estimate made with scripts/cost/estimate.ts.
 //
-// Each figure names its region, the day it was read and the public page it was read from. The
-// table was filled on 2026-11-29 from the stored copies of public pages reachable offline on this
-// machine (no live access to aws.amazon.com or the AWS Price List API). Where no stored page gave a
-// figure, `usd` is null and `source` says so: the estimate then shows the line with its quantity
-// and "not sourced" instead of a made-up price, and leaves it out of the total. Fill a null by
-// reading the AWS pricing page named in `page`, and set `source` and `date` to what you read.
+// Each figure names its region, the date of the figure and the public source it was read in. No
+// live access to aws.amazon.com or the AWS Price List API is possible from the machines this
+// project is built on, so the table was filled (2026-11-29) from stored copies of public pages and
+// public GitHub documents. The best figures are AWS Price List offer files (a versioned
+// pricing.us-east-1.amazonaws.com/offers/... URL, with the SKU or usage type) as quoted, with
+// their literal rate, in a public document; then stored AWS pricing pages; then third-party pages
+// dated 2025-2026 that give the region and the figure. Where no such source gave a figure, `usd` is
+// null and `source` says so: the estimate shows the line with its quantity and "not sourced"
+// instead of a made-up price, and leaves it out of the total. Never derive a figure (a Multi-AZ
+// rate from a Single-AZ one, a Valkey rate from a Redis one, one region's from another's): fill a
+// null by reading the offer file or the AWS page named in `page`, and set `source` and `date`.
 //
 // On-demand list prices in USD, before account-wide free tiers (those are shared by everything in
 // an account, so the estimate never deducts them).
@@ -15,21 +20,28 @@ export interface Price {
   readonly usd: number | null;
   /** What one unit is, e.g. "instance-hour", "GB-month". */
   readonly unit: string;
-  /** Where the figure was read (URL), or why there is none. */
+  /** Where the figure was read (offer file URL and SKU, or page URL, and the document quoting it), or why there is none. */
   readonly source: string;
-  /** When it was read (YYYY-MM-DD); for a missing figure, when it was looked for. */
+  /** Date of the figure (offer publication or the day its source read it, YYYY-MM-DD); for a missing figure, when it was looked for. */
   readonly date: string;
   /** The AWS pricing page the figure belongs to (where to check or fill it). */
   readonly page: string;
   readonly note?: string;
 }
 
+/** RDS for PostgreSQL classes the table prices (the presets' and the review test's). */
+export type RdsInstanceClass = 'db.t4g.medium' | 'db.r7g.large' | 'db.r7g.xlarge' | 'db.r7g.2xlarge';
+/** ElastiCache engines and node types the table prices; Valkey nodes have their own, lower, rates. */
+export type CacheEngine = 'redis' | 'valkey';
+export type CacheNodeType = 'cache.t4g.small' | 'cache.r7g.large';
+
 export type PriceKey =
-  | 'rds.instance.db.t4g.medium' | 'rds.instance.db.r7g.large' | 'rds.instance.db.r7g.xlarge'
-  | 'rds.gp3.storage' | 'rds.gp3.iops' | 'rds.gp3.throughput' | 'rds.backup.storage'
+  | `rds.instance.${RdsInstanceClass}` | `rds.instance.${RdsInstanceClass}.multiAz`
+  | 'rds.gp3.storage' | 'rds.gp3.storage.multiAz' | 'rds.gp3.iops' | 'rds.gp3.iops.multiAz'
+  | 'rds.gp3.throughput' | 'rds.gp3.throughput.multiAz' | 'rds.backup.storage'
   | 'rds.performanceInsights.firstMonth' | 'rds.performanceInsights.additionalMonth'
   | 'rds.proxy.vcpu'
-  | 'elasticache.node.cache.t4g.small' | 'elasticache.node.cache.r7g.large' | 'elasticache.snapshot.storage'
+  | `elasticache.node.${CacheEngine}.${CacheNodeType}` | 'elasticache.snapshot.storage'
   | 'privatelink.endpoint.azHour' | 'privatelink.data'
   | 'ec2.instance.t4g.nano' | 'ebs.gp3.storage'
   | 'kms.key' | 'kms.requests'
@@ -39,15 +51,21 @@ export type PriceKey =
   | 'lambda.requests' | 'lambda.arm64.gbSecond' | 'lambda.x86.gbSecond' | 'xray.traces'
   | 'sns.publish' | 'backup.crossRegionTransfer';
 
-const READ = '2026-11-29';
-const NOT_FOUND = 'not sourced: no stored copy of a public page giving this figure was found';
+const SEARCHED = '2026-11-29';
+const NOT_FOUND = 'not sourced: no stored copy of a public page or document giving this figure was found';
 
 function missing(unit: string, page: string, note?: string): Price {
-  return { usd: null, unit, source: NOT_FOUND, date: READ, page, note };
+  return { usd: null, unit, source: NOT_FOUND, date: SEARCHED, page, note };
 }
 
-const RDS_PG = 'https://aws.amazon.com/rds/postgresql/pricing/';
-const RDS = 'https://aws.amazon.com/rds/pricing/';
+/** A rate of an AWS Price List offer file, as a public document quotes it. */
+function offer(usd: number, unit: string, page: string, from: { url: string; sku?: string; quote?: string; quotedIn: string; date: string }, note?: string): Price {
+  const sku = from.sku ? `, ${from.sku}` : '';
+  const quote = from.quote ? `: "${from.quote}"` : '';
+  return { usd, unit, page, date: from.date, note, source: `AWS Price List ${from.url}${sku}${quote}; quoted in ${from.quotedIn}` };
+}
+
+const RDS = 'https://aws.amazon.com/rds/postgresql/pricing/';
 const PI = 'https://aws.amazon.com/rds/performance-insights/pricing/';
 const PROXY = 'https://aws.amazon.com/rds/proxy/pricing/';
 const ELASTICACHE = 'https://aws.amazon.com/elasticache/pricing/';
@@ -62,146 +80,263 @@ const XRAY = 'https://aws.amazon.com/xray/pricing/';
 const SNS = 'https://aws.amazon.com/sns/pricing/';
 const BACKUP = 'https://aws.amazon.com/backup/pricing/';
 
-const R7G_NOTE = 'No stored page gives the RDS for PostgreSQL on-demand rate of db.r7g in us-east-1 (searched again 2026-11-29: AWS RDS pricing pages are stored without their JS-loaded tables; the 2026 articles found, usage.ai, selfhost.dev, cloudburn.io, infratally.com, show no r7g row in any stored part). The nearest figures found are not used: a comment table in hashicorp/terraform-provider-aws (MySQL, us-west-2, 2024-02-02: large $0.239, xlarge $0.478), and hard-coded tables in public GitHub code that disagree with each other (db.r7g.large from $0.204 to $0.276) and cite no page or date.';
-const ELASTICACHE_NOTE = 'Searched 2026-11-29 (Redis OSS and Valkey node rates): the stored AWS ElastiCache pricing pages carry no node table; 2026 articles (cloudburn.io, usage.ai, securityboulevard.com) show node rates only outside their stored part, serverless rates only (Valkey $0.0023/M ECPU, Redis OSS $0.0034/M, us-east-1, June 2026, usage.ai) or round figures ("cache.r6g.large about $0.25/hour", cachee.ai 2026). The ~$0.219/h expected for cache.r7g.large in us-east-1 could not be verified.';
+const OFFERS = 'https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws';
+
+// The public documents the offer-file rates were read in.
+const VEER = 'ArdurAI/veer docs/architecture/cost-model/README.md ("Immutable rate evidence", pricing date 2026-08-31)';
+const RDS_REPORT = 'a public GitHub report pricing RDS for PostgreSQL against a workload ("alt:aws", 2026-07-28), which lists the bulk price list AmazonRDS/current/us-east-1 (Last-Modified 2026-07-28) row by row';
+const IRELAND_RATES = 'henderjm/world-cup-sweepstake docs/costs/aws-ireland-rates.json (checked 2026-10-04)';
+const IRELAND_SNAPSHOT = 'mamtha4u/SDLC backend/config/pricing_eu-west-1.json (snapshot of the eu-west-1 offer files fetched 2026-10-02)';
+const IRELAND_DEPLOY = 'a public GitHub deployment cost document ("Unit prices used: all eu-west-1, read from the AWS Price List bulk API on 2026-08-24")';
+const CW_2025 = 'a public GitHub document "Amazon CloudWatch and AWS CloudTrail Pricing Data (US East - N. Virginia)" ("Source: AWS Pricing API", retrieved 2025-10-28)';
+const LAMBDA_2025 = 'a public GitHub document "AWS Lambda Pricing (us-east-1)" ("Data Source: AWS Pricing API", 2025-10-28), the rate confirmed by a 2026-08-17 design document reading the us-east-1 price list published 2026-08-12';
+
+const NO_EU = 'No 2025-2026 source giving the Europe (Ireland) figure was found (searched 2026-11-29); it is not copied from us-east-1, whose rates differ for most of these.';
 
 const US_EAST_1: Record<PriceKey, Price> = {
-  'rds.instance.db.t4g.medium': {
-    usd: 0.065, unit: 'instance-hour', date: READ, page: RDS_PG,
-    source: 'https://infratally.com/articles/aws-rds-pricing-explained-2026.html (2026 article, PostgreSQL, us-east-1, Single-AZ table)',
-  },
-  'rds.instance.db.r7g.large': missing('instance-hour', RDS_PG, R7G_NOTE),
-  'rds.instance.db.r7g.xlarge': missing('instance-hour', RDS_PG, R7G_NOTE),
-  'rds.gp3.storage': {
-    usd: 0.115, unit: 'GB-month', date: READ, page: RDS,
-    source: 'https://www.usage.ai/blogs/aws/reserved-instances/rds/pricing-calculator/ ("All rates: US East (N. Virginia), June 2026"; cites aws.amazon.com/rds/pricing)',
-  },
-  'rds.gp3.iops': {
-    usd: 0.02, unit: 'IOPS-month above the gp3 baseline', date: READ, page: RDS,
-    source: 'https://www.usage.ai/blogs/aws/reserved-instances/rds/pricing-calculator/ (June 2026, us-east-1)',
-    note: 'Baseline included in the storage price: 3,000 IOPS and 125 MiB/s (same source); RDS raises it to 12,000 IOPS / 500 MiB/s from 400 GiB (RDS User Guide, gp3 storage).',
-  },
+  'rds.instance.db.t4g.medium': offer(0.065, 'instance-hour', RDS, {
+    url: `${OFFERS}/AmazonRDS/20260729234248/us-east-1/index.json`, quote: '| db.t4g.medium — referencia | $0.065 | $0.129 | us-east-1 |',
+    quotedIn: 'a public GitHub cost table of RDS PostgreSQL rates (Single-AZ and Multi-AZ columns, consulted 2026-07-29); again in offer 20260924211011 in a public pricing module', date: '2026-07-29',
+  }),
+  'rds.instance.db.t4g.medium.multiAz': offer(0.129, 'Multi-AZ instance-hour (primary + standby)', RDS, {
+    url: `${OFFERS}/AmazonRDS/20260831092223/us-east-1/index.json`, sku: 'SKU SCBZU9XX357QUA4D', quote: 'USD 0.129/db.t4g.medium Multi-AZ-hour', quotedIn: VEER, date: '2026-08-31',
+  }),
+  'rds.instance.db.r7g.large': offer(0.239, 'instance-hour', RDS, {
+    url: `${OFFERS}/AmazonRDS/20260531103119/us-east-1/index.json`, sku: 'SKU 7WFFXKTD43Q8CUSV', quote: 'RDS db.r7g.large PostgreSQL Single-AZ on-demand us-east-1 — $0.239/hr',
+    quotedIn: 'a public GitHub cost model (scripts/cost_model/project.py of "sn360-es"); again in offer 20260924211011', date: '2026-05-31',
+  }),
+  'rds.instance.db.r7g.large.multiAz': offer(0.478, 'Multi-AZ instance-hour (primary + standby)', RDS, {
+    url: `${OFFERS}/AmazonRDS/20260831092223/us-east-1/index.json`, sku: 'SKU QPKXCKEKNV5DW3QA', quote: 'USD 0.478/db.r7g.large Multi-AZ-hour', quotedIn: VEER, date: '2026-08-31',
+  }),
+  'rds.instance.db.r7g.xlarge': offer(0.478, 'instance-hour', RDS, {
+    url: `${OFFERS}/AmazonRDS/current/us-east-1/index.json`, quote: '{"instanceType":"db.r7g.xlarge","deploymentOption":"Single-AZ","vcpu":"4","memory":"32 GiB","price":"0.478"}',
+    quotedIn: `${RDS_REPORT}; the same rate in offer 20260924211011 in a public pricing module`, date: '2026-07-28',
+  }),
+  'rds.instance.db.r7g.xlarge.multiAz': offer(0.956, 'Multi-AZ instance-hour (primary + standby)', RDS, {
+    url: `${OFFERS}/AmazonRDS/current/us-east-1/index.json`, quote: '{"instanceType":"db.r7g.xlarge","deploymentOption":"Multi-AZ","vcpu":"4","memory":"32 GiB","price":"0.956"}', quotedIn: RDS_REPORT, date: '2026-07-28',
+  }),
+  'rds.instance.db.r7g.2xlarge': offer(0.956, 'instance-hour', RDS, {
+    url: `${OFFERS}/AmazonRDS/current/us-east-1/index.json`, quote: '{"instanceType":"db.r7g.2xlarge","deploymentOption":"Single-AZ","vcpu":"8","memory":"64 GiB","price":"0.956"}', quotedIn: RDS_REPORT, date: '2026-07-28',
+  }),
+  'rds.instance.db.r7g.2xlarge.multiAz': offer(1.913, 'Multi-AZ instance-hour (primary + standby)', RDS, {
+    url: `${OFFERS}/AmazonRDS/current/us-east-1/index.json`, quote: '{"instanceType":"db.r7g.2xlarge","deploymentOption":"Multi-AZ","vcpu":"8","memory":"64 GiB","price":"1.913"}', quotedIn: RDS_REPORT, date: '2026-07-28',
+  }),
+  'rds.gp3.storage': offer(0.115, 'GB-month', RDS, {
+    url: `${OFFERS}/AmazonRDS/20260531103119/us-east-1/index.json`, quote: 'RDS gp3 storage PostgreSQL Single-AZ us-east-1 — $0.115/GB-mo',
+    quotedIn: 'a public GitHub cost model (scripts/cost_model/project.py of "sn360-es"); again as usage type RDS:GP3-Storage in the 2026-07-28 price list of the "alt:aws" report', date: '2026-05-31',
+  }),
+  'rds.gp3.storage.multiAz': offer(0.23, 'GB-month (Multi-AZ: primary + standby)', RDS, {
+    url: `${OFFERS}/AmazonRDS/20260831092223/us-east-1/index.json`, sku: 'SKU J7S7KD4WFDNQWKNX', quote: 'USD 0.23/GB-month Multi-AZ gp3', quotedIn: VEER, date: '2026-08-31',
+  }),
+  'rds.gp3.iops': offer(0.02, 'IOPS-month above the gp3 baseline', RDS, {
+    url: `${OFFERS}/AmazonRDS/current/us-east-1/index.json`, quote: '{"groupDescription":"RDS Provisioned GP3 IOPS","deploymentOption":"Single-AZ","usagetype":"RDS:GP3-PIOPS","price":"0.02","unit":"IOPS-Mo"}', quotedIn: RDS_REPORT, date: '2026-07-28',
+  }, 'Baseline included in the storage price: 3,000 IOPS and 125 MiB/s, and 12,000 IOPS / 500 MiB/s from 400 GiB (RDS User Guide, gp3 storage).'),
+  'rds.gp3.iops.multiAz': offer(0.04, 'IOPS-month above the gp3 baseline (Multi-AZ)', RDS, {
+    url: `${OFFERS}/AmazonRDS/current/us-east-1/index.json`, quote: '{"groupDescription":"RDS Provisioned GP3 IOPS","deploymentOption":"Multi-AZ","usagetype":"RDS:Multi-AZ-GP3-PIOPS","price":"0.04","unit":"IOPS-Mo"}', quotedIn: RDS_REPORT, date: '2026-07-28',
+  }),
   'rds.gp3.throughput': missing('MiBps-month above the gp3 baseline', RDS,
-    'No stored page gives the RDS (not EBS) gp3 throughput rate for us-east-1; the EBS rate ($0.04, https://www.saisci.com/aws/gp3-throughput-explained/, 2021) is another service and is not used.'),
-  'rds.backup.storage': {
-    usd: 0.095, unit: 'GB-month beyond the free allowance', date: READ, page: RDS,
-    source: 'https://www.usage.ai/blogs/aws/reserved-instances/rds/pricing-calculator/ (June 2026, us-east-1: "~$0.095/GB-month", free up to 100% of provisioned storage); allowance also in https://aws.amazon.com/blogs/database/demystifying-amazon-rds-backup-storage-costs/',
-  },
+    'Searched 2026-11-29 for the RDS usage type RDS:GP3-Throughput: only EBS gp3 throughput ($0.04, another service) was found. The tier sets no throughput above the baseline, so no environment has this line.'),
+  'rds.gp3.throughput.multiAz': missing('MiBps-month above the gp3 baseline (Multi-AZ)', RDS),
+  'rds.backup.storage': offer(0.095, 'GB-month beyond the free allowance', RDS, {
+    url: `${OFFERS}/AmazonRDS/20260831092223/us-east-1/index.json`, sku: 'SKU 6W8ECRFVDATCER7J', quote: 'charged PostgreSQL backup ... at USD 0.095/GB-month', quotedIn: VEER, date: '2026-08-31',
+  }, 'Free up to the provisioned storage of the region\'s databases: https://aws.amazon.com/blogs/database/demystifying-amazon-rds-backup-storage-costs/'),
   'rds.performanceInsights.firstMonth': missing('vCPU-month (first month of paid retention)', PI,
-    'Pricing model (per vCPU-month beyond the free 7 days) from https://cloudacademy.com/course/understanding-amazon-rds-performance-insights-1071/performance-insights-costs/; the only stored figure is for Tokyo (https://devio-20240701.developers.io/articles/rds-performance-insights-cost), not used here.'),
+    'Performance Insights reached end of life on 2026-07-31; its flexible retention (1-24 months) is "preserved in Standard mode of Database Insights at the same cost" (RDS User Guide, USER_PerfInsights.Enabling). The rate is billed per vCPU-month, first month (usage type PI_LTR_FMR) and each further month (PI_LTR_AMR); searched 2026-11-29, the only stored rates are for Tokyo (devio-20240701.developers.io), not used.'),
   'rds.performanceInsights.additionalMonth': missing('vCPU-month (each further month of retention)', PI),
-  'rds.proxy.vcpu': {
-    usd: 0.015, unit: 'vCPU-hour of the target instance (minimum 2 vCPUs)', date: READ, page: PROXY,
-    source: 'AWS Price List for Amazon RDS, us-east-1 (https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonRDS/current/us-east-1/index.csv), SKU AHVT2C6WP2BB5BXQ, usage type USE1-RDS:ProxyUsage, PostgreSQL: "$0.015 per hour per vCPU of the RDS PostgreSQL instances associated with an RDS Proxy", as quoted with its SKU in a public design document retrieved 2026-08-17 (the price list itself cannot be fetched from here); the 2-vCPU minimum is on https://aws.amazon.com/rds/proxy/pricing/.',
-  },
-  'elasticache.node.cache.t4g.small': missing('node-hour', ELASTICACHE, ELASTICACHE_NOTE),
-  'elasticache.node.cache.r7g.large': missing('node-hour', ELASTICACHE, ELASTICACHE_NOTE),
+  'rds.proxy.vcpu': offer(0.015, 'vCPU-hour of the target instance (minimum 2 vCPUs)', PROXY, {
+    url: `${OFFERS}/AmazonRDS/current/us-east-1/index.csv`, sku: 'SKU AHVT2C6WP2BB5BXQ, usage type USE1-RDS:ProxyUsage', quote: '$0.015 per hour per vCPU of the RDS PostgreSQL instances associated with an RDS Proxy',
+    quotedIn: 'a public GitHub design document ("Research: what the Demo Variant\'s API runtime actually costs", price list retrieved 2026-08-17); the 2-vCPU minimum is on https://aws.amazon.com/rds/proxy/pricing/', date: '2026-08-17',
+  }),
+  'elasticache.node.redis.cache.t4g.small': offer(0.032, 'node-hour', ELASTICACHE, {
+    url: `${OFFERS}/AmazonElastiCache/20260914063714/us-east-1/index.json`, quote: '{ name: \'cache.t4g.small\', memoryGiB: 1.37, hourlyUSD: 0.032 }',
+    quotedIn: 'the ELASTICACHE_REDIS_US_EAST_1_ONDEMAND catalogue of the public @cloudbitmaps/core sources ("ElastiCache for Redis OSS, us-east-1 on-demand, AWS price list 20260914063714"); the same rate in a public pricing engine read from the Price List API on 2026-10-02', date: '2026-09-14',
+  }),
+  'elasticache.node.redis.cache.r7g.large': offer(0.219, 'node-hour', ELASTICACHE, {
+    url: `${OFFERS}/AmazonElastiCache/20260530010146/us-east-1/index.json`, sku: 'SKU MWNGNHD8QDQRAGKN', quote: 'ElastiCache cache.r7g.large Redis on-demand us-east-1 — $0.219/hr per node',
+    quotedIn: 'a public GitHub cost model (scripts/cost_model/project.py of "sn360-es"); the same rate read from the price list on 2026-09-20 and 2026-10-02 in two other public documents', date: '2026-05-30',
+  }),
+  'elasticache.node.valkey.cache.t4g.small': offer(0.0256, 'node-hour', ELASTICACHE, {
+    url: `${OFFERS}/AmazonElastiCache/current/us-east-1/index.json`, sku: 'cacheEngine Valkey, usage type NodeUsage:cache.t4g.small', quote: '"cache.t4g.small": 0.0256',
+    quotedIn: 'FALLBACK_ELASTICACHE_VALKEY_PRICING of a public GitHub pricing engine ("from the AWS Price List API ... cacheEngine Valkey ... read 2026-10-02")', date: '2026-10-02',
+  }),
+  'elasticache.node.valkey.cache.r7g.large': offer(0.1752, 'node-hour', ELASTICACHE, {
+    url: `${OFFERS}/AmazonElastiCache/current/us-east-1/index.json`, sku: 'cacheEngine Valkey', quote: '| us-east-1 | $0.1752 | $0.2190 | −20% |',
+    quotedIn: 'a public GitHub design note "ElastiCache (Redis OSS / Valkey) — Multi-Region" (figures "pulled from the public AWS pricing API ... Valkey engine, retrieved 2026-09-20"); the same rate read 2026-10-02 in a public pricing engine', date: '2026-09-20',
+  }),
   'elasticache.snapshot.storage': missing('GB-month', ELASTICACHE,
-    'Searched 2026-11-29: pages state that backups are billed per GB-month (e.g. https://cur.vantage.sh/aws/amazonelasticache), none gives the rate.'),
-  'privatelink.endpoint.azHour': {
-    usd: 0.01, unit: 'endpoint-AZ-hour', date: READ, page: PRIVATELINK,
-    source: 'https://awsnegotiations.com/privatelink-cost-analysis.html (May 2026: "$0.01/hour per Interface Endpoint per AZ"); billing per AZ per hour: https://aws.amazon.com/privatelink/pricing/',
-  },
-  'privatelink.data': {
-    usd: 0.01, unit: 'GB processed (first 1 PB in the region)', date: READ, page: PRIVATELINK,
-    source: 'stored copy of the AWS PrivateLink pricing page, https://968880.n0h2l.group/privatelink/pricing ("First 1 PB $0.01")',
-  },
-  'ec2.instance.t4g.nano': missing('instance-hour', EC2,
-    'Searched 2026-11-29: no stored page gives a t4g.nano on-demand rate (the only burstable price table found, https://matthiaskraaz.blogspot.com/2021/08/aws-ec2-price-of-maxed-out-burstable.html, is from 2021 and its t4g rows are not in the stored part).'),
-  'ebs.gp3.storage': missing('GB-month', EBS,
-    'Candidate not used (older than the 2025-2026 bar for a third-party figure): $0.08/GiB-month, N. Virginia, https://www.saisci.com/aws/gp3-throughput-explained/ (last updated 2021-01-13); https://notes.darshanraul.me/AWS/cost-management/ebs-cost-optimization gives "~$0.08" with no region or date. A 2026 US East table exists at https://cloudburn.io/blog/amazon-ebs-pricing but its rows are not in the stored copy. Check the EBS page and fill.'),
-  'kms.key': {
-    usd: 1, unit: 'key-month', date: READ, page: KMS,
-    source: 'https://aws.amazon.com/kms/pricing/ ("Each AWS KMS key that you create in KMS costs $1/month")',
-    note: 'With automatic rotation each newly generated backing key adds $1/month (same page); a key has none in its first year.',
-  },
-  'kms.requests': {
-    usd: 0.03 / 10_000, unit: 'request', date: READ, page: KMS,
-    source: 'https://www.wring.co/blog/aws-kms-pricing-guide ("$0.03 per 10,000" symmetric requests)',
-  },
-  'secretsmanager.secret': {
-    usd: 0.4, unit: 'secret-month', date: READ, page: SECRETS,
-    source: 'https://hivebook.wiki/wiki/aws-secrets-manager-rotated-secrets-dynamic-db-credentials-kms ("$0.40 per secret per month + $0.05 per 10k API calls")',
-  },
-  'secretsmanager.requests': {
-    usd: 0.05 / 10_000, unit: 'API call', date: READ, page: SECRETS,
-    source: 'https://hivebook.wiki/wiki/aws-secrets-manager-rotated-secrets-dynamic-db-credentials-kms',
-  },
-  'cloudwatch.alarm.standard': {
-    usd: 0.1, unit: 'alarm metric-month (standard resolution)', date: READ, page: CLOUDWATCH,
-    source: 'https://c3x.dev/resources/aws/aws_cloudwatch_metric_alarm ("$0.10/alarm-month for standard resolution")',
-  },
-  'cloudwatch.alarm.highResolution': {
-    usd: 0.3, unit: 'alarm metric-month (high resolution)', date: READ, page: CLOUDWATCH,
-    source: 'https://c3x.dev/resources/aws/aws_cloudwatch_metric_alarm ("High-resolution alarms (10s) cost $0.30/month")',
-  },
-  'cloudwatch.metric': {
-    usd: 0.3, unit: 'metric-month (first 10,000)', date: READ, page: CLOUDWATCH,
-    source: 'https://cal53.calculator.city/cloudwatch-custom-metrics-calculator/ ("$0.30 per metric per month for the first 10,000 metrics")',
-  },
-  'cloudwatch.putMetricData': missing('PutMetricData request', CLOUDWATCH,
-    'Searched 2026-11-29: the stored CloudWatch pricing page shows the free tier (1 million API requests) but not the paid rate; the $0.01 per 1,000 found (https://support.site24x7.com/portal/en/kb/articles/aws-cloudwatch-metrics-cost-calculation) is stated for GetMetricData, not PutMetricData, and is undated.'),
+    'Searched 2026-11-29: pages say backups are billed per GB-month (e.g. https://cur.vantage.sh/aws/amazonelasticache); the only figure found, "$0.085 per GiB-month" in an undated guide naming no region, is not used.'),
+  'privatelink.endpoint.azHour': offer(0.01, 'endpoint-AZ-hour', PRIVATELINK, {
+    url: `${OFFERS}/AmazonVPC/20260917190528/us-east-1/index.json`, sku: 'usage type USE1-VpcEndpoint-Hours', quote: '$0.01 per VPC Endpoint Hour',
+    quotedIn: 'two public GitHub pricing research documents (2026-09-25 and 2026-09-29); billed per zone: "for each hour that your VPC endpoint remains provisioned in each Availability Zone" (https://aws.amazon.com/privatelink/pricing/)', date: '2026-09-17',
+  }),
+  'privatelink.data': offer(0.01, 'GB processed (first 1 PB in the region)', PRIVATELINK, {
+    url: `${OFFERS}/AmazonVPC/20260917190528/us-east-1/index.json`, sku: 'usage type USE1-VpcEndpoint-Bytes', quote: '$0.01 (≤1 PB) / $0.006 (1–5 PB) / $0.004 (>5 PB)',
+    quotedIn: 'a public GitHub pricing research document (2026-09-25)', date: '2026-09-17',
+  }),
+  'ec2.instance.t4g.nano': offer(0.0042, 'instance-hour', EC2, {
+    url: `${OFFERS}/AmazonEC2/current/us-east-1/index.json`, sku: 'SKU DU8E8NJG743V3F8M, BoxUsage:t4g.nano (publication 2026-08-17T20:36:27Z)', quote: '$0.0042 per On Demand Linux t4g.nano Instance Hour',
+    quotedIn: 'a public GitHub design document ("Verified cost", retrieved 2026-08-17); the same description in the 2026-09-24 EC2 index.csv quoted by another', date: '2026-08-17',
+  }),
+  'ebs.gp3.storage': offer(0.08, 'GB-month', EBS, {
+    url: `${OFFERS}/AmazonEC2/20260831181331/us-east-1/index.json`, sku: 'SKU JG3KUJMBRGHV3N8G', quote: 'USD 0.08/gp3 GB-month', quotedIn: VEER, date: '2026-08-31',
+  }),
+  'kms.key': offer(1, 'key-month', KMS, {
+    url: `${OFFERS}/awskms/20260831092318/index.json`, sku: 'SKU U553K98XGDXCYHWS', quote: 'USD 1/key-month', quotedIn: VEER, date: '2026-08-31',
+  }, 'With automatic rotation each newly generated backing key adds $1/month (https://aws.amazon.com/kms/pricing/); a key has none in its first year.'),
+  'kms.requests': offer(0.000003, 'request', KMS, {
+    url: `${OFFERS}/awskms/20260831092318/index.json`, sku: 'SKU MFEBZPX8NHM5FY7Z', quote: 'USD 0.000003/request', quotedIn: VEER, date: '2026-08-31',
+  }),
+  'secretsmanager.secret': offer(0.4, 'secret-month', SECRETS, {
+    url: `${OFFERS}/AWSSecretsManager/20260831092330/us-east-1/index.json`, sku: 'SKU BJ3PQ9BYGU6P632F', quote: 'USD 0.40/secret-month', quotedIn: VEER, date: '2026-08-31',
+  }),
+  'secretsmanager.requests': offer(0.000005, 'API call', SECRETS, {
+    url: `${OFFERS}/AWSSecretsManager/20260831092330/us-east-1/index.json`, sku: 'SKU 4MDZ5VNEJPMUTG9B', quote: 'USD 0.000005/request', quotedIn: VEER, date: '2026-08-31',
+  }),
+  'cloudwatch.alarm.standard': offer(0.1, 'alarm metric-month (standard resolution)', CLOUDWATCH, {
+    url: `${OFFERS}/AmazonCloudWatch/20260831092148/us-east-1/index.json`, sku: 'SKU EVETVUGEN3MUTMXM', quote: 'Standard-resolution alarm metric ... at USD 0.10/alarm-metric-month', quotedIn: VEER, date: '2026-08-31',
+  }),
+  'cloudwatch.alarm.highResolution': offer(0.3, 'alarm metric-month (high resolution)', CLOUDWATCH, {
+    url: `${OFFERS}/AmazonCloudWatch/current/us-east-1/index.json`, quote: 'High Resolution: $0.30 per alarm-month', quotedIn: CW_2025, date: '2025-10-28',
+  }, 'The same $0.30 is in offer 20260831092148 for us-west-2 (SKU JQ7VDDDHEZA9XV78, ArdurAI/veer); no 2026 us-east-1 SKU was found.'),
+  'cloudwatch.metric': offer(0.3, 'metric-month (first 10,000)', CLOUDWATCH, {
+    url: `${OFFERS}/AmazonCloudWatch/20260831092148/us-east-1/index.json`, sku: 'SKU KG586CTNGQ4VRZKZ', quote: 'USD 0.30/metric-month', quotedIn: VEER, date: '2026-08-31',
+  }),
+  'cloudwatch.putMetricData': offer(0.01 / 1_000, 'request (beyond the free 1 million a month)', CLOUDWATCH, {
+    url: `${OFFERS}/AmazonCloudWatch/current/us-east-1/index.json`, sku: 'usage type CW:Requests', quote: 'General API Requests: $0.01 per 1,000 requests', quotedIn: CW_2025, date: '2025-10-28',
+  }),
   'cloudwatch.dashboard': {
-    usd: 3, unit: 'dashboard-month', date: READ, page: CLOUDWATCH,
+    usd: 3, unit: 'dashboard-month', date: '2026-06-13', page: CLOUDWATCH,
     source: 'https://www.factualminds.com/blog/amazon-cloudwatch-pricing-metrics-logs-alarms-dashboards/ (2026-06-13: "dashboards at $3 each")',
+    note: 'A dashboard is one account-wide product of the price list ("location=Any ... DashboardsUsageHour ... USD 3 per dashboard per month", a public description of the Price List catalogue), so the rate is the same in every region.',
   },
-  'logs.ingestion': {
-    usd: 0.5, unit: 'GB ingested', date: READ, page: CLOUDWATCH,
-    source: 'https://c3x.dev/blog/cloudwatch-logs-cost-optimization ("us-east-1, June 2026 ... Ingestion: $0.50 per GB")',
-  },
-  'logs.vendedIngestion': {
-    usd: 0.5, unit: 'GB ingested (vended logs, first 10 TB)', date: READ, page: CLOUDWATCH,
-    source: 'https://hykell.com/kb/platform-specific-guides/aws-cloudwatch-logs-pricing ($0.50 per GB collected in us-east-1)',
-    note: 'VPC flow logs and RDS enhanced monitoring are vended logs; their first tier is the standard ingestion price.',
-  },
-  'logs.storage': {
-    usd: 0.03, unit: 'GB-month stored', date: READ, page: CLOUDWATCH,
-    source: 'https://c3x.dev/blog/cloudwatch-logs-cost-optimization ("Storage: $0.03 per GB-month", us-east-1, June 2026)',
-  },
-  'lambda.requests': {
-    usd: 0.2 / 1_000_000, unit: 'request', date: READ, page: LAMBDA,
-    source: 'https://cloudchipr.com/blog/aws-lambda-pricing (US East (N. Virginia))',
-  },
-  'lambda.arm64.gbSecond': {
-    usd: 0.0000133334, unit: 'GB-second (Arm)', date: READ, page: LAMBDA,
-    source: 'https://cloudchipr.com/blog/aws-lambda-pricing ("ARM ... First 7.5 Billion GB-seconds per month: $0.0000133334", US East (N. Virginia))',
-  },
-  'lambda.x86.gbSecond': {
-    usd: 0.0000166667, unit: 'GB-second (x86)', date: READ, page: LAMBDA,
-    source: 'https://cloudchipr.com/blog/aws-lambda-pricing ("x86 ... First 6 Billion GB-seconds per month: $0.0000166667")',
-  },
+  'logs.ingestion': offer(0.5, 'GB ingested', CLOUDWATCH, {
+    url: `${OFFERS}/AmazonCloudWatch/20260831092148/us-east-1/index.json`, sku: 'SKU S8QGXX5R2BKKMDSJ', quote: 'USD 0.50/GB log ingest', quotedIn: VEER, date: '2026-08-31',
+  }),
+  'logs.vendedIngestion': offer(0.5, 'GB ingested (vended logs, first 10 TB)', CLOUDWATCH, {
+    url: `${OFFERS}/AmazonCloudWatch/current/us-east-1/index.json`, sku: 'usage type VendedLog-Bytes', quote: 'Vended Logs (tiered pricing): First 10TB: $0.50 per GB', quotedIn: CW_2025, date: '2025-10-28',
+  }, 'VPC flow logs and RDS enhanced monitoring are vended logs.'),
+  'logs.storage': offer(0.03, 'GB-month stored', CLOUDWATCH, {
+    url: `${OFFERS}/AmazonCloudWatch/20260831092148/us-east-1/index.json`, sku: 'SKU 6K9ADYQAHV5KX9KZ', quote: 'USD 0.03/GB-month', quotedIn: VEER, date: '2026-08-31',
+  }),
+  'lambda.requests': offer(0.0000002, 'request', LAMBDA, {
+    url: `${OFFERS}/AWSLambda/current/us-east-1/index.json`, sku: 'SKU GU2ZS9HVP6QTQ7KE (x86), K7BX6567RJ67A2KE (Arm)', quote: '$0.20 per 1 million requests', quotedIn: LAMBDA_2025, date: '2025-10-28',
+  }),
+  'lambda.arm64.gbSecond': offer(0.0000133334, 'GB-second (Arm, first 7.5 billion a month)', LAMBDA, {
+    url: `${OFFERS}/AWSLambda/current/us-east-1/index.json`, sku: 'SKU 72SBSFWPMDTH8S3J, usage type Lambda-GB-Second-ARM', quote: 'Tier 1 | 0 - 7.5 billion | $0.0000133334', quotedIn: LAMBDA_2025, date: '2025-10-28',
+  }),
+  'lambda.x86.gbSecond': offer(0.0000166667, 'GB-second (x86, first 6 billion a month)', LAMBDA, {
+    url: `${OFFERS}/AWSLambda/current/us-east-1/index.json`, sku: 'SKU TG3M4CAGBA3NYQBH, usage type Lambda-GB-Second', quote: 'Tier 1 | 0 - 6 billion | $0.0000166667', quotedIn: LAMBDA_2025, date: '2025-10-28',
+  }),
   'xray.traces': {
-    usd: 5 / 1_000_000, unit: 'trace recorded', date: READ, page: XRAY,
-    source: 'https://aws.amazon.com/de/xray/pricing/ ("5 USD pro Million (0,000005 USD pro Ablaufverfolgung)"); US East rate in https://awsnegotiations.com/x-ray-pricing-strategy.html ("$5.00 per million")',
+    usd: 5 / 1_000_000, unit: 'trace recorded', date: SEARCHED, page: XRAY,
+    source: 'https://aws.amazon.com/de/xray/pricing/ ("5 USD pro Million (0,000005 USD pro Ablaufverfolgung)", stored copy, undated); US East rate in https://awsnegotiations.com/x-ray-pricing-strategy.html ("$5.00 per million")',
+    note: 'No dated price-list quote was found; the page copies carry no date, so `date` is the day they were read.',
   },
-  'sns.publish': {
-    usd: 0.5 / 1_000_000, unit: 'publish', date: READ, page: SNS,
-    source: 'https://www.factualminds.com/blog/amazon-sns-pricing-publishes-fanout-protocols/ (2026-06-13: "Standard topic publish is $0.50/M ... email is $2/100K")',
-  },
-  'backup.crossRegionTransfer': {
-    usd: 0.02, unit: 'GB copied to another region', date: READ, page: BACKUP,
-    source: 'https://www.factualminds.com/blog/aws-backup-pricing-vaults-cross-region-restores/ (us-east-1, June 2026: "Cross-region copies double the storage line plus $0.02/GB transfer")',
-  },
+  'sns.publish': offer(0.5 / 1_000_000, 'publish (beyond the free 1 million a month)', SNS, {
+    url: `${OFFERS}/AmazonSNS/current/us-east-1/index.json`, sku: 'usage type Requests-Tier1 (publication 2026-09-15)', quote: 'First 1,000,000/month FREE, then $0.50/1M',
+    quotedIn: 'a public GitHub pricing research document (2026-09-25); email deliveries are $2.00 per 100,000 after the first 1,000 (same source)', date: '2026-09-15',
+  }),
+  'backup.crossRegionTransfer': offer(0.02, 'GB copied to another region', BACKUP, {
+    url: `${OFFERS}/AWSDataTransfer/20260831121448/us-east-1/index.json`, sku: 'SKU XGXYRYWGNXSSEUVT (us-east-1 to us-west-2)', quote: 'USD 0.02/GB cross-region', quotedIn: VEER, date: '2026-08-31',
+  }, 'Priced per source and destination pair; $0.02 is us-east-1 to us-west-2 (the same rate from us-east-1 in AWSDataTransfer 20260916132208, quoted in another public document).'),
 };
 
-const EU_NOTE = 'Europe (Ireland) prices differ from us-east-1 for most of these; none was found in a stored source dated 2025-2026 (searched again 2026-11-29), so none is copied from us-east-1.';
-const RDS_GP3_EU_CANDIDATE = 'Candidate not used (a page from the RDS gp3 launch, late 2022, older than the 2025-2026 bar): eu-west-1 RDS gp3 storage $0.127/GB-month, IOPS $0.022/IOPS-month, throughput $0.088/MiBps-month, https://blog.thebescloud.com/rds-gp3-volumes-decrypting-the-latest-storage-announcement-from-aws (same page: EC2/EBS gp3 $0.088/GB-month).';
-const EU_NOTES: Partial<Record<PriceKey, string>> = {
-  'rds.gp3.storage': `${EU_NOTE} ${RDS_GP3_EU_CANDIDATE}`,
-  'rds.gp3.iops': `${EU_NOTE} ${RDS_GP3_EU_CANDIDATE}`,
-  'rds.gp3.throughput': `${EU_NOTE} ${RDS_GP3_EU_CANDIDATE}`,
-  'ebs.gp3.storage': `${EU_NOTE} ${RDS_GP3_EU_CANDIDATE}`,
+const EU_WEST_1: Record<PriceKey, Price> = {
+  'rds.instance.db.t4g.medium': offer(0.069, 'instance-hour', RDS, {
+    url: `${OFFERS}/AmazonRDS/20260820203529/eu-west-1/index.json`, quote: '| RDS `db.t4g.medium` PostgreSQL, Single-AZ | $0.069/h |', quotedIn: IRELAND_DEPLOY, date: '2026-08-24',
+  }),
+  'rds.instance.db.t4g.medium.multiAz': offer(0.138, 'Multi-AZ instance-hour (primary + standby)', RDS, {
+    url: `${OFFERS}/AmazonRDS/20260820203529/eu-west-1/index.json`, quote: '| RDS `db.t4g.medium` PostgreSQL, Multi-AZ | $0.138/h |', quotedIn: IRELAND_DEPLOY, date: '2026-08-24',
+  }),
+  'rds.instance.db.r7g.large': missing('instance-hour', RDS, NO_EU),
+  'rds.instance.db.r7g.large.multiAz': missing('Multi-AZ instance-hour (primary + standby)', RDS, NO_EU),
+  'rds.instance.db.r7g.xlarge': missing('instance-hour', RDS, NO_EU),
+  'rds.instance.db.r7g.xlarge.multiAz': missing('Multi-AZ instance-hour (primary + standby)', RDS, NO_EU),
+  'rds.instance.db.r7g.2xlarge': missing('instance-hour', RDS, NO_EU),
+  'rds.instance.db.r7g.2xlarge.multiAz': missing('Multi-AZ instance-hour (primary + standby)', RDS, NO_EU),
+  'rds.gp3.storage': offer(0.127, 'GB-month', RDS, {
+    url: `${OFFERS}/AmazonRDS/20260820203529/eu-west-1/index.json`, quote: '| RDS gp3 storage, Single-AZ | $0.127/GB-month |', quotedIn: IRELAND_DEPLOY, date: '2026-08-24',
+  }),
+  'rds.gp3.storage.multiAz': offer(0.254, 'GB-month (Multi-AZ: primary + standby)', RDS, {
+    url: `${OFFERS}/AmazonRDS/20260820203529/eu-west-1/index.json`, quote: '| RDS gp3 storage, Multi-AZ | $0.254/GB-month |', quotedIn: IRELAND_DEPLOY, date: '2026-08-24',
+  }),
+  'rds.gp3.iops': missing('IOPS-month above the gp3 baseline', RDS, NO_EU),
+  'rds.gp3.iops.multiAz': missing('IOPS-month above the gp3 baseline (Multi-AZ)', RDS, NO_EU),
+  'rds.gp3.throughput': missing('MiBps-month above the gp3 baseline', RDS, NO_EU),
+  'rds.gp3.throughput.multiAz': missing('MiBps-month above the gp3 baseline (Multi-AZ)', RDS, NO_EU),
+  'rds.backup.storage': missing('GB-month beyond the free allowance', RDS, NO_EU),
+  'rds.performanceInsights.firstMonth': missing('vCPU-month (first month of paid retention)', PI, NO_EU),
+  'rds.performanceInsights.additionalMonth': missing('vCPU-month (each further month of retention)', PI, NO_EU),
+  'rds.proxy.vcpu': missing('vCPU-hour of the target instance (minimum 2 vCPUs)', PROXY, NO_EU),
+  'elasticache.node.redis.cache.t4g.small': offer(0.034, 'node-hour', ELASTICACHE, {
+    url: `${OFFERS}/AmazonElastiCache/current/eu-west-1/index.json`, sku: 'SKU Q8MBFSX7FCA3HNJW (Redis, on demand)', quote: '"elasticache_t4g_small_usd_per_hour": 0.034',
+    quotedIn: 'gianlucanatali/observable-inventory-streaming cost-meter/prices.json (read 2026-10-04)', date: '2026-10-04',
+  }),
+  'elasticache.node.redis.cache.r7g.large': offer(0.243, 'node-hour', ELASTICACHE, {
+    url: `${OFFERS}/AmazonElastiCache/current/eu-west-1/index.json`, quote: 'cache.r7g.large in eu-west-1 is $0.243/hr for Redis and $0.1944/hr for Valkey',
+    quotedIn: 'a public GitHub design note "ElastiCache (Redis OSS / Valkey) — Multi-Region" ("Verified in the pricing API", retrieved 2026-09-20)', date: '2026-09-20',
+  }),
+  'elasticache.node.valkey.cache.t4g.small': missing('node-hour', ELASTICACHE, NO_EU),
+  'elasticache.node.valkey.cache.r7g.large': offer(0.1944, 'node-hour', ELASTICACHE, {
+    url: `${OFFERS}/AmazonElastiCache/current/eu-west-1/index.json`, quote: 'cache.r7g.large in eu-west-1 is $0.243/hr for Redis and $0.1944/hr for Valkey',
+    quotedIn: 'a public GitHub design note "ElastiCache (Redis OSS / Valkey) — Multi-Region" ("Verified in the pricing API", retrieved 2026-09-20)', date: '2026-09-20',
+  }),
+  'elasticache.snapshot.storage': missing('GB-month', ELASTICACHE, NO_EU),
+  'privatelink.endpoint.azHour': offer(0.011, 'endpoint-AZ-hour', PRIVATELINK, {
+    url: `${OFFERS}/AmazonVPC/current/eu-west-1/index.csv`, sku: 'SKU H37WJ97MHYGDXG2A', quote: '$0.011 per VPC Endpoint Hour',
+    quotedIn: 'a public GitHub network cost audit (price list queried 2026-05-01) and a launch-cost document (checked 2026-09-14)', date: '2026-09-14',
+  }),
+  'privatelink.data': offer(0.01, 'GB processed (first 1 PB in the region)', PRIVATELINK, {
+    url: `${OFFERS}/AmazonVPC/current/eu-west-1/index.json`, sku: 'SKU S8CASMMQB4XR7YWZ', quote: '$0.01/GB (up to 1 PB)', quotedIn: 'a public GitHub network cost audit (price list queried 2026-05-01)', date: '2026-05-01',
+  }),
+  'ec2.instance.t4g.nano': missing('instance-hour', EC2, NO_EU),
+  'ebs.gp3.storage': offer(0.088, 'GB-month', EBS, {
+    url: `${OFFERS}/AmazonEC2/20260910195514/eu-west-1/index.csv`, sku: 'SKU TXACT7E3PV6ZX2NM', quote: '$0.088 per GB-month of General Purpose (gp3) provisioned storage - EU (Ireland)',
+    quotedIn: 'a public GitHub launch-cost document (checked 2026-09-14); the same description and SKU in an EBS cost audit (API queried 2026-05-01)', date: '2026-09-10',
+  }),
+  'kms.key': {
+    usd: 1, unit: 'key-month', date: SEARCHED, page: KMS,
+    source: 'https://aws.amazon.com/kms/pricing/ ("Each AWS KMS key that you create in KMS costs $1/month")',
+    note: 'The AWS KMS pricing page states this price with no regional qualifier; applied in every region.',
+  },
+  'kms.requests': missing('request', KMS, NO_EU),
+  'secretsmanager.secret': offer(0.4, 'secret-month', SECRETS, {
+    url: `${OFFERS}/AWSSecretsManager/20260911124610/eu-west-1/index.json`, sku: 'SKU 7XGGDB26HD68ED7A, EU-AWSSecretsManager-Secrets', quote: '$0.40 per Secret', quotedIn: IRELAND_RATES, date: '2026-09-11',
+  }),
+  'secretsmanager.requests': offer(0.000005, 'API call', SECRETS, {
+    url: `${OFFERS}/AWSSecretsManager/20260911124610/eu-west-1/index.json`, sku: 'SKU EGBHGCHDFAQWM4B6, EU-AWSSecretsManager-APIRequests', quote: '$0.05 per 10000 API Requests', quotedIn: IRELAND_RATES, date: '2026-09-11',
+  }),
+  'cloudwatch.alarm.standard': offer(0.1, 'alarm metric-month (standard resolution)', CLOUDWATCH, {
+    url: `${OFFERS}/AmazonCloudWatch/20260922021715/eu-west-1/index.json`, sku: 'SKU GDMKAEDCSYJAKBZQ, EU-CW:AlarmMonitorUsage', quote: '$0.10 per alarm metric month (standard resolution) - EU (Ireland)', quotedIn: IRELAND_RATES, date: '2026-09-22',
+  }),
+  'cloudwatch.alarm.highResolution': missing('alarm metric-month (high resolution)', CLOUDWATCH, NO_EU),
+  'cloudwatch.metric': offer(0.3, 'metric-month (first 10,000)', CLOUDWATCH, {
+    url: `${OFFERS}/AmazonCloudWatch/20260922021715/eu-west-1/index.json`, sku: 'SKU 58YXNUN4MF8JD9ZA, EU-CW:MetricMonitorUsage', quote: '$0.30 per metric-month for the first 10,000 metrics - EU (Ireland)', quotedIn: IRELAND_RATES, date: '2026-09-22',
+  }),
+  'cloudwatch.putMetricData': missing('request (beyond the free 1 million a month)', CLOUDWATCH, NO_EU),
+  'cloudwatch.dashboard': US_EAST_1['cloudwatch.dashboard'],
+  'logs.ingestion': offer(0.57, 'GB ingested', CLOUDWATCH, {
+    url: `${OFFERS}/AmazonCloudWatch/20260922021715/eu-west-1/index.json`, sku: 'SKU KJBTQPDHW2H92B8Y, EU-DataProcessing-Bytes', quote: '$0.57 per GB custom log data ingested in Standard log class - EU (Ireland)', quotedIn: IRELAND_RATES, date: '2026-09-22',
+  }),
+  'logs.vendedIngestion': missing('GB ingested (vended logs, first 10 TB)', CLOUDWATCH, NO_EU),
+  'logs.storage': offer(0.03, 'GB-month stored', CLOUDWATCH, {
+    url: `${OFFERS}/AmazonCloudWatch/20260922021715/eu-west-1/index.json`, sku: 'SKU M93YPPU987S2T6U9, EU-TimedStorage-ByteHrs', quote: '$0.03 per GB-mo of log storage - EU (Ireland)', quotedIn: IRELAND_RATES, date: '2026-09-22',
+  }),
+  'lambda.requests': offer(0.0000002, 'request', LAMBDA, {
+    url: `${OFFERS}/AWSLambda/20261001184746/eu-west-1/index.json`, sku: 'SKU B5V2RNHAWGVJBZD3, EU-Request', quote: '"usd": "0.0000002000"', quotedIn: `${IRELAND_RATES}; the Arm request rate (EU-Request-ARM) is the same in ${IRELAND_SNAPSHOT}`, date: '2026-10-01',
+  }),
+  'lambda.arm64.gbSecond': offer(0.0000133334, 'GB-second (Arm, first 7.5 billion a month)', LAMBDA, {
+    url: `${OFFERS}/AWSLambda/20261001184746/eu-west-1/index.json`, sku: 'usage type EU-Lambda-GB-Second-ARM (SKU KXNSA7NBRHBHXXPS)', quote: 'AWS Lambda - Total Compute for ARM - EU (Ireland)-Tier-1 ... 1.33334e-05', quotedIn: IRELAND_SNAPSHOT, date: '2026-10-01',
+  }),
+  'lambda.x86.gbSecond': offer(0.0000166667, 'GB-second (x86, first 6 billion a month)', LAMBDA, {
+    url: `${OFFERS}/AWSLambda/20261001184746/eu-west-1/index.json`, sku: 'SKU SGGKTWDV7PGMPPSJ, EU-Lambda-GB-Second', quote: '"usd": "0.0000166667", "through": "6000000000"', quotedIn: IRELAND_RATES, date: '2026-10-01',
+  }),
+  'xray.traces': missing('trace recorded', XRAY, NO_EU),
+  'sns.publish': offer(0.5 / 1_000_000, 'publish (beyond the free 1 million a month)', SNS, {
+    url: `${OFFERS}/AmazonSNS/current/eu-west-1/index.json`, sku: 'usage type EU-Requests-Tier1 (publication 2026-09-15)', quote: '{"from": 1000000.0, "to": null, "usd": 5e-07}', quotedIn: IRELAND_SNAPSHOT, date: '2026-09-15',
+  }),
+  'backup.crossRegionTransfer': missing('GB copied to another region', BACKUP, NO_EU),
 };
-
-/** eu-west-1: no stored page gave an Ireland figure, so every price is missing but the region-independent KMS key price. */
-const EU_WEST_1 = Object.fromEntries(
-  (Object.entries(US_EAST_1) as [PriceKey, Price][]).map(([key, price]) => [
-    key,
-    key === 'kms.key'
-      ? { ...price, note: 'The AWS KMS pricing page states this price with no regional qualifier; applied in every region.' }
-      : missing(price.unit, price.page, EU_NOTES[key] ?? EU_NOTE),
-  ]),
-) as Record<PriceKey, Price>;
 
 /** Regions the estimate knows; any other region is refused. */
 export const PRICES: Readonly<Record<string, Readonly<Record<PriceKey, Price>>>> = {

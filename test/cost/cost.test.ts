@@ -88,14 +88,18 @@ describe('the arithmetic', () => {
   const instanceHour = PRICE['rds.instance.db.t4g.medium'].usd!;
   const gbMonth = PRICE['rds.gp3.storage'].usd!;
 
-  it('Multi-AZ doubles the instance line and the storage line', () => {
+  it('prices a Multi-AZ primary at the Multi-AZ rates of instance and storage (primary + standby), about twice the Single-AZ ones', () => {
     const single = estimateMonthlyCost(handMade({ multiAz: false, replicas: 0 }), { region: 'us-east-1' });
     const multi = estimateMonthlyCost(handMade({ multiAz: true, replicas: 0 }), { region: 'us-east-1' });
     const line = (e: typeof single, key: string) => e.lines.find((l) => l.key === key)!;
+    const multiAzHour = PRICE['rds.instance.db.t4g.medium.multiAz'].usd!;
+    const multiAzGbMonth = PRICE['rds.gp3.storage.multiAz'].usd!;
     expect(line(single, 'rds.instance:Primary').monthly).toBeCloseTo(HOURS_PER_MONTH * instanceHour, 2);
-    expect(line(multi, 'rds.instance:Primary').monthly).toBeCloseTo(2 * HOURS_PER_MONTH * instanceHour, 2);
-    expect(line(multi, 'rds.storage:Primary').monthly).toBeCloseTo(2 * line(single, 'rds.storage:Primary').monthly!, 2);
-    expect(multi.total - single.total).toBeCloseTo(HOURS_PER_MONTH * instanceHour + 20 * gbMonth, 2);
+    expect(line(multi, 'rds.instance:Primary')).toMatchObject({ quantity: HOURS_PER_MONTH, unit: 'Multi-AZ instance-hour', unitPrice: multiAzHour });
+    expect(line(multi, 'rds.storage:Primary').monthly).toBeCloseTo(20 * multiAzGbMonth, 2);
+    expect(multiAzHour / instanceHour).toBeGreaterThan(1.9);
+    expect(multiAzHour / instanceHour).toBeLessThanOrEqual(2);
+    expect(multi.total - single.total).toBeCloseTo(HOURS_PER_MONTH * (multiAzHour - instanceHour) + 20 * (multiAzGbMonth - gbMonth), 2);
   });
 
   it('each replica adds exactly its instance-hours and its storage', () => {
@@ -118,13 +122,21 @@ describe('the arithmetic', () => {
   it('keeps a line whose price is not sourced out of the total, and says so', () => {
     const template = handMade({ multiAz: false, replicas: 0 }) as { Resources: Record<string, { Properties: Record<string, unknown> }> };
     template.Resources.Primary.Properties.DBInstanceClass = 'db.r7g.xlarge';
-    const estimate = estimateMonthlyCost(template, { region: 'us-east-1' });
+    expect(PRICES['eu-west-1']['rds.instance.db.r7g.xlarge'].usd).toBeNull();
+    const estimate = estimateMonthlyCost(template, { region: 'eu-west-1' });
     const instance = estimate.lines.find((l) => l.key === 'rds.instance:Primary')!;
-    expect(instance.unitPrice).toBeNull();
-    expect(instance.monthly).toBeNull();
+    expect(instance).toMatchObject({ quantity: HOURS_PER_MONTH, unitPrice: null, monthly: null });
     expect(instance.source).toMatch(/^not sourced/);
     expect(estimate.unpriced).toContain(instance);
     expect(estimate.total).toBeCloseTo(estimate.lines.reduce((sum, l) => sum + (l.monthly ?? 0), 0), 2);
+  });
+
+  it('keeps a size the table does not list as an unpriced line, not an error', () => {
+    const template = handMade({ multiAz: false, replicas: 0 }) as { Resources: Record<string, { Properties: Record<string, unknown> }> };
+    template.Resources.Primary.Properties.DBInstanceClass = 'db.m5.large';
+    const instance = estimateMonthlyCost(template, { region: 'us-east-1' }).lines.find((l) => l.key === 'rds.instance:Primary')!;
+    expect(instance).toMatchObject({ unitPrice: null, monthly: null });
+    expect(instance.source).toMatch(/^not in the price table: rds\.instance\.db\.m5\.large/);
   });
 
   it('refuses a region without prices', () => {
@@ -148,13 +160,21 @@ describe('the arithmetic', () => {
 });
 
 describe('diffEstimates', () => {
-  it('shows a change of an unpriced line by its quantities, and leaves unchanged lines out', () => {
-    const before = estimateMonthlyCost({ Resources: { Primary: { Type: 'AWS::RDS::DBInstance', Properties: { DBInstanceClass: 'db.r7g.xlarge', AllocatedStorage: '100', MultiAZ: false } } } }, { region: 'us-east-1' });
-    const after = estimateMonthlyCost({ Resources: { Primary: { Type: 'AWS::RDS::DBInstance', Properties: { DBInstanceClass: 'db.r7g.xlarge', AllocatedStorage: '100', MultiAZ: true } } } }, { region: 'us-east-1' });
+  const tier = (nodes: number, storage: string) => ({
+    Resources: {
+      Primary: { Type: 'AWS::RDS::DBInstance', Properties: { DBInstanceClass: 'db.t4g.medium', AllocatedStorage: storage, MultiAZ: false, StorageType: 'gp3' } },
+      // cache.m5.large is not in the price table: its line is unpriced.
+      Cache: { Type: 'AWS::ElastiCache::ReplicationGroup', Properties: { Engine: 'redis', CacheNodeType: 'cache.m5.large', NumCacheClusters: nodes } },
+    },
+  });
+
+  it('shows a change of an unpriced line by its quantities, a priced one by its cost, and leaves unchanged lines out', () => {
+    const before = estimateMonthlyCost(tier(2, '100'), { region: 'us-east-1' });
+    const after = estimateMonthlyCost(tier(3, '150'), { region: 'us-east-1' });
     const diff = diffEstimates(before, after);
-    const instance = diff.lines.find((l) => l.key === 'rds.instance:Primary')!;
-    expect(instance).toMatchObject({ quantityBefore: HOURS_PER_MONTH, quantityAfter: 2 * HOURS_PER_MONTH, difference: null });
-    expect(diff.lines.find((l) => l.key === 'rds.storage:Primary')!.difference).toBeCloseTo(100 * PRICE['rds.gp3.storage'].usd!, 2);
+    expect(diff.lines.find((l) => l.key === 'cache.nodes:Cache')).toMatchObject({ quantityBefore: 2 * HOURS_PER_MONTH, quantityAfter: 3 * HOURS_PER_MONTH, difference: null });
+    expect(diff.lines.find((l) => l.key === 'rds.storage:Primary')!.difference).toBeCloseTo(50 * PRICE['rds.gp3.storage'].usd!, 2);
+    expect(diff.lines.find((l) => l.key === 'rds.instance:Primary')).toBeUndefined();
     expect(diffEstimates(before, before).lines).toEqual([]);
   });
 });

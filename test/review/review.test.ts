@@ -73,7 +73,9 @@ describe('npm run review passes a sizing change', () => {
     expect(markdown).toMatch(/- added `data-tier-prod-replica-3-cpu-high` \(threshold 80\)/);
     expect(markdown).toMatch(/no unacknowledged finding/);
     expect(markdown).toContain('| RDS gp3 storage data-tier-prod-replica-3, 500 GiB | $0.00 | $57.50 | +$57.50 |');
-    expect(markdown).toMatch(/\| RDS PostgreSQL db\.r7g\.2xlarge data-tier-prod-replica-3 \(read replica\) \| \$0\.00 \| not priced \(730 instance-hour\) \| not priced \|/);
+    // db.r7g.2xlarge: $0.956 an hour, $1.913 Multi-AZ; db.r7g.xlarge: $0.478, $0.956 Multi-AZ (us-east-1).
+    expect(markdown).toContain('| RDS PostgreSQL db.r7g.2xlarge data-tier-prod-replica-3 (read replica) | $0.00 | $697.88 | +$697.88 |');
+    expect(markdown).toContain('| RDS PostgreSQL db.r7g.2xlarge data-tier-prod-primary (primary, Multi-AZ: primary + standby) | $697.88 | $1396.49 | +$698.61 |');
     expect(markdown).toMatch(/\| \*\*total of priced lines\*\* \(us-east-1\) \| \*\*\$[\d.]+\*\* \| \*\*\$[\d.]+\*\* \| \*\*\+\$[\d.]+\*\* \|/);
   });
 });
