@@ -44,6 +44,8 @@ export interface EnvironmentSettings {
       readonly functionSubnetIds: string[];
     };
     readonly flowLogRetentionDays?: number;
+    /** Zones, from the first, whose function subnet holds the interface endpoints (1 to 3; each is billed per zone). */
+    readonly interfaceEndpointZones?: number;
   };
   readonly database?: {
     readonly engineMajorVersion?: number;
@@ -111,7 +113,7 @@ export interface EnvironmentSettings {
  * checked against (an unknown key or a value of another type is refused before anything is built).
  */
 const SETTINGS_SHAPE: Required<{ [K in keyof EnvironmentSettings]: unknown }> = {
-  network: { vpcCidr: '', existingVpc: { vpcId: '', dataSubnetIds: [''], functionSubnetIds: [''] }, flowLogRetentionDays: 0 },
+  network: { vpcCidr: '', existingVpc: { vpcId: '', dataSubnetIds: [''], functionSubnetIds: [''] }, flowLogRetentionDays: 0, interfaceEndpointZones: 0 },
   database: {
     engineMajorVersion: 0,
     instanceClass: '',
@@ -145,7 +147,9 @@ const SETTINGS_SHAPE: Required<{ [K in keyof EnvironmentSettings]: unknown }> = 
 /** What each environment changes from the library's defaults (see `lib/*.ts`, each `@default`). */
 export const PRESETS: Record<EnvironmentName, EnvironmentSettings> = {
   dev: {
-    network: { vpcCidr: '10.40.0.0/16', flowLogRetentionDays: 14 },
+    // Endpoints in one zone: two thirds of their hourly cost; dev's functions lose the AWS APIs
+    // while that zone is down.
+    network: { vpcCidr: '10.40.0.0/16', flowLogRetentionDays: 14, interfaceEndpointZones: 1 },
     database: {
       instanceClass: 'db.t4g.medium',
       replicaCount: 0,
@@ -486,6 +490,7 @@ export function dataTierPropsOf(scope: Construct, config: AppConfig): DataTierPr
     vpc,
     vpcCidr: network.vpcCidr,
     flowLogRetention: network.flowLogRetentionDays as logs.RetentionDays | undefined,
+    interfaceEndpointZones: network.interfaceEndpointZones,
     dataSubnets: vpc ? { subnetGroupName: 'Data' } : undefined,
     functionSubnets: vpc ? { subnetGroupName: 'Functions' } : undefined,
     availabilityZones: config.availabilityZones,

@@ -27,6 +27,9 @@ const SETTING_OF_PROP: Record<string, string> = {
   'Cache:snapshotRetention (days)': 'cache.snapshotRetentionDays',
   'Network:cidr': 'network.vpcCidr',
   'Network:flowLogRetention': 'network.flowLogRetentionDays',
+  'Network:interfaceEndpointZones': 'network.interfaceEndpointZones',
+  // DataTier itself, under the id the app gives it (an existing VPC's endpoints).
+  'Default:interfaceEndpointZones': 'network.interfaceEndpointZones',
   'Backup:retention (days)': 'backup.retentionDays',
   'Backup:copyToVault': 'backup.copyToVaultArn',
   'Monitoring:alarmEmails': 'monitoring.alarmEmails',

@@ -15,7 +15,7 @@ import { EncryptionKeys } from './encryption';
 import { CACHE_DRILL_TAG, FaultInjection } from './fault-injection';
 import { HealthCheck } from './health-check';
 import { Monitoring, MonitoringOptions } from './monitoring';
-import { addApiEndpoints, Network } from './network';
+import { addApiEndpoints, interfaceEndpointSubnets, Network } from './network';
 import { OperatorAccess } from './operator-access';
 import { OUTPUTS } from './outputs';
 import { SchemaMigrations } from './schema';
@@ -63,6 +63,15 @@ export interface DataTierProps {
    * @default - true when the function subnets are isolated (there is no other way to the AWS APIs), false otherwise
    */
   readonly interfaceEndpoints?: boolean;
+  /**
+   * In how many of the tier's zones, from the first, the interface endpoints (the functions' and
+   * the operator host's Systems Manager ones) have a network interface. Each endpoint is billed
+   * per zone and hour: 1 saves two thirds of that. Private DNS still answers in the whole VPC, so
+   * functions and sessions in the other zones reach the APIs across zones, and lose them while the
+   * first zone is down: meant for development tiers.
+   * @default 3 - every zone of the tier
+   */
+  readonly interfaceEndpointZones?: number;
   /**
    * Exactly the three zones to spread over: the primary and its standby in the first two.
    * @default - the VPC's first three zones, or the region's first three for a new VPC
@@ -167,13 +176,15 @@ export class DataTier extends Construct {
 
     let dataSubnets: ec2.SubnetSelection;
     let functionSubnets: ec2.SubnetSelection;
+    let endpointSubnets: ec2.SubnetSelection;
     if (props.vpc) {
       this.vpc = props.vpc;
       this.availabilityZones = this.zones(props.availabilityZones ?? props.vpc.availabilityZones.slice(0, DATA_TIER_ZONE_COUNT), props.availabilityZones !== undefined);
       dataSubnets = props.dataSubnets ?? defaultDataSubnets(props.vpc);
       functionSubnets = props.functionSubnets ?? defaultFunctionSubnets(props.vpc);
+      endpointSubnets = interfaceEndpointSubnets(this.node.path, functionSubnets, this.availabilityZones, props.interfaceEndpointZones);
       if (props.interfaceEndpoints ?? !this.hasEgress(functionSubnets)) {
-        this.endpointSecurityGroup = addApiEndpoints(this, props.vpc, functionSubnets);
+        this.endpointSecurityGroup = addApiEndpoints(this, props.vpc, endpointSubnets);
       }
     } else {
       this.availabilityZones = this.zones(props.availabilityZones ?? this.regionZones(), props.availabilityZones !== undefined);
@@ -182,11 +193,13 @@ export class DataTier extends Construct {
         cidr: props.vpcCidr,
         flowLogRetention: props.flowLogRetention,
         logsKey: this.logsKey,
+        interfaceEndpointZones: props.interfaceEndpointZones,
       });
       this.vpc = this.network.vpc;
       this.endpointSecurityGroup = this.network.endpointSecurityGroup;
       dataSubnets = props.dataSubnets ?? this.network.dataSubnets;
       functionSubnets = props.functionSubnets ?? this.network.functionSubnets;
+      endpointSubnets = this.network.interfaceEndpointSubnets;
     }
     const vpc = this.vpc;
 
@@ -312,6 +325,7 @@ export class DataTier extends Construct {
       this.operatorAccess = new OperatorAccess(this, 'OperatorAccess', {
         vpc,
         subnets: functionSubnets,
+        endpointSubnets,
         targets: [
           { securityGroup: db.proxySecurityGroup, port: db.port, description: 'RDS Proxy' },
           { securityGroup: db.primarySecurityGroup, port: db.port, description: 'the primary' },
@@ -319,6 +333,7 @@ export class DataTier extends Construct {
           { securityGroup: this.cache.securityGroup, port: this.cache.port, description: 'the cache' },
         ],
         endpointSecurityGroup: this.endpointSecurityGroup,
+        awsApiPeer: this.routeOutPeer(functionSubnets),
         dataKey: this.dataKey,
         logsKey: this.logsKey,
         logRetentionDays: logRetention,
@@ -392,10 +407,16 @@ export class DataTier extends Construct {
       return;
     }
     // The secret rotation functions call Secrets Manager the same way.
+    const routeOut = this.routeOutPeer(functionSubnets);
     for (const group of [client, this.database.rotationSecurityGroup]) {
-      if (this.hasEgress(functionSubnets)) group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs through the route out of the function subnets');
+      if (routeOut) group.addEgressRule(routeOut, ec2.Port.tcp(443), 'AWS APIs through the route out of the function subnets');
       else group.addEgressRule(ec2.Peer.ipv4(this.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'AWS APIs through the VPC endpoints of the imported VPC');
     }
+  }
+
+  /** Any IPv4 address when the subnets route out and the tier has no endpoints: AWS API addresses have no fixed range. */
+  private routeOutPeer(subnets: ec2.SubnetSelection): ec2.IPeer | undefined {
+    return !this.endpointSecurityGroup && this.hasEgress(subnets) ? ec2.Peer.anyIpv4() : undefined;
   }
 
   /** Whether every selected subnet has a route out (none is isolated). */

@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge, acrossPacks } from './nag';
-import { validateCidr, validateLogRetentionDays } from './validation';
+import { requireInteger, validateCidr, validateLogRetentionDays } from './validation';
 
 export interface NetworkProps {
   /** Availability zones, in order; subnets and nodes are spread over exactly these. */
@@ -21,6 +21,12 @@ export interface NetworkProps {
   readonly flowLogRetention?: logs.RetentionDays;
   /** Key that encrypts the flow-log group. */
   readonly logsKey: kms.IKey;
+  /**
+   * In how many of the zones, from the first, the interface endpoints have a network interface
+   * (see `interfaceEndpointSubnets`).
+   * @default - every zone
+   */
+  readonly interfaceEndpointZones?: number;
 }
 
 /** The /24 subnets of each zone: one for data, one for functions. */
@@ -42,6 +48,8 @@ export class Network extends Construct {
   readonly functionSubnets: ec2.SubnetSelection;
   /** Security group of the interface endpoints; functions are allowed to it on 443. */
   readonly endpointSecurityGroup: ec2.ISecurityGroup;
+  /** Subnets of the interface endpoints: the function subnets of `interfaceEndpointZones` zones. */
+  readonly interfaceEndpointSubnets: ec2.SubnetSelection;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -83,8 +91,21 @@ export class Network extends Construct {
       ),
     );
 
-    this.endpointSecurityGroup = addApiEndpoints(this, vpc, this.functionSubnets);
+    this.interfaceEndpointSubnets = interfaceEndpointSubnets(this.node.path, this.functionSubnets, availabilityZones, props.interfaceEndpointZones);
+    this.endpointSecurityGroup = addApiEndpoints(this, vpc, this.interfaceEndpointSubnets);
   }
+}
+
+/**
+ * The subnets of the interface endpoints: the function subnets of the first `zones` zones.
+ * Interface endpoints are billed per zone and hour; with fewer zones than the tier's, private DNS
+ * still answers in the whole VPC, functions in the other zones reach the APIs across zones, and
+ * lose them while the endpoint zones are down. For development tiers.
+ */
+export function interfaceEndpointSubnets(path: string, functionSubnets: ec2.SubnetSelection, availabilityZones: string[], zones?: number): ec2.SubnetSelection {
+  if (zones === undefined) return functionSubnets;
+  requireInteger(path, 'interfaceEndpointZones', zones, 1, availabilityZones.length);
+  return zones === availabilityZones.length ? functionSubnets : { ...functionSubnets, availabilityZones: availabilityZones.slice(0, zones) };
 }
 
 /** The AWS APIs the tier's functions call, each reached through an interface endpoint. */

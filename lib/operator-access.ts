@@ -31,6 +31,16 @@ export interface OperatorAccessProps {
    * @default - an imported VPC: its owner provides the endpoints; the host may reach its CIDR on 443
    */
   readonly endpointSecurityGroup?: ec2.ISecurityGroup;
+  /**
+   * Where the host reaches Systems Manager on 443 when `endpointSecurityGroup` is not given.
+   * @default - the VPC's CIDR (the endpoints of an imported VPC)
+   */
+  readonly awsApiPeer?: ec2.IPeer;
+  /**
+   * Subnets of the `ssm`, `ssmmessages` and `ec2messages` endpoints.
+   * @default - the host's `subnets`
+   */
+  readonly endpointSubnets?: ec2.SubnetSelection;
   /** Encrypts the root volume. */
   readonly dataKey: kms.IKey;
   /** Encrypts the session log group. */
@@ -101,7 +111,7 @@ export class OperatorAccess extends Construct {
         new ec2.InterfaceVpcEndpoint(this, `${name}Endpoint`, {
           vpc,
           service,
-          subnets: props.subnets,
+          subnets: props.endpointSubnets ?? props.subnets,
           securityGroups: [props.endpointSecurityGroup],
           open: false,
           privateDnsEnabled: true,
@@ -110,7 +120,9 @@ export class OperatorAccess extends Construct {
       props.endpointSecurityGroup.connections.allowFrom(this.securityGroup, ec2.Port.tcp(443), 'Operator host reaches Systems Manager and CloudWatch Logs');
       this.securityGroup.addEgressRule(props.endpointSecurityGroup, ec2.Port.tcp(443), 'Systems Manager and CloudWatch Logs through the interface endpoints');
     } else {
-      this.securityGroup.addEgressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(443), 'Systems Manager through the VPC endpoints of the imported VPC');
+      const peer = props.awsApiPeer ?? ec2.Peer.ipv4(vpc.vpcCidrBlock);
+      const through = props.awsApiPeer ? 'the route out of its subnets' : 'the VPC endpoints of the imported VPC';
+      this.securityGroup.addEgressRule(peer, ec2.Port.tcp(443), `Systems Manager through ${through}`);
     }
 
     const sessionLogGroupName = `/aws/ssm/${namePrefix}/operator-sessions`;

@@ -381,7 +381,7 @@ export function estimateMonthlyCost(template: object, options: CostOptions): Cos
     const azHours = interfaceEndpoints.reduce((sum, e) => sum + (e.props.SubnetIds ?? []).length * HOURS_PER_MONTH, 0);
     const zones = Math.max(...interfaceEndpoints.map((e) => (e.props.SubnetIds ?? []).length));
     line({
-      key: 'vpce.hours', item: `Interface endpoints: ${interfaceEndpoints.length} endpoints in ${zones} zones (${interfaceEndpoints.map((e) => serviceOf(e.props.ServiceName)).join(', ')})`,
+      key: 'vpce.hours', item: `Interface endpoints: ${interfaceEndpoints.length} endpoints in ${zones} zone${zones === 1 ? '' : 's'} (${interfaceEndpoints.map((e) => serviceOf(e.props.ServiceName)).join(', ')})`,
       resources: interfaceEndpoints.map((e) => e.id), quantity: azHours, priceKey: 'privatelink.endpoint.azHour',
     });
     line({

@@ -95,6 +95,14 @@ describe('DataTier in a caller\'s VPC whose function subnets have a route out (N
       expect(groups[logicalId].Properties.SecurityGroupEgress).toEqual(expect.arrayContaining([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })]));
     }
   });
+
+  test('lets the operator host reach Systems Manager the same way (the VPC CIDR alone would leave it unmanaged)', () => {
+    const groups = template.findResources('AWS::EC2::SecurityGroup');
+    const logicalId = (id(tier.operatorAccess!.securityGroup) as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    expect(groups[logicalId].Properties.SecurityGroupEgress).toEqual(expect.arrayContaining([
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp', Description: 'Systems Manager through the route out of its subnets' }),
+    ]));
+  });
 });
 
 describe('Two DataTiers in one stack', () => {

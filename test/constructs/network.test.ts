@@ -29,13 +29,43 @@ describe('Network with only zones and a logs key', () => {
     expectApiEndpoints(template);
   });
 
+  test('gives each endpoint a network interface in every zone', () => {
+    for (const endpoint of Object.values(template.findResources('AWS::EC2::VPCEndpoint'))) {
+      expect(endpoint.Properties.SubnetIds).toHaveLength(TEST_ZONES.length);
+    }
+  });
+
   test('logs all traffic to an encrypted log group kept a year', () => {
     template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: Match.anyValue() });
   });
 });
 
+describe('Network with its interface endpoints in one zone', () => {
+  const template = networkTemplate({ interfaceEndpointZones: 1 });
+
+  test('puts each endpoint in the function subnet of the first zone only', () => {
+    const subnets = template.findResources('AWS::EC2::Subnet');
+    const firstZoneFunctions = Object.entries(subnets)
+      .filter(([, s]) => s.Properties.AvailabilityZone === TEST_ZONES[0] && s.Properties.Tags.some((t: { Key: string; Value: string }) => t.Key === 'aws-cdk:subnet-name' && t.Value === 'Functions'))
+      .map(([id]) => ({ Ref: id }));
+    expect(firstZoneFunctions).toHaveLength(1);
+    const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint'));
+    expect(endpoints).toHaveLength(5);
+    for (const endpoint of endpoints) expect(endpoint.Properties.SubnetIds).toEqual(firstZoneFunctions);
+  });
+
+  test('keeps the endpoints private and behind their own security group', () => {
+    expectApiEndpoints(template);
+  });
+});
+
 describe('Network validation', () => {
+  test.each([0, 4, 1.5])('refuses %p zones for the interface endpoints', (zones) => {
+    const error = validationError(() => networkTemplate({ interfaceEndpointZones: zones }));
+    expect(error.message).toBe(`${messageStart('Test/Network', 'interfaceEndpointZones')}${zones}: must be a whole number from 1 to 3`);
+  });
+
   test('refuses a CIDR with host bits set, suggesting the network address', () => {
     const error = validationError(() => networkTemplate({ cidr: '10.42.7.9/16' }));
     expect(error.message).toBe(`${messageStart('Test/Network', 'cidr')}"10.42.7.9/16": must be a CIDR block whose host bits are zero; did you mean 10.42.0.0/16?`);

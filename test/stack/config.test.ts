@@ -75,6 +75,20 @@ describe('environment config', () => {
   });
 });
 
+describe('interface endpoints', () => {
+  /** Subnets of each interface endpoint of an environment's stack. */
+  function endpointSubnetCounts(env: string): number[] {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = buildApp(app, { context: { env }, environment: TEST_ENVIRONMENT, overridesDirectory: noOverrideFiles });
+    return Object.values(Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint')).map((e) => e.Properties.SubnetIds.length);
+  }
+
+  test('dev puts all eight in one zone (two thirds of their hourly cost); staging and prod keep every zone', () => {
+    expect(endpointSubnetCounts('dev')).toEqual(Array(8).fill(1));
+    expect(endpointSubnetCounts('prod')).toEqual(Array(8).fill(3));
+  });
+});
+
 describe('the per-environment override file', () => {
   const directory = mkdtempSync(join(tmpdir(), 'environments-'));
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -173,6 +187,7 @@ describe('a refusal from a construct', () => {
     [{ database: { backupRetentionDays: 40 } }, 'database.backupRetentionDays'],
     [{ network: { vpcCidr: '10.42.7.9/16' } }, 'network.vpcCidr'],
     [{ monitoring: { thresholds: { cpuPercent: 100 } } }, 'monitoring.thresholds.cpuPercent'],
+    [{ network: { interfaceEndpointZones: 4 } }, 'network.interfaceEndpointZones'],
   ])('also names the app setting to change: %j', (settings, setting) => {
     expect(refusalOf(prodWith(settings)).message).toContain(`(the app's setting: ${setting}, in app/environments/prod.json or -c overrides)`);
   });
