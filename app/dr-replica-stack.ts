@@ -61,6 +61,8 @@ export class DrReplicaStack extends Stack {
       allocatedStorageGiB: database.allocatedStorageGiB,
       promote: dr.promote,
       backupRetention: database.backupRetention,
+      slowStatementThreshold: database.slowStatementThreshold,
+      idleInTransactionTimeout: database.idleInTransactionTimeout,
     });
     const output = (key: string, value: string, description: string) => new CfnOutput(this, key, { value, description, exportName: `${name}-${key}` });
     output(OUTPUTS.replicaInstanceId(1), this.replica.instanceId, 'DB instance identifier of the cross-region replica (aws rds promote-read-replica ...)');

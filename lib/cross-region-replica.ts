@@ -11,7 +11,7 @@ import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
 import { ALARM_DEFINITIONS } from './alarms';
 import { alarmOfDefinition, encryptedAlarmTopic } from './monitoring';
 import { MONITORING_INTERVALS_SECONDS } from './allowed-values';
-import { enhancedMonitoringRole, exportLogGroups, postgresParameters, resolveDatabaseOptions } from './database';
+import { enhancedMonitoringRole, exportLogGroups, postgresParameters, resolveDatabaseOptions, validatePostgresSettings } from './database';
 import { defaultDataSubnets, tierName } from './defaults';
 import { EncryptionKeys } from './encryption';
 import { acknowledge, acrossPacks } from './nag';
@@ -69,6 +69,18 @@ export interface CrossRegionReplicaProps {
   readonly promote?: boolean;
   /** Automated backups of the promoted instance (1 to 35 days). @default Duration.days(7) */
   readonly backupRetention?: Duration;
+  /**
+   * Statements slower than this are logged (`log_min_duration_statement`): the source tier's
+   * setting, so the replica logs what the tier's own replicas log.
+   * @default Duration.millis(300)
+   */
+  readonly slowStatementThreshold?: Duration;
+  /**
+   * Sessions idle in a transaction longer than this are ended (`idle_in_transaction_session_timeout`):
+   * the source tier's setting, which matters once the replica is promoted.
+   * @default Duration.minutes(1)
+   */
+  readonly idleInTransactionTimeout?: Duration;
 }
 
 /**
@@ -98,7 +110,7 @@ export class CrossRegionReplica extends Construct {
     const path = this.node.path;
     const stack = Stack.of(this);
     const name = tierName(this, props.name);
-    const defaults = resolveDatabaseOptions({});
+    const defaults = resolveDatabaseOptions({ slowStatementThreshold: props.slowStatementThreshold, idleInTransactionTimeout: props.idleInTransactionTimeout });
     const engineVersion = props.engineVersion ?? defaults.engineVersion;
     const instanceType = props.instanceType ?? defaults.instanceType;
     const port = props.port ?? defaults.port;
@@ -126,6 +138,7 @@ export class CrossRegionReplica extends Construct {
     requireInteger(path, 'port', port, 1150, 65535);
     requireOneOf(path, 'monitoringInterval (seconds)', monitoringInterval.toSeconds(), MONITORING_INTERVALS_SECONDS);
     validateLogRetentionDays(path, 'logRetention', logRetention);
+    validatePostgresSettings(path, defaults);
 
     const keys = props.dataKey && props.logsKey ? undefined : new EncryptionKeys(this, 'Keys', { aliasPrefix: name });
     this.dataKey = props.dataKey ?? keys!.dataKey;

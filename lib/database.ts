@@ -230,8 +230,7 @@ export function validateDatabaseOptions(path: string, o: ResolvedDatabaseOptions
   requireOneOf(path, 'monitoringInterval (seconds)', o.monitoringInterval.toSeconds(), MONITORING_INTERVALS_SECONDS);
   requireInteger(path, 'port', o.port, 1150, 65535);
   if (o.port === 5432) throw new DataTierValidationError(path, 'port', o.port, 'must not be the default 5432; pick another port from 1150 to 65535');
-  requireInteger(path, 'slowStatementThreshold (ms)', o.slowStatementThreshold.toMilliseconds(), 10, 60_000);
-  requireInteger(path, 'idleInTransactionTimeout (ms)', o.idleInTransactionTimeout.toMilliseconds(), 1_000, 3_600_000);
+  validatePostgresSettings(path, o);
   validateLogRetentionDays(path, 'logRetention', o.logRetention);
   requireInteger(path, 'proxy.idleClientTimeout (seconds)', o.proxy.idleClientTimeout.toSeconds(), 1, 28_800);
   requireInteger(path, 'proxy.maxConnectionsPercent', o.proxy.maxConnectionsPercent, 1, 100);
@@ -605,6 +604,12 @@ export function exportLogGroups(scope: Construct, idPrefix: string, instanceId: 
     });
     instance.node.addDependency(group);
   }
+}
+
+/** Refuses PostgreSQL settings outside what the tier allows (see `postgresParameters`). */
+export function validatePostgresSettings(path: string, o: Pick<ResolvedDatabaseOptions, 'slowStatementThreshold' | 'idleInTransactionTimeout'>): void {
+  requireInteger(path, 'slowStatementThreshold (ms)', o.slowStatementThreshold.toMilliseconds(), 10, 60_000);
+  requireInteger(path, 'idleInTransactionTimeout (ms)', o.idleInTransactionTimeout.toMilliseconds(), 1_000, 3_600_000);
 }
 
 /** The PostgreSQL settings of the tier, shared by the primary and every replica. */

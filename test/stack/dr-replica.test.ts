@@ -84,6 +84,16 @@ describe('promoting the cross-region replica as configuration (drReplica.promote
   });
 });
 
+describe('the PostgreSQL settings of the cross-region replica', () => {
+  test('are the source tier\'s, not the library\'s defaults: a slow-statement threshold and idle timeout set for prod apply to its DR replica', () => {
+    const settings = { ...DR, database: { slowStatementMs: 1000, idleInTransactionTimeoutMs: 120_000 } };
+    const { template } = build({ drReplicaOf: 'prod', overrides: JSON.stringify(settings) });
+    template.hasResourceProperties('AWS::RDS::DBParameterGroup', {
+      Parameters: Match.objectLike({ log_min_duration_statement: '1000', idle_in_transaction_session_timeout: '120000', 'rds.force_ssl': '1' }),
+    });
+  });
+});
+
 describe('refusals of the cross-region replica stack', () => {
   const refusal = (context: Record<string, unknown>) => {
     try {
