@@ -1,9 +1,8 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -11,7 +10,7 @@ import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
 import { ALARM_DEFINITIONS } from './alarms';
 import { alarmOfDefinition, encryptedAlarmTopic } from './monitoring';
 import { MONITORING_INTERVALS_SECONDS } from './allowed-values';
-import { enhancedMonitoringRole, exportLogGroups, postgresParameters, resolveDatabaseOptions, validatePostgresSettings } from './database';
+import { DatabaseOptions, enhancedMonitoringRole, exportLogGroups, postgresParameters, resolveDatabaseOptions, validatePostgresSettings } from './database';
 import { defaultDataSubnets, tierName } from './defaults';
 import { EncryptionKeys } from './encryption';
 import { acknowledge, acrossPacks } from './nag';
@@ -19,7 +18,17 @@ import { DataTierValidationError, requireInteger, requireOneOf, validateLogReten
 
 const INSTANCE_ARN = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):db:([a-z][a-z0-9-]*)$/;
 
-export interface CrossRegionReplicaProps {
+/**
+ * What the replica shares with its source tier's `Database`: pass the tier's own values, so the
+ * replica has the tier's engine, size, port, monitoring, log and PostgreSQL settings (its storage
+ * is the source's, `allocatedStorageGiB` only sets the free-storage alarm floor; `backupRetention`
+ * applies once it is promoted).
+ */
+export type ReplicatedDatabaseSettings = Pick<DatabaseOptions,
+  | 'engineVersion' | 'instanceType' | 'port' | 'deletionProtection' | 'monitoringInterval' | 'performanceInsightRetention'
+  | 'logRetention' | 'allocatedStorageGiB' | 'backupRetention' | 'slowStatementThreshold' | 'idleInTransactionTimeout'>;
+
+export interface CrossRegionReplicaProps extends ReplicatedDatabaseSettings {
   readonly vpc: ec2.IVpc;
   /** Subnets of the replica. @default - the VPC's isolated subnets, or its private ones */
   readonly dataSubnets?: ec2.SubnetSelection;
@@ -32,30 +41,14 @@ export interface CrossRegionReplicaProps {
   readonly sourceRegion?: string;
   /** Prefix of every physical name, e.g. `data-tier-prod-dr`. @default - derived from the construct's path */
   readonly name?: string;
-  /** The source's major version: the replica's parameter group family. @default rds.PostgresEngineVersion.VER_17 */
-  readonly engineVersion?: rds.PostgresEngineVersion;
-  /** @default r7g.large */
-  readonly instanceType?: ec2.InstanceType;
   /** A standby of the replica in a second zone of this region, so a promoted replica is Multi-AZ at once. @default false */
   readonly multiAz?: boolean;
-  /** Listener port. @default 5433 */
-  readonly port?: number;
-  /** @default true */
-  readonly deletionProtection?: boolean;
-  /** Enhanced monitoring interval. @default Duration.seconds(60) */
-  readonly monitoringInterval?: Duration;
-  /** @default rds.PerformanceInsightRetention.DEFAULT */
-  readonly performanceInsightRetention?: rds.PerformanceInsightRetention;
-  /** Retention of the exported PostgreSQL logs. @default logs.RetentionDays.ONE_MONTH */
-  readonly logRetention?: logs.RetentionDays;
   /** Encrypts the replica's storage (this region's key: RDS re-encrypts the cross-region copy with it), Performance Insights and the alarm topic. @default - a new key */
   readonly dataKey?: kms.IKey;
   /** Encrypts the log groups. @default - a new key usable by CloudWatch Logs */
   readonly logsKey?: kms.IKey;
   /** Alarm thresholds that differ from the defaults table's. @default - the table's */
   readonly thresholds?: Partial<AlarmThresholds>;
-  /** Storage of the source, for the free-storage floor. @default 100 */
-  readonly allocatedStorageGiB?: number;
   /** Where alarms go. @default - a new topic encrypted with the data key */
   readonly alarmTopic?: sns.ITopic;
   /**
@@ -67,20 +60,6 @@ export interface CrossRegionReplicaProps {
    * @default false
    */
   readonly promote?: boolean;
-  /** Automated backups of the promoted instance (1 to 35 days). @default Duration.days(7) */
-  readonly backupRetention?: Duration;
-  /**
-   * Statements slower than this are logged (`log_min_duration_statement`): the source tier's
-   * setting, so the replica logs what the tier's own replicas log.
-   * @default Duration.millis(300)
-   */
-  readonly slowStatementThreshold?: Duration;
-  /**
-   * Sessions idle in a transaction longer than this are ended (`idle_in_transaction_session_timeout`):
-   * the source tier's setting, which matters once the replica is promoted.
-   * @default Duration.minutes(1)
-   */
-  readonly idleInTransactionTimeout?: Duration;
 }
 
 /**
@@ -110,15 +89,11 @@ export class CrossRegionReplica extends Construct {
     const path = this.node.path;
     const stack = Stack.of(this);
     const name = tierName(this, props.name);
-    const defaults = resolveDatabaseOptions({ slowStatementThreshold: props.slowStatementThreshold, idleInTransactionTimeout: props.idleInTransactionTimeout });
-    const engineVersion = props.engineVersion ?? defaults.engineVersion;
-    const instanceType = props.instanceType ?? defaults.instanceType;
-    const port = props.port ?? defaults.port;
-    const monitoringInterval = props.monitoringInterval ?? defaults.monitoringInterval;
-    const logRetention = props.logRetention ?? defaults.logRetention;
-    const allocatedStorageGiB = props.allocatedStorageGiB ?? defaults.allocatedStorageGiB;
+    // The Database's defaults for what is not given; `multiAz` has the replica's own default below.
+    const settings = resolveDatabaseOptions(props);
+    const { engineVersion, instanceType, port, monitoringInterval, logRetention, allocatedStorageGiB } = settings;
     const multiAz = props.multiAz ?? false;
-    const deletionProtection = props.deletionProtection ?? true;
+    const deletionProtection = settings.deletionProtection;
 
     let sourceRegion = props.sourceRegion;
     if (!Token.isUnresolved(props.sourceInstanceArn)) {
@@ -138,7 +113,7 @@ export class CrossRegionReplica extends Construct {
     requireInteger(path, 'port', port, 1150, 65535);
     requireOneOf(path, 'monitoringInterval (seconds)', monitoringInterval.toSeconds(), MONITORING_INTERVALS_SECONDS);
     validateLogRetentionDays(path, 'logRetention', logRetention);
-    validatePostgresSettings(path, defaults);
+    validatePostgresSettings(path, settings);
 
     const keys = props.dataKey && props.logsKey ? undefined : new EncryptionKeys(this, 'Keys', { aliasPrefix: name });
     this.dataKey = props.dataKey ?? keys!.dataKey;
@@ -155,7 +130,7 @@ export class CrossRegionReplica extends Construct {
     this.parameterGroup = new rds.ParameterGroup(this, 'ParameterGroup', {
       engine,
       description: `${name}: PostgreSQL ${engineVersion.postgresMajorVersion} settings of the cross-region replica (the tier's)`,
-      parameters: postgresParameters(defaults),
+      parameters: postgresParameters(settings),
     });
     const subnetGroup = new rds.SubnetGroup(this, 'SubnetGroup', {
       vpc: props.vpc,
@@ -168,7 +143,7 @@ export class CrossRegionReplica extends Construct {
     this.instance = new rds.CfnDBInstance(this, 'Instance', {
       dbInstanceIdentifier: this.instanceId,
       ...(props.promote
-        ? { backupRetentionPeriod: (props.backupRetention ?? defaults.backupRetention).toDays(), preferredBackupWindow: '03:00-04:00' }
+        ? { backupRetentionPeriod: settings.backupRetention.toDays(), preferredBackupWindow: '03:00-04:00' }
         : { sourceDbInstanceIdentifier: props.sourceInstanceArn, sourceRegion }),
       dbInstanceClass: `db.${instanceType.toString()}`,
       // An encrypted replica in another region is encrypted with a key of its own region.
@@ -183,7 +158,7 @@ export class CrossRegionReplica extends Construct {
       enableIamDatabaseAuthentication: true,
       enablePerformanceInsights: true,
       performanceInsightsKmsKeyId: this.dataKey.keyArn,
-      performanceInsightsRetentionPeriod: props.performanceInsightRetention ?? defaults.performanceInsightRetention,
+      performanceInsightsRetentionPeriod: settings.performanceInsightRetention,
       monitoringInterval: monitoringInterval.toSeconds(),
       monitoringRoleArn: monitoringRole.roleArn,
       enableCloudwatchLogsExports: ['postgresql', 'upgrade'],

@@ -226,31 +226,32 @@ export function estimateMonthlyCost(template: object, options: CostOptions): Cos
     // IOPS and throughput, about twice the Single-AZ ones; Performance Insights counts the vCPUs
     // of both copies.
     const copies = i.multiAz ? 2 : 1;
+    const deployment = i.multiAz ? '.multiAz' : '';
     const role = i.replica ? 'read replica' : i.multiAz ? 'primary, Multi-AZ: primary + standby' : 'primary, Single-AZ';
     line({
       key: `rds.instance:${i.id}`, item: `RDS PostgreSQL ${i.instanceClass} ${i.name} (${role})`, resources: [i.id],
       quantity: HOURS_PER_MONTH, unit: i.multiAz ? 'Multi-AZ instance-hour' : 'instance-hour',
-      priceKey: `rds.instance.${i.instanceClass}${i.multiAz ? '.multiAz' : ''}` as PriceKey,
+      priceKey: `rds.instance.${i.instanceClass}${deployment}` as PriceKey,
     });
     // A replica's storage is its source's allocated storage (autoscaling grows both).
     const storage = i.replica ? Number(primaries[0]?.props.AllocatedStorage ?? 0) : Number(i.props.AllocatedStorage ?? 0);
     line({
       key: `rds.storage:${i.id}`, item: `RDS gp3 storage ${i.name}, ${storage} GiB${i.multiAz ? ', Multi-AZ (primary + standby)' : ''}`, resources: [i.id],
-      quantity: storage, priceKey: i.multiAz ? 'rds.gp3.storage.multiAz' : 'rds.gp3.storage',
+      quantity: storage, priceKey: `rds.gp3.storage${deployment}`,
       assumption: i.replica ? 'a replica is allocated its source\'s storage' : undefined,
     });
     const baselineIops = storage >= 400 ? 12_000 : 3_000;
     if (i.props.Iops !== undefined && Number(i.props.Iops) > baselineIops) {
       line({
         key: `rds.iops:${i.id}`, item: `RDS gp3 IOPS ${i.name} above the ${baselineIops} baseline`, resources: [i.id],
-        quantity: Number(i.props.Iops) - baselineIops, priceKey: i.multiAz ? 'rds.gp3.iops.multiAz' : 'rds.gp3.iops',
+        quantity: Number(i.props.Iops) - baselineIops, priceKey: `rds.gp3.iops${deployment}`,
       });
     }
     const baselineThroughput = storage >= 400 ? 500 : 125;
     if (i.props.StorageThroughput !== undefined && Number(i.props.StorageThroughput) > baselineThroughput) {
       line({
         key: `rds.throughput:${i.id}`, item: `RDS gp3 throughput ${i.name} above the ${baselineThroughput} MiB/s baseline`, resources: [i.id],
-        quantity: Number(i.props.StorageThroughput) - baselineThroughput, priceKey: i.multiAz ? 'rds.gp3.throughput.multiAz' : 'rds.gp3.throughput',
+        quantity: Number(i.props.StorageThroughput) - baselineThroughput, priceKey: `rds.gp3.throughput${deployment}`,
       });
     }
     const piDays = Number(i.props.PerformanceInsightsRetentionPeriod ?? 7);
