@@ -1,15 +1,15 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
-import { zonesOf } from '../lib/allowed-values';
-import { validateZones } from '../lib/validation';
+import { zonesOf } from '../lib/private/allowed-values';
+import { validateZones } from '../lib/private/validation';
 import { AppConfig, ConfigError, ConfigSources, resolveConfig, stackNameFor } from './config';
-import { DATA_TIER_ZONE_COUNT } from '../lib/data-tier';
+import { DATA_TIER_ZONE_COUNT } from '../lib/private/defaults';
 import { DataTierStack } from './data-tier-stack';
 import { DrReplicaStack } from './dr-replica-stack';
 import { EXAMPLE_APPLICATION_MIGRATIONS } from './migrations';
 import { withSetting } from './setting-names';
-import { DataTierValidationError } from '../lib/validation';
-import { recordAcknowledgements } from '../lib/nag';
+import { DataTierValidationError } from '../lib/private/validation';
+import { recordAcknowledgements } from '../lib/private/nag';
 
 /** The rule packs every environment must pass. */
 export const NAG_PACKS = [AwsSolutionsChecks, NIST80053R5Checks, HIPAASecurityChecks, PCIDSS321Checks, ServerlessChecks] as const;

@@ -16,14 +16,15 @@ import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { zonesOf } from '../lib/allowed-values';
-import { alarmTableMarkdown } from '../lib/alarm-table';
+import { zonesOf } from '../lib/private/allowed-values';
+import { alarmTableMarkdown } from '../lib/private/alarm-table';
 import { AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, resolveAlarmThresholds } from '../lib/alarm-thresholds';
-import { CacheEngine } from '../lib/allowed-values';
-import { DATA_TIER_ZONE_COUNT, DataTierProps } from '../lib/data-tier';
+import { CacheEngine } from '../lib/private/allowed-values';
+import { DataTierProps } from '../lib/data-tier';
+import { DATA_TIER_ZONE_COUNT } from '../lib/private/defaults';
 import { DatabaseOptions, resolveDatabaseOptions, ResolvedDatabaseOptions } from '../lib/database';
-import { DataTierValidationError, rejectUnknownKeys, validateCopyVaultArn, validateRegion, validateZones } from '../lib/validation';
-import { MAX_NAME_LENGTH } from '../lib/defaults';
+import { DataTierValidationError, rejectUnknownKeys, validateCopyVaultArn, validateRegion, validateZones } from '../lib/private/validation';
+import { MAX_NAME_LENGTH } from '../lib/private/defaults';
 import { DatabaseRestore, parseRestoreTime } from '../lib/restore';
 
 /** The environments this app knows how to build. */
@@ -487,13 +488,16 @@ export function dataTierPropsOf(scope: Construct, config: AppConfig): DataTierPr
   const cache = settings.cache ?? {};
   const copyToVaultArn = settings.backup?.copyToVaultArn;
   return {
-    vpc,
-    vpcCidr: network.vpcCidr,
-    flowLogRetention: network.flowLogRetentionDays as logs.RetentionDays | undefined,
-    interfaceEndpointZones: network.interfaceEndpointZones,
-    dataSubnets: vpc ? { subnetGroupName: 'Data' } : undefined,
-    functionSubnets: vpc ? { subnetGroupName: 'Functions' } : undefined,
-    availabilityZones: config.availabilityZones,
+    network: {
+      vpc,
+      cidr: network.vpcCidr,
+      flowLogRetention: network.flowLogRetentionDays as logs.RetentionDays | undefined,
+      interfaceEndpointZones: network.interfaceEndpointZones,
+      dataSubnets: vpc ? { subnetGroupName: 'Data' } : undefined,
+      functionSubnets: vpc ? { subnetGroupName: 'Functions' } : undefined,
+      availabilityZones: config.availabilityZones,
+    },
+    logRetention: settings.database?.logRetentionDays as logs.RetentionDays | undefined,
     database: databaseOptionsOf(settings),
     cache: {
       engine: cache.engine,

@@ -1,4 +1,4 @@
-import { DataTierValidationError } from '../lib/validation';
+import { DataTierValidationError } from '../lib/private/validation';
 
 /**
  * The app's setting behind each prop a construct validates, keyed `<construct id>:<prop>`, so a

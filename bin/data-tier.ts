@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
 import { buildApp, buildDrReplicaApp } from '../app/app';
-import { DataTierValidationError } from '../lib/validation';
+import { DataTierValidationError } from '../lib/private/validation';
 
 // aws-cdk-lib's built-in CloudFormation validation takes about 6 s of a 12 s synth and, unless
 // asked to fail, only prints warnings. `npm test` runs it over every environment and fails on

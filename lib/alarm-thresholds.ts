@@ -1,4 +1,4 @@
-import { DataTierValidationError } from './validation';
+import { DataTierValidationError } from './private/validation';
 
 /**
  * Alarm thresholds, in the units people think in; the alarm table converts each to its

@@ -4,9 +4,9 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { tierName } from './defaults';
-import { acknowledge } from './nag';
-import { DataTierValidationError, requireInteger } from './validation';
+import { tierName } from './private/defaults';
+import { acknowledge } from './private/nag';
+import { DataTierValidationError, requireInteger } from './private/validation';
 
 /** The AWS Backup plan of a tier. */
 export interface DatabaseBackupOptions {

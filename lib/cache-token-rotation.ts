@@ -2,8 +2,9 @@ import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Cache } from './cache';
-import { DataTierFunction, FunctionPlacement, placementOf } from './data-tier-function';
-import { acknowledge, acrossPacks } from './nag';
+import { FunctionPlacement } from './function-placement';
+import { DataTierFunction, placementOf } from './private/data-tier-function';
+import { acknowledge, acrossPacks } from './private/nag';
 
 /** Days between rotations of the cache AUTH token. */
 export const CACHE_TOKEN_ROTATION_DAYS = 30;
@@ -26,7 +27,7 @@ export class CacheTokenRotation extends Construct {
     const group = props.cache.replicationGroup;
     this.function = new DataTierFunction(this, 'Function', {
       ...placementOf(props),
-      name: 'cache-token-rotation',
+      functionName: 'cache-token-rotation',
       entry: 'cache-token-rotation/index.ts',
       description: 'Rotates the cache AUTH token: ROTATE the new token in beside the current one, test it, make it current',
       // Setting the current token and rotating in the next one each wait for the group to be available again.

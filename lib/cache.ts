@@ -5,11 +5,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { CACHE_ENGINES, CacheEngine, cacheParameterGroupFamily } from './allowed-values';
-import { defaultDataSubnets, tierName } from './defaults';
+import { CACHE_ENGINES, CacheEngine, cacheParameterGroupFamily } from './private/allowed-values';
+import { defaultDataSubnets, tierName } from './private/defaults';
 import { EncryptionKeys } from './encryption';
-import { acknowledge, PINNED_ZONE } from './nag';
-import { DataTierValidationError, requireInteger, requireOneOf, validateCacheEngineVersion, validateCacheNodeType, validateLogRetentionDays } from './validation';
+import { acknowledge, PINNED_ZONE } from './private/nag';
+import { DataTierValidationError, requireInteger, requireOneOf, validateCacheEngineVersion, validateCacheNodeType, validateLogRetentionDays } from './private/validation';
 
 
 /** The engine version used when only the engine is chosen. */
@@ -191,6 +191,11 @@ export class Cache extends Construct implements ec2.IConnectable {
     acknowledge(this.replicationGroup, PINNED_ZONE);
     // Deleting the stack keeps the cache's last snapshot rather than nothing.
     this.replicationGroup.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+  }
+
+  /** Lets a client reach the cache on its port. */
+  allowClient(client: ec2.IConnectable, description: string): void {
+    this.connections.allowDefaultPortFrom(client, description);
   }
 
   /** Endpoint of the primary node, for writes. */

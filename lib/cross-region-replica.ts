@@ -9,12 +9,12 @@ import { Construct } from 'constructs';
 import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
 import { ALARM_DEFINITIONS } from './alarms';
 import { alarmOfDefinition, encryptedAlarmTopic } from './monitoring';
-import { MONITORING_INTERVALS_SECONDS } from './allowed-values';
+import { MONITORING_INTERVALS_SECONDS } from './private/allowed-values';
 import { DatabaseOptions, enhancedMonitoringRole, exportLogGroups, postgresParameters, resolveDatabaseOptions, validatePostgresSettings } from './database';
-import { defaultDataSubnets, tierName } from './defaults';
+import { defaultDataSubnets, tierName } from './private/defaults';
 import { EncryptionKeys } from './encryption';
-import { acknowledge, acrossPacks } from './nag';
-import { DataTierValidationError, requireInteger, requireOneOf, validateLogRetentionDays, validateRdsInstanceClass } from './validation';
+import { acknowledge, acrossPacks } from './private/nag';
+import { DataTierValidationError, requireInteger, requireOneOf, validateLogRetentionDays, validateRdsInstanceClass } from './private/validation';
 
 const INSTANCE_ARN = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):db:([a-z][a-z0-9-]*)$/;
 

@@ -1,28 +1,25 @@
-import { CfnOutput, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Tags } from 'aws-cdk-lib';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { zonesOf } from './allowed-values';
 import { DatabaseBackup, DatabaseBackupOptions } from './backup';
 import { Cache, CacheOptions } from './cache';
 import { CacheTokenRotation } from './cache-token-rotation';
-import { Database, DatabaseOptions, resolveDatabaseOptions } from './database';
-import { FunctionPlacement } from './data-tier-function';
-import { defaultDataSubnets, defaultFunctionSubnets, tierName } from './defaults';
+import { Database, DatabaseOptions } from './database';
 import { EncryptionKeys } from './encryption';
 import { CACHE_DRILL_TAG, FaultInjection } from './fault-injection';
+import { FunctionPlacement } from './function-placement';
 import { HealthCheck } from './health-check';
+import { Maintenance } from './maintenance';
 import { Monitoring, MonitoringOptions } from './monitoring';
-import { addApiEndpoints, interfaceEndpointSubnets, Network } from './network';
+import { Network, NetworkOptions } from './network';
 import { OperatorAccess } from './operator-access';
-import { OUTPUTS } from './outputs';
+import { addTierOutputs } from './outputs';
+import { tierName } from './private/defaults';
 import { SchemaMigrations } from './schema';
-import { DataTierValidationError, validateZones } from './validation';
-
-/** The zones a tier spreads over: the Multi-AZ pair, a replica and one cache node each. */
-export const DATA_TIER_ZONE_COUNT = 3;
 
 export interface DataTierProps {
   /**
@@ -32,51 +29,17 @@ export interface DataTierProps {
    */
   readonly name?: string;
   /**
-   * The VPC to build in. Without one the tier creates its own: isolated subnets only, interface
-   * endpoints for the AWS APIs its functions call, flow logs.
-   * @default - a new VPC
+   * Where the tier runs: a VPC of yours (`vpc`) or one it creates, its zones and subnets.
+   * @default - a new VPC over the region's first three zones
    */
-  readonly vpc?: ec2.IVpc;
+  readonly network?: NetworkOptions;
   /**
-   * CIDR block of the VPC the tier creates (ignored with `vpc`).
-   * @default '10.40.0.0/16'
+   * How long every log group of the tier keeps its events: the PostgreSQL log exports, the cache
+   * slow log, the functions' logs, the operator sessions and the game-day experiments. The
+   * `database` and `cache` options may set their own.
+   * @default logs.RetentionDays.ONE_MONTH
    */
-  readonly vpcCidr?: string;
-  /**
-   * How long the flow logs of the VPC the tier creates are kept.
-   * @default logs.RetentionDays.ONE_YEAR
-   */
-  readonly flowLogRetention?: logs.RetentionDays;
-  /**
-   * Subnets of the instances, the proxy and the cache.
-   * @default - the VPC's isolated subnets, or its private ones if it has none
-   */
-  readonly dataSubnets?: ec2.SubnetSelection;
-  /**
-   * Subnets of the tier's functions and operator host.
-   * @default - the VPC's private subnets with egress, or its isolated ones if it has none
-   */
-  readonly functionSubnets?: ec2.SubnetSelection;
-  /**
-   * Create interface endpoints (Secrets Manager, CloudWatch, CloudWatch Logs, KMS, ElastiCache)
-   * in the function subnets of a VPC given in `vpc`.
-   * @default - true when the function subnets are isolated (there is no other way to the AWS APIs), false otherwise
-   */
-  readonly interfaceEndpoints?: boolean;
-  /**
-   * In how many of the tier's zones, from the first, the interface endpoints (the functions' and
-   * the operator host's Systems Manager ones) have a network interface. Each endpoint is billed
-   * per zone and hour: 1 saves two thirds of that. Private DNS still answers in the whole VPC, so
-   * functions and sessions in the other zones reach the APIs across zones, and lose them while the
-   * first zone is down: meant for development tiers.
-   * @default 3 - every zone of the tier
-   */
-  readonly interfaceEndpointZones?: number;
-  /**
-   * Exactly the three zones to spread over: the primary and its standby in the first two.
-   * @default - the VPC's first three zones, or the region's first three for a new VPC
-   */
-  readonly availabilityZones?: string[];
+  readonly logRetention?: logs.RetentionDays;
   /**
    * Encrypts the database, secrets, cache, backups and the alarm topic.
    * @default - a new customer-managed key with yearly rotation, retained on delete
@@ -96,10 +59,10 @@ export interface DataTierProps {
   /** @default - a new encrypted topic, no subscriptions, the defaults table's alarms and thresholds */
   readonly monitoring?: MonitoringOptions;
   /**
-   * The application's migration directories, applied at deploy time after the tier's own
-   * stream, each a stream named after its directory.
-   * @default - none
-   */
+    * The application's migration directories, applied at deploy time after the tier's own
+    * stream, each a stream named after its directory.
+    * @default - none
+    */
   readonly applicationMigrations?: readonly string[];
   /**
    * An operator host reached only through AWS Systems Manager, for `npm run tunnel`.
@@ -128,24 +91,29 @@ export interface DataTierProps {
  * The whole PostgreSQL data tier in any stack: RDS for PostgreSQL over three zones (a Multi-AZ
  * primary and read replicas), RDS Proxy, an ElastiCache replication group, AWS Backup, the
  * schema migrations, the health check and maintenance functions, alarms and a dashboard.
+ *
+ * Its `connections` are the database endpoints applications use (RDS Proxy and the read
+ * replicas); `allowClient` opens those and the cache.
  */
-export class DataTier extends Construct {
+export class DataTier extends Construct implements ec2.IConnectable {
   /** Prefix of every physical name of the tier. */
   readonly name: string;
+  readonly network: Network;
   readonly vpc: ec2.IVpc;
   readonly availabilityZones: string[];
   readonly dataKey: kms.IKey;
   readonly logsKey: kms.IKey;
   /** The keys, when the tier created them. */
   readonly keys?: EncryptionKeys;
-  /** The VPC, when the tier created it. */
-  readonly network?: Network;
   readonly database: Database;
   readonly cache: Cache;
   readonly cacheTokenRotation: CacheTokenRotation;
   readonly backup: DatabaseBackup;
   readonly schema: SchemaMigrations;
+  /** The health check, every minute. */
   readonly healthCheck: HealthCheck;
+  /** Partition maintenance and materialized view refresh. */
+  readonly maintenance: Maintenance;
   readonly monitoring: Monitoring;
   /** Game-day experiment templates, when `faultInjection` is on. */
   readonly faultInjection?: FaultInjection;
@@ -155,55 +123,35 @@ export class DataTier extends Construct {
   readonly appSecurityGroup: ec2.SecurityGroup;
   /** Attached to the tier's own functions (migrations, health check, maintenance). */
   readonly functionSecurityGroup: ec2.SecurityGroup;
-  /** Security group of the interface endpoints the functions call AWS APIs through, if the tier made them. */
-  readonly endpointSecurityGroup?: ec2.ISecurityGroup;
+  /** RDS Proxy and the read replicas, on the database port (`database.connections`). */
+  readonly connections: ec2.Connections;
 
   constructor(scope: Construct, id: string, props: DataTierProps = {}) {
     super(scope, id);
-    const namePrefix = tierName(this, props.name);
-    this.name = namePrefix;
-    const databaseOptions = resolveDatabaseOptions(props.database ?? {});
-    const logRetention = databaseOptions.logRetention;
+    const name = tierName(this, props.name);
+    this.name = name;
+    const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
 
     if (props.dataKey && props.logsKey) {
       this.dataKey = props.dataKey;
       this.logsKey = props.logsKey;
     } else {
-      this.keys = new EncryptionKeys(this, 'Keys', { aliasPrefix: namePrefix });
+      this.keys = new EncryptionKeys(this, 'Keys', { aliasPrefix: name });
       this.dataKey = props.dataKey ?? this.keys.dataKey;
       this.logsKey = props.logsKey ?? this.keys.logsKey;
     }
 
-    let dataSubnets: ec2.SubnetSelection;
-    let functionSubnets: ec2.SubnetSelection;
-    let endpointSubnets: ec2.SubnetSelection;
-    if (props.vpc) {
-      this.vpc = props.vpc;
-      this.availabilityZones = this.zones(props.availabilityZones ?? props.vpc.availabilityZones.slice(0, DATA_TIER_ZONE_COUNT), props.availabilityZones !== undefined);
-      dataSubnets = props.dataSubnets ?? defaultDataSubnets(props.vpc);
-      functionSubnets = props.functionSubnets ?? defaultFunctionSubnets(props.vpc);
-      endpointSubnets = interfaceEndpointSubnets(this.node.path, functionSubnets, this.availabilityZones, props.interfaceEndpointZones);
-      if (props.interfaceEndpoints ?? !this.hasEgress(functionSubnets)) {
-        this.endpointSecurityGroup = addApiEndpoints(this, props.vpc, endpointSubnets);
-      }
-    } else {
-      this.availabilityZones = this.zones(props.availabilityZones ?? this.regionZones(), props.availabilityZones !== undefined);
-      this.network = new Network(this, 'Network', {
-        availabilityZones: this.availabilityZones,
-        cidr: props.vpcCidr,
-        flowLogRetention: props.flowLogRetention,
-        logsKey: this.logsKey,
-        interfaceEndpointZones: props.interfaceEndpointZones,
-      });
-      this.vpc = this.network.vpc;
-      this.endpointSecurityGroup = this.network.endpointSecurityGroup;
-      dataSubnets = props.dataSubnets ?? this.network.dataSubnets;
-      functionSubnets = props.functionSubnets ?? this.network.functionSubnets;
-      endpointSubnets = this.network.interfaceEndpointSubnets;
-    }
+    // A tier in a given VPC had its endpoints directly under it: `Default` (left out of logical
+    // IDs) keeps theirs. A VPC the tier creates has always been under `Network`.
+    this.network = new Network(this, props.network?.vpc ? 'Default' : 'Network', { ...props.network, logsKey: this.logsKey });
+    const network = this.network;
+    this.vpc = network.vpc;
+    this.availabilityZones = network.availabilityZones;
     const vpc = this.vpc;
+    const { dataSubnets, functionSubnets } = network;
 
     this.database = new Database(this, 'Database', {
+      logRetention,
       ...props.database,
       vpc,
       dataSubnets,
@@ -211,9 +159,10 @@ export class DataTier extends Construct {
       availabilityZones: this.availabilityZones,
       dataKey: this.dataKey,
       logsKey: this.logsKey,
-      name: namePrefix,
-      endpointSecurityGroup: this.endpointSecurityGroup,
+      name,
+      endpointSecurityGroup: network.endpointSecurityGroup,
     });
+    this.connections = this.database.connections;
 
     this.cache = new Cache(this, 'Cache', {
       logRetention,
@@ -223,33 +172,32 @@ export class DataTier extends Construct {
       availabilityZones: this.availabilityZones,
       dataKey: this.dataKey,
       logsKey: this.logsKey,
-      name: namePrefix,
+      name,
     });
 
     this.backup = new DatabaseBackup(this, 'Backup', {
       ...props.backup,
       primary: this.database.primary,
       dataKey: this.dataKey,
-      name: namePrefix,
+      name,
     });
 
     this.appSecurityGroup = new ec2.SecurityGroup(this, 'AppSecurityGroup', {
       vpc,
-      description: `${namePrefix} application clients: to RDS Proxy, the read replicas and the cache`,
+      description: `${name} application clients: to RDS Proxy, the read replicas and the cache`,
       allowAllOutbound: false,
     });
     this.functionSecurityGroup = new ec2.SecurityGroup(this, 'FunctionSecurityGroup', {
       vpc,
-      description: `${namePrefix} data-tier functions: to the database, the cache and the AWS API endpoints`,
+      description: `${name} data-tier functions: to the database, the cache and the AWS API endpoints`,
       allowAllOutbound: false,
     });
     this.database.allowClient(this.appSecurityGroup, 'Application clients', { direct: false });
     this.database.allowClient(this.functionSecurityGroup, 'Data-tier functions (migrations run on the instance, not the proxy)', { direct: true });
-    for (const client of [this.appSecurityGroup, this.functionSecurityGroup]) {
-      this.cache.connections.allowDefaultPortFrom(client, 'Cache clients');
-      client.addEgressRule(this.cache.securityGroup, ec2.Port.tcp(this.cache.port), 'Cache clients');
-    }
-    this.allowToAwsApis(this.functionSecurityGroup, functionSubnets);
+    for (const client of [this.appSecurityGroup, this.functionSecurityGroup]) this.cache.allowClient(client, 'Cache clients');
+    network.allowAwsApisFrom(this.functionSecurityGroup, 'Data-tier functions call AWS APIs');
+    // With interface endpoints, the Database lets its secret rotation in (endpointSecurityGroup).
+    if (!network.endpointSecurityGroup) network.allowAwsApisFrom(this.database.rotationSecurityGroup, 'Secret rotation calls Secrets Manager');
 
     const placement: FunctionPlacement = {
       vpc,
@@ -257,8 +205,8 @@ export class DataTier extends Construct {
       securityGroup: this.functionSecurityGroup,
       dataKey: this.dataKey,
       logsKey: this.logsKey,
-      logRetentionDays: logRetention,
-      namePrefix,
+      logRetention,
+      name,
     };
     this.cacheTokenRotation = new CacheTokenRotation(this, 'CacheTokenRotation', { ...placement, cache: this.cache });
 
@@ -274,30 +222,40 @@ export class DataTier extends Construct {
     this.database.monitorRotation.node.addDependency(this.schema.resource);
     this.database.operatorRotation.node.addDependency(this.schema.resource);
 
-    const metricEnvironment = props.metricEnvironment ?? namePrefix;
-    this.healthCheck = new HealthCheck(this, 'HealthCheck', {
+    const metricEnvironment = props.metricEnvironment ?? name;
+    // Both scheduled parts under the path they had as one construct: their named functions,
+    // rules and queue keep their logical IDs (`Default` is left out of them).
+    const scheduled = new Construct(this, 'HealthCheck');
+    this.healthCheck = new HealthCheck(scheduled, 'Default', {
       ...placement,
       metricEnvironment,
       proxy: this.database.proxy,
       primary: this.database.primary,
       replicas: this.database.replicas,
-      secret: this.database.secret,
       monitorSecret: this.database.monitorSecret,
+      schema: this.schema.resource,
+    });
+    this.maintenance = new Maintenance(scheduled, 'Maintenance', {
+      ...placement,
+      metricEnvironment,
+      primary: this.database.primary,
+      secret: this.database.secret,
+      scheduleDeadLetterQueue: this.healthCheck.scheduleDeadLetterQueue,
       schema: this.schema.resource,
     });
 
     const ids = this.database.instanceIds;
     this.monitoring = new Monitoring(this, 'Monitoring', {
       ...props.monitoring,
-      name: namePrefix,
+      name,
       metricEnvironment,
       instances: [
         { name: 'primary', instanceId: ids.primary, role: 'primary' },
         ...ids.replicas.map((instanceId, i) => ({ name: `replica-${i + 1}`, instanceId, role: 'replica' as const })),
       ],
-      proxyName: `${namePrefix}-proxy`,
+      proxyName: `${name}-proxy`,
       cacheNodeIds: this.cache.nodeIds,
-      allocatedStorageGiB: databaseOptions.allocatedStorageGiB,
+      allocatedStorageGiB: this.database.options.allocatedStorageGiB,
       scheduleDeadLetterQueueName: this.healthCheck.scheduleDeadLetterQueue.queueName,
       dataKey: this.dataKey,
     });
@@ -310,13 +268,13 @@ export class DataTier extends Construct {
       Tags.of(this.cache.replicationGroup).add(CACHE_DRILL_TAG, this.cache.replicationGroup.replicationGroupId!);
       const critical = ['health-check-failing', 'query-latency-p95-high'].map((condition) => this.monitoring.alarm('primary', condition));
       this.faultInjection = new FaultInjection(this, 'FaultInjection', {
-        namePrefix,
+        name,
         primaryInstanceArn: this.database.primary.instanceArn,
         cacheTagValue: this.cache.replicationGroup.replicationGroupId!,
         cacheZone: this.availabilityZones[0],
         stopAlarms: critical,
         logsKey: this.logsKey,
-        logRetentionDays: logRetention,
+        logRetention,
       });
     }
 
@@ -325,30 +283,29 @@ export class DataTier extends Construct {
       this.operatorAccess = new OperatorAccess(this, 'OperatorAccess', {
         vpc,
         subnets: functionSubnets,
-        endpointSubnets,
+        endpointSubnets: network.interfaceEndpointSubnets,
         targets: [
           { securityGroup: db.proxySecurityGroup, port: db.port, description: 'RDS Proxy' },
           { securityGroup: db.primarySecurityGroup, port: db.port, description: 'the primary' },
           ...(db.replicas.length > 0 ? [{ securityGroup: db.replicaSecurityGroup, port: db.port, description: 'the read replicas' }] : []),
           { securityGroup: this.cache.securityGroup, port: this.cache.port, description: 'the cache' },
         ],
-        endpointSecurityGroup: this.endpointSecurityGroup,
-        awsApiPeer: this.routeOutPeer(functionSubnets),
+        endpointSecurityGroup: network.endpointSecurityGroup,
+        awsApiPeer: network.awsApiPeer,
         dataKey: this.dataKey,
         logsKey: this.logsKey,
-        logRetentionDays: logRetention,
-        namePrefix,
+        logRetention,
+        name,
       });
     }
 
-    if (props.outputs ?? true) this.addOutputs();
+    if (props.outputs ?? true) addTierOutputs(this);
   }
 
   /** Lets a client reach the proxy, the replicas and the cache (not the primary directly). */
-  allowClient(client: ec2.ISecurityGroup, description: string): void {
+  allowClient(client: ec2.IConnectable, description: string): void {
     this.database.allowClient(client, description, { direct: false });
-    this.cache.connections.allowDefaultPortFrom(client, description);
-    client.addEgressRule(this.cache.securityGroup, ec2.Port.tcp(this.cache.port), description);
+    this.cache.allowClient(client, description);
   }
 
   /** Lets `grantee` sign in through RDS Proxy with IAM as the database role `dbUser`. */
@@ -356,119 +313,53 @@ export class DataTier extends Construct {
     return this.database.grantConnect(grantee, dbUser);
   }
 
-  /** The zones, checked against the stack's region when it is known. */
-  private zones(zones: string[], given: boolean): string[] {
-    const region = Stack.of(this).region;
-    const shown = zones.map((zone) => (Token.isUnresolved(zone) ? '<token>' : zone));
-    if (given && zones.length !== DATA_TIER_ZONE_COUNT) {
-      throw new DataTierValidationError(this.node.path, 'availabilityZones', shown, `must name exactly ${DATA_TIER_ZONE_COUNT} zones: the primary, its standby and a replica each get one`);
-    }
-    if (zones.length < DATA_TIER_ZONE_COUNT) {
-      throw new DataTierValidationError(
-        this.node.path,
-        'availabilityZones',
-        shown,
-        Token.isUnresolved(region)
-          ? `must be given: the VPC offers ${zones.length} zones, as a VPC in an environment-agnostic stack does; give the stack an explicit env or pass ${DATA_TIER_ZONE_COUNT} zones`
-          : `must be given: the VPC spans only ${zones.length} zones and the tier needs ${DATA_TIER_ZONE_COUNT}`,
-      );
-    }
-    if (!Token.isUnresolved(region)) validateZones(this.node.path, 'availabilityZones', region, zones, { min: DATA_TIER_ZONE_COUNT });
-    return zones.slice(0, DATA_TIER_ZONE_COUNT);
-  }
-
-  /** The first three zones of the stack's region, for a VPC the tier creates. */
-  private regionZones(): string[] {
-    const region = Stack.of(this).region;
-    const zones = Token.isUnresolved(region) ? undefined : zonesOf(region);
-    if (!zones) {
-      throw new DataTierValidationError(
-        this.node.path,
-        'availabilityZones',
-        undefined,
-        Token.isUnresolved(region)
-          ? 'must be given when the stack has no explicit region (env: { region }), so the tier knows which three zones to use'
-          : `must be given: the zones of region ${region} are not in the library's table`,
-      );
-    }
-    return zones.slice(0, DATA_TIER_ZONE_COUNT);
-  }
-
   /**
-   * Functions reach AWS APIs over HTTPS through the interface endpoints; without them, through the
-   * VPC's own endpoints (isolated subnets) or its route out (subnets with egress), where the APIs'
-   * public addresses have no fixed range.
+   * The metric an alarm of the tier watches, by the alarm's resource and condition, e.g.
+   * `metric('replica-1', 'replica-lag-high')`: the same namespace, dimensions, statistic and period.
    */
-  private allowToAwsApis(client: ec2.SecurityGroup, functionSubnets: ec2.SubnetSelection): void {
-    const endpoints = this.endpointSecurityGroup;
-    if (endpoints) {
-      endpoints.connections.allowFrom(client, ec2.Port.tcp(443), 'Data-tier functions call AWS APIs');
-      client.addEgressRule(endpoints, ec2.Port.tcp(443), 'AWS APIs through the interface endpoints');
-      return;
-    }
-    // The secret rotation functions call Secrets Manager the same way.
-    const routeOut = this.routeOutPeer(functionSubnets);
-    for (const group of [client, this.database.rotationSecurityGroup]) {
-      if (routeOut) group.addEgressRule(routeOut, ec2.Port.tcp(443), 'AWS APIs through the route out of the function subnets');
-      else group.addEgressRule(ec2.Peer.ipv4(this.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'AWS APIs through the VPC endpoints of the imported VPC');
-    }
+  metric(resource: string, condition: string): cw.IMetric {
+    return this.monitoring.metric(resource, condition);
   }
 
-  /** Any IPv4 address when the subnets route out and the tier has no endpoints: AWS API addresses have no fixed range. */
-  private routeOutPeer(subnets: ec2.SubnetSelection): ec2.IPeer | undefined {
-    return !this.endpointSecurityGroup && this.hasEgress(subnets) ? ec2.Peer.anyIpv4() : undefined;
+  /** CPU of an instance (`primary`, `replica-1`, ...), percent, 5-minute average. */
+  metricCpuUtilization(instance = 'primary'): cw.IMetric {
+    return this.metric(instance, 'cpu-high');
   }
 
-  /** Whether every selected subnet has a route out (none is isolated). */
-  private hasEgress(subnets: ec2.SubnetSelection): boolean {
-    return this.vpc.selectSubnets(subnets).subnets.every((subnet) => !this.vpc.isolatedSubnets.includes(subnet));
+  /** Free storage of an instance, bytes, 5-minute minimum. */
+  metricFreeStorageSpace(instance = 'primary'): cw.IMetric {
+    return this.metric(instance, 'free-storage-low');
   }
 
-  private addOutputs(): void {
-    const output = (name: string, value: string, description: string) =>
-      new CfnOutput(this, name, { value, description, exportName: `${this.name}-${name}` });
-    const db = this.database;
-    output(OUTPUTS.proxyEndpoint, db.proxy.endpoint, 'RDS Proxy endpoint: where applications write (TLS required)');
-    output(OUTPUTS.writerEndpoint, db.primary.dbInstanceEndpointAddress, 'Primary instance endpoint: migrations, and the bypass when the proxy fails');
-    output(OUTPUTS.databasePort, String(db.port), 'PostgreSQL port of the proxy, the primary and the replicas');
-    output(OUTPUTS.databaseName, 'app', 'Database the schema lives in');
-    output(OUTPUTS.primaryInstanceId, db.primary.instanceIdentifier, 'DB instance identifier of the primary (aws rds ... --db-instance-identifier)');
-    db.replicas.forEach((replica, i) => {
-      output(OUTPUTS.replicaEndpoint(i + 1), replica.dbInstanceEndpointAddress, `Read replica ${i + 1} endpoint: where applications read`);
-      output(OUTPUTS.replicaInstanceId(i + 1), replica.instanceIdentifier, `DB instance identifier of read replica ${i + 1}`);
-    });
-    output(OUTPUTS.databaseSecretArn, db.secret.secretArn, 'Master credentials (rotated every 30 days): host, port, username, password, dbname');
-    output(OUTPUTS.monitorSecretArn, db.monitorSecret.secretArn, 'Credentials of the health check role data_tier_monitor (pg_monitor, health_check(), heartbeat), rotated every 30 days');
-    output(OUTPUTS.operatorSecretArn, db.operatorSecret.secretArn, 'Credentials of the runbooks\' read-only role data_tier_operator (pg_monitor, data_tier tables and read-only functions), rotated every 30 days');
-    output(OUTPUTS.cacheAuthSecretArn, this.cache.authSecret.secretArn, 'AUTH token of the cache (rotated every 30 days; the previous token stays valid until the next rotation)');
-    output(OUTPUTS.cachePrimaryEndpoint, this.cache.primaryEndpoint, 'Cache primary endpoint: writes (TLS required)');
-    output(OUTPUTS.cacheReaderEndpoint, this.cache.readerEndpoint, 'Cache reader endpoint: reads spread over the replica nodes');
-    output(OUTPUTS.cachePort, String(this.cache.port), 'Cache port');
-    output(OUTPUTS.cacheReplicationGroupId, this.cache.replicationGroup.ref, 'ElastiCache replication group id');
-    output(OUTPUTS.dataKeyArn, this.dataKey.keyArn, 'KMS key of the database, secrets, cache and backups');
-    output(OUTPUTS.backupVaultName, this.backup.vault.backupVaultName, 'AWS Backup vault holding the daily recovery points');
-    output(OUTPUTS.appSecurityGroupId, this.appSecurityGroup.securityGroupId, 'Attach to application clients to reach the proxy, replicas and cache');
-    output(OUTPUTS.functionSecurityGroupId, this.functionSecurityGroup.securityGroupId, 'Security group of the data-tier functions');
-    output(OUTPUTS.primarySecurityGroupId, db.primarySecurityGroup.securityGroupId, 'Security group of the primary instance');
-    output(OUTPUTS.replicaSecurityGroupId, db.replicaSecurityGroup.securityGroupId, 'Security group of the read replicas');
-    output(OUTPUTS.proxySecurityGroupId, db.proxySecurityGroup.securityGroupId, 'Security group of RDS Proxy');
-    output(OUTPUTS.cacheSecurityGroupId, this.cache.securityGroup.securityGroupId, 'Security group of the cache');
-    output(OUTPUTS.vpcId, this.vpc.vpcId, 'VPC of the data tier');
-    output(OUTPUTS.alarmTopicArn, this.monitoring.topic.topicArn, 'SNS topic every alarm notifies (ALARM and OK)');
-    output(OUTPUTS.dashboardName, this.monitoring.dashboard.dashboardName, 'CloudWatch dashboard of the tier');
-    output(OUTPUTS.healthCheckFunctionName, this.healthCheck.healthCheck.function.functionName, 'Health-check function (aws lambda invoke to run it now)');
-    output(OUTPUTS.maintenanceFunctionName, this.healthCheck.maintenance.function.functionName, 'Partition maintenance and materialized view refresh function');
-    output(OUTPUTS.migrationFunctionName, this.schema.handler.function.functionName, 'Schema migration function (its log group holds the runner output)');
-    output(OUTPUTS.scheduleDeadLetterQueueUrl, this.healthCheck.scheduleDeadLetterQueue.queueUrl, 'Scheduled events EventBridge could not deliver to the health-check or maintenance function');
-    if (this.faultInjection) {
-      output(OUTPUTS.failoverExperimentTemplateId, this.faultInjection.failover.attrId, 'FIS experiment: reboot the primary with forced failover (aws fis start-experiment)');
-      output(OUTPUTS.cacheAzPowerInterruptExperimentTemplateId, this.faultInjection.cacheAzPowerInterrupt.attrId, 'FIS experiment: cut power to one zone of the cache');
-    }
-    if (this.operatorAccess) {
-      const operator = this.operatorAccess;
-      output(OUTPUTS.operatorHostGroupName, operator.autoScalingGroup.autoScalingGroupName, 'Auto Scaling group of the operator host: npm run tunnel finds its running instance here');
-      output(OUTPUTS.operatorSessionDocumentName, operator.sessionDocument.ref, 'Session document of logged shell sessions on the operator host (aws ssm start-session --document-name)');
-      output(OUTPUTS.operatorSessionLogGroupName, operator.sessionLogGroup.logGroupName, 'Encrypted log group of the operator host sessions');
-    }
+  /** Freeable memory of an instance, bytes, 5-minute minimum. */
+  metricFreeableMemory(instance = 'primary'): cw.IMetric {
+    return this.metric(instance, 'freeable-memory-low');
+  }
+
+  /** Replica lag RDS reports for read replica `replica` (1-based), seconds, 1-minute maximum. */
+  metricReplicaLag(replica = 1): cw.IMetric {
+    return this.metric(`replica-${replica}`, 'replica-lag-high');
+  }
+
+  /** Client-side query latency the health check measures on an instance, milliseconds, 1-minute p95. */
+  metricQueryLatency(instance = 'primary'): cw.IMetric {
+    return this.metric(instance, 'query-latency-p95-high');
+  }
+
+  /** Share of `max_connections` in use on an instance, percent, 1-minute maximum. */
+  metricConnectionsUsedPercent(instance = 'primary'): cw.IMetric {
+    return this.metric(instance, 'connections-high');
+  }
+
+  /** 1 while the health check cannot check an instance, 1-minute maximum. */
+  metricHealthCheckFailed(instance = 'primary'): cw.IMetric {
+    return this.metric(instance, 'health-check-failing');
+  }
+
+  /** RDS Proxy query response latency, microseconds, 1-minute p95. */
+  metricProxyQueryLatency(): cw.IMetric {
+    return this.metric('proxy', 'proxy-latency-p95-high');
   }
 }
+
+const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;

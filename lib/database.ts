@@ -6,13 +6,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
-import { MONITORING_INTERVALS_SECONDS, PERFORMANCE_INSIGHTS_RETENTION_DAYS } from './allowed-values';
-import { defaultDataSubnets, defaultFunctionSubnets, tierName } from './defaults';
+import { MONITORING_INTERVALS_SECONDS, PERFORMANCE_INSIGHTS_RETENTION_DAYS } from './private/allowed-values';
+import { defaultDataSubnets, defaultFunctionSubnets, tierName } from './private/defaults';
 import { EncryptionKeys } from './encryption';
 import { MajorVersionUpgradeOptions, validateMajorVersionUpgrade } from './major-version-upgrade';
-import { acknowledge, acrossPacks, PINNED_ZONE } from './nag';
+import { acknowledge, acrossPacks, PINNED_ZONE } from './private/nag';
 import { BackupReplicationOptions, backupReplicationKeyArn, DatabaseRestore, PROPERTIES_REFUSED_ON_RESTORE, validateBackupReplication } from './restore';
-import { DataTierValidationError, requireInteger, requireOneOf, validateLogRetentionDays, validateRdsInstanceClass } from './validation';
+import { DataTierValidationError, requireInteger, requireOneOf, validateLogRetentionDays, validateRdsInstanceClass } from './private/validation';
 
 /** RDS Proxy settings. */
 export interface ProxyOptions {
@@ -268,7 +268,7 @@ export function replicaZones(availabilityZones: string[], count: number): string
  * zones, one parameter group for all of them, the master secret with hosted rotation,
  * and RDS Proxy in front of the primary.
  */
-export class Database extends Construct {
+export class Database extends Construct implements ec2.IConnectable {
   readonly primary: rds.DatabaseInstance;
   readonly replicas: rds.DatabaseInstanceReadReplica[] = [];
   readonly proxy: rds.DatabaseProxy;
@@ -298,6 +298,8 @@ export class Database extends Construct {
   readonly dataKey: kms.IKey;
   /** DB instance identifiers, fixed by the tier's name: the primary's, then each replica's. */
   readonly instanceIds: { readonly primary: string; readonly replicas: string[] };
+  /** Where applications connect: RDS Proxy and the read replicas, on the database port. */
+  readonly connections: ec2.Connections;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
@@ -502,19 +504,25 @@ export class Database extends Construct {
       );
     }
     this.proxySecurityGroup.addEgressRule(this.primarySecurityGroup, ec2.Port.tcp(config.port), 'RDS Proxy to the primary');
+    this.connections = new ec2.Connections({
+      securityGroups: [this.proxySecurityGroup, ...(this.replicas.length > 0 ? [this.replicaSecurityGroup] : [])],
+      defaultPort: ec2.Port.tcp(config.port),
+    });
   }
 
   /**
-   * Lets a client security group use the database: the proxy always, the primary
-   * directly only when `direct` (the data-tier functions), the replicas for reads.
+   * Lets a client use the database: the proxy always, the primary directly only when `direct`
+   * (the data-tier functions), the replicas for reads.
    */
-  allowClient(client: ec2.ISecurityGroup, description: string, options: { direct: boolean }): void {
+  allowClient(client: ec2.IConnectable, description: string, options: { direct: boolean }): void {
     const port = ec2.Port.tcp(this.port);
     const targets = [this.proxySecurityGroup, ...(this.replicas.length > 0 ? [this.replicaSecurityGroup] : [])];
     if (options.direct) targets.push(this.primarySecurityGroup);
-    for (const target of targets) {
-      target.addIngressRule(client, port, description);
-      client.addEgressRule(target, port, description);
+    for (const group of client.connections.securityGroups) {
+      for (const target of targets) {
+        target.addIngressRule(group, port, description);
+        group.addEgressRule(target, port, description);
+      }
     }
   }
 

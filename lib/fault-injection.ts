@@ -5,13 +5,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge } from './nag';
+import { acknowledge } from './private/nag';
 
 /** Tag that selects the cache for the AZ power drill (FIS finds replication groups by tag only). */
 export const CACHE_DRILL_TAG = 'data-tier:fis-target';
 
 export interface FaultInjectionProps {
-  readonly namePrefix: string;
+  readonly name: string;
   /** ARN of the primary DB instance, rebooted with a forced failover. */
   readonly primaryInstanceArn: string;
   /** Value of `CACHE_DRILL_TAG` on the replication group. */
@@ -21,7 +21,7 @@ export interface FaultInjectionProps {
   /** Alarms that stop an experiment when the tier is hurt more than the drill intends. */
   readonly stopAlarms: cw.IAlarm[];
   readonly logsKey: kms.IKey;
-  readonly logRetentionDays: number;
+  readonly logRetention: logs.RetentionDays;
 }
 
 /**
@@ -37,18 +37,18 @@ export class FaultInjection extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/fis/${props.namePrefix}`,
-      retention: props.logRetentionDays as logs.RetentionDays,
+      logGroupName: `/aws/fis/${props.name}`,
+      retention: props.logRetention,
       encryptionKey: props.logsKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('fis.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
-      description: `${props.namePrefix}: runs the data-tier game-day experiments`,
+      description: `${props.name}: runs the data-tier game-day experiments`,
     });
     const policy = new iam.ManagedPolicy(this, 'Policy', {
-      description: `${props.namePrefix}: what the game-day experiments may do`,
+      description: `${props.name}: what the game-day experiments may do`,
       roles: [role],
       statements: [
         new iam.PolicyStatement({ actions: ['rds:RebootDBInstance', 'rds:DescribeDBInstances'], resources: [props.primaryInstanceArn] }),
@@ -69,8 +69,8 @@ export class FaultInjection extends Construct {
 
     this.failover = new fis.CfnExperimentTemplate(this, 'PrimaryFailover', {
       ...common,
-      description: `${props.namePrefix}: reboot the primary with forced failover to its Multi-AZ standby`,
-      tags: { Name: `${props.namePrefix}-primary-failover` },
+      description: `${props.name}: reboot the primary with forced failover to its Multi-AZ standby`,
+      tags: { Name: `${props.name}-primary-failover` },
       targets: { Primary: { resourceType: 'aws:rds:db', resourceArns: [props.primaryInstanceArn], selectionMode: 'ALL' } },
       actions: {
         RebootWithFailover: { actionId: 'aws:rds:reboot-db-instances', parameters: { forceFailover: 'true' }, targets: { DBInstances: 'Primary' } },
@@ -79,8 +79,8 @@ export class FaultInjection extends Construct {
 
     this.cacheAzPowerInterrupt = new fis.CfnExperimentTemplate(this, 'CacheAzPowerInterrupt', {
       ...common,
-      description: `${props.namePrefix}: cut power to the cache nodes in ${props.cacheZone} for 10 minutes`,
-      tags: { Name: `${props.namePrefix}-cache-az-power-interrupt` },
+      description: `${props.name}: cut power to the cache nodes in ${props.cacheZone} for 10 minutes`,
+      tags: { Name: `${props.name}-cache-az-power-interrupt` },
       targets: {
         Cache: {
           resourceType: 'aws:elasticache:replicationgroup',

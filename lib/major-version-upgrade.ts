@@ -1,5 +1,5 @@
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { DataTierValidationError } from './validation';
+import { DataTierValidationError } from './private/validation';
 
 /**
  * The acknowledgement that an RDS blue/green deployment already switched the tier's instances

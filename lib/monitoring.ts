@@ -11,9 +11,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
 import { ALARM_DEFINITIONS, AlarmDefinition, ThresholdContext } from './alarms';
-import { tierName } from './defaults';
-import { acknowledge, acrossPacks } from './nag';
-import { DataTierValidationError, nearest, requireUnique } from './validation';
+import { tierName } from './private/defaults';
+import { acknowledge, acrossPacks } from './private/nag';
+import { DataTierValidationError, nearest, requireUnique } from './private/validation';
 import { dimensionsOf, METRIC_NAMESPACE, type MetricDefinition, METRICS, type MetricUnit, type Role, TASK_NAMES } from './observability/contract';
 
 /** A DB instance as the alarms and the dashboard see it. */
@@ -135,12 +135,14 @@ export class Monitoring extends Construct {
   /** The thresholds the alarms were built with, defaults filled in. */
   readonly thresholds: AlarmThresholds;
   private readonly dataKey?: kms.IKey;
-  private readonly namePrefix: string;
+  private readonly name: string;
+  private readonly targets: Target[];
+  private readonly definitions: readonly AlarmDefinition[];
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const namePrefix = tierName(this, props.name);
-    this.namePrefix = namePrefix;
+    const name = tierName(this, props.name);
+    this.name = name;
     const path = this.node.path;
     const allocatedStorageGiB = props.allocatedStorageGiB ?? 100;
     this.thresholds = resolveAlarmThresholds(path, props.thresholds, allocatedStorageGiB);
@@ -153,11 +155,12 @@ export class Monitoring extends Construct {
       throw new DataTierValidationError(path, 'runbookBaseUrl', props.runbookBaseUrl, 'must be an https URL without a trailing slash');
     }
     const definitions = selectDefinitions(path, props.disabledAlarms ?? [], props.additionalAlarms ?? []);
+    this.definitions = [...ALARM_DEFINITIONS, ...(props.additionalAlarms ?? [])];
     if (props.instances.filter((i) => i.role === 'primary').length !== 1) {
       throw new DataTierValidationError(path, 'instances', props.instances.map((i) => i.name), 'must hold exactly one instance with role primary');
     }
     const targets: ResolvedTargets = {
-      metricEnvironment: props.metricEnvironment ?? namePrefix,
+      metricEnvironment: props.metricEnvironment ?? name,
       instances: props.instances,
       proxyName: props.proxyName,
       cacheNodeIds: props.cacheNodeIds ?? [],
@@ -167,8 +170,8 @@ export class Monitoring extends Construct {
     if (props.alarmTopic) {
       this.topic = props.alarmTopic;
     } else {
-      this.dataKey = props.dataKey ?? new kms.Key(this, 'TopicKey', { description: `${namePrefix}: alarm topic`, enableKeyRotation: true });
-      this.topic = encryptedAlarmTopic(this, { topicName: `${namePrefix}-alarms`, displayName: `${namePrefix} data tier alarms`, key: this.dataKey });
+      this.dataKey = props.dataKey ?? new kms.Key(this, 'TopicKey', { description: `${name}: alarm topic`, enableKeyRotation: true });
+      this.topic = encryptedAlarmTopic(this, { topicName: `${name}-alarms`, displayName: `${name} data tier alarms`, key: this.dataKey });
     }
     if (alarmEmails.length > 0) {
       // A notification SNS cannot deliver (a bounced or unconfirmed address) is kept here, not lost.
@@ -191,10 +194,11 @@ export class Monitoring extends Construct {
 
     const action = new cwActions.SnsAction(this.topic);
     const context = { thresholds: this.thresholds, allocatedStorageGiB };
-    for (const target of targetsOf(targets)) {
+    this.targets = targetsOf(targets);
+    for (const target of this.targets) {
       for (const definition of definitions.filter(target.applies)) {
-        const alarmName = `${namePrefix}-${target.name}-${definition.condition}`;
-        const alarm = alarmOfDefinition(this, alarmName.slice(namePrefix.length + 1), {
+        const alarmName = `${name}-${target.name}-${definition.condition}`;
+        const alarm = alarmOfDefinition(this, alarmName.slice(name.length + 1), {
           alarmName,
           alarmDescription: describe(definition, target, props.runbookBaseUrl),
           definition,
@@ -208,7 +212,7 @@ export class Monitoring extends Construct {
     }
 
     this.dashboard = new cw.Dashboard(this, 'Dashboard', {
-      dashboardName: namePrefix,
+      dashboardName: name,
       defaultInterval: Duration.hours(3),
       widgets: dashboardRows(targets, this.alarms),
     });
@@ -225,7 +229,7 @@ export class Monitoring extends Construct {
     const publishers = ['events.rds.amazonaws.com', 'elasticache.amazonaws.com'];
     // The topic's key: only for messages of this topic (SNS sets its ARN as encryption context).
     // A topic given by the caller is encrypted (or not) by the caller's key policy.
-    const topicArn = stack.formatArn({ service: 'sns', resource: `${this.namePrefix}-alarms` });
+    const topicArn = stack.formatArn({ service: 'sns', resource: `${this.name}-alarms` });
     this.dataKey?.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowRdsAndElastiCacheEventsToPublishEncrypted',
@@ -248,13 +252,26 @@ export class Monitoring extends Construct {
     // user guide, AWS::ElastiCache::ReplicationGroup, "Update requires: No interruption").
     if (props.cache) props.cache.notificationTopicArn = this.topic.topicArn;
     return new rds.CfnEventSubscription(this, 'DatabaseEvents', {
-      subscriptionName: `${this.namePrefix}-database-events`,
+      subscriptionName: `${this.name}-database-events`,
       snsTopicArn: this.topic.topicArn,
       sourceType: 'db-instance',
       sourceIds: props.instanceIds,
       eventCategories: [...RDS_EVENT_CATEGORIES],
       enabled: true,
     });
+  }
+
+  /**
+   * The metric of a resource and condition, as its alarm watches it (also when the alarm is
+   * disabled), e.g. `metric('replica-1', 'replica-lag-high')`.
+   */
+  metric(resource: string, condition: string): cw.IMetric {
+    for (const target of this.targets.filter((t) => t.name === resource)) {
+      const definition = this.definitions.find((d) => d.condition === condition && target.applies(d));
+      if (definition) return metricOf(definition, target);
+    }
+    const known = [...new Set(this.targets.map((t) => t.name))];
+    throw new DataTierValidationError(this.node.path, 'metric', `${resource} ${condition}`, `must name a resource (${known.join(', ')}) and a condition of the alarm table that applies to it`);
   }
 
   /** The alarm of a resource and condition, e.g. `alarm('primary', 'health-check-failing')`. */

@@ -1,32 +1,66 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge, acrossPacks } from './nag';
-import { requireInteger, validateCidr, validateLogRetentionDays } from './validation';
+import { zonesOf } from './private/allowed-values';
+import { DATA_TIER_ZONE_COUNT, defaultDataSubnets, defaultFunctionSubnets } from './private/defaults';
+import { acknowledge, acrossPacks } from './private/nag';
+import { DataTierValidationError, requireInteger, validateCidr, validateLogRetentionDays, validateZones } from './private/validation';
 
-export interface NetworkProps {
-  /** Availability zones, in order; subnets and nodes are spread over exactly these. */
-  readonly availabilityZones: string[];
+/** Where a tier runs: its VPC (given or created), zones and subnets, and its path to the AWS APIs. */
+export interface NetworkOptions {
   /**
-   * CIDR block of the VPC; it holds two /24 subnets per zone.
+   * The VPC to build in. Without one the network creates its own: isolated subnets only,
+   * interface endpoints for the AWS APIs the functions call, flow logs.
+   * @default - a new VPC
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * CIDR block of the VPC the network creates (ignored with `vpc`); it holds two /24 subnets per zone.
    * @default '10.40.0.0/16'
    */
   readonly cidr?: string;
   /**
-   * How long VPC flow logs are kept in CloudWatch Logs.
+   * How long the flow logs of the VPC the network creates are kept (ignored with `vpc`).
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly flowLogRetention?: logs.RetentionDays;
-  /** Key that encrypts the flow-log group. */
-  readonly logsKey: kms.IKey;
   /**
-   * In how many of the zones, from the first, the interface endpoints have a network interface
-   * (see `interfaceEndpointSubnets`).
-   * @default - every zone
+   * Exactly the three zones to spread over: the primary and its standby in the first two.
+   * @default - the VPC's first three zones, or the region's first three for a new VPC
+   */
+  readonly availabilityZones?: string[];
+  /**
+   * Subnets of the instances, the proxy and the cache.
+   * @default - the VPC's isolated subnets, or its private ones if it has none
+   */
+  readonly dataSubnets?: ec2.SubnetSelection;
+  /**
+   * Subnets of the functions and the operator host.
+   * @default - the VPC's private subnets with egress, or its isolated ones if it has none
+   */
+  readonly functionSubnets?: ec2.SubnetSelection;
+  /**
+   * Create interface endpoints (Secrets Manager, CloudWatch, CloudWatch Logs, KMS, ElastiCache)
+   * in the function subnets of a VPC given in `vpc`. A VPC the network creates always has them.
+   * @default - true when the function subnets are isolated (there is no other way to the AWS APIs), false otherwise
+   */
+  readonly interfaceEndpoints?: boolean;
+  /**
+   * In how many of the zones, from the first, the interface endpoints (the functions' and the
+   * operator host's Systems Manager ones) have a network interface. Each endpoint is billed per
+   * zone and hour: 1 saves two thirds of that. Private DNS still answers in the whole VPC, so
+   * functions and sessions in the other zones reach the APIs across zones, and lose them while
+   * the first zone is down: meant for development tiers.
+   * @default 3 - every zone of the tier
    */
   readonly interfaceEndpointZones?: number;
+}
+
+export interface NetworkProps extends NetworkOptions {
+  /** Key that encrypts the flow-log group of a VPC the network creates. */
+  readonly logsKey: kms.IKey;
 }
 
 /** The /24 subnets of each zone: one for data, one for functions. */
@@ -34,34 +68,80 @@ const SUBNET_PREFIX = 24;
 const SUBNET_GROUPS_PER_ZONE = 2;
 
 /** Subnet group names, used to select subnets everywhere else. */
-export const DATA_SUBNETS = 'Data';
-export const FUNCTION_SUBNETS = 'Functions';
+const DATA_SUBNETS = 'Data';
+const FUNCTION_SUBNETS = 'Functions';
 
 /**
- * The VPC of the data tier: isolated data subnets for the database and cache, isolated
- * function subnets whose only way out is the interface endpoints (no NAT, no internet
- * gateway), and flow logs.
+ * The network of a data tier. In a VPC it creates: isolated data subnets for the database and
+ * cache, isolated function subnets whose only way out is the interface endpoints (no NAT, no
+ * internet gateway), and flow logs. In a given VPC: the zones and subnets to use, and interface
+ * endpoints where the function subnets have no other way to the AWS APIs. Either way it decides
+ * how the tier's security groups reach the AWS APIs (`allowAwsApisFrom`).
  */
 export class Network extends Construct {
-  readonly vpc: ec2.Vpc;
+  readonly vpc: ec2.IVpc;
+  /** Exactly three zones, in order: the primary and its standby use the first two. */
+  readonly availabilityZones: string[];
   readonly dataSubnets: ec2.SubnetSelection;
   readonly functionSubnets: ec2.SubnetSelection;
-  /** Security group of the interface endpoints; functions are allowed to it on 443. */
-  readonly endpointSecurityGroup: ec2.ISecurityGroup;
+  /** Security group of the interface endpoints, when the network made them. */
+  readonly endpointSecurityGroup?: ec2.ISecurityGroup;
   /** Subnets of the interface endpoints: the function subnets of `interfaceEndpointZones` zones. */
   readonly interfaceEndpointSubnets: ec2.SubnetSelection;
+  /**
+   * Where the function subnets reach the AWS APIs without endpoints: any IPv4 address when they
+   * route out (AWS API addresses have no fixed range); undefined with endpoints or no route out.
+   */
+  readonly awsApiPeer?: ec2.IPeer;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    const { availabilityZones } = props;
-    const cidr = props.cidr ?? '10.40.0.0/16';
-    const flowLogRetention = props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR;
-    validateCidr(this.node.path, 'cidr', cidr, { subnetsNeeded: availabilityZones.length * SUBNET_GROUPS_PER_ZONE, subnetPrefix: SUBNET_PREFIX });
-    validateLogRetentionDays(this.node.path, 'flowLogRetention', flowLogRetention);
+    // Errors name the tier, not `Default` (the id a given VPC's network has in a DataTier).
+    const path = this.node.path.replace(/\/Default$/, '');
+    validateLogRetentionDays(path, 'flowLogRetention', props.flowLogRetention ?? DEFAULT_FLOW_LOG_RETENTION);
+    if (props.vpc) {
+      const vpc = props.vpc;
+      this.vpc = vpc;
+      this.availabilityZones = tierZones(this, path, props.availabilityZones ?? vpc.availabilityZones.slice(0, DATA_TIER_ZONE_COUNT), props.availabilityZones !== undefined);
+      this.dataSubnets = props.dataSubnets ?? defaultDataSubnets(vpc);
+      this.functionSubnets = props.functionSubnets ?? defaultFunctionSubnets(vpc);
+      this.interfaceEndpointSubnets = interfaceEndpointSubnets(path, this.functionSubnets, this.availabilityZones, props.interfaceEndpointZones);
+      const hasEgress = this.hasEgress(this.functionSubnets);
+      if (props.interfaceEndpoints ?? !hasEgress) this.endpointSecurityGroup = addApiEndpoints(this, vpc, this.interfaceEndpointSubnets);
+      this.awsApiPeer = !this.endpointSecurityGroup && hasEgress ? ec2.Peer.anyIpv4() : undefined;
+    } else {
+      this.availabilityZones = tierZones(this, path, props.availabilityZones ?? regionZones(this), props.availabilityZones !== undefined);
+      const vpc = this.createVpc(props);
+      this.vpc = vpc;
+      this.dataSubnets = props.dataSubnets ?? { subnetGroupName: DATA_SUBNETS };
+      this.functionSubnets = props.functionSubnets ?? { subnetGroupName: FUNCTION_SUBNETS };
+      this.interfaceEndpointSubnets = interfaceEndpointSubnets(path, { subnetGroupName: FUNCTION_SUBNETS }, this.availabilityZones, props.interfaceEndpointZones);
+      this.endpointSecurityGroup = addApiEndpoints(this, vpc, this.interfaceEndpointSubnets);
+    }
+  }
 
+  /**
+   * Lets `group` call the AWS APIs over HTTPS: through the interface endpoints; without them,
+   * through the VPC's own endpoints (isolated subnets) or its route out (subnets with egress).
+   */
+  allowAwsApisFrom(group: ec2.SecurityGroup, description: string): void {
+    const endpoints = this.endpointSecurityGroup;
+    if (endpoints) {
+      endpoints.connections.allowFrom(group, ec2.Port.tcp(443), description);
+      group.addEgressRule(endpoints, ec2.Port.tcp(443), 'AWS APIs through the interface endpoints');
+    } else if (this.awsApiPeer) {
+      group.addEgressRule(this.awsApiPeer, ec2.Port.tcp(443), 'AWS APIs through the route out of the function subnets');
+    } else {
+      group.addEgressRule(ec2.Peer.ipv4(this.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'AWS APIs through the VPC endpoints of the imported VPC');
+    }
+  }
+
+  private createVpc(props: NetworkProps): ec2.Vpc {
+    const cidr = props.cidr ?? '10.40.0.0/16';
+    validateCidr(this.node.path, 'cidr', cidr, { subnetsNeeded: this.availabilityZones.length * SUBNET_GROUPS_PER_ZONE, subnetPrefix: SUBNET_PREFIX });
     const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(cidr),
-      availabilityZones,
+      availabilityZones: this.availabilityZones,
       natGateways: 0,
       subnetConfiguration: [
         { name: DATA_SUBNETS, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: SUBNET_PREFIX },
@@ -70,12 +150,9 @@ export class Network extends Construct {
       restrictDefaultSecurityGroup: true,
     });
     acknowledgeRestrictDefaultSgProvider(Stack.of(this));
-    this.vpc = vpc;
-    this.dataSubnets = { subnetGroupName: DATA_SUBNETS };
-    this.functionSubnets = { subnetGroupName: FUNCTION_SUBNETS };
 
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
-      retention: flowLogRetention,
+      retention: props.flowLogRetention ?? DEFAULT_FLOW_LOG_RETENTION,
       encryptionKey: props.logsKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -90,10 +167,53 @@ export class Network extends Construct {
         'CDK-generated grant attached to the flow-log role alone (assumable only by vpc-flow-logs.amazonaws.com): write to this one log group.',
       ),
     );
-
-    this.interfaceEndpointSubnets = interfaceEndpointSubnets(this.node.path, this.functionSubnets, availabilityZones, props.interfaceEndpointZones);
-    this.endpointSecurityGroup = addApiEndpoints(this, vpc, this.interfaceEndpointSubnets);
+    return vpc;
   }
+
+  /** Whether every selected subnet has a route out (none is isolated). */
+  private hasEgress(subnets: ec2.SubnetSelection): boolean {
+    return this.vpc.selectSubnets(subnets).subnets.every((subnet) => !this.vpc.isolatedSubnets.includes(subnet));
+  }
+}
+
+const DEFAULT_FLOW_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
+
+/** The zones, checked against the stack's region when it is known. */
+function tierZones(scope: Construct, path: string, zones: string[], given: boolean): string[] {
+  const region = Stack.of(scope).region;
+  const shown = zones.map((zone) => (Token.isUnresolved(zone) ? '<token>' : zone));
+  if (given && zones.length !== DATA_TIER_ZONE_COUNT) {
+    throw new DataTierValidationError(path, 'availabilityZones', shown, `must name exactly ${DATA_TIER_ZONE_COUNT} zones: the primary, its standby and a replica each get one`);
+  }
+  if (zones.length < DATA_TIER_ZONE_COUNT) {
+    throw new DataTierValidationError(
+      path,
+      'availabilityZones',
+      shown,
+      Token.isUnresolved(region)
+        ? `must be given: the VPC offers ${zones.length} zones, as a VPC in an environment-agnostic stack does; give the stack an explicit env or pass ${DATA_TIER_ZONE_COUNT} zones`
+        : `must be given: the VPC spans only ${zones.length} zones and the tier needs ${DATA_TIER_ZONE_COUNT}`,
+    );
+  }
+  if (!Token.isUnresolved(region)) validateZones(path, 'availabilityZones', region, zones, { min: DATA_TIER_ZONE_COUNT });
+  return zones.slice(0, DATA_TIER_ZONE_COUNT);
+}
+
+/** The first three zones of the stack's region, for a VPC the network creates. */
+function regionZones(scope: Construct): string[] {
+  const region = Stack.of(scope).region;
+  const zones = Token.isUnresolved(region) ? undefined : zonesOf(region);
+  if (!zones) {
+    throw new DataTierValidationError(
+      scope.node.path,
+      'availabilityZones',
+      undefined,
+      Token.isUnresolved(region)
+        ? 'must be given when the stack has no explicit region (env: { region }), so the tier knows which three zones to use'
+        : `must be given: the zones of region ${region} are not in the library's table`,
+    );
+  }
+  return zones.slice(0, DATA_TIER_ZONE_COUNT);
 }
 
 /**
@@ -102,14 +222,14 @@ export class Network extends Construct {
  * still answers in the whole VPC, functions in the other zones reach the APIs across zones, and
  * lose them while the endpoint zones are down. For development tiers.
  */
-export function interfaceEndpointSubnets(path: string, functionSubnets: ec2.SubnetSelection, availabilityZones: string[], zones?: number): ec2.SubnetSelection {
+function interfaceEndpointSubnets(path: string, functionSubnets: ec2.SubnetSelection, availabilityZones: string[], zones?: number): ec2.SubnetSelection {
   if (zones === undefined) return functionSubnets;
   requireInteger(path, 'interfaceEndpointZones', zones, 1, availabilityZones.length);
   return zones === availabilityZones.length ? functionSubnets : { ...functionSubnets, availabilityZones: availabilityZones.slice(0, zones) };
 }
 
 /** The AWS APIs the tier's functions call, each reached through an interface endpoint. */
-export const API_ENDPOINT_SERVICES: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
+const API_ENDPOINT_SERVICES: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
   SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
   CloudWatchMonitoring: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING,
   CloudWatchLogs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
@@ -122,7 +242,7 @@ export const API_ENDPOINT_SERVICES: Record<string, ec2.InterfaceVpcEndpointAwsSe
  * Interface endpoints of the APIs the functions call, in the function subnets, behind a
  * security group of their own (returned): the only way out of isolated subnets.
  */
-export function addApiEndpoints(scope: Construct, vpc: ec2.IVpc, subnets: ec2.SubnetSelection): ec2.ISecurityGroup {
+function addApiEndpoints(scope: Construct, vpc: ec2.IVpc, subnets: ec2.SubnetSelection): ec2.ISecurityGroup {
   const endpointSecurityGroup = new ec2.SecurityGroup(scope, 'EndpointSecurityGroup', {
     vpc,
     description: 'Interface endpoints of the data tier: HTTPS from the function subnets only',

@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { acknowledge, acrossPacks } from './nag';
+import { acknowledge, acrossPacks } from './private/nag';
 
 /** A security group the operator host may reach, on one port. */
 export interface OperatorTarget {
@@ -46,9 +46,9 @@ export interface OperatorAccessProps {
   /** Encrypts the session log group. */
   readonly logsKey: kms.IKey;
   /** Days the session logs are kept. */
-  readonly logRetentionDays: number;
+  readonly logRetention: logs.RetentionDays;
   /** Prefix of every physical name, e.g. `data-tier-prod`. */
-  readonly namePrefix: string;
+  readonly name: string;
 }
 
 /**
@@ -86,13 +86,13 @@ export class OperatorAccess extends Construct {
   constructor(scope: Construct, id: string, props: OperatorAccessProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const { namePrefix, vpc } = props;
-    this.autoScalingGroupName = `${namePrefix}-operator`;
-    this.sessionDocumentName = `${namePrefix}-operator-sessions`;
+    const { name, vpc } = props;
+    this.autoScalingGroupName = `${name}-operator`;
+    this.sessionDocumentName = `${name}-operator-sessions`;
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
-      description: `${namePrefix} operator host: no inbound; out to the database, proxy and cache ports and the SSM endpoints only`,
+      description: `${name} operator host: no inbound; out to the database, proxy and cache ports and the SSM endpoints only`,
       allowAllOutbound: false,
     });
     for (const target of props.targets) {
@@ -125,10 +125,10 @@ export class OperatorAccess extends Construct {
       this.securityGroup.addEgressRule(peer, ec2.Port.tcp(443), `Systems Manager through ${through}`);
     }
 
-    const sessionLogGroupName = `/aws/ssm/${namePrefix}/operator-sessions`;
+    const sessionLogGroupName = `/aws/ssm/${name}/operator-sessions`;
     this.sessionLogGroup = new logs.LogGroup(this, 'SessionLogs', {
       logGroupName: sessionLogGroupName,
-      retention: props.logRetentionDays as logs.RetentionDays,
+      retention: props.logRetention,
       encryptionKey: props.logsKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -141,7 +141,7 @@ export class OperatorAccess extends Construct {
       updateMethod: 'NewVersion',
       content: {
         schemaVersion: '1.0',
-        description: `${namePrefix} operator host: shell sessions logged to ${sessionLogGroupName}`,
+        description: `${name} operator host: shell sessions logged to ${sessionLogGroupName}`,
         sessionType: 'Standard_Stream',
         inputs: {
           cloudWatchLogGroupName: sessionLogGroupName,
@@ -156,14 +156,14 @@ export class OperatorAccess extends Construct {
       },
     });
     this.sessionDocument.node.addDependency(this.sessionLogGroup);
-    this.sessionStartRule = this.recordSessionStarts(namePrefix);
+    this.sessionStartRule = this.recordSessionStarts(name);
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: `${namePrefix} operator host: the SSM agent's channels and session logs, nothing else`,
+      description: `${name} operator host: the SSM agent's channels and session logs, nothing else`,
     });
     const agentPolicy = new iam.ManagedPolicy(this, 'AgentPolicy', {
-      description: `${namePrefix} operator host: what the SSM agent needs for sessions (narrower than AmazonSSMManagedInstanceCore)`,
+      description: `${name} operator host: what the SSM agent needs for sessions (narrower than AmazonSSMManagedInstanceCore)`,
       statements: [
         new iam.PolicyStatement({
           sid: 'RegisterWithSystemsManager',
@@ -279,24 +279,24 @@ export class OperatorAccess extends Construct {
    * document, host and port). EventBridge receives these API-call events only where a CloudTrail
    * trail logs management events.
    */
-  private recordSessionStarts(namePrefix: string): events.Rule {
+  private recordSessionStarts(name: string): events.Rule {
     const rule = new events.Rule(this, 'SessionStarts', {
-      ruleName: `${namePrefix}-operator-session-starts`,
-      description: `${namePrefix}: copies each StartSession on the tier (tunnels to its endpoints, logged shells) into the session log group`,
+      ruleName: `${name}-operator-session-starts`,
+      description: `${name}: copies each StartSession on the tier (tunnels to its endpoints, logged shells) into the session log group`,
       eventPattern: {
         source: ['aws.ssm'],
         detailType: ['AWS API Call via CloudTrail'],
         detail: {
           eventSource: ['ssm.amazonaws.com'],
           eventName: ['StartSession'],
-          $or: [{ requestParameters: { documentName: [this.sessionDocumentName] } }, { requestParameters: { parameters: { host: [{ wildcard: `*${namePrefix}-*` }] } } }],
+          $or: [{ requestParameters: { documentName: [this.sessionDocumentName] } }, { requestParameters: { parameters: { host: [{ wildcard: `*${name}-*` }] } } }],
         },
       },
     });
     const group = this.sessionLogGroup;
     // A record CloudWatch Logs refuses is kept here rather than lost.
     const deadLetters = new sqs.Queue(this, 'SessionStartsDeadLetterQueue', {
-      queueName: `${namePrefix}-operator-session-starts-dlq`,
+      queueName: `${name}-operator-session-starts-dlq`,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
@@ -316,7 +316,7 @@ export class OperatorAccess extends Construct {
     });
     // EventBridge writes to CloudWatch Logs under the log group's resource policy, limited to this group.
     const policy = new logs.CfnResourcePolicy(this, 'SessionStartsPolicy', {
-      policyName: `${namePrefix}-operator-session-starts`,
+      policyName: `${name}-operator-session-starts`,
       policyDocument: Stack.of(this).toJsonString({
         Version: '2012-10-17',
         Statement: [

@@ -1,3 +1,6 @@
+import { CfnOutput } from 'aws-cdk-lib';
+import type { DataTier } from './data-tier';
+
 /**
  * Names of the stack outputs. Runbooks and applications look them up with
  * `aws cloudformation describe-stacks`; renaming one breaks them, so they are pinned by a test.
@@ -39,3 +42,52 @@ export const OUTPUTS = {
   operatorSessionDocumentName: 'OperatorSessionDocumentName',
   operatorSessionLogGroupName: 'OperatorSessionLogGroupName',
 } as const;
+
+/** The tier's stack outputs, named as in `OUTPUTS` and exported as `<tier name>-<output>`. */
+export function addTierOutputs(tier: DataTier): void {
+  const output = (name: string, value: string, description: string) =>
+    new CfnOutput(tier, name, { value, description, exportName: `${tier.name}-${name}` });
+  const db = tier.database;
+  output(OUTPUTS.proxyEndpoint, db.proxy.endpoint, 'RDS Proxy endpoint: where applications write (TLS required)');
+  output(OUTPUTS.writerEndpoint, db.primary.dbInstanceEndpointAddress, 'Primary instance endpoint: migrations, and the bypass when the proxy fails');
+  output(OUTPUTS.databasePort, String(db.port), 'PostgreSQL port of the proxy, the primary and the replicas');
+  output(OUTPUTS.databaseName, 'app', 'Database the schema lives in');
+  output(OUTPUTS.primaryInstanceId, db.primary.instanceIdentifier, 'DB instance identifier of the primary (aws rds ... --db-instance-identifier)');
+  db.replicas.forEach((replica, i) => {
+    output(OUTPUTS.replicaEndpoint(i + 1), replica.dbInstanceEndpointAddress, `Read replica ${i + 1} endpoint: where applications read`);
+    output(OUTPUTS.replicaInstanceId(i + 1), replica.instanceIdentifier, `DB instance identifier of read replica ${i + 1}`);
+  });
+  output(OUTPUTS.databaseSecretArn, db.secret.secretArn, 'Master credentials (rotated every 30 days): host, port, username, password, dbname');
+  output(OUTPUTS.monitorSecretArn, db.monitorSecret.secretArn, 'Credentials of the health check role data_tier_monitor (pg_monitor, health_check(), heartbeat), rotated every 30 days');
+  output(OUTPUTS.operatorSecretArn, db.operatorSecret.secretArn, 'Credentials of the runbooks\' read-only role data_tier_operator (pg_monitor, data_tier tables and read-only functions), rotated every 30 days');
+  output(OUTPUTS.cacheAuthSecretArn, tier.cache.authSecret.secretArn, 'AUTH token of the cache (rotated every 30 days; the previous token stays valid until the next rotation)');
+  output(OUTPUTS.cachePrimaryEndpoint, tier.cache.primaryEndpoint, 'Cache primary endpoint: writes (TLS required)');
+  output(OUTPUTS.cacheReaderEndpoint, tier.cache.readerEndpoint, 'Cache reader endpoint: reads spread over the replica nodes');
+  output(OUTPUTS.cachePort, String(tier.cache.port), 'Cache port');
+  output(OUTPUTS.cacheReplicationGroupId, tier.cache.replicationGroup.ref, 'ElastiCache replication group id');
+  output(OUTPUTS.dataKeyArn, tier.dataKey.keyArn, 'KMS key of the database, secrets, cache and backups');
+  output(OUTPUTS.backupVaultName, tier.backup.vault.backupVaultName, 'AWS Backup vault holding the daily recovery points');
+  output(OUTPUTS.appSecurityGroupId, tier.appSecurityGroup.securityGroupId, 'Attach to application clients to reach the proxy, replicas and cache');
+  output(OUTPUTS.functionSecurityGroupId, tier.functionSecurityGroup.securityGroupId, 'Security group of the data-tier functions');
+  output(OUTPUTS.primarySecurityGroupId, db.primarySecurityGroup.securityGroupId, 'Security group of the primary instance');
+  output(OUTPUTS.replicaSecurityGroupId, db.replicaSecurityGroup.securityGroupId, 'Security group of the read replicas');
+  output(OUTPUTS.proxySecurityGroupId, db.proxySecurityGroup.securityGroupId, 'Security group of RDS Proxy');
+  output(OUTPUTS.cacheSecurityGroupId, tier.cache.securityGroup.securityGroupId, 'Security group of the cache');
+  output(OUTPUTS.vpcId, tier.vpc.vpcId, 'VPC of the data tier');
+  output(OUTPUTS.alarmTopicArn, tier.monitoring.topic.topicArn, 'SNS topic every alarm notifies (ALARM and OK)');
+  output(OUTPUTS.dashboardName, tier.monitoring.dashboard.dashboardName, 'CloudWatch dashboard of the tier');
+  output(OUTPUTS.healthCheckFunctionName, tier.healthCheck.function.function.functionName, 'Health-check function (aws lambda invoke to run it now)');
+  output(OUTPUTS.maintenanceFunctionName, tier.maintenance.function.function.functionName, 'Partition maintenance and materialized view refresh function');
+  output(OUTPUTS.migrationFunctionName, tier.schema.handler.function.functionName, 'Schema migration function (its log group holds the runner output)');
+  output(OUTPUTS.scheduleDeadLetterQueueUrl, tier.healthCheck.scheduleDeadLetterQueue.queueUrl, 'Scheduled events EventBridge could not deliver to the health-check or maintenance function');
+  if (tier.faultInjection) {
+    output(OUTPUTS.failoverExperimentTemplateId, tier.faultInjection.failover.attrId, 'FIS experiment: reboot the primary with forced failover (aws fis start-experiment)');
+    output(OUTPUTS.cacheAzPowerInterruptExperimentTemplateId, tier.faultInjection.cacheAzPowerInterrupt.attrId, 'FIS experiment: cut power to one zone of the cache');
+  }
+  if (tier.operatorAccess) {
+    const operator = tier.operatorAccess;
+    output(OUTPUTS.operatorHostGroupName, operator.autoScalingGroup.autoScalingGroupName, 'Auto Scaling group of the operator host: npm run tunnel finds its running instance here');
+    output(OUTPUTS.operatorSessionDocumentName, operator.sessionDocument.ref, 'Session document of logged shell sessions on the operator host (aws ssm start-session --document-name)');
+    output(OUTPUTS.operatorSessionLogGroupName, operator.sessionLogGroup.logGroupName, 'Encrypted log group of the operator host sessions');
+  }
+}

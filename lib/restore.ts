@@ -13,8 +13,8 @@
 import { Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Duration } from 'aws-cdk-lib';
-import { isKnownRegion } from './allowed-values';
-import { DataTierValidationError, validateRegion } from './validation';
+import { isKnownRegion } from './private/allowed-values';
+import { DataTierValidationError, validateRegion } from './private/validation';
 
 /** The moment a point-in-time restore goes back to: a time (UTC), or the latest restorable time (typically within the last 5 minutes). */
 export type RestoreTime = Date | 'latest';

@@ -6,11 +6,12 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { DataTierFunction, FunctionPlacement, placementOf } from './data-tier-function';
+import { FunctionPlacement } from './function-placement';
+import { DataTierFunction, placementOf } from './private/data-tier-function';
 import { migrationStreams } from './functions/shared/migration-streams';
 import { migrationStreamsHash } from './functions/shared/sql-directory-hash';
 import { PLATFORM_SQL_DIR } from './platform-sql';
-import { acknowledge, acrossPacks } from './nag';
+import { acknowledge, acrossPacks } from './private/nag';
 
 
 /**
@@ -59,7 +60,7 @@ export class SchemaMigrations extends Construct {
     const streams = migrationStreams(PLATFORM_SQL_DIR, props.applicationMigrations);
     this.handler = new DataTierFunction(this, 'Handler', {
       ...placementOf(props),
-      name: 'schema-migrations',
+      functionName: 'schema-migrations',
       entry: 'migrate/index.ts',
       handler: 'onEvent',
       description: `Applies the migration streams ${streams.map((stream) => stream.name).join(', ')} to the primary instance (custom resource)`,
@@ -82,13 +83,13 @@ export class SchemaMigrations extends Construct {
     acknowledgeSynchronousHandler(this.handler.function);
 
     const frameworkLogs = new logs.LogGroup(this, 'ProviderLogs', {
-      logGroupName: `/aws/lambda/${props.namePrefix}-schema-migrations-provider`,
-      retention: props.logRetentionDays as logs.RetentionDays,
+      logGroupName: `/aws/lambda/${props.name}-schema-migrations-provider`,
+      retention: props.logRetention,
       encryptionKey: props.logsKey,
     });
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.handler.function,
-      providerFunctionName: `${props.namePrefix}-schema-migrations-provider`,
+      providerFunctionName: `${props.name}-schema-migrations-provider`,
       providerFunctionEnvEncryption: props.dataKey,
       logGroup: frameworkLogs,
     });

@@ -10,7 +10,7 @@ export function buildMinimalExample(app: App): Stack {
     natGateways: 0,
     subnetConfiguration: [{ name: 'Private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
   });
-  new DataTier(stack, 'Db', { vpc });
+  new DataTier(stack, 'Db', { network: { vpc } });
   return stack;
 }
 

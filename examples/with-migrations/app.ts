@@ -9,8 +9,7 @@ export function buildMigrationsExample(app: App): Stack {
   const stack = new Stack(app, 'OrdersDataTier', { env: { account: '123456789012', region: 'us-east-1' } });
   const tier = new DataTier(stack, 'Orders', {
     name: 'orders-prod',
-    availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
-    vpcCidr: '10.60.0.0/16',
+    network: { availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'], cidr: '10.60.0.0/16' },
     database: {
       engineVersion: rds.PostgresEngineVersion.VER_17,
       instanceType: ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.XLARGE),

@@ -16,7 +16,7 @@ describe('DataTier with no props, in a stack with an explicit environment', () =
   const id = (sg: ec2.ISecurityGroup) => stack.resolve(sg.securityGroupId);
 
   test('creates its own VPC over the region\'s first three zones', () => {
-    expect(tier.network).toBeDefined();
+    expect(tier.vpc).toBe(tier.network.vpc);
     expect(tier.availabilityZones).toEqual(TEST_ZONES);
     template.resourceCountIs('AWS::EC2::VPC', 1);
     template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.40.0.0/16' });
@@ -57,11 +57,11 @@ describe('DataTier with no props, in a stack with an explicit environment', () =
 describe('DataTier in a caller\'s VPC with isolated subnets only', () => {
   const stack = newStack();
   const vpc = isolatedVpc(stack);
-  const tier = new DataTier(stack, 'Db', { vpc });
+  const tier = new DataTier(stack, 'Db', { network: { vpc } });
   const template = Template.fromStack(stack);
 
   test('builds in that VPC, over its three zones', () => {
-    expect(tier.network).toBeUndefined();
+    expect(tier.vpc).toBe(vpc);
     expect(tier.availabilityZones).toEqual(TEST_ZONES);
     template.resourceCountIs('AWS::EC2::VPC', 1);
   });
@@ -79,12 +79,12 @@ describe('DataTier in a caller\'s VPC with isolated subnets only', () => {
 describe('DataTier in a caller\'s VPC whose function subnets have a route out (NAT)', () => {
   const stack = newStack();
   const vpc = new ec2.Vpc(stack, 'Vpc', { availabilityZones: TEST_ZONES, natGateways: 1 });
-  const tier = new DataTier(stack, 'Db', { vpc });
+  const tier = new DataTier(stack, 'Db', { network: { vpc } });
   const template = Template.fromStack(stack);
   const id = (sg: ec2.ISecurityGroup) => stack.resolve(sg.securityGroupId);
 
   test('adds no interface endpoints of its own', () => {
-    expect(tier.endpointSecurityGroup).toBeUndefined();
+    expect(tier.network.endpointSecurityGroup).toBeUndefined();
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
   });
 
@@ -128,27 +128,27 @@ describe('DataTier validation', () => {
     const stack = new Stack(newApp(), 'Agnostic');
     const error = validationError(() => new DataTier(stack, 'Db'));
     expect(error.prop).toBe('availabilityZones');
-    expect(error.message.startsWith(`${messageStart('Agnostic/Db', 'availabilityZones')}undefined: must be given when the stack has no explicit region`)).toBe(true);
+    expect(error.message.startsWith(`${messageStart('Agnostic/Db/Network', 'availabilityZones')}undefined: must be given when the stack has no explicit region`)).toBe(true);
   });
 
   test('in an environment-agnostic stack with a caller\'s VPC, which shows two zones, asks for three', () => {
     const stack = new Stack(newApp(), 'Agnostic');
-    const error = validationError(() => new DataTier(stack, 'Db', { vpc: new ec2.Vpc(stack, 'Vpc') }));
+    const error = validationError(() => new DataTier(stack, 'Db', { network: { vpc: new ec2.Vpc(stack, 'Vpc') } }));
     expect(error.message.startsWith(`${messageStart('Agnostic/Db', 'availabilityZones')}["<token>","<token>"]: must be given: the VPC offers 2 zones, as a VPC in an environment-agnostic stack does`)).toBe(true);
   });
 
   test('refuses a zone of another region', () => {
-    const error = validationError(() => new DataTier(newStack(), 'Db', { availabilityZones: ['us-east-1a', 'us-east-1b', 'us-west-2a'] }));
+    const error = validationError(() => new DataTier(newStack(), 'Db', { network: { availabilityZones: ['us-east-1a', 'us-east-1b', 'us-west-2a'] } }));
     expect(error.prop).toBe('availabilityZones[2]');
-    expect(error.message.startsWith(`${messageStart('Test/Db', 'availabilityZones[2]')}"us-west-2a": must be a zone of us-east-1: one of us-east-1a,`)).toBe(true);
+    expect(error.message.startsWith(`${messageStart('Test/Db/Network', 'availabilityZones[2]')}"us-west-2a": must be a zone of us-east-1: one of us-east-1a,`)).toBe(true);
   });
 
   test.each([
     ['two', ['us-east-1a', 'us-east-1b']],
     ['four', ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d']],
   ])('refuses %s zones given where exactly three are used', (_, zones) => {
-    const error = validationError(() => new DataTier(newStack(), 'Db', { availabilityZones: zones }));
-    expect(error.message).toBe(`${messageStart('Test/Db', 'availabilityZones')}${JSON.stringify(zones)}: must name exactly 3 zones: the primary, its standby and a replica each get one`);
+    const error = validationError(() => new DataTier(newStack(), 'Db', { network: { availabilityZones: zones } }));
+    expect(error.message).toBe(`${messageStart('Test/Db/Network', 'availabilityZones')}${JSON.stringify(zones)}: must name exactly 3 zones: the primary, its standby and a replica each get one`);
   });
 
   test('refuses a name with uppercase letters', () => {

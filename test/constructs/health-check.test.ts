@@ -1,10 +1,11 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { HealthCheck } from '../../lib/health-check';
+import { Maintenance } from '../../lib/maintenance';
 import { SchemaMigrations } from '../../lib/schema';
 import { databaseWithPlacement, newStack } from './support';
 
-describe('HealthCheck of a Database', () => {
+describe('HealthCheck and Maintenance of a Database', () => {
   const stack = newStack();
   const { database, placement } = databaseWithPlacement(stack);
   const schema = new SchemaMigrations(stack, 'Schema', {
@@ -14,14 +15,21 @@ describe('HealthCheck of a Database', () => {
     monitorSecret: database.monitorSecret,
     operatorSecret: database.operatorSecret,
   });
-  new HealthCheck(stack, 'HealthCheck', {
+  const healthCheck = new HealthCheck(stack, 'HealthCheck', {
     ...placement,
     metricEnvironment: 'prod',
     proxy: database.proxy,
     primary: database.primary,
     replicas: database.replicas,
-    secret: database.secret,
     monitorSecret: database.monitorSecret,
+    schema: schema.resource,
+  });
+  new Maintenance(stack, 'Maintenance', {
+    ...placement,
+    metricEnvironment: 'prod',
+    primary: database.primary,
+    secret: database.secret,
+    scheduleDeadLetterQueue: healthCheck.scheduleDeadLetterQueue,
     schema: schema.resource,
   });
   const template = Template.fromStack(stack);

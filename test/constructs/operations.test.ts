@@ -1,3 +1,4 @@
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -21,8 +22,8 @@ describe('OperatorAccess over a database the caller made', () => {
     ],
     dataKey: placement.dataKey,
     logsKey: placement.logsKey,
-    logRetentionDays: 30,
-    namePrefix: 'orders',
+    logRetention: logs.RetentionDays.ONE_MONTH,
+    name: 'orders',
   });
   const template = Template.fromStack(stack);
 
@@ -51,13 +52,13 @@ describe('FaultInjection', () => {
   const alarm = new cw.Alarm(stack, 'Critical', { metric: new cw.Metric({ namespace: 'Test', metricName: 'Errors' }), threshold: 1, evaluationPeriods: 1 });
   const { placement } = databaseWithPlacement(stack);
   new FaultInjection(stack, 'Drills', {
-    namePrefix: 'orders',
+    name: 'orders',
     primaryInstanceArn: 'arn:aws:rds:us-east-1:123456789012:db:orders-primary',
     cacheTagValue: 'orders-cache',
     cacheZone: TEST_ZONES[0],
     stopAlarms: [alarm],
     logsKey: placement.logsKey,
-    logRetentionDays: 30,
+    logRetention: logs.RetentionDays.ONE_MONTH,
   });
   const template = Template.fromStack(stack);
 

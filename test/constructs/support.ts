@@ -1,10 +1,11 @@
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Database } from '../../lib/database';
-import { FunctionPlacement } from '../../lib/data-tier-function';
-import { DataTierValidationError } from '../../lib/validation';
+import { FunctionPlacement } from '../../lib/function-placement';
+import { DataTierValidationError } from '../../lib/private/validation';
 
 /** An explicit environment: the constructs check zones against it and name regional principals. */
 export const TEST_ENV = { account: '123456789012', region: 'us-east-1' };
@@ -88,8 +89,8 @@ export function databaseWithPlacement(stack: Stack): { database: Database; place
     securityGroup: new ec2.SecurityGroup(stack, 'FunctionSecurityGroup', { vpc, allowAllOutbound: false }),
     dataKey: database.dataKey,
     logsKey: new kms.Key(stack, 'LogsKey'),
-    logRetentionDays: 30,
-    namePrefix: 'orders',
+    logRetention: logs.RetentionDays.ONE_MONTH,
+    name: 'orders',
   };
   return { database, placement };
 }

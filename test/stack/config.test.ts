@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../app/app';
 import { ENVIRONMENT_NAMES, effectiveDatabaseOptions, PRESETS, resolveConfig } from '../../app/config';
-import { DataTierValidationError } from '../../lib/validation';
+import { DataTierValidationError } from '../../lib/private/validation';
 import { TEST_ENVIRONMENT } from './synth';
 
 /** A directory without override files, so that what the committed ones hold does not change these tests. */

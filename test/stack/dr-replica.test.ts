@@ -1,7 +1,7 @@
 import { App, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildDrReplicaApp, NAG_PACKS } from '../../app/app';
-import { DataTierValidationError } from '../../lib/validation';
+import { DataTierValidationError } from '../../lib/private/validation';
 import { TEST_ENVIRONMENT } from './synth';
 import { templateView } from './template-view';
 

@@ -2,7 +2,7 @@
 // parameter group, refuses an unprepared change of engineMajorVersion (the deployed major is
 // the committed snapshot's), and lets the stack catch up once the switchover is acknowledged.
 import { committedEngineMajorVersion } from '../../app/deployed-version';
-import { DataTierValidationError } from '../../lib/validation';
+import { DataTierValidationError } from '../../lib/private/validation';
 import { synthesize } from './synth';
 
 const prodWith = (database: object) => ({ overrides: JSON.stringify({ database }) });

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../app/app';
-import { DataTierValidationError } from '../../lib/validation';
+import { DataTierValidationError } from '../../lib/private/validation';
 
 /** The app as `cdk synth -c env=prod -c account=... -c region=...` builds it, with no AWS credentials. */
 function synthWith(context: Record<string, unknown>) {

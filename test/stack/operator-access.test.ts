@@ -1,3 +1,4 @@
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -25,8 +26,8 @@ function bare(options: { endpoints: boolean }) {
     endpointSecurityGroup: endpoints,
     dataKey: new kms.Key(stack, 'DataKey'),
     logsKey: new kms.Key(stack, 'LogsKey'),
-    logRetentionDays: 30,
-    namePrefix: 'data-tier-test',
+    logRetention: logs.RetentionDays.ONE_MONTH,
+    name: 'data-tier-test',
   });
   return { stack, template: Template.fromStack(stack) };
 }

@@ -12,7 +12,7 @@ import {
   normalizeRdsInstanceClass,
   rdsPostgresInstanceClasses,
   zonesOf,
-} from '../../lib/allowed-values';
+} from '../../lib/private/allowed-values';
 import { aws_ec2 as ec2, aws_logs as logs } from 'aws-cdk-lib';
 
 describe('AWS_REGIONS', () => {

@@ -1,5 +1,5 @@
 import { Lazy, Token } from 'aws-cdk-lib';
-import { CLOUDWATCH_LOG_RETENTION_DAYS, RDS_POSTGRES_INSTANCE_CLASSES } from '../../lib/allowed-values';
+import { CLOUDWATCH_LOG_RETENTION_DAYS, RDS_POSTGRES_INSTANCE_CLASSES } from '../../lib/private/allowed-values';
 import {
   DataTierValidationError,
   parseCidr,
@@ -15,7 +15,7 @@ import {
   validateRdsInstanceClass,
   validateRegion,
   validateZones,
-} from '../../lib/validation';
+} from '../../lib/private/validation';
 
 /** The error `check` throws; fails the test when it throws nothing or something else. */
 function refusal(check: () => void): DataTierValidationError {

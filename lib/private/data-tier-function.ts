@@ -1,39 +1,23 @@
 import { AssetHashType, DockerImage, Duration, ILocalBundling, RemovalPolicy } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { cpSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { FunctionPlacement } from '../function-placement';
 import { acknowledge, acrossPacks } from './nag';
 import { packageRoot } from './package-root';
 
-/** Where the data tier's functions run and what encrypts their logs, environment and queues. */
-export interface FunctionPlacement {
-  readonly vpc: ec2.IVpc;
-  readonly subnets: ec2.SubnetSelection;
-  /** Reaches the database, the cache and the AWS API endpoints. */
-  readonly securityGroup: ec2.ISecurityGroup;
-  /** Encrypts the environment and the dead-letter queue. */
-  readonly dataKey: kms.IKey;
-  /** Encrypts the log group. */
-  readonly logsKey: kms.IKey;
-  readonly logRetentionDays: number;
-  /** Prefix of every physical name, e.g. `data-tier-prod`. */
-  readonly namePrefix: string;
-}
-
 /** The placement fields of props that carry more, e.g. a construct's own props. */
 export function placementOf(props: FunctionPlacement): FunctionPlacement {
-  const { vpc, subnets, securityGroup, dataKey, logsKey, logRetentionDays, namePrefix } = props;
-  return { vpc, subnets, securityGroup, dataKey, logsKey, logRetentionDays, namePrefix };
+  const { vpc, subnets, securityGroup, dataKey, logsKey, logRetention, name } = props;
+  return { vpc, subnets, securityGroup, dataKey, logsKey, logRetention, name };
 }
 
 export interface DataTierFunctionProps extends FunctionPlacement {
-  /** The function is named `<namePrefix>-<name>`, e.g. `data-tier-prod-health-check`. */
-  readonly name: string;
+  /** The function is named `<name>-<functionName>`, e.g. `data-tier-prod-health-check`. */
+  readonly functionName: string;
   /**
    * Handler file under `lib/functions/`, e.g. `health-check/index.ts`. The function runs its
    * bundle, prebuilt by `npm run build` into `assets/functions/<directory>/index.js`.
@@ -122,10 +106,10 @@ export class DataTierFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: DataTierFunctionProps) {
     super(scope, id);
-    const functionName = `${props.namePrefix}-${props.name}`;
+    const functionName = `${props.name}-${props.functionName}`;
     const logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/lambda/${functionName}`,
-      retention: props.logRetentionDays as logs.RetentionDays,
+      retention: props.logRetention,
       encryptionKey: props.logsKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });

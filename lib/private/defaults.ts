@@ -3,6 +3,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { DataTierValidationError } from './validation';
 
+/** The zones a tier spreads over: the Multi-AZ pair, a replica and one cache node each. */
+export const DATA_TIER_ZONE_COUNT = 3;
+
 /**
  * The longest tier name: the longest physical name built from it, the cache's replication
  * group id `<name>-cache`, may have 40 characters (ElastiCache's limit).

@@ -1,5 +1,5 @@
-import { ALARM_DEFINITIONS, ALARM_PROOF_TESTS, type AlarmProof } from './alarms';
-import { AlarmThresholds } from './alarm-thresholds';
+import { ALARM_DEFINITIONS, ALARM_PROOF_TESTS, type AlarmProof } from '../alarms';
+import { AlarmThresholds } from '../alarm-thresholds';
 
 const RESOURCES: Record<string, string> = {
   rds: 'primary, replica-N',

@@ -1,0 +1,58 @@
+import { Duration } from 'aws-cdk-lib';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { FunctionPlacement } from '../function-placement';
+import { METRIC_NAMESPACE } from '../observability/contract';
+import { DataTierFunction, placementOf } from './data-tier-function';
+import { acknowledge, acrossPacks } from './nag';
+
+/** Times EventBridge retries delivering a scheduled event before it goes to the dead-letter queue. */
+export const SCHEDULE_RETRY_ATTEMPTS = 2;
+
+/** The queue scheduled events EventBridge could not deliver land in (`ScheduleDeadLetterQueue` under `scope`). */
+export function scheduleDeadLetterQueue(scope: Construct, name: string): sqs.Queue {
+  const queue = new sqs.Queue(scope, 'ScheduleDeadLetterQueue', {
+    queueName: `${name}-schedule-dlq`,
+    // SQS-managed keys need no grant to EventBridge on the data key; the events carry only a task name.
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  acknowledge(
+    queue,
+    ...acrossPacks(
+      { awsSolutions: 'SQS3', serverless: 'SQSRedrivePolicy' },
+      'This queue is itself the dead-letter queue of the scheduled EventBridge targets; a dead-letter queue of a dead-letter queue would only move the same events again.',
+    ),
+  );
+  return queue;
+}
+
+/** Delivery of a scheduled event: an event older than the interval of its schedule is superseded by the next run. */
+export function scheduledDelivery(deadLetterQueue: sqs.IQueue, interval: Duration): targets.LambdaFunctionProps {
+  return { deadLetterQueue, retryAttempts: SCHEDULE_RETRY_ATTEMPTS, maxEventAge: interval };
+}
+
+/** What the health-check and maintenance functions share: placement, one run at a time, their metrics. */
+export function scheduledFunctionProps(props: FunctionPlacement & { readonly metricEnvironment: string; readonly primary: rds.DatabaseInstance }) {
+  return {
+    ...placementOf(props),
+    reservedConcurrency: 1,
+    anyResourceReasons: [`cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the ${METRIC_NAMESPACE} namespace by the cloudwatch:namespace condition.`],
+    environment: { METRIC_NAMESPACE, ENVIRONMENT: props.metricEnvironment, PRIMARY_INSTANCE_ID: props.primary.instanceIdentifier },
+  };
+}
+
+/** Lets the function publish to the tier's metric namespace, and nowhere else. */
+export function allowMetricPublishing(fn: DataTierFunction): void {
+  fn.function.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
+    }),
+  );
+}
