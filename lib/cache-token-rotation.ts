@@ -1,5 +1,6 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { Cache } from './cache';
 import { FunctionPlacement } from './function-placement';
@@ -20,7 +21,7 @@ export interface CacheTokenRotationProps extends FunctionPlacement {
  * rotation. Secrets Manager has no hosted rotation for ElastiCache AUTH tokens.
  */
 export class CacheTokenRotation extends Construct {
-  readonly function: DataTierFunction;
+  readonly function: lambda.Function;
 
   constructor(scope: Construct, id: string, props: CacheTokenRotationProps) {
     super(scope, id);
@@ -44,8 +45,8 @@ export class CacheTokenRotation extends Construct {
         // Two waits for the group (SET, then ROTATE) must fit in the 15-minute timeout.
         WAIT_TIMEOUT_MS: String(6 * 60_000),
       },
-    });
-    const fn = this.function.function;
+    }).function;
+    const fn = this.function;
     const arn = (resource: string, resourceName: string) => Stack.of(this).formatArn({ service: 'elasticache', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     fn.addToRolePolicy(
       new iam.PolicyStatement({

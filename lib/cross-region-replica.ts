@@ -8,13 +8,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
 import { ALARM_DEFINITIONS } from './alarms';
-import { alarmOfDefinition, encryptedAlarmTopic } from './monitoring';
-import { MONITORING_INTERVALS_SECONDS } from './private/allowed-values';
-import { DatabaseOptions, enhancedMonitoringRole, exportLogGroups, postgresParameters, resolveDatabaseOptions, validatePostgresSettings } from './database';
+import { alarmOfDefinition, encryptedAlarmTopic } from './private/alarm-construction';
+import { DatabaseOptions, resolveDatabaseOptions, SUPPORTED_POSTGRES_MAJOR_VERSIONS } from './database';
+import { enhancedMonitoringRole, exportLogGroups, postgresParameters, validateInstanceSettings } from './private/instance-settings';
 import { defaultDataSubnets, tierName } from './private/defaults';
 import { EncryptionKeys } from './encryption';
 import { acknowledge, acrossPacks } from './private/nag';
-import { DataTierValidationError, requireInteger, requireOneOf, validateLogRetentionDays, validateRdsInstanceClass } from './private/validation';
+import { DataTierValidationError } from './private/validation';
 
 const INSTANCE_ARN = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):db:([a-z][a-z0-9-]*)$/;
 
@@ -108,12 +108,7 @@ export class CrossRegionReplica extends Construct {
     if (!Token.isUnresolved(stack.region) && sourceRegion === stack.region) {
       throw new DataTierValidationError(path, 'sourceInstanceArn', props.sourceInstanceArn, `is in ${stack.region}, the replica's own region; a cross-region replica must be in another region than its source`);
     }
-    const major = Number(engineVersion.postgresMajorVersion);
-    validateRdsInstanceClass(path, 'instanceType', `db.${instanceType.toString()}`, major);
-    requireInteger(path, 'port', port, 1150, 65535);
-    requireOneOf(path, 'monitoringInterval (seconds)', monitoringInterval.toSeconds(), MONITORING_INTERVALS_SECONDS);
-    validateLogRetentionDays(path, 'logRetention', logRetention);
-    validatePostgresSettings(path, settings);
+    validateInstanceSettings(path, settings, SUPPORTED_POSTGRES_MAJOR_VERSIONS);
 
     const keys = props.dataKey && props.logsKey ? undefined : new EncryptionKeys(this, 'Keys', { aliasPrefix: name });
     this.dataKey = props.dataKey ?? keys!.dataKey;

@@ -5,14 +5,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct, IConstruct } from 'constructs';
-import { MONITORING_INTERVALS_SECONDS, PERFORMANCE_INSIGHTS_RETENTION_DAYS } from './private/allowed-values';
+import { Construct } from 'constructs';
 import { defaultDataSubnets, defaultFunctionSubnets, tierName } from './private/defaults';
 import { EncryptionKeys } from './encryption';
 import { MajorVersionUpgradeOptions, validateMajorVersionUpgrade } from './major-version-upgrade';
+import { enhancedMonitoringRole, exportLogGroups, postgresParameters, validateInstanceSettings } from './private/instance-settings';
 import { acknowledge, acrossPacks, PINNED_ZONE } from './private/nag';
 import { BackupReplicationOptions, backupReplicationKeyArn, DatabaseRestore, PROPERTIES_REFUSED_ON_RESTORE, validateBackupReplication } from './restore';
-import { DataTierValidationError, requireInteger, requireOneOf, validateLogRetentionDays, validateRdsInstanceClass } from './private/validation';
+import { DataTierValidationError, requireInteger, validateRdsInstanceClass } from './private/validation';
 
 /** RDS Proxy settings. */
 export interface ProxyOptions {
@@ -169,7 +169,7 @@ export interface DatabaseProps extends DatabaseOptions {
 }
 
 /** The settings a `Database` ends up with: its options with every default filled in. */
-export type ResolvedDatabaseOptions = Required<Omit<DatabaseOptions, 'proxy' | keyof MajorVersionUpgradeOptions | RecoveryOption>> & { readonly proxy: Required<ProxyOptions> } & Pick<DatabaseOptions, RecoveryOption>;
+export type ResolvedDatabaseOptions = Required<Omit<DatabaseOptions, 'proxy' | keyof MajorVersionUpgradeOptions | 'restore' | 'backupReplication'>> & { readonly proxy: Required<ProxyOptions> } & Pick<DatabaseOptions, 'restore' | 'backupReplication'>;
 /** Options without a default: absent means no restore, no replication. */
 type RecoveryOption = 'restore' | 'backupReplication';
 
@@ -211,10 +211,8 @@ export const MAX_STORAGE_GIB = 65_536;
 
 /** Refuses settings RDS would reject at deploy time, naming the option and what is allowed. */
 export function validateDatabaseOptions(path: string, o: ResolvedDatabaseOptions, zoneCount: number): void {
-  const major = Number(o.engineVersion.postgresMajorVersion);
-  requireOneOf(path, 'engineVersion', major, SUPPORTED_POSTGRES_MAJOR_VERSIONS);
-  validateRdsInstanceClass(path, 'instanceType', `db.${o.instanceType.toString()}`, major);
-  validateRdsInstanceClass(path, 'replicaInstanceType', `db.${o.replicaInstanceType.toString()}`, major);
+  validateInstanceSettings(path, o, SUPPORTED_POSTGRES_MAJOR_VERSIONS);
+  validateRdsInstanceClass(path, 'replicaInstanceType', `db.${o.replicaInstanceType.toString()}`, Number(o.engineVersion.postgresMajorVersion));
   requireInteger(path, 'replicaCount', o.replicaCount, 0, MAX_REPLICA_COUNT);
   requireInteger(path, 'allocatedStorageGiB', o.allocatedStorageGiB, MIN_GP3_STORAGE_GIB, MAX_STORAGE_GIB);
   if (!Number.isInteger(o.maxAllocatedStorageGiB) || o.maxAllocatedStorageGiB <= o.allocatedStorageGiB || o.maxAllocatedStorageGiB > MAX_STORAGE_GIB) {
@@ -226,12 +224,6 @@ export function validateDatabaseOptions(path: string, o: ResolvedDatabaseOptions
     );
   }
   requireInteger(path, 'backupRetention (days)', o.backupRetention.toDays(), 1, 35);
-  requireOneOf(path, 'performanceInsightRetention (days)', o.performanceInsightRetention, PERFORMANCE_INSIGHTS_RETENTION_DAYS);
-  requireOneOf(path, 'monitoringInterval (seconds)', o.monitoringInterval.toSeconds(), MONITORING_INTERVALS_SECONDS);
-  requireInteger(path, 'port', o.port, 1150, 65535);
-  if (o.port === 5432) throw new DataTierValidationError(path, 'port', o.port, 'must not be the default 5432; pick another port from 1150 to 65535');
-  validatePostgresSettings(path, o);
-  validateLogRetentionDays(path, 'logRetention', o.logRetention);
   requireInteger(path, 'proxy.idleClientTimeout (seconds)', o.proxy.idleClientTimeout.toSeconds(), 1, 28_800);
   requireInteger(path, 'proxy.maxConnectionsPercent', o.proxy.maxConnectionsPercent, 1, 100);
   if (zoneCount < 2 && o.multiAz) throw new DataTierValidationError(path, 'availabilityZones', zoneCount, 'must name at least two zones for a Multi-AZ primary');
@@ -581,65 +573,6 @@ export class Database extends Construct implements ec2.IConnectable {
       if (replication.retention) cfn.automaticBackupReplicationRetentionPeriod = replication.retention.toDays();
     }
   }
-}
-
-/** The role RDS enhanced monitoring writes OS metrics with (`MonitoringRole` under `scope`). */
-export function enhancedMonitoringRole(scope: Construct): iam.Role {
-  const role = new iam.Role(scope, 'MonitoringRole', {
-    assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
-    description: 'Lets RDS enhanced monitoring write OS metrics to CloudWatch Logs',
-    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
-  });
-  acknowledge(role, {
-    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
-    reason: 'The AWS-maintained policy RDS documents for enhanced monitoring: it only writes the RDSOSMetrics log group, and only monitoring.rds.amazonaws.com can assume this role.',
-  });
-  return role;
-}
-
-/**
- * The log groups of an instance's PostgreSQL log exports (`<idPrefix>PostgresqlLog`,
- * `<idPrefix>UpgradeLog` under `scope`), encrypted and kept, created before the instance:
- * RDS would otherwise create them itself, unencrypted and kept forever.
- */
-export function exportLogGroups(scope: Construct, idPrefix: string, instanceId: string, instance: IConstruct, key: kms.IKey, retention: logs.RetentionDays): void {
-  for (const exportName of ['postgresql', 'upgrade']) {
-    const group = new logs.LogGroup(scope, `${idPrefix}${exportName === 'postgresql' ? 'PostgresqlLog' : 'UpgradeLog'}`, {
-      logGroupName: `/aws/rds/instance/${instanceId}/${exportName}`,
-      retention,
-      encryptionKey: key,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    instance.node.addDependency(group);
-  }
-}
-
-/** Refuses PostgreSQL settings outside what the tier allows (see `postgresParameters`). */
-export function validatePostgresSettings(path: string, o: Pick<ResolvedDatabaseOptions, 'slowStatementThreshold' | 'idleInTransactionTimeout'>): void {
-  requireInteger(path, 'slowStatementThreshold (ms)', o.slowStatementThreshold.toMilliseconds(), 10, 60_000);
-  requireInteger(path, 'idleInTransactionTimeout (ms)', o.idleInTransactionTimeout.toMilliseconds(), 1_000, 3_600_000);
-}
-
-/** The PostgreSQL settings of the tier, shared by the primary and every replica. */
-export function postgresParameters(config: Pick<ResolvedDatabaseOptions, 'slowStatementThreshold' | 'idleInTransactionTimeout'>): Record<string, string> {
-  return {
-    shared_preload_libraries: 'pg_stat_statements',
-    'pg_stat_statements.track': 'top',
-    'rds.force_ssl': '1',
-    ssl_min_protocol_version: 'TLSv1.2',
-    log_min_duration_statement: String(config.slowStatementThreshold.toMilliseconds()),
-    idle_in_transaction_session_timeout: String(config.idleInTransactionTimeout.toMilliseconds()),
-    track_io_timing: '1',
-    // Lock waits longer than deadlock_timeout are logged: the design notes page on lock waits over 1 s.
-    log_lock_waits: '1',
-    deadlock_timeout: '1000',
-    log_statement: 'ddl',
-    log_autovacuum_min_duration: '10000',
-    log_temp_files: '10240',
-    // Replica queries that conflict with replay wait up to 30 s before being cancelled.
-    max_standby_streaming_delay: '30000',
-    hot_standby_feedback: '1',
-  };
 }
 
 /** Findings that read a replica as if it were a standalone instance. */

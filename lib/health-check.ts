@@ -1,6 +1,7 @@
 import { Duration, Fn } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -35,7 +36,7 @@ export interface HealthCheckProps extends FunctionPlacement {
  * `Maintenance` shares.
  */
 export class HealthCheck extends Construct {
-  readonly function: DataTierFunction;
+  readonly function: lambda.Function;
   /** Scheduled events EventBridge could not deliver (to this function or the maintenance one). */
   readonly scheduleDeadLetterQueue: sqs.Queue;
 
@@ -57,15 +58,15 @@ export class HealthCheck extends Construct {
         PROBE_COUNT: String(PROBE_COUNT),
         CONNECT_TIMEOUT_MS: '5000',
       },
-    });
+    }).function;
     const everyMinute = new events.Rule(this, 'EveryMinute', {
       ruleName: `${props.name}-health-check`,
       description: 'Runs the data-tier health check',
       schedule: events.Schedule.rate(HEALTH_CHECK_INTERVAL),
-      targets: [new targets.LambdaFunction(this.function.function, scheduledDelivery(this.scheduleDeadLetterQueue, HEALTH_CHECK_INTERVAL))],
+      targets: [new targets.LambdaFunction(this.function, scheduledDelivery(this.scheduleDeadLetterQueue, HEALTH_CHECK_INTERVAL))],
     });
     everyMinute.node.addDependency(props.schema);
-    props.monitorSecret.grantRead(this.function.function);
+    props.monitorSecret.grantRead(this.function);
     allowMetricPublishing(this.function);
   }
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -42,7 +43,7 @@ export interface MaintenanceProps extends FunctionPlacement {
  * construct; a rule of the same name under a new ID would fail to create beside the old one.
  */
 export class Maintenance extends Construct {
-  readonly function: DataTierFunction;
+  readonly function: lambda.Function;
 
   constructor(scope: Construct, id: string, props: MaintenanceProps) {
     super(scope, id);
@@ -54,19 +55,19 @@ export class Maintenance extends Construct {
       description: 'Partition maintenance (hourly) and the refresh of registered materialized views that are due (every 5 minutes) on the primary instance',
       timeout: Duration.minutes(10),
       environment: { ...scheduledFunctionProps(props).environment, DB_SECRET_ARN: props.secret.secretArn, DB_HOST: props.primary.dbInstanceEndpointAddress },
-    });
+    }).function;
     for (const job of MAINTENANCE_SCHEDULES) {
       const rule = new events.Rule(scope, job.id, {
         ruleName: `${props.name}-${job.task}`,
         description: `Runs ${job.task} on the primary`,
         schedule: events.Schedule.rate(job.every),
         targets: [
-          new targets.LambdaFunction(this.function.function, { event: events.RuleTargetInput.fromObject({ task: job.task }), ...scheduledDelivery(props.scheduleDeadLetterQueue, job.every) }),
+          new targets.LambdaFunction(this.function, { event: events.RuleTargetInput.fromObject({ task: job.task }), ...scheduledDelivery(props.scheduleDeadLetterQueue, job.every) }),
         ],
       });
       rule.node.addDependency(props.schema);
     }
-    props.secret.grantRead(this.function.function);
+    props.secret.grantRead(this.function);
     allowMetricPublishing(this.function);
   }
 }

@@ -6,8 +6,8 @@ import { DataTierValidationError } from './private/validation';
  * over to the new major version (runbooks/major-version-upgrade.md), so that the stack may
  * now say so without asking CloudFormation for an in-place upgrade.
  */
-export const BLUE_GREEN_COMPLETED = 'blue-green-completed';
-export type MajorVersionUpgradeState = typeof BLUE_GREEN_COMPLETED;
+export const BLUE_GREEN_COMPLETED: MajorVersionUpgradeState = 'blue-green-completed';
+export type MajorVersionUpgradeState = 'blue-green-completed';
 
 /** Options of a major-version upgrade, part of `DatabaseOptions`. */
 export interface MajorVersionUpgradeOptions {

@@ -10,8 +10,9 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
-import { ALARM_DEFINITIONS, AlarmDefinition, ThresholdContext } from './alarms';
+import { ALARM_DEFINITIONS, AlarmDefinition } from './alarms';
 import { tierName } from './private/defaults';
+import { alarmOfDefinition, encryptedAlarmTopic } from './private/alarm-construction';
 import { acknowledge, acrossPacks } from './private/nag';
 import { DataTierValidationError, nearest, requireUnique } from './private/validation';
 import { dimensionsOf, METRIC_NAMESPACE, type MetricDefinition, METRICS, type MetricUnit, type Role, TASK_NAMES } from './observability/contract';
@@ -280,46 +281,6 @@ export class Monitoring extends Construct {
     if (!alarm) throw new Error(`no alarm ${resource}-${condition}; conditions are defined in lib/alarms.ts`);
     return alarm;
   }
-}
-
-/**
- * An SNS topic encrypted with `key`, which CloudWatch alarms of this account may use to publish
- * to it (they cannot publish to an encrypted topic otherwise).
- */
-export function encryptedAlarmTopic(scope: Construct, props: { topicName: string; displayName: string; key: kms.IKey }): sns.Topic {
-  const topic = new sns.Topic(scope, 'AlarmTopic', { topicName: props.topicName, displayName: props.displayName, masterKey: props.key, enforceSSL: true });
-  props.key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsToPublishEncrypted',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
-    }),
-  );
-  return topic;
-}
-
-/** The alarm of one row of the alarm table on one metric, notifying `action` on ALARM and on OK. */
-export function alarmOfDefinition(
-  scope: Construct,
-  id: string,
-  props: { alarmName: string; alarmDescription: string; definition: AlarmDefinition; metric: cw.IMetric; context: ThresholdContext; action: cw.IAlarmAction },
-): cw.Alarm {
-  const { definition } = props;
-  const alarm = new cw.Alarm(scope, id, {
-    alarmName: props.alarmName,
-    alarmDescription: props.alarmDescription,
-    metric: props.metric,
-    threshold: definition.threshold(props.context),
-    comparisonOperator: definition.comparison,
-    evaluationPeriods: definition.evaluationPeriods,
-    datapointsToAlarm: definition.datapointsToAlarm,
-    treatMissingData: definition.treatMissingData,
-  });
-  alarm.addAlarmAction(props.action);
-  alarm.addOkAction(props.action);
-  return alarm;
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;

@@ -76,9 +76,9 @@ export function addTierOutputs(tier: DataTier): void {
   output(OUTPUTS.vpcId, tier.vpc.vpcId, 'VPC of the data tier');
   output(OUTPUTS.alarmTopicArn, tier.monitoring.topic.topicArn, 'SNS topic every alarm notifies (ALARM and OK)');
   output(OUTPUTS.dashboardName, tier.monitoring.dashboard.dashboardName, 'CloudWatch dashboard of the tier');
-  output(OUTPUTS.healthCheckFunctionName, tier.healthCheck.function.function.functionName, 'Health-check function (aws lambda invoke to run it now)');
-  output(OUTPUTS.maintenanceFunctionName, tier.maintenance.function.function.functionName, 'Partition maintenance and materialized view refresh function');
-  output(OUTPUTS.migrationFunctionName, tier.schema.handler.function.functionName, 'Schema migration function (its log group holds the runner output)');
+  output(OUTPUTS.healthCheckFunctionName, tier.healthCheck.function.functionName, 'Health-check function (aws lambda invoke to run it now)');
+  output(OUTPUTS.maintenanceFunctionName, tier.maintenance.function.functionName, 'Partition maintenance and materialized view refresh function');
+  output(OUTPUTS.migrationFunctionName, tier.schema.handler.functionName, 'Schema migration function (its log group holds the runner output)');
   output(OUTPUTS.scheduleDeadLetterQueueUrl, tier.healthCheck.scheduleDeadLetterQueue.queueUrl, 'Scheduled events EventBridge could not deliver to the health-check or maintenance function');
   if (tier.faultInjection) {
     output(OUTPUTS.failoverExperimentTemplateId, tier.faultInjection.failover.attrId, 'FIS experiment: reboot the primary with forced failover (aws fis start-experiment)');

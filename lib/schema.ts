@@ -52,7 +52,7 @@ export interface SchemaMigrationsProps extends FunctionPlacement {
  * schema or data. A failure fails the deployment with the runner's message.
  */
 export class SchemaMigrations extends Construct {
-  readonly handler: DataTierFunction;
+  readonly handler: lambda.Function;
   readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: SchemaMigrationsProps) {
@@ -76,11 +76,11 @@ export class SchemaMigrations extends Construct {
         OPERATOR_SECRET_ARN: props.operatorSecret.secretArn,
         MIGRATION_STREAMS: streams.map((stream) => stream.name).join(','),
       },
-    });
-    props.secret.grantRead(this.handler.function);
-    props.monitorSecret.grantRead(this.handler.function);
-    props.operatorSecret.grantRead(this.handler.function);
-    acknowledgeSynchronousHandler(this.handler.function);
+    }).function;
+    props.secret.grantRead(this.handler);
+    props.monitorSecret.grantRead(this.handler);
+    props.operatorSecret.grantRead(this.handler);
+    acknowledgeSynchronousHandler(this.handler);
 
     const frameworkLogs = new logs.LogGroup(this, 'ProviderLogs', {
       logGroupName: `/aws/lambda/${props.name}-schema-migrations-provider`,
@@ -88,12 +88,12 @@ export class SchemaMigrations extends Construct {
       encryptionKey: props.logsKey,
     });
     const provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: this.handler.function,
+      onEventHandler: this.handler,
       providerFunctionName: `${props.name}-schema-migrations-provider`,
       providerFunctionEnvEncryption: props.dataKey,
       logGroup: frameworkLogs,
     });
-    acknowledgeProviderFramework(provider, this.handler.function);
+    acknowledgeProviderFramework(provider, this.handler);
 
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,

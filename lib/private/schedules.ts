@@ -1,12 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FunctionPlacement } from '../function-placement';
 import { METRIC_NAMESPACE } from '../observability/contract';
-import { DataTierFunction, placementOf } from './data-tier-function';
+import { placementOf } from './data-tier-function';
 import { acknowledge, acrossPacks } from './nag';
 
 /** Times EventBridge retries delivering a scheduled event before it goes to the dead-letter queue. */
@@ -47,8 +48,8 @@ export function scheduledFunctionProps(props: FunctionPlacement & { readonly met
 }
 
 /** Lets the function publish to the tier's metric namespace, and nowhere else. */
-export function allowMetricPublishing(fn: DataTierFunction): void {
-  fn.function.addToRolePolicy(
+export function allowMetricPublishing(fn: lambda.Function): void {
+  fn.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['cloudwatch:PutMetricData'],
       resources: ['*'],

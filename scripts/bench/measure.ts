@@ -4,7 +4,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { ClientBase } from 'pg';
 import { effectiveDatabaseOptions, resolveConfig } from '../../app/config';
-import { postgresParameters } from '../../lib/database';
+import { postgresParameters } from '../../lib/private/instance-settings';
 
 export function median(samples: readonly number[]): number {
   if (samples.length === 0) throw new Error('median of no samples');

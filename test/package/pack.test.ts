@@ -31,13 +31,37 @@ const vpc = new ec2.Vpc(stack, 'Vpc', {
   natGateways: 0,
   subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
 });
-new DataTier(stack, 'Db', { vpc });
+new DataTier(stack, 'Db', { network: { vpc } });
 app.synth();
 const findings = [AwsSolutionsChecks, NIST80053R5Checks, HIPAASecurityChecks, PCIDSS321Checks, ServerlessChecks].flatMap((Pack) =>
   new Pack().validateScope(app).violations.flatMap((v) => v.violatingResources.map((r) => v.ruleName + ': ' + r.constructPath)),
 );
 writeFileSync(process.env.NAG_FINDINGS!, JSON.stringify(findings));
 `;
+
+/**
+ * What a consumer reaches, each in a fresh process: the names of the package entry point, of
+ * ./migrations (and whether loading it loaded aws-cdk-lib), and the error of a deep import.
+ */
+const SURFACE_PROBE = `
+const entry = process.argv[2];
+if (entry === 'deep') {
+  try { require('postgres-data-tier/dist/private/validation'); console.log(JSON.stringify({ loaded: true })); }
+  catch (error) { console.log(JSON.stringify({ code: error.code })); }
+} else {
+  const names = Object.keys(require(entry)).sort();
+  const awsCdkLibLoaded = Object.keys(require.cache).some((file) => file.includes('/aws-cdk-lib/'));
+  console.log(JSON.stringify({ names, awsCdkLibLoaded }));
+}
+`;
+
+/** Names a module under lib/private/ defines and exports (re-exports of public names excluded). */
+function privatelyDefinedNames(): string[] {
+  const directory = join(REPO, 'lib', 'private');
+  return readdirSync(directory).flatMap((file) =>
+    [...readFileSync(join(directory, file), 'utf8').matchAll(/^export (?:async )?(?:const|function|class|let) (\w+)/gm)].map((match) => match[1]),
+  );
+}
 
 interface PackResult {
   readonly filename: string;
@@ -96,6 +120,7 @@ describe('the npm package', () => {
       }),
     );
     writeFileSync(join(consumer, 'app.ts'), CONSUMER_APP);
+    writeFileSync(join(consumer, 'surface.js'), SURFACE_PROBE);
     // The package's own files come from the tarball. The test may not reach the registry, so
     // npm leaves the peers alone and they are linked to this repository's copies afterwards.
     run('npm', ['install', '--offline', '--legacy-peer-deps', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'], consumer);
@@ -132,6 +157,31 @@ describe('the npm package', () => {
     }
     expect(paths.filter((path) => !/^(dist|assets|sql)\/|^(package\.json|README\.md)$/.test(path))).toEqual([]);
     expect(paths.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
+  });
+
+  describe('its public surface', () => {
+    const probe = (entry: string) => JSON.parse(run(process.execPath, ['surface.js', entry], consumer)) as { names?: string[]; awsCdkLibLoaded?: boolean; code?: string };
+
+    test('is the entry point\'s explicit list, every name in the committed API report', () => {
+      const report = readFileSync(join(REPO, 'api', 'postgres-data-tier.api.md'), 'utf8');
+      const reported = new Set([...report.matchAll(/^(?:export )?(?:declare )?(?:abstract )?(?:class|const|function|namespace|interface|type|enum) (\w+)/gm)].map((m) => m[1]));
+      const names = probe('postgres-data-tier').names!;
+      expect(names).toContain('DataTier');
+      expect(names.filter((name) => !reported.has(name))).toEqual([]);
+    });
+
+    test('reaches nothing defined in lib/private, by name or by a deep import', () => {
+      const names = new Set(probe('postgres-data-tier').names);
+      expect(privatelyDefinedNames().filter((name) => names.has(name))).toEqual([]);
+      expect(probe('deep')).toEqual({ code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+      expect(packed.files.map((file) => file.path).filter((path) => path.startsWith('dist/private/') && !/\.(js|d\.ts)$/.test(path))).toEqual([]);
+    });
+
+    test('has the migration runner as its own subpath export, which loads no aws-cdk-lib', () => {
+      const migrations = probe('postgres-data-tier/migrations');
+      expect(migrations.names).toEqual(expect.arrayContaining(['runMigrations', 'MigrationError', 'migrationStreams', 'PLATFORM_STREAM', 'PLATFORM_SQL_DIR']));
+      expect(migrations.awsCdkLibLoaded).toBe(false);
+    });
   });
 
   test('is installed from the tarball, not linked to this checkout', () => {

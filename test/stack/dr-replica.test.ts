@@ -113,6 +113,11 @@ describe('refusals of the cross-region replica stack', () => {
     expect(refusal({ drReplicaOf: 'prod', overrides: JSON.stringify({ drReplica: { region: 'us-east-1' } }) }).message).toContain("is the tier's own region");
   });
 
+  test('of a tier on the default port 5432, as the tier itself is refused', () => {
+    const error = refusal({ drReplicaOf: 'prod', overrides: JSON.stringify({ ...DR, database: { port: 5432 } }) });
+    expect(error.message).toBe('data-tier-prod-dr/Replica: invalid port = 5432: must not be the default 5432; pick another port from 1150 to 65535');
+  });
+
   test('takes the region of backupReplication when drReplica.region is not set', () => {
     const key = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     expect(build({ drReplicaOf: 'staging', overrides: JSON.stringify({ database: { backupReplication: { region: 'eu-west-1', kmsKeyArn: key } } }) }).stack.region).toBe('eu-west-1');

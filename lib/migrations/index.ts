@@ -1,0 +1,16 @@
+/**
+ * postgres-data-tier/migrations: the runner the tier's migration function uses, for scripts and
+ * for consumers who apply their SQL outside CloudFormation. It takes a connected `pg` client and
+ * imports nothing of aws-cdk-lib.
+ */
+export {
+  MigrationError,
+  runMigrations,
+  type AppliedMigration,
+  type MigrationKind,
+  type MigrationOptions,
+  type MigrationResult,
+} from '../functions/shared/migrations';
+export { migrationStreams, PLATFORM_STREAM, streamNameOf, type MigrationStream } from '../functions/shared/migration-streams';
+export { PLATFORM_SQL_DIR } from '../platform-sql';
+export { type SqlStatement } from '../functions/shared/sql-statements';

@@ -1,0 +1,47 @@
+import { Stack } from 'aws-cdk-lib';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { AlarmDefinition, ThresholdContext } from '../alarms';
+
+/**
+ * An SNS topic encrypted with `key`, which CloudWatch alarms of this account may use to publish
+ * to it (they cannot publish to an encrypted topic otherwise).
+ */
+export function encryptedAlarmTopic(scope: Construct, props: { topicName: string; displayName: string; key: kms.IKey }): sns.Topic {
+  const topic = new sns.Topic(scope, 'AlarmTopic', { topicName: props.topicName, displayName: props.displayName, masterKey: props.key, enforceSSL: true });
+  props.key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublishEncrypted',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
+    }),
+  );
+  return topic;
+}
+
+/** The alarm of one row of the alarm table on one metric, notifying `action` on ALARM and on OK. */
+export function alarmOfDefinition(
+  scope: Construct,
+  id: string,
+  props: { alarmName: string; alarmDescription: string; definition: AlarmDefinition; metric: cw.IMetric; context: ThresholdContext; action: cw.IAlarmAction },
+): cw.Alarm {
+  const { definition } = props;
+  const alarm = new cw.Alarm(scope, id, {
+    alarmName: props.alarmName,
+    alarmDescription: props.alarmDescription,
+    metric: props.metric,
+    threshold: definition.threshold(props.context),
+    comparisonOperator: definition.comparison,
+    evaluationPeriods: definition.evaluationPeriods,
+    datapointsToAlarm: definition.datapointsToAlarm,
+    treatMissingData: definition.treatMissingData,
+  });
+  alarm.addAlarmAction(props.action);
+  alarm.addOkAction(props.action);
+  return alarm;
+}
