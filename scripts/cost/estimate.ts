@@ -12,7 +12,7 @@
 //
 // Every resource type in a template is either priced here or listed in RESOURCE_TYPES as free or
 // usage-only with a reason; an unknown type fails the estimate (and test/cost/cost.test.ts), so a
-// new kind of resource can never be silently left out.
+// new kind of resource can never be silently left out. Each priced type has its pricer in PRICERS.
 import {
   DIMENSIONS, HEALTH_CHECK_FUNCTION_METRICS, HEALTH_CHECK_ROW_METRICS, MAINTENANCE_METRICS, TASK_NAMES,
 } from '../../lib/observability/contract';
@@ -191,6 +191,8 @@ export const RESOURCE_TYPES: Readonly<Record<string, Coverage>> = {
 
 type Json = Record<string, any>;
 
+type PriceTable = (typeof PRICES)[string];
+
 interface Resource { readonly id: string; readonly type: string; readonly props: Json }
 
 /** An RDS instance, with what its lines are priced on. */
@@ -223,6 +225,30 @@ interface PricingContext {
 /** Prices all the template's resources of one type: some lines cover several resources. */
 type Pricer = (resources: readonly Resource[], context: PricingContext) => CostLine[];
 
+/**
+ * The pricer of each priced resource type, in the order the estimate lists their lines. Every one
+ * is called, with no resources where the template has none of its type: the backup pricer also
+ * prices the instances' automated backups, which share the RDS backup allowance with the plans.
+ * Lambda functions have two pricers: their runs, and (after the alarms) the custom metrics the
+ * health check publishes.
+ */
+const PRICERS: ReadonlyArray<readonly [string, Pricer]> = [
+  ['AWS::RDS::DBInstance', priceDatabaseInstances],
+  ['AWS::Backup::BackupPlan', priceBackupStorage],
+  ['AWS::RDS::DBProxy', priceProxies],
+  ['AWS::ElastiCache::ReplicationGroup', priceCacheReplicationGroups],
+  ['AWS::EC2::VPCEndpoint', priceInterfaceEndpoints],
+  ['AWS::AutoScaling::AutoScalingGroup', priceOperatorHosts],
+  ['AWS::KMS::Key', priceKmsKeys],
+  ['AWS::Lambda::Function', priceScheduledFunctions],
+  ['AWS::SecretsManager::Secret', priceSecrets],
+  ['AWS::CloudWatch::Alarm', priceAlarms],
+  ['AWS::Lambda::Function', priceCustomMetrics],
+  ['AWS::CloudWatch::Dashboard', priceDashboards],
+  ['AWS::Logs::LogGroup', priceLogGroups],
+  ['AWS::SNS::Topic', priceTopics],
+];
+
 /** Itemised monthly on-demand cost of a template in a region. */
 export function estimateMonthlyCost(template: object, options: CostOptions): CostEstimate {
   const prices = PRICES[options.region];
@@ -245,7 +271,7 @@ export function estimateMonthlyCost(template: object, options: CostOptions): Cos
   };
 }
 
-function pricingContext(resources: readonly Resource[], prices: Readonly<Record<PriceKey, Price>>, assumptions: CostAssumptions): PricingContext {
+function pricingContext(resources: readonly Resource[], prices: PriceTable, assumptions: CostAssumptions): PricingContext {
   const ofType = (type: string) => resources.filter((r) => r.type === type);
   const databases = ofType('AWS::RDS::DBInstance').map(databaseInstance);
   const scheduledInvocations = invocationsOfSchedules(ofType('AWS::Events::Rule'), ofType('AWS::Lambda::Function'));
@@ -260,7 +286,7 @@ function pricingContext(resources: readonly Resource[], prices: Readonly<Record<
   };
 }
 
-function pricedLine(spec: LineSpec, prices: Readonly<Record<PriceKey, Price>>): CostLine {
+function pricedLine(spec: LineSpec, prices: PriceTable): CostLine {
   // A size the table has no entry for (e.g. another instance class) is a line without a price, not an error.
   const price: Price = prices[spec.priceKey] ?? { usd: null, unit: spec.unit ?? 'unit', source: `not in the price table: ${spec.priceKey}`, date: '-', page: '' };
   const monthly = price.usd === null ? null : round(spec.quantity * price.usd);
@@ -290,27 +316,6 @@ function invocationsOfSchedules(rules: readonly Resource[], functions: readonly 
   }
   return invocations;
 }
-
-/**
- * The pricer of each priced resource type, in the order the estimate lists their lines. Lambda
- * functions have two: their runs, and (after the alarms) the custom metrics the health check publishes.
- */
-const PRICERS: ReadonlyArray<readonly [string, Pricer]> = [
-  ['AWS::RDS::DBInstance', priceDatabaseInstances],
-  ['AWS::Backup::BackupPlan', priceBackupStorage],
-  ['AWS::RDS::DBProxy', priceProxies],
-  ['AWS::ElastiCache::ReplicationGroup', priceCacheReplicationGroups],
-  ['AWS::EC2::VPCEndpoint', priceInterfaceEndpoints],
-  ['AWS::AutoScaling::AutoScalingGroup', priceOperatorHosts],
-  ['AWS::KMS::Key', priceKmsKeys],
-  ['AWS::Lambda::Function', priceScheduledFunctions],
-  ['AWS::SecretsManager::Secret', priceSecrets],
-  ['AWS::CloudWatch::Alarm', priceAlarms],
-  ['AWS::Lambda::Function', priceCustomMetrics],
-  ['AWS::CloudWatch::Dashboard', priceDashboards],
-  ['AWS::Logs::LogGroup', priceLogGroups],
-  ['AWS::SNS::Topic', priceTopics],
-];
 
 // --- RDS instances ---------------------------------------------------------------------------
 
@@ -421,17 +426,21 @@ interface BackupStorage {
   readonly gb: number;
   /** What the storage is, e.g. "automated backups 7 days: 51 GB". */
   readonly description: string;
-  /** Whether a cross-region copy action copies it. */
-  readonly copied: boolean;
-  /** GB of its data that change in a month: what an incremental copy transfers. */
+}
+
+/** The snapshots of one backup-plan rule, which a copy action may copy to another region. */
+interface PlanRuleSnapshots extends BackupStorage {
+  readonly copiedToAnotherRegion: boolean;
+  /** GB of the data that change in a month: what incremental copies transfer. */
   readonly changedGbPerMonth: number;
 }
 
 function priceBackupStorage(plans: readonly Resource[], context: PricingContext): CostLine[] {
-  const storage = [...automatedBackupStorage(context), ...backupPlanStorage(plans, context)];
+  const snapshots = planRuleSnapshots(plans, context);
+  const storage: BackupStorage[] = [...automatedBackupStorage(context), ...snapshots];
   const lines: CostLine[] = [];
   if (storage.length > 0) lines.push(backupAllowanceLine(storage, context));
-  const copied = storage.filter((s) => s.copied);
+  const copied = snapshots.filter((s) => s.copiedToAnotherRegion);
   const copiedGb = copied.reduce((sum, s) => sum + s.gb, 0);
   if (copiedGb > 0) {
     const transferredGb = copied.reduce((sum, s) => sum + s.changedGbPerMonth, 0);
@@ -445,7 +454,8 @@ function retainedGb(dataGb: number, changedDays: number, assumptions: CostAssump
   return dataGb + dataGb * assumptions.databaseDailyChangeFraction * changedDays;
 }
 
-function usedGb(db: DatabaseInstance, assumptions: CostAssumptions): number {
+/** The data an instance holds: the assumed used share of its allocated storage. */
+function dataGb(db: DatabaseInstance, assumptions: CostAssumptions): number {
   return Number(db.props.AllocatedStorage ?? 0) * assumptions.databaseUsedFraction;
 }
 
@@ -453,23 +463,19 @@ function automatedBackupStorage({ primaries, assumptions }: PricingContext): Bac
   const retentionDays = (p: DatabaseInstance) => Number(p.props.BackupRetentionPeriod ?? 1);
   return primaries.filter((p) => retentionDays(p) > 0).map((p) => {
     const retention = retentionDays(p);
-    const data = usedGb(p, assumptions);
-    const gb = retainedGb(data, retention, assumptions);
-    return {
-      resource: p.id, gb, description: `automated backups ${retention} days: ${round(gb, 1)} GB`,
-      copied: false, changedGbPerMonth: data * assumptions.databaseDailyChangeFraction * DAYS_PER_MONTH,
-    };
+    const gb = retainedGb(dataGb(p, assumptions), retention, assumptions);
+    return { resource: p.id, gb, description: `automated backups ${retention} days: ${round(gb, 1)} GB` };
   });
 }
 
-function backupPlanStorage(plans: readonly Resource[], { primaries, assumptions }: PricingContext): BackupStorage[] {
-  const data = primaries.reduce((sum, p) => sum + usedGb(p, assumptions), 0);
-  return plans.flatMap((plan) => (plan.props.BackupPlan?.BackupPlanRule ?? []).map((rule: Json): BackupStorage => {
+function planRuleSnapshots(plans: readonly Resource[], { primaries, assumptions }: PricingContext): PlanRuleSnapshots[] {
+  const data = primaries.reduce((sum, p) => sum + dataGb(p, assumptions), 0);
+  return plans.flatMap((plan) => (plan.props.BackupPlan?.BackupPlanRule ?? []).map((rule: Json): PlanRuleSnapshots => {
     const days = Number(rule.Lifecycle?.DeleteAfterDays ?? 35);
     const gb = retainedGb(data, days - 1, assumptions);
     return {
       resource: plan.id, gb, description: `AWS Backup daily snapshots kept ${days} days: ${round(gb, 1)} GB`,
-      copied: (rule.CopyActions ?? []).length > 0, changedGbPerMonth: data * assumptions.databaseDailyChangeFraction * DAYS_PER_MONTH,
+      copiedToAnotherRegion: (rule.CopyActions ?? []).length > 0, changedGbPerMonth: data * assumptions.databaseDailyChangeFraction * DAYS_PER_MONTH,
     };
   }));
 }
