@@ -12,7 +12,7 @@
 //
 // Every resource type in a template is either priced here or listed in RESOURCE_TYPES as free or
 // usage-only with a reason; an unknown type fails the estimate (and test/cost/cost.test.ts), so a
-// new kind of resource can never be silently left out.
+// new kind of resource can never be silently left out. Each priced type has its pricer in PRICERS.
 import {
   DIMENSIONS, HEALTH_CHECK_FUNCTION_METRICS, HEALTH_CHECK_ROW_METRICS, MAINTENANCE_METRICS, TASK_NAMES,
 } from '../../lib/observability/contract';
@@ -191,7 +191,63 @@ export const RESOURCE_TYPES: Readonly<Record<string, Coverage>> = {
 
 type Json = Record<string, any>;
 
+type PriceTable = (typeof PRICES)[string];
+
 interface Resource { readonly id: string; readonly type: string; readonly props: Json }
+
+/** An RDS instance, with what its lines are priced on. */
+interface DatabaseInstance extends Resource {
+  readonly instanceClass: string;
+  readonly multiAz: boolean;
+  readonly replica: boolean;
+  /** Its DBInstanceIdentifier, or its logical id when the identifier is generated. */
+  readonly name: string;
+}
+
+/** What a line says; its unit price, monthly cost and source come from the region's price table. */
+type LineSpec = Omit<CostLine, 'unitPrice' | 'monthly' | 'source' | 'unit'> & { unit?: string };
+
+/** What every pricer may need: the region's prices, the assumptions and facts of the whole template. */
+interface PricingContext {
+  readonly assumptions: CostAssumptions;
+  /** The line at the region's price of its priceKey. */
+  line(spec: LineSpec): CostLine;
+  ofType(type: string): Resource[];
+  readonly databases: readonly DatabaseInstance[];
+  /** The databases that are not read replicas. */
+  readonly primaries: readonly DatabaseInstance[];
+  /** Runs a month of each scheduled Lambda function (by logical id), from the EventBridge rules that target it. */
+  readonly scheduledInvocations: ReadonlyMap<string, number>;
+  /** Runs a month of all scheduled functions together. */
+  readonly scheduledRuns: number;
+}
+
+/** Prices all the template's resources of one type: some lines cover several resources. */
+type Pricer = (resources: readonly Resource[], context: PricingContext) => CostLine[];
+
+/**
+ * The pricer of each priced resource type, in the order the estimate lists their lines. Every one
+ * is called, with no resources where the template has none of its type: the backup pricer also
+ * prices the instances' automated backups, which share the RDS backup allowance with the plans.
+ * Lambda functions have two pricers: their runs, and (after the alarms) the custom metrics the
+ * health check publishes.
+ */
+const PRICERS: ReadonlyArray<readonly [string, Pricer]> = [
+  ['AWS::RDS::DBInstance', priceDatabaseInstances],
+  ['AWS::Backup::BackupPlan', priceBackupStorage],
+  ['AWS::RDS::DBProxy', priceProxies],
+  ['AWS::ElastiCache::ReplicationGroup', priceCacheReplicationGroups],
+  ['AWS::EC2::VPCEndpoint', priceInterfaceEndpoints],
+  ['AWS::AutoScaling::AutoScalingGroup', priceOperatorHosts],
+  ['AWS::KMS::Key', priceKmsKeys],
+  ['AWS::Lambda::Function', priceScheduledFunctions],
+  ['AWS::SecretsManager::Secret', priceSecrets],
+  ['AWS::CloudWatch::Alarm', priceAlarms],
+  ['AWS::Lambda::Function', priceCustomMetrics],
+  ['AWS::CloudWatch::Dashboard', priceDashboards],
+  ['AWS::Logs::LogGroup', priceLogGroups],
+  ['AWS::SNS::Topic', priceTopics],
+];
 
 /** Itemised monthly on-demand cost of a template in a region. */
 export function estimateMonthlyCost(template: object, options: CostOptions): CostEstimate {
@@ -202,341 +258,8 @@ export function estimateMonthlyCost(template: object, options: CostOptions): Cos
   const uncovered = [...new Set(resources.map((r) => r.type))].filter((type) => !RESOURCE_TYPES[type]).sort();
   if (uncovered.length > 0) throw new UncoveredResourceTypeError(uncovered);
 
-  const lines: CostLine[] = [];
-  const line = (spec: Omit<CostLine, 'unitPrice' | 'monthly' | 'source' | 'unit'> & { unit?: string }): void => {
-    // A size the table has no entry for (e.g. another instance class) is a line without a price, not an error.
-    const price: Price = prices[spec.priceKey] ?? { usd: null, unit: spec.unit ?? 'unit', source: `not in the price table: ${spec.priceKey}`, date: '-', page: '' };
-    const monthly = price.usd === null ? null : round(spec.quantity * price.usd);
-    lines.push({ ...spec, unit: spec.unit ?? price.unit, unitPrice: price.usd, monthly, source: `${price.source} (as of ${price.date})` });
-  };
-  const ofType = (type: string) => resources.filter((r) => r.type === type);
-
-  // --- RDS instances -------------------------------------------------------------------------
-  const instances = ofType('AWS::RDS::DBInstance').map((r) => ({
-    ...r,
-    instanceClass: String(r.props.DBInstanceClass),
-    multiAz: r.props.MultiAZ === true,
-    replica: r.props.SourceDBInstanceIdentifier !== undefined,
-    name: typeof r.props.DBInstanceIdentifier === 'string' ? r.props.DBInstanceIdentifier : r.id,
-  }));
-  const primaries = instances.filter((i) => !i.replica);
-  const primaryStorage = primaries.reduce((sum, p) => sum + Number(p.props.AllocatedStorage ?? 0), 0);
-  for (const i of instances) {
-    // A Multi-AZ deployment (primary + standby) has its own list rates for instance-hours, storage,
-    // IOPS and throughput, about twice the Single-AZ ones; Performance Insights counts the vCPUs
-    // of both copies.
-    const copies = i.multiAz ? 2 : 1;
-    const deployment = i.multiAz ? '.multiAz' : '';
-    const role = i.replica ? 'read replica' : i.multiAz ? 'primary, Multi-AZ: primary + standby' : 'primary, Single-AZ';
-    line({
-      key: `rds.instance:${i.id}`, item: `RDS PostgreSQL ${i.instanceClass} ${i.name} (${role})`, resources: [i.id],
-      quantity: HOURS_PER_MONTH, unit: i.multiAz ? 'Multi-AZ instance-hour' : 'instance-hour',
-      priceKey: `rds.instance.${i.instanceClass}${deployment}` as PriceKey,
-    });
-    // A replica's storage is its source's allocated storage (autoscaling grows both).
-    const storage = i.replica ? Number(primaries[0]?.props.AllocatedStorage ?? 0) : Number(i.props.AllocatedStorage ?? 0);
-    line({
-      key: `rds.storage:${i.id}`, item: `RDS gp3 storage ${i.name}, ${storage} GiB${i.multiAz ? ', Multi-AZ (primary + standby)' : ''}`, resources: [i.id],
-      quantity: storage, priceKey: `rds.gp3.storage${deployment}`,
-      assumption: i.replica ? 'a replica is allocated its source\'s storage' : undefined,
-    });
-    const baselineIops = storage >= 400 ? 12_000 : 3_000;
-    if (i.props.Iops !== undefined && Number(i.props.Iops) > baselineIops) {
-      line({
-        key: `rds.iops:${i.id}`, item: `RDS gp3 IOPS ${i.name} above the ${baselineIops} baseline`, resources: [i.id],
-        quantity: Number(i.props.Iops) - baselineIops, priceKey: `rds.gp3.iops${deployment}`,
-      });
-    }
-    const baselineThroughput = storage >= 400 ? 500 : 125;
-    if (i.props.StorageThroughput !== undefined && Number(i.props.StorageThroughput) > baselineThroughput) {
-      line({
-        key: `rds.throughput:${i.id}`, item: `RDS gp3 throughput ${i.name} above the ${baselineThroughput} MiB/s baseline`, resources: [i.id],
-        quantity: Number(i.props.StorageThroughput) - baselineThroughput, priceKey: `rds.gp3.throughput${deployment}`,
-      });
-    }
-    const piDays = Number(i.props.PerformanceInsightsRetentionPeriod ?? 7);
-    if (i.props.EnablePerformanceInsights === true && piDays > 7) {
-      const perInstance = VCPUS[i.instanceClass];
-      if (perInstance === undefined) throw new Error(`vCPUs of ${i.instanceClass} are not in scripts/cost/prices.ts VCPUS: add them (Performance Insights is priced per vCPU)`);
-      const vcpus = perInstance * copies;
-      const months = Math.round(piDays / 30.5);
-      line({
-        key: `rds.pi.first:${i.id}`, item: `Performance Insights ${i.name}, ${piDays}-day retention: first month, ${vcpus} vCPU`, resources: [i.id],
-        quantity: vcpus, priceKey: 'rds.performanceInsights.firstMonth',
-        assumption: copies === 2 ? 'billed on the vCPUs of primary and standby' : undefined,
-      });
-      if (months > 1) {
-        line({
-          key: `rds.pi.more:${i.id}`, item: `Performance Insights ${i.name}: ${months - 1} further months, ${vcpus} vCPU`, resources: [i.id],
-          quantity: vcpus * (months - 1), priceKey: 'rds.performanceInsights.additionalMonth',
-        });
-      }
-    }
-    const interval = Number(i.props.MonitoringInterval ?? 0);
-    if (interval > 0) {
-      const gb = (SECONDS_PER_MONTH / interval) * assumptions.enhancedMonitoringEventBytes / 1e9;
-      line({
-        key: `rds.em:${i.id}`, item: `Enhanced monitoring ${i.name} every ${interval} s: log ingestion`, resources: [i.id],
-        quantity: round(gb, 3), unit: 'GB ingested', priceKey: 'logs.vendedIngestion',
-        assumption: `${(SECONDS_PER_MONTH / interval).toLocaleString('en-US')} samples a month of ${assumptions.enhancedMonitoringEventBytes} bytes each; stored 30 days in RDSOSMetrics (storage in the log-storage line)`,
-      });
-      line({
-        key: `rds.em.storage:${i.id}`, item: `Enhanced monitoring ${i.name}: logs kept 30 days`, resources: [i.id],
-        quantity: round(gb * 30 / DAYS_PER_MONTH, 3), unit: 'GB-month stored', priceKey: 'logs.storage',
-        assumption: 'uncompressed size; CloudWatch Logs bills stored data compressed, so this is an upper bound',
-      });
-    }
-  }
-
-  // --- Backups: automated (PITR) and AWS Backup snapshots share the RDS backup allowance ------
-  const used = (gib: number) => gib * assumptions.databaseUsedFraction;
-  let backupGb = 0;
-  const backupResources: string[] = [];
-  const backupParts: string[] = [];
-  for (const p of primaries) {
-    const retention = Number(p.props.BackupRetentionPeriod ?? 1);
-    if (retention > 0) {
-      const data = used(Number(p.props.AllocatedStorage ?? 0));
-      const gb = data + data * assumptions.databaseDailyChangeFraction * retention;
-      backupGb += gb;
-      backupResources.push(p.id);
-      backupParts.push(`automated backups ${retention} days: ${round(gb, 1)} GB`);
-    }
-  }
-  const plans = ofType('AWS::Backup::BackupPlan');
-  let copiedGb = 0;
-  let copiedDailyGb = 0;
-  for (const plan of plans) {
-    for (const rule of plan.props.BackupPlan?.BackupPlanRule ?? []) {
-      const days = Number(rule.Lifecycle?.DeleteAfterDays ?? 35);
-      const data = primaries.reduce((sum, p) => sum + used(Number(p.props.AllocatedStorage ?? 0)), 0);
-      const gb = data + data * assumptions.databaseDailyChangeFraction * (days - 1);
-      backupGb += gb;
-      backupResources.push(plan.id);
-      backupParts.push(`AWS Backup daily snapshots kept ${days} days: ${round(gb, 1)} GB`);
-      if ((rule.CopyActions ?? []).length > 0) {
-        copiedGb += gb;
-        copiedDailyGb += data * assumptions.databaseDailyChangeFraction * DAYS_PER_MONTH;
-      }
-    }
-  }
-  if (backupResources.length > 0) {
-    const allowance = primaryStorage + instances.filter((i) => i.replica).length * primaryStorage;
-    line({
-      key: 'rds.backup', item: 'RDS backup storage beyond the free allowance', resources: backupResources,
-      quantity: round(Math.max(0, backupGb - allowance), 1), priceKey: 'rds.backup.storage',
-      assumption: `data = ${assumptions.databaseUsedFraction * 100} % of allocated storage, ${assumptions.databaseDailyChangeFraction * 100} % of it changing a day; ${backupParts.join('; ')}; free allowance = provisioned storage of the tier's instances, ${allowance} GB (other databases in the account's region would raise it)`,
-    });
-  }
-  if (copiedGb > 0) {
-    line({
-      key: 'backup.copy.storage', item: 'AWS Backup cross-region copies: storage in the other region', resources: plans.map((p) => p.id),
-      quantity: round(copiedGb, 1), priceKey: 'rds.backup.storage',
-      assumption: 'copies get no free allowance; priced at this region\'s snapshot rate',
-    });
-    line({
-      key: 'backup.copy.transfer', item: 'AWS Backup cross-region copies: data transferred', resources: plans.map((p) => p.id),
-      quantity: round(copiedDailyGb, 1), unit: 'GB copied', priceKey: 'backup.crossRegionTransfer',
-      assumption: 'incremental copies: the daily change only, after the first full copy',
-    });
-  }
-
-  // --- RDS Proxy -------------------------------------------------------------------------------
-  for (const proxy of ofType('AWS::RDS::DBProxy')) {
-    const target = primaries[0];
-    const known = target ? VCPUS[target.instanceClass] : undefined;
-    const vcpus = Math.max(2, known ?? 0);
-    line({
-      key: `rds.proxy:${proxy.id}`, item: `RDS Proxy over ${target?.instanceClass ?? 'its target'} (${vcpus} vCPU)`,
-      resources: [proxy.id], quantity: vcpus * HOURS_PER_MONTH, unit: 'vCPU-hour', priceKey: 'rds.proxy.vcpu',
-      assumption: known === undefined
-        ? `vCPUs of ${target?.instanceClass ?? 'the target'} are not in scripts/cost/prices.ts VCPUS: the 2-vCPU minimum is assumed`
-        : known <= 2 ? 'at the 2-vCPU minimum' : undefined,
-    });
-  }
-
-  // --- Cache -----------------------------------------------------------------------------------
-  for (const group of ofType('AWS::ElastiCache::ReplicationGroup')) {
-    const nodeType = String(group.props.CacheNodeType);
-    const nodes = group.props.NumCacheClusters !== undefined
-      ? Number(group.props.NumCacheClusters)
-      : Number(group.props.NumNodeGroups ?? 1) * (Number(group.props.ReplicasPerNodeGroup ?? 0) + 1);
-    const engine = String(group.props.Engine ?? 'redis');
-    line({
-      key: `cache.nodes:${group.id}`, item: `ElastiCache ${engine} ${nodeType} x ${nodes} nodes`, resources: [group.id],
-      quantity: nodes * HOURS_PER_MONTH, unit: 'node-hour', priceKey: `elasticache.node.${engine}.${nodeType}` as PriceKey,
-    });
-    const retention = Number(group.props.SnapshotRetentionLimit ?? 0);
-    if (retention > 0) {
-      line({
-        key: `cache.snapshots:${group.id}`, item: `ElastiCache daily snapshots kept ${retention} days`, resources: [group.id],
-        quantity: round(Math.max(0, retention - 1) * assumptions.cacheDataGb, 1), priceKey: 'elasticache.snapshot.storage',
-        assumption: `${assumptions.cacheDataGb} GB of cached data; one snapshot per cluster is free`,
-      });
-    }
-  }
-
-  // --- Interface endpoints ---------------------------------------------------------------------
-  const interfaceEndpoints = ofType('AWS::EC2::VPCEndpoint').filter((e) => e.props.VpcEndpointType === 'Interface');
-  if (interfaceEndpoints.length > 0) {
-    const azHours = interfaceEndpoints.reduce((sum, e) => sum + (e.props.SubnetIds ?? []).length * HOURS_PER_MONTH, 0);
-    const zones = Math.max(...interfaceEndpoints.map((e) => (e.props.SubnetIds ?? []).length));
-    line({
-      key: 'vpce.hours', item: `Interface endpoints: ${interfaceEndpoints.length} endpoints in ${zones} zone${zones === 1 ? '' : 's'} (${interfaceEndpoints.map((e) => serviceOf(e.props.ServiceName)).join(', ')})`,
-      resources: interfaceEndpoints.map((e) => e.id), quantity: azHours, priceKey: 'privatelink.endpoint.azHour',
-    });
-    line({
-      key: 'vpce.data', item: 'Interface endpoints: data processed', resources: interfaceEndpoints.map((e) => e.id),
-      quantity: assumptions.interfaceEndpointGbPerMonth, unit: 'GB processed', priceKey: 'privatelink.data',
-      assumption: `${assumptions.interfaceEndpointGbPerMonth} GB a month in all (metrics, logs, secrets and KMS calls of the functions; operator sessions)`,
-    });
-  }
-
-  // --- Operator host (Auto Scaling group of a launch template) ------------------------------
-  const templates = new Map(ofType('AWS::EC2::LaunchTemplate').map((t) => [t.id, t.props.LaunchTemplateData ?? {}]));
-  for (const group of ofType('AWS::AutoScaling::AutoScalingGroup')) {
-    const data: Json = templates.get(group.props.LaunchTemplate?.LaunchTemplateId?.Ref) ?? {};
-    const count = Number(group.props.DesiredCapacity ?? group.props.MinSize ?? 0);
-    const instanceType = String(data.InstanceType);
-    line({
-      key: `ec2.instance:${group.id}`, item: `EC2 ${instanceType} x ${count} (${group.props.AutoScalingGroupName ?? group.id})`, resources: [group.id],
-      quantity: count * HOURS_PER_MONTH, unit: 'instance-hour', priceKey: `ec2.instance.${instanceType}` as PriceKey,
-    });
-    for (const mapping of data.BlockDeviceMappings ?? []) {
-      const size = Number(mapping.Ebs?.VolumeSize ?? 8);
-      line({
-        key: `ebs:${group.id}:${mapping.DeviceName}`, item: `EBS ${mapping.Ebs?.VolumeType ?? 'gp3'} root volume ${size} GiB x ${count}`, resources: [group.id],
-        quantity: size * count, priceKey: 'ebs.gp3.storage',
-      });
-    }
-    if (data.Monitoring?.Enabled === true) {
-      line({
-        key: `ec2.monitoring:${group.id}`, item: `EC2 detailed monitoring x ${count}`, resources: [group.id],
-        quantity: count * assumptions.ec2DetailedMonitoringMetrics, unit: 'metric-month', priceKey: 'cloudwatch.metric',
-        assumption: `${assumptions.ec2DetailedMonitoringMetrics} metrics per instance, billed as custom metrics`,
-      });
-    }
-  }
-
-  // --- KMS, Secrets Manager ------------------------------------------------------------------
-  const keys = ofType('AWS::KMS::Key');
-  if (keys.length > 0) {
-    line({ key: 'kms.keys', item: `KMS customer managed keys x ${keys.length}`, resources: keys.map((k) => k.id), quantity: keys.length, priceKey: 'kms.key',
-      assumption: keys.some((k) => k.props.EnableKeyRotation === true) ? 'first year: automatic rotation adds $1/month per rotated backing key from the second year' : undefined });
-    line({ key: 'kms.requests', item: 'KMS requests', resources: keys.map((k) => k.id), quantity: assumptions.kmsRequestsPerMonth, priceKey: 'kms.requests',
-      assumption: `${assumptions.kmsRequestsPerMonth.toLocaleString('en-US')} requests a month (secret reads, encrypted logs, RDS, cache and backups)` });
-  }
-
-  // --- Lambda schedules ------------------------------------------------------------------------
-  const functions = new Map(ofType('AWS::Lambda::Function').map((f) => [f.id, f]));
-  const invocations = new Map<string, number>();
-  for (const rule of ofType('AWS::Events::Rule')) {
-    const perMonth = runsPerMonth(rule.props.ScheduleExpression);
-    if (perMonth === 0) continue;
-    for (const target of rule.props.Targets ?? []) {
-      const fn = target.Arn?.['Fn::GetAtt']?.[0];
-      if (fn && functions.has(fn)) invocations.set(fn, (invocations.get(fn) ?? 0) + perMonth);
-    }
-  }
-  const secrets = ofType('AWS::SecretsManager::Secret');
-  let scheduledRuns = 0;
-  for (const [id, runs] of invocations) {
-    const fn = functions.get(id)!;
-    const memoryGb = Number(fn.props.MemorySize ?? 128) / 1024;
-    const arm = (fn.props.Architectures ?? []).includes('arm64');
-    const healthCheck = /health check/i.test(String(fn.props.Description ?? '')) || /HealthCheckFunction/.test(id);
-    const seconds = healthCheck ? assumptions.healthCheckSeconds : assumptions.maintenanceSeconds;
-    const name = String(fn.props.FunctionName ?? id);
-    scheduledRuns += runs;
-    line({ key: `lambda.requests:${id}`, item: `Lambda ${name}: invocations`, resources: [id], quantity: runs, priceKey: 'lambda.requests',
-      assumption: 'from its EventBridge schedules' });
-    line({ key: `lambda.duration:${id}`, item: `Lambda ${name}: ${fn.props.MemorySize ?? 128} MB ${arm ? 'arm64' : 'x86'}`, resources: [id],
-      quantity: round(runs * seconds * memoryGb), unit: 'GB-second', priceKey: arm ? 'lambda.arm64.gbSecond' : 'lambda.x86.gbSecond',
-      assumption: `${seconds} s billed per run` });
-    if (fn.props.TracingConfig?.Mode === 'Active') {
-      line({ key: `xray:${id}`, item: `X-Ray traces of ${name}`, resources: [id], quantity: runs, unit: 'trace', priceKey: 'xray.traces',
-        assumption: 'one trace per invocation (active tracing, default sampling keeps at least one a second)' });
-    }
-  }
-  if (secrets.length > 0) {
-    line({ key: 'secrets', item: `Secrets Manager secrets x ${secrets.length}`, resources: secrets.map((s) => s.id), quantity: secrets.length, priceKey: 'secretsmanager.secret' });
-    line({ key: 'secrets.calls', item: 'Secrets Manager API calls', resources: secrets.map((s) => s.id), quantity: scheduledRuns, unit: 'API call', priceKey: 'secretsmanager.requests',
-      assumption: 'one GetSecretValue per scheduled run (upper bound: warm functions reuse the secret)' });
-  }
-
-  // --- CloudWatch: alarms, custom metrics, dashboards ------------------------------------------
-  let standard = 0, highRes = 0, mathMetrics = 0;
-  const standardIds: string[] = [], highResIds: string[] = [], mathIds: string[] = [];
-  for (const alarm of ofType('AWS::CloudWatch::Alarm')) {
-    const metrics: Json[] | undefined = alarm.props.Metrics;
-    if (metrics) {
-      mathMetrics += metrics.filter((m) => m.MetricStat !== undefined).length;
-      mathIds.push(alarm.id);
-    } else if (Number(alarm.props.Period ?? 60) < 60) {
-      highRes += 1; highResIds.push(alarm.id);
-    } else {
-      standard += 1; standardIds.push(alarm.id);
-    }
-  }
-  if (standard > 0) line({ key: 'alarms.standard', item: `CloudWatch alarms, standard resolution x ${standard}`, resources: standardIds, quantity: standard, priceKey: 'cloudwatch.alarm.standard' });
-  if (highRes > 0) line({ key: 'alarms.highres', item: `CloudWatch alarms, high resolution x ${highRes}`, resources: highResIds, quantity: highRes, priceKey: 'cloudwatch.alarm.highResolution' });
-  if (mathIds.length > 0) line({ key: 'alarms.math', item: `CloudWatch metric-math alarms x ${mathIds.length} (${mathMetrics} metrics)`, resources: mathIds, quantity: mathMetrics, unit: 'alarm metric-month', priceKey: 'cloudwatch.alarm.standard',
-    assumption: 'an alarm on an expression is billed per metric it reads' });
-
-  const healthCheckFn = [...functions.values()].find((f) => f.props.Environment?.Variables?.METRIC_NAMESPACE !== undefined && f.props.Environment?.Variables?.PRIMARY_HOST !== undefined);
-  if (healthCheckFn) {
-    const replicas = instances.filter((i) => i.replica).length;
-    const count = customMetricCount(primaries.length, replicas, assumptions, ofType('AWS::Lambda::Function').some((f) => f.props.Environment?.Variables?.DB_HOST !== undefined && /maintenance/i.test(String(f.props.FunctionName ?? f.id))));
-    line({ key: 'metrics.custom', item: `Custom metrics published by the health check and maintenance (${count.total})`, resources: [healthCheckFn.id],
-      quantity: count.total, unit: 'metric-month', priceKey: 'cloudwatch.metric', assumption: count.explanation });
-    line({ key: 'metrics.put', item: 'PutMetricData requests', resources: [healthCheckFn.id],
-      quantity: scheduledRuns, unit: 'request', priceKey: 'cloudwatch.putMetricData',
-      assumption: 'one call per scheduled run (a run publishes fewer than 1,000 data points)' });
-  }
-  const dashboards = ofType('AWS::CloudWatch::Dashboard');
-  if (dashboards.length > 0) line({ key: 'dashboards', item: `CloudWatch dashboards x ${dashboards.length}`, resources: dashboards.map((d) => d.id), quantity: dashboards.length, priceKey: 'cloudwatch.dashboard' });
-
-  // --- Log groups --------------------------------------------------------------------------
-  const flowLogGroups = new Set(ofType('AWS::EC2::FlowLog').map((f) => f.props.LogGroupName?.Ref).filter(Boolean));
-  const categories = new Map<string, { ids: string[]; gb: number; storedGb: number; assumption: string; vended: boolean }>();
-  for (const group of ofType('AWS::Logs::LogGroup')) {
-    const name = typeof group.props.LogGroupName === 'string' ? group.props.LogGroupName : '';
-    const retentionDays = Number(group.props.RetentionInDays ?? 3653);
-    let category: string, gb: number, assumption: string, vended = false;
-    if (flowLogGroups.has(group.id)) {
-      category = 'VPC flow logs'; gb = assumptions.flowLogGbPerMonth; vended = true;
-      assumption = `${assumptions.flowLogGbPerMonth} GB a month of flow logs`;
-    } else if (/\/postgresql$/.test(name)) {
-      category = 'RDS postgresql logs'; gb = assumptions.postgresqlLogGbPerInstance;
-      assumption = `${assumptions.postgresqlLogGbPerInstance} GB a month per instance`;
-    } else if (name.startsWith('/aws/lambda/')) {
-      category = 'Lambda logs'; gb = assumptions.lambdaLogGbPerFunction;
-      assumption = `${assumptions.lambdaLogGbPerFunction} GB a month per function`;
-    } else {
-      category = 'other logs (RDS upgrade, cache slow log, operator sessions)'; gb = assumptions.otherLogGbPerGroup;
-      assumption = `${assumptions.otherLogGbPerGroup} GB a month per group`;
-    }
-    const entry = categories.get(category) ?? { ids: [], gb: 0, storedGb: 0, assumption, vended };
-    entry.ids.push(group.id);
-    entry.gb += gb;
-    entry.storedGb += gb * Math.min(retentionDays, 3653) / DAYS_PER_MONTH;
-    categories.set(category, entry);
-  }
-  for (const [category, entry] of categories) {
-    line({ key: `logs.ingest:${category}`, item: `CloudWatch Logs ingestion: ${category} (${entry.ids.length} groups)`, resources: entry.ids,
-      quantity: round(entry.gb, 3), unit: 'GB ingested', priceKey: entry.vended ? 'logs.vendedIngestion' : 'logs.ingestion', assumption: entry.assumption });
-    line({ key: `logs.storage:${category}`, item: `CloudWatch Logs storage at retention: ${category}`, resources: entry.ids,
-      quantity: round(entry.storedGb, 2), unit: 'GB-month stored', priceKey: 'logs.storage',
-      assumption: 'steady state: a month\'s ingestion times the retention in months, uncompressed (an upper bound)' });
-  }
-
-  // --- SNS -------------------------------------------------------------------------------------
-  const topics = ofType('AWS::SNS::Topic');
-  if (topics.length > 0) {
-    line({ key: 'sns', item: 'SNS publishes (alarm and RDS/cache notifications)', resources: topics.map((t) => t.id), quantity: assumptions.snsPublishesPerMonth,
-      unit: 'publish', priceKey: 'sns.publish', assumption: `${assumptions.snsPublishesPerMonth} notifications a month; email deliveries are billed per 100,000` });
-  }
-
+  const context = pricingContext(resources, prices, assumptions);
+  const lines = PRICERS.flatMap(([type, price]) => price(context.ofType(type), context));
   const pricedLines = lines.filter((l) => l.monthly !== null);
   return {
     region: options.region,
@@ -546,6 +269,467 @@ export function estimateMonthlyCost(template: object, options: CostOptions): Cos
     unpriced: lines.filter((l) => l.monthly === null),
     assumptions,
   };
+}
+
+function pricingContext(resources: readonly Resource[], prices: PriceTable, assumptions: CostAssumptions): PricingContext {
+  const ofType = (type: string) => resources.filter((r) => r.type === type);
+  const databases = ofType('AWS::RDS::DBInstance').map(databaseInstance);
+  const scheduledInvocations = invocationsOfSchedules(ofType('AWS::Events::Rule'), ofType('AWS::Lambda::Function'));
+  return {
+    assumptions,
+    line: (spec) => pricedLine(spec, prices),
+    ofType,
+    databases,
+    primaries: databases.filter((d) => !d.replica),
+    scheduledInvocations,
+    scheduledRuns: [...scheduledInvocations.values()].reduce((sum, runs) => sum + runs, 0),
+  };
+}
+
+function pricedLine(spec: LineSpec, prices: PriceTable): CostLine {
+  // A size the table has no entry for (e.g. another instance class) is a line without a price, not an error.
+  const price: Price = prices[spec.priceKey] ?? { usd: null, unit: spec.unit ?? 'unit', source: `not in the price table: ${spec.priceKey}`, date: '-', page: '' };
+  const monthly = price.usd === null ? null : round(spec.quantity * price.usd);
+  return { ...spec, unit: spec.unit ?? price.unit, unitPrice: price.usd, monthly, source: `${price.source} (as of ${price.date})` };
+}
+
+function databaseInstance(resource: Resource): DatabaseInstance {
+  return {
+    ...resource,
+    instanceClass: String(resource.props.DBInstanceClass),
+    multiAz: resource.props.MultiAZ === true,
+    replica: resource.props.SourceDBInstanceIdentifier !== undefined,
+    name: typeof resource.props.DBInstanceIdentifier === 'string' ? resource.props.DBInstanceIdentifier : resource.id,
+  };
+}
+
+function invocationsOfSchedules(rules: readonly Resource[], functions: readonly Resource[]): Map<string, number> {
+  const functionIds = new Set(functions.map((f) => f.id));
+  const invocations = new Map<string, number>();
+  for (const rule of rules) {
+    const perMonth = runsPerMonth(rule.props.ScheduleExpression);
+    if (perMonth === 0) continue;
+    for (const target of rule.props.Targets ?? []) {
+      const fn = target.Arn?.['Fn::GetAtt']?.[0];
+      if (fn && functionIds.has(fn)) invocations.set(fn, (invocations.get(fn) ?? 0) + perMonth);
+    }
+  }
+  return invocations;
+}
+
+// --- RDS instances ---------------------------------------------------------------------------
+
+function priceDatabaseInstances(instances: readonly Resource[], context: PricingContext): CostLine[] {
+  return instances.map(databaseInstance).flatMap((db) => [
+    ...instanceAndStorageLines(db, context),
+    ...performanceInsightsLines(db, context),
+    ...enhancedMonitoringLines(db, context),
+  ]);
+}
+
+/**
+ * A Multi-AZ deployment (primary + standby) has its own list rates for instance-hours, storage,
+ * IOPS and throughput, about twice the Single-AZ ones.
+ */
+function deploymentSuffix(db: DatabaseInstance): '' | '.multiAz' {
+  return db.multiAz ? '.multiAz' : '';
+}
+
+function instanceAndStorageLines(db: DatabaseInstance, context: PricingContext): CostLine[] {
+  const role = db.replica ? 'read replica' : db.multiAz ? 'primary, Multi-AZ: primary + standby' : 'primary, Single-AZ';
+  // A replica's storage is its source's allocated storage (autoscaling grows both).
+  const storage = db.replica ? Number(context.primaries[0]?.props.AllocatedStorage ?? 0) : Number(db.props.AllocatedStorage ?? 0);
+  return [
+    context.line({
+      key: `rds.instance:${db.id}`, item: `RDS PostgreSQL ${db.instanceClass} ${db.name} (${role})`, resources: [db.id],
+      quantity: HOURS_PER_MONTH, unit: db.multiAz ? 'Multi-AZ instance-hour' : 'instance-hour',
+      priceKey: `rds.instance.${db.instanceClass}${deploymentSuffix(db)}` as PriceKey,
+    }),
+    context.line({
+      key: `rds.storage:${db.id}`, item: `RDS gp3 storage ${db.name}, ${storage} GiB${db.multiAz ? ', Multi-AZ (primary + standby)' : ''}`, resources: [db.id],
+      quantity: storage, priceKey: `rds.gp3.storage${deploymentSuffix(db)}`,
+      assumption: db.replica ? 'a replica is allocated its source\'s storage' : undefined,
+    }),
+    ...provisionedPerformanceLines(db, storage, context),
+  ];
+}
+
+/** gp3 IOPS and throughput provisioned above the baseline that comes with the volume's size. */
+function provisionedPerformanceLines(db: DatabaseInstance, storage: number, context: PricingContext): CostLine[] {
+  const lines: CostLine[] = [];
+  const baselineIops = storage >= 400 ? 12_000 : 3_000;
+  if (db.props.Iops !== undefined && Number(db.props.Iops) > baselineIops) {
+    lines.push(context.line({
+      key: `rds.iops:${db.id}`, item: `RDS gp3 IOPS ${db.name} above the ${baselineIops} baseline`, resources: [db.id],
+      quantity: Number(db.props.Iops) - baselineIops, priceKey: `rds.gp3.iops${deploymentSuffix(db)}`,
+    }));
+  }
+  const baselineThroughput = storage >= 400 ? 500 : 125;
+  if (db.props.StorageThroughput !== undefined && Number(db.props.StorageThroughput) > baselineThroughput) {
+    lines.push(context.line({
+      key: `rds.throughput:${db.id}`, item: `RDS gp3 throughput ${db.name} above the ${baselineThroughput} MiB/s baseline`, resources: [db.id],
+      quantity: Number(db.props.StorageThroughput) - baselineThroughput, priceKey: `rds.gp3.throughput${deploymentSuffix(db)}`,
+    }));
+  }
+  return lines;
+}
+
+/** Retention beyond the free 7 days, billed on the vCPUs of every copy (primary and standby). */
+function performanceInsightsLines(db: DatabaseInstance, context: PricingContext): CostLine[] {
+  const piDays = Number(db.props.PerformanceInsightsRetentionPeriod ?? 7);
+  const extendedRetention = db.props.EnablePerformanceInsights === true && piDays > 7;
+  if (!extendedRetention) return [];
+  const perInstance = VCPUS[db.instanceClass];
+  if (perInstance === undefined) throw new Error(`vCPUs of ${db.instanceClass} are not in scripts/cost/prices.ts VCPUS: add them (Performance Insights is priced per vCPU)`);
+  const copies = db.multiAz ? 2 : 1;
+  const vcpus = perInstance * copies;
+  const months = Math.round(piDays / 30.5);
+  const lines = [context.line({
+    key: `rds.pi.first:${db.id}`, item: `Performance Insights ${db.name}, ${piDays}-day retention: first month, ${vcpus} vCPU`, resources: [db.id],
+    quantity: vcpus, priceKey: 'rds.performanceInsights.firstMonth',
+    assumption: copies === 2 ? 'billed on the vCPUs of primary and standby' : undefined,
+  })];
+  if (months > 1) {
+    lines.push(context.line({
+      key: `rds.pi.more:${db.id}`, item: `Performance Insights ${db.name}: ${months - 1} further months, ${vcpus} vCPU`, resources: [db.id],
+      quantity: vcpus * (months - 1), priceKey: 'rds.performanceInsights.additionalMonth',
+    }));
+  }
+  return lines;
+}
+
+function enhancedMonitoringLines(db: DatabaseInstance, context: PricingContext): CostLine[] {
+  const interval = Number(db.props.MonitoringInterval ?? 0);
+  const enabled = interval > 0;
+  if (!enabled) return [];
+  const { enhancedMonitoringEventBytes } = context.assumptions;
+  const gb = (SECONDS_PER_MONTH / interval) * enhancedMonitoringEventBytes / 1e9;
+  return [
+    context.line({
+      key: `rds.em:${db.id}`, item: `Enhanced monitoring ${db.name} every ${interval} s: log ingestion`, resources: [db.id],
+      quantity: round(gb, 3), unit: 'GB ingested', priceKey: 'logs.vendedIngestion',
+      assumption: `${(SECONDS_PER_MONTH / interval).toLocaleString('en-US')} samples a month of ${enhancedMonitoringEventBytes} bytes each; stored 30 days in RDSOSMetrics (storage in the log-storage line)`,
+    }),
+    context.line({
+      key: `rds.em.storage:${db.id}`, item: `Enhanced monitoring ${db.name}: logs kept 30 days`, resources: [db.id],
+      quantity: round(gb * 30 / DAYS_PER_MONTH, 3), unit: 'GB-month stored', priceKey: 'logs.storage',
+      assumption: 'uncompressed size; CloudWatch Logs bills stored data compressed, so this is an upper bound',
+    }),
+  ];
+}
+
+// --- Backups: automated (PITR) and AWS Backup snapshots share the RDS backup allowance ----------
+
+/** Snapshot storage of one primary's automated backups or of one backup-plan rule. */
+interface BackupStorage {
+  readonly resource: string;
+  readonly gb: number;
+  /** What the storage is, e.g. "automated backups 7 days: 51 GB". */
+  readonly description: string;
+}
+
+/** The snapshots of one backup-plan rule, which a copy action may copy to another region. */
+interface PlanRuleSnapshots extends BackupStorage {
+  readonly copiedToAnotherRegion: boolean;
+  /** GB of the data that change in a month: what incremental copies transfer. */
+  readonly changedGbPerMonth: number;
+}
+
+function priceBackupStorage(plans: readonly Resource[], context: PricingContext): CostLine[] {
+  const snapshots = planRuleSnapshots(plans, context);
+  const storage: BackupStorage[] = [...automatedBackupStorage(context), ...snapshots];
+  const lines: CostLine[] = [];
+  if (storage.length > 0) lines.push(backupAllowanceLine(storage, context));
+  const copied = snapshots.filter((s) => s.copiedToAnotherRegion);
+  const copiedGb = copied.reduce((sum, s) => sum + s.gb, 0);
+  if (copiedGb > 0) {
+    const transferredGb = copied.reduce((sum, s) => sum + s.changedGbPerMonth, 0);
+    lines.push(...crossRegionCopyLines(plans, copiedGb, transferredGb, context));
+  }
+  return lines;
+}
+
+/** A full copy of the data plus the changes of each day kept. */
+function retainedGb(dataGb: number, changedDays: number, assumptions: CostAssumptions): number {
+  return dataGb + dataGb * assumptions.databaseDailyChangeFraction * changedDays;
+}
+
+/** The data an instance holds: the assumed used share of its allocated storage. */
+function dataGb(db: DatabaseInstance, assumptions: CostAssumptions): number {
+  return Number(db.props.AllocatedStorage ?? 0) * assumptions.databaseUsedFraction;
+}
+
+function automatedBackupStorage({ primaries, assumptions }: PricingContext): BackupStorage[] {
+  const retentionDays = (p: DatabaseInstance) => Number(p.props.BackupRetentionPeriod ?? 1);
+  return primaries.filter((p) => retentionDays(p) > 0).map((p) => {
+    const retention = retentionDays(p);
+    const gb = retainedGb(dataGb(p, assumptions), retention, assumptions);
+    return { resource: p.id, gb, description: `automated backups ${retention} days: ${round(gb, 1)} GB` };
+  });
+}
+
+function planRuleSnapshots(plans: readonly Resource[], { primaries, assumptions }: PricingContext): PlanRuleSnapshots[] {
+  const data = primaries.reduce((sum, p) => sum + dataGb(p, assumptions), 0);
+  return plans.flatMap((plan) => (plan.props.BackupPlan?.BackupPlanRule ?? []).map((rule: Json): PlanRuleSnapshots => {
+    const days = Number(rule.Lifecycle?.DeleteAfterDays ?? 35);
+    const gb = retainedGb(data, days - 1, assumptions);
+    return {
+      resource: plan.id, gb, description: `AWS Backup daily snapshots kept ${days} days: ${round(gb, 1)} GB`,
+      copiedToAnotherRegion: (rule.CopyActions ?? []).length > 0, changedGbPerMonth: data * assumptions.databaseDailyChangeFraction * DAYS_PER_MONTH,
+    };
+  }));
+}
+
+function backupAllowanceLine(storage: readonly BackupStorage[], { databases, primaries, assumptions, line }: PricingContext): CostLine {
+  const backupGb = storage.reduce((sum, s) => sum + s.gb, 0);
+  const primaryStorage = primaries.reduce((sum, p) => sum + Number(p.props.AllocatedStorage ?? 0), 0);
+  const allowance = primaryStorage + databases.filter((d) => d.replica).length * primaryStorage;
+  return line({
+    key: 'rds.backup', item: 'RDS backup storage beyond the free allowance', resources: storage.map((s) => s.resource),
+    quantity: round(Math.max(0, backupGb - allowance), 1), priceKey: 'rds.backup.storage',
+    assumption: `data = ${assumptions.databaseUsedFraction * 100} % of allocated storage, ${assumptions.databaseDailyChangeFraction * 100} % of it changing a day; ${storage.map((s) => s.description).join('; ')}; free allowance = provisioned storage of the tier's instances, ${allowance} GB (other databases in the account's region would raise it)`,
+  });
+}
+
+function crossRegionCopyLines(plans: readonly Resource[], copiedGb: number, transferredGb: number, context: PricingContext): CostLine[] {
+  return [
+    context.line({
+      key: 'backup.copy.storage', item: 'AWS Backup cross-region copies: storage in the other region', resources: plans.map((p) => p.id),
+      quantity: round(copiedGb, 1), priceKey: 'rds.backup.storage',
+      assumption: 'copies get no free allowance; priced at this region\'s snapshot rate',
+    }),
+    context.line({
+      key: 'backup.copy.transfer', item: 'AWS Backup cross-region copies: data transferred', resources: plans.map((p) => p.id),
+      quantity: round(transferredGb, 1), unit: 'GB copied', priceKey: 'backup.crossRegionTransfer',
+      assumption: 'incremental copies: the daily change only, after the first full copy',
+    }),
+  ];
+}
+
+// --- RDS Proxy, cache, interface endpoints, operator host ---------------------------------------
+
+function priceProxies(proxies: readonly Resource[], context: PricingContext): CostLine[] {
+  const target = context.primaries[0];
+  const known = target ? VCPUS[target.instanceClass] : undefined;
+  const vcpus = Math.max(2, known ?? 0);
+  return proxies.map((proxy) => context.line({
+    key: `rds.proxy:${proxy.id}`, item: `RDS Proxy over ${target?.instanceClass ?? 'its target'} (${vcpus} vCPU)`,
+    resources: [proxy.id], quantity: vcpus * HOURS_PER_MONTH, unit: 'vCPU-hour', priceKey: 'rds.proxy.vcpu',
+    assumption: known === undefined
+      ? `vCPUs of ${target?.instanceClass ?? 'the target'} are not in scripts/cost/prices.ts VCPUS: the 2-vCPU minimum is assumed`
+      : known <= 2 ? 'at the 2-vCPU minimum' : undefined,
+  }));
+}
+
+function priceCacheReplicationGroups(groups: readonly Resource[], context: PricingContext): CostLine[] {
+  return groups.flatMap((group) => {
+    const nodeType = String(group.props.CacheNodeType);
+    const nodes = group.props.NumCacheClusters !== undefined
+      ? Number(group.props.NumCacheClusters)
+      : Number(group.props.NumNodeGroups ?? 1) * (Number(group.props.ReplicasPerNodeGroup ?? 0) + 1);
+    const engine = String(group.props.Engine ?? 'redis');
+    const lines = [context.line({
+      key: `cache.nodes:${group.id}`, item: `ElastiCache ${engine} ${nodeType} x ${nodes} nodes`, resources: [group.id],
+      quantity: nodes * HOURS_PER_MONTH, unit: 'node-hour', priceKey: `elasticache.node.${engine}.${nodeType}` as PriceKey,
+    })];
+    const retention = Number(group.props.SnapshotRetentionLimit ?? 0);
+    if (retention > 0) {
+      lines.push(context.line({
+        key: `cache.snapshots:${group.id}`, item: `ElastiCache daily snapshots kept ${retention} days`, resources: [group.id],
+        quantity: round(Math.max(0, retention - 1) * context.assumptions.cacheDataGb, 1), priceKey: 'elasticache.snapshot.storage',
+        assumption: `${context.assumptions.cacheDataGb} GB of cached data; one snapshot per cluster is free`,
+      }));
+    }
+    return lines;
+  });
+}
+
+/** Interface endpoints are billed per zone they are in; gateway endpoints are free. */
+function priceInterfaceEndpoints(endpoints: readonly Resource[], context: PricingContext): CostLine[] {
+  const interfaceEndpoints = endpoints.filter((e) => e.props.VpcEndpointType === 'Interface');
+  if (interfaceEndpoints.length === 0) return [];
+  const azHours = interfaceEndpoints.reduce((sum, e) => sum + (e.props.SubnetIds ?? []).length * HOURS_PER_MONTH, 0);
+  const zones = Math.max(...interfaceEndpoints.map((e) => (e.props.SubnetIds ?? []).length));
+  const { interfaceEndpointGbPerMonth } = context.assumptions;
+  return [
+    context.line({
+      key: 'vpce.hours', item: `Interface endpoints: ${interfaceEndpoints.length} endpoints in ${zones} zone${zones === 1 ? '' : 's'} (${interfaceEndpoints.map((e) => serviceOf(e.props.ServiceName)).join(', ')})`,
+      resources: interfaceEndpoints.map((e) => e.id), quantity: azHours, priceKey: 'privatelink.endpoint.azHour',
+    }),
+    context.line({
+      key: 'vpce.data', item: 'Interface endpoints: data processed', resources: interfaceEndpoints.map((e) => e.id),
+      quantity: interfaceEndpointGbPerMonth, unit: 'GB processed', priceKey: 'privatelink.data',
+      assumption: `${interfaceEndpointGbPerMonth} GB a month in all (metrics, logs, secrets and KMS calls of the functions; operator sessions)`,
+    }),
+  ];
+}
+
+/** The operator host: an Auto Scaling group of the instance, root volume and monitoring its launch template sets. */
+function priceOperatorHosts(groups: readonly Resource[], context: PricingContext): CostLine[] {
+  const launchTemplates = new Map(context.ofType('AWS::EC2::LaunchTemplate').map((t) => [t.id, t.props.LaunchTemplateData ?? {}]));
+  return groups.flatMap((group) => {
+    const data: Json = launchTemplates.get(group.props.LaunchTemplate?.LaunchTemplateId?.Ref) ?? {};
+    const count = Number(group.props.DesiredCapacity ?? group.props.MinSize ?? 0);
+    const instanceType = String(data.InstanceType);
+    const lines = [context.line({
+      key: `ec2.instance:${group.id}`, item: `EC2 ${instanceType} x ${count} (${group.props.AutoScalingGroupName ?? group.id})`, resources: [group.id],
+      quantity: count * HOURS_PER_MONTH, unit: 'instance-hour', priceKey: `ec2.instance.${instanceType}` as PriceKey,
+    })];
+    for (const mapping of data.BlockDeviceMappings ?? []) {
+      const size = Number(mapping.Ebs?.VolumeSize ?? 8);
+      lines.push(context.line({
+        key: `ebs:${group.id}:${mapping.DeviceName}`, item: `EBS ${mapping.Ebs?.VolumeType ?? 'gp3'} root volume ${size} GiB x ${count}`, resources: [group.id],
+        quantity: size * count, priceKey: 'ebs.gp3.storage',
+      }));
+    }
+    if (data.Monitoring?.Enabled === true) {
+      const { ec2DetailedMonitoringMetrics } = context.assumptions;
+      lines.push(context.line({
+        key: `ec2.monitoring:${group.id}`, item: `EC2 detailed monitoring x ${count}`, resources: [group.id],
+        quantity: count * ec2DetailedMonitoringMetrics, unit: 'metric-month', priceKey: 'cloudwatch.metric',
+        assumption: `${ec2DetailedMonitoringMetrics} metrics per instance, billed as custom metrics`,
+      }));
+    }
+    return lines;
+  });
+}
+
+// --- KMS, Lambda, Secrets Manager ---------------------------------------------------------------
+
+function priceKmsKeys(keys: readonly Resource[], context: PricingContext): CostLine[] {
+  if (keys.length === 0) return [];
+  const { kmsRequestsPerMonth } = context.assumptions;
+  return [
+    context.line({ key: 'kms.keys', item: `KMS customer managed keys x ${keys.length}`, resources: keys.map((k) => k.id), quantity: keys.length, priceKey: 'kms.key',
+      assumption: keys.some((k) => k.props.EnableKeyRotation === true) ? 'first year: automatic rotation adds $1/month per rotated backing key from the second year' : undefined }),
+    context.line({ key: 'kms.requests', item: 'KMS requests', resources: keys.map((k) => k.id), quantity: kmsRequestsPerMonth, priceKey: 'kms.requests',
+      assumption: `${kmsRequestsPerMonth.toLocaleString('en-US')} requests a month (secret reads, encrypted logs, RDS, cache and backups)` }),
+  ];
+}
+
+/** Functions run by an EventBridge schedule; the others run a few times per deploy or rotation. */
+function priceScheduledFunctions(functions: readonly Resource[], context: PricingContext): CostLine[] {
+  const byId = new Map(functions.map((f) => [f.id, f]));
+  return [...context.scheduledInvocations].flatMap(([id, runs]) => scheduledFunctionLines(byId.get(id)!, runs, context));
+}
+
+function scheduledFunctionLines(fn: Resource, runs: number, context: PricingContext): CostLine[] {
+  const memoryGb = Number(fn.props.MemorySize ?? 128) / 1024;
+  const arm = (fn.props.Architectures ?? []).includes('arm64');
+  const healthCheck = /health check/i.test(String(fn.props.Description ?? '')) || /HealthCheckFunction/.test(fn.id);
+  const seconds = healthCheck ? context.assumptions.healthCheckSeconds : context.assumptions.maintenanceSeconds;
+  const name = String(fn.props.FunctionName ?? fn.id);
+  const lines = [
+    context.line({ key: `lambda.requests:${fn.id}`, item: `Lambda ${name}: invocations`, resources: [fn.id], quantity: runs, priceKey: 'lambda.requests',
+      assumption: 'from its EventBridge schedules' }),
+    context.line({ key: `lambda.duration:${fn.id}`, item: `Lambda ${name}: ${fn.props.MemorySize ?? 128} MB ${arm ? 'arm64' : 'x86'}`, resources: [fn.id],
+      quantity: round(runs * seconds * memoryGb), unit: 'GB-second', priceKey: arm ? 'lambda.arm64.gbSecond' : 'lambda.x86.gbSecond',
+      assumption: `${seconds} s billed per run` }),
+  ];
+  if (fn.props.TracingConfig?.Mode === 'Active') {
+    lines.push(context.line({ key: `xray:${fn.id}`, item: `X-Ray traces of ${name}`, resources: [fn.id], quantity: runs, unit: 'trace', priceKey: 'xray.traces',
+      assumption: 'one trace per invocation (active tracing, default sampling keeps at least one a second)' }));
+  }
+  return lines;
+}
+
+function priceSecrets(secrets: readonly Resource[], context: PricingContext): CostLine[] {
+  if (secrets.length === 0) return [];
+  return [
+    context.line({ key: 'secrets', item: `Secrets Manager secrets x ${secrets.length}`, resources: secrets.map((s) => s.id), quantity: secrets.length, priceKey: 'secretsmanager.secret' }),
+    context.line({ key: 'secrets.calls', item: 'Secrets Manager API calls', resources: secrets.map((s) => s.id), quantity: context.scheduledRuns, unit: 'API call', priceKey: 'secretsmanager.requests',
+      assumption: 'one GetSecretValue per scheduled run (upper bound: warm functions reuse the secret)' }),
+  ];
+}
+
+// --- CloudWatch: alarms, custom metrics, dashboards -----------------------------------------------
+
+function priceAlarms(alarms: readonly Resource[], context: PricingContext): CostLine[] {
+  const math = alarms.filter((a) => a.props.Metrics);
+  const highRes = alarms.filter((a) => !a.props.Metrics && Number(a.props.Period ?? 60) < 60);
+  const standard = alarms.filter((a) => !a.props.Metrics && !highRes.includes(a));
+  const mathMetrics = math.reduce((sum, a) => sum + (a.props.Metrics as Json[]).filter((m) => m.MetricStat !== undefined).length, 0);
+  const lines: CostLine[] = [];
+  if (standard.length > 0) lines.push(context.line({ key: 'alarms.standard', item: `CloudWatch alarms, standard resolution x ${standard.length}`, resources: standard.map((a) => a.id), quantity: standard.length, priceKey: 'cloudwatch.alarm.standard' }));
+  if (highRes.length > 0) lines.push(context.line({ key: 'alarms.highres', item: `CloudWatch alarms, high resolution x ${highRes.length}`, resources: highRes.map((a) => a.id), quantity: highRes.length, priceKey: 'cloudwatch.alarm.highResolution' }));
+  if (math.length > 0) lines.push(context.line({ key: 'alarms.math', item: `CloudWatch metric-math alarms x ${math.length} (${mathMetrics} metrics)`, resources: math.map((a) => a.id), quantity: mathMetrics, unit: 'alarm metric-month', priceKey: 'cloudwatch.alarm.standard',
+    assumption: 'an alarm on an expression is billed per metric it reads' }));
+  return lines;
+}
+
+/** The metrics the health check (and maintenance, where deployed) publish, and their PutMetricData calls. */
+function priceCustomMetrics(functions: readonly Resource[], context: PricingContext): CostLine[] {
+  const variables = (f: Resource): Json => f.props.Environment?.Variables ?? {};
+  const healthCheck = functions.find((f) => variables(f).METRIC_NAMESPACE !== undefined && variables(f).PRIMARY_HOST !== undefined);
+  if (!healthCheck) return [];
+  const maintenance = functions.some((f) => variables(f).DB_HOST !== undefined && /maintenance/i.test(String(f.props.FunctionName ?? f.id)));
+  const replicas = context.databases.filter((d) => d.replica).length;
+  const count = customMetricCount(context.primaries.length, replicas, context.assumptions, maintenance);
+  return [
+    context.line({ key: 'metrics.custom', item: `Custom metrics published by the health check and maintenance (${count.total})`, resources: [healthCheck.id],
+      quantity: count.total, unit: 'metric-month', priceKey: 'cloudwatch.metric', assumption: count.explanation }),
+    context.line({ key: 'metrics.put', item: 'PutMetricData requests', resources: [healthCheck.id],
+      quantity: context.scheduledRuns, unit: 'request', priceKey: 'cloudwatch.putMetricData',
+      assumption: 'one call per scheduled run (a run publishes fewer than 1,000 data points)' }),
+  ];
+}
+
+function priceDashboards(dashboards: readonly Resource[], context: PricingContext): CostLine[] {
+  if (dashboards.length === 0) return [];
+  return [context.line({ key: 'dashboards', item: `CloudWatch dashboards x ${dashboards.length}`, resources: dashboards.map((d) => d.id), quantity: dashboards.length, priceKey: 'cloudwatch.dashboard' })];
+}
+
+// --- Log groups, SNS -----------------------------------------------------------------------------
+
+/** Log groups priced together: ingestion volume is assumed per kind of log. */
+interface LogCategory { readonly ids: string[]; gb: number; storedGb: number; readonly assumption: string; readonly vended: boolean }
+
+function priceLogGroups(groups: readonly Resource[], context: PricingContext): CostLine[] {
+  const flowLogGroups = new Set(context.ofType('AWS::EC2::FlowLog').map((f) => f.props.LogGroupName?.Ref).filter(Boolean));
+  const categories = new Map<string, LogCategory>();
+  for (const group of groups) {
+    const { category, gb, assumption, vended } = logCategoryOf(group, flowLogGroups.has(group.id), context.assumptions);
+    const retentionDays = Number(group.props.RetentionInDays ?? 3653);
+    const entry = categories.get(category) ?? { ids: [], gb: 0, storedGb: 0, assumption, vended };
+    entry.ids.push(group.id);
+    entry.gb += gb;
+    entry.storedGb += gb * Math.min(retentionDays, 3653) / DAYS_PER_MONTH;
+    categories.set(category, entry);
+  }
+  return [...categories].flatMap(([category, entry]) => [
+    context.line({ key: `logs.ingest:${category}`, item: `CloudWatch Logs ingestion: ${category} (${entry.ids.length} groups)`, resources: entry.ids,
+      quantity: round(entry.gb, 3), unit: 'GB ingested', priceKey: entry.vended ? 'logs.vendedIngestion' : 'logs.ingestion', assumption: entry.assumption }),
+    context.line({ key: `logs.storage:${category}`, item: `CloudWatch Logs storage at retention: ${category}`, resources: entry.ids,
+      quantity: round(entry.storedGb, 2), unit: 'GB-month stored', priceKey: 'logs.storage',
+      assumption: 'steady state: a month\'s ingestion times the retention in months, uncompressed (an upper bound)' }),
+  ]);
+}
+
+function logCategoryOf(group: Resource, flowLogs: boolean, assumptions: CostAssumptions): { category: string; gb: number; assumption: string; vended: boolean } {
+  const name = typeof group.props.LogGroupName === 'string' ? group.props.LogGroupName : '';
+  if (flowLogs) {
+    return { category: 'VPC flow logs', gb: assumptions.flowLogGbPerMonth, vended: true,
+      assumption: `${assumptions.flowLogGbPerMonth} GB a month of flow logs` };
+  }
+  if (/\/postgresql$/.test(name)) {
+    return { category: 'RDS postgresql logs', gb: assumptions.postgresqlLogGbPerInstance, vended: false,
+      assumption: `${assumptions.postgresqlLogGbPerInstance} GB a month per instance` };
+  }
+  if (name.startsWith('/aws/lambda/')) {
+    return { category: 'Lambda logs', gb: assumptions.lambdaLogGbPerFunction, vended: false,
+      assumption: `${assumptions.lambdaLogGbPerFunction} GB a month per function` };
+  }
+  return { category: 'other logs (RDS upgrade, cache slow log, operator sessions)', gb: assumptions.otherLogGbPerGroup, vended: false,
+    assumption: `${assumptions.otherLogGbPerGroup} GB a month per group` };
+}
+
+function priceTopics(topics: readonly Resource[], context: PricingContext): CostLine[] {
+  if (topics.length === 0) return [];
+  const { snsPublishesPerMonth } = context.assumptions;
+  return [context.line({
+    key: 'sns', item: 'SNS publishes (alarm and RDS/cache notifications)', resources: topics.map((t) => t.id), quantity: snsPublishesPerMonth,
+    unit: 'publish', priceKey: 'sns.publish', assumption: `${snsPublishesPerMonth} notifications a month; email deliveries are billed per 100,000`,
+  })];
 }
 
 /**
