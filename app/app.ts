@@ -7,7 +7,7 @@ import { DATA_TIER_ZONE_COUNT } from '../lib/data-tier';
 import { DataTierStack } from './data-tier-stack';
 import { DrReplicaStack } from './dr-replica-stack';
 import { EXAMPLE_APPLICATION_MIGRATIONS } from './migrations';
-import { withSetting } from './setting-names';
+import { withSetting } from './settings';
 import { DataTierValidationError } from '../lib/validation';
 import { recordAcknowledgements } from '../lib/nag';
 
