@@ -1,8 +1,8 @@
 /**
- * The app's environments: a preset per environment holding only what differs from the
- * library's defaults, a committed override file per environment (`app/environments/<env>.json`),
- * and one-off overrides from CDK context (`-c overrides='{...}'`), merged in that order. Each
- * setting is an entry of the table in app/settings.ts.
+ * The app's environments: the committed file of each, `app/environments/<env>.json`, holding only
+ * what the environment changes from the library's defaults (the settings are in app/settings.ts),
+ * then a named tier's own file, then one-off overrides from CDK context (`-c overrides='{...}'`),
+ * merged in that order.
  *
  * Here the app checks only what is its own: the environment's name, account, region and
  * zones, the shape of the settings (unknown keys and wrong types, at any depth) and its
@@ -28,48 +28,6 @@ export type { EnvironmentSettings } from './settings';
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
-/** What each environment changes from the library's defaults (see `lib/*.ts`, each `@default`). */
-export const PRESETS: Record<EnvironmentName, EnvironmentSettings> = {
-  dev: {
-    // Endpoints in one zone: two thirds of their hourly cost; dev's functions lose the AWS APIs
-    // while that zone is down.
-    network: { vpcCidr: '10.40.0.0/16', flowLogRetentionDays: 14, interfaceEndpointZones: 1 },
-    database: {
-      instanceClass: 'db.t4g.medium',
-      replicaCount: 0,
-      multiAz: false,
-      allocatedStorageGiB: 20,
-      maxAllocatedStorageGiB: 100,
-      backupRetentionDays: 1,
-      deletionProtection: false,
-      logRetentionDays: 14,
-    },
-    cache: { nodeType: 'cache.t4g.small' },
-    backup: { retentionDays: 7 },
-    monitoring: { thresholds: { freeableMemoryMiB: 256, proxyClientConnections: 400 } },
-  },
-  staging: {
-    network: { vpcCidr: '10.41.0.0/16', flowLogRetentionDays: 30 },
-    database: { monitoringIntervalSeconds: 30 },
-    backup: { retentionDays: 14 },
-  },
-  prod: {
-    network: { vpcCidr: '10.42.0.0/16', flowLogRetentionDays: 365 },
-    database: {
-      instanceClass: 'db.r7g.xlarge',
-      replicaCount: 2,
-      allocatedStorageGiB: 500,
-      maxAllocatedStorageGiB: 2000,
-      backupRetentionDays: 35,
-      performanceInsightsRetentionDays: 731,
-      monitoringIntervalSeconds: 15,
-      logRetentionDays: 365,
-    },
-    cache: { snapshotRetentionDays: 35 },
-    backup: { retentionDays: 35 },
-  },
-};
-
 /** The whole configuration of one environment. */
 export interface AppConfig {
   readonly envName: EnvironmentName;
@@ -78,7 +36,7 @@ export interface AppConfig {
   readonly region: string;
   /** Exactly the availability zones to use, in the region. */
   readonly availabilityZones: string[];
-  /** The preset, the committed override file and the context overrides, merged. */
+  /** The environment's file, a named tier's own file and the context overrides, merged. */
   readonly settings: EnvironmentSettings;
   /**
    * Stack and tier name when not `data-tier-<env>` (context `name`): a restored tier is a new
@@ -97,10 +55,10 @@ export interface ConfigSources {
   /** Process environment; `CDK_DEFAULT_ACCOUNT` and `CDK_DEFAULT_REGION` are read. */
   readonly environment?: Record<string, string | undefined>;
   /**
-   * Directory of the committed per-environment override files (`<env>.json`).
+   * Directory of the committed settings files: `<env>.json` of each environment, `<name>.json` of a named tier.
    * @default app/environments
    */
-  readonly overridesDirectory?: string;
+  readonly environmentsDirectory?: string;
 }
 
 /** A value of the app's configuration outside what is allowed: the field, the value, what is allowed. */
@@ -111,8 +69,8 @@ export class ConfigError extends DataTierValidationError {
   }
 }
 
-/** Where the committed override files live. */
-export const ENVIRONMENT_OVERRIDES_DIR = join(__dirname, 'environments');
+/** Where the committed settings files live. */
+export const ENVIRONMENTS_DIRECTORY = join(__dirname, 'environments');
 
 function contextString(context: Record<string, unknown>, key: string): string | undefined {
   const value = context[key];
@@ -128,8 +86,7 @@ function contextList(context: Record<string, unknown>, key: string): string[] | 
 /**
  * Builds the configuration of the environment named by context `env` (default `dev`).
  * Context may override `account`, `region`, `availabilityZones` (comma-separated) and,
- * as a JSON object under `overrides`, any setting; `app/environments/<env>.json`, when it
- * exists, holds the overrides that last.
+ * as a JSON object under `overrides`, any setting, over those of `app/environments/<env>.json`.
  */
 export function resolveConfig(sources: ConfigSources): AppConfig {
   const { context } = sources;
@@ -149,9 +106,9 @@ export function resolveConfig(sources: ConfigSources): AppConfig {
   if (name !== undefined && (!name.startsWith(`data-tier-${envName}-`) || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name) || name.length > MAX_NAME_LENGTH)) {
     throw new ConfigError('name', name, `must be data-tier-${envName}-<suffix> (lowercase letters, digits, single hyphens; at most ${MAX_NAME_LENGTH} characters), such as data-tier-${envName}-r1`);
   }
-  const directory = sources.overridesDirectory ?? ENVIRONMENT_OVERRIDES_DIR;
+  const directory = sources.environmentsDirectory ?? ENVIRONMENTS_DIRECTORY;
   const environmentFile = join(directory, `${envName}.json`);
-  const fromEnvironmentFile = mergeObjects(PRESETS[envName as EnvironmentName], existsSync(environmentFile) ? settingsFile(environmentFile) : {});
+  const fromEnvironmentFile = existsSync(environmentFile) ? settingsFile(environmentFile) : {};
   // A named tier (a restore) also reads its own committed file, app/environments/<name>.json, after the environment's.
   const nameFile = name === undefined ? undefined : join(directory, `${name}.json`);
   const fromNameFile = nameFile !== undefined && existsSync(nameFile) ? settingsFile(nameFile) : {};
