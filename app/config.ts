@@ -108,7 +108,10 @@ export function resolveConfig(sources: ConfigSources): AppConfig {
   }
   const directory = sources.environmentsDirectory ?? ENVIRONMENTS_DIRECTORY;
   const environmentFile = join(directory, `${envName}.json`);
-  const fromEnvironmentFile = existsSync(environmentFile) ? settingsFile(environmentFile) : {};
+  if (!existsSync(environmentFile)) {
+    throw new ConfigError('env', envName, `has no settings file ${environmentFile}: it holds what ${envName} changes from the library's defaults ({} for nothing)`);
+  }
+  const fromEnvironmentFile = settingsFile(environmentFile);
   // A named tier (a restore) also reads its own committed file, app/environments/<name>.json, after the environment's.
   const nameFile = name === undefined ? undefined : join(directory, `${name}.json`);
   const fromNameFile = nameFile !== undefined && existsSync(nameFile) ? settingsFile(nameFile) : {};

@@ -100,6 +100,12 @@ describe('the environment\'s file', () => {
     expect(database).toEqual({ allocatedStorageGiB: 600, replicaCount: 4 });
   });
 
+  test('is required', () => {
+    const error = refusalOf({ env: 'dev' }, directory);
+    expect({ prop: error.prop, value: error.value }).toEqual({ prop: 'env', value: 'dev' });
+    expect(error.allowed).toContain(`has no settings file ${join(directory, 'dev.json')}`);
+  });
+
   test('is refused, naming the file, when it holds an unknown key', () => {
     const error = refusalOf({ env: 'staging' }, directory);
     const file = join(directory, 'staging.json');
