@@ -7,7 +7,7 @@ import { DATA_TIER_ZONE_COUNT } from '../lib/private/defaults';
 import { DataTierStack } from './data-tier-stack';
 import { DrReplicaStack } from './dr-replica-stack';
 import { EXAMPLE_APPLICATION_MIGRATIONS } from './migrations';
-import { withSetting } from './setting-names';
+import { withSetting } from './settings';
 import { DataTierValidationError } from '../lib/private/validation';
 import { recordAcknowledgements } from '../lib/private/nag';
 
@@ -32,7 +32,7 @@ export function buildApp(app: App, sources?: Partial<ConfigSources>, options: Bu
   const config = resolveConfig({
     context: sources?.context ?? readContext(app),
     environment: sources?.environment ?? process.env,
-    overridesDirectory: sources?.overridesDirectory,
+    environmentsDirectory: sources?.environmentsDirectory,
   });
   pinZonesInContext(app, config);
   let stack: DataTierStack;
@@ -65,7 +65,7 @@ export function buildDrReplicaApp(app: App, sources?: Partial<ConfigSources>, op
   const context = sources?.context ?? readContext(app);
   const envName = context.drReplicaOf;
   if (envName === undefined || envName === '') throw new ConfigError('drReplicaOf', envName, 'must name the environment whose primary is replicated, such as prod');
-  const config = resolveConfig({ context: { ...context, env: envName }, environment: sources?.environment ?? process.env, overridesDirectory: sources?.overridesDirectory });
+  const config = resolveConfig({ context: { ...context, env: envName }, environment: sources?.environment ?? process.env, environmentsDirectory: sources?.environmentsDirectory });
   const drRegion = config.settings.drReplica?.region ?? config.settings.database?.backupReplication?.region;
   if (drRegion === undefined) {
     throw new ConfigError('drReplica.region', undefined, `is required for -c drReplicaOf=${config.envName}: set drReplica.region (or database.backupReplication.region) in app/environments/${config.envName}.json`);

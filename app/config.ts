@@ -1,191 +1,33 @@
 /**
- * The app's environments: a preset per environment holding only what differs from the
- * library's defaults, a committed override file per environment (`app/environments/<env>.json`),
- * and one-off overrides from CDK context (`-c overrides='{...}'`), merged in that order.
+ * The app's environments: the committed file of each, `app/environments/<env>.json`, holding only
+ * what the environment changes from the library's defaults (the settings are in app/settings.ts),
+ * then a named tier's own file, then one-off overrides from CDK context (`-c overrides='{...}'`),
+ * merged in that order.
  *
  * Here the app checks only what is its own: the environment's name, account, region and
  * zones, the shape of the settings (unknown keys and wrong types, at any depth) and its
  * per-environment rules (prod is Multi-AZ). Every value is then validated by the construct
  * it configures, which names the construct's path, the prop, the value and what is allowed.
  */
-import * as backup from 'aws-cdk-lib/aws-backup';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as rds from 'aws-cdk-lib/aws-rds';
-import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zonesOf } from '../lib/private/allowed-values';
 import { alarmTableMarkdown } from '../lib/private/alarm-table';
-import { AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, resolveAlarmThresholds } from '../lib/alarm-thresholds';
-import { CacheEngine } from '../lib/private/allowed-values';
+import { AlarmThresholds, resolveAlarmThresholds } from '../lib/alarm-thresholds';
 import { DataTierProps } from '../lib/data-tier';
 import { DATA_TIER_ZONE_COUNT } from '../lib/private/defaults';
 import { DatabaseOptions, resolveDatabaseOptions, ResolvedDatabaseOptions } from '../lib/database';
-import { DataTierValidationError, rejectUnknownKeys, validateCopyVaultArn, validateRegion, validateZones } from '../lib/private/validation';
+import { DataTierValidationError, rejectUnknownKeys, validateRegion, validateZones } from '../lib/private/validation';
 import { MAX_NAME_LENGTH } from '../lib/private/defaults';
-import { DatabaseRestore, parseRestoreTime } from '../lib/restore';
+import { parseRestoreTime } from '../lib/restore';
+import { EnvironmentSettings, mergeObjects, SETTINGS_SHAPE, tierPropsOf } from './settings';
+
+export type { EnvironmentSettings } from './settings';
 
 /** The environments this app knows how to build. */
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
-
-/** The settings of an environment, in JSON: every field optional, a missing one takes the library's default. */
-export interface EnvironmentSettings {
-  readonly network?: {
-    /** CIDR of the VPC the stack creates. */
-    readonly vpcCidr?: string;
-    /** Build into an existing VPC instead; its interface endpoints and flow logs are the owner's. */
-    readonly existingVpc?: {
-      readonly vpcId: string;
-      /** Isolated subnets of the database and cache, one per zone, in the order of `availabilityZones`. */
-      readonly dataSubnetIds: string[];
-      /** Subnets of the functions, one per zone; they reach AWS APIs through the VPC's own endpoints. */
-      readonly functionSubnetIds: string[];
-    };
-    readonly flowLogRetentionDays?: number;
-    /** Zones, from the first, whose function subnet holds the interface endpoints (1 to 3; each is billed per zone). */
-    readonly interfaceEndpointZones?: number;
-  };
-  readonly database?: {
-    readonly engineMajorVersion?: number;
-    /** e.g. `db.r7g.large` */
-    readonly instanceClass?: string;
-    readonly replicaInstanceClass?: string;
-    readonly replicaCount?: number;
-    readonly multiAz?: boolean;
-    readonly allocatedStorageGiB?: number;
-    readonly maxAllocatedStorageGiB?: number;
-    readonly backupRetentionDays?: number;
-    readonly performanceInsightsRetentionDays?: number;
-    readonly monitoringIntervalSeconds?: number;
-    readonly port?: number;
-    readonly deletionProtection?: boolean;
-    readonly slowStatementMs?: number;
-    readonly idleInTransactionTimeoutMs?: number;
-    readonly logRetentionDays?: number;
-    /** A later major version whose parameter group is prepared for a blue/green upgrade (runbooks/major-version-upgrade.md). */
-    readonly upgradeTargetMajorVersion?: number;
-    /** `blue-green-completed`: the switchover to `engineMajorVersion` happened; the stack catches up. */
-    readonly majorVersionUpgrade?: string;
-    /**
-     * Build the primary from a source instead of an empty database: exactly one of `fromSnapshot`
-     * (a snapshot or AWS Backup recovery point ARN), `fromInstance` (identifier, ARN or `db-` resource
-     * id) or `fromReplicatedBackups` (automated backups ARN in this region), and for the last two
-     * `toTime` (ISO-8601 UTC, or `latest`, the default). Only for a tier with its own `-c name`.
-     */
-    readonly restore?: { readonly fromSnapshot?: string; readonly fromInstance?: string; readonly fromReplicatedBackups?: string; readonly toTime?: string };
-    /** Replicate the automated backups to another region (a key ARN of that region); retention defaults to backupRetentionDays. */
-    readonly backupReplication?: { readonly region: string; readonly kmsKeyArn: string; readonly retentionDays?: number };
-  };
-  readonly proxy?: {
-    readonly iamAuthEndToEnd?: boolean;
-    readonly idleClientTimeoutSeconds?: number;
-    readonly maxConnectionsPercent?: number;
-  };
-  readonly cache?: {
-    readonly engine?: CacheEngine;
-    readonly engineVersion?: string;
-    readonly nodeType?: string;
-    readonly port?: number;
-    readonly snapshotRetentionDays?: number;
-  };
-  readonly backup?: {
-    readonly retentionDays?: number;
-    /** A vault in another region each recovery point is copied to. */
-    readonly copyToVaultArn?: string;
-  };
-  readonly monitoring?: {
-    readonly alarmEmails?: string[];
-    readonly runbookBaseUrl?: string;
-    readonly thresholds?: Partial<AlarmThresholds>;
-    /** Conditions of the alarm table not to create. */
-    readonly disabledAlarms?: string[];
-  };
-  readonly drills?: { readonly faultInjection?: boolean };
-  readonly operatorAccess?: { readonly enabled?: boolean };
-  /** The cross-region read replica stack (`-c drReplicaOf=<env>`): its region, VPC and size. */
-  readonly drReplica?: { readonly region?: string; readonly vpcCidr?: string; readonly instanceClass?: string; readonly multiAz?: boolean; readonly promote?: boolean };
-}
-
-/**
- * Every setting an environment may hold, with a value of its type: the shape overrides are
- * checked against (an unknown key or a value of another type is refused before anything is built).
- */
-const SETTINGS_SHAPE: Required<{ [K in keyof EnvironmentSettings]: unknown }> = {
-  network: { vpcCidr: '', existingVpc: { vpcId: '', dataSubnetIds: [''], functionSubnetIds: [''] }, flowLogRetentionDays: 0, interfaceEndpointZones: 0 },
-  database: {
-    engineMajorVersion: 0,
-    instanceClass: '',
-    replicaInstanceClass: '',
-    replicaCount: 0,
-    multiAz: true,
-    allocatedStorageGiB: 0,
-    maxAllocatedStorageGiB: 0,
-    backupRetentionDays: 0,
-    performanceInsightsRetentionDays: 0,
-    monitoringIntervalSeconds: 0,
-    port: 0,
-    deletionProtection: true,
-    slowStatementMs: 0,
-    idleInTransactionTimeoutMs: 0,
-    logRetentionDays: 0,
-    upgradeTargetMajorVersion: 0,
-    majorVersionUpgrade: '',
-    restore: { fromSnapshot: '', fromInstance: '', fromReplicatedBackups: '', toTime: '' },
-    backupReplication: { region: '', kmsKeyArn: '', retentionDays: 0 },
-  },
-  proxy: { iamAuthEndToEnd: true, idleClientTimeoutSeconds: 0, maxConnectionsPercent: 0 },
-  cache: { engine: '', engineVersion: '', nodeType: '', port: 0, snapshotRetentionDays: 0 },
-  backup: { retentionDays: 0, copyToVaultArn: '' },
-  monitoring: { alarmEmails: [''], runbookBaseUrl: '', thresholds: DEFAULT_ALARM_THRESHOLDS, disabledAlarms: [''] },
-  drills: { faultInjection: true },
-  operatorAccess: { enabled: true },
-  drReplica: { region: '', vpcCidr: '', instanceClass: '', multiAz: true, promote: true },
-};
-
-/** What each environment changes from the library's defaults (see `lib/*.ts`, each `@default`). */
-export const PRESETS: Record<EnvironmentName, EnvironmentSettings> = {
-  dev: {
-    // Endpoints in one zone: two thirds of their hourly cost; dev's functions lose the AWS APIs
-    // while that zone is down.
-    network: { vpcCidr: '10.40.0.0/16', flowLogRetentionDays: 14, interfaceEndpointZones: 1 },
-    database: {
-      instanceClass: 'db.t4g.medium',
-      replicaCount: 0,
-      multiAz: false,
-      allocatedStorageGiB: 20,
-      maxAllocatedStorageGiB: 100,
-      backupRetentionDays: 1,
-      deletionProtection: false,
-      logRetentionDays: 14,
-    },
-    cache: { nodeType: 'cache.t4g.small' },
-    backup: { retentionDays: 7 },
-    monitoring: { thresholds: { freeableMemoryMiB: 256, proxyClientConnections: 400 } },
-  },
-  staging: {
-    network: { vpcCidr: '10.41.0.0/16', flowLogRetentionDays: 30 },
-    database: { monitoringIntervalSeconds: 30 },
-    backup: { retentionDays: 14 },
-  },
-  prod: {
-    network: { vpcCidr: '10.42.0.0/16', flowLogRetentionDays: 365 },
-    database: {
-      instanceClass: 'db.r7g.xlarge',
-      replicaCount: 2,
-      allocatedStorageGiB: 500,
-      maxAllocatedStorageGiB: 2000,
-      backupRetentionDays: 35,
-      performanceInsightsRetentionDays: 731,
-      monitoringIntervalSeconds: 15,
-      logRetentionDays: 365,
-    },
-    cache: { snapshotRetentionDays: 35 },
-    backup: { retentionDays: 35 },
-  },
-};
 
 /** The whole configuration of one environment. */
 export interface AppConfig {
@@ -195,7 +37,7 @@ export interface AppConfig {
   readonly region: string;
   /** Exactly the availability zones to use, in the region. */
   readonly availabilityZones: string[];
-  /** The preset, the committed override file and the context overrides, merged. */
+  /** The environment's file, a named tier's own file and the context overrides, merged. */
   readonly settings: EnvironmentSettings;
   /**
    * Stack and tier name when not `data-tier-<env>` (context `name`): a restored tier is a new
@@ -214,10 +56,10 @@ export interface ConfigSources {
   /** Process environment; `CDK_DEFAULT_ACCOUNT` and `CDK_DEFAULT_REGION` are read. */
   readonly environment?: Record<string, string | undefined>;
   /**
-   * Directory of the committed per-environment override files (`<env>.json`).
+   * Directory of the committed settings files: `<env>.json` of each environment, `<name>.json` of a named tier.
    * @default app/environments
    */
-  readonly overridesDirectory?: string;
+  readonly environmentsDirectory?: string;
 }
 
 /** A value of the app's configuration outside what is allowed: the field, the value, what is allowed. */
@@ -228,8 +70,8 @@ export class ConfigError extends DataTierValidationError {
   }
 }
 
-/** Where the committed override files live. */
-export const ENVIRONMENT_OVERRIDES_DIR = join(__dirname, 'environments');
+/** Where the committed settings files live. */
+export const ENVIRONMENTS_DIRECTORY = join(__dirname, 'environments');
 
 function contextString(context: Record<string, unknown>, key: string): string | undefined {
   const value = context[key];
@@ -245,8 +87,7 @@ function contextList(context: Record<string, unknown>, key: string): string[] | 
 /**
  * Builds the configuration of the environment named by context `env` (default `dev`).
  * Context may override `account`, `region`, `availabilityZones` (comma-separated) and,
- * as a JSON object under `overrides`, any setting; `app/environments/<env>.json`, when it
- * exists, holds the overrides that last.
+ * as a JSON object under `overrides`, any setting, over those of `app/environments/<env>.json`.
  */
 export function resolveConfig(sources: ConfigSources): AppConfig {
   const { context } = sources;
@@ -266,18 +107,20 @@ export function resolveConfig(sources: ConfigSources): AppConfig {
   if (name !== undefined && (!name.startsWith(`data-tier-${envName}-`) || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name) || name.length > MAX_NAME_LENGTH)) {
     throw new ConfigError('name', name, `must be data-tier-${envName}-<suffix> (lowercase letters, digits, single hyphens; at most ${MAX_NAME_LENGTH} characters), such as data-tier-${envName}-r1`);
   }
-  const directory = sources.overridesDirectory ?? ENVIRONMENT_OVERRIDES_DIR;
+  const directory = sources.environmentsDirectory ?? ENVIRONMENTS_DIRECTORY;
+  const environmentFile = join(directory, `${envName}.json`);
+  if (!existsSync(environmentFile)) {
+    throw new ConfigError('env', envName, `has no settings file ${environmentFile}: it holds what ${envName} changes from the library's defaults ({} for nothing)`);
+  }
+  const fromEnvironmentFile = settingsFile(environmentFile);
   // A named tier (a restore) also reads its own committed file, app/environments/<name>.json, after the environment's.
-  const fromFiles = [`${envName}.json`, ...(name ? [`${name}.json`] : [])]
-    .map((base) => join(directory, base))
-    .map((file) => (existsSync(file) ? checkedSettings(`${file}`, parseJson(file, readFileSync(file, 'utf8'))) : {}));
+  const nameFile = name === undefined ? undefined : join(directory, `${name}.json`);
+  const fromNameFile = nameFile !== undefined && existsSync(nameFile) ? settingsFile(nameFile) : {};
   const fromContext = checkedSettings('overrides', parseJson('overrides', context.overrides));
-  const [fromEnvironmentFile, ...fromNameFile] = fromFiles;
-  const environmentSettings = merge(PRESETS[envName as EnvironmentName], fromEnvironmentFile) as EnvironmentSettings;
   // A named tier may run in another region (region loss): the source's region-bound DR settings
   // (where its backups are replicated or copied, its replica stack) are not inherited; its own file sets them.
-  const inherited = name ? withoutRegionBoundSettings(environmentSettings) : environmentSettings;
-  const settings = [...fromNameFile, fromContext].reduce((merged, next) => merge(merged, next), inherited as object) as EnvironmentSettings;
+  const inherited = name ? withoutRegionBoundSettings(fromEnvironmentFile) : fromEnvironmentFile;
+  const settings = [fromNameFile, fromContext].reduce(mergeObjects, inherited);
   const config: AppConfig = { envName: envName as EnvironmentName, account, region, availabilityZones, settings, ...(name ? { name } : {}) };
   validateEnvironmentRules(config);
   return config;
@@ -289,6 +132,10 @@ function withoutRegionBoundSettings(settings: EnvironmentSettings): EnvironmentS
   const { backupReplication: _backupReplication, ...database } = settings.database ?? {};
   const { copyToVaultArn: _copyToVaultArn, ...backup } = settings.backup ?? {};
   return { ...rest, database, backup };
+}
+
+function settingsFile(file: string): EnvironmentSettings {
+  return checkedSettings(file, parseJson(file, readFileSync(file, 'utf8')));
 }
 
 function parseJson(field: string, raw: unknown): unknown {
@@ -321,17 +168,6 @@ function checkTypes(path: string, value: unknown, shape: unknown): void {
   } else if (typeof value !== typeof shape) {
     throw new ConfigError(path, value, `must be a ${typeof shape === 'boolean' ? 'boolean (true or false)' : typeof shape}`);
   }
-}
-
-/** `override` over `base`, object by object; lists and values are replaced. */
-function merge(base: object, override: object): object {
-  const result: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    const current = result[key];
-    const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
-    result[key] = isObject(current) && isObject(value) ? merge(current, value) : value;
-  }
-  return result;
 }
 
 /** The app's own rules for its environments, beyond what the library allows. */
@@ -396,62 +232,11 @@ function validateRecoverySettings(config: AppConfig): void {
   }
 }
 
-/** The restore of the settings, as the library takes it. */
-function restoreOf(restore: NonNullable<EnvironmentSettings['database']>['restore']): DatabaseRestore | undefined {
-  if (!restore) return undefined;
-  const toTime = restore.toTime === undefined ? undefined : parseRestoreTime('', 'database.restore.toTime', restore.toTime);
-  if (restore.fromSnapshot !== undefined) return DatabaseRestore.fromSnapshot(restore.fromSnapshot);
-  if (restore.fromInstance !== undefined) return DatabaseRestore.fromInstance(restore.fromInstance, { toTime });
-  if (restore.fromReplicatedBackups !== undefined) return DatabaseRestore.fromReplicatedBackups(restore.fromReplicatedBackups, { toTime });
-  return undefined;
-}
-
-const ENGINE_VERSIONS: Record<number, rds.PostgresEngineVersion> = {
-  17: rds.PostgresEngineVersion.VER_17,
-  18: rds.PostgresEngineVersion.VER_18,
-};
-
-const instanceType = (instanceClass: string | undefined) => (instanceClass === undefined ? undefined : new ec2.InstanceType(instanceClass.replace(/^db\./, '')));
-const days = (value: number | undefined) => (value === undefined ? undefined : Duration.days(value));
-
 /** The database options the environment's settings give, before the library's defaults. */
 export function databaseOptionsOf(settings: EnvironmentSettings): DatabaseOptions {
-  const db = settings.database ?? {};
-  const proxy = settings.proxy ?? {};
-  return {
-    engineVersion: db.engineMajorVersion === undefined ? undefined : (ENGINE_VERSIONS[db.engineMajorVersion] ?? rds.PostgresEngineVersion.of(String(db.engineMajorVersion), String(db.engineMajorVersion))),
-    instanceType: instanceType(db.instanceClass),
-    replicaInstanceType: instanceType(db.replicaInstanceClass),
-    replicaCount: db.replicaCount,
-    multiAz: db.multiAz,
-    allocatedStorageGiB: db.allocatedStorageGiB,
-    maxAllocatedStorageGiB: db.maxAllocatedStorageGiB,
-    backupRetention: days(db.backupRetentionDays),
-    performanceInsightRetention: db.performanceInsightsRetentionDays as rds.PerformanceInsightRetention | undefined,
-    monitoringInterval: db.monitoringIntervalSeconds === undefined ? undefined : Duration.seconds(db.monitoringIntervalSeconds),
-    port: db.port,
-    deletionProtection: db.deletionProtection,
-    slowStatementThreshold: db.slowStatementMs === undefined ? undefined : Duration.millis(db.slowStatementMs),
-    idleInTransactionTimeout: db.idleInTransactionTimeoutMs === undefined ? undefined : Duration.millis(db.idleInTransactionTimeoutMs),
-    logRetention: db.logRetentionDays as logs.RetentionDays | undefined,
-    proxy: {
-      iamAuthEndToEnd: proxy.iamAuthEndToEnd,
-      idleClientTimeout: proxy.idleClientTimeoutSeconds === undefined ? undefined : Duration.seconds(proxy.idleClientTimeoutSeconds),
-      maxConnectionsPercent: proxy.maxConnectionsPercent,
-    },
-    upgradeTarget: engineVersionOf(db.upgradeTargetMajorVersion),
-    majorVersionUpgrade: db.majorVersionUpgrade as DatabaseOptions['majorVersionUpgrade'],
-    restore: restoreOf(db.restore),
-    backupReplication: db.backupReplication && {
-      region: db.backupReplication.region,
-      kmsKey: db.backupReplication.kmsKeyArn,
-      retention: days(db.backupReplication.retentionDays),
-    },
-  };
-}
-
-function engineVersionOf(major: number | undefined): rds.PostgresEngineVersion | undefined {
-  return major === undefined ? undefined : (ENGINE_VERSIONS[major] ?? rds.PostgresEngineVersion.of(String(major), String(major)));
+  const props = tierPropsOf(settings);
+  // As DataTier does: the database keeps its logs as long as the tier's, unless it sets its own.
+  return { logRetention: props.logRetention, ...props.database };
 }
 
 /** The database settings the environment ends up with, the library's defaults filled in. */
@@ -471,60 +256,9 @@ export function alarmTableOf(config: Pick<AppConfig, 'settings'>): string {
 
 /** The `DataTier` props of an environment; `scope` is where an existing VPC or copy vault is imported. */
 export function dataTierPropsOf(scope: Construct, config: AppConfig): DataTierProps {
-  const { settings } = config;
-  const network = settings.network ?? {};
-  const existing = network.existingVpc;
-  const vpc = existing
-    ? ec2.Vpc.fromVpcAttributes(scope, 'ExistingVpc', {
-        vpcId: existing.vpcId,
-        vpcCidrBlock: network.vpcCidr ?? '10.40.0.0/16',
-        availabilityZones: config.availabilityZones,
-        isolatedSubnetIds: existing.dataSubnetIds,
-        isolatedSubnetNames: ['Data'],
-        privateSubnetIds: existing.functionSubnetIds,
-        privateSubnetNames: ['Functions'],
-      })
-    : undefined;
-  const cache = settings.cache ?? {};
-  const copyToVaultArn = settings.backup?.copyToVaultArn;
-  return {
-    network: {
-      vpc,
-      cidr: network.vpcCidr,
-      flowLogRetention: network.flowLogRetentionDays as logs.RetentionDays | undefined,
-      interfaceEndpointZones: network.interfaceEndpointZones,
-      dataSubnets: vpc ? { subnetGroupName: 'Data' } : undefined,
-      functionSubnets: vpc ? { subnetGroupName: 'Functions' } : undefined,
-      availabilityZones: config.availabilityZones,
-    },
-    logRetention: settings.database?.logRetentionDays as logs.RetentionDays | undefined,
-    database: databaseOptionsOf(settings),
-    cache: {
-      engine: cache.engine,
-      engineVersion: cache.engineVersion,
-      nodeType: cache.nodeType,
-      port: cache.port,
-      snapshotRetention: days(cache.snapshotRetentionDays),
-    },
-    backup: {
-      retention: days(settings.backup?.retentionDays),
-      copyToVault: copyToVaultArn === undefined ? undefined : importCopyVault(scope, copyToVaultArn, config.region),
-    },
-    monitoring: {
-      alarmEmails: settings.monitoring?.alarmEmails,
-      runbookBaseUrl: settings.monitoring?.runbookBaseUrl,
-      thresholds: settings.monitoring?.thresholds,
-      disabledAlarms: settings.monitoring?.disabledAlarms,
-    },
-    faultInjection: settings.drills?.faultInjection,
-    operatorAccess: settings.operatorAccess?.enabled,
-    metricEnvironment: config.envName,
-  };
-}
-
-function importCopyVault(scope: Construct, arn: string, region: string): backup.IBackupVault {
-  validateCopyVaultArn('', 'backup.copyToVaultArn', arn, region);
-  return backup.BackupVault.fromBackupVaultArn(scope, 'CopyVault', arn);
+  const importInto = { scope, region: config.region, availabilityZones: config.availabilityZones };
+  const props = tierPropsOf(config.settings, importInto);
+  return { ...props, network: { ...props.network, availabilityZones: config.availabilityZones }, metricEnvironment: config.envName };
 }
 
 /** Stack name and the prefix of every physical name in the environment (context `name` for a restored tier). */

@@ -23,7 +23,7 @@ export interface DataTierStackProps extends StackProps {
   readonly deployedEngineMajorVersion?: number;
 }
 
-/** The project's own stack: one `DataTier` per environment, configured by its preset. */
+/** The project's own stack: one `DataTier` per environment, configured by its settings file, app/environments/<env>.json. */
 export class DataTierStack extends Stack {
   readonly config: AppConfig;
   /**

@@ -29,7 +29,7 @@ export interface Price {
   readonly note?: string;
 }
 
-/** RDS for PostgreSQL classes the table prices (the presets' and the review test's). */
+/** RDS for PostgreSQL classes the table prices (the environments' and the review test's). */
 export type RdsInstanceClass = 'db.t4g.medium' | 'db.r7g.large' | 'db.r7g.xlarge' | 'db.r7g.2xlarge';
 /** ElastiCache engines and node types the table prices; Valkey nodes have their own, lower, rates. */
 export type CacheEngine = 'redis' | 'valkey';

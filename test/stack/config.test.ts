@@ -1,25 +1,24 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../app/app';
-import { ENVIRONMENT_NAMES, effectiveDatabaseOptions, PRESETS, resolveConfig } from '../../app/config';
+import { ENVIRONMENT_NAMES, ENVIRONMENTS_DIRECTORY, effectiveDatabaseOptions, EnvironmentName, EnvironmentSettings, resolveConfig } from '../../app/config';
 import { DataTierValidationError } from '../../lib/private/validation';
 import { TEST_ENVIRONMENT } from './synth';
 
-/** A directory without override files, so that what the committed ones hold does not change these tests. */
-const noOverrideFiles = mkdtempSync(join(tmpdir(), 'no-overrides-'));
-afterAll(() => rmSync(noOverrideFiles, { recursive: true, force: true }));
+/** What the committed file of an environment, app/environments/<env>.json, holds. */
+const committed = (envName: EnvironmentName): EnvironmentSettings => JSON.parse(readFileSync(join(ENVIRONMENTS_DIRECTORY, `${envName}.json`), 'utf8'));
 
-function resolve(context: Record<string, unknown>, overridesDirectory = noOverrideFiles) {
-  return resolveConfig({ context, environment: TEST_ENVIRONMENT, overridesDirectory });
+function resolve(context: Record<string, unknown>, environmentsDirectory?: string) {
+  return resolveConfig({ context, environment: TEST_ENVIRONMENT, environmentsDirectory });
 }
 
 /** The refusal of a context: from the config, or from the construct the value configures when the app is built. */
-function refusalOf(context: Record<string, unknown>, overridesDirectory = noOverrideFiles): DataTierValidationError {
+function refusalOf(context: Record<string, unknown>, environmentsDirectory?: string): DataTierValidationError {
   try {
-    buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), { context, environment: TEST_ENVIRONMENT, overridesDirectory });
+    buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), { context, environment: TEST_ENVIRONMENT, environmentsDirectory });
   } catch (error) {
     if (error instanceof DataTierValidationError) return error;
     throw error;
@@ -41,11 +40,11 @@ describe('environment config', () => {
       account: '111111111111',
       region: 'us-east-1',
       availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
-      settings: PRESETS.dev,
+      settings: committed('dev'),
     });
   });
 
-  test('lets context override account, region, zones and any setting, over the preset', () => {
+  test('lets context override account, region, zones and any setting, over the environment\'s file', () => {
     const config = resolve({
       env: 'staging',
       account: '222222222222',
@@ -54,7 +53,8 @@ describe('environment config', () => {
       overrides: '{"database":{"replicaCount":2},"cache":{"engine":"valkey"}}',
     });
     expect(config).toMatchObject({ envName: 'staging', account: '222222222222', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] });
-    expect(config.settings).toEqual({ ...PRESETS.staging, database: { ...PRESETS.staging.database, replicaCount: 2 }, cache: { engine: 'valkey' } });
+    const staging = committed('staging');
+    expect(config.settings).toEqual({ ...staging, database: { ...staging.database, replicaCount: 2 }, cache: { ...staging.cache, engine: 'valkey' } });
   });
 
   test('takes overrides given as an object (cdk.json) as well as JSON text (-c)', () => {
@@ -79,7 +79,7 @@ describe('interface endpoints', () => {
   /** Subnets of each interface endpoint of an environment's stack. */
   function endpointSubnetCounts(env: string): number[] {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = buildApp(app, { context: { env }, environment: TEST_ENVIRONMENT, overridesDirectory: noOverrideFiles });
+    const stack = buildApp(app, { context: { env }, environment: TEST_ENVIRONMENT });
     return Object.values(Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint')).map((e) => e.Properties.SubnetIds.length);
   }
 
@@ -89,15 +89,21 @@ describe('interface endpoints', () => {
   });
 });
 
-describe('the per-environment override file', () => {
+describe('the environment\'s file', () => {
   const directory = mkdtempSync(join(tmpdir(), 'environments-'));
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
   writeFileSync(join(directory, 'prod.json'), JSON.stringify({ database: { replicaCount: 3, allocatedStorageGiB: 600 } }));
   writeFileSync(join(directory, 'staging.json'), JSON.stringify({ database: { replicaCont: 3 } }));
 
-  test('is merged over the preset, and context overrides are merged over it', () => {
+  test('is what the environment changes from the library\'s defaults, and context overrides are merged over it', () => {
     const { database } = resolve({ env: 'prod', overrides: '{"database":{"replicaCount":4}}' }, directory).settings;
-    expect(database).toEqual({ ...PRESETS.prod.database, allocatedStorageGiB: 600, replicaCount: 4 });
+    expect(database).toEqual({ allocatedStorageGiB: 600, replicaCount: 4 });
+  });
+
+  test('is required', () => {
+    const error = refusalOf({ env: 'dev' }, directory);
+    expect({ prop: error.prop, value: error.value }).toEqual({ prop: 'env', value: 'dev' });
+    expect(error.allowed).toContain(`has no settings file ${join(directory, 'dev.json')}`);
   });
 
   test('is refused, naming the file, when it holds an unknown key', () => {
@@ -146,8 +152,8 @@ describe('invalid configuration', () => {
     ['an instance class RDS does not offer', prodWith({ database: { instanceClass: 'db.m1.small' } }), DATABASE, 'instanceType', 'db.m1.small', 'db.m1 is not offered for RDS for PostgreSQL 17; offered families: db.t3'],
     ['Redis OSS 8.0', prodWith({ cache: { engineVersion: '8.0' } }), CACHE, 'engineVersion', '8.0', 'must be one of 6.0, 6.2, 7.0, 7.1 for redis; 8.0 is a valkey version'],
     ['a node type with a typo', prodWith({ cache: { nodeType: 'cache.r7g.lareg' } }), CACHE, 'nodeType', 'cache.r7g.lareg', 'cache.r7g comes in large, xlarge'],
-    ['a log retention of 10 days', prodWith({ database: { logRetentionDays: 10 } }), DATABASE, 'logRetention', 10, 'retention periods CloudWatch Logs accepts: 1, 3, 5, 7, 14'],
-    ['a log retention of 1000 days', prodWith({ database: { logRetentionDays: 1000 } }), DATABASE, 'logRetention', 1000, '; nearest: 731 or 1096'],
+    ['a log retention of 10 days', prodWith({ logs: { retentionDays: 10 } }), DATABASE, 'logRetention', 10, 'retention periods CloudWatch Logs accepts: 1, 3, 5, 7, 14'],
+    ['a log retention of 1000 days', prodWith({ logs: { retentionDays: 1000 } }), DATABASE, 'logRetention', 1000, '; nearest: 731 or 1096'],
     ['a CPU threshold that could never fire', prodWith({ monitoring: { thresholds: { cpuPercent: 100 } } }), MONITORING, 'thresholds.cpuPercent', 100, 'must be a number from 1 to 99'],
     ['a free-storage floor above prod\'s 500 GiB', prodWith({ monitoring: { thresholds: { freeStorageGiB: 600 } } }), MONITORING, 'thresholds.freeStorageGiB', 600, 'must be below the allocated storage (500 GiB)'],
     ['the same alarm e-mail twice, in other case', prodWith({ monitoring: { alarmEmails: ['oncall@example.com', 'OnCall@Example.com'] } }), MONITORING, 'alarmEmails', ['oncall@example.com', 'OnCall@Example.com'], 'which differ only in case (e-mail addresses are compared without case); remove one'],
@@ -196,13 +202,14 @@ describe('a refusal from a construct', () => {
 describe('a tier restored from prod (-c name=data-tier-prod-r1)', () => {
   const directory = mkdtempSync(join(tmpdir(), 'environments-'));
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
+  writeFileSync(join(directory, 'prod.json'), JSON.stringify(committed('prod')));
   writeFileSync(join(directory, 'data-tier-prod-r1.json'), JSON.stringify({ database: { restore: { fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00Z' } } }));
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = buildApp(app, { context: { env: 'prod', name: 'data-tier-prod-r1' }, environment: TEST_ENVIRONMENT, overridesDirectory: directory });
+  const stack = buildApp(app, { context: { env: 'prod', name: 'data-tier-prod-r1' }, environment: TEST_ENVIRONMENT, environmentsDirectory: directory });
   const template = Template.fromStack(stack);
 
   test('reads its own committed file, app/environments/<name>.json, after the environment\'s', () => {
-    expect(stack.config.settings.database).toEqual({ ...PRESETS.prod.database, restore: { fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00Z' } });
+    expect(stack.config.settings.database).toEqual({ ...committed('prod').database, restore: { fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00Z' } });
   });
 
   test('is a new stack and tier with its own physical names, its primary restored to the time', () => {
@@ -219,7 +226,7 @@ describe('a tier restored from prod (-c name=data-tier-prod-r1)', () => {
   });
 
   test('keeps the logical IDs of a normal tier\'s stateful resources (the same constructs under Default)', () => {
-    const normal = Template.fromStack(buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), { context: { env: 'prod' }, environment: TEST_ENVIRONMENT, overridesDirectory: noOverrideFiles }));
+    const normal = Template.fromStack(buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), { context: { env: 'prod' }, environment: TEST_ENVIRONMENT }));
     // Stateful resources; security-group rules between groups carry the stack name in their IDs.
     const stateful = (t: Template) =>
       ['AWS::RDS::DBInstance', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret', 'AWS::ElastiCache::ReplicationGroup', 'AWS::Backup::BackupVault', 'AWS::Logs::LogGroup'].flatMap((type) => Object.keys(t.findResources(type))).sort();
@@ -249,7 +256,7 @@ describe('a named tier and the source\'s region-bound DR settings', () => {
 describe('backup replication of prod to another region', () => {
   test('sets the primary\'s AutomaticBackupReplication properties, retention in days', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = buildApp(app, { context: prodWith({ database: { backupReplication: { region: 'us-west-2', kmsKeyArn: DR_KEY, retentionDays: 7 } } }), environment: TEST_ENVIRONMENT, overridesDirectory: noOverrideFiles });
+    const stack = buildApp(app, { context: prodWith({ database: { backupReplication: { region: 'us-west-2', kmsKeyArn: DR_KEY, retentionDays: 7 } } }), environment: TEST_ENVIRONMENT });
     Template.fromStack(stack).hasResourceProperties('AWS::RDS::DBInstance', {
       DBInstanceIdentifier: 'data-tier-prod-primary',
       AutomaticBackupReplicationRegion: 'us-west-2',

@@ -1,0 +1,314 @@
+/**
+ * Every setting of the app's environments, once: its path in `app/environments/<env>.json`, its
+ * JSON kind, the library prop it feeds (as the construct's refusal names it) and the conversion to
+ * `DataTier` props. The settings type, the shape the files are checked against, the props and the
+ * names in refusals all derive from this table; a new setting is one entry.
+ */
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { Duration } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { DEFAULT_ALARM_THRESHOLDS } from '../lib/alarm-thresholds';
+import { CacheEngine } from '../lib/private/allowed-values';
+import { DataTierProps } from '../lib/data-tier';
+import { DatabaseOptions } from '../lib/database';
+import { DatabaseRestore, parseRestoreTime } from '../lib/restore';
+import { DataTierValidationError, validateCopyVaultArn } from '../lib/private/validation';
+import { Kind, kind, TypeOf } from './setting-kinds';
+
+/** One setting: how its value is written, and what it becomes in the library. */
+export interface Setting<T> {
+  /** The JSON kind of the value. */
+  readonly kind: Kind<T>;
+  /**
+   * The library prop the setting feeds, as its construct's refusal names it, `<construct id>:<prop>`,
+   * so that a refusal names the setting too; `<prop>.*` where each field of the setting is the
+   * prop's field of the same name.
+   * @default - a refusal names only the prop
+   */
+  readonly libraryProp?: string | readonly string[];
+  /** The value as `DataTier` props. */
+  readonly toProps?: (value: T) => DataTierProps;
+  /** The value as `DataTier` props, for a setting that imports an existing resource into the stack. */
+  readonly toImportedProps?: (value: T, where: ImportContext) => DataTierProps;
+}
+
+/** Where a setting's resource is imported, and what of the environment its import needs. */
+export interface ImportContext {
+  readonly scope: Construct;
+  readonly region: string;
+  readonly availabilityZones: string[];
+  /** The props of the settings that import nothing (an existing VPC is described with `vpcCidr`). */
+  readonly props: DataTierProps;
+}
+
+/** An entry of the table; `T` is inferred from the kind, so the conversion is type-checked. */
+function setting<T>(entry: Setting<T>): Setting<T> {
+  return entry;
+}
+
+const days = (value: number) => Duration.days(value);
+const instanceTypeOf = (instanceClass: string) => new ec2.InstanceType(instanceClass.replace(/^db\./, ''));
+
+const ENGINE_VERSIONS: Record<number, rds.PostgresEngineVersion> = {
+  17: rds.PostgresEngineVersion.VER_17,
+  18: rds.PostgresEngineVersion.VER_18,
+};
+const engineVersionOf = (major: number) => ENGINE_VERSIONS[major] ?? rds.PostgresEngineVersion.of(String(major), String(major));
+
+const RESTORE = kind.object({
+  fromSnapshot: kind.optional(kind.string),
+  fromInstance: kind.optional(kind.string),
+  fromReplicatedBackups: kind.optional(kind.string),
+  toTime: kind.optional(kind.string),
+});
+
+/** The restore as the library takes it (the app's rules have checked it names one source). */
+function restoreOf(restore: TypeOf<typeof RESTORE>): DatabaseRestore | undefined {
+  const toTime = restore.toTime === undefined ? undefined : parseRestoreTime('', 'database.restore.toTime', restore.toTime);
+  if (restore.fromSnapshot !== undefined) return DatabaseRestore.fromSnapshot(restore.fromSnapshot);
+  if (restore.fromInstance !== undefined) return DatabaseRestore.fromInstance(restore.fromInstance, { toTime });
+  if (restore.fromReplicatedBackups !== undefined) return DatabaseRestore.fromReplicatedBackups(restore.fromReplicatedBackups, { toTime });
+  return undefined;
+}
+
+/** The settings, by their path in the environment files (`<group>.<name>`), in the order refusals list them. */
+export const SETTINGS = {
+  /** CIDR of the VPC the stack creates. */
+  'network.vpcCidr': setting({ kind: kind.string, libraryProp: 'Network:cidr', toProps: (cidr) => ({ network: { cidr } }) }),
+  /** Build into an existing VPC instead; its interface endpoints and flow logs are the owner's. */
+  'network.existingVpc': setting({
+    kind: kind.object({
+      vpcId: kind.string,
+      /** Isolated subnets of the database and cache, one per zone, in the order of `availabilityZones`. */
+      dataSubnetIds: kind.stringList,
+      /** Subnets of the functions, one per zone; they reach AWS APIs through the VPC's own endpoints. */
+      functionSubnetIds: kind.stringList,
+    }),
+    toImportedProps: (existing, where) => ({
+      network: {
+        vpc: ec2.Vpc.fromVpcAttributes(where.scope, 'ExistingVpc', {
+          vpcId: existing.vpcId,
+          vpcCidrBlock: where.props.network?.cidr ?? '10.40.0.0/16',
+          availabilityZones: where.availabilityZones,
+          isolatedSubnetIds: existing.dataSubnetIds,
+          isolatedSubnetNames: ['Data'],
+          privateSubnetIds: existing.functionSubnetIds,
+          privateSubnetNames: ['Functions'],
+        }),
+        dataSubnets: { subnetGroupName: 'Data' },
+        functionSubnets: { subnetGroupName: 'Functions' },
+      },
+    }),
+  }),
+  /** Days the VPC flow logs are kept (a CloudWatch Logs retention). */
+  'network.flowLogRetentionDays': setting({ kind: kind.number, libraryProp: 'Network:flowLogRetention', toProps: (retention) => ({ network: { flowLogRetention: retention as logs.RetentionDays } }) }),
+  /**
+   * Zones, from the first, whose function subnet holds the interface endpoints (1 to 3). Each
+   * endpoint is billed per zone: with 1 they cost a third, and the functions lose the AWS APIs
+   * while that zone is down (dev's choice; README, Configuration).
+   */
+  'network.interfaceEndpointZones': setting({
+    kind: kind.number,
+    // DataTier itself refuses it for an existing VPC, under the id the app gives the tier.
+    libraryProp: ['Network:interfaceEndpointZones', 'Default:interfaceEndpointZones'],
+    toProps: (interfaceEndpointZones) => ({ network: { interfaceEndpointZones } }),
+  }),
+
+  /** PostgreSQL major version (17, 18; the platform SQL needs 17 or later). */
+  'database.engineMajorVersion': setting({ kind: kind.number, libraryProp: 'Database:engineVersion', toProps: (major) => ({ database: { engineVersion: engineVersionOf(major) } }) }),
+  /** Instance class of the primary, e.g. `db.r7g.large`. */
+  'database.instanceClass': setting({ kind: kind.string, libraryProp: 'Database:instanceType', toProps: (instanceClass) => ({ database: { instanceType: instanceTypeOf(instanceClass) } }) }),
+  /** Instance class of the read replicas, when not the primary's. */
+  'database.replicaInstanceClass': setting({ kind: kind.string, libraryProp: 'Database:replicaInstanceType', toProps: (instanceClass) => ({ database: { replicaInstanceType: instanceTypeOf(instanceClass) } }) }),
+  'database.replicaCount': setting({ kind: kind.number, libraryProp: 'Database:replicaCount', toProps: (replicaCount) => ({ database: { replicaCount } }) }),
+  /** A standby of the primary in another zone (the app requires it in prod). */
+  'database.multiAz': setting({ kind: kind.boolean, toProps: (multiAz) => ({ database: { multiAz } }) }),
+  'database.allocatedStorageGiB': setting({ kind: kind.number, libraryProp: 'Database:allocatedStorageGiB', toProps: (allocatedStorageGiB) => ({ database: { allocatedStorageGiB } }) }),
+  /** Ceiling of storage autoscaling. */
+  'database.maxAllocatedStorageGiB': setting({ kind: kind.number, libraryProp: 'Database:maxAllocatedStorageGiB', toProps: (maxAllocatedStorageGiB) => ({ database: { maxAllocatedStorageGiB } }) }),
+  /** Days of automated backups: the point-in-time recovery window (1 to 35). */
+  'database.backupRetentionDays': setting({ kind: kind.number, libraryProp: 'Database:backupRetention (days)', toProps: (retention) => ({ database: { backupRetention: days(retention) } }) }),
+  'database.performanceInsightsRetentionDays': setting({
+    kind: kind.number,
+    libraryProp: 'Database:performanceInsightRetention (days)',
+    toProps: (retention) => ({ database: { performanceInsightRetention: retention as rds.PerformanceInsightRetention } }),
+  }),
+  /** Enhanced Monitoring interval: 1, 5, 10, 15, 30 or 60 seconds. */
+  'database.monitoringIntervalSeconds': setting({ kind: kind.number, libraryProp: 'Database:monitoringInterval (seconds)', toProps: (interval) => ({ database: { monitoringInterval: Duration.seconds(interval) } }) }),
+  'database.port': setting({ kind: kind.number, libraryProp: 'Database:port', toProps: (port) => ({ database: { port } }) }),
+  /** The app requires it outside dev. */
+  'database.deletionProtection': setting({ kind: kind.boolean, toProps: (deletionProtection) => ({ database: { deletionProtection } }) }),
+  /** Statements slower than this are logged (`log_min_duration_statement`). */
+  'database.slowStatementMs': setting({ kind: kind.number, libraryProp: 'Database:slowStatementThreshold (ms)', toProps: (ms) => ({ database: { slowStatementThreshold: Duration.millis(ms) } }) }),
+  'database.idleInTransactionTimeoutMs': setting({ kind: kind.number, libraryProp: 'Database:idleInTransactionTimeout (ms)', toProps: (ms) => ({ database: { idleInTransactionTimeout: Duration.millis(ms) } }) }),
+  /** A later major version whose parameter group is prepared for a blue/green upgrade (runbooks/major-version-upgrade.md). */
+  'database.upgradeTargetMajorVersion': setting({ kind: kind.number, toProps: (major) => ({ database: { upgradeTarget: engineVersionOf(major) } }) }),
+  /** `blue-green-completed`: the switchover to `engineMajorVersion` happened; the stack catches up. */
+  'database.majorVersionUpgrade': setting({ kind: kind.string, toProps: (state) => ({ database: { majorVersionUpgrade: state as DatabaseOptions['majorVersionUpgrade'] } }) }),
+  /**
+   * Build the primary from a source instead of an empty database: exactly one of `fromSnapshot`
+   * (a snapshot or AWS Backup recovery point ARN), `fromInstance` (identifier, ARN or `db-` resource
+   * id) or `fromReplicatedBackups` (automated backups ARN in this region), and for the last two
+   * `toTime` (ISO-8601 UTC, or `latest`, the default). Only for a tier with its own `-c name`.
+   */
+  'database.restore': setting({ kind: RESTORE, toProps: (restore) => ({ database: { restore: restoreOf(restore) } }) }),
+  /** Replicate the automated backups to another region (a key ARN of that region); retention defaults to backupRetentionDays. */
+  'database.backupReplication': setting({
+    kind: kind.object({ region: kind.string, kmsKeyArn: kind.string, retentionDays: kind.optional(kind.number) }),
+    toProps: (replication) => ({
+      database: {
+        backupReplication: { region: replication.region, kmsKey: replication.kmsKeyArn, retention: replication.retentionDays === undefined ? undefined : days(replication.retentionDays) },
+      },
+    }),
+  }),
+
+  /**
+   * Days every log group of the tier keeps its events (a CloudWatch Logs retention): the PostgreSQL
+   * log exports, the cache slow log, the functions, the operator sessions and the game-day experiments.
+   */
+  'logs.retentionDays': setting({ kind: kind.number, libraryProp: 'Database:logRetention', toProps: (retention) => ({ logRetention: retention as logs.RetentionDays }) }),
+
+  /** Clients authenticate with IAM end to end (proxy to database too) instead of the secret. */
+  'proxy.iamAuthEndToEnd': setting({ kind: kind.boolean, toProps: (iamAuthEndToEnd) => ({ database: { proxy: { iamAuthEndToEnd } } }) }),
+  'proxy.idleClientTimeoutSeconds': setting({
+    kind: kind.number,
+    libraryProp: 'Database:proxy.idleClientTimeout (seconds)',
+    toProps: (seconds) => ({ database: { proxy: { idleClientTimeout: Duration.seconds(seconds) } } }),
+  }),
+  'proxy.maxConnectionsPercent': setting({ kind: kind.number, libraryProp: 'Database:proxy.maxConnectionsPercent', toProps: (maxConnectionsPercent) => ({ database: { proxy: { maxConnectionsPercent } } }) }),
+
+  /** `redis` or `valkey`. */
+  'cache.engine': setting({ kind: kind.string, libraryProp: 'Cache:engine', toProps: (engine) => ({ cache: { engine: engine as CacheEngine } }) }),
+  'cache.engineVersion': setting({ kind: kind.string, libraryProp: 'Cache:engineVersion', toProps: (engineVersion) => ({ cache: { engineVersion } }) }),
+  /** e.g. `cache.r7g.large` */
+  'cache.nodeType': setting({ kind: kind.string, libraryProp: 'Cache:nodeType', toProps: (nodeType) => ({ cache: { nodeType } }) }),
+  'cache.port': setting({ kind: kind.number, libraryProp: 'Cache:port', toProps: (port) => ({ cache: { port } }) }),
+  'cache.snapshotRetentionDays': setting({ kind: kind.number, libraryProp: 'Cache:snapshotRetention (days)', toProps: (retention) => ({ cache: { snapshotRetention: days(retention) } }) }),
+
+  /** Days each daily AWS Backup recovery point is kept. */
+  'backup.retentionDays': setting({ kind: kind.number, libraryProp: 'Backup:retention (days)', toProps: (retention) => ({ backup: { retention: days(retention) } }) }),
+  /** A vault in another region each recovery point is copied to. */
+  'backup.copyToVaultArn': setting({
+    kind: kind.string,
+    libraryProp: 'Backup:copyToVault',
+    toImportedProps: (arn, where) => {
+      validateCopyVaultArn('', 'backup.copyToVaultArn', arn, where.region);
+      return { backup: { copyToVault: backup.BackupVault.fromBackupVaultArn(where.scope, 'CopyVault', arn) } };
+    },
+  }),
+
+  'monitoring.alarmEmails': setting({ kind: kind.stringList, libraryProp: 'Monitoring:alarmEmails', toProps: (alarmEmails) => ({ monitoring: { alarmEmails } }) }),
+  /** Where `runbooks/` is published; each alarm description then links its runbook. */
+  'monitoring.runbookBaseUrl': setting({ kind: kind.string, libraryProp: 'Monitoring:runbookBaseUrl', toProps: (runbookBaseUrl) => ({ monitoring: { runbookBaseUrl } }) }),
+  /** Thresholds of the alarm table to change (the README's Monitoring section lists them). */
+  'monitoring.thresholds': setting({ kind: kind.someFieldsOf(DEFAULT_ALARM_THRESHOLDS), libraryProp: 'Monitoring:thresholds.*', toProps: (thresholds) => ({ monitoring: { thresholds } }) }),
+  /** Conditions of the alarm table not to create. */
+  'monitoring.disabledAlarms': setting({ kind: kind.stringList, libraryProp: 'Monitoring:disabledAlarms', toProps: (disabledAlarms) => ({ monitoring: { disabledAlarms } }) }),
+
+  /** The AWS Fault Injection Service experiment templates of the game days. */
+  'drills.faultInjection': setting({ kind: kind.boolean, toProps: (faultInjection) => ({ faultInjection }) }),
+  /** An operator host reached only through AWS Systems Manager, for `npm run tunnel`. */
+  'operatorAccess.enabled': setting({ kind: kind.boolean, toProps: (operatorAccess) => ({ operatorAccess }) }),
+
+  // The cross-region read replica stack (`-c drReplicaOf=<env>`), which app/dr-replica-stack.ts
+  // builds from these: not props of the tier.
+  /** Its region (else `database.backupReplication.region`). */
+  'drReplica.region': setting({ kind: kind.string }),
+  /** CIDR of its VPC (else `network.vpcCidr`). */
+  'drReplica.vpcCidr': setting({ kind: kind.string }),
+  /** Its instance class (else `database.instanceClass`). */
+  'drReplica.instanceClass': setting({ kind: kind.string }),
+  'drReplica.multiAz': setting({ kind: kind.boolean }),
+  /** Promote it to a standalone primary (runbooks/region-loss.md). */
+  'drReplica.promote': setting({ kind: kind.boolean }),
+};
+
+type SettingPath = keyof typeof SETTINGS;
+type GroupOf<Path> = Path extends `${infer Group}.${string}` ? Group : never;
+type ValueOf<S> = S extends Setting<infer T> ? T : never;
+
+/**
+ * The settings of an environment, as `app/environments/<env>.json` holds them: every setting
+ * optional, a missing one takes the library's default. Each `<group>.<name>` of the table is
+ * `{ <group>?: { <name>?: <the type of its kind> } }`.
+ */
+export type EnvironmentSettings = {
+  readonly [Group in GroupOf<SettingPath>]?: {
+    readonly [Path in SettingPath as Path extends `${Group}.${infer Name}` ? Name : never]?: ValueOf<(typeof SETTINGS)[Path]>;
+  };
+};
+
+/** An entry with its value type erased: a value given to its conversion was checked against its kind first. */
+type AnySetting = Setting<any>;
+const ENTRIES = Object.entries(SETTINGS) as Array<[SettingPath, AnySetting]>;
+
+/** The settings given, each with its entry of the table. */
+function givenSettings(settings: EnvironmentSettings): Array<[AnySetting, unknown]> {
+  const groups = settings as Record<string, Record<string, unknown> | undefined>;
+  return ENTRIES.flatMap(([path, entry]) => {
+    const [group, name] = path.split('.');
+    const value = groups[group]?.[name];
+    return value === undefined ? [] : [[entry, value]];
+  });
+}
+
+/**
+ * Every setting with a value of its kind: what the environment files and `-c overrides` are
+ * checked against (`rejectUnknownKeys`, then the types).
+ */
+export const SETTINGS_SHAPE: Record<string, Record<string, unknown>> = {};
+for (const [path, entry] of ENTRIES) {
+  const [group, name] = path.split('.');
+  SETTINGS_SHAPE[group] = { ...SETTINGS_SHAPE[group], [name]: entry.kind.sample };
+}
+
+/**
+ * The `DataTier` props the settings give, before the library's defaults; with `importInto`, also
+ * those of the settings that import an existing resource there (a VPC, a copy vault).
+ */
+export function tierPropsOf(settings: EnvironmentSettings, importInto?: Omit<ImportContext, 'props'>): DataTierProps {
+  const given = givenSettings(settings);
+  const props = given.reduce<DataTierProps>((merged, [entry, value]) => (entry.toProps ? mergeObjects(merged, entry.toProps(value)) : merged), {});
+  if (!importInto) return props;
+  const where = { ...importInto, props };
+  return given.reduce<DataTierProps>((merged, [entry, value]) => (entry.toImportedProps ? mergeObjects(merged, entry.toImportedProps(value, where)) : merged), props);
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+
+/** `override` over `base`, plain object by plain object; anything else (lists, `Duration`s, constructs) is replaced. */
+export function mergeObjects<T extends object>(base: T, override: T): T {
+  const result: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(override as Record<string, unknown>)) {
+    const current = result[key];
+    result[key] = isPlainObject(current) && isPlainObject(value) ? mergeObjects<object>(current, value) : value;
+  }
+  return result as T;
+}
+
+/** The setting behind each library prop, keyed as in {@link Setting.libraryProp}. */
+const SETTING_OF_LIBRARY_PROP = new Map<string, string>(ENTRIES.flatMap(([path, entry]) => [entry.libraryProp ?? []].flat().map((prop): [string, string] => [prop, path])));
+
+/** The app setting a construct's refusal is about, e.g. `database.backupRetentionDays`, if the app has one. */
+export function settingOf(error: DataTierValidationError): string | undefined {
+  const constructId = error.path.split('/').pop() ?? '';
+  const setting = SETTING_OF_LIBRARY_PROP.get(`${constructId}:${error.prop}`);
+  if (setting) return setting;
+  const field = /^(.+)\.(\w+)$/.exec(error.prop);
+  if (!field) return undefined;
+  const [, prop, fieldName] = field;
+  const objectSetting = SETTING_OF_LIBRARY_PROP.get(`${constructId}:${prop}.*`);
+  return objectSetting && `${objectSetting}.${fieldName}`;
+}
+
+/** The refusal, with the app's setting to change when the construct's prop has another name. */
+export function withSetting(error: DataTierValidationError, envName: string): DataTierValidationError {
+  const setting = settingOf(error);
+  if (!setting) return error;
+  const explained = new DataTierValidationError(error.path, error.prop, error.value, `${error.allowed} (the app's setting: ${setting}, in app/environments/${envName}.json or -c overrides)`);
+  explained.stack = error.stack;
+  return explained;
+}
