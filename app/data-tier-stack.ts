@@ -18,7 +18,7 @@ export interface DataTierStackProps extends StackProps {
   /**
    * The PostgreSQL major the deployed instances run; a different `engineMajorVersion` is refused
    * unless the blue/green switchover is acknowledged.
-   * @default - the primary's EngineVersion in the committed snapshot test/snapshots/<env>.template.json
+   * @default - the primary's EngineVersion in the committed snapshot app/templates/<env>.template.json
    */
   readonly deployedEngineMajorVersion?: number;
 }

@@ -1,5 +1,5 @@
 // What the app knows of the deployed tier without AWS credentials: the committed, reviewed
-// template snapshot of each environment (test/snapshots/<env>.template.json), which the review
+// template snapshot of each environment (app/templates/<env>.template.json), which the review
 // test keeps equal to what the app synthesizes. Its primary's EngineVersion is the major the
 // instances run; a change of major must come through the blue/green path
 // (runbooks/major-version-upgrade.md), and `npm run snapshot:update` records the new one.
@@ -7,7 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where the committed snapshots live. */
-export const COMMITTED_TEMPLATES_DIR = join(__dirname, '..', 'test', 'snapshots');
+export const COMMITTED_TEMPLATES_DIR = join(__dirname, 'templates');
+
+/** Where a git ref holds an environment's committed template: app/templates/, or test/snapshots/ in refs older than that. */
+export const COMMITTED_TEMPLATE_PATHS = (envName: string) => [`app/templates/${envName}.template.json`, `test/snapshots/${envName}.template.json`];
 
 interface TemplateResource {
   readonly Type: string;

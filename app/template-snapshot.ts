@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { buildApp, BuildOptions } from './app';
 import { EnvironmentName } from './config';
 import { DataTierStack } from './data-tier-stack';
+import { COMMITTED_TEMPLATES_DIR } from './deployed-version';
 
 /** Account and region the reviewable snapshots are synthesized for. */
 export const SNAPSHOT_ENVIRONMENT = { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'us-east-1' };
 
 /** Where the reviewable template of each environment is kept. */
 export function snapshotPath(envName: EnvironmentName): string {
-  return join(__dirname, '..', 'test', 'snapshots', `${envName}.template.json`);
+  return join(COMMITTED_TEMPLATES_DIR, `${envName}.template.json`);
 }
 
 export interface SynthesizedTemplate {

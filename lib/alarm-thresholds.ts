@@ -5,9 +5,9 @@ import { DataTierValidationError } from './private/validation';
  * metric's real unit (RDS ReplicaLag is seconds, RDS Proxy latency is microseconds).
  */
 export interface AlarmThresholds {
-  /** CPU of an instance, percent. Design notes: 80. */
+  /** CPU of an instance, percent. Default 80, from the source documents (docs/sources.md). */
   readonly cpuPercent: number;
-  /** Free storage floor in GiB; the alarm fires below this or below `freeStoragePercent`, whichever is larger. Design notes: 10. */
+  /** Free storage floor in GiB; the alarm fires below this or below `freeStoragePercent`, whichever is larger. Default 10, from the source documents (docs/sources.md). */
   readonly freeStorageGiB: number;
   /** Free storage floor as a percent of allocated storage. */
   readonly freeStoragePercent: number;
@@ -15,7 +15,7 @@ export interface AlarmThresholds {
   readonly freeableMemoryMiB: number;
   /** Outstanding I/O requests waiting for disk. */
   readonly diskQueueDepth: number;
-  /** Client connections as a percent of max_connections (health check). Design notes: 80. */
+  /** Client connections as a percent of max_connections (health check). Default 80, from the source documents (docs/sources.md). */
   readonly connectionsPercent: number;
   /** Highest transaction ID age RDS reports (wraparound at 2^31). */
   readonly maximumUsedTransactionIds: number;
@@ -23,9 +23,9 @@ export interface AlarmThresholds {
   readonly transactionLogsDiskUsageGiB: number;
   /** WAL held by the oldest replication slot, GiB. */
   readonly replicationSlotLagGiB: number;
-  /** Replica lag, seconds. Design notes: 3. */
+  /** Replica lag, seconds. Default 3, from the source documents (docs/sources.md). */
   readonly replicaLagSeconds: number;
-  /** p95 of client-side query latency measured by the health check, ms. Design notes: 300. */
+  /** p95 of client-side query latency measured by the health check, ms. Default 300, from the source documents (docs/sources.md). */
   readonly queryLatencyP95Ms: number;
   /** p95 of RDS Proxy query response latency, ms. */
   readonly proxyLatencyP95Ms: number;
@@ -33,7 +33,7 @@ export interface AlarmThresholds {
   readonly proxyClientConnections: number;
   /** Failed client or database connection setups on the proxy per 5 minutes. */
   readonly proxySetupFailuresPer5Min: number;
-  /** Engine CPU of a cache node, percent. Design notes: 75. */
+  /** Engine CPU of a cache node, percent. Default 75, from the source documents (docs/sources.md). */
   readonly cacheEngineCpuPercent: number;
   /** Memory used by a cache node's data, percent of maxmemory. */
   readonly cacheMemoryPercent: number;
@@ -41,7 +41,7 @@ export interface AlarmThresholds {
   readonly cacheEvictionsPer5Min: number;
   /** Replication lag of a cache replica node, seconds. */
   readonly cacheReplicationLagSeconds: number;
-  /** Sessions waiting on a lock longer than 1 s. Design notes: lock waits > 1 s. */
+  /** Sessions waiting on a lock longer than 1 s (the source documents alert on any, docs/sources.md). */
   readonly lockWaitsOver1s: number;
   /** Deadlocks per 5 minutes. */
   readonly deadlocksPer5Min: number;
@@ -49,7 +49,7 @@ export interface AlarmThresholds {
   readonly longestTransactionSeconds: number;
   /** Transaction ID age as a percent of the wraparound limit. */
   readonly transactionIdWraparoundPercent: number;
-  /** Fewest future monthly partitions allowed; design notes: "partition missing for current month". */
+  /** Fewest future monthly partitions allowed (the source documents alert on a "partition missing for current month", docs/sources.md). */
   readonly partitionsAheadMin: number;
   /**
    * Rows allowed in default partitions (rows there are out of range). Below
@@ -66,7 +66,7 @@ export interface AlarmThresholds {
 /** health_check() counts the rows of a default partition up to this many (sql/repeatable/040), which bounds its cost. */
 export const DEFAULT_PARTITION_ROWS_COUNTED_UP_TO = 10_000;
 
-/** The thresholds of the original design notes, used where a caller sets none. */
+/** The thresholds used where a caller sets none; where they come from: docs/sources.md. */
 export const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
   cpuPercent: 80,
   freeStorageGiB: 10,

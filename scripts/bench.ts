@@ -1,4 +1,4 @@
-// The schema's figures against the design's targets, the figures of the original design notes
+// The schema's figures against the design's targets, the figures of the source documents (docs/sources.md)
 // and the machine's own limit, in one run on an embedded PostgreSQL (same major as the stack):
 //   npm run bench
 // Writes scripts/bench/results/latest.{json,svg}, docs/benchmarks.md and the Benchmarks summary

@@ -1,4 +1,4 @@
-// Rewrites test/snapshots/<env>.template.json from the current code: `npm run snapshot:update`.
+// Rewrites app/templates/<env>.template.json from the current code: `npm run snapshot:update`.
 import { writeFileSync } from 'node:fs';
 import { ENVIRONMENT_NAMES } from '../app/config';
 import { reviewableTemplate, snapshotPath } from '../app/template-snapshot';

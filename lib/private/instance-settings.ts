@@ -71,7 +71,7 @@ export function postgresParameters(config: Pick<ResolvedDatabaseOptions, 'slowSt
     log_min_duration_statement: String(config.slowStatementThreshold.toMilliseconds()),
     idle_in_transaction_session_timeout: String(config.idleInTransactionTimeout.toMilliseconds()),
     track_io_timing: '1',
-    // Lock waits longer than deadlock_timeout are logged: the design notes page on lock waits over 1 s.
+    // Lock waits longer than deadlock_timeout are logged: the source documents alert on lock waits over 1 s (docs/sources.md).
     log_lock_waits: '1',
     deadlock_timeout: '1000',
     log_statement: 'ddl',

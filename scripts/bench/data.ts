@@ -5,7 +5,7 @@ import type { ClientBase } from 'pg';
 
 export const TENANT_COUNT = 64;
 export const ENTITY_COUNT = 20_000;
-/** pin.viewed twice: the most common event, as in the pin analytics of the original design notes. */
+/** pin.viewed twice: the most common event, as in the pin analytics of the source documents. */
 export const EVENT_TYPES = ['pin.viewed', 'pin.viewed', 'pin.shared', 'pin.saved', 'profile.viewed', 'message.sent'];
 export const PARTITIONED = 'public.analytics_events';
 export const UNPARTITIONED = 'public.analytics_events_unpartitioned';

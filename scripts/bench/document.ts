@@ -34,7 +34,7 @@ const WHAT_IS_MEASURED =
   "`npm run bench` starts an embedded PostgreSQL with the stack's parameter-group settings that apply on a laptop, applies the migrations (`sql/` and the example application's `app/sql/analytics/`) " +
   'and measures the example table `analytics_events` (monthly partitions, BRIN and two B-tree indexes) against an unpartitioned copy with the same rows and indexes: ingest, time-sliced queries at 1M and 5M rows, ' +
   "`health_check()` as the table grows, the dashboard rollup, retention by detaching a partition against DELETE, and partition maintenance. Every figure is the median of several runs. " +
-  "Each is compared with the design's target on this kind of machine and, where they give one, with the figure of the original design notes (rules of thumb for the schema, such as \"10,000 inserts/s\" or \"partitioning makes time-sliced queries 50-70 % faster\"); " +
+  "Each is compared with the design's target on this kind of machine and, where they give one, with the figure of the source documents (docs/sources.md) (rules of thumb for the schema, such as \"10,000 inserts/s\" or \"partitioning makes time-sliced queries 50-70 % faster\"); " +
   "the machine's own limit (COPY into an unlogged table without indexes) puts the ingest figures in proportion.";
 
 /** docs/benchmarks.md. `assetPrefix` leads from docs/ to the repository root. */
@@ -55,7 +55,7 @@ export function renderBenchmarksDoc(results: BenchResults, assetPrefix = '../'):
     '',
     '## Every figure',
     '',
-    '| section | measurement | median | target | original design notes |',
+    '| section | measurement | median | target | source documents |',
     '|---|---|---:|---|---|',
   ];
   for (const f of results.figures) {
@@ -80,7 +80,7 @@ export function renderBenchmarksDoc(results: BenchResults, assetPrefix = '../'):
   }
   const missedFigures = results.figures.filter(isMissed);
   lines.push('', '## Missed targets, explained', '');
-  if (missedFigures.length === 0) lines.push('Every target and every figure of the design notes is met.');
+  if (missedFigures.length === 0) lines.push('Every target and every figure of the source documents is met.');
   for (const e of explanations) {
     const named = e.figures.length <= 3 ? e.figures.map((id) => `\`${id}\``).join(', ') : `${e.figures.length} figures (\`${e.figures[0]}\` and the like)`;
     lines.push(`### ${e.title}`, '', `Explains ${named} in latest.json.`, '', e.text, '');
@@ -130,7 +130,7 @@ export function renderReadmeSummary(results: BenchResults, docPath = 'docs/bench
     '',
     `![benchmark chart](scripts/bench/results/latest.svg)`,
     '',
-    `Every figure, where the ingest gap goes, the query plans and an explanation of each of the ${missedCount} figures short of a target or of the design notes' figure: [${docPath}](${docPath}). Latest run: ${machineLine(results)}.`,
+    `Every figure, where the ingest gap goes, the query plans and an explanation of each of the ${missedCount} figures short of a target or of the source documents' figure: [${docPath}](${docPath}). Latest run: ${machineLine(results)}.`,
     '',
   ].join('\n');
 }

@@ -17,7 +17,7 @@ export const SCHEMA_CHANGES: readonly string[] = [
     'Materializing the CTE took it from 8.5 ms to 1.8 ms server-side on 20 partitions (9-15 ms to about 2 ms from the client in `npm run bench`), with the same metrics and values.',
 ];
 
-/** Why one or more figures miss their target or the design notes' figure. */
+/** Why one or more figures miss their target or the source documents' figure. */
 export interface Explanation {
   readonly title: string;
   /** Ids of the figures whose missed verdicts it explains. */
@@ -25,7 +25,7 @@ export interface Explanation {
   readonly text: string;
 }
 
-/** True when the figure misses its target or the design notes' figure. */
+/** True when the figure misses its target or the source documents' figure. */
 export function isMissed(figure: Figure): boolean {
   return (figure.target !== undefined && !figure.target.pass) || (figure.designNote !== undefined && !figure.designNote.pass);
 }
@@ -57,10 +57,10 @@ export function explainMisses(figures: readonly Figure[]): Explanation[] {
       title: 'Single-row inserts, one transaction each',
       figures: [single.id],
       text:
-        `**What it is:** one INSERT per transaction, prepared, one client: ${formatValue(single.value, 'rows/s')}, against the design notes' 10,000 inserts/s. ` +
+        `**What it is:** one INSERT per transaction, prepared, one client: ${formatValue(single.value, 'rows/s')}, against the source documents' 10,000 inserts/s. ` +
         '**Why:** with `synchronous_commit = on` (as on RDS) every commit waits for its WAL to reach disk, so the rate is bounded by the disk\'s flush latency, not by the schema: the same table takes ' +
         `${batched ? formatValue(batched.value, 'rows/s') : 'far more'} when 1,000 rows share a statement. ` +
-        "**What would change it:** batching rows per statement or transaction (the design notes' 10,000 inserts/s is met that way and by COPY), several writers at once (commits are flushed together), or `synchronous_commit = off` for writers that accept losing the last few hundred milliseconds on a crash.",
+        "**What would change it:** batching rows per statement or transaction (the source documents' 10,000 inserts/s is met that way and by COPY), several writers at once (commits are flushed together), or `synchronous_commit = off` for writers that accept losing the last few hundred milliseconds on a crash.",
     });
   }
   const fresh = missed(figures, 'queries.').filter((f) => !f.id.includes('.steady.'));
@@ -72,7 +72,7 @@ export function explainMisses(figures: readonly Figure[]): Explanation[] {
       title: 'Partitioned against unpartitioned queries',
       figures: [...new Set([...fresh, ...steady, ...speedups].map((f) => f.id))],
       text:
-        "**What it is:** the same time-sliced query on analytics_events (monthly partitions) and on an unpartitioned copy with the same rows and indexes; the design notes expected partitioning to make such queries 50-70 % faster (2x), and the design's target asks for 2x on the all-tenant week at 5M rows. " +
+        "**What it is:** the same time-sliced query on analytics_events (monthly partitions) and on an unpartitioned copy with the same rows and indexes; the source documents expected partitioning to make such queries 50-70 % faster (2x), and the design's target asks for 2x on the all-tenant week at 5M rows. " +
         '**Why:** on a freshly loaded table whose heap is in time order, the BRIN index on created_at narrows the unpartitioned table to the same heap blocks that partition pruning leaves ' +
         '(the plans in latest.json show the same lossy bitmap heap scan over about the same number of blocks on both sides), so partitioning cannot be 2x faster there; ' +
         'the partitioned side pays a fixed few hundredths of a millisecond more to parse, plan and lock the partition it reads, which is what separates the sub-millisecond tenant queries. ' +

@@ -193,7 +193,7 @@ async function compareQueries(
   return { figures, comparisons };
 }
 
-/** Point lookup by id (the design notes' "single entity lookup"), which does not name the partition key. */
+/** Point lookup by id (the source documents' "single entity lookup"), which does not name the partition key. */
 export async function measureLookup(client: ClientBase, rowCount: number): Promise<Figure[]> {
   const size = `${rowCount / 1_000_000}M rows`;
   const { rows } = await client.query<{ id: string }>(`SELECT id FROM ${UNPARTITIONED} TABLESAMPLE SYSTEM (1) REPEATABLE (7) LIMIT ${QUERY_RUNS + WARMUP}`);
@@ -215,7 +215,7 @@ export async function measureLookup(client: ClientBase, rowCount: number): Promi
   ];
 }
 
-/** The design notes' "aggregation over 1 million rows under 1 s": every event, by tenant and type. */
+/** The source documents' "aggregation over 1 million rows under 1 s": every event, by tenant and type. */
 export async function measureFullAggregate(client: ClientBase, rowCount: number): Promise<Figure> {
   const ms = median(await sampleMs(3, () => client.query(`SELECT tenant_id, event_type, count(*) FROM ${PARTITIONED} GROUP BY 1, 2`), 1));
   return {

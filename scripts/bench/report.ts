@@ -2,7 +2,7 @@
 // chart of the ingest and query comparisons, and the written report (scripts/bench/document.ts).
 // Pure functions of BenchResults, so they are tested on fake figures (test/bench/report.test.ts).
 
-/** A target of the design, or a figure from the original design notes, and whether the measurement meets it. */
+/** A target of the design, or a figure from the source documents (docs/sources.md), and whether the measurement meets it. */
 export interface Verdict {
   readonly text: string;
   readonly pass: boolean;
@@ -19,7 +19,7 @@ export interface Figure {
   readonly detail?: string;
   /** The design's target for this figure on this machine. */
   readonly target?: Verdict;
-  /** The figure from the original design notes it is compared with (their rules of thumb for the schema, not measured on this machine). */
+  /** The figure from the source documents (docs/sources.md) it is compared with (their rules of thumb for the schema, not measured on this machine). */
   readonly designNote?: Verdict;
 }
 
@@ -104,7 +104,7 @@ function verdictCell(verdict: Verdict | undefined): string {
 
 /** The terminal table: one line per figure, grouped by section. */
 export function renderTable(results: BenchResults): string {
-  const header = ['measurement', 'median', 'target', 'design notes'];
+  const header = ['measurement', 'median', 'target', 'source documents'];
   const rows: string[][] = [];
   let section = '';
   for (const figure of results.figures) {

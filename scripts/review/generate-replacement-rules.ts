@@ -4,7 +4,7 @@
 // doc_source/aws-resource-*.md and aws-properties-*.md at commit 6c68a17a (the last "Periodic
 // update", 19 Sep 2023, before the repository was archived).
 //
-//   npx tsx scripts/review/generate-replacement-rules.ts <git dir of that repository> test/snapshots/*.template.json
+//   npx tsx scripts/review/generate-replacement-rules.ts <git dir of that repository> app/templates/*.template.json
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

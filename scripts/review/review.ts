@@ -4,12 +4,11 @@
 // committed snapshot, or with the snapshot of a git ref, as CloudFormation would deploy the one
 // over the other. Prints a Markdown report for a pull-request comment; exits 1 when a stateful
 // resource would be replaced or deleted and is not listed in --allow-replace.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { NAG_PACKS } from '../../app/app';
 import { ENVIRONMENT_NAMES, EnvironmentName } from '../../app/config';
 import { reviewableForm, snapshotPath, synthesizeTemplate } from '../../app/template-snapshot';
+import { committedTemplateAt } from './committed-template';
 import { CostEstimator, estimateCost } from './cost';
 import { TemplateJson } from './diff';
 import { EnvironmentReview, NagStatus, reviewEnvironment } from './report';
@@ -32,7 +31,6 @@ export interface ReviewResult {
   readonly exitCode: number;
 }
 
-const ROOT = join(__dirname, '..', '..');
 
 export function review(options: ReviewOptions = {}): ReviewResult {
   const envNames = options.envNames ?? ENVIRONMENT_NAMES;
@@ -45,7 +43,7 @@ export function review(options: ReviewOptions = {}): ReviewResult {
       envName,
       before,
       after,
-      baseLabel: options.base ? `\`${options.base}:test/snapshots/${envName}.template.json\`` : `the committed snapshot \`test/snapshots/${envName}.template.json\``,
+      baseLabel: options.base ? `\`${options.base}:app/templates/${envName}.template.json\`` : `the committed snapshot \`app/templates/${envName}.template.json\``,
       region: synthesized.stack.region,
       allowReplace: options.allowReplace ?? [],
       nag,
@@ -60,7 +58,7 @@ export function review(options: ReviewOptions = {}): ReviewResult {
 
 function oldTemplate(envName: EnvironmentName, base: string | undefined): string {
   if (!base) return readFileSync(snapshotPath(envName), 'utf8');
-  return execFileSync('git', ['show', `${base}:test/snapshots/${envName}.template.json`], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
+  return committedTemplateAt(base, envName);
 }
 
 /** Each pack's unacknowledged findings on the construct tree, as test/stack/nag.test.ts checks them. */

@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { App, Aspects } from 'aws-cdk-lib';
 import { WriteNagSuppressionsToCloudFormationAspect } from 'cdk-nag';
 import { buildApp } from '../../app/app';
+import { committedTemplateAt } from './committed-template';
 import { ENVIRONMENT_NAMES, EnvironmentName } from '../../app/config';
 import { normalizeAssetHashes, reviewableForm, SNAPSHOT_ENVIRONMENT, snapshotPath, synthesizeTemplate } from '../../app/template-snapshot';
 
-const ROOT = join(__dirname, '..', '..');
 
 /** Bytes of the `cdk_nag` metadata over the bytes of the template, both as written (indent 1). */
 export function acknowledgementShare(templateText: string): number {
@@ -103,7 +103,7 @@ if (require.main === module) {
   const base = i > 0 ? process.argv[i + 1] : '65b9efe';
   console.log(`cdk-nag and validation metadata, share of template bytes (${base} → working tree):`);
   for (const envName of ENVIRONMENT_NAMES) {
-    const before = execFileSync('git', ['show', `${base}:test/snapshots/${envName}.template.json`], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
+    const before = committedTemplateAt(base, envName);
     const after = readFileSync(snapshotPath(envName), 'utf8');
     const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
     console.log(`  ${envName.padEnd(8)} ${pct(acknowledgementShare(before)).padStart(7)} of ${before.length} bytes → ${pct(acknowledgementShare(after)).padStart(7)} of ${after.length} bytes`);

@@ -3,14 +3,9 @@
 -- embedded PostgreSQL, and its 4.x/5.x APIs differ). Parents are registered in
 -- data_tier.partitioned_parents with data_tier.register_partitioned_parent().
 --
--- A first design ran a whole maintenance pass as one transaction: it locked a default partition early
--- (to move rows out of it) and the parent late (to detach an expired partition). A writer
--- that inserts through the parent locks the parent first and the partition second, so the two
--- orders met in a deadlock, the run rolled back (with every partition it had created), and a
--- writer whose routing had been decided before an ATTACH committed failed with "new row ...
--- violates partition constraint" on the default partition.
+-- Why it is built this way (an earlier design deadlocked with writers): docs/partition-manager.md.
 --
--- Now a run is planned once (data_tier.partition_maintenance_plan(), read-only) and applied
+-- A run is planned once (data_tier.partition_maintenance_plan(), read-only) and applied
 -- one step per transaction (data_tier.apply_partition_step()) by the procedure
 -- data_tier.run_partition_maintenance(), which retries a step that could not get its locks:
 --   * every step locks the parent first, in the mode it needs, then the default partition or

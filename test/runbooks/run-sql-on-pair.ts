@@ -9,6 +9,9 @@
 // A block's server is the target of the last `npm run tunnel -- ... --to <target>` above it
 // (the primary when there is none; the proxy fronts the primary).
 import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { PROJECT_STREAMS } from '../../app/migrations';
@@ -81,9 +84,13 @@ export function plan(): Array<Omit<BlockOutcome, 'error' | 'mode'> & { text: str
 /** Whether this machine has a psql client; without one (or with RUNBOOK_SQL_WITHOUT_PSQL set), scripts run through the fallback below. */
 const HAS_PSQL = !process.env.RUNBOOK_SQL_WITHOUT_PSQL && spawnSync('psql', ['--version']).status === 0;
 
+/** Where psql runs: files the runbooks write (`\copy ... TO 'restored-events.csv'`) land here, not in the checkout. */
+const WORK_DIRECTORY = mkdtempSync(join(tmpdir(), 'runbook-sql-'));
+process.on('exit', () => rmSync(WORK_DIRECTORY, { recursive: true, force: true }));
+
 async function psql(url: string, script: string, env: Record<string, string> = {}): Promise<string | undefined> {
   if (!HAS_PSQL) return psqlFallback(url, script, env.PGOPTIONS);
-  const run = promisify(execFile)('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url], { env: { ...process.env, ...env }, timeout: 60_000 });
+  const run = promisify(execFile)('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url], { cwd: WORK_DIRECTORY, env: { ...process.env, ...env }, timeout: 60_000 });
   run.child.stdin!.end(script);
   return run.then(
     () => undefined,

@@ -18,7 +18,7 @@ describe('what reviewers diff', () => {
   it.each(ENVIRONMENT_NAMES)('matches the committed snapshot of %s (refresh with `npm run snapshot:update`)', (envName) => {
     const committed = readFileSync(snapshotPath(envName), 'utf8');
     if (committed !== templates[envName]) {
-      throw new Error(`test/snapshots/${envName}.template.json is stale: run \`npm run snapshot:update\` and review the diff`);
+      throw new Error(`app/templates/${envName}.template.json is stale: run \`npm run snapshot:update\` and review the diff`);
     }
   });
 
