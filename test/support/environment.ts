@@ -1,0 +1,6 @@
+// Runs before every test file. aws-cdk-lib 2.276 validates each synthesized template against
+// CloudFormation's rules by default: about 1.5 s to start its engine in each test file and 1 s per
+// template, most of a test file's time. The app's own CLI runs without it too (bin/data-tier.ts);
+// test/stack/cfn-validation.test.ts runs the same validation explicitly on every environment and
+// fails on any unacknowledged finding.
+process.env.CDK_VALIDATION = 'false';
