@@ -10,7 +10,7 @@ import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
 import { ALARM_DEFINITIONS } from './alarms';
 import { alarmOfDefinition, encryptedAlarmTopic } from './private/alarm-construction';
 import { DatabaseOptions, resolveDatabaseOptions, SUPPORTED_POSTGRES_MAJOR_VERSIONS } from './database';
-import { enhancedMonitoringRole, exportLogGroups, postgresParameters, validateInstanceSettings } from './private/instance-settings';
+import { enhancedMonitoringRole, exportLogGroups, postgresParameters, replicaPortAcknowledgement, validateInstanceSettings } from './private/instance-settings';
 import { defaultDataSubnets, tierName } from './private/defaults';
 import { EncryptionKeys } from './encryption';
 import { acknowledge, acrossPacks } from './private/nag';
@@ -175,10 +175,7 @@ export class CrossRegionReplica extends Construct {
         { nist: 'RDSInBackupPlan', hipaa: 'RDSInBackupPlan' },
         'A replica holds a copy of the source primary, which is in its region\'s AWS Backup plan; once promoted, the runbook turns on its automated backups.',
       ),
-      {
-        id: 'AwsSolutions-RDS11',
-        reason: `The replica listens on the non-default port ${port} (Port is set); the rule also requires Engine, which a read replica inherits from its source.`,
-      },
+      replicaPortAcknowledgement(port),
       ...(multiAz
         ? []
         : acrossPacks(

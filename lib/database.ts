@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { defaultDataSubnets, defaultFunctionSubnets, tierName } from './private/defaults';
 import { EncryptionKeys } from './encryption';
 import { MajorVersionUpgradeOptions, validateMajorVersionUpgrade } from './major-version-upgrade';
-import { enhancedMonitoringRole, exportLogGroups, postgresParameters, validateInstanceSettings } from './private/instance-settings';
+import { enhancedMonitoringRole, exportLogGroups, postgresParameters, replicaPortAcknowledgement, validateInstanceSettings } from './private/instance-settings';
 import { acknowledge, acrossPacks, PINNED_ZONE } from './private/nag';
 import { BackupReplicationOptions, backupReplicationKeyArn, DatabaseRestore, PROPERTIES_REFUSED_ON_RESTORE, validateBackupReplication } from './restore';
 import { DataTierValidationError, requireInteger, validateRdsInstanceClass } from './private/validation';
@@ -592,9 +592,6 @@ function acknowledgeReplicaFindings(replica: rds.DatabaseInstanceReadReplica, po
       { nist: 'RDSInBackupPlan', hipaa: 'RDSInBackupPlan' },
       'A replica holds a copy of the primary, which is in the AWS Backup plan and keeps its own point-in-time recovery.',
     ),
-    {
-      id: 'AwsSolutions-RDS11',
-      reason: `The replica listens on the non-default port ${port} (Port is set); the rule also requires Engine, which a read replica inherits from its source.`,
-    },
+    replicaPortAcknowledgement(port),
   );
 }

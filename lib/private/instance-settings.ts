@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import type { ResolvedDatabaseOptions } from '../database';
 import { MONITORING_INTERVALS_SECONDS, PERFORMANCE_INSIGHTS_RETENTION_DAYS } from './allowed-values';
-import { acknowledge } from './nag';
+import { Acknowledgement, acknowledge } from './nag';
 import { DataTierValidationError, requireInteger, requireOneOf, validateLogRetentionDays, validateRdsInstanceClass } from './validation';
 
 /** What every PostgreSQL instance of a tier is configured with, whether in `Database` or a `CrossRegionReplica`. */
@@ -80,5 +80,13 @@ export function postgresParameters(config: Pick<ResolvedDatabaseOptions, 'slowSt
     // Replica queries that conflict with replay wait up to 30 s before being cancelled.
     max_standby_streaming_delay: '30000',
     hot_standby_feedback: '1',
+  };
+}
+
+/** AwsSolutions-RDS11 reads a read replica as if it had no port of its own. */
+export function replicaPortAcknowledgement(port: number): Acknowledgement {
+  return {
+    id: 'AwsSolutions-RDS11',
+    reason: `The replica listens on the non-default port ${port} (Port is set); the rule also requires Engine, which a read replica inherits from its source.`,
   };
 }
