@@ -17,7 +17,7 @@ import { alarmTableMarkdown } from '../lib/private/alarm-table';
 import { AlarmThresholds, resolveAlarmThresholds } from '../lib/alarm-thresholds';
 import { DataTierProps } from '../lib/data-tier';
 import { DATA_TIER_ZONE_COUNT } from '../lib/private/defaults';
-import { DatabaseOptions, resolveDatabaseOptions, ResolvedDatabaseOptions } from '../lib/database';
+import { DatabaseOptions, resolveDatabaseOptions, ResolvedDatabaseOptions } from '../lib/database-options';
 import { DataTierValidationError, rejectUnknownKeys, validateRegion, validateZones } from '../lib/private/validation';
 import { MAX_NAME_LENGTH } from '../lib/private/defaults';
 import { parseRestoreTime } from '../lib/restore';

@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_ALARM_THRESHOLDS } from '../lib/alarm-thresholds';
 import { CacheEngine } from '../lib/private/allowed-values';
 import { DataTierProps } from '../lib/data-tier';
-import { DatabaseOptions } from '../lib/database';
+import { DatabaseOptions } from '../lib/database-options';
 import { DatabaseRestore, parseRestoreTime } from '../lib/restore';
 import { DataTierValidationError, validateCopyVaultArn } from '../lib/private/validation';
 import { Kind, kind, TypeOf } from './setting-kinds';

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,6 +9,7 @@ import { Construct } from 'constructs';
 import { CACHE_ENGINES, CacheEngine, cacheParameterGroupFamily } from './private/allowed-values';
 import { defaultDataSubnets, tierName } from './private/defaults';
 import { EncryptionKeys } from './encryption';
+import { metricOfAlarm } from './private/alarm-construction';
 import { acknowledge, PINNED_ZONE } from './private/nag';
 import { DataTierValidationError, requireInteger, requireOneOf, validateCacheEngineVersion, validateCacheNodeType, validateLogRetentionDays } from './private/validation';
 
@@ -191,6 +193,27 @@ export class Cache extends Construct implements ec2.IConnectable {
     acknowledge(this.replicationGroup, PINNED_ZONE);
     // Deleting the stack keeps the cache's last snapshot rather than nothing.
     this.replicationGroup.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+  }
+
+  /** Engine CPU of cache node `node` (from 1), percent, as its `engine-cpu-high` alarm watches it. */
+  metricEngineCpuUtilization(node = 1): cw.Metric {
+    return this.nodeMetric('engine-cpu-high', node);
+  }
+
+  /** Memory used by the data of node `node`, percent of maxmemory, as its `memory-high` alarm watches it. */
+  metricDatabaseMemoryUsagePercentage(node = 1): cw.Metric {
+    return this.nodeMetric('memory-high', node);
+  }
+
+  /** Keys evicted on node `node`, as its `evictions-high` alarm watches it. */
+  metricEvictions(node = 1): cw.Metric {
+    return this.nodeMetric('evictions-high', node);
+  }
+
+  private nodeMetric(condition: string, node: number): cw.Metric {
+    const nodeId = this.nodeIds[node - 1];
+    if (nodeId === undefined) throw new DataTierValidationError(this.node.path, 'node', node, `must be a node number from 1 to ${this.nodeIds.length}`);
+    return metricOfAlarm('cache-node', condition, 'AWS/ElastiCache', { CacheClusterId: nodeId });
   }
 
   /** Lets a client reach the cache on its port. */

@@ -8,7 +8,8 @@ import { Construct } from 'constructs';
 import { DatabaseBackup, DatabaseBackupOptions } from './backup';
 import { Cache, CacheOptions } from './cache';
 import { CacheTokenRotation } from './cache-token-rotation';
-import { Database, DatabaseOptions } from './database';
+import { Database, DatabaseInstanceSelector } from './database';
+import { DatabaseOptions } from './database-options';
 import { EncryptionKeys } from './encryption';
 import { CACHE_DRILL_TAG, FaultInjection } from './fault-injection';
 import { FunctionPlacement } from './function-placement';
@@ -321,19 +322,19 @@ export class DataTier extends Construct implements ec2.IConnectable {
     return this.monitoring.metric(resource, condition);
   }
 
-  /** CPU of an instance (`primary`, `replica-1`, ...), percent, 5-minute average. */
-  metricCpuUtilization(instance = 'primary'): cw.IMetric {
-    return this.metric(instance, 'cpu-high');
+  /** CPU of the primary or of read replica `instance` (from 1), percent, 5-minute average. */
+  metricCpuUtilization(instance: DatabaseInstanceSelector = 'primary'): cw.IMetric {
+    return this.metric(alarmResourceOf(instance), 'cpu-high');
   }
 
   /** Free storage of an instance, bytes, 5-minute minimum. */
-  metricFreeStorageSpace(instance = 'primary'): cw.IMetric {
-    return this.metric(instance, 'free-storage-low');
+  metricFreeStorageSpace(instance: DatabaseInstanceSelector = 'primary'): cw.IMetric {
+    return this.metric(alarmResourceOf(instance), 'free-storage-low');
   }
 
   /** Freeable memory of an instance, bytes, 5-minute minimum. */
-  metricFreeableMemory(instance = 'primary'): cw.IMetric {
-    return this.metric(instance, 'freeable-memory-low');
+  metricFreeableMemory(instance: DatabaseInstanceSelector = 'primary'): cw.IMetric {
+    return this.metric(alarmResourceOf(instance), 'freeable-memory-low');
   }
 
   /** Replica lag RDS reports for read replica `replica` (1-based), seconds, 1-minute maximum. */
@@ -342,18 +343,18 @@ export class DataTier extends Construct implements ec2.IConnectable {
   }
 
   /** Client-side query latency the health check measures on an instance, milliseconds, 1-minute p95. */
-  metricQueryLatency(instance = 'primary'): cw.IMetric {
-    return this.metric(instance, 'query-latency-p95-high');
+  metricQueryLatency(instance: DatabaseInstanceSelector = 'primary'): cw.IMetric {
+    return this.metric(alarmResourceOf(instance), 'query-latency-p95-high');
   }
 
   /** Share of `max_connections` in use on an instance, percent, 1-minute maximum. */
-  metricConnectionsUsedPercent(instance = 'primary'): cw.IMetric {
-    return this.metric(instance, 'connections-high');
+  metricConnectionsUsedPercent(instance: DatabaseInstanceSelector = 'primary'): cw.IMetric {
+    return this.metric(alarmResourceOf(instance), 'connections-high');
   }
 
   /** 1 while the health check cannot check an instance, 1-minute maximum. */
-  metricHealthCheckFailed(instance = 'primary'): cw.IMetric {
-    return this.metric(instance, 'health-check-failing');
+  metricHealthCheckFailed(instance: DatabaseInstanceSelector = 'primary'): cw.IMetric {
+    return this.metric(alarmResourceOf(instance), 'health-check-failing');
   }
 
   /** RDS Proxy query response latency, microseconds, 1-minute p95. */
@@ -363,3 +364,8 @@ export class DataTier extends Construct implements ec2.IConnectable {
 }
 
 const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+
+/** The resource part of an instance's alarm names: `primary`, `replica-1`, ... */
+function alarmResourceOf(instance: DatabaseInstanceSelector): string {
+  return instance === 'primary' ? 'primary' : `replica-${instance}`;
+}

@@ -9,7 +9,8 @@
 export { DataTier, type DataTierProps } from './data-tier';
 export { Network, type NetworkOptions, type NetworkProps } from './network';
 export { EncryptionKeys, type EncryptionKeysProps } from './encryption';
-export { Database, type DatabaseOptions, type DatabaseProps, type ProxyOptions, type ResolvedDatabaseOptions } from './database';
+export { Database, type DatabaseInstanceSelector, type DatabaseProps } from './database';
+export { type DatabaseOptions, type ProxyOptions, type ResolvedDatabaseOptions } from './database-options';
 export { DatabaseRestore, type BackupReplicationOptions, type DatabaseRestoreSource, type PointInTimeOptions, type RestoreTime } from './restore';
 export { type MajorVersionUpgradeOptions, type MajorVersionUpgradeState } from './major-version-upgrade';
 export { CrossRegionReplica, type CrossRegionReplicaProps, type ReplicatedDatabaseSettings } from './cross-region-replica';

@@ -13,9 +13,10 @@ import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
 import { ALARM_DEFINITIONS, AlarmDefinition } from './alarms';
 import { tierName } from './private/defaults';
 import { alarmOfDefinition, encryptedAlarmTopic } from './private/alarm-construction';
+import { dashboardRows, instanceDimensions, ResolvedTargets } from './private/dashboard';
 import { acknowledge, acrossPacks } from './private/nag';
 import { DataTierValidationError, nearest, requireUnique } from './private/validation';
-import { dimensionsOf, METRIC_NAMESPACE, type MetricDefinition, METRICS, type MetricUnit, type Role, TASK_NAMES } from './observability/contract';
+import { dimensionsOf, METRIC_NAMESPACE, type MetricUnit, type Role, TASK_NAMES } from './observability/contract';
 
 /** A DB instance as the alarms and the dashboard see it. */
 export interface MonitoredInstance {
@@ -100,15 +101,6 @@ export interface MonitoringProps extends MonitoringOptions {
    * @default - a new customer-managed key with rotation
    */
   readonly dataKey?: kms.IKey;
-}
-
-/** What the targets of the alarms are derived from, defaults filled in. */
-interface ResolvedTargets {
-  readonly metricEnvironment: string;
-  readonly instances: MonitoredInstance[];
-  readonly proxyName?: string;
-  readonly cacheNodeIds: string[];
-  readonly scheduleDeadLetterQueueName?: string;
 }
 
 /** RDS event categories of DB instances sent to the alarm topic. */
@@ -303,11 +295,6 @@ function selectDefinitions(path: string, disabled: string[], additional: AlarmDe
   return [...ALARM_DEFINITIONS.filter((d) => !disabled.includes(d.condition)), ...additional];
 }
 
-/** The dimensions the health check publishes an instance's metrics with. */
-function instanceDimensions(props: ResolvedTargets, instance: MonitoredInstance): Record<string, string> {
-  return dimensionsOf({ environment: props.metricEnvironment, instanceId: instance.instanceId, role: instance.role });
-}
-
 function targetsOf(props: ResolvedTargets): Target[] {
   const instanceTargets = props.instances.flatMap((instance): Target[] => [
     {
@@ -370,55 +357,4 @@ function cloudWatchUnit(unit: MetricUnit): cw.Unit {
 function describe(definition: AlarmDefinition, target: Target, runbookBaseUrl?: string): string {
   const link = runbookBaseUrl ? ` ${runbookBaseUrl}/${definition.runbook}` : '';
   return `${target.name}: ${definition.summary}. Runbook: runbooks/${definition.runbook}${link}`;
-}
-
-function dashboardRows(props: ResolvedTargets, alarms: cw.Alarm[]): cw.IWidget[][] {
-  const rdsMetric = (metricName: string, statistic = 'Average', instances = props.instances) =>
-    instances.map((i) => new cw.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { DBInstanceIdentifier: i.instanceId }, statistic, label: i.name, period: Duration.minutes(1) }));
-  const healthMetric = (metric: MetricDefinition, statistic: string, instances = props.instances) =>
-    instances.map((i) => new cw.Metric({ namespace: METRIC_NAMESPACE, metricName: metric.name, dimensionsMap: instanceDimensions(props, i), statistic, label: i.name, period: Duration.minutes(1) }));
-  const { connections_used_pct, query_latency, partitions_ahead_min, lock_waits_over_1s, matview_overdue_seconds_max } = METRICS;
-  const proxyMetric = (proxyName: string, metricName: string, statistic: string) =>
-    new cw.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { ProxyName: proxyName }, statistic, period: Duration.minutes(1) });
-  const cacheMetric = (metricName: string, statistic = 'Average') =>
-    props.cacheNodeIds.map((id) => new cw.Metric({ namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: id }, statistic, label: id, period: Duration.minutes(1) }));
-  const graph = (title: string, left: cw.IMetric[], width = 8) => new cw.GraphWidget({ title, left, width, height: 6 });
-  const primary = props.instances.filter((i) => i.role === 'primary');
-  const replicas = props.instances.filter((i) => i.role === 'replica');
-  return [
-    [new cw.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 6 })],
-    [
-      graph('CPU (%)', rdsMetric('CPUUtilization')),
-      graph('Connections used (% of max_connections)', healthMetric(connections_used_pct, 'Maximum')),
-      graph('Query latency p95 (ms, health check)', healthMetric(query_latency, 'p95')),
-    ],
-    [
-      graph('Replica lag (s)', rdsMetric('ReplicaLag', 'Maximum', replicas)),
-      graph('Free storage (bytes)', rdsMetric('FreeStorageSpace', 'Minimum')),
-      graph('Freeable memory (bytes)', rdsMetric('FreeableMemory', 'Minimum')),
-    ],
-    ...(props.proxyName === undefined
-      ? []
-      : [
-          [
-            graph('Proxy connections', [proxyMetric(props.proxyName, 'ClientConnections', 'Maximum'), proxyMetric(props.proxyName, 'DatabaseConnections', 'Maximum')]),
-            graph('Proxy query latency p95 (µs)', [proxyMetric(props.proxyName, 'QueryResponseLatency', 'p95')]),
-            graph('Proxy connection setup failures', [proxyMetric(props.proxyName, 'ClientConnectionsSetupFailedAuth', 'Sum'), proxyMetric(props.proxyName, 'DatabaseConnectionsSetupFailed', 'Sum')]),
-          ],
-        ]),
-    ...(props.cacheNodeIds.length === 0
-      ? []
-      : [
-          [
-            graph('Cache engine CPU (%)', cacheMetric('EngineCPUUtilization')),
-            graph('Cache memory (% of maxmemory)', cacheMetric('DatabaseMemoryUsagePercentage', 'Maximum')),
-            graph('Cache evictions', cacheMetric('Evictions', 'Sum')),
-          ],
-        ]),
-    [
-      graph('Partitions ahead (min)', healthMetric(partitions_ahead_min, 'Minimum', primary)),
-      graph('Lock waits > 1 s', healthMetric(lock_waits_over_1s, 'Maximum', primary)),
-      graph('Materialized views: most overdue past their interval (s)', healthMetric(matview_overdue_seconds_max, 'Maximum', primary)),
-    ],
-  ];
 }

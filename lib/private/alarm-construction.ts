@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { AlarmDefinition, ThresholdContext } from '../alarms';
+import { ALARM_DEFINITIONS, type AlarmDefinition, type MetricSource, type ThresholdContext } from '../alarms';
 
 /**
  * An SNS topic encrypted with `key`, which CloudWatch alarms of this account may use to publish
@@ -44,4 +44,14 @@ export function alarmOfDefinition(
   alarm.addAlarmAction(props.action);
   alarm.addOkAction(props.action);
   return alarm;
+}
+
+/**
+ * The metric an alarm of the defaults table watches on one AWS resource (`dimensions` in
+ * `namespace`): the same metric, statistic and period, for a construct's `metric…()` methods.
+ */
+export function metricOfAlarm(source: MetricSource, condition: string, namespace: string, dimensions: Record<string, string>): cw.Metric {
+  const definition = ALARM_DEFINITIONS.find((d) => d.source === source && d.condition === condition);
+  if (!definition) throw new Error(`no ${source} alarm ${condition} in the defaults table (lib/alarms.ts)`);
+  return new cw.Metric({ namespace, metricName: definition.metric.name, dimensionsMap: dimensions, statistic: definition.statistic, period: definition.period });
 }

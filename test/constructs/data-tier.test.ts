@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DataTier } from '../../lib/data-tier';
@@ -51,6 +52,31 @@ describe('DataTier with no props, in a stack with an explicit environment', () =
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', from(tier.database.replicaSecurityGroup, 5433));
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', from(tier.cache.securityGroup, 6380));
     expect(template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: from(tier.database.primarySecurityGroup, 5433) })).toEqual({});
+  });
+
+  test('is IConnectable like an aws-rds construct: its connections are RDS Proxy and the replicas, on the database port', () => {
+    expect(tier.connections.securityGroups).toEqual([tier.database.proxySecurityGroup, tier.database.replicaSecurityGroup]);
+    expect(tier.connections.defaultPort?.toString()).toBe('5433');
+    expect(tier.database.connections).toBe(tier.connections);
+  });
+
+  test('its metric methods give the metric each alarm watches: same namespace, dimensions, statistic and period', () => {
+    const config = (metric: cw.IMetric) => stack.resolve(metric.toMetricConfig());
+    const watched = (resource: string, condition: string) => config(tier.monitoring.alarm(resource, condition).metric);
+    expect(config(tier.metricReplicaLag(1))).toEqual(watched('replica-1', 'replica-lag-high'));
+    expect(config(tier.metricCpuUtilization())).toEqual(watched('primary', 'cpu-high'));
+    expect(config(tier.metricCpuUtilization(1))).toEqual(watched('replica-1', 'cpu-high'));
+    expect(config(tier.metricQueryLatency('primary'))).toEqual(watched('primary', 'query-latency-p95-high'));
+    expect(config(tier.metricProxyQueryLatency())).toEqual(watched('proxy', 'proxy-latency-p95-high'));
+    expect(config(tier.database.metricReplicaLag(1))).toEqual(watched('replica-1', 'replica-lag-high'));
+    expect(config(tier.database.metricFreeStorageSpace())).toEqual(watched('primary', 'free-storage-low'));
+    expect(config(tier.cache.metricEngineCpuUtilization(1))).toEqual(watched(`cache-${tier.cache.nodeIds[0].slice(-3)}`, 'engine-cpu-high'));
+  });
+
+  test('refuses a metric of an instance or node it does not have, naming what it has', () => {
+    expect(validationError(() => tier.metricReplicaLag(2)).message).toContain('must name a resource (primary, replica-1, proxy, cache-001, cache-002, cache-003,');
+    expect(validationError(() => tier.database.metricCpuUtilization(3)).message).toContain("must be 'primary' or a replica number from 1 to 1");
+    expect(validationError(() => tier.cache.metricEvictions(4)).message).toContain('must be a node number from 1 to 3');
   });
 });
 

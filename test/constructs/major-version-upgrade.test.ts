@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { Database, DatabaseOptions } from '../../lib/database';
+import { Database } from '../../lib/database';
+import { DatabaseOptions } from '../../lib/database-options';
 import { BLUE_GREEN_COMPLETED } from '../../lib/major-version-upgrade';
 import { isolatedVpc, newStack, validationError } from './support';
 

@@ -1,0 +1,70 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
+import type { MonitoredInstance } from '../monitoring';
+import { dimensionsOf, METRIC_NAMESPACE, type MetricDefinition, METRICS } from '../observability/contract';
+
+/** What the targets of the alarms are derived from, defaults filled in. */
+export interface ResolvedTargets {
+  readonly metricEnvironment: string;
+  readonly instances: MonitoredInstance[];
+  readonly proxyName?: string;
+  readonly cacheNodeIds: string[];
+  readonly scheduleDeadLetterQueueName?: string;
+}
+
+/** The dimensions the health check publishes an instance's metrics with. */
+export function instanceDimensions(props: ResolvedTargets, instance: MonitoredInstance): Record<string, string> {
+  return dimensionsOf({ environment: props.metricEnvironment, instanceId: instance.instanceId, role: instance.role });
+}
+
+/** The tier's dashboard: the alarms' states, then one row of graphs per part. */
+export function dashboardRows(props: ResolvedTargets, alarms: cw.Alarm[]): cw.IWidget[][] {
+  const rdsMetric = (metricName: string, statistic = 'Average', instances = props.instances) =>
+    instances.map((i) => new cw.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { DBInstanceIdentifier: i.instanceId }, statistic, label: i.name, period: Duration.minutes(1) }));
+  const healthMetric = (metric: MetricDefinition, statistic: string, instances = props.instances) =>
+    instances.map((i) => new cw.Metric({ namespace: METRIC_NAMESPACE, metricName: metric.name, dimensionsMap: instanceDimensions(props, i), statistic, label: i.name, period: Duration.minutes(1) }));
+  const { connections_used_pct, query_latency, partitions_ahead_min, lock_waits_over_1s, matview_overdue_seconds_max } = METRICS;
+  const proxyMetric = (proxyName: string, metricName: string, statistic: string) =>
+    new cw.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { ProxyName: proxyName }, statistic, period: Duration.minutes(1) });
+  const cacheMetric = (metricName: string, statistic = 'Average') =>
+    props.cacheNodeIds.map((id) => new cw.Metric({ namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: id }, statistic, label: id, period: Duration.minutes(1) }));
+  const graph = (title: string, left: cw.IMetric[], width = 8) => new cw.GraphWidget({ title, left, width, height: 6 });
+  const primary = props.instances.filter((i) => i.role === 'primary');
+  const replicas = props.instances.filter((i) => i.role === 'replica');
+  return [
+    [new cw.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 6 })],
+    [
+      graph('CPU (%)', rdsMetric('CPUUtilization')),
+      graph('Connections used (% of max_connections)', healthMetric(connections_used_pct, 'Maximum')),
+      graph('Query latency p95 (ms, health check)', healthMetric(query_latency, 'p95')),
+    ],
+    [
+      graph('Replica lag (s)', rdsMetric('ReplicaLag', 'Maximum', replicas)),
+      graph('Free storage (bytes)', rdsMetric('FreeStorageSpace', 'Minimum')),
+      graph('Freeable memory (bytes)', rdsMetric('FreeableMemory', 'Minimum')),
+    ],
+    ...(props.proxyName === undefined
+      ? []
+      : [
+          [
+            graph('Proxy connections', [proxyMetric(props.proxyName, 'ClientConnections', 'Maximum'), proxyMetric(props.proxyName, 'DatabaseConnections', 'Maximum')]),
+            graph('Proxy query latency p95 (µs)', [proxyMetric(props.proxyName, 'QueryResponseLatency', 'p95')]),
+            graph('Proxy connection setup failures', [proxyMetric(props.proxyName, 'ClientConnectionsSetupFailedAuth', 'Sum'), proxyMetric(props.proxyName, 'DatabaseConnectionsSetupFailed', 'Sum')]),
+          ],
+        ]),
+    ...(props.cacheNodeIds.length === 0
+      ? []
+      : [
+          [
+            graph('Cache engine CPU (%)', cacheMetric('EngineCPUUtilization')),
+            graph('Cache memory (% of maxmemory)', cacheMetric('DatabaseMemoryUsagePercentage', 'Maximum')),
+            graph('Cache evictions', cacheMetric('Evictions', 'Sum')),
+          ],
+        ]),
+    [
+      graph('Partitions ahead (min)', healthMetric(partitions_ahead_min, 'Minimum', primary)),
+      graph('Lock waits > 1 s', healthMetric(lock_waits_over_1s, 'Maximum', primary)),
+      graph('Materialized views: most overdue past their interval (s)', healthMetric(matview_overdue_seconds_max, 'Maximum', primary)),
+    ],
+  ];
+}
