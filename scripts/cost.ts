@@ -5,8 +5,9 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../app/app';
 import { ENVIRONMENT_NAMES, EnvironmentName } from '../app/config';
-import { estimateMonthlyCost, formatReport } from './cost/estimate';
+import { estimateMonthlyCost } from './cost/estimate';
 import { PRICED_REGIONS, PRICES } from './cost/prices';
+import { formatReport } from './cost/report';
 
 function argument(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

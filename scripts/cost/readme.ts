@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { ENVIRONMENT_NAMES } from '../../app/config';
 import { snapshotPath } from '../../app/template-snapshot';
-import { CostEstimate, estimateMonthlyCost } from './estimate';
+import { CostEstimate } from './cost-estimate';
+import { estimateMonthlyCost } from './estimate';
 
 export const README_REGION = 'us-east-1';
 

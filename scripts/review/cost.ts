@@ -1,5 +1,6 @@
 // The review's one dependency on the cost estimator of `npm run cost` (scripts/cost/estimate.ts).
-import { type CostEstimate, estimateMonthlyCost } from '../cost/estimate';
+import { type CostEstimate } from '../cost/cost-estimate';
+import { estimateMonthlyCost } from '../cost/estimate';
 
 /** Monthly cost of a synthesized template in a region, line by line. */
 export type CostEstimator = (template: object, region: string) => CostEstimate;

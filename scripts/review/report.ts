@@ -1,6 +1,7 @@
 // The review of one environment: what a deploy of the new template over the old would do, as
 // Markdown for a pull-request comment.
-import { type CostEstimate, diffEstimates } from '../cost/estimate';
+import { type CostEstimate } from '../cost/cost-estimate';
+import { diffEstimates } from '../cost/report';
 import { CostEstimator } from './cost';
 import { diffTemplates, isStateful, Modification, renderString, Resource, TemplateDiff, TemplateJson } from './diff';
 import { REPLACEMENT_RULE_SOURCES } from './replacement-rules';

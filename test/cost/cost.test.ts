@@ -3,11 +3,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENVIRONMENT_NAMES } from '../../app/config';
 import { snapshotPath } from '../../app/template-snapshot';
-import {
-  customMetricCount, DEFAULT_ASSUMPTIONS, diffEstimates, estimateMonthlyCost, HOURS_PER_MONTH, RESOURCE_TYPES,
-  UncoveredResourceTypeError, UnpricedRegionError,
-} from '../../scripts/cost/estimate';
+import { DEFAULT_ASSUMPTIONS } from '../../scripts/cost/assumptions';
+import { UncoveredResourceTypeError, UnpricedRegionError } from '../../scripts/cost/errors';
+import { estimateMonthlyCost } from '../../scripts/cost/estimate';
 import { PRICED_REGIONS, PRICES } from '../../scripts/cost/prices';
+import { customMetricCount } from '../../scripts/cost/pricing/observability';
+import { diffEstimates } from '../../scripts/cost/report';
+import { RESOURCE_TYPES } from '../../scripts/cost/resource-types';
+import { HOURS_PER_MONTH } from '../../scripts/cost/units';
 
 const snapshot = (env: string) => JSON.parse(readFileSync(snapshotPath(env as never), 'utf8'));
 const PRICE = PRICES['us-east-1'];
