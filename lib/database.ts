@@ -13,6 +13,7 @@ import { validateMajorVersionUpgrade } from './major-version-upgrade';
 import { metricOfAlarm } from './private/alarm-construction';
 import { enhancedMonitoringRole, exportLogGroups, postgresParameters, replicaPortAcknowledgement } from './private/instance-settings';
 import { acknowledge, acrossPacks, PINNED_ZONE } from './private/nag';
+import { allowHttpsTo } from './private/vpc-endpoints';
 import { backupReplicationKeyArn, PROPERTIES_REFUSED_ON_RESTORE } from './restore';
 import { DataTierValidationError } from './private/validation';
 
@@ -279,7 +280,7 @@ export class Database extends Construct implements ec2.IConnectable {
     this.primarySecurityGroup.addIngressRule(this.rotationSecurityGroup, ec2.Port.tcp(config.port), 'Secret rotation sets the new password');
     this.rotationSecurityGroup.addEgressRule(this.primarySecurityGroup, ec2.Port.tcp(config.port), 'Secret rotation sets the new password');
     if (props.endpointSecurityGroup) {
-      props.endpointSecurityGroup.connections.allowFrom(this.rotationSecurityGroup, ec2.Port.tcp(443), 'Secret rotation calls Secrets Manager');
+      allowHttpsTo(props.endpointSecurityGroup, this.rotationSecurityGroup, 'Secret rotation calls Secrets Manager');
     }
 
     const iamEndToEnd = config.proxy.iamAuthEndToEnd;

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { zonesOf } from './private/allowed-values';
 import { DATA_TIER_ZONE_COUNT, defaultDataSubnets, defaultFunctionSubnets } from './private/defaults';
 import { acknowledge, acrossPacks } from './private/nag';
+import { VpcEndpoints, vpcEndpointsOf } from './private/vpc-endpoints';
 import { DataTierValidationError, requireInteger, validateCidr, validateLogRetentionDays, validateZones } from './private/validation';
 
 /** Where a tier runs: its VPC (given or created), zones and subnets, and its path to the AWS APIs. */
@@ -56,6 +57,15 @@ export interface NetworkOptions {
    * @default 3 - every zone of the tier
    */
   readonly interfaceEndpointZones?: number;
+  /**
+   * The security group of interface endpoints the VPC already has (Secrets Manager, CloudWatch,
+   * CloudWatch Logs, KMS, ElastiCache and, with operator access, SSM, SSM Messages and EC2
+   * Messages), made outside this app: the tier creates none and admits its functions, secret
+   * rotation and operator host to it on 443. Endpoints another tier of this app made in the same
+   * VPC are found without it.
+   * @default - the tier creates the endpoints it needs, once per VPC
+   */
+  readonly existingEndpointSecurityGroup?: ec2.ISecurityGroup;
 }
 
 export interface NetworkProps extends NetworkOptions {
@@ -84,8 +94,10 @@ export class Network extends Construct {
   readonly availabilityZones: string[];
   readonly dataSubnets: ec2.SubnetSelection;
   readonly functionSubnets: ec2.SubnetSelection;
-  /** Security group of the interface endpoints, when the network made them. */
+  /** Security group of the VPC's interface endpoints, when the tier uses them (made by it, by another tier or by the VPC's owner). */
   readonly endpointSecurityGroup?: ec2.ISecurityGroup;
+  /** The VPC's interface endpoints, shared by every tier in it. */
+  private readonly endpoints: VpcEndpoints;
   /** Subnets of the interface endpoints: the function subnets of `interfaceEndpointZones` zones. */
   readonly interfaceEndpointSubnets: ec2.SubnetSelection;
   /**
@@ -105,9 +117,17 @@ export class Network extends Construct {
       this.availabilityZones = tierZones(this, path, props.availabilityZones ?? vpc.availabilityZones.slice(0, DATA_TIER_ZONE_COUNT), props.availabilityZones !== undefined);
       this.dataSubnets = props.dataSubnets ?? defaultDataSubnets(vpc);
       this.functionSubnets = props.functionSubnets ?? defaultFunctionSubnets(vpc);
+      checkSubnets(path, vpc, 'dataSubnets', this.dataSubnets, this.availabilityZones);
+      checkSubnets(path, vpc, 'functionSubnets', this.functionSubnets, this.availabilityZones);
       this.interfaceEndpointSubnets = interfaceEndpointSubnets(path, this.functionSubnets, this.availabilityZones, props.interfaceEndpointZones);
       const hasEgress = this.hasEgress(this.functionSubnets);
-      if (props.interfaceEndpoints ?? !hasEgress) this.endpointSecurityGroup = addApiEndpoints(this, vpc, this.interfaceEndpointSubnets);
+      this.endpoints = vpcEndpointsOf(vpc);
+      if (props.existingEndpointSecurityGroup || (props.interfaceEndpoints ?? !hasEgress) || this.endpoints.securityGroup) {
+        // Endpoints of a VPC the tier does not own sit under the VPC when it is in the same stack, as they always have.
+        const parent = vpc instanceof ec2.Vpc && Stack.of(vpc) === Stack.of(this) ? vpc : this;
+        this.endpointSecurityGroup = this.endpoints.useSecurityGroup(this, vpc, props.existingEndpointSecurityGroup);
+        this.endpoints.ensure(parent, vpc, this.interfaceEndpointSubnets, API_ENDPOINT_SERVICES);
+      }
       this.awsApiPeer = !this.endpointSecurityGroup && hasEgress ? ec2.Peer.anyIpv4() : undefined;
     } else {
       this.availabilityZones = tierZones(this, path, props.availabilityZones ?? regionZones(this), props.availabilityZones !== undefined);
@@ -116,7 +136,9 @@ export class Network extends Construct {
       this.dataSubnets = props.dataSubnets ?? { subnetGroupName: DATA_SUBNETS };
       this.functionSubnets = props.functionSubnets ?? { subnetGroupName: FUNCTION_SUBNETS };
       this.interfaceEndpointSubnets = interfaceEndpointSubnets(path, { subnetGroupName: FUNCTION_SUBNETS }, this.availabilityZones, props.interfaceEndpointZones);
-      this.endpointSecurityGroup = addApiEndpoints(this, vpc, this.interfaceEndpointSubnets);
+      this.endpoints = vpcEndpointsOf(vpc);
+      this.endpointSecurityGroup = this.endpoints.useSecurityGroup(this, vpc);
+      this.endpoints.ensure(vpc, vpc, this.interfaceEndpointSubnets, API_ENDPOINT_SERVICES);
     }
   }
 
@@ -124,12 +146,11 @@ export class Network extends Construct {
    * Lets `group` call the AWS APIs over HTTPS: through the interface endpoints; without them,
    * through the VPC's own endpoints (isolated subnets) or its route out (subnets with egress).
    */
-  allowAwsApisFrom(group: ec2.SecurityGroup, description: string): void {
-    const endpoints = this.endpointSecurityGroup;
-    if (endpoints) {
-      endpoints.connections.allowFrom(group, ec2.Port.tcp(443), description);
-      group.addEgressRule(endpoints, ec2.Port.tcp(443), 'AWS APIs through the interface endpoints');
-    } else if (this.awsApiPeer) {
+  allowAwsApisFrom(group: ec2.ISecurityGroup, description: string): void {
+    // Admitted to the VPC's endpoints also when they come later (another tier): private DNS sends every caller there.
+    this.endpoints.admit(group, description);
+    if (this.endpointSecurityGroup) return;
+    if (this.awsApiPeer) {
       group.addEgressRule(this.awsApiPeer, ec2.Port.tcp(443), 'AWS APIs through the route out of the function subnets');
     } else {
       group.addEgressRule(ec2.Peer.ipv4(this.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'AWS APIs through the VPC endpoints of the imported VPC');
@@ -199,6 +220,35 @@ function tierZones(scope: Construct, path: string, zones: string[], given: boole
   return zones.slice(0, DATA_TIER_ZONE_COUNT);
 }
 
+/**
+ * Refuses subnets of a given VPC that cannot hold the tier: public ones (nothing of the tier has a
+ * public address), none at all, or subnets that miss one of the tier's zones (the replica, the
+ * standby and a cache node are pinned to each).
+ */
+function checkSubnets(path: string, vpc: ec2.IVpc, prop: 'dataSubnets' | 'functionSubnets', selection: ec2.SubnetSelection, zones: string[]): void {
+  const change = `set ${prop} (DataTier: network.${prop}) to the VPC's isolated or private subnets, one in each of ${zones.join(', ')}`;
+  let subnets: ec2.ISubnet[];
+  try {
+    subnets = vpc.selectSubnets(selection).subnets;
+  } catch (error) {
+    throw new DataTierValidationError(path, prop, selection, `selects no subnet of the VPC (${(error as Error).message.split('\n')[0]}): ${change}`);
+  }
+  const publicIds = new Set(vpc.publicSubnets.map((subnet) => subnet.node.path));
+  const public_ = subnets.filter((subnet) => publicIds.has(subnet.node.path));
+  if (public_.length > 0) throw new DataTierValidationError(path, prop, selection, `selects public subnets (${public_.length} of ${subnets.length}); ${change}`);
+  const spanned = [...new Set(subnets.map((subnet) => subnet.availabilityZone))];
+  if (spanned.some((zone) => Token.isUnresolved(zone)) || zones.some((zone) => Token.isUnresolved(zone))) return;
+  const missing = zones.filter((zone) => !spanned.includes(zone));
+  if (missing.length > 0) {
+    throw new DataTierValidationError(
+      path,
+      prop,
+      selection,
+      `spans the zones ${spanned.join(', ') || '(none)'}, and the tier asks for ${zones.join(', ')} (${missing.join(', ')} missing): ${change}, or set availabilityZones (DataTier: network.availabilityZones) to three zones the subnets span`,
+    );
+  }
+}
+
 /** The first three zones of the stack's region, for a VPC the network creates. */
 function regionZones(scope: Construct): string[] {
   const region = Stack.of(scope).region;
@@ -237,31 +287,6 @@ const API_ENDPOINT_SERVICES: Record<string, ec2.InterfaceVpcEndpointAwsService> 
   // The cache token rotation modifies the replication group.
   ElastiCache: ec2.InterfaceVpcEndpointAwsService.ELASTICACHE,
 };
-
-/**
- * Interface endpoints of the APIs the functions call, in the function subnets, behind a
- * security group of their own (returned): the only way out of isolated subnets.
- */
-function addApiEndpoints(scope: Construct, vpc: ec2.IVpc, subnets: ec2.SubnetSelection): ec2.ISecurityGroup {
-  const endpointSecurityGroup = new ec2.SecurityGroup(scope, 'EndpointSecurityGroup', {
-    vpc,
-    description: 'Interface endpoints of the data tier: HTTPS from the function subnets only',
-    allowAllOutbound: false,
-  });
-  // Endpoints of the tier's own VPC sit under the VPC, as they always have (their logical IDs).
-  const parent = vpc instanceof ec2.Vpc ? vpc : scope;
-  for (const [name, service] of Object.entries(API_ENDPOINT_SERVICES)) {
-    new ec2.InterfaceVpcEndpoint(parent, `${name}Endpoint`, {
-      vpc,
-      service,
-      subnets,
-      securityGroups: [endpointSecurityGroup],
-      open: false,
-      privateDnsEnabled: true,
-    });
-  }
-  return endpointSecurityGroup;
-}
 
 /**
  * aws-cdk-lib's own provider behind `restrictDefaultSecurityGroup`: one function per stack

@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { vpcEndpointsOf } from './private/vpc-endpoints';
 import { acknowledge, acrossPacks } from './private/nag';
 
 /** A security group the operator host may reach, on one port. */
@@ -50,6 +51,13 @@ export interface OperatorAccessProps {
   /** Prefix of every physical name, e.g. `data-tier-prod`. */
   readonly name: string;
 }
+
+/** The Systems Manager endpoints the host's agent needs. */
+const SSM_ENDPOINT_SERVICES: Readonly<Record<string, ec2.InterfaceVpcEndpointAwsService>> = {
+  Ssm: ec2.InterfaceVpcEndpointAwsService.SSM,
+  SsmMessages: ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES,
+  Ec2Messages: ec2.InterfaceVpcEndpointAwsService.EC2_MESSAGES,
+};
 
 /**
  * Public SSM parameter naming the newest Amazon Linux 2023 AMI for Graviton. It is resolved by
@@ -102,24 +110,14 @@ export class OperatorAccess extends Construct {
     }
 
     if (props.endpointSecurityGroup) {
-      const endpoints: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
-        Ssm: ec2.InterfaceVpcEndpointAwsService.SSM,
-        SsmMessages: ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES,
-        Ec2Messages: ec2.InterfaceVpcEndpointAwsService.EC2_MESSAGES,
-      };
-      for (const [name, service] of Object.entries(endpoints)) {
-        new ec2.InterfaceVpcEndpoint(this, `${name}Endpoint`, {
-          vpc,
-          service,
-          subnets: props.endpointSubnets ?? props.subnets,
-          securityGroups: [props.endpointSecurityGroup],
-          open: false,
-          privateDnsEnabled: true,
-        });
-      }
-      props.endpointSecurityGroup.connections.allowFrom(this.securityGroup, ec2.Port.tcp(443), 'Operator host reaches Systems Manager and CloudWatch Logs');
-      this.securityGroup.addEgressRule(props.endpointSecurityGroup, ec2.Port.tcp(443), 'Systems Manager and CloudWatch Logs through the interface endpoints');
+      // One set per VPC: a tier in a VPC that already has them (another tier's) uses those.
+      const endpoints = vpcEndpointsOf(vpc);
+      endpoints.useSecurityGroup(this, vpc, props.endpointSecurityGroup, { createEndpoints: true });
+      endpoints.ensure(this, vpc, props.endpointSubnets ?? props.subnets, SSM_ENDPOINT_SERVICES);
+      endpoints.admit(this.securityGroup, 'Operator host reaches Systems Manager and CloudWatch Logs');
     } else {
+      // Admitted to endpoints another tier adds to the VPC later: private DNS sends the agent there.
+      vpcEndpointsOf(vpc).admit(this.securityGroup, 'Operator host reaches Systems Manager and CloudWatch Logs');
       const peer = props.awsApiPeer ?? ec2.Peer.ipv4(vpc.vpcCidrBlock);
       const through = props.awsApiPeer ? 'the route out of its subnets' : 'the VPC endpoints of the imported VPC';
       this.securityGroup.addEgressRule(peer, ec2.Port.tcp(443), `Systems Manager through ${through}`);

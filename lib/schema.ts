@@ -8,7 +8,8 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { FunctionPlacement } from './function-placement';
 import { DataTierFunction, placementOf } from './private/data-tier-function';
-import { migrationStreams } from './functions/shared/migration-streams';
+import { migrationStreamProblems, migrationStreams } from './functions/shared/migration-streams';
+import { DataTierValidationError } from './private/validation';
 import { migrationStreamsHash } from './functions/shared/sql-directory-hash';
 import { PLATFORM_SQL_DIR } from './platform-sql';
 import { acknowledge, acrossPacks } from './private/nag';
@@ -58,6 +59,8 @@ export class SchemaMigrations extends Construct {
   constructor(scope: Construct, id: string, props: SchemaMigrationsProps) {
     super(scope, id);
     const streams = migrationStreams(PLATFORM_SQL_DIR, props.applicationMigrations);
+    const problems = migrationStreamProblems(streams);
+    if (problems.length > 0) throw new DataTierValidationError(this.node.path, 'applicationMigrations', props.applicationMigrations, problems.join('; '));
     this.handler = new DataTierFunction(this, 'Handler', {
       ...placementOf(props),
       functionName: 'schema-migrations',

@@ -7,7 +7,7 @@ import type { ClientBase } from 'pg';
 import { type UnusableIndex, unusableIndexes } from './index-validity';
 import { type AppliedRow, historyProblems, type HistoryProblem, lastApplied } from './migration-history';
 import { lineAt, splitSqlStatements, transactionControlOf, type SqlStatement } from './sql-statements';
-import { type MigrationStream } from './migration-streams';
+import { MIGRATION_FILE_NAME as FILE_NAME, type MigrationStream, STREAM_NAME } from './migration-streams';
 
 // Kept importable from here: the runner, scripts and tests take them with runMigrations.
 export { migrationStreams, PLATFORM_STREAM, streamNameOf, type MigrationStream } from './migration-streams';
@@ -26,8 +26,6 @@ export const REPLACES_DIRECTIVE = '-- migrate:replaces';
 export const REPEATABLE_DIRECTORY = 'repeatable';
 /** Stream name of a run given a single `directory`. */
 export const DEFAULT_STREAM = 'app';
-const FILE_NAME = /^\d+_[A-Za-z0-9_-]+\.sql$/;
-const STREAM_NAME = /^[a-z][a-z0-9_-]*$/;
 // Session-level advisory lock key shared by every runner of this schema (hashtext is stable).
 const LOCK_KEY_SQL = `hashtext('data-tier schema migrations')`;
 
