@@ -1,4 +1,5 @@
-import { CfnResource, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
 
 /** A cdk-nag finding that is wrong for this design, and why. */
@@ -9,9 +10,42 @@ export interface Acknowledgement {
   readonly reason: string;
 }
 
-/** Acknowledges findings on one construct (keep it the narrowest one the finding names). */
+/**
+ * Acknowledges findings on one construct (keep it the narrowest one the finding names). An id
+ * that names an ARN is written with `arn:<AWS::Partition>:` and acknowledged in each of its
+ * {@link partitionForms}.
+ */
 export function acknowledge(construct: IConstruct, ...acknowledgements: Acknowledgement[]): void {
-  Validations.of(construct).acknowledge(...acknowledgements);
+  Validations.of(construct).acknowledge(...acknowledgements.flatMap(({ id, reason }) => partitionForms(construct, id).map((form) => ({ id: form, reason }))));
+}
+
+/** An ARN's partition as cdk-nag writes it where the template reads it from the `AWS::Partition` pseudo parameter. */
+const ANY_PARTITION_ARN = 'arn:<AWS::Partition>:';
+
+/**
+ * The ids cdk-nag can report a finding that names an ARN under, given the id written with
+ * `arn:<AWS::Partition>:`. cdk-nag writes the ARN as the template has it: `<AWS::Partition>`
+ * where the template reads the pseudo parameter, the literal partition where aws-cdk-lib wrote
+ * one, as `Stack.partition` does under `@aws-cdk/core:enablePartitionLiterals` (a flag
+ * `cdk init` sets) for a stack in a known region. So: the id itself, the same with `aws`, and
+ * with the partition of the stack's region when that is known and another (`aws-cn`,
+ * `aws-us-gov`...). Any other id is its only form.
+ */
+export function partitionForms(scope: IConstruct, id: string): string[] {
+  if (!id.includes(ANY_PARTITION_ARN)) return [id];
+  const partitions = new Set(['<AWS::Partition>', 'aws']);
+  const known = knownPartition(scope);
+  if (known !== undefined) partitions.add(known);
+  return [...partitions].map((partition) => id.split(ANY_PARTITION_ARN).join(`arn:${partition}:`));
+}
+
+/** The literal partition of the scope's stack: the one it writes, else its region's; undefined when the region is unknown. */
+function knownPartition(scope: IConstruct): string | undefined {
+  let stack: IConstruct | undefined = scope;
+  while (stack !== undefined && !Stack.isStack(stack)) stack = stack.node.scope;
+  if (stack === undefined) return undefined;
+  if (!Token.isUnresolved(stack.partition)) return stack.partition;
+  return Token.isUnresolved(stack.region) ? undefined : RegionInfo.get(stack.region).partition;
 }
 
 /** The rule's id in each pack that carries it, without the pack's prefix. */
@@ -67,6 +101,9 @@ export const ACKNOWLEDGEMENTS_METADATA_KEY = 'cdk_nag';
  * onto every resource below the construct that records it, ancestors included: the W3010 note
  * alone was repeated on every resource of the stack, and the acknowledgements took a third of
  * each template's bytes. This keeps them all visible to a reviewer at a tenth of that.
+ *
+ * An acknowledgement of an ARN is recorded once, in its `arn:<AWS::Partition>:` form: the
+ * other {@link partitionForms} that {@link acknowledge} adds are the same acknowledgement.
  */
 export function recordAcknowledgements(stack: Stack): void {
   const previous = stack.templateOptions.metadata ?? {};
@@ -86,11 +123,15 @@ function acknowledgementsOf(stack: Stack): RecordedAcknowledgement[] {
     rules.set(id, resources);
     resources.add(resource);
   };
-  const recordedOn = (construct: IConstruct) =>
-    construct.node.metadata
+  const recordedOn = (construct: IConstruct) => {
+    const recorded = construct.node.metadata
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && m.data)
       .flatMap((m) => Object.entries(m.data as Record<string, string>))
       .map(([id, reason]) => [id.replace(/^annotation::/i, ''), reason] as const);
+    // The partition forms acknowledge() added beside an `arn:<AWS::Partition>:` id, with its reason.
+    const otherForms = new Set(recorded.flatMap(([id, reason]) => partitionForms(construct, id).filter((form) => form !== id).map((form) => `${form}\n${reason}`)));
+    return recorded.filter(([id, reason]) => !otherForms.has(`${id}\n${reason}`));
+  };
 
   for (let scope: IConstruct | undefined = stack; scope; scope = scope.node.scope) {
     for (const [id, reason] of recordedOn(scope)) add(id, reason, '*');

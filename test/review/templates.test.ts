@@ -24,11 +24,19 @@ describe('the committed templates', () => {
   });
 });
 
+/** Whether a (rule, resource) pair names an ARN in a literal partition beside the same pair with `arn:<AWS::Partition>:`. */
+const otherPartitionForm = (pair: string, pairs: Set<string>) => {
+  const anyPartition = pair.replace(/arn:aws[\w-]*:/g, 'arn:<AWS::Partition>:');
+  return anyPartition !== pair && pairs.has(anyPartition);
+};
+
 describe('the acknowledgements recorded once', () => {
-  it('are every (rule, resource) pair cdk-nag’s writeSuppressionsToCloudFormation wrote on each resource', () => {
+  it('are every (rule, resource) pair cdk-nag’s writeSuppressionsToCloudFormation wrote on each resource, an ARN in its `arn:<AWS::Partition>:` form only', () => {
     const before = acknowledgedRules(JSON.parse(synthesizeAsBefore({}, 'dev')));
     const after = acknowledgedRules(JSON.parse(readFileSync(snapshotPath('dev'), 'utf8')));
     expect(before.size).toBeGreaterThan(100);
-    expect([...after].sort()).toEqual([...before].sort());
+    // acknowledge() adds the `arn:aws:` form of each ARN it is given: the record writes it once.
+    expect([...before].filter((pair) => otherPartitionForm(pair, before)).length).toBeGreaterThan(0);
+    expect([...after].sort()).toEqual([...before].filter((pair) => !otherPartitionForm(pair, before)).sort());
   });
 });

@@ -1,22 +1,14 @@
-import { App, CfnResource, PolicyValidationPluginReport, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { buildApp, NAG_PACKS } from '../../app/app';
+import { buildApp } from '../../app/app';
 import { ENVIRONMENT_NAMES } from '../../app/config';
+import { findings, PACKS, templateFindings } from './nag-findings';
 import { synthesize, Synthesized, TEST_ENVIRONMENT } from './synth';
-import { templateView, TemplateView } from './template-view';
-
-const PACKS = NAG_PACKS.map((Pack) => [new Pack().readPackName, Pack] as const);
-
-/**
- * Rules that judge the construct tree rather than the template: VPCDefaultSecurityGroupClosed
- * looks for the L2 Vpc's RestrictDefaultSecurityGroupCustomResource child, which an included
- * template does not have. The run on the construct tree checks them.
- */
-const CONSTRUCT_TREE_RULES = ['VPCDefaultSecurityGroupClosed'];
+import { templateView } from './template-view';
 
 /** [rule id, reason] of every cdk-nag pack acknowledgement recorded on the given constructs. */
 function nagAcknowledgements(constructs: IConstruct[]): Array<[string, string]> {
@@ -24,17 +16,6 @@ function nagAcknowledgements(constructs: IConstruct[]): Array<[string, string]> 
     .flatMap((construct) => construct.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
     .flatMap((m) => Object.entries(m.data as Record<string, string>))
     .filter(([id]) => /(AwsSolutions|NIST\.800\.53\.R5|HIPAA\.Security|PCI\.DSS\.321|Serverless)-/.test(id));
-}
-
-/** `rule: path, path` of each violation, with the paths of the app the template came from. */
-function findings(report: PolicyValidationPluginReport, view?: TemplateView): string[] {
-  const pathOf = (constructPath = '') => (view ? view.pathOf(constructPath.split('/').pop()!) : constructPath);
-  return report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => pathOf(r.constructPath)).join(', ')}`);
-}
-
-/** Violations of a pack on the stack's template, but for the rules only the construct tree can judge. */
-function templateFindings(Pack: (typeof NAG_PACKS)[number], view: TemplateView): string[] {
-  return findings(new Pack().validateScope(view.app), view).filter((finding) => !CONSTRUCT_TREE_RULES.some((rule) => finding.includes(`-${rule}:`)));
 }
 
 function expectNoUnacknowledgedFinding({ app, stack, template }: Synthesized): void {
