@@ -45,7 +45,7 @@ function consumerApp(flags: Record<string, unknown>): Consumer {
   const stack = new Stack(app, STACK, { env });
   const vpc = isolatedVpc(stack, 'Vpc');
   new DataTier(stack, 'Orders', { network: { vpc } });
-  new DataTier(stack, 'Billing', { network: { vpc, interfaceEndpoints: false } }); // TODO(shared endpoints): { vpc } once two tiers can share the caller's VPC endpoints
+  new DataTier(stack, 'Billing', { network: { vpc } });
   const ownVpcStack = new Stack(app, OWN_VPC_STACK, { env });
   new DataTier(ownVpcStack, 'Inventory');
   const stacks = [stack, ownVpcStack];
