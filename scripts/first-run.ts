@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../app/config';
-import { estimateMonthlyCost } from './cost/estimate';
+import { estimateMonthlyCost } from '../lib/cli/cost/estimate';
 
 const ROOT = path.join(__dirname, '..');
 const BIN = path.join(ROOT, 'node_modules', '.bin');
