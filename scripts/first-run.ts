@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   }
   console.log(`\n${formatSummary(summaries)}\n`);
   console.log('Local database: an embedded PostgreSQL with every migration applied (`npm run db:local`)\n');
-  const report = await run(path.join(BIN, 'tsx'), [path.join('scripts', 'local-report.ts')], true);
+  const report = await run(path.join(BIN, 'tsx'), [path.join('lib', 'cli', 'index.ts'), 'db', 'local', '--migrations', path.join('app', 'sql', 'analytics')], true);
   process.exit(report.code);
 }
 
