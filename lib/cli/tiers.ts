@@ -100,7 +100,9 @@ export async function deployedTiers(client: Pick<CloudFormationClient, 'send'>, 
       if (!stack) throw new CliError(`stack ${stackName} does not exist in this account and region (use --region?)`);
       const tiers = tiersIn(stack.template);
       if (tiers.length === 0) {
-        throw new CliError(`stack ${stackName} records no data tier in its template (Metadata "${TIER_METADATA_KEY}"): deploy it once with this version of postgres-data-tier`);
+        throw new CliError(
+          `stack ${stackName} records no data tier in its deployed template (Metadata "${TIER_METADATA_KEY}"; CloudFormation takes a template's Metadata only with a change to a resource): use the cloud assembly (--app <dir>) instead`,
+        );
       }
       found.push(...tiers.map((tier) => ({ ...stack, tier, where, outputs })));
     }

@@ -132,6 +132,8 @@ export interface TunnelRequest {
   readonly stacks?: readonly string[];
   /** The tier's name or construct path; needed when there are several. */
   readonly tier?: string;
+  /** Tiers the caller found its own way (a committed template, say): no looking for them. */
+  readonly tiers?: readonly FoundTier[];
   /** `primary`, `proxy`, `replica-N`, `cache`, or `instance:<endpoint>` (an instance a restore created in the primary's security group). */
   readonly to: string;
   readonly localPort?: number;
@@ -172,6 +174,7 @@ export async function openTunnel(request: TunnelRequest, deps: TunnelDependencie
 }
 
 async function findTier(request: TunnelRequest, cloudFormation: Pick<CloudFormationClient, 'send'>): Promise<FoundTier> {
+  if (request.tiers) return selectTier(request.tiers, request.tier, request.tiers[0]?.where ?? 'the tiers given');
   if (request.deployed) {
     const tiers = await deployedTiers(cloudFormation, { stacks: request.stacks, region: request.region });
     return selectTier(tiers, request.tier, tiers[0]?.where ?? 'the deployed stacks');

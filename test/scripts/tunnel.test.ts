@@ -1,5 +1,5 @@
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { clientCommand, openTunnel, parseArgs, PORT_FORWARDING_DOCUMENT, resolveTarget, sessionArguments, TunnelDependencies, TunnelError } from '../../scripts/tunnel';
 
@@ -25,9 +25,6 @@ function givenStack(outputs: Record<string, string> = PROD_OUTPUTS, instances = 
   cloudFormation.on(DescribeStacksCommand, { StackName: 'data-tier-prod' }).resolves({
     Stacks: [{ StackName: 'data-tier-prod', CreationTime: new Date(0), StackStatus: 'UPDATE_COMPLETE', Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }],
   });
-  // The tier records itself in the template; the app's tier (id Default) keeps its output keys unhashed.
-  const tier = { name: 'data-tier-prod', path: 'data-tier-prod/Default', version: '0.1.0', outputs: Object.fromEntries(Object.keys(outputs).map((key) => [key, key])) };
-  cloudFormation.on(GetTemplateCommand, { StackName: 'data-tier-prod' }).resolves({ TemplateBody: JSON.stringify({ Metadata: { 'postgres-data-tier': [tier] }, Resources: {} }) });
   autoScaling.on(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: ['data-tier-prod-operator'] }).resolves({
     AutoScalingGroups: [{ AutoScalingGroupName: 'data-tier-prod-operator', Instances: instances as any, MinSize: 1, MaxSize: 1, DesiredCapacity: 1, DefaultCooldown: 300, AvailabilityZones: [], HealthCheckType: 'EC2', CreatedTime: new Date(0) }],
   });
