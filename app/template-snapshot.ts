@@ -6,6 +6,9 @@ import { buildApp, BuildOptions } from './app';
 import { EnvironmentName } from './config';
 import { DataTierStack } from './data-tier-stack';
 import { COMMITTED_TEMPLATES_DIR } from './deployed-version';
+import { dashboardBodySubstitution } from '../lib/cli/review/dashboard-body';
+
+export { dashboardBodySubstitution };
 
 /** Account and region the reviewable snapshots are synthesized for. */
 export const SNAPSHOT_ENVIRONMENT = { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'us-east-1' };
@@ -117,28 +120,4 @@ function widgetPieces(widget: unknown): string[] {
   const text = JSON.stringify({ ...(widget as object), properties: { ...properties, [key]: marker } });
   const [before, after] = text.split(JSON.stringify(marker));
   return [`${before}[`, ...list.map((e, i) => JSON.stringify(e) + (i < list.length - 1 ? ',' : '')), `]${after}`];
-}
-
-/**
- * The body as one `Fn::Sub` string (`${Id.Attr}`, `${Id}`, literal `${` as `${!`), from either
- * form; undefined when it holds an intrinsic function other than Ref, GetAtt and Sub. Equal
- * bodies give equal strings, so the review compares dashboards through this.
- */
-export function dashboardBodySubstitution(body: unknown): string | undefined {
-  const escape = (s: string) => s.replace(/\$\{/g, '${!');
-  const part = (p: unknown): string | undefined => {
-    if (typeof p === 'string') return escape(p);
-    if (p && typeof p === 'object') {
-      const [[fn, arg]] = Object.entries(p as Record<string, unknown>);
-      if (fn === 'Ref' && typeof arg === 'string') return '${' + arg + '}';
-      if (fn === 'Fn::GetAtt' && Array.isArray(arg) && arg.every((a) => typeof a === 'string')) return '${' + arg.join('.') + '}';
-      if (fn === 'Fn::Sub' && typeof arg === 'string') return arg;
-      if (fn === 'Fn::Join' && Array.isArray(arg) && arg[0] === '' && Array.isArray(arg[1])) {
-        const parts = arg[1].map(part);
-        return parts.every((x) => x !== undefined) ? parts.join('') : undefined;
-      }
-    }
-    return undefined;
-  };
-  return part(body);
 }

@@ -18,7 +18,7 @@ import { Maintenance } from './maintenance';
 import { Monitoring, MonitoringOptions } from './monitoring';
 import { Network, NetworkOptions } from './network';
 import { OperatorAccess } from './operator-access';
-import { addTierOutputs } from './outputs';
+import { addTierOutputs, recordTier } from './outputs';
 import { tierName } from './private/defaults';
 import { SchemaMigrations } from './schema';
 
@@ -301,6 +301,7 @@ export class DataTier extends Construct implements ec2.IConnectable {
     }
 
     if (props.outputs ?? true) addTierOutputs(this);
+    recordTier(this);
   }
 
   /** Lets a client reach the proxy, the replicas and the cache (not the primary directly). */

@@ -1,5 +1,8 @@
-import { CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, Stack } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DataTier } from './data-tier';
+import { packageRoot } from './private/package-root';
 
 /**
  * Names of the stack outputs. Runbooks and applications look them up with
@@ -90,4 +93,50 @@ export function addTierOutputs(tier: DataTier): void {
     output(OUTPUTS.operatorSessionDocumentName, operator.sessionDocument.ref, 'Session document of logged shell sessions on the operator host (aws ssm start-session --document-name)');
     output(OUTPUTS.operatorSessionLogGroupName, operator.sessionLogGroup.logGroupName, 'Encrypted log group of the operator host sessions');
   }
+}
+
+/**
+ * Key of the template's top-level Metadata under which each tier of the stack records itself
+ * ({@link recordTier}): a list of {@link TierMetadata}, one entry per tier. The `data-tier`
+ * command finds tiers, and their outputs, only through it.
+ */
+export const TIER_METADATA_KEY = 'postgres-data-tier';
+
+/** What one tier records about itself in its stack's template (Metadata[`TIER_METADATA_KEY`]). */
+export interface TierMetadata {
+  /** The tier's `name` (the prefix of its physical names and export names). */
+  readonly name: string;
+  /** The tier's construct path, e.g. `Orders/Db`. */
+  readonly path: string;
+  /** Version of postgres-data-tier that synthesized it. */
+  readonly version: string;
+  /**
+   * Each output of the tier, by its name in `OUTPUTS` (`ProxyEndpoint`, `Replica1Endpoint`...):
+   * the OutputKey CloudFormation gives it (its logical ID, e.g. `OrdersProxyEndpoint68A4B346`).
+   * Empty when the tier has no outputs (`outputs: false`).
+   */
+  readonly outputs: Readonly<Record<string, string>>;
+}
+
+/**
+ * Appends the tier's {@link TierMetadata} to its stack's template Metadata. Its outputs' keys are
+ * resolved at synthesis, so an overridden logical ID is recorded as CloudFormation will use it.
+ */
+export function recordTier(tier: DataTier): void {
+  const stack = Stack.of(tier);
+  const metadata = (stack.templateOptions.metadata ??= {});
+  const tiers = (metadata[TIER_METADATA_KEY] ??= []) as unknown[];
+  tiers.push({
+    name: tier.name,
+    path: tier.node.path,
+    version: packageVersion(),
+    outputs: Lazy.any({
+      produce: () =>
+        Object.fromEntries(tier.node.children.filter((child): child is CfnOutput => child instanceof CfnOutput).map((output) => [output.node.id, stack.resolve(output.logicalId) as string])),
+    }),
+  });
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }

@@ -1,30 +1,31 @@
-// Prints the itemised monthly on-demand cost of an environment's synthesized tier:
-//   npm run cost -- --env prod [--region eu-west-1] [--json]
-// The app is synthesized offline with bundling off; prices come from scripts/cost/prices.ts.
+// `npm run cost -- --env prod [--region eu-west-1] [--json]`: `data-tier cost` (lib/cli) for an
+// environment of this repository's app, synthesized offline (bundling off) into a throwaway
+// cloud assembly; prices come from lib/cli/cost/prices.ts.
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { buildApp } from '../app/app';
 import { ENVIRONMENT_NAMES, EnvironmentName } from '../app/config';
-import { estimateMonthlyCost } from './cost/estimate';
-import { PRICED_REGIONS, PRICES } from './cost/prices';
-import { formatReport } from './cost/report';
-
-function argument(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? undefined : process.argv[i + 1];
-}
+import { PRICED_REGIONS, PRICES } from '../lib/cli/cost/prices';
+import { main } from '../lib/cli/index';
 
 function fail(message: string): never {
   console.error(message);
   process.exit(1);
 }
 
-const env = argument('env') ?? fail(`usage: npm run cost -- --env <${ENVIRONMENT_NAMES.join('|')}> [--region <region>] [--json]`);
+const { values } = parseArgs({ options: { env: { type: 'string' }, region: { type: 'string', default: 'us-east-1' }, json: { type: 'boolean', default: false } } });
+const env = values.env ?? fail(`usage: npm run cost -- --env <${ENVIRONMENT_NAMES.join('|')}> [--region <region>] [--json]`);
 if (!ENVIRONMENT_NAMES.includes(env as EnvironmentName)) fail(`unknown environment ${env}: one of ${ENVIRONMENT_NAMES.join(', ')}`);
-const region = argument('region') ?? 'us-east-1';
-if (!PRICES[region]) fail(`no prices for region ${region}: scripts/cost/prices.ts has ${PRICED_REGIONS.join(', ')}`);
+const region = values.region!;
+if (!PRICES[region]) fail(`no prices for region ${region}: lib/cli/cost/prices.ts has ${PRICED_REGIONS.join(', ')}`);
 
-const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-const stack = buildApp(app, { context: { env, region }, environment: {} });
-const estimate = estimateMonthlyCost(Template.fromStack(stack).toJSON(), { region });
-console.log(process.argv.includes('--json') ? JSON.stringify(estimate, null, 2) : formatReport(estimate, `data-tier-${env}`));
+const outdir = mkdtempSync(join(tmpdir(), 'data-tier-cost-'));
+const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+buildApp(app, { context: { env, region }, environment: {} });
+app.synth();
+main(['cost', '--app', outdir, '--region', region, ...(values.json ? ['--json'] : [])])
+  .then((code) => (process.exitCode = code))
+  .finally(() => rmSync(outdir, { recursive: true, force: true }));

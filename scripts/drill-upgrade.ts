@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { runMigrations } from '../lib/functions/shared/migrations';
 import { PROJECT_STREAMS } from '../app/migrations';
-import { availableExtensions, PreflightReport, runPreflight } from './upgrade-preflight';
+import { availableExtensions, PreflightReport, runPreflight } from '../lib/cli/upgrade-preflight';
 import type { EmbeddedPostgres } from './embedded-postgres.mjs';
 
 export interface UpgradeDrillOptions {

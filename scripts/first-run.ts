@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../app/config';
-import { estimateMonthlyCost } from './cost/estimate';
+import { estimateMonthlyCost } from '../lib/cli/cost/estimate';
 
 const ROOT = path.join(__dirname, '..');
 const BIN = path.join(ROOT, 'node_modules', '.bin');
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   }
   console.log(`\n${formatSummary(summaries)}\n`);
   console.log('Local database: an embedded PostgreSQL with every migration applied (`npm run db:local`)\n');
-  const report = await run(path.join(BIN, 'tsx'), [path.join('scripts', 'local-report.ts')], true);
+  const report = await run(path.join(BIN, 'tsx'), [path.join('lib', 'cli', 'index.ts'), 'db', 'local', '--migrations', path.join('app', 'sql', 'analytics')], true);
   process.exit(report.code);
 }
 

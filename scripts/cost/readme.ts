@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { ENVIRONMENT_NAMES } from '../../app/config';
 import { snapshotPath } from '../../app/template-snapshot';
-import { CostEstimate } from './cost-estimate';
-import { estimateMonthlyCost } from './estimate';
+import { CostEstimate } from '../../lib/cli/cost/cost-estimate';
+import { estimateMonthlyCost } from '../../lib/cli/cost/estimate';
 
 export const README_REGION = 'us-east-1';
 

@@ -1,4 +1,4 @@
-// Regenerates scripts/review/replacement-rules.ts, first from the AWS CloudFormation User Guide's
+// Regenerates lib/cli/review/replacement-rules.ts, first from the AWS CloudFormation User Guide's
 // resource reference, whose every property says "*Update requires*: Replacement | No
 // interruption | Some interruptions". Source: github.com/awsdocs/aws-cloudformation-user-guide,
 // doc_source/aws-resource-*.md and aws-properties-*.md at commit 6c68a17a (the last "Periodic
@@ -85,6 +85,6 @@ export const REPLACEMENT_RULE_SOURCES: Record<string, string> = ${JSON.stringify
 /** Type.Property entries taken from the registry schemas, not the User Guide. */
 export const FROM_REGISTRY_SCHEMAS: string[] = ${JSON.stringify(fromSchemas, null, 2)};
 `;
-writeFileSync(join(__dirname, 'replacement-rules.ts'), out);
+writeFileSync(join(__dirname, '..', '..', 'lib', 'cli', 'review', 'replacement-rules.ts'), out);
 const missing = [...types].filter((t) => !rules[t]);
 console.log(`wrote ${Object.keys(rules).length} types (${fromSchemas.length} properties from the registry schemas); no page for: ${missing.join(', ')}`);

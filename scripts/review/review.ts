@@ -9,9 +9,9 @@ import { NAG_PACKS } from '../../app/app';
 import { ENVIRONMENT_NAMES, EnvironmentName } from '../../app/config';
 import { reviewableForm, snapshotPath, synthesizeTemplate } from '../../app/template-snapshot';
 import { committedTemplateAt } from './committed-template';
-import { CostEstimator, estimateCost } from './cost';
-import { TemplateJson } from './diff';
-import { EnvironmentReview, NagStatus, reviewEnvironment } from './report';
+import { CostEstimator, estimateCost } from '../../lib/cli/review/cost';
+import { TemplateJson } from '../../lib/cli/review/diff';
+import { EnvironmentReview, NagStatus, reviewEnvironment, reviewReport } from '../../lib/cli/review/report';
 
 export interface ReviewOptions {
   readonly envNames?: readonly EnvironmentName[];
@@ -50,10 +50,7 @@ export function review(options: ReviewOptions = {}): ReviewResult {
       estimateCost: options.estimateCost ?? estimateCost,
     });
   });
-  const blocking = reviews.flatMap((r) => r.blocking.map((b) => `${r.envName}: ${b}`));
-  const summary = blocking.length > 0 ? `**Refused**: ${blocking.length} stateful resource(s) would be replaced or deleted:\n${blocking.map((b) => `- ${b}`).join('\n')}` : 'No stateful resource would be replaced or deleted.';
-  const markdown = [`# Infrastructure review`, '', summary, ...reviews.map((r) => `\n${r.markdown}`)].join('\n');
-  return { reviews, markdown, exitCode: blocking.length > 0 ? 1 : 0 };
+  return { reviews, ...reviewReport(reviews) };
 }
 
 function oldTemplate(envName: EnvironmentName, base: string | undefined): string {

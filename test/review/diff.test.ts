@@ -1,6 +1,6 @@
-import type { CostEstimator } from '../../scripts/review/cost';
-import { diffTemplates, TemplateJson } from '../../scripts/review/diff';
-import { reviewEnvironment } from '../../scripts/review/report';
+import type { CostEstimator } from '../../lib/cli/review/cost';
+import { diffTemplates, TemplateJson } from '../../lib/cli/review/diff';
+import { reviewEnvironment } from '../../lib/cli/review/report';
 
 const noCost = () => ({ region: 'us-east-1', currency: 'USD' as const, total: 0, lines: [], unpriced: [], assumptions: {} }) as unknown as ReturnType<CostEstimator>;
 const review = (before: TemplateJson, after: TemplateJson, allowReplace: string[] = []) =>

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ENVIRONMENT_NAMES } from '../../app/config';
 import { dashboardBodySubstitution, reviewableForm, snapshotPath } from '../../app/template-snapshot';
-import { acknowledgedRules } from '../../scripts/review/report';
+import { acknowledgedRules } from '../../lib/cli/review/report';
 import { acknowledgementShare, synthesizeAsBefore } from '../../scripts/review/template-stats';
 import { synthesize } from '../stack/synth';
 

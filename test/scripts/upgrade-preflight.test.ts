@@ -3,7 +3,7 @@
 // on the object it looks for. The logical-slot check fails in the upgrade drill, whose server
 // runs with wal_level = logical (test/drill/upgrade.test.ts).
 import { Client } from 'pg';
-import { availableExtensions, formatPreflight, PreflightOptions, RDS_18_EXTENSIONS, runPreflight } from '../../scripts/upgrade-preflight';
+import { availableExtensions, formatPreflight, PreflightOptions, RDS_18_EXTENSIONS, runPreflight } from '../../lib/cli/upgrade-preflight';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
 let db: TestDatabase;

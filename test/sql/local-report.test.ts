@@ -1,4 +1,5 @@
-import { collectSchemaReport, formatSchemaReport } from '../../scripts/local-report';
+import { PROJECT_STREAMS } from '../../app/migrations';
+import { collectSchemaReport, formatSchemaReport } from '../../lib/cli/db-local';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 let db: TestDatabase;
@@ -9,7 +10,7 @@ afterAll(() => db.drop());
 
 describe('the local schema report', () => {
   it('applies the migrations, lists partitions per parent with UTC bounds and prints every health metric with its unit', async () => {
-    const report = await collectSchemaReport(await db.connect());
+    const report = await collectSchemaReport(await db.connect(), PROJECT_STREAMS);
     const text = formatSchemaReport(report);
 
     expect(report.migrations.applied.map((file) => file.name)).toContain('repeatable/040_health_check.sql');

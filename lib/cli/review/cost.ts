@@ -1,4 +1,4 @@
-// The review's one dependency on the cost estimator of `npm run cost` (scripts/cost/estimate.ts).
+// The review's one dependency on the cost estimator of `data-tier cost` (lib/cli/cost/estimate.ts).
 import { type CostEstimate } from '../cost/cost-estimate';
 import { estimateMonthlyCost } from '../cost/estimate';
 

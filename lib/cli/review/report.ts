@@ -110,6 +110,14 @@ export function reviewEnvironment(input: ReviewInput): EnvironmentReview {
   return { envName: input.envName, diff, blocking, allowed, markdown: md.join('\n') };
 }
 
+/** The reviews of several stacks as one report; exit code 1 when any would lose a stateful resource. */
+export function reviewReport(reviews: readonly EnvironmentReview[]): { markdown: string; exitCode: number } {
+  const blocking = reviews.flatMap((r) => r.blocking.map((b) => `${r.envName}: ${b}`));
+  const summary = blocking.length > 0 ? `**Refused**: ${blocking.length} stateful resource(s) would be replaced or deleted:\n${blocking.map((b) => `- ${b}`).join('\n')}` : 'No stateful resource would be replaced or deleted.';
+  const markdown = [`# Infrastructure review`, '', summary, ...reviews.map((r) => `\n${r.markdown}`)].join('\n');
+  return { markdown, exitCode: blocking.length > 0 ? 1 : 0 };
+}
+
 /** Properties that set a resource's physical name. */
 const NAME_PROPERTIES = ['AlarmName', 'AliasName', 'AutoScalingGroupName', 'BackupVaultName', 'DashboardName', 'DBInstanceIdentifier', 'DBProxyName', 'FunctionName', 'LogGroupName', 'Name', 'QueueName', 'ReplicationGroupId', 'RoleName', 'SubscriptionName', 'TopicName'];
 
@@ -222,6 +230,6 @@ function costLines(estimate: CostEstimator, before: TemplateJson, after: Templat
   }
   const unpriced = estimates[1].unpriced.length;
   lines.push(`| **total of priced lines** (${region}) | **${usd(difference.totalBefore)}** | **${usd(difference.totalAfter)}** | **${signed(difference.totalDifference)}** |`);
-  if (unpriced > 0) lines.push('', `${unpriced} lines of the new template have no sourced price yet (\`npm run cost\` lists them); their quantities are shown above when they change.`);
+  if (unpriced > 0) lines.push('', `${unpriced} lines of the new template have no sourced price yet (\`data-tier cost\` lists them); their quantities are shown above when they change.`);
   return lines;
 }

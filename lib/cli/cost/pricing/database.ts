@@ -66,7 +66,7 @@ function performanceInsightsLines(db: DatabaseInstance, context: PricingContext)
   const extendedRetention = db.props.EnablePerformanceInsights === true && piDays > 7;
   if (!extendedRetention) return [];
   const perInstance = VCPUS[db.instanceClass];
-  if (perInstance === undefined) throw new Error(`vCPUs of ${db.instanceClass} are not in scripts/cost/prices.ts VCPUS: add them (Performance Insights is priced per vCPU)`);
+  if (perInstance === undefined) throw new Error(`vCPUs of ${db.instanceClass} are not in lib/cli/cost/prices.ts VCPUS: add them (Performance Insights is priced per vCPU)`);
   const copies = db.multiAz ? 2 : 1;
   const vcpus = perInstance * copies;
   const months = Math.round(piDays / 30.5);
@@ -112,7 +112,7 @@ export function priceProxies(proxies: readonly Resource[], context: PricingConte
     key: `rds.proxy:${proxy.id}`, item: `RDS Proxy over ${target?.instanceClass ?? 'its target'} (${vcpus} vCPU)`,
     resources: [proxy.id], quantity: vcpus * HOURS_PER_MONTH, unit: 'vCPU-hour', priceKey: 'rds.proxy.vcpu',
     assumption: known === undefined
-      ? `vCPUs of ${target?.instanceClass ?? 'the target'} are not in scripts/cost/prices.ts VCPUS: the 2-vCPU minimum is assumed`
+      ? `vCPUs of ${target?.instanceClass ?? 'the target'} are not in lib/cli/cost/prices.ts VCPUS: the 2-vCPU minimum is assumed`
       : known <= 2 ? 'at the 2-vCPU minimum' : undefined,
   }));
 }

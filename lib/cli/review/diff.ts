@@ -1,6 +1,6 @@
 // Compares two templates of one stack as CloudFormation would update the one into the other:
 // which resources are added, modified (which properties), removed and replaced.
-import { dashboardBodySubstitution } from '../../app/template-snapshot';
+import { dashboardBodySubstitution } from './dashboard-body';
 import { REPLACEMENT_RULES, UpdateBehavior } from './replacement-rules';
 
 export interface Resource {

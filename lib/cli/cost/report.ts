@@ -1,5 +1,5 @@
 // The estimate for people: the difference of two estimates line by line (for review), the
-// Markdown table and the full report of `npm run cost`.
+// Markdown table and the full report of `data-tier cost`.
 import { CostEstimate } from './cost-estimate';
 import { round } from './units';
 
@@ -48,7 +48,7 @@ export function formatEstimate(estimate: CostEstimate, options: { top?: number }
   ].join('\n');
 }
 
-/** The full report of `npm run cost`: table, unpriced lines, assumptions and sources. */
+/** The full report of `data-tier cost`: table, unpriced lines, assumptions and sources. */
 export function formatReport(estimate: CostEstimate, title: string): string {
   const out = [`${title}: $${estimate.total.toFixed(2)} a month on demand in ${estimate.region} (${estimate.lines.length - estimate.unpriced.length} priced lines; ${estimate.unpriced.length} not sourced, left out of the total)`, '', formatEstimate(estimate), ''];
   const assumed = estimate.lines.filter((l) => l.assumption);

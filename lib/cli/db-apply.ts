@@ -1,21 +1,18 @@
-// Applies the data tier's migrations (sql/), then each application directory given, to any
-// PostgreSQL and prints progress per file:
-//   npm run db:apply -- --database-url postgres://user:pass@host:5432/db [--migrations DIR ...]
+// `data-tier db apply`: applies the data tier's migrations (sql/), then each application directory
+// given, to any PostgreSQL and prints progress per file:
+//   data-tier db apply --database-url postgres://user:pass@host:5432/db [--migrations DIR ...]
 //     [--connect-timeout 10s] [--lock-timeout 5s] [--statement-timeout 15min]
 //     [--allow-out-of-order 005_x.sql ...] [--forget 004_removed.sql ...]
 // DATABASE_URL is used when --database-url is absent. --connect-timeout bounds the connection
 // (TCP, TLS, authentication) and then the server's answer to a first query, so an unresponsive
 // or unreachable server fails in that time. Exits 1 with a one-line or the runner's message on failure.
 import { parseArgs } from 'node:util';
-import { connectWithin, durationMs } from '../lib/functions/shared/database';
-import { migrationStreams, runMigrations } from '../lib/functions/shared/migrations';
-import { PLATFORM_SQL_DIR } from '../lib/platform-sql';
+import { connectWithin, durationMs } from '../functions/shared/database';
+import { migrationStreams, runMigrations } from '../functions/shared/migrations';
+import { PLATFORM_SQL_DIR } from '../platform-sql';
+import { type Output } from './output';
 
-/** Where db:apply writes: the console, or a test's lines. */
-export interface Output {
-  log(line: string): void;
-  error(line: string): void;
-}
+export type { Output };
 
 /** Runs db:apply with these arguments; resolves to the process's exit code. */
 export async function dbApply(args: string[], env: NodeJS.ProcessEnv = process.env, output: Output = console): Promise<number> {
@@ -57,8 +54,4 @@ export async function dbApply(args: string[], env: NodeJS.ProcessEnv = process.e
     output.error((error as Error).message);
     return 1;
   }
-}
-
-if (require.main === module) {
-  void dbApply(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -1,11 +1,11 @@
 // The monthly on-demand cost of a synthesized data-tier template, line by line.
 //
 // A pure function of a CloudFormation template (the JSON of `cdk synth`, a committed snapshot, or
-// `Template.fromStack(...).toJSON()`) and a region: no AWS call, no synthesis. `npm run cost`
-// prints it for an environment; `npm run review` prices the base and the new template with it and
+// `Template.fromStack(...).toJSON()`) and a region: no AWS call, no synthesis. `data-tier cost`
+// prints it for a tier; `data-tier review` and `npm run review` price the base and the new template with it and
 // shows the difference line by line (diffEstimates, in report.ts).
 //
-// Prices come only from scripts/cost/prices.ts. A line whose price was not found in a source keeps
+// Prices come only from lib/cli/cost/prices.ts. A line whose price was not found in a source keeps
 // its quantity, shows "not sourced" and stays out of the total (which says how many lines it
 // leaves out). Usage-driven lines (logs, Lambda, API calls, backups) state the assumption that
 // gives their quantity; every assumption can be overridden through `options.assumptions`.

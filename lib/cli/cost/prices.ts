@@ -1,4 +1,4 @@
-// The one price table of `npm run cost` and of every estimate made with scripts/cost/estimate.ts.
+// The one price table of `data-tier cost` (`npm run cost`) and of every estimate made with lib/cli/cost/estimate.ts.
 //
 // Each figure names its region, the date of the figure and the public source it was read in. No
 // live access to aws.amazon.com or the AWS Price List API is possible from the machines this

@@ -2,7 +2,7 @@
 // and the SNS topics that carry the notifications.
 import {
   DIMENSIONS, HEALTH_CHECK_FUNCTION_METRICS, HEALTH_CHECK_ROW_METRICS, MAINTENANCE_METRICS, TASK_NAMES,
-} from '../../../lib/observability/contract';
+} from '../../../observability/contract';
 import { CostAssumptions } from '../assumptions';
 import { CostLine } from '../cost-estimate';
 import { DAYS_PER_MONTH, round } from '../units';
