@@ -1,10 +1,10 @@
 // Packs the package as npm would publish it, installs the tarball into a fresh consumer
 // project offline, and synthesizes the consumer's app: the package must work without its
 // sources, esbuild or Docker, with the handler bundles it ships.
-import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { run } from '../support/run';
 
 const REPO = join(__dirname, '..', '..');
 const NODE_MODULES = join(REPO, 'node_modules');
@@ -70,15 +70,6 @@ interface PackResult {
   readonly size: number;
   readonly unpackedSize: number;
   readonly files: ReadonlyArray<{ readonly path: string }>;
-}
-
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
-  try {
-    return execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`${command} ${args.join(' ')} failed:\n${stdout ?? ''}${stderr ?? ''}`);
-  }
 }
 
 describe('the npm package', () => {

@@ -3,10 +3,10 @@
 // alias). The library is compiled once, type-checked against the newest version's types, and a
 // consumer's app runs in a child process whose node_modules has `aws-cdk-lib` linked to the
 // version under test, as a consumer's install would resolve it.
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { run } from '../support/run';
 
 const REPO = join(__dirname, '..', '..');
 const NODE_MODULES = join(REPO, 'node_modules');
@@ -43,15 +43,6 @@ const template = app.synth().getStackByName('Consumer').template;
 const types = Object.values(template.Resources).map((resource) => resource.Type);
 writeFileSync(process.env.REPORT, JSON.stringify({ awsCdkLib: require('aws-cdk-lib/package.json').version, types }));
 `;
-
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): void {
-  try {
-    execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`${command} ${args.join(' ')} failed:\n${stdout ?? ''}${stderr ?? ''}`);
-  }
-}
 
 interface Report {
   readonly awsCdkLib: string;
