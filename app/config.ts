@@ -249,7 +249,7 @@ export function effectiveThresholds(config: Pick<AppConfig, 'settings'>): AlarmT
   return resolveAlarmThresholds('', config.settings.monitoring?.thresholds, effectiveDatabaseOptions(config).allocatedStorageGiB);
 }
 
-/** The alarm table of an environment as markdown (the README shows prod's). */
+/** The alarm table of an environment as markdown (docs/alarms.md shows prod's). */
 export function alarmTableOf(config: Pick<AppConfig, 'settings'>): string {
   return alarmTableMarkdown(effectiveThresholds(config), effectiveDatabaseOptions(config).allocatedStorageGiB);
 }

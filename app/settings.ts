@@ -108,7 +108,7 @@ export const SETTINGS = {
   /**
    * Zones, from the first, whose function subnet holds the interface endpoints (1 to 3). Each
    * endpoint is billed per zone: with 1 they cost a third, and the functions lose the AWS APIs
-   * while that zone is down (dev's choice; README, Configuration).
+   * while that zone is down (dev's choice; docs/app-settings.md).
    */
   'network.interfaceEndpointZones': setting({
     kind: kind.number,
@@ -203,7 +203,7 @@ export const SETTINGS = {
   'monitoring.alarmEmails': setting({ kind: kind.stringList, libraryProp: 'Monitoring:alarmEmails', toProps: (alarmEmails) => ({ monitoring: { alarmEmails } }) }),
   /** Where `runbooks/` is published; each alarm description then links its runbook. */
   'monitoring.runbookBaseUrl': setting({ kind: kind.string, libraryProp: 'Monitoring:runbookBaseUrl', toProps: (runbookBaseUrl) => ({ monitoring: { runbookBaseUrl } }) }),
-  /** Thresholds of the alarm table to change (the README's Monitoring section lists them). */
+  /** Thresholds of the alarm table to change (docs/alarms.md lists them). */
   'monitoring.thresholds': setting({ kind: kind.someFieldsOf(DEFAULT_ALARM_THRESHOLDS), libraryProp: 'Monitoring:thresholds.*', toProps: (thresholds) => ({ monitoring: { thresholds } }) }),
   /** Conditions of the alarm table not to create. */
   'monitoring.disabledAlarms': setting({ kind: kind.stringList, libraryProp: 'Monitoring:disabledAlarms', toProps: (disabledAlarms) => ({ monitoring: { disabledAlarms } }) }),

@@ -1,10 +1,10 @@
 // The schema's figures against the design's targets, the figures of the source documents (docs/sources.md)
 // and the machine's own limit, in one run on an embedded PostgreSQL (same major as the stack):
 //   npm run bench
-// Writes scripts/bench/results/latest.{json,svg}, docs/benchmarks.md and the Benchmarks summary
-// of README.md. Options: --quick (100k/200k/500k rows instead of 100k/1M/5M, for trying changes;
-// the results then go to .tmp/bench/, which git ignores); --report-only (measure nothing: rewrite
-// the chart, docs/benchmarks.md and the README summary from the committed latest.json).
+// Writes scripts/bench/results/latest.json and the report: docs/benchmarks.md and its chart,
+// docs/benchmarks.svg (both ship in the package). Options: --quick (100k/200k/500k rows instead of
+// 100k/1M/5M, for trying changes; the results then go to .tmp/bench/, which git ignores);
+// --report-only (measure nothing: rewrite docs/benchmarks.md and the chart from the committed latest.json).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +15,7 @@ import { loadBothTables, preparePartitions } from './bench/data';
 import { measureIngest } from './bench/ingest';
 import { MAINTENANCE_PARENTS, measurePartitionMaintenance } from './bench/maintenance';
 import { benchSettings, LoadSampler, median } from './bench/measure';
-import { renderBenchmarksDoc, renderReadmeSummary } from './bench/document';
+import { renderBenchmarksDoc } from './bench/document';
 import { explainMisses, SCHEMA_CHANGES } from './bench/notes';
 import {
   measureDashboard,
@@ -49,26 +49,14 @@ const REPORTED_SETTINGS = [
   'autovacuum',
 ];
 
-const README = path.join(__dirname, '..', 'README.md');
-const README_START = '<!-- bench:start -->';
-const README_END = '<!-- bench:end -->';
 const BENCHMARKS_DOC = path.join(__dirname, '..', 'docs', 'benchmarks.md');
+const BENCHMARKS_CHART = path.join(__dirname, '..', 'docs', 'benchmarks.svg');
 
-/** Replaces the Benchmarks section of README.md (between its markers) with the summary of the latest run. */
-function writeReadmeSection(section: string): void {
-  const readme = readFileSync(README, 'utf8');
-  const start = readme.indexOf(README_START);
-  const end = readme.indexOf(README_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} ... ${README_END} markers for the benchmark section`);
-  writeFileSync(README, `${readme.slice(0, start + README_START.length)}\n${section.trim()}\n${readme.slice(end)}`);
-}
-
-/** The chart, docs/benchmarks.md and the README summary, from one run's results. */
+/** docs/benchmarks.md and its chart, from one run's results. */
 function writeReport(results: BenchResults): void {
-  writeFileSync(path.join(RESULTS_DIR, 'latest.svg'), renderSvg(results));
   mkdirSync(path.dirname(BENCHMARKS_DOC), { recursive: true });
+  writeFileSync(BENCHMARKS_CHART, renderSvg(results));
   writeFileSync(BENCHMARKS_DOC, renderBenchmarksDoc(results));
-  writeReadmeSection(renderReadmeSummary(results));
 }
 
 async function connect(url: string, database: string): Promise<Client> {
@@ -123,7 +111,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'report-only': { type: 'boolean', default: false } } });
   if (values['report-only']) {
     writeReport(JSON.parse(readFileSync(path.join(RESULTS_DIR, 'latest.json'), 'utf8')) as BenchResults);
-    console.log('wrote scripts/bench/results/latest.svg, docs/benchmarks.md and the Benchmarks section of README.md from scripts/bench/results/latest.json');
+    console.log('wrote docs/benchmarks.md and docs/benchmarks.svg from scripts/bench/results/latest.json');
     return;
   }
   const sizes = values.quick ? { small: 100_000, medium: 200_000, large: 500_000 } : { small: 100_000, medium: 1_000_000, large: 5_000_000 };
@@ -230,7 +218,7 @@ async function main(): Promise<void> {
     console.log(renderTable(results));
     const missed = figures.filter((f) => f.target && !f.target.pass);
     console.log(missed.length === 0 ? '\nevery target met' : `\n${missed.length} target(s) missed: ${missed.map((f) => f.id).join(', ')}`);
-    console.log(`results in ${path.relative(process.cwd(), resultsDir)}/${outputName}.{json,svg}`);
+    console.log(values.quick ? `results in ${path.relative(process.cwd(), resultsDir)}/${outputName}.{json,svg}` : `results in ${path.relative(process.cwd(), resultsDir)}/${outputName}.json; report in docs/benchmarks.md and docs/benchmarks.svg`);
   } finally {
     await client?.end();
     await admin.end();

@@ -1,4 +1,4 @@
-// Prints the README's cost table from the committed templates: `npx tsx scripts/cost-table.ts`.
+// Prints the cost table of docs/cost.md from the committed templates: `npx tsx scripts/cost-table.ts`.
 import { costTableMarkdown } from './cost/readme';
 
 console.log(costTableMarkdown());

@@ -89,7 +89,7 @@ export function formatSummary(summaries: readonly EnvironmentSummary[]): string 
     line(header),
     ...rows.map(line),
     '',
-    'Deploy one with `npx cdk deploy -c env=<env>` (AWS credentials; README "Deploy"). The CLI output: `npm start -- --verbose`.',
+    'Deploy one with `npx cdk deploy -c env=<env>` (AWS credentials; docs/operations.md, "Deploy"). The CLI output: `npm start -- --verbose`.',
   ].join('\n');
 }
 

@@ -1,7 +1,9 @@
-// The benchmark written up for readers: docs/benchmarks.md (every figure, where the ingest gap
-// goes, each missed target explained, the plans) and the README's short summary. Pure functions
-// of BenchResults; `npm run bench` writes both after a run, `npm run bench -- --report-only`
-// rewrites them from the committed scripts/bench/results/latest.json without measuring.
+// The benchmark written up for readers: docs/benchmarks.md (the headlines, every figure, where
+// the ingest gap goes, each missed target explained, the plans). A pure function of BenchResults;
+// `npm run bench` writes it after a run, `npm run bench -- --report-only` rewrites it from the
+// committed scripts/bench/results/latest.json without measuring. docs/ ships in the package, so
+// the chart sits beside the document and the raw results are linked in the repository.
+import { sourceUrl } from '../repository';
 import { explainMisses, isMissed, SCHEMA_CHANGES, type Explanation } from './notes';
 import { formatValue, type BenchResults, type Figure, type Verdict } from './report';
 
@@ -37,11 +39,30 @@ const WHAT_IS_MEASURED =
   "Each is compared with the design's target on this kind of machine and, where they give one, with the figure of the source documents (docs/sources.md) (rules of thumb for the schema, such as \"10,000 inserts/s\" or \"partitioning makes time-sliced queries 50-70 % faster\"); " +
   "the machine's own limit (COPY into an unlogged table without indexes) puts the ingest figures in proportion.";
 
-/** docs/benchmarks.md. `assetPrefix` leads from docs/ to the repository root. */
-export function renderBenchmarksDoc(results: BenchResults, assetPrefix = '../'): string {
+/** The committed results of the latest run, in the repository. */
+const RESULTS_PATH = 'scripts/bench/results/latest.json';
+
+/** The headline ratios of a run, one list item each. */
+function headlines(results: BenchResults): string[] {
+  const headline = (id: string, text: (f: Figure) => string): string[] => {
+    const f = find(results, id);
+    return f ? [`- ${text(f)}`] : [];
+  };
+  return [
+    ...headline('ingest.copy', (f) => `ingest: COPY ${formatValue(f.value, f.unit)}, batched INSERT ${formatValue(find(results, 'ingest.batched')?.value ?? NaN, 'rows/s')}`),
+    ...headline('retention.speedup', (f) => `retention: detaching the oldest month is ${formatValue(f.value, f.unit)} faster than DELETE, with a fraction of its WAL`),
+    ...headline('dashboard.all30d.speedup', (f) => `dashboards: the rollup answers the all-tenant 30-day view ${formatValue(f.value, f.unit)} faster than the query on the fly`),
+    ...headline('queries.allTenantsWeek.steady.older.speedup', (f) => `queries: partitioned never slower; ${formatValue(f.value, f.unit)} faster on an older week once retention has run`),
+    ...headline('health.5000000', (f) => `\`health_check()\`: ${formatValue(f.value, f.unit)} at 5M rows`),
+  ];
+}
+
+/** docs/benchmarks.md; its chart is docs/benchmarks.svg (`renderSvg`). */
+export function renderBenchmarksDoc(results: BenchResults): string {
   const explanations = explainMisses(results.figures);
   const explanationOf = (figure: Figure) => explanations.find((e) => e.figures.includes(figure.id));
   const m = results.machine;
+  const missedCount = results.figures.filter(isMissed).length;
   const lines = [
     '# Benchmarks',
     '',
@@ -49,9 +70,13 @@ export function renderBenchmarksDoc(results: BenchResults, assetPrefix = '../'):
     '',
     WHAT_IS_MEASURED,
     '',
-    `Latest run: ${machineLine(results)}. The raw figures, every sample and the query plans are in [\`scripts/bench/results/latest.json\`](${assetPrefix}scripts/bench/results/latest.json).`,
+    'Headlines of the latest run:',
     '',
-    `![benchmark chart: ingest against the machine limit, and each time-sliced query partitioned against unpartitioned](${assetPrefix}scripts/bench/results/latest.svg)`,
+    ...headlines(results),
+    '',
+    `Latest run: ${machineLine(results)}. The raw figures, every sample and the query plans are in [\`${RESULTS_PATH}\`](${sourceUrl(RESULTS_PATH)}); below, every figure, where the ingest gap goes and an explanation of each of the ${missedCount} figures short of a target or of the source documents' figure.`,
+    '',
+    '![benchmark chart: ingest against the machine limit, and each time-sliced query partitioned against unpartitioned](benchmarks.svg)',
     '',
     '## Every figure',
     '',
@@ -108,29 +133,4 @@ export function renderBenchmarksDoc(results: BenchResults, assetPrefix = '../'):
     '',
   );
   return lines.join('\n');
-}
-
-/** The README's Benchmarks section: what is measured, the headline ratios, the chart, how to run it. */
-export function renderReadmeSummary(results: BenchResults, docPath = 'docs/benchmarks.md'): string {
-  const headline = (id: string, text: (f: Figure) => string): string[] => {
-    const f = find(results, id);
-    return f ? [`- ${text(f)}`] : [];
-  };
-  const missedCount = results.figures.filter(isMissed).length;
-  return [
-    '## Benchmarks',
-    '',
-    "`npm run bench` (about 4 minutes, no network) measures the example table `analytics_events` on an embedded PostgreSQL with the stack's settings, partitioned by month against an unpartitioned copy of the same rows and indexes. Headlines of the latest run:",
-    '',
-    ...headline('ingest.copy', (f) => `ingest: COPY ${formatValue(f.value, f.unit)}, batched INSERT ${formatValue(find(results, 'ingest.batched')?.value ?? NaN, 'rows/s')}`),
-    ...headline('retention.speedup', (f) => `retention: detaching the oldest month is ${formatValue(f.value, f.unit)} faster than DELETE, with a fraction of its WAL`),
-    ...headline('dashboard.all30d.speedup', (f) => `dashboards: the rollup answers the all-tenant 30-day view ${formatValue(f.value, f.unit)} faster than the query on the fly`),
-    ...headline('queries.allTenantsWeek.steady.older.speedup', (f) => `queries: partitioned never slower; ${formatValue(f.value, f.unit)} faster on an older week once retention has run`),
-    ...headline('health.5000000', (f) => `\`health_check()\`: ${formatValue(f.value, f.unit)} at 5M rows`),
-    '',
-    `![benchmark chart](scripts/bench/results/latest.svg)`,
-    '',
-    `Every figure, where the ingest gap goes, the query plans and an explanation of each of the ${missedCount} figures short of a target or of the source documents' figure: [${docPath}](${docPath}). Latest run: ${machineLine(results)}.`,
-    '',
-  ].join('\n');
 }

@@ -1,4 +1,4 @@
-// The "Cost" table of the README, computed from the committed templates
+// The cost table of docs/cost.md, computed from the committed templates
 // (app/templates/<env>.template.json, synthesized for us-east-1): each environment's total of
 // priced lines, what is left unpriced, and its five largest priced lines.
 // Refresh: npx tsx scripts/cost-table.ts (test/cost/readme.test.ts fails when it is stale).

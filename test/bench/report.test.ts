@@ -1,7 +1,7 @@
 // The benchmark's renderings on fake figures: no database, no timing (npm run bench measures).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { headingAnchor, renderBenchmarksDoc, renderReadmeSummary } from '../../scripts/bench/document';
+import { headingAnchor, renderBenchmarksDoc } from '../../scripts/bench/document';
 import { explainMisses, isMissed } from '../../scripts/bench/notes';
 import { formatValue, renderSvg, renderTable, rowsLabel, type BenchResults } from '../../scripts/bench/report';
 import { median } from '../../scripts/bench/measure';
@@ -80,17 +80,16 @@ describe('benchmark report', () => {
   test('docs/benchmarks.md embeds the chart, escapes table cells and reads each verdict in words', () => {
     const doc = renderBenchmarksDoc(results);
     expect(doc).toContain('![benchmark chart');
-    expect(doc).toContain('(../scripts/bench/results/latest.svg)');
+    expect(doc).toContain('(benchmarks.svg)');
     expect(doc).toContain('| ingest | COPY into analytics_events | 103,325 rows/s | met: >= 40,000 rows/s | met: 10,000 inserts/s |');
     expect(doc).toContain('missed: >= 60 % \\| of the limit');
     expect(doc).not.toMatch(/✅|❌/);
   });
 
-  test('the README summary links the full report and embeds the chart', () => {
-    const summary = renderReadmeSummary(results);
-    expect(summary).toContain('![benchmark chart](scripts/bench/results/latest.svg)');
-    expect(summary).toContain('[docs/benchmarks.md](docs/benchmarks.md)');
-    expect(summary).toContain('COPY 103,325 rows/s');
+  test('docs/benchmarks.md leads with the headlines and links the raw results in the repository at the release', () => {
+    const doc = renderBenchmarksDoc(results);
+    expect(doc.indexOf('- ingest: COPY 103,325 rows/s')).toBeLessThan(doc.indexOf('## Every figure'));
+    expect(doc).toMatch(/\]\(https:\/\/github\.com\/postgres-data-tier\/postgres-data-tier\/blob\/v\d+\.\d+\.\d+\/scripts\/bench\/results\/latest\.json\)/);
   });
 });
 
@@ -109,9 +108,8 @@ describe('the committed benchmark report', () => {
     for (const e of explanations) expect(doc).toContain(`(#${headingAnchor(e.title)})`);
   });
 
-  test('docs/benchmarks.md and the README summary are the rendering of latest.json (refresh: npm run bench -- --report-only)', () => {
+  test('docs/benchmarks.md and its chart are the rendering of latest.json (refresh: npm run bench -- --report-only)', () => {
     expect(readFileSync(join(root, 'docs/benchmarks.md'), 'utf8')).toBe(renderBenchmarksDoc(latest));
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    expect(/<!-- bench:start -->\n([\s\S]*?)<!-- bench:end -->/.exec(readme)?.[1]).toBe(renderReadmeSummary(latest));
+    expect(readFileSync(join(root, 'docs/benchmarks.svg'), 'utf8')).toBe(renderSvg(latest));
   });
 });

@@ -1,16 +1,19 @@
 // Packs the package as npm would publish it, installs the tarball into a fresh consumer
 // project offline, and synthesizes the consumer's app: the package must work without its
 // sources, esbuild or Docker, with the handler bundles it ships.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { run } from '../support/run';
 
 const REPO = join(__dirname, '..', '..');
 const NODE_MODULES = join(REPO, 'node_modules');
 
 /** What the package build needs; copied so packing (which rebuilds) never touches this checkout's dist/ and assets/. */
-const SOURCES = ['package.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'lib', 'scripts', 'sql'];
+const SOURCES = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'tsconfig.json', 'tsconfig.build.json', 'lib', 'scripts', 'sql', 'docs', 'runbooks'];
+/** What package.json says the package holds besides what npm always packs. */
+const FILES = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { files: string[] }).files;
 
 /**
  * The consumer's app: its own VPC (isolated subnets, like the project's), a `DataTier` with
@@ -68,15 +71,6 @@ interface PackResult {
   readonly size: number;
   readonly unpackedSize: number;
   readonly files: ReadonlyArray<{ readonly path: string }>;
-}
-
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
-  try {
-    return execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`${command} ${args.join(' ')} failed:\n${stdout ?? ''}${stderr ?? ''}`);
-  }
 }
 
 describe('the npm package', () => {
@@ -152,13 +146,14 @@ describe('the npm package', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  test('ships the compiled library, the handler bundles and the platform SQL, not the sources', () => {
+  test('ships the compiled library, the handler bundles, the platform SQL, the docs and runbooks and the licence, not the sources', () => {
     const paths = packed.files.map((file) => file.path);
-    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'sql/001_data_tier_schema.sql']));
+    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'sql/001_data_tier_schema.sql', 'runbooks/README.md', 'docs/props.md']));
     for (const name of ['migrate', 'health-check', 'maintenance', 'cache-token-rotation']) {
       expect(paths).toContain(`assets/functions/${name}/index.js`);
     }
-    expect(paths.filter((path) => !/^(dist|assets|sql)\/|^(package\.json|README\.md)$/.test(path))).toEqual([]);
+    const listed = (path: string) => ['package.json', 'README.md', ...FILES].some((entry) => path === entry || path.startsWith(`${entry}/`));
+    expect(paths.filter((path) => !listed(path))).toEqual([]);
     expect(paths.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
   });
 
