@@ -4,3 +4,7 @@
 // test/stack/cfn-validation.test.ts runs the same validation explicitly on every environment and
 // fails on any unacknowledged finding.
 process.env.CDK_VALIDATION = 'false';
+
+// Each worker uses the PostgreSQL global setup started for it (test/support/global-setup.mjs).
+const ownServer = process.env[`DATABASE_URL_WORKER_${process.env.JEST_WORKER_ID ?? '1'}`];
+if (ownServer) process.env.DATABASE_URL = ownServer;
