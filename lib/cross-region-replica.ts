@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
 import { ALARM_DEFINITIONS } from './alarms';
-import { alarmOfDefinition, encryptedAlarmTopic } from './private/alarm-construction';
+import { alarmDescription, alarmOfDefinition, encryptedAlarmTopic, validateRunbookBaseUrl } from './private/alarm-construction';
 import { DatabaseOptions, resolveDatabaseOptions, SUPPORTED_POSTGRES_MAJOR_VERSIONS } from './database-options';
 import { enhancedMonitoringRole, exportLogGroups, postgresParameters, replicaPortAcknowledgement, validateInstanceSettings } from './private/instance-settings';
 import { defaultDataSubnets, tierName } from './private/defaults';
@@ -49,6 +49,8 @@ export interface CrossRegionReplicaProps extends ReplicatedDatabaseSettings {
   readonly logsKey?: kms.IKey;
   /** Alarm thresholds that differ from the defaults table's. @default - the table's */
   readonly thresholds?: Partial<AlarmThresholds>;
+  /** Where the runbooks its alarms link are published. @default - the package's own runbooks at the installed version's tag */
+  readonly runbookBaseUrl?: string;
   /** Where alarms go. @default - a new topic encrypted with the data key */
   readonly alarmTopic?: sns.ITopic;
   /**
@@ -109,6 +111,7 @@ export class CrossRegionReplica extends Construct {
       throw new DataTierValidationError(path, 'sourceInstanceArn', props.sourceInstanceArn, `is in ${stack.region}, the replica's own region; a cross-region replica must be in another region than its source`);
     }
     validateInstanceSettings(path, settings, SUPPORTED_POSTGRES_MAJOR_VERSIONS);
+    validateRunbookBaseUrl(path, props.runbookBaseUrl);
 
     const keys = props.dataKey && props.logsKey ? undefined : new EncryptionKeys(this, 'Keys', { aliasPrefix: name });
     this.dataKey = props.dataKey ?? keys!.dataKey;
@@ -197,7 +200,7 @@ export class CrossRegionReplica extends Construct {
     for (const definition of ALARM_DEFINITIONS.filter((d) => d.source === 'rds' && (d.roles ?? []).includes(role))) {
       const alarm = alarmOfDefinition(this, `${role}-${definition.condition}`, {
         alarmName: `${name}-${role}-${definition.condition}`,
-        alarmDescription: `${definition.summary}. Runbook: runbooks/${definition.runbook}`,
+        alarmDescription: alarmDescription(definition.summary, definition, props.runbookBaseUrl),
         definition,
         metric: new cw.Metric({
           namespace: 'AWS/RDS',

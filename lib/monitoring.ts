@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
 import { ALARM_DEFINITIONS, AlarmDefinition } from './alarms';
 import { tierName } from './private/defaults';
-import { alarmOfDefinition, encryptedAlarmTopic } from './private/alarm-construction';
+import { alarmDescription, alarmOfDefinition, encryptedAlarmTopic, validateRunbookBaseUrl } from './private/alarm-construction';
 import { dashboardRows, instanceDimensions, ResolvedTargets } from './private/dashboard';
 import { acknowledge, acrossPacks } from './private/nag';
 import { DataTierValidationError, nearest, requireUnique } from './private/validation';
@@ -40,9 +40,9 @@ export interface MonitoringOptions {
    */
   readonly alarmEmails?: string[];
   /**
-   * Where `runbooks/` is published, e.g. `https://github.com/acme/data-tier/blob/main/runbooks`;
-   * each alarm description then carries a link as well as the file name.
-   * @default - file names only
+   * Where the runbooks are published, e.g. your own copy at `https://github.com/acme/data-tier/blob/main/runbooks`;
+   * each alarm description names its runbook's file and links it there.
+   * @default - the package's own runbooks at the installed version's tag of its repository
    */
   readonly runbookBaseUrl?: string;
   /**
@@ -144,9 +144,7 @@ export class Monitoring extends Construct {
     for (const email of alarmEmails) {
       if (!EMAIL.test(email)) throw new DataTierValidationError(path, 'alarmEmails', email, 'must be an email address such as oncall@example.com');
     }
-    if (props.runbookBaseUrl !== undefined && !/^https:\/\/[^\s]+[^/\s]$/.test(props.runbookBaseUrl)) {
-      throw new DataTierValidationError(path, 'runbookBaseUrl', props.runbookBaseUrl, 'must be an https URL without a trailing slash');
-    }
+    validateRunbookBaseUrl(path, props.runbookBaseUrl);
     const definitions = selectDefinitions(path, props.disabledAlarms ?? [], props.additionalAlarms ?? []);
     this.definitions = [...ALARM_DEFINITIONS, ...(props.additionalAlarms ?? [])];
     if (props.instances.filter((i) => i.role === 'primary').length !== 1) {
@@ -193,7 +191,7 @@ export class Monitoring extends Construct {
         const alarmName = `${name}-${target.name}-${definition.condition}`;
         const alarm = alarmOfDefinition(this, alarmName.slice(name.length + 1), {
           alarmName,
-          alarmDescription: describe(definition, target, props.runbookBaseUrl),
+          alarmDescription: alarmDescription(`${target.name}: ${definition.summary}`, definition, props.runbookBaseUrl),
           definition,
           metric: metricOf(definition, target),
           context,
@@ -353,8 +351,3 @@ function cloudWatchUnit(unit: MetricUnit): cw.Unit {
   return (unit satisfies `${cw.Unit}`) as cw.Unit;
 }
 
-/** The alarm description names the runbook file, and links it when a base URL is configured. */
-function describe(definition: AlarmDefinition, target: Target, runbookBaseUrl?: string): string {
-  const link = runbookBaseUrl ? ` ${runbookBaseUrl}/${definition.runbook}` : '';
-  return `${target.name}: ${definition.summary}. Runbook: runbooks/${definition.runbook}${link}`;
-}

@@ -4,6 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { packageRunbooksUrl } from './package-root';
+import { DataTierValidationError } from './validation';
 import { ALARM_DEFINITIONS, type AlarmDefinition, type MetricSource, type ThresholdContext } from '../alarms';
 
 /**
@@ -54,4 +56,19 @@ export function metricOfAlarm(source: MetricSource, condition: string, namespace
   const definition = ALARM_DEFINITIONS.find((d) => d.source === source && d.condition === condition);
   if (!definition) throw new Error(`no ${source} alarm ${condition} in the defaults table (lib/alarms.ts)`);
   return new cw.Metric({ namespace, metricName: definition.metric.name, dimensionsMap: dimensions, statistic: definition.statistic, period: definition.period });
+}
+
+/**
+ * An alarm's description: what it means, its runbook's file (as shipped in the package) and the
+ * runbook's address under `runbookBaseUrl`, so the page the SRE receives links it.
+ */
+export function alarmDescription(meaning: string, definition: AlarmDefinition, runbookBaseUrl: string = packageRunbooksUrl()): string {
+  return `${meaning}. Runbook: runbooks/${definition.runbook} ${runbookBaseUrl}/${definition.runbook}`;
+}
+
+/** Refuses a runbook address that is not an https URL without a trailing slash. */
+export function validateRunbookBaseUrl(path: string, url: string | undefined): void {
+  if (url !== undefined && !/^https:\/\/[^\s]+[^/\s]$/.test(url)) {
+    throw new DataTierValidationError(path, 'runbookBaseUrl', url, 'must be an https URL without a trailing slash');
+  }
 }

@@ -17,3 +17,14 @@ export function packageRoot(from: string = __dirname): string {
     if (dirname(directory) === directory) throw new Error(`No package.json of ${PACKAGE_NAME} above ${from}`);
   }
 }
+
+/**
+ * The runbooks of the installed version of the package on the web: package.json's `repository`
+ * at the version's tag, e.g. `https://github.com/<owner>/<repo>/blob/v0.1.0/runbooks`. The
+ * package ships the same files under `runbooks/`.
+ */
+export function packageRunbooksUrl(): string {
+  const manifest = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string; repository: { url: string } };
+  const repository = manifest.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+  return `${repository}/blob/v${manifest.version}/runbooks`;
+}

@@ -97,7 +97,7 @@ describe('the alarm table', () => {
   });
 
   it('names its runbook file in every alarm description', () => {
-    for (const alarm of alarms()) expect(alarm.Properties.AlarmDescription).toMatch(/Runbook: runbooks\/[a-z0-9-]+\.md$/);
+    for (const alarm of alarms()) expect(alarm.Properties.AlarmDescription).toMatch(/Runbook: runbooks\/([a-z0-9-]+\.md) https:\/\/github\.com\/postgres-data-tier\/postgres-data-tier\/blob\/v\d+\.\d+\.\d+\/runbooks\/\1$/);
   });
 
   it('links the runbook when a base URL is configured', () => {
