@@ -62,8 +62,9 @@ export function metricOfAlarm(source: MetricSource, condition: string, namespace
  * An alarm's description: what it means, its runbook's file (as shipped in the package) and the
  * runbook's address under `runbookBaseUrl`, so the page the SRE receives links it.
  */
-export function alarmDescription(meaning: string, definition: AlarmDefinition, runbookBaseUrl: string = packageRunbooksUrl()): string {
-  return `${meaning}. Runbook: runbooks/${definition.runbook} ${runbookBaseUrl}/${definition.runbook}`;
+export function alarmDescription(meaning: string, definition: AlarmDefinition, runbookBaseUrl: string | undefined = packageRunbooksUrl()): string {
+  const link = runbookBaseUrl === undefined ? '' : ` ${runbookBaseUrl}/${definition.runbook}`;
+  return `${meaning}. Runbook: runbooks/${definition.runbook}${link}`;
 }
 
 /** Refuses a runbook address that is not an https URL without a trailing slash. */

@@ -23,8 +23,8 @@ export function packageRoot(from: string = __dirname): string {
  * at the version's tag, e.g. `https://github.com/<owner>/<repo>/blob/v0.1.0/runbooks`. The
  * package ships the same files under `runbooks/`.
  */
-export function packageRunbooksUrl(): string {
-  const manifest = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string; repository: { url: string } };
-  const repository = manifest.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
-  return `${repository}/blob/v${manifest.version}/runbooks`;
+export function packageRunbooksUrl(): string | undefined {
+  const manifest = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string; repository?: { url?: string } };
+  const repository = manifest.repository?.url?.replace(/^git\+/, '').replace(/\.git$/, '');
+  return repository === undefined ? undefined : `${repository}/blob/v${manifest.version}/runbooks`;
 }
