@@ -293,13 +293,14 @@ function commandText(line: string): string {
   const at = line.search(/(^|\s)#/);
   if (at === -1) return line;
   const code = line.slice(0, at);
-  return code.includes('npx data-tier') ? code : line.slice(at).replace(/^\s*#\s*/, '');
+  return code.includes('npx data-tier') ? code : commandText(line.slice(at).replace(/^\s*#\s*/, ''));
 }
 
 /** Every `npx data-tier` invocation of a runbook: in its shell blocks (comments included: they show commands to run elsewhere) and its inline code. */
 export function dataTierCommands(runbook: Runbook): DataTierCommand[] {
   const lines = [...runbook.blocks.filter((b) => b.language === 'bash').flatMap((b) => b.text.replace(/\\\n/g, ' ').split('\n')), ...runbook.inlineCode]
-    .filter((line) => line.includes('npx data-tier'))
+    // Inline `npx data-tier` alone names the command; with words after it, it is one to run.
+    .filter((line) => /npx data-tier \S/.test(line))
     .map(commandText);
   return lines.flatMap((line) =>
     // `eval "$(npx data-tier ...)"`: the command inside the quotes, as the shell runs it.
