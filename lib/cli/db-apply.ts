@@ -14,20 +14,23 @@ import { type Output } from './output';
 
 export type { Output };
 
+/** The options of `data-tier db apply`. */
+export const DB_APPLY_OPTIONS = {
+  'database-url': { type: 'string' },
+  migrations: { type: 'string', multiple: true, default: [] as string[] },
+  'connect-timeout': { type: 'string', default: '10s' },
+  'lock-timeout': { type: 'string', default: '5s' },
+  'statement-timeout': { type: 'string', default: '15min' },
+  'allow-out-of-order': { type: 'string', multiple: true, default: [] as string[] },
+  forget: { type: 'string', multiple: true, default: [] as string[] },
+} as const;
+
 /** Runs db:apply with these arguments; resolves to the process's exit code. */
 export async function dbApply(args: string[], env: NodeJS.ProcessEnv = process.env, output: Output = console): Promise<number> {
   try {
     const { values } = parseArgs({
       args,
-      options: {
-        'database-url': { type: 'string' },
-        migrations: { type: 'string', multiple: true, default: [] },
-        'connect-timeout': { type: 'string', default: '10s' },
-        'lock-timeout': { type: 'string', default: '5s' },
-        'statement-timeout': { type: 'string', default: '15min' },
-        'allow-out-of-order': { type: 'string', multiple: true, default: [] },
-        forget: { type: 'string', multiple: true, default: [] },
-      },
+      options: DB_APPLY_OPTIONS,
     });
     const url = values['database-url'] ?? env.DATABASE_URL;
     if (!url) throw new Error('give --database-url <postgres://...> or set DATABASE_URL');

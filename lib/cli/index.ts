@@ -13,13 +13,14 @@ import { migrationStreams } from '../functions/shared/migration-streams';
 import { PLATFORM_SQL_DIR } from '../platform-sql';
 import { formatReport } from './cost/report';
 import { estimateTierCost } from './cost/tier';
-import { dbApply } from './db-apply';
+import { DB_APPLY_OPTIONS, dbApply } from './db-apply';
 import { formatSchemaReport, ms, runLocalReport } from './db-local';
 import { CliError } from './errors';
+import { formatAssignments, getOutput, tierVariables } from './outputs';
 import { reviewTier } from './review/review';
 import { deployedTiers, selectTier, tiersInAssembly, type FoundTier } from './tiers';
 import { checkTunnelOptions, openTunnel } from './tunnel';
-import { upgradePreflight } from './upgrade-preflight';
+import { PREFLIGHT_OPTIONS, upgradePreflight } from './upgrade-preflight';
 
 export const USAGE = `usage: data-tier <command> [options]
 
@@ -29,6 +30,9 @@ commands:
   review              what deploying the assembly would do to a tier's stack: replacements, IAM and
                       security groups, alarms, cost; exits 1 if a stateful resource would be replaced
                         --base <assembly dir> | --deployed   [--allow-replace <LogicalId,...>] [--region R]
+  outputs             the tier's outputs in its deployed stack, as shell assignments for eval: STACK, REGION,
+                      then one per output, its name in upper snake case (PROXY_ENDPOINT, REPLICA1_ENDPOINT...)
+                        [--json] [--get <OutputName>] [--region R]
   tunnel              port forwarding to a tier's primary, proxy, replica or cache through its operator host
                         --to <primary|proxy|replica-N|cache|instance:<endpoint>> [--local-port N] [--region R] [--print]
   db apply            applies the tier's migrations, then yours, to a PostgreSQL (--database-url or DATABASE_URL)
@@ -39,7 +43,7 @@ commands:
   upgrade preflight   checks a database before a major-version upgrade, one PASS/FAIL line per check
                         --url <url> [--target-url <url>] [--long-transaction-seconds N] [--json]
 
-finding the tier (cost, review, tunnel):
+finding the tier (cost, review, outputs, tunnel):
   --app <dir>         the cloud assembly directory (default: cdk.out)
   --deployed          the deployed stacks instead (CloudFormation: ListStacks, GetTemplate)
   --stack <name>      only this stack (repeatable)
@@ -83,6 +87,19 @@ const LOCATION = {
 
 type Location = { app: string; deployed: boolean; stack: string[]; tier?: string; region?: string };
 
+/** The options of each command, as node:util parseArgs takes them: what the command accepts, and what the runbook tests check their command lines against. */
+export const COMMAND_OPTIONS = {
+  cost: { ...LOCATION, json: { type: 'boolean', default: false } },
+  review: { ...LOCATION, base: { type: 'string' }, 'allow-replace': { type: 'string', multiple: true, default: [] as string[] } },
+  outputs: { ...LOCATION, json: { type: 'boolean', default: false }, get: { type: 'string' } },
+  tunnel: { ...LOCATION, to: { type: 'string' }, 'local-port': { type: 'string' }, print: { type: 'boolean', default: false } },
+  'db apply': DB_APPLY_OPTIONS,
+  'db local': { migrations: { type: 'string', multiple: true, default: [] as string[] } },
+  'upgrade preflight': PREFLIGHT_OPTIONS,
+} as const satisfies Record<string, NonNullable<ParseArgsConfig['options']>>;
+
+export type CommandName = keyof typeof COMMAND_OPTIONS;
+
 /** Runs one command line (without `node data-tier`); resolves to the exit code. */
 export async function main(argv: readonly string[], given: Partial<CliDependencies> = {}): Promise<number> {
   const deps = { ...DEFAULT_DEPENDENCIES, ...given };
@@ -100,6 +117,8 @@ export async function main(argv: readonly string[], given: Partial<CliDependenci
         return await cost(args, deps);
       case 'review':
         return await review(args, deps);
+      case 'outputs':
+        return await outputs(args, deps);
       case 'tunnel':
         return await tunnel(args, deps);
       case 'db apply':
@@ -141,7 +160,7 @@ async function locate(location: Location, deps: CliDependencies): Promise<{ foun
 }
 
 async function cost(args: readonly string[], deps: CliDependencies): Promise<number> {
-  const values = options(args, { ...LOCATION, json: { type: 'boolean', default: false } }) as Location & { json: boolean };
+  const values = options(args, COMMAND_OPTIONS.cost) as Location & { json: boolean };
   const { found, tiers } = await locate(values, deps);
   const estimate = estimateTierCost(found, tiers, values.region);
   deps.out(values.json ? JSON.stringify(estimate, null, 2) : formatReport(estimate, `${found.tier.name} (${found.tier.path}, stack ${found.stackName})`));
@@ -149,7 +168,7 @@ async function cost(args: readonly string[], deps: CliDependencies): Promise<num
 }
 
 async function review(args: readonly string[], deps: CliDependencies): Promise<number> {
-  const values = options(args, { ...LOCATION, base: { type: 'string' }, 'allow-replace': { type: 'string', multiple: true, default: [] } }) as Location & { base?: string; 'allow-replace': string[] };
+  const values = options(args, COMMAND_OPTIONS.review) as Location & { base?: string; 'allow-replace': string[] };
   // --deployed names where the old template comes from; the new one is the assembly's.
   const { found, tiers } = await locate({ ...values, deployed: false }, deps);
   const allowReplace = values['allow-replace'].flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
@@ -159,7 +178,7 @@ async function review(args: readonly string[], deps: CliDependencies): Promise<n
 }
 
 async function tunnel(args: readonly string[], deps: CliDependencies): Promise<number> {
-  const values = options(args, { ...LOCATION, to: { type: 'string' }, 'local-port': { type: 'string' }, print: { type: 'boolean', default: false } }) as Location & { to?: string; 'local-port'?: string; print: boolean };
+  const values = options(args, COMMAND_OPTIONS.tunnel) as Location & { to?: string; 'local-port'?: string; print: boolean };
   const checked = checkTunnelOptions({ to: values.to, localPort: values['local-port'], region: values.region }, 'data-tier tunnel [--tier <name>] --to <primary|proxy|replica-N|cache|instance:<endpoint>> [--local-port N] [--region R] [--print]');
   // The region of the stack, when the assembly says it and --region does not.
   const region = checked.region ?? (values.deployed ? undefined : tiersInAssemblyRegion(values));
@@ -167,6 +186,33 @@ async function tunnel(args: readonly string[], deps: CliDependencies): Promise<n
     { app: values.app, deployed: values.deployed, stacks: values.stack, tier: values.tier, to: checked.to, localPort: checked.localPort, region, print: values.print },
     { cloudFormation: deps.cloudFormation(region), autoScaling: deps.autoScaling(region), spawn: deps.spawn, onPath: deps.onPath, print: deps.out },
   );
+}
+
+async function outputs(args: readonly string[], deps: CliDependencies): Promise<number> {
+  const values = options(args, COMMAND_OPTIONS.outputs) as Location & { json: boolean; get?: string };
+  if (values.json && values.get !== undefined) throw new CliError('--json and --get exclude each other: --get prints one value');
+  // The stack's region: --region, else the assembly's, else the one the SDK resolves (profile, AWS_REGION).
+  const region = values.region ?? (values.deployed ? undefined : tiersInAssemblyRegion(values));
+  const client = deps.cloudFormation(region);
+  const { found } = await locate({ ...values, region }, deps);
+  const { variables, missing } = await tierVariables(found, client, region ?? found.region ?? (await clientRegion(client)) ?? deps.env.AWS_REGION ?? deps.env.AWS_DEFAULT_REGION);
+  if (values.get !== undefined) {
+    deps.out(getOutput(found, variables, values.get));
+    return 0;
+  }
+  if (missing.length > 0) deps.err(`data-tier outputs: stack ${found.stackName} has no value yet for ${missing.join(', ')} (recorded by tier ${found.tier.name}): left out`);
+  deps.out(values.json ? JSON.stringify(Object.fromEntries(variables), null, 2) : formatAssignments(variables));
+  return 0;
+}
+
+/** The region an SDK client resolved (its profile's, AWS_REGION...), when it is a real client that has one. */
+async function clientRegion(client: Pick<CloudFormationClient, 'send'>): Promise<string | undefined> {
+  const region = (client as Partial<CloudFormationClient>).config?.region;
+  try {
+    return typeof region === 'function' ? await region() : region;
+  } catch {
+    return undefined;
+  }
 }
 
 function tiersInAssemblyRegion(location: Location): string | undefined {
@@ -179,7 +225,7 @@ function tiersInAssemblyRegion(location: Location): string | undefined {
 }
 
 async function dbLocal(args: readonly string[], deps: CliDependencies): Promise<number> {
-  const values = options(args, { migrations: { type: 'string', multiple: true, default: [] } }) as { migrations: string[] };
+  const values = options(args, COMMAND_OPTIONS['db local']) as { migrations: string[] };
   const started = performance.now();
   const report = await runLocalReport(migrationStreams(PLATFORM_SQL_DIR, values.migrations));
   deps.out(formatSchemaReport(report));

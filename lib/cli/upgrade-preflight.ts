@@ -211,6 +211,9 @@ export function formatPreflight(report: PreflightReport): string {
   ].join('\n');
 }
 
+/** The options of `data-tier upgrade preflight`. */
+export const PREFLIGHT_OPTIONS = { url: { type: 'string' }, 'target-url': { type: 'string' }, 'long-transaction-seconds': { type: 'string' }, json: { type: 'boolean', default: false } } as const;
+
 const USAGE = 'usage: data-tier upgrade preflight --url <postgres connection string> [--target-url <postgres connection string>] [--long-transaction-seconds N] [--json]';
 
 /** Runs the preflight with these arguments; resolves to the exit code: 0 all passed, 1 a check failed, 2 it could not run. */
@@ -219,7 +222,7 @@ export async function upgradePreflight(args: string[], env: NodeJS.ProcessEnv = 
   try {
     values = parseArgs({
       args,
-      options: { url: { type: 'string' }, 'target-url': { type: 'string' }, 'long-transaction-seconds': { type: 'string' }, json: { type: 'boolean', default: false } },
+      options: PREFLIGHT_OPTIONS,
     }).values;
   } catch (error) {
     output.error(`${(error as Error).message}; ${USAGE}`);

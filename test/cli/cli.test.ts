@@ -3,10 +3,12 @@
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { snapshotPath } from '../../app/template-snapshot';
 import { main, type CliDependencies } from '../../lib/cli/index';
+import { outputVariables, variableName } from '../../lib/cli/outputs';
 import { PORT_FORWARDING_DOCUMENT } from '../../lib/cli/tunnel';
 import { TIER_METADATA_KEY, type TierMetadata } from '../../lib/outputs';
 import { synthesizeConsumerAssembly } from './assembly';
@@ -201,5 +203,92 @@ describe('data-tier tunnel (AWS faked, nothing spawned)', () => {
     const { code, out } = await run(['tunnel', '--deployed', '--region', 'us-east-1', '--tier', 'payments', '--to', 'proxy', '--print']);
     expect(code).toBe(0);
     expect(out).toEqual([expected.replace(PAYMENTS.WriterEndpoint, PAYMENTS.ProxyEndpoint)]);
+  });
+});
+
+describe('data-tier outputs (CloudFormation faked)', () => {
+  const payments = () => tiersOf('Shop')[1];
+  /** The stack Shop deployed, found with --deployed: ListStacks, then GetTemplate of each stack. */
+  function givenAccount(values: Record<string, string>) {
+    cloudFormation.on(ListStacksCommand).resolves({
+      StackSummaries: ['Shop', 'Analytics'].map((StackName) => ({ StackName, StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(0) })),
+    });
+    for (const stack of ['Shop', 'Analytics']) cloudFormation.on(GetTemplateCommand, { StackName: stack }).resolves({ TemplateBody: JSON.stringify(template(stack)) });
+    givenDeployed('Shop', payments(), values);
+  }
+  /** What bash makes of the printed assignments: the value of each variable after eval. */
+  const evaluated = (assignments: string, names: string[]) =>
+    execFileSync('bash', ['-c', `eval "$1"; for v in ${names.join(' ')}; do printf '%s\\0' "\${!v}"; done`, 'bash', assignments], { encoding: 'utf8' }).split('\0').slice(0, -1);
+
+  it('prints STACK, REGION and each output under its upper-snake name, read under the hashed OutputKeys of a consumer tier', async () => {
+    givenAccount(PAYMENTS);
+    expect(payments().outputs.WriterEndpoint).toMatch(/^PaymentsWriterEndpoint[0-9A-F]{8}$/);
+    const { code, out, err } = await run(['outputs', '--deployed', '--region', 'us-east-1', '--tier', 'payments']);
+    expect(code).toBe(0);
+    expect(out).toEqual(
+      expect.arrayContaining([
+        'STACK=Shop',
+        'REGION=us-east-1',
+        `PROXY_ENDPOINT=${PAYMENTS.ProxyEndpoint}`,
+        `WRITER_ENDPOINT=${PAYMENTS.WriterEndpoint}`,
+        'DATABASE_PORT=5433',
+        `OPERATOR_SECRET_ARN=${PAYMENTS.OperatorSecretArn}`,
+        'OPERATOR_HOST_GROUP_NAME=payments-operator',
+      ]),
+    );
+    expect(out).toHaveLength(2 + Object.keys(PAYMENTS).length);
+    expect(out.slice(0, 2)).toEqual(['STACK=Shop', 'REGION=us-east-1']);
+    // Outputs the tier records that the deployed stack does not have yet: said on stderr, not printed.
+    expect(err).toEqual([expect.stringMatching(/^data-tier outputs: stack Shop has no value yet for .*\bReplica1Endpoint\b.*: left out$/)]);
+    expect(cloudFormation.commandCalls(DescribeStacksCommand).map((c) => c.args[0].input)).toEqual([{ StackName: 'Shop' }]);
+  });
+
+  it('quotes for the shell: a value with a space, a quote or a $ reads back unchanged after eval', async () => {
+    const odd = { ...PAYMENTS, DatabaseName: "it's my db", WriterEndpoint: 'a "b" $HOME `c` \\d' };
+    givenDeployed('Shop', payments(), odd);
+    cloudFormation.on(GetTemplateCommand, { StackName: 'Shop' }).resolves({ TemplateBody: JSON.stringify(template('Shop')) });
+    const { code, out } = await run(['outputs', '--deployed', '--stack', 'Shop', '--region', 'us-east-1', '--tier', 'Shop/Payments']);
+    expect(code).toBe(0);
+    expect(out).toContain(`DATABASE_NAME='it'\\''s my db'`);
+    expect(evaluated(out.join('\n'), ['STACK', 'DATABASE_NAME', 'WRITER_ENDPOINT', 'PROXY_ENDPOINT'])).toEqual(['Shop', odd.DatabaseName, odd.WriterEndpoint, odd.ProxyEndpoint]);
+  });
+
+  it('--json: the same variables as one object', async () => {
+    givenAccount(PAYMENTS);
+    const { code, out } = await run(['outputs', '--deployed', '--region', 'us-east-1', '--tier', 'payments', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out.join('\n'))).toEqual({
+      STACK: 'Shop',
+      REGION: 'us-east-1',
+      WRITER_ENDPOINT: PAYMENTS.WriterEndpoint,
+      PROXY_ENDPOINT: PAYMENTS.ProxyEndpoint,
+      DATABASE_PORT: '5433',
+      DATABASE_NAME: 'app',
+      OPERATOR_SECRET_ARN: PAYMENTS.OperatorSecretArn,
+      OPERATOR_HOST_GROUP_NAME: 'payments-operator',
+    });
+  });
+
+  it('--get: one value, unquoted, by its name in OUTPUTS or its variable name', async () => {
+    givenAccount({ ...PAYMENTS, DatabaseName: 'my db' });
+    for (const name of ['WriterEndpoint', 'WRITER_ENDPOINT']) {
+      const { code, out } = await run(['outputs', '--deployed', '--region', 'us-east-1', '--tier', 'payments', '--get', name]);
+      expect({ code, out }).toEqual({ code: 0, out: [PAYMENTS.WriterEndpoint] });
+    }
+    expect((await run(['outputs', '--deployed', '--region', 'us-east-1', '--tier', 'payments', '--get', 'DatabaseName'])).out).toEqual(['my db']);
+  });
+
+  it('--get of an output the tier does not have: one line, exit 1', async () => {
+    givenAccount(PAYMENTS);
+    const { code, out, err } = await run(['outputs', '--deployed', '--region', 'us-east-1', '--tier', 'payments', '--get', 'WriterEndpointt']);
+    expect(code).toBe(1);
+    expect(out).toEqual([]);
+    expect(err).toEqual([expect.stringMatching(/^data-tier outputs: tier payments \(stack Shop\) has no output "WriterEndpointt"; its outputs are ProxyEndpoint, WriterEndpoint, .*Replica1Endpoint/)]);
+  });
+
+  it('in the app: the stack output keys are unhashed, the variables the same', async () => {
+    const [tier] = JSON.parse(readFileSync(snapshotPath('prod'), 'utf8')).Metadata[TIER_METADATA_KEY] as TierMetadata[];
+    expect(outputVariables(Object.keys(tier.outputs))).toEqual(expect.arrayContaining(['STACK', 'REGION', 'PROXY_ENDPOINT', 'WRITER_ENDPOINT', 'REPLICA1_ENDPOINT', 'PRIMARY_INSTANCE_ID', 'MONITOR_SECRET_ARN']));
+    expect(variableName('CacheAzPowerInterruptExperimentTemplateId')).toBe('CACHE_AZ_POWER_INTERRUPT_EXPERIMENT_TEMPLATE_ID');
   });
 });

@@ -69,7 +69,7 @@ export function plan(): Array<Omit<BlockOutcome, 'error' | 'mode'> & { text: str
       .filter((block) => block.language === 'sql')
       .map((block) => {
         const above = lines.slice(0, block.line).join('\n');
-        const targets = [...above.matchAll(/npm run tunnel -- --env \S+ --to (primary|proxy|replica-\d+)/g)].map((m) => m[1]);
+        const targets = [...above.matchAll(/npx data-tier tunnel [^\n]*?--to (primary|proxy|replica-\d+)/g)].map((m) => m[1]);
         // A replica promoted by the runbook is a writer: the local primary stands for it.
         const promoted = PROMOTED_MARK.test(block.text);
         const server = !promoted && targets.at(-1)?.startsWith('replica') ? ('replica' as const) : ('primary' as const);

@@ -252,3 +252,66 @@ export function nameMentions(text: string): NameMention[] {
   }
   return [...mentions.values()];
 }
+
+/** The line that sets the tier's outputs as shell variables (Before you start, and each runbook's setup). */
+export const OUTPUTS_EVAL = 'eval "$(npx data-tier outputs --deployed --tier "$TIER")"';
+
+/** Whether a script sets the variables of `data-tier outputs` with `eval`. */
+export function evalsOutputs(script: string): boolean {
+  return /^eval "\$\(npx data-tier outputs [^\n]*\)"$/m.test(script);
+}
+
+/** Shell variables a script assigns: `NAME=`, `export NAME=`, loop variables and lower-case locals. */
+export function assignedVariables(script: string): Set<string> {
+  const assigned = new Set([...script.matchAll(/(?:^|[\s;(])(?:export\s+)?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
+  for (const loop of script.matchAll(/\bfor ([a-z_]+) in\b/g)) assigned.add(loop[1]);
+  for (const m of script.matchAll(/\b([a-z_]+)=/g)) assigned.add(m[1]);
+  return assigned;
+}
+
+/** Shell variables a text uses (`$NAME`, `${NAME}`), once each. */
+export function usedVariables(text: string): string[] {
+  return [...new Set([...text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)].map((m) => m[1]))];
+}
+
+/** The shell lines of a runbook's bash blocks, joined. */
+export function shellScript(runbook: Runbook): string {
+  return runbook.blocks.filter((b) => b.language === 'bash').map((b) => shellLines(b.text).join('\n')).join('\n');
+}
+
+/** A `npx data-tier <command> ...` invocation found in a runbook. */
+export interface DataTierCommand {
+  /** `outputs`, `tunnel`, `db apply`...; `--help` for the usage. */
+  readonly command: string;
+  /** The words after the command, quotes removed. */
+  readonly args: string[];
+  readonly source: string;
+}
+
+/** The part of a shell line holding its `npx data-tier` command: the code, or the comment that shows a command to run elsewhere (`# terminal 2: npx data-tier tunnel ...`). */
+function commandText(line: string): string {
+  const at = line.search(/(^|\s)#/);
+  if (at === -1) return line;
+  const code = line.slice(0, at);
+  return code.includes('npx data-tier') ? code : commandText(line.slice(at).replace(/^\s*#\s*/, ''));
+}
+
+/** Every `npx data-tier` invocation of a runbook: in its shell blocks (comments included: they show commands to run elsewhere) and its inline code. */
+export function dataTierCommands(runbook: Runbook): DataTierCommand[] {
+  const lines = [...runbook.blocks.filter((b) => b.language === 'bash').flatMap((b) => b.text.replace(/\\\n/g, ' ').split('\n')), ...runbook.inlineCode]
+    // Inline `npx data-tier` alone names the command; with words after it, it is one to run.
+    .filter((line) => /npx data-tier \S/.test(line))
+    .map(commandText);
+  return lines.flatMap((line) =>
+    // `eval "$(npx data-tier ...)"`: the command inside the quotes, as the shell runs it.
+    simpleCommands(line.replace(/"\$\((npx data-tier [^\n]*)\)"/g, '$($1)'))
+      .map((words) => words.map((w) => w.unquoted))
+      .flatMap((words) => {
+        const at = words.findIndex((word, i) => word === 'npx' && words[i + 1] === 'data-tier');
+        if (at === -1) return [];
+        const [first, second] = words.slice(at + 2);
+        const two = ['db', 'upgrade', 'drill'].includes(first) && second !== undefined && !second.startsWith('-');
+        return [{ command: two ? `${first} ${second}` : (first ?? ''), args: words.slice(at + (two ? 4 : 3)), source: line }];
+      }),
+  );
+}

@@ -1,9 +1,11 @@
 import { ALARM_DEFINITIONS } from '../../lib/alarms';
 import { OUTPUTS } from '../../app/data-tier-stack';
 import { effectiveDatabaseOptions } from '../../app/config';
+import { outputVariables, variableName } from '../../lib/cli/outputs';
 import { DATABASE_NAME, MASTER_USERNAME, OPERATOR_USERNAME } from '../../lib/database';
+import { TIER_METADATA_KEY, type TierMetadata } from '../../lib/outputs';
 import { synthesize } from '../stack/synth';
-import { nameMentions, outputKeys, readIndex, readRunbook, runbookFiles } from './runbooks';
+import { assignedVariables, dataTierCommands, nameMentions, outputKeys, readIndex, readRunbook, runbookFiles, shellLines, shellScript, usedVariables } from './runbooks';
 
 /** Outputs the stack adds only when an environment opts in to AWS FIS drills. */
 const DRILL_OUTPUTS = ['FailoverExperimentTemplateId', 'CacheAzPowerInterruptExperimentTemplateId'];
@@ -12,6 +14,25 @@ const drillOutputsLanded = DRILL_OUTPUTS.every((name) => (Object.values(OUTPUTS)
 const prod = synthesize('prod');
 const template = prod.template.toJSON() as { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
 const prodOutputs = new Set(Object.keys(prod.template.findOutputs('*')));
+
+/** The outputs prod's tier records in its template, by their names in OUTPUTS: what `data-tier outputs` reads. */
+const tierOf = (templateJson: unknown): TierMetadata => {
+  const tiers = (templateJson as { Metadata: Record<string, TierMetadata[]> }).Metadata[TIER_METADATA_KEY];
+  expect(tiers).toHaveLength(1);
+  return tiers[0];
+};
+const prodTierOutputs = Object.keys(tierOf(template).outputs);
+/** The variables `eval "$(npx data-tier outputs ...)"` sets for prod's tier. */
+const printed = new Set(outputVariables(prodTierOutputs));
+const DRILL_VARIABLES = DRILL_OUTPUTS.map(variableName);
+
+/** Variables a runbook uses that no command it shows (nor Before you start) assigns: they can only come from `data-tier outputs`. */
+function outputVariablesUsed(text: string, script: string): string[] {
+  const index = readIndex();
+  const shared = shellLines(index.slice(index.indexOf('## Before you start'))).join('\n');
+  const assigned = assignedVariables(`${shared}\n${script}`);
+  return usedVariables(text).filter((name) => !assigned.has(name));
+}
 
 /** Every string in the template, however deep. */
 function stringsIn(value: unknown): string[] {
@@ -50,12 +71,34 @@ describe('stack outputs named by the runbooks', () => {
     expect(missing).toEqual([]);
   });
 
+  it.each(files)('%s uses only variables `data-tier outputs` prints for the prod tier', (file) => {
+    const runbook = readRunbook(file);
+    const missing = outputVariablesUsed(runbook.text, shellScript(runbook)).filter((name) => !printed.has(name) && !DRILL_VARIABLES.includes(name));
+    expect(missing).toEqual([]);
+  });
+
+  it.each(files)('%s asks `data-tier outputs --get` only for outputs the prod tier records', (file) => {
+    const names = dataTierCommands(readRunbook(file))
+      .filter((c) => c.command === 'outputs' && c.args.includes('--get'))
+      .map((c) => c.args[c.args.indexOf('--get') + 1]);
+    expect(names.filter((name) => !prodTierOutputs.includes(name) && !DRILL_OUTPUTS.includes(name))).toEqual([]);
+  });
+
+  it('prints each output of prod under the upper snake case of its name, beside STACK and REGION', () => {
+    expect(printed).toEqual(new Set(['STACK', 'REGION', ...[...prodOutputs].map(variableName)]));
+    expect([...printed]).toEqual(expect.arrayContaining(['PROXY_ENDPOINT', 'WRITER_ENDPOINT', 'REPLICA1_ENDPOINT', 'PRIMARY_INSTANCE_ID', 'MONITOR_SECRET_ARN']));
+  });
+
   (drillOutputsLanded ? it : it.skip)('the FIS experiment template outputs exist in prod with drills.faultInjection on', () => {
     const drills = synthesize('prod', { overrides: JSON.stringify({ drills: { faultInjection: true } }) });
     const outputs = Object.keys(drills.template.findOutputs('*'));
-    const used = files.flatMap((file) => outputKeys(readRunbook(file).text)).filter((key) => DRILL_OUTPUTS.includes(key));
+    const drillVariables = new Set(outputVariables(Object.keys(tierOf(drills.template.toJSON()).outputs)));
+    const used = files.flatMap((file) => {
+      const runbook = readRunbook(file);
+      return [...outputKeys(runbook.text), ...outputVariablesUsed(runbook.text, shellScript(runbook)).filter((name) => DRILL_VARIABLES.includes(name)).map((name) => DRILL_OUTPUTS[DRILL_VARIABLES.indexOf(name)])];
+    }).filter((key) => DRILL_OUTPUTS.includes(key));
     expect(used.length).toBeGreaterThan(0);
-    expect(used.filter((key) => !outputs.includes(key))).toEqual([]);
+    expect(used.filter((key) => !outputs.includes(key) || !drillVariables.has(variableName(key)))).toEqual([]);
   });
 });
 

@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ALARM_DEFINITIONS } from '../../lib/alarms';
+import { outputNames, outputVariables } from '../../lib/cli/outputs';
 import {
-  anchorsIn, INDEX_FILE, markdownLinks, readIndex, readRunbook, RUNBOOK_DIR, runbookFiles, SECTIONS, shellLines,
+  anchorsIn, assignedVariables, evalsOutputs, INDEX_FILE, markdownLinks, OUTPUTS_EVAL, readIndex, readRunbook, RUNBOOK_DIR, runbookFiles, SECTIONS, shellLines, shellScript, usedVariables,
 } from './runbooks';
 
 const files = runbookFiles();
@@ -35,7 +36,7 @@ describe('runbook structure', () => {
     const copied = runbook.blocks
       .filter((b) => b.language === 'bash')
       .flatMap((b) => shellLines(b.text))
-      .filter((line) => /^(ENV|STACK|TUNNEL_PORT|OPERATOR_SECRET_ARN|MASTER_SECRET_ARN|MASTER_PASSWORD)=|curl .*\.pem|OperatorSecretArn|DatabaseSecretArn/.test(line))
+      .filter((line) => /^(ENV|TIER|STACK|TUNNEL_PORT|OPERATOR_SECRET_ARN|MASTER_SECRET_ARN|MASTER_PASSWORD)=|curl .*\.pem|OperatorSecretArn|DatabaseSecretArn/.test(line))
       // The recovery region's stack is another stack, whose secret no procedure fetches.
       .filter((line) => !line.includes('--region'));
     expect(copied).toEqual([]);
@@ -61,20 +62,25 @@ describe('runbook structure', () => {
     const procedure = beforeYouStart();
     expect(procedure).toContain('curl -sSfO https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem');
     expect(procedure).toContain('curl -sSfO https://www.amazontrust.com/repository/AmazonRootCA1.pem');
-    expect(procedure).toContain('npm run tunnel -- --env $ENV --to primary --local-port $TUNNEL_PORT');
+    expect(procedure).toContain('npx data-tier tunnel --deployed --tier "$TIER" --to primary --local-port $TUNNEL_PORT');
+    expect(shellLines(procedure)).toContain(OUTPUTS_EVAL);
     expect(procedure).toMatch(/export PGPASSWORD=.*OPERATOR_SECRET_ARN/);
   });
 
   it.each(files)('%s reads every shell variable it uses from a command shown in the runbook', (file) => {
     const runbook = readRunbook(file);
-    const script = runbook.blocks.filter((b) => b.language === 'bash').map((b) => shellLines(b.text).join('\n')).join('\n');
+    const script = shellScript(runbook);
     const shared = shellLines(beforeYouStart()).join('\n');
-    const assigned = new Set([...`${shared}\n${script}`.matchAll(/(?:^|[\s;(])(?:export\s+)?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
-    for (const loop of script.matchAll(/\bfor ([a-z_]+) in\b/g)) assigned.add(loop[1]);
-    for (const m of script.matchAll(/\b([a-z_]+)=/g)) assigned.add(m[1]);
-    const used = [...runbook.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)].map((m) => m[1]);
-    const unknown = [...new Set(used)].filter((name) => !assigned.has(name));
+    const assigned = assignedVariables(`${shared}\n${script}`);
+    // The variables `data-tier outputs` may print (any replica count); stack-references.test.ts checks that prod's tier prints those used.
+    if (evalsOutputs(`${shared}\n${script}`)) for (const name of outputVariables(outputNames(9))) assigned.add(name);
+    const unknown = usedVariables(runbook.text).filter((name) => !assigned.has(name));
     expect(unknown).toEqual([]);
+  });
+
+  it.each(files.filter((file) => file !== 'region-loss.md'))('%s sets the tier\'s outputs in its setup block', (file) => {
+    // region-loss.md reads the recovery region only: the lost region's stack cannot be described.
+    expect(shellLines(readRunbook(file).blocks.find((b) => b.language === 'bash')?.text ?? '')).toContain(OUTPUTS_EVAL);
   });
 });
 
