@@ -66,7 +66,7 @@ export interface DataTierProps {
     */
   readonly applicationMigrations?: readonly string[];
   /**
-   * An operator host reached only through AWS Systems Manager, for `npm run tunnel`.
+   * An operator host reached only through AWS Systems Manager, for `data-tier tunnel`.
    * @default true
    */
   readonly operatorAccess?: boolean;
@@ -82,7 +82,7 @@ export interface DataTierProps {
   readonly metricEnvironment?: string;
   /**
    * Stack outputs (named as in `OUTPUTS`, exported as `<name>-<output>`) that the runbooks and
-   * `npm run tunnel` read.
+   * the `data-tier` command read.
    * @default true
    */
   readonly outputs?: boolean;
