@@ -106,7 +106,7 @@ describe('runbook index', () => {
 
   it('keeps a marked place for the figures measured by the laptop drill', () => {
     expect(index).toContain('### Measured on a laptop drill');
-    expect(index).toContain('see the drill: `npm run drill:failover`');
+    expect(index).toContain('see the drill: `npx data-tier drill failover`');
   });
 
   it('cites what AWS documents for failover and point-in-time restore', () => {
