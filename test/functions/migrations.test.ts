@@ -53,6 +53,18 @@ describe('the migration runner', () => {
     expect(await tables()).toEqual(['a', 'b', 'schema_migrations']);
   });
 
+  it('stops a file that reaches the run\'s deadline before its next statement, rolls it back and says how far it got', async () => {
+    const directory = migrationDirectory({
+      '001_first.sql': 'CREATE TABLE first (id bigint);',
+      '002_long.sql': 'CREATE TABLE long_one (id bigint);\nSELECT pg_sleep(0.4);\nINSERT INTO long_one VALUES (1);',
+    });
+    const error = await failure(runMigrations(client, { directory, deadline: Date.now() + 200 }));
+    expect(error.file).toBe('002_long.sql');
+    expect(error.message).toMatch(/^Migration 002_long\.sql \(stream app\) stopped before statement 3 of 3 \(line 3\): the run's time budget ran out at \S+, 2 statements in\.\nThe file was rolled back; earlier migrations stay applied\./);
+    expect(await tables()).toEqual(['first', 'schema_migrations']);
+    expect(await recorded()).toEqual(['001_first.sql']);
+  });
+
   it('does nothing when re-run with nothing new, and applies only the new file later', async () => {
     const directory = migrationDirectory({ '001_a.sql': 'CREATE TABLE a (id bigint);' });
     await runMigrations(client, { directory });

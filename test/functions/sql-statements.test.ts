@@ -40,6 +40,15 @@ describe('splitSqlStatements', () => {
     expect(statements.map((statement) => statement.line)).toEqual([3, 5]);
   });
 
+  it('numbers the lines of many statements of several lines, with comments and literals spanning lines between them', () => {
+    const statement = (i: number) => `-- row ${i}\nINSERT INTO seed VALUES (${i},\n  'a; b\nc');\n/* between\n */`;
+    const statements = splitSqlStatements(Array.from({ length: 2_000 }, (_, i) => statement(i)).join('\n'));
+    expect(statements).toHaveLength(2_000);
+    // Each statement takes six lines; its first token is on its second.
+    expect(statements.map((s) => s.line)).toEqual(Array.from({ length: 2_000 }, (_, i) => i * 6 + 2));
+    expect(statements[1_999].text).toBe("INSERT INTO seed VALUES (1999,\n  'a; b\nc')");
+  });
+
   it('splits every file of the project\'s streams into statements that each start with a SQL keyword', () => {
     expect(projectSqlFiles.length).toBeGreaterThan(5);
     for (const file of projectSqlFiles) {

@@ -40,7 +40,10 @@ export interface CustomResourceResponse {
 
 const secrets = new SecretsManagerClient({});
 
-export async function onEvent(event: CustomResourceEvent): Promise<CustomResourceResponse> {
+/** Room left, before the function's own time limit, to roll a stopped file back and answer CloudFormation. */
+const ROLLBACK_AND_ANSWER_MS = 60_000;
+
+export async function onEvent(event: CustomResourceEvent, context?: { getRemainingTimeInMillis(): number }): Promise<CustomResourceResponse> {
   if (event.RequestType === 'Delete') {
     // Removing the resource (or the stack) must never drop schema or data.
     console.log('Delete: nothing to do, the schema stays');
@@ -77,6 +80,8 @@ export async function onEvent(event: CustomResourceEvent): Promise<CustomResourc
       statementTimeout: process.env.STATEMENT_TIMEOUT || '13min',
       allowOutOfOrder: (process.env.ALLOW_OUT_OF_ORDER ?? '').split(',').map((name) => name.trim()).filter(Boolean),
       log: (line) => console.log(line),
+      // A file too long for the function stops with the runner's message, not a bare Lambda timeout.
+      deadline: context ? Date.now() + context.getRemainingTimeInMillis() - ROLLBACK_AND_ANSWER_MS : undefined,
     });
     for (const arn of [process.env.MONITOR_SECRET_ARN, process.env.OPERATOR_SECRET_ARN]) if (arn) await enableLogin(client, arn);
     return {

@@ -52,6 +52,13 @@ export interface MigrationOptions {
   readonly forget?: readonly string[];
   /** Receives one line per step (waiting, forgot, applying, applied, up to date). */
   readonly log?: (line: string) => void;
+  /**
+   * When the run must end, in milliseconds since the epoch (the deploy-time function's own time
+   * limit, less room to roll back and answer): a file that reaches it stops before its next
+   * statement and is rolled back, with the runner's message naming the file and how far it got.
+   * @default - no limit but statement_timeout
+   */
+  readonly deadline?: number;
 }
 
 export interface AppliedMigration {
@@ -170,7 +177,7 @@ export async function runMigrations(client: ClientBase, options: MigrationOption
           file.kind === 'repeatable' && (reapplied ? 'repeatable, changed' : 'repeatable'),
         ].filter(Boolean);
         log(`applying ${named(file)}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`);
-        const durationMs = await applyFile(client, file);
+        const durationMs = await applyFile(client, file, options.deadline);
         log(`applied ${named(file)} in ${durationMs.toFixed(0)} ms`);
         done.push({ stream: file.stream, name: file.name, kind: file.kind, durationMs });
       }
@@ -414,12 +421,13 @@ function refuseTransactionControl(pending: MigrationFile[]): void {
   );
 }
 
-async function applyFile(client: ClientBase, file: MigrationFile): Promise<number> {
+async function applyFile(client: ClientBase, file: MigrationFile, deadline?: number): Promise<number> {
   const started = performance.now();
   const statements = file.statements;
   if (file.transactional) await client.query('BEGIN');
   try {
     for (const [index, statement] of statements.entries()) {
+      if (deadline !== undefined && Date.now() > deadline) throw outOfTime(file, index, deadline);
       try {
         await client.query(statement.text);
       } catch (error) {
@@ -443,6 +451,23 @@ async function applyFile(client: ClientBase, file: MigrationFile): Promise<numbe
     if (file.transactional) await client.query('ROLLBACK').catch(() => {});
     throw error;
   }
+}
+
+/** A file stopped before statement `index` because the run's time budget ran out. */
+function outOfTime(file: MigrationFile, index: number, deadline: number): MigrationError {
+  const statement = file.statements[index];
+  const outcome = file.transactional
+    ? 'The file was rolled back; earlier migrations stay applied.'
+    : `The file runs without a transaction: its statements before #${index + 1} stay applied, so make them re-runnable (IF NOT EXISTS) before running again.`;
+  return new MigrationError(
+    [
+      `Migration ${file.name} (stream ${file.stream}) stopped before statement ${index + 1} of ${file.statements.length} (line ${statement.line}): the run's time budget ran out at ${new Date(deadline).toISOString()}, ${index} statements in.`,
+      outcome,
+      'Split the file into smaller ones, or apply it outside CloudFormation (data-tier db apply through a tunnel), then deploy again.',
+    ].join('\n'),
+    file.name,
+    statement,
+  );
 }
 
 function statementFailure(file: MigrationFile, index: number, error: unknown, leftInvalid: UnusableIndex[]): MigrationError {

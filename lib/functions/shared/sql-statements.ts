@@ -27,8 +27,15 @@ export interface SqlToken {
 export function splitSqlStatements(sql: string): SqlStatement[] {
   const statements: SqlStatement[] = [];
   let firstToken = -1;
+  // Lines are counted from where the previous statement began, so the file is read once.
+  let counted = 0;
+  let line = 1;
   const finish = (end: number) => {
-    if (firstToken >= 0) statements.push({ text: sql.slice(firstToken, end).trim(), line: lineAt(sql, firstToken) });
+    if (firstToken >= 0) {
+      line += lineAt(sql.slice(counted, firstToken), firstToken - counted) - 1;
+      counted = firstToken;
+      statements.push({ text: sql.slice(firstToken, end).trim(), line });
+    }
     firstToken = -1;
   };
   for (const token of sqlTokens(sql)) {
