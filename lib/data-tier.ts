@@ -161,7 +161,6 @@ export class DataTier extends Construct implements ec2.IConnectable {
       dataKey: this.dataKey,
       logsKey: this.logsKey,
       name,
-      endpointSecurityGroup: network.endpointSecurityGroup,
     });
     this.connections = this.database.connections;
 
@@ -196,9 +195,8 @@ export class DataTier extends Construct implements ec2.IConnectable {
     this.database.allowClient(this.appSecurityGroup, 'Application clients', { direct: false });
     this.database.allowClient(this.functionSecurityGroup, 'Data-tier functions (migrations run on the instance, not the proxy)', { direct: true });
     for (const client of [this.appSecurityGroup, this.functionSecurityGroup]) this.cache.allowClient(client, 'Cache clients');
+    network.allowAwsApisFrom(this.database.rotationSecurityGroup, 'Secret rotation calls Secrets Manager');
     network.allowAwsApisFrom(this.functionSecurityGroup, 'Data-tier functions call AWS APIs');
-    // With interface endpoints, the Database lets its secret rotation in (endpointSecurityGroup).
-    if (!network.endpointSecurityGroup) network.allowAwsApisFrom(this.database.rotationSecurityGroup, 'Secret rotation calls Secrets Manager');
 
     const placement: FunctionPlacement = {
       vpc,
@@ -340,7 +338,7 @@ export class DataTier extends Construct implements ec2.IConnectable {
 
   /** Replica lag RDS reports for read replica `replica` (1-based), seconds, 1-minute maximum. */
   metricReplicaLag(replica = 1): cw.IMetric {
-    return this.metric(`replica-${replica}`, 'replica-lag-high');
+    return this.metric(alarmResourceOf(replica), 'replica-lag-high');
   }
 
   /** Client-side query latency the health check measures on an instance, milliseconds, 1-minute p95. */

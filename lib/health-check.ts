@@ -43,15 +43,16 @@ export class HealthCheck extends Construct {
   constructor(scope: Construct, id: string, props: HealthCheckProps) {
     super(scope, id);
     this.scheduleDeadLetterQueue = scheduleDeadLetterQueue(this, props.name);
+    const scheduled = scheduledFunctionProps(props);
     this.function = new DataTierFunction(this, 'HealthCheck', {
-      ...scheduledFunctionProps(props),
+      ...scheduled,
       functionName: 'health-check',
       entry: 'health-check/index.ts',
       description: 'Every minute: heartbeat, health_check() and latency probes on the primary (via RDS Proxy) and each replica, published to CloudWatch',
       // Every target is tried in parallel with a 5 s connect timeout; 60 s leaves room for a slow database.
       timeout: Duration.seconds(60),
       environment: {
-        ...scheduledFunctionProps(props).environment,
+        ...scheduled.environment,
         DB_SECRET_ARN: props.monitorSecret.secretArn,
         PRIMARY_HOST: props.proxy.endpoint,
         REPLICAS: props.replicas.length > 0 ? Fn.join(',', props.replicas.map((r) => `${r.instanceIdentifier}=${r.dbInstanceEndpointAddress}`)) : '',

@@ -48,13 +48,14 @@ export class Maintenance extends Construct {
   constructor(scope: Construct, id: string, props: MaintenanceProps) {
     super(scope, id);
     // `Default` is left out of logical IDs: the function keeps those it had as `Maintenance`.
+    const scheduled = scheduledFunctionProps(props);
     this.function = new DataTierFunction(this, 'Default', {
-      ...scheduledFunctionProps(props),
+      ...scheduled,
       functionName: 'maintenance',
       entry: 'maintenance/index.ts',
       description: 'Partition maintenance (hourly) and the refresh of registered materialized views that are due (every 5 minutes) on the primary instance',
       timeout: Duration.minutes(10),
-      environment: { ...scheduledFunctionProps(props).environment, DB_SECRET_ARN: props.secret.secretArn, DB_HOST: props.primary.dbInstanceEndpointAddress },
+      environment: { ...scheduled.environment, DB_SECRET_ARN: props.secret.secretArn, DB_HOST: props.primary.dbInstanceEndpointAddress },
     }).function;
     for (const job of MAINTENANCE_SCHEDULES) {
       const rule = new events.Rule(scope, job.id, {

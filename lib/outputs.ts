@@ -89,7 +89,7 @@ export function addTierOutputs(tier: DataTier): void {
   }
   if (tier.operatorAccess) {
     const operator = tier.operatorAccess;
-    output(OUTPUTS.operatorHostGroupName, operator.autoScalingGroup.autoScalingGroupName, 'Auto Scaling group of the operator host: npm run tunnel finds its running instance here');
+    output(OUTPUTS.operatorHostGroupName, operator.autoScalingGroup.autoScalingGroupName, 'Auto Scaling group of the operator host: data-tier tunnel finds its running instance here');
     output(OUTPUTS.operatorSessionDocumentName, operator.sessionDocument.ref, 'Session document of logged shell sessions on the operator host (aws ssm start-session --document-name)');
     output(OUTPUTS.operatorSessionLogGroupName, operator.sessionLogGroup.logGroupName, 'Encrypted log group of the operator host sessions');
   }

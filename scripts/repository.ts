@@ -3,11 +3,12 @@
 // absolute link to the repository at the released version (test/package/readme-links.test.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageRepositoryUrl } from '../lib/private/package-root';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string; repository: { url: string }; files: string[] };
 
 /** The repository's web address, from package.json `repository`. */
-export const REPOSITORY_URL = manifest.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+export const REPOSITORY_URL = packageRepositoryUrl()!;
 
 /** The git tag of this version of the package. */
 export const RELEASE_TAG = `v${manifest.version}`;

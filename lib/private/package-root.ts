@@ -18,13 +18,30 @@ export function packageRoot(from: string = __dirname): string {
   }
 }
 
+interface PackageManifest {
+  readonly version: string;
+  readonly repository?: { readonly url?: string };
+}
+
+let manifest: PackageManifest | undefined;
+
+/** This package's package.json, read once per process. */
+function packageManifest(): PackageManifest {
+  manifest ??= JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as PackageManifest;
+  return manifest;
+}
+
+/** The repository's web address, from package.json `repository` (`git+https://...git` written as `https://...`). */
+export function packageRepositoryUrl(): string | undefined {
+  return packageManifest().repository?.url?.replace(/^git\+/, '').replace(/\.git$/, '');
+}
+
 /**
  * The runbooks of the installed version of the package on the web: package.json's `repository`
  * at the version's tag, e.g. `https://github.com/<owner>/<repo>/blob/v0.1.0/runbooks`. The
  * package ships the same files under `runbooks/`.
  */
 export function packageRunbooksUrl(): string | undefined {
-  const manifest = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string; repository?: { url?: string } };
-  const repository = manifest.repository?.url?.replace(/^git\+/, '').replace(/\.git$/, '');
-  return repository === undefined ? undefined : `${repository}/blob/v${manifest.version}/runbooks`;
+  const repository = packageRepositoryUrl();
+  return repository === undefined ? undefined : `${repository}/blob/v${packageManifest().version}/runbooks`;
 }

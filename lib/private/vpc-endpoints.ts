@@ -27,9 +27,8 @@ export class VpcEndpoints {
   useSecurityGroup(scope: Construct, vpc: ec2.IVpc, given?: ec2.ISecurityGroup, options: { readonly createEndpoints?: boolean } = {}): ec2.ISecurityGroup {
     if (!this.group) {
       this.external = given !== undefined && !(options.createEndpoints ?? false);
-      const existing = given;
       this.group =
-        existing ??
+        given ??
         new ec2.SecurityGroup(scope, 'EndpointSecurityGroup', {
           vpc,
           description: 'Interface endpoints of the data tier: HTTPS from the function subnets only',

@@ -412,7 +412,7 @@ describe('the applied history against the directory', () => {
     const error = await failure(runMigrations(client, { directory }));
     expect(error.file).toBe('002_b.sql');
     expect(error.message).toMatch(/002_b\.sql: applied \S+ with sha256 [0-9a-f]{12}…/);
-    expect(error.message).toContain('npm run db:apply -- --forget 002_b.sql');
+    expect(error.message).toContain('npx data-tier db apply --forget 002_b.sql');
     expect(await tables()).toEqual(['a', 'b', 'schema_migrations']);
 
     const lines: string[] = [];
@@ -443,7 +443,7 @@ describe('the applied history against the directory', () => {
     expect(error.file).toBe('002_b.sql');
     expect(error.message).toMatch(/002_b\.sql sorts before 003_c\.sql, applied \S+/);
     expect(error.message).toContain('Renumber it after 003_c.sql');
-    expect(error.message).toContain('npm run db:apply -- --allow-out-of-order 002_b.sql');
+    expect(error.message).toContain('npx data-tier db apply --allow-out-of-order 002_b.sql');
     expect(await recorded()).toEqual(['001_a.sql', '003_c.sql']);
 
     const lines: string[] = [];

@@ -99,7 +99,7 @@ function deletedFiles({ directory }: Context, deleted: AppliedRow[]): HistoryPro
       ...deleted.map((row) => `  ${row.name}: applied ${when(row)} with sha256 ${short(row.checksum)}`),
       `Restore ${itOrThem(deleted)} (git log --diff-filter=D -- ${relative(directory, deleted[0].name)} shows the commit that removed it). ` +
         `If the removal was deliberate, tell the runner to forget ${itOrThem(deleted)}: ` +
-        `npm run db:apply -- ${deleted.map((row) => `--forget ${row.name}`).join(' ')} (runner option forget), ` +
+        `npx data-tier db apply ${deleted.map((row) => `--forget ${row.name}`).join(' ')} (runner option forget), ` +
         'which deletes the row from public.schema_migrations and leaves the schema as it is.',
     ].join('\n'),
   };
@@ -116,7 +116,7 @@ function outOfOrderFiles(last: AppliedRow | undefined, candidates: DirectoryFile
       `Applied now, ${itOrThem(early)} would run after migrations written and tested without ${itOrThem(early)}. ` +
         `Renumber ${itOrThem(early)} after ${last.name} if no database has applied ${itOrThem(early)} yet. ` +
         `If running ${itOrThem(early)} now is deliberate and safe, accept ${itOrThem(early)}: ` +
-        `npm run db:apply -- ${early.map((file) => `--allow-out-of-order ${file.name}`).join(' ')} ` +
+        `npx data-tier db apply ${early.map((file) => `--allow-out-of-order ${file.name}`).join(' ')} ` +
         '(runner option allowOutOfOrder; ALLOW_OUT_OF_ORDER in the deploy-time custom resource).',
     ].join('\n'),
   };

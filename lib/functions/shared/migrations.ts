@@ -311,7 +311,7 @@ async function prepareHistory(client: ClientBase, streams: readonly StreamFiles[
           `Refusing to migrate: ${MIGRATIONS_TABLE} holds files applied before migration streams, and the streams given (${streams.map((s) => s.stream.name).join(', ')}) do not account for them:`,
           ...mismatched,
           ...unclaimed.map((row) => `  ${row.name} (applied ${row.applied_at.toISOString()}) is named by no ${REPLACES_DIRECTIVE} line`),
-          'Give the run every stream this database was migrated with (npm run db:apply -- --migrations <directory>, or the applicationMigrations of the construct). ' +
+          'Give the run every stream this database was migrated with (npx data-tier db apply --migrations <directory>, or the applicationMigrations of the construct). ' +
             'Nothing was changed.',
         ].join('\n'),
         unclaimed[0]?.name,
@@ -382,7 +382,7 @@ function goneRepeatableProblem(stream: MigrationStream, gone: readonly HistoryRo
       `Refusing to migrate: applied repeatable ${gone.length === 1 ? 'definition is' : 'definitions are'} missing from ${path.join(stream.directory, REPEATABLE_DIRECTORY)}:`,
       ...gone.map((row) => `  ${row.name}: last applied ${row.applied_at.toISOString()}`),
       'What a repeatable file defined stays in the database when the file goes. Restore it, or drop its objects in a new versioned file ' +
-        `and tell the runner to forget it: npm run db:apply -- ${gone.map((row) => `--forget ${row.name}`).join(' ')}.`,
+        `and tell the runner to forget it: npx data-tier db apply ${gone.map((row) => `--forget ${row.name}`).join(' ')}.`,
     ].join('\n'),
   };
 }
