@@ -8,5 +8,11 @@ import { PLATFORM_SQL_DIR } from '../lib/platform-sql';
 
 export const EXAMPLE_APPLICATION_MIGRATIONS = join(__dirname, 'sql', 'analytics');
 
+/**
+ * The example application's stream and the schemas its owner role (analytics_owner) owns: its
+ * tables were created in public before streams had owners, so it keeps public.
+ */
+export const EXAMPLE_APPLICATION_STREAM = { directory: EXAMPLE_APPLICATION_MIGRATIONS, schemas: ['public'] } as const;
+
 /** Every stream the project applies, in order: data_tier, then analytics. */
-export const PROJECT_STREAMS = migrationStreams(PLATFORM_SQL_DIR, [EXAMPLE_APPLICATION_MIGRATIONS]);
+export const PROJECT_STREAMS = migrationStreams(PLATFORM_SQL_DIR, [EXAMPLE_APPLICATION_STREAM]);

@@ -184,6 +184,21 @@ BEGIN
 END;
 $$;
 
+-- A partition belongs to its parent's owner, whoever made it (maintenance runs as the master
+-- user): the stream that owns the parent can then ALTER it, which recurses into every partition.
+CREATE OR REPLACE FUNCTION data_tier.give_to_parent_owner(p_partition regclass, p_parent regclass)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+  v_owner name := (SELECT pg_get_userbyid(c.relowner) FROM pg_class AS c WHERE c.oid = p_parent);
+BEGIN
+  IF (SELECT c.relowner FROM pg_class AS c WHERE c.oid = p_partition) <> (SELECT c.relowner FROM pg_class AS c WHERE c.oid = p_parent) THEN
+    EXECUTE format('ALTER TABLE %s OWNER TO %I', p_partition, v_owner);
+  END IF;
+END;
+$$;
+
 -- Applies one step of a plan in the caller's transaction and says what it did: outcome
 -- 'done', or 'skipped' when a concurrent run (or a person) got there first. Locks the parent
 -- before anything else (see the header); bounded by the caller's lock_timeout.
@@ -238,6 +253,7 @@ BEGIN
       RETURN;
     END IF;
     EXECUTE format('CREATE TABLE %s PARTITION OF %s DEFAULT', v_name, p_parent);
+    PERFORM data_tier.give_to_parent_owner(v_name::regclass, p_parent);
     RETURN QUERY SELECT 'done'::text, data_tier.qualified_name(v_name::regclass), 'catches rows outside every partition'::text;
     RETURN;
   END IF;
@@ -265,6 +281,7 @@ BEGIN
   -- rows of the new table and that none left in the default partition belongs to it.
   EXECUTE format('CREATE TABLE %I.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)',
     v_schema, v_name, p_parent);
+  PERFORM data_tier.give_to_parent_owner(format('%I.%I', v_schema, v_name)::regclass, p_parent);
   SELECT nullif(pt.partdefid, 0)::regclass INTO v_default FROM pg_partitioned_table AS pt WHERE pt.partrelid = p_parent;
   IF v_default IS NOT NULL THEN
     EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_default);
@@ -423,6 +440,9 @@ CREATE OR REPLACE FUNCTION data_tier.register_partitioned_parent(
 )
 RETURNS data_tier.partitioned_parents
 LANGUAGE plpgsql
+-- An application stream's owner registers its own tables: it cannot write the registry itself.
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_column name;
@@ -430,6 +450,7 @@ DECLARE
   v_registered data_tier.partitioned_parents;
   v_step record;
 BEGIN
+  PERFORM data_tier.require_owner(p_parent, 'register partitioned table');
   SELECT a.attname, a.atttypid::regtype
     INTO v_column, v_type
   FROM pg_partitioned_table AS pt
@@ -478,5 +499,6 @@ REVOKE ALL ON ROUTINE
   data_tier.apply_partition_step(regclass, text, timestamptz, timestamptz, regclass),
   data_tier.run_partition_maintenance(timestamptz, regclass, text, integer, jsonb),
   data_tier.create_partition_for(regclass, timestamptz, jsonb),
-  data_tier.register_partitioned_parent(regclass, text, integer, interval, text, integer)
+  data_tier.register_partitioned_parent(regclass, text, integer, interval, text, integer),
+  data_tier.give_to_parent_owner(regclass, regclass)
 FROM PUBLIC;

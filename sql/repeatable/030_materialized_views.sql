@@ -12,10 +12,14 @@ CREATE OR REPLACE FUNCTION data_tier.register_materialized_view(
 )
 RETURNS data_tier.materialized_view_refreshes
 LANGUAGE plpgsql
+-- An application stream's owner registers its own views: it cannot write the registry itself.
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_registered data_tier.materialized_view_refreshes;
 BEGIN
+  PERFORM data_tier.require_owner(p_view, 'register materialized view');
   IF NOT EXISTS (SELECT FROM pg_class AS c WHERE c.oid = p_view AND c.relkind = 'm') THEN
     RAISE EXCEPTION '% is not a materialized view', p_view;
   END IF;

@@ -21,15 +21,15 @@ describe('the migrations of examples/with-migrations, on a real PostgreSQL', () 
   });
 
   it('register orders with the partition manager, which premakes its monthly partitions', async () => {
-    const { rows } = await client.query(`SELECT retention, premake FROM data_tier.partitioned_parents WHERE parent_table = 'public.orders'::regclass`);
+    const { rows } = await client.query(`SELECT retention, premake FROM data_tier.partitioned_parents WHERE parent_table = 'orders.orders'::regclass`);
     expect(rows).toEqual([{ retention: expect.objectContaining({ years: 2 }), premake: 6 }]);
-    const partitions = await client.query(`SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'public.orders'::regclass`);
+    const partitions = await client.query(`SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'orders.orders'::regclass`);
     expect(partitions.rows[0].n).toBeGreaterThan(1);
   });
 
   it('answer the support dashboard view', async () => {
-    await client.query(`INSERT INTO public.orders (customer_id, status, total_cents) VALUES (gen_random_uuid(), 'paid', 1250), (gen_random_uuid(), 'paid', 750)`);
-    const { rows } = await client.query(`SELECT status, orders::int, total_cents::int FROM public.orders_by_status`);
+    await client.query(`INSERT INTO orders.orders (customer_id, status, total_cents) VALUES (gen_random_uuid(), 'paid', 1250), (gen_random_uuid(), 'paid', 750)`);
+    const { rows } = await client.query(`SELECT status, orders::int, total_cents::int FROM orders.orders_by_status`);
     expect(rows).toEqual([{ status: 'paid', orders: 2, total_cents: 2000 }]);
   });
 });

@@ -98,7 +98,7 @@ describe('the schema migrations custom resource handler', () => {
     addMigrations(directory, { '004_bad.sql': 'CREATE TABLE d (id bigint);\nALTER TABLE nowhere ADD COLUMN x int;' });
 
     await expect(onEvent({ RequestType: 'Update', PhysicalResourceId: 'schema-migrations', ResourceProperties: { SqlHash: sqlDirectoryHash(directory) } })).rejects.toThrow(
-      /^Migration 004_bad\.sql failed at statement 2 of 2 \(line 2\): relation "nowhere" does not exist/,
+      /^Migration 004_bad\.sql \(stream [a-z_]+\) failed at statement 2 of 2 \(line 2\): relation "nowhere" does not exist/,
     );
     expect(await tables()).toEqual(['a', 'b', 'c', 'schema_migrations']);
   });

@@ -119,7 +119,7 @@ describe('the migration runner', () => {
     const error = await failure(runMigrations(client, { directory }));
 
     expect(error.file).toBe('002_broken.sql');
-    expect(error.message).toContain('Migration 002_broken.sql failed at statement 3 of 3 (line 5): type "txet" does not exist [SQLSTATE 42704]');
+    expect(error.message).toContain('Migration 002_broken.sql (stream app) failed at statement 3 of 3 (line 5): type "txet" does not exist [SQLSTATE 42704]');
     expect(error.message).toContain('ALTER TABLE rolled_back\n  ADD COLUMN note txet');
     expect(error.message).toContain('The file was rolled back; earlier migrations stay applied.');
     expect(await tables()).toEqual(['kept', 'schema_migrations']);
@@ -150,7 +150,7 @@ describe('the migration runner', () => {
     const error = await failure(runMigrations(client, { directory, lockTimeout: '200ms' }));
 
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(error.message).toContain('Migration 002_alter.sql failed at statement 1 of 1 (line 1): canceling statement due to lock timeout');
+    expect(error.message).toContain('Migration 002_alter.sql (stream app) failed at statement 1 of 1 (line 1): canceling statement due to lock timeout');
     await holder.query('ROLLBACK');
   });
 
@@ -275,7 +275,7 @@ describe('indexes a file builds', () => {
     const directory = migrationDirectory({ '001_accounts.sql': accounts, '002_unique_email.sql': uniqueEmail });
 
     const failed = await failure(runMigrations(client, { directory }));
-    expect(failed.message).toContain('Migration 002_unique_email.sql failed at statement 1 of 1 (line 2): could not create unique index "accounts_email_key"');
+    expect(failed.message).toContain('Migration 002_unique_email.sql (stream app) failed at statement 1 of 1 (line 2): could not create unique index "accounts_email_key"');
     expect(failed.message).toContain('It left index public.accounts_email_key on public.accounts INVALID');
     expect(failed.message).toContain('drop it (DROP INDEX CONCURRENTLY public.accounts_email_key;)');
     expect(await indexState('accounts_email_key')).toMatchObject({ valid: false });

@@ -75,6 +75,8 @@ describe('a database migrated before migration streams existed', () => {
     expect(result.applied.map((file) => `${file.stream}/${file.name}`)).toEqual([
       'data_tier/003_materialized_view_registry.sql',
       'data_tier/004_operator_role.sql',
+      'data_tier/005_application_roles.sql',
+      'data_tier/repeatable/005_ownership.sql',
       'data_tier/repeatable/010_partition_manager.sql',
       'data_tier/repeatable/020_heartbeat.sql',
       'data_tier/repeatable/030_materialized_views.sql',
@@ -154,8 +156,7 @@ describe('an application that brings its own migrations', () => {
     mkdirSync(path.join(orders, 'repeatable'), { recursive: true });
     writeFileSync(
       path.join(orders, '001_orders.sql'),
-      `CREATE SCHEMA shop;
-       CREATE TABLE shop.orders (id bigint GENERATED ALWAYS AS IDENTITY, placed_at timestamptz NOT NULL, total numeric NOT NULL, PRIMARY KEY (id, placed_at)) PARTITION BY RANGE (placed_at);
+      `CREATE TABLE shop.orders (id bigint GENERATED ALWAYS AS IDENTITY, placed_at timestamptz NOT NULL, total numeric NOT NULL, PRIMARY KEY (id, placed_at)) PARTITION BY RANGE (placed_at);
        SELECT data_tier.register_partitioned_parent('shop.orders', p_interval => 'day', p_premake => 3, p_retention => interval '30 days');
        CREATE MATERIALIZED VIEW shop.daily_sales AS SELECT (placed_at AT TIME ZONE 'UTC')::date AS day, sum(total) AS total FROM shop.orders GROUP BY 1;
        CREATE UNIQUE INDEX daily_sales_day ON shop.daily_sales (day);
@@ -206,7 +207,7 @@ describe('an application that brings its own migrations', () => {
     );
 
     await expect(runMigrations(client, { streams })).rejects.toThrow(
-      /^Migration repeatable\/010_order_total\.sql failed at statement 2 of 2 \(line 2\): function no_such_function\(\) does not exist[\s\S]*The file was rolled back, so the definitions it replaces stay as they were/,
+      /^Migration repeatable\/010_order_total\.sql \(stream shop\) failed at statement 2 of 2 \(line 2\): function no_such_function\(\) does not exist[\s\S]*The file was rolled back, so the definitions it replaces stay as they were/,
     );
     await client.query(`INSERT INTO shop.orders (placed_at, total) VALUES (now(), 1)`);
     expect((await client.query(`SELECT shop.order_total()::int AS total`)).rows[0].total).toBe(16);

@@ -286,7 +286,7 @@ describe('data_tier.register_partitioned_parent', () => {
       'plain_table is not partitioned BY RANGE on a single column',
     );
     await expect(client.query(`SELECT data_tier.register_partitioned_parent('by_day')`)).rejects.toThrow(
-      'partition key by_day.day is date, the partition manager needs timestamptz',
+      'partition key public.by_day.day is date, the partition manager needs timestamptz',
     );
   });
 
@@ -303,7 +303,7 @@ describe('data_tier.register_partitioned_parent', () => {
   it('refuses a horizon nearer than the premade range', async () => {
     const name = await newTable();
     await expect(client.query(`SELECT data_tier.register_partitioned_parent($1, p_premake => 6, p_horizon => 3)`, [name])).rejects.toThrow(
-      `horizon 3 is less than premake 6 for ${name}`,
+      `horizon 3 is less than premake 6 for public.${name}`,
     );
   });
 

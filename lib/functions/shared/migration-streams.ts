@@ -21,17 +21,51 @@ export interface MigrationStream {
   /** Recorded with each file, so two streams may both have a `001_...sql`. Lower case, digits, `_`, `-`. */
   readonly name: string;
   readonly directory: string;
+  /**
+   * The role that runs the stream's files and owns its schemas (see stream-owners.ts), created by
+   * the runner. The runner signs in as it, so a file can change nothing the stream does not own.
+   * @default - none: the files run as the user the runner signed in as (the platform's stream)
+   */
+  readonly owner?: string;
+  /** Schemas the owner owns (for `public`: may create in). @default - [the stream's name, `-` as `_`] */
+  readonly schemas?: readonly string[];
+}
+
+/** An application's migration directory, with the schemas its stream owns. */
+export interface ApplicationMigrationsSource {
+  /** The stream's directory; the stream is named after it (`app/sql/orders` is stream `orders`). */
+  readonly directory: string;
+  /**
+   * Schemas the stream's owner role owns. A schema belongs to one stream; `public` may be given to
+   * one stream, whose owner may then create there (the history table stays the platform's).
+   * @default - one schema named after the stream (`-` as `_`)
+   */
+  readonly schemas?: readonly string[];
 }
 
 /**
  * The platform stream, then one stream per application directory, named after the directory
- * (`app/sql/analytics` is stream `analytics`; see streamNameOf).
+ * (`app/sql/analytics` is stream `analytics`; see streamNameOf), run by its own owner role.
  */
-export function migrationStreams(platformDirectory: string, applicationDirectories: readonly string[] = []): MigrationStream[] {
+export function migrationStreams(platformDirectory: string, applications: readonly (string | ApplicationMigrationsSource)[] = []): MigrationStream[] {
   return [
     { name: PLATFORM_STREAM, directory: platformDirectory },
-    ...applicationDirectories.map((directory) => ({ name: streamNameOf(directory), directory })),
+    ...applications.map((application) => {
+      const { directory, schemas } = typeof application === 'string' ? { directory: application, schemas: undefined } : application;
+      const name = streamNameOf(directory);
+      return { name, directory, owner: streamOwnerRole(name), schemas: schemas ?? [defaultStreamSchema(name)] };
+    }),
   ];
+}
+
+/** The role that owns an application stream: `<stream>_owner`, `-` as `_`. */
+export function streamOwnerRole(stream: string): string {
+  return `${defaultStreamSchema(stream)}_owner`;
+}
+
+/** The schema an application stream owns unless told otherwise: its name, `-` as `_`. */
+export function defaultStreamSchema(stream: string): string {
+  return stream.replace(/-/g, '_');
 }
 
 /** A directory's stream name: its base name, lower case, other characters than [a-z0-9_-] as `-`. */

@@ -3,14 +3,16 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ClientBase } from 'pg';
+import type { Client, ClientBase } from 'pg';
 import { type UnusableIndex, unusableIndexes } from './index-validity';
 import { type AppliedRow, historyProblems, type HistoryProblem, lastApplied } from './migration-history';
 import { lineAt, splitSqlStatements, transactionControlOf, type SqlStatement } from './sql-statements';
 import { MIGRATION_FILE_NAME as FILE_NAME, type MigrationStream, STREAM_NAME } from './migration-streams';
+import { type ConnectAs, connectLike, prepareStreamOwner, signInAsOwner } from './stream-owners';
 
 // Kept importable from here: the runner, scripts and tests take them with runMigrations.
-export { migrationStreams, PLATFORM_STREAM, streamNameOf, type MigrationStream } from './migration-streams';
+export { migrationStreams, PLATFORM_STREAM, streamNameOf, streamOwnerRole, type ApplicationMigrationsSource, type MigrationStream } from './migration-streams';
+export type { ConnectAs } from './stream-owners';
 
 /** Where applied migrations are recorded, one row per (stream, file). */
 export const MIGRATIONS_TABLE = 'public.schema_migrations';
@@ -59,6 +61,12 @@ export interface MigrationOptions {
    * @default - no limit but statement_timeout
    */
   readonly deadline?: number;
+  /**
+   * Opens a session as a stream's owner role (see `MigrationStream.owner`) with the password the
+   * runner set for this run, on the same database.
+   * @default - a session like the runner's (host, port, database, TLS), when its client is a pg Client
+   */
+  readonly connectAs?: ConnectAs;
 }
 
 export interface AppliedMigration {
@@ -168,24 +176,51 @@ export async function runMigrations(client: ClientBase, options: MigrationOption
     if (plans.every((plan) => plan.pending.length === 0 && plan.changed.length === 0)) log(`up to date: ${total} migrations already applied`);
     const done: AppliedMigration[] = [];
     for (const plan of plans) {
-      for (const file of [...plan.pending, ...plan.changed]) {
-        const outOfOrder = file.kind === 'versioned' && plan.last && file.name < plan.last.name;
-        const reapplied = rows.some((row) => row.stream === file.stream && row.name === file.name);
-        const notes = [
-          !file.transactional && 'no transaction',
-          outOfOrder && 'out of order, accepted',
-          file.kind === 'repeatable' && (reapplied ? 'repeatable, changed' : 'repeatable'),
-        ].filter(Boolean);
-        log(`applying ${named(file)}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`);
-        const durationMs = await applyFile(client, file, options.deadline);
-        log(`applied ${named(file)} in ${durationMs.toFixed(0)} ms`);
-        done.push({ stream: file.stream, name: file.name, kind: file.kind, durationMs });
+      const files = [...plan.pending, ...plan.changed];
+      const session = await sessionOfStream(client, plan.stream, files.length > 0, options, log);
+      try {
+        for (const file of files) {
+          const outOfOrder = file.kind === 'versioned' && plan.last && file.name < plan.last.name;
+          const reapplied = rows.some((row) => row.stream === file.stream && row.name === file.name);
+          const notes = [
+            !file.transactional && 'no transaction',
+            outOfOrder && 'out of order, accepted',
+            file.kind === 'repeatable' && (reapplied ? 'repeatable, changed' : 'repeatable'),
+          ].filter(Boolean);
+          log(`applying ${named(file)}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`);
+          const durationMs = await applyFile(session, file, options.deadline);
+          log(`applied ${named(file)} in ${durationMs.toFixed(0)} ms`);
+          done.push({ stream: file.stream, name: file.name, kind: file.kind, durationMs });
+        }
+      } finally {
+        if (session !== client) await (session as Client).end().catch(() => {});
       }
     }
     return { applied: done, skipped: total - done.length, carriedOver, durationMs: performance.now() - started };
   } finally {
     await client.query(`SELECT pg_advisory_unlock(${LOCK_KEY_SQL})`).catch(() => {});
   }
+}
+
+/**
+ * The session a stream's files run on: the runner's own for a stream without an owner; for one
+ * with an owner, a session signed in as that role, once the role owns the stream's schemas and
+ * what the master user had created in them (done on every run, so a database migrated before
+ * streams had owners is handed over in one step, even with nothing to apply).
+ */
+async function sessionOfStream(client: ClientBase, stream: MigrationStream, needed: boolean, options: MigrationOptions, log: (line: string) => void): Promise<ClientBase> {
+  if (!stream.owner) return client;
+  const schemas = stream.schemas ?? [stream.name.replace(/-/g, '_')];
+  const adopted = await prepareStreamOwner(client, { stream: stream.name, owner: stream.owner, schemas });
+  if (adopted.length > 0) log(`${stream.owner} now owns ${adopted.length} objects of stream ${stream.name}: ${adopted.join(', ')}`);
+  if (!needed) return client;
+  const session = await signInAsOwner(client, stream.owner, options.connectAs ?? connectLike(client));
+  await session.query(`SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false), set_config('search_path', $3, false)`, [
+    options.lockTimeout ?? '5s',
+    options.statementTimeout ?? '15min',
+    schemas.map((schema) => session.escapeIdentifier(schema)).join(', '),
+  ]);
+  return session;
 }
 
 function streamsOf(options: MigrationOptions): MigrationStream[] {
@@ -487,7 +522,7 @@ function statementFailure(file: MigrationFile, index: number, error: unknown, le
   );
   return new MigrationError(
     [
-      `Migration ${file.name} failed at statement ${index + 1} of ${file.statements.length} (line ${line}): ${pgError.message ?? String(error)}` +
+      `Migration ${file.name} (stream ${file.stream}) failed at statement ${index + 1} of ${file.statements.length} (line ${line}): ${pgError.message ?? String(error)}` +
         `${pgError.code ? ` [SQLSTATE ${pgError.code}]` : ''}`,
       excerpt,
       outcome,

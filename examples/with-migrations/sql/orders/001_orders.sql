@@ -1,6 +1,6 @@
--- The orders service's schema: orders partitioned by month, kept 24 months online; the
+-- The orders service's schema (its stream's owner role, orders_owner, owns schema orders): orders partitioned by month, kept 24 months online; the
 -- platform's maintenance creates and detaches the partitions once the table is registered.
-CREATE TABLE public.orders (
+CREATE TABLE orders.orders (
   id bigint GENERATED ALWAYS AS IDENTITY,
   customer_id uuid NOT NULL,
   status text NOT NULL CHECK (status IN ('placed', 'paid', 'shipped', 'cancelled')),
@@ -9,6 +9,6 @@ CREATE TABLE public.orders (
   PRIMARY KEY (id, created_at)
 ) PARTITION BY RANGE (created_at);
 
-CREATE INDEX orders_customer_created_at ON public.orders (customer_id, created_at DESC);
+CREATE INDEX orders_customer_created_at ON orders.orders (customer_id, created_at DESC);
 
-SELECT data_tier.register_partitioned_parent('public.orders', p_retention => interval '24 months');
+SELECT data_tier.register_partitioned_parent('orders.orders', p_retention => interval '24 months');

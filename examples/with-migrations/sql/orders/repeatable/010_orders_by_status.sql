@@ -1,6 +1,6 @@
 -- Re-applied whenever this file changes: the view the support dashboard reads.
-CREATE OR REPLACE VIEW public.orders_by_status AS
+CREATE OR REPLACE VIEW orders.orders_by_status AS
 SELECT status, count(*) AS orders, sum(total_cents) AS total_cents
-FROM public.orders
+FROM orders.orders
 WHERE created_at >= now() - interval '30 days'
 GROUP BY status;
