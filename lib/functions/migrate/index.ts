@@ -17,11 +17,17 @@
 //                      so a slow statement fails with its own message rather than a Lambda timeout)
 //   ALLOW_OUT_OF_ORDER file names (comma-separated) to apply although a later-numbered file is
 //                      already applied (the runner's allowOutOfOrder); default none
+//   STREAM_SCHEMAS     JSON { stream: [schema, ...] }: the schemas each application stream's owner
+//                      role owns (default: one named after the stream)
+//   APPLICATION_ROLES  JSON ApplicationRoleSpec[]: after the migrations, each role is given exactly
+//                      these rights; one no longer listed loses its login (default: none)
 import path from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Client } from 'pg';
+import { APPLICATION_ROLES_ENV, type ApplicationRoleSpec, STREAM_SCHEMAS_ENV } from '../shared/application-role-spec';
+import { applyApplicationRoles } from '../shared/application-roles';
 import { connectionConfig, connectWithin, durationMs, readDatabaseSecret } from '../shared/database';
-import { PLATFORM_STREAM, runMigrations } from '../shared/migrations';
+import { defaultStreamSchema, type MigrationStream, PLATFORM_STREAM, runMigrations, streamOwnerRole } from '../shared/migrations';
 import { scramSha256Verifier } from '../shared/scram';
 import { migrationStreamsHash } from '../shared/sql-directory-hash';
 
@@ -49,11 +55,7 @@ export async function onEvent(event: CustomResourceEvent, context?: { getRemaini
     console.log('Delete: nothing to do, the schema stays');
     return { PhysicalResourceId: event.PhysicalResourceId ?? PHYSICAL_RESOURCE_ID };
   }
-  const streams = (process.env.MIGRATION_STREAMS || PLATFORM_STREAM)
-    .split(',')
-    .map((name) => name.trim())
-    .filter(Boolean)
-    .map((name) => ({ name, directory: path.join(process.env.SQL_ROOT || path.join(__dirname, 'sql'), name) }));
+  const streams = streamsOfEnvironment();
   const requested = event.ResourceProperties?.SqlHash;
   const carried = migrationStreamsHash(streams);
   if (event.RequestType === 'Update' && typeof requested === 'string' && requested !== carried) {
@@ -84,6 +86,15 @@ export async function onEvent(event: CustomResourceEvent, context?: { getRemaini
       deadline: context ? Date.now() + context.getRemainingTimeInMillis() - ROLLBACK_AND_ANSWER_MS : undefined,
     });
     for (const arn of [process.env.MONITOR_SECRET_ARN, process.env.OPERATOR_SECRET_ARN]) if (arn) await enableLogin(client, arn);
+    const roles = JSON.parse(process.env[APPLICATION_ROLES_ENV] || '[]') as ApplicationRoleSpec[];
+    await applyApplicationRoles(client, roles, {
+      streams: streams.flatMap((stream) => (stream.owner ? [{ stream: stream.name, owner: stream.owner, schemas: stream.schemas ?? [] }] : [])),
+      credentialsOf: async (role) => {
+        if (!role.secretArn) throw new Error(`application role ${role.name} signs in with a secret, but ${APPLICATION_ROLES_ENV} gives it no secretArn`);
+        return readDatabaseSecret(secrets, role.secretArn);
+      },
+      log: (line) => console.log(line),
+    });
     return {
       PhysicalResourceId: PHYSICAL_RESOURCE_ID,
       Data: { Applied: result.applied.length, Skipped: result.skipped, DurationMs: Math.round(result.durationMs) },
@@ -91,6 +102,21 @@ export async function onEvent(event: CustomResourceEvent, context?: { getRemaini
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/** The streams the function carries, in order: the platform's, then each application's, run by its owner role. */
+function streamsOfEnvironment(): MigrationStream[] {
+  const root = process.env.SQL_ROOT || path.join(__dirname, 'sql');
+  const schemas = JSON.parse(process.env[STREAM_SCHEMAS_ENV] || '{}') as Record<string, string[]>;
+  return (process.env.MIGRATION_STREAMS || PLATFORM_STREAM)
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean)
+    .map((name) =>
+      name === PLATFORM_STREAM
+        ? { name, directory: path.join(root, name) }
+        : { name, directory: path.join(root, name), owner: streamOwnerRole(name), schemas: schemas[name] ?? [defaultStreamSchema(name)] },
+    );
 }
 
 /**

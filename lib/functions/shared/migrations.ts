@@ -11,7 +11,7 @@ import { MIGRATION_FILE_NAME as FILE_NAME, type MigrationStream, STREAM_NAME } f
 import { type ConnectAs, connectLike, prepareStreamOwner, signInAsOwner } from './stream-owners';
 
 // Kept importable from here: the runner, scripts and tests take them with runMigrations.
-export { migrationStreams, PLATFORM_STREAM, streamNameOf, streamOwnerRole, type ApplicationMigrationsSource, type MigrationStream } from './migration-streams';
+export { defaultStreamSchema, migrationStreams, PLATFORM_STREAM, streamNameOf, streamOwnerRole, type ApplicationMigrationsSource, type MigrationStream } from './migration-streams';
 export type { ConnectAs } from './stream-owners';
 
 /** Where applied migrations are recorded, one row per (stream, file). */

@@ -38,7 +38,7 @@ export async function prepareStreamOwner(client: ClientBase, ownership: StreamOw
   await client.query('BEGIN');
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [owner]);
-    if (!rowCount) await client.query(`CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD NULL`);
+    if (!rowCount) await client.query(`CREATE ROLE ${role} LOGIN PASSWORD NULL`);
     // The master maintains the stream's tables (partitions, refreshes) and signs the owner in.
     await client.query(`GRANT ${role} TO CURRENT_USER WITH INHERIT TRUE, SET TRUE`);
     for (const schema of schemas) {
