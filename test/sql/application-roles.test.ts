@@ -181,8 +181,11 @@ describe('application roles, on a database whose master is not a superuser', () 
     // setSecret signs in as the master and sets the pending user's password (the _clone twin
     // exists, so ALTER USER), testSecret signs in as the pending user; finishSecret only moves
     // the AWSCURRENT label. The pool keeps the old credentials all along.
-    const pool = new Pool({ connectionString: urlOf(writer, passwords.get(writer)!), max: 3, idleTimeoutMillis: 50 });
+    // Idle connections close at once, so the pool signs in again with the old credentials all along.
+    const pool = new Pool({ connectionString: urlOf(writer, passwords.get(writer)!), max: 3, idleTimeoutMillis: 1 });
     pool.on('error', () => {});
+    let signIns = 0;
+    pool.on('connect', () => signIns++);
     const failures: string[] = [];
     let queries = 0;
     let rotating = true;
@@ -211,6 +214,7 @@ describe('application roles, on a database whose master is not a superuser', () 
     expect(twin.rows[0].n).toBeGreaterThan(0);
     expect(failures).toEqual([]);
     expect(queries).toBeGreaterThan(10);
+    expect(signIns).toBeGreaterThan(10);
     await expect(db.connectAs(pending.username, pending.password)).resolves.toBeDefined();
   });
 

@@ -30,11 +30,15 @@ export async function createRdsLikeDatabase(prefix: string): Promise<RdsLikeData
   await admin.query(`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'rds_iam') THEN CREATE ROLE rds_iam NOLOGIN; END IF; END $$`);
   await admin.query(`GRANT rds_iam TO ${master} WITH ADMIN OPTION`);
   await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-  // The data tier's server-wide roles, made by this master as on a fresh RDS instance.
+  // Roles belong to the whole server, which other test files share; on RDS the one master user
+  // made every role the data tier uses, so this master administers those that exist already.
   for (const role of ['data_tier_monitor', 'data_tier_operator']) {
     await admin.query(`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}') THEN CREATE ROLE ${role} NOLOGIN; END IF; END $$`);
-    await admin.query(`GRANT ${role} TO ${master} WITH ADMIN OPTION`);
   }
+  const { rows: shared } = await admin.query<{ role: string }>(
+    `SELECT quote_ident(rolname) AS role FROM pg_roles WHERE NOT rolsuper AND rolname !~ '^pg_' AND (rolname LIKE 'data\\_tier\\_%' OR rolname LIKE '%\\_owner')`,
+  );
+  for (const { role } of shared) await admin.query(`GRANT ${role} TO ${master} WITH ADMIN OPTION`);
   const url = (user: string, secret: string) => {
     const u = new URL(db.url);
     u.username = user;

@@ -48,6 +48,12 @@ const SEQUENCE_PRIVILEGES = { 'read-write': 'USAGE, SELECT', 'read-only': 'SELEC
  */
 export async function applyApplicationRoles(client: ClientBase, roles: readonly ApplicationRoleSpec[], options: ApplicationRolesOptions): Promise<ApplicationRolesResult> {
   const log = options.log ?? (() => {});
+  const { rows: registry } = await client.query(`SELECT to_regclass('data_tier.application_roles') IS NOT NULL AS present`);
+  if (!registry[0].present) {
+    // A database without the data tier's stream (a runner given only application directories).
+    if (roles.length === 0) return { applied: [], disabled: [], dropped: [] };
+    throw new Error(`application roles ${roles.map((role) => role.name).join(', ')} are declared, but data_tier.application_roles does not exist: apply the data tier's own migrations (sql/) first`);
+  }
   const credentials = new Map<string, RoleCredentials>();
   // Read before the transaction: a slow Secrets Manager call must not hold catalog locks.
   for (const role of roles) if (role.signIn === 'secret') credentials.set(role.name, await options.credentialsOf(role));

@@ -7,7 +7,7 @@ import type { Client, ClientBase } from 'pg';
 import { type UnusableIndex, unusableIndexes } from './index-validity';
 import { type AppliedRow, historyProblems, type HistoryProblem, lastApplied } from './migration-history';
 import { lineAt, splitSqlStatements, transactionControlOf, type SqlStatement } from './sql-statements';
-import { MIGRATION_FILE_NAME as FILE_NAME, type MigrationStream, STREAM_NAME } from './migration-streams';
+import { defaultStreamSchema, MIGRATION_FILE_NAME as FILE_NAME, type MigrationStream, STREAM_NAME } from './migration-streams';
 import { type ConnectAs, connectLike, prepareStreamOwner, signInAsOwner } from './stream-owners';
 
 // Kept importable from here: the runner, scripts and tests take them with runMigrations.
@@ -103,6 +103,8 @@ export class MigrationError extends Error {
 
 interface MigrationFile {
   readonly stream: string;
+  /** The stream's owner role and its schemas, when the stream has one. */
+  readonly owner?: { readonly role: string; readonly schemas: readonly string[] };
   readonly name: string;
   readonly kind: MigrationKind;
   readonly sql: string;
@@ -210,7 +212,7 @@ export async function runMigrations(client: ClientBase, options: MigrationOption
  */
 async function sessionOfStream(client: ClientBase, stream: MigrationStream, needed: boolean, options: MigrationOptions, log: (line: string) => void): Promise<ClientBase> {
   if (!stream.owner) return client;
-  const schemas = stream.schemas ?? [stream.name.replace(/-/g, '_')];
+  const schemas = schemasOf(stream);
   const adopted = await prepareStreamOwner(client, { stream: stream.name, owner: stream.owner, schemas });
   if (adopted.length > 0) log(`${stream.owner} now owns ${adopted.length} objects of stream ${stream.name}: ${adopted.join(', ')}`);
   if (!needed) return client;
@@ -221,6 +223,10 @@ async function sessionOfStream(client: ClientBase, stream: MigrationStream, need
     schemas.map((schema) => session.escapeIdentifier(schema)).join(', '),
   ]);
   return session;
+}
+
+function schemasOf(stream: MigrationStream): readonly string[] {
+  return stream.schemas ?? [defaultStreamSchema(stream.name)];
 }
 
 function streamsOf(options: MigrationOptions): MigrationStream[] {
@@ -271,6 +277,7 @@ async function readMigrationFiles(stream: MigrationStream, directory: string, ki
       const sql = await readFile(path.join(directory, name), 'utf8');
       return {
         stream: stream.name,
+        owner: stream.owner ? { role: stream.owner, schemas: schemasOf(stream) } : undefined,
         name: kind === 'repeatable' ? `${REPEATABLE_DIRECTORY}/${name}` : name,
         kind,
         sql,
@@ -515,6 +522,14 @@ function statementFailure(file: MigrationFile, index: number, error: unknown, le
   const outcome = file.transactional
     ? `The file was rolled back${file.kind === 'repeatable' ? ', so the definitions it replaces stay as they were' : ''}; earlier migrations stay applied. Fix the file and run again.`
     : `The file runs without a transaction: its statements before #${index + 1} stay applied, so make them re-runnable (IF NOT EXISTS) before running again.`;
+  // 42501: insufficient_privilege. Say why an application stream may not do it.
+  const ownership =
+    pgError.code === '42501' && file.owner
+      ? [
+          `Stream ${file.stream} runs as role ${file.owner.role}, which owns schema ${file.owner.schemas.join(', ')} and may change only what its own migrations created there: ` +
+            'the data tier\'s objects (data_tier, the migration history) and other streams\' belong to others. Register tables with data_tier.register_partitioned_parent() and views with data_tier.register_materialized_view().',
+        ]
+      : [];
   const leftovers = leftInvalid.map(
     ({ index: name, table }) =>
       `It left index ${name} on ${table} INVALID: drop it (DROP INDEX CONCURRENTLY ${name};) and fix what made the build fail before running again; ` +
@@ -525,6 +540,7 @@ function statementFailure(file: MigrationFile, index: number, error: unknown, le
       `Migration ${file.name} (stream ${file.stream}) failed at statement ${index + 1} of ${file.statements.length} (line ${line}): ${pgError.message ?? String(error)}` +
         `${pgError.code ? ` [SQLSTATE ${pgError.code}]` : ''}`,
       excerpt,
+      ...ownership,
       outcome,
       ...leftovers,
     ].join('\n'),

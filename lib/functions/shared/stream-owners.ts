@@ -40,7 +40,13 @@ export async function prepareStreamOwner(client: ClientBase, ownership: StreamOw
     const { rowCount } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [owner]);
     if (!rowCount) await client.query(`CREATE ROLE ${role} LOGIN PASSWORD NULL`);
     // The master maintains the stream's tables (partitions, refreshes) and signs the owner in.
-    await client.query(`GRANT ${role} TO CURRENT_USER WITH INHERIT TRUE, SET TRUE`);
+    await client.query(`GRANT ${role} TO CURRENT_USER WITH INHERIT TRUE, SET TRUE`).catch((error: { code?: string; message: string }) => {
+      if (error.code !== '42501') throw error;
+      throw new Error(
+        `role ${owner}, the owner of stream ${stream}, exists but was not created by the user the migrations sign in as (${error.message}): ` +
+          `let that user administer it (as its creator: GRANT ${owner} TO <master user> WITH ADMIN OPTION), or rename the stream's directory`,
+      );
+    });
     for (const schema of schemas) {
       const name = client.escapeIdentifier(schema);
       if (schema === 'public') {
