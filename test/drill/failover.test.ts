@@ -27,7 +27,7 @@ describe('failover drill (data-tier drill failover)', () => {
   beforeAll(async () => {
     const run = await promisify(execFile)(
       TSX,
-      ['lib/cli/index.ts', 'drill', 'failover', '--migrations', 'app/sql/analytics', '--duration-seconds', '3', '--rows-per-second', '1000', '--json', '--timeout-seconds', '70'],
+      ['lib/cli/index.ts', 'drill', 'failover', '--migrations', 'app/sql/analytics', '--schemas', 'analytics=public', '--duration-seconds', '3', '--rows-per-second', '1000', '--json', '--timeout-seconds', '70'],
       { cwd: ROOT, timeout: 80_000, maxBuffer: 4 * 1024 * 1024 },
     ).catch((error: { stdout?: string; stderr?: string; message: string }) => {
       throw new Error(`the drill failed: ${error.message}\n${error.stderr ?? ''}\n${error.stdout ?? ''}`);

@@ -14,7 +14,7 @@ describe('upgrade drill (data-tier drill upgrade)', () => {
   let report: UpgradeDrillReport;
 
   beforeAll(async () => {
-    const run = await promisify(execFile)(TSX, ['lib/cli/index.ts', 'drill', 'upgrade', '--migrations', 'app/sql/analytics', '--rows', '3000', '--rows-during-copy', '500', '--json'], {
+    const run = await promisify(execFile)(TSX, ['lib/cli/index.ts', 'drill', 'upgrade', '--migrations', 'app/sql/analytics', '--schemas', 'analytics=public', '--rows', '3000', '--rows-during-copy', '500', '--json'], {
       cwd: ROOT,
       timeout: 150_000,
       maxBuffer: 4 * 1024 * 1024,
