@@ -243,3 +243,22 @@ describe('application roles, on a database whose master is not a superuser', () 
     return url.toString();
   }
 });
+
+describe('a declared role that exists with more power than an application role', () => {
+  let db: RdsLikeDatabase;
+  afterAll(() => db.drop());
+
+  it('is refused, naming what it has, and nothing changes', async () => {
+    db = await createRdsLikeDatabase('app_roles_powerful');
+    const master = await db.connectAsMaster();
+    await runMigrations(master, { streams: migrationStreams(PLATFORM_SQL_DIR) });
+    const name = `powerful_${suffix}`;
+    await master.query(`CREATE ROLE ${name} LOGIN CREATEROLE`);
+    const role: ApplicationRoleSpec = { name, access: 'read-only', schemas: [], signIn: 'iam' };
+    await expect(applyApplicationRoles(master, [role], { streams: [], credentialsOf: async () => ({ username: name, password: 'x' }) })).rejects.toThrow(
+      `application role ${name} exists with CREATEROLE: an application role has none of these`,
+    );
+    const { rows } = await master.query(`SELECT count(*)::int AS n FROM data_tier.application_roles`);
+    expect(rows[0].n).toBe(0);
+  });
+});

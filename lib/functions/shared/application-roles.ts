@@ -93,6 +93,7 @@ async function configureRole(client: ClientBase, role: ApplicationRoleSpec, stre
   const clone = `${role.name}${CLONE_SUFFIX}`;
   const limit = `CONNECTION LIMIT ${role.connectionLimit ?? -1}`;
   await ensureRole(client, role.name, 'LOGIN');
+  await refusePowerfulRole(client, role.name);
   await client.query(`ALTER ROLE ${name} LOGIN ${limit}`);
   if (role.signIn === 'iam') {
     await client.query(`GRANT ${RDS_IAM_ROLE} TO ${name}`);
@@ -200,6 +201,20 @@ async function removeRole(client: ClientBase, role: string): Promise<boolean> {
     // Privileges in another database keep it: it stays, without login.
     await client.query('ROLLBACK TO SAVEPOINT drop_role');
     return false;
+  }
+}
+
+/** A role made by hand with more power than an application's is not turned into one: say so. */
+async function refusePowerfulRole(client: ClientBase, role: string): Promise<void> {
+  const { rows } = await client.query<{ powers: string[] }>(
+    `SELECT array_remove(ARRAY[CASE WHEN rolsuper THEN 'SUPERUSER' END, CASE WHEN rolcreaterole THEN 'CREATEROLE' END, CASE WHEN rolcreatedb THEN 'CREATEDB' END,
+       CASE WHEN rolreplication THEN 'REPLICATION' END, CASE WHEN rolbypassrls THEN 'BYPASSRLS' END], NULL) AS powers
+     FROM pg_roles WHERE rolname = $1`,
+    [role],
+  );
+  const powers = rows[0]?.powers ?? [];
+  if (powers.length > 0) {
+    throw new Error(`application role ${role} exists with ${powers.join(', ')}: an application role has none of these; give the application another name, or remove them from the role first`);
   }
 }
 
