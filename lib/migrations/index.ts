@@ -11,6 +11,15 @@ export {
   type MigrationOptions,
   type MigrationResult,
 } from '../functions/shared/migrations';
-export { migrationStreams, PLATFORM_STREAM, streamNameOf, type MigrationStream } from '../functions/shared/migration-streams';
+export {
+  defaultStreamSchema,
+  migrationStreams,
+  PLATFORM_STREAM,
+  streamNameOf,
+  streamOwnerRole,
+  type ApplicationMigrationsSource,
+  type MigrationStream,
+} from '../functions/shared/migration-streams';
+export { type ConnectAs } from '../functions/shared/stream-owners';
 export { PLATFORM_SQL_DIR } from '../platform-sql';
 export { type SqlStatement } from '../functions/shared/sql-statements';

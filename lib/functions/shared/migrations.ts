@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Client, ClientBase } from 'pg';
+import type { ClientBase } from 'pg';
 import { type UnusableIndex, unusableIndexes } from './index-validity';
 import { type AppliedRow, historyProblems, type HistoryProblem, lastApplied } from './migration-history';
 import { lineAt, splitSqlStatements, transactionControlOf, type SqlStatement } from './sql-statements';
@@ -179,7 +179,9 @@ export async function runMigrations(client: ClientBase, options: MigrationOption
     const done: AppliedMigration[] = [];
     for (const plan of plans) {
       const files = [...plan.pending, ...plan.changed];
-      const session = await sessionOfStream(client, plan.stream, files.length > 0, options, log);
+      // An application stream's files run on a session of its owner's; the platform's on the runner's.
+      const ownSession = await sessionOfStream(client, plan.stream, files.length > 0, options, log);
+      const session = ownSession ?? client;
       try {
         for (const file of files) {
           const outOfOrder = file.kind === 'versioned' && plan.last && file.name < plan.last.name;
@@ -195,7 +197,7 @@ export async function runMigrations(client: ClientBase, options: MigrationOption
           done.push({ stream: file.stream, name: file.name, kind: file.kind, durationMs });
         }
       } finally {
-        if (session !== client) await (session as Client).end().catch(() => {});
+        await ownSession?.end().catch(() => {});
       }
     }
     return { applied: done, skipped: total - done.length, carriedOver, durationMs: performance.now() - started };
@@ -210,12 +212,12 @@ export async function runMigrations(client: ClientBase, options: MigrationOption
  * what the master user had created in them (done on every run, so a database migrated before
  * streams had owners is handed over in one step, even with nothing to apply).
  */
-async function sessionOfStream(client: ClientBase, stream: MigrationStream, needed: boolean, options: MigrationOptions, log: (line: string) => void): Promise<ClientBase> {
-  if (!stream.owner) return client;
+async function sessionOfStream(client: ClientBase, stream: MigrationStream, needed: boolean, options: MigrationOptions, log: (line: string) => void): Promise<OwnSession | undefined> {
+  if (!stream.owner) return undefined;
   const schemas = schemasOf(stream);
   const adopted = await prepareStreamOwner(client, { stream: stream.name, owner: stream.owner, schemas });
   if (adopted.length > 0) log(`${stream.owner} now owns ${adopted.length} objects of stream ${stream.name}: ${adopted.join(', ')}`);
-  if (!needed) return client;
+  if (!needed) return undefined;
   const session = await signInAsOwner(client, stream.owner, options.connectAs ?? connectLike(client));
   await session.query(`SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false), set_config('search_path', $3, false)`, [
     options.lockTimeout ?? '5s',
@@ -224,6 +226,8 @@ async function sessionOfStream(client: ClientBase, stream: MigrationStream, need
   ]);
   return session;
 }
+
+type OwnSession = ClientBase & { end(): Promise<void> };
 
 function schemasOf(stream: MigrationStream): readonly string[] {
   return stream.schemas ?? [defaultStreamSchema(stream.name)];

@@ -23,7 +23,7 @@ export interface StreamOwnership {
 }
 
 /** Opens a session as `user` with `password`, on the same server and database as the runner's. */
-export type ConnectAs = (credentials: { readonly user: string; readonly password: string }) => Promise<ClientBase>;
+export type ConnectAs = (credentials: { readonly user: string; readonly password: string }) => Promise<ClientBase & { end(): Promise<void> }>;
 
 /**
  * Makes `ownership.owner` the owner of the stream's schemas, in one transaction on the runner's
@@ -89,7 +89,7 @@ export async function prepareStreamOwner(client: ClientBase, ownership: StreamOw
 }
 
 /** Signs in as the stream's owner with a password made for this run; retried when a concurrent run replaced it. */
-export async function signInAsOwner(client: ClientBase, owner: string, connectAs: ConnectAs): Promise<ClientBase> {
+export async function signInAsOwner(client: ClientBase, owner: string, connectAs: ConnectAs): Promise<ClientBase & { end(): Promise<void> }> {
   for (let attempt = 1; ; attempt++) {
     const password = randomBytes(24).toString('base64url');
     await client.query(
