@@ -31,8 +31,13 @@ export interface AlarmThresholds {
   readonly proxyLatencyP95Ms: number;
   /** Client connections open on the proxy. */
   readonly proxyClientConnections: number;
-  /** Failed client or database connection setups on the proxy per 5 minutes. */
+  /** Failed database connection setups on the proxy (it cannot open connections to the database) per 5 minutes. */
   readonly proxySetupFailuresPer5Min: number;
+  /**
+   * Failed client sign-ins at the proxy (authentication or TLS) per minute; the alarm fires when
+   * more fail in 3 of 5 minutes. Default 0: any failure, sustained.
+   */
+  readonly proxyAuthFailuresPerMinute: number;
   /** Engine CPU of a cache node, percent. Default 75, from the source documents (docs/sources.md). */
   readonly cacheEngineCpuPercent: number;
   /** Memory used by a cache node's data, percent of maxmemory. */
@@ -82,6 +87,7 @@ export const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
   proxyLatencyP95Ms: 300,
   proxyClientConnections: 1800,
   proxySetupFailuresPer5Min: 5,
+  proxyAuthFailuresPerMinute: 0,
   cacheEngineCpuPercent: 75,
   cacheMemoryPercent: 80,
   cacheEvictionsPer5Min: 1000,
@@ -129,6 +135,7 @@ export const THRESHOLD_RANGES: Record<keyof AlarmThresholds, ThresholdRange> = {
   proxyLatencyP95Ms: POSITIVE_ABOVE('Proxy query latency'),
   proxyClientConnections: COUNT_ABOVE,
   proxySetupFailuresPer5Min: COUNT_ABOVE,
+  proxyAuthFailuresPerMinute: COUNT_ABOVE,
   cacheEngineCpuPercent: PERCENT_ABOVE('Cache engine CPU'),
   cacheMemoryPercent: PERCENT_ABOVE('Cache memory'),
   cacheEvictionsPer5Min: COUNT_ABOVE,

@@ -34,6 +34,39 @@ export const MASTER_MARK = /^-- as the master user\b/;
 /** How a block says it runs on a replica the runbook has promoted. */
 export const PROMOTED_MARK = /^-- on the promoted replica\b/m;
 
+/**
+ * What a deploy with application roles leaves on RDS (the table is sql/005_application_roles.sql's), so the
+ * sign-in runbook's queries meet a row of every kind: RDS's own NOLOGIN role `rds_iam`, which only
+ * RDS has; an `iam` role in it, with a connection limit and a statement timeout; a `secret` role
+ * whose rotation made its `_clone` (a member of it, as AWS's alternating-users rotation makes it);
+ * a role removed from the configuration (NOLOGIN); a declared role the deploy never created; and
+ * one a failed deploy left half made (NOLOGIN, outside rds_iam, without its connection limit).
+ */
+export const APPLICATION_ROLES_FIXTURE = `
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'rds_iam') THEN
+    CREATE ROLE rds_iam NOLOGIN;
+  END IF;
+END
+$$;
+CREATE ROLE orders_app LOGIN CONNECTION LIMIT 20 IN ROLE rds_iam;
+ALTER ROLE orders_app IN DATABASE ${DATABASE} SET statement_timeout = '30s';
+CREATE ROLE billing_app LOGIN CONNECTION LIMIT 10 PASSWORD 'runbook-billing-test-only';
+CREATE ROLE billing_app_clone LOGIN PASSWORD 'runbook-billing-clone-test-only' IN ROLE billing_app;
+CREATE ROLE legacy_app NOLOGIN;
+CREATE ROLE stale_app NOLOGIN;
+INSERT INTO data_tier.application_roles (role_name, sign_in, access, schemas, connection_limit, statement_timeout_ms, declared) VALUES
+  ('orders_app', 'iam', 'read-write', '{public}', 20, 30000, true),
+  ('billing_app', 'secret', 'read-only', '{public}', 10, NULL, true),
+  ('legacy_app', 'iam', 'read-only', '{public}', NULL, NULL, false),
+  ('reports_app', 'iam', 'read-only', '{public}', NULL, NULL, true),
+  ('stale_app', 'iam', 'read-write', '{public}', 5, NULL, true);
+`;
+
+/** The runbook whose first Diagnosis query is checked against the fixture's roles (`Report.applicationRoleProblems`). */
+export const SIGN_IN_RUNBOOK = 'application-cannot-sign-in.md';
+
 /** What the operator role must not do: application data, DDL, maintenance, writes. */
 export const OPERATOR_FORBIDDEN = [
   'SELECT count(*) FROM public.analytics_events',
@@ -60,6 +93,8 @@ export interface Report {
   readonly blocks: BlockOutcome[];
   /** What the operator role must not do, with the error each attempt got (undefined: it succeeded). */
   readonly operatorRefused: Record<string, string | undefined>;
+  /** The `problems` the sign-in runbook's first Diagnosis query finds for each role of APPLICATION_ROLES_FIXTURE, run as the operator. */
+  readonly applicationRoleProblems: Record<string, string[]>;
 }
 
 export function plan(): Array<Omit<BlockOutcome, 'error' | 'mode'> & { text: string; mode: BlockOutcome['mode'] }> {
@@ -101,7 +136,7 @@ async function psql(url: string, script: string, env: Record<string, string> = {
 
 /**
  * The part of psql the runbooks use, for a machine without a psql client: statements in order,
- * stopping at the first error (ON_ERROR_STOP), `\set name 'value'` with `:'name'`, and `\gexec`
+ * stopping at the first error (ON_ERROR_STOP), `\set name 'value'` with `:'name'` (a literal) and `:"name"` (an identifier), and `\gexec`
  * (each value of the query's result run as a statement).
  */
 async function psqlFallback(url: string, script: string, options?: string): Promise<string | undefined> {
@@ -114,7 +149,9 @@ async function psqlFallback(url: string, script: string, options?: string): Prom
       variables.set(name, value.trim().replace(/^'(.*)'$/, '$1'));
       return '';
     });
-    const substituted = body.replace(/:'(\w+)'/g, (match, name: string) => (variables.has(name) ? client.escapeLiteral(variables.get(name)!) : match));
+    const substituted = body
+      .replace(/:'(\w+)'/g, (match, name: string) => (variables.has(name) ? client.escapeLiteral(variables.get(name)!) : match))
+      .replace(/:"(\w+)"/g, (match, name: string) => (variables.has(name) ? client.escapeIdentifier(variables.get(name)!) : match));
     const segments = substituted.split('\\gexec');
     for (const [index, segment] of segments.entries()) {
       const statements = splitSqlStatements(segment).map((statement) => statement.text);
@@ -158,6 +195,20 @@ async function waitForReplay(primaryUrl: string, standbyUrl: string): Promise<vo
   }
 }
 
+/** What the sign-in runbook's role check says of each role, as the operator reads it (read-only, like the runbook's blocks). */
+async function problemsOfApplicationRoles(operatorUrl: string): Promise<Record<string, string[]>> {
+  const check = plan().find((block) => block.file === SIGN_IN_RUNBOOK && block.section === 'Diagnosis');
+  if (!check) throw new Error(`${SIGN_IN_RUNBOOK} has no SQL in its Diagnosis`);
+  const client = new Client({ connectionString: operatorUrl, options: '-c default_transaction_read_only=on' });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ role: string; problems: string[] }>(check.text);
+    return Object.fromEntries(rows.map((row) => [row.role, row.problems]));
+  } finally {
+    await client.end();
+  }
+}
+
 async function main(): Promise<void> {
   const pair = await startReplicaPair({ applicationName: 'runbook_replica', synchronous: false });
   const stopOnSignal = () => pair.stopNow();
@@ -181,6 +232,7 @@ async function main(): Promise<void> {
     await app.query(`INSERT INTO public.analytics_events (tenant_id, entity_id, event_type, created_at)
       SELECT gen_random_uuid(), gen_random_uuid(), 'runbook.check', now() - make_interval(hours => g) FROM generate_series(1, 500) AS g`);
     await app.query(`SELECT data_tier.record_heartbeat('runbook-test')`);
+    await app.query(APPLICATION_ROLES_FIXTURE);
     await app.end();
     await waitForReplay(pair.primary.url, pair.standby.url);
 
@@ -206,7 +258,8 @@ async function main(): Promise<void> {
     for (const statement of OPERATOR_FORBIDDEN) {
       operatorRefused[statement] = await psql(urls.primary.operator, `${statement};\n`);
     }
-    process.stdout.write(`${JSON.stringify({ blocks, operatorRefused } satisfies Report)}\n`);
+    const applicationRoleProblems = await problemsOfApplicationRoles(urls.primary.operator);
+    process.stdout.write(`${JSON.stringify({ blocks, operatorRefused, applicationRoleProblems } satisfies Report)}\n`);
   } finally {
     await pair.stop();
     process.stderr.write(`removed ${pair.root}\n`);

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import type { Client } from 'pg';
 import type { TestDatabase } from '../support/database';
 import { migratedDatabase } from '../sql/migrated-database';
-import { MASTER_MARK, OPERATOR, OPERATOR_FORBIDDEN, plan, type Report } from './run-sql-on-pair';
+import { MASTER_MARK, OPERATOR, OPERATOR_FORBIDDEN, plan, type Report, SIGN_IN_RUNBOOK } from './run-sql-on-pair';
 import { dataTierFunctions, readIndex, readRunbook, runbookFiles } from './runbooks';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -69,6 +69,23 @@ describe('SQL the runbooks run, on a local primary and streaming replica', () =>
   it('signs diagnosis and verification in as the operator unless the block says it needs the master user', () => {
     const elevated = planned.filter((b) => b.section !== 'Mitigation' && b.role !== OPERATOR);
     expect(elevated.filter((b) => !MASTER_MARK.test(b.text))).toEqual([]);
+  });
+
+  it(`runs ${SIGN_IN_RUNBOOK}'s diagnosis and verification as the operator, on the primary and on a replica, with nothing more than its grants`, () => {
+    const blocks = report.blocks.filter((b) => b.file === SIGN_IN_RUNBOOK && b.section !== 'Mitigation');
+    expect(blocks.filter((b) => b.role !== OPERATOR || b.mode !== 'read-only' || b.error !== undefined)).toEqual([]);
+    expect(new Set(blocks.map((b) => b.server))).toEqual(new Set(['primary', 'replica']));
+  });
+
+  it(`finds with ${SIGN_IN_RUNBOOK}'s role check what keeps each application role from signing in`, () => {
+    expect(report.applicationRoleProblems).toEqual({
+      orders_app: [],
+      billing_app: [],
+      billing_app_clone: [],
+      legacy_app: ['removed from the configuration'],
+      reports_app: ['missing: the deploy that declared it did not create it'],
+      stale_app: ['NOLOGIN although declared', 'not in rds_iam: IAM tokens are refused', 'connection limit differs from the configuration'],
+    });
   });
 
   it.each(OPERATOR_FORBIDDEN)('refuses the operator: %s', (statement) => {

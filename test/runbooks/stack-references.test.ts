@@ -132,11 +132,14 @@ describe('connection settings in the runbooks', () => {
 
   it.each(files)('%s connects with the port, database and user of the stack', (file) => {
     const text = readRunbook(file).text;
+    // An application's role, signed in as with the username its own secret holds (the runbook reads it: `ROLE_USER=$(... | jq -r .username)`).
+    const secretUsers = [...text.matchAll(/^\s*([A-Z][A-Z0-9_]*)=\$\([^\n]*\| jq -r \.username\)\s*$/gm)].map((u) => `\\$${u[1]}`);
+    const users = [MASTER_USERNAME, OPERATOR_USERNAME, ...secretUsers].join('|');
     for (const m of text.matchAll(/psql "host=[^"]*"/g)) {
       // Through the tunnel the port is the laptop's; instances a restore creates are reached directly.
       expect(m[0]).toMatch(new RegExp(` port=(\\$TUNNEL_PORT|${effectiveDatabaseOptions(config).port}) `));
       expect(m[0]).toContain(` dbname=${DATABASE_NAME} `);
-      expect(m[0]).toMatch(new RegExp(` user=(${MASTER_USERNAME}|${OPERATOR_USERNAME}) `));
+      expect(m[0]).toMatch(new RegExp(` user=(${users}) `));
       expect(m[0]).toMatch(/ sslmode=verify-full sslrootcert=(global-bundle|AmazonRootCA1)\.pem/);
     }
     // The cache is reached through the tunnel: its name for TLS, the laptop's port for the connection.

@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { ALARM_DEFINITIONS } from '../../lib/alarms';
 import { PROBE_COUNT } from '../../lib/health-check';
 import { METRIC_NAMESPACE } from '../../lib/observability/contract';
+import { alarmState } from '../support/alarm-evaluation';
 import { synthesize } from './synth';
 
 const prod = synthesize('prod');
@@ -60,6 +61,33 @@ describe('the alarm table', () => {
     expect(alarmNamed('data-tier-prod-primary-lock-waits')).toMatchObject({ MetricName: 'lock_waits_over_1s', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
     expect(alarmNamed('data-tier-prod-primary-connections-high')).toMatchObject({ MetricName: 'connections_used_pct', Threshold: 80 });
     expect(alarmNamed('data-tier-prod-primary-partitions-ahead-low')).toMatchObject({ MetricName: 'partitions_ahead_min', Threshold: 1, ComparisonOperator: 'LessThanThreshold' });
+  });
+
+  it('pages on failed sign-ins at the proxy in 3 of 5 minutes, not on a single one, and names the sign-in runbook', () => {
+    const alarm = alarmNamed('data-tier-prod-proxy-client-setup-failures')!;
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/RDS',
+      MetricName: 'ClientConnectionsSetupFailedAuth',
+      Dimensions: [{ Name: 'ProxyName', Value: 'data-tier-prod-proxy' }],
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarm.AlarmDescription).toContain('Runbook: runbooks/application-cannot-sign-in.md');
+    // The template's rule replayed on failed sign-ins per minute, oldest first (undefined: nothing published that minute).
+    const rule = {
+      statistic: alarm.Statistic, comparison: alarm.ComparisonOperator, threshold: alarm.Threshold,
+      evaluationPeriods: alarm.EvaluationPeriods, datapointsToAlarm: alarm.DatapointsToAlarm, treatMissingData: alarm.TreatMissingData,
+    };
+    expect(alarmState(rule, [undefined, undefined, undefined, undefined, undefined])).toBe('OK');
+    expect(alarmState(rule, [0, 0, 1, 0, 0])).toBe('OK'); // a token that expired in flight, made again
+    expect(alarmState(rule, [undefined, 6, undefined, 2, undefined])).toBe('OK'); // two bursts, each retried away
+    expect(alarmState(rule, [2, 3, 2, undefined, undefined])).toBe('ALARM'); // a client failing on every retry
+    expect(alarmState(rule, [1, undefined, 1, undefined, 1])).toBe('ALARM'); // one backing off to a retry every 2 minutes
   });
 
   it('counts deadlocks from the server counter, diffed between periods, so proxy multiplexing cannot hide them', () => {
