@@ -344,14 +344,12 @@ export class Database<Role extends string = string> extends Construct implements
           : 'CDK-generated grant attached to the proxy role alone: read of the secrets it signs in with (master, monitor, operator and the application roles\' own) and decrypt with their key, and rds-db:connect on the primary as each IAM application role; nothing else.',
       ),
     );
-    const dbUserArn = (instance: rds.IDatabaseInstance, user: string) =>
-      Stack.of(this).formatArn({ service: 'rds-db', resource: 'dbuser', resourceName: `${instance.instanceResourceId}/${user}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     if (iamEndToEnd) {
       // End to end, the proxy signs in to the database as the user the client signed in as.
-      proxyRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['rds-db:connect'], resources: [dbUserArn(this.primary, '*')] }));
+      proxyRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['rds-db:connect'], resources: [this.dbUserArn(this.primary, '*')] }));
     } else if (iamRoles.length > 0) {
       // The same, for the declared `iam` roles only.
-      proxyRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['rds-db:connect'], resources: iamRoles.map((role) => dbUserArn(this.primary, role)) }));
+      proxyRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['rds-db:connect'], resources: iamRoles.map((role) => this.dbUserArn(this.primary, role)) }));
     }
     this.proxySecurityGroup.addEgressRule(this.primarySecurityGroup, ec2.Port.tcp(config.port), 'RDS Proxy to the primary');
     this.connections = new ec2.Connections({
@@ -385,7 +383,21 @@ export class Database<Role extends string = string> extends Construct implements
   grantConnect(grantee: iam.IGrantable, role: Role): iam.Grant {
     const declared = this.declaredRole(role, 'role');
     if (declared.signIn === 'secret') return this.applicationRoleSecrets[declared.name].grantRead(grantee);
-    return this.replicas.reduce((grant, replica) => grant.combine(replica.grantConnect(grantee, declared.name)), this.proxy.grantConnect(grantee, declared.name));
+    const proxy = this.proxy.grantConnect(grantee, declared.name);
+    if (this.replicas.length === 0) return proxy;
+    const replicas = iam.Grant.addToPrincipal({ grantee, actions: ['rds-db:connect'], resourceArns: this.replicas.map((replica) => this.dbUserArn(replica, declared.name)) });
+    return proxy.combine(replicas);
+  }
+
+  /**
+   * The ARN that `rds-db:connect` names to sign in to `instance` as `user`. The replica's resource
+   * id is read from its L1: `DatabaseInstanceReadReplica.instanceResourceId` (and so its
+   * `grantConnect`) is the replica's ARN unless the app sets the feature flag
+   * `@aws-cdk/aws-rds:setCorrectValueForDatabaseInstanceReadReplicaInstanceResourceId`.
+   */
+  private dbUserArn(instance: rds.DatabaseInstance | rds.DatabaseInstanceReadReplica, user: string): string {
+    const resourceId = (instance.node.defaultChild as rds.CfnDBInstance).attrDbiResourceId;
+    return Stack.of(this).formatArn({ service: 'rds-db', resource: 'dbuser', resourceName: `${resourceId}/${user}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   }
 
   /** The secret of application role `role`, which must be declared with `signIn: 'secret'`. */

@@ -1,6 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,8 +40,9 @@ describe('a DataTier with an IAM role and a secret role on the orders stream', (
   tier.grantConnect(reporting, 'orders_report');
   const template = Template.fromStack(stack);
   const resolve = (value: unknown) => stack.resolve(value);
-  const primaryResourceId = resolve(tier.database.primary.instanceResourceId);
-  const replicaResourceId = resolve(tier.database.replicas[0].instanceResourceId);
+  // From the L1s: a replica's instanceResourceId is its ARN without a feature flag this app does not set.
+  const primaryResourceId = resolve((tier.database.primary.node.defaultChild as rds.CfnDBInstance).attrDbiResourceId);
+  const replicaResourceId = resolve((tier.database.replicas[0].node.defaultChild as rds.CfnDBInstance).attrDbiResourceId);
   const dbUser = (resourceId: unknown, user: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds-db:us-east-1:123456789012:dbuser:', resourceId, `/${user}`]] });
   const reportSecret = tier.applicationRoleSecret('orders_report');
 
