@@ -59,8 +59,21 @@ describe('the secret role, analytics_reader', () => {
     });
   });
 
-  it('is granted as read of its secret', () => {
+  it('is granted as read of its secret, and decrypt with the data key through Secrets Manager only', () => {
     expect(statementsOf(reader)).toEqual([{ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: READER_SECRET } }]);
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          {
+            Action: 'kms:Decrypt',
+            Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
+            Effect: 'Allow',
+            Principal: { AWS: { 'Fn::GetAtt': [stack.getLogicalId(reader.node.defaultChild as iam.CfnRole), 'Arn'] } },
+            Resource: '*',
+          },
+        ]),
+      },
+    });
   });
 });
 
