@@ -6,7 +6,7 @@ import { AppConfig, ConfigError, ConfigSources, resolveConfig, stackNameFor } fr
 import { DATA_TIER_ZONE_COUNT } from '../lib/private/defaults';
 import { DataTierStack } from './data-tier-stack';
 import { DrReplicaStack } from './dr-replica-stack';
-import { EXAMPLE_APPLICATION_MIGRATIONS } from './migrations';
+import { EXAMPLE_APPLICATION_STREAM } from './migrations';
 import { withSetting } from './settings';
 import { DataTierValidationError } from '../lib/private/validation';
 import { recordAcknowledgements } from '../lib/private/nag';
@@ -39,7 +39,8 @@ export function buildApp(app: App, sources?: Partial<ConfigSources>, options: Bu
   try {
     stack = new DataTierStack(app, stackNameFor(config), {
       config,
-      applicationMigrations: [EXAMPLE_APPLICATION_MIGRATIONS],
+      // The example application's stream owns public, where its roles (app/environments/*.json) work.
+      applicationMigrations: [EXAMPLE_APPLICATION_STREAM],
       env: { account: config.account, region: config.region },
       description: `PostgreSQL data tier (${config.envName}): RDS across three AZs, RDS Proxy, cache, backups`,
       terminationProtection: config.envName !== 'dev',

@@ -1,6 +1,7 @@
 import { Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DataTier } from '../lib/data-tier';
+import { ApplicationMigrationsSource } from '../lib/functions/shared/migration-streams';
 import { AppConfig, dataTierPropsOf, stackNameFor } from './config';
 import { committedEngineMajorVersion } from './deployed-version';
 
@@ -10,11 +11,11 @@ export interface DataTierStackProps extends StackProps {
   /** The configuration of the environment. */
   readonly config: AppConfig;
   /**
-   * The application's migration directories, applied at deploy time after the data tier's own
-   * stream, each a stream named after its directory.
+   * The application's migration directories (with the schemas each stream owns), applied at
+   * deploy time after the data tier's own stream, each a stream named after its directory.
    * @default - none
    */
-  readonly applicationMigrations?: readonly string[];
+  readonly applicationMigrations?: readonly (string | ApplicationMigrationsSource)[];
   /**
    * The PostgreSQL major the deployed instances run; a different `engineMajorVersion` is refused
    * unless the blue/green switchover is acknowledged.

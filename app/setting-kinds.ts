@@ -28,6 +28,11 @@ export const kind = {
   boolean: { sample: true } as Kind<boolean>,
   stringList: { sample: [''] } as Kind<string[]>,
 
+  /** A list whose elements are all of `element`'s kind (for an object kind, each checked against its fields). */
+  list<T>(element: Kind<T>): Kind<T[]> {
+    return { sample: [element.sample] };
+  },
+
   /**
    * An object of the given fields. That a required field is there is checked once the layers are
    * merged (it may come from another one), by the app's rules.

@@ -11,6 +11,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DEFAULT_ALARM_THRESHOLDS } from '../lib/alarm-thresholds';
+import { ApplicationRole, ApplicationRoleAccess, ApplicationRoleSignIn } from '../lib/application-roles';
 import { CacheEngine } from '../lib/private/allowed-values';
 import { DataTierProps } from '../lib/data-tier';
 import { DatabaseOptions } from '../lib/database-options';
@@ -25,7 +26,8 @@ export interface Setting<T> {
   /**
    * The library prop the setting feeds, as its construct's refusal names it, `<construct id>:<prop>`,
    * so that a refusal names the setting too; `<prop>.*` where each field of the setting is the
-   * prop's field of the same name.
+   * prop's field of the same name. For a list, a refusal of element `<prop>[i].<field>` names
+   * `<setting>[i].<field>` (a library field `<name> (ms)` is the setting's `<name>Ms`).
    * @default - a refusal names only the prop
    */
   readonly libraryProp?: string | readonly string[];
@@ -57,6 +59,34 @@ const ENGINE_VERSIONS: Record<number, rds.PostgresEngineVersion> = {
   18: rds.PostgresEngineVersion.VER_18,
 };
 const engineVersionOf = (major: number) => ENGINE_VERSIONS[major] ?? rds.PostgresEngineVersion.of(String(major), String(major));
+
+const APPLICATION_ROLE = kind.object({
+  name: kind.string,
+  /** `read-write` or `read-only`. */
+  access: kind.string,
+  /** Schemas an application stream owns; default one named after the role. */
+  schemas: kind.optional(kind.stringList),
+  /** `iam` (the default) or `secret`. */
+  signIn: kind.optional(kind.string),
+  connectionLimit: kind.optional(kind.number),
+  statementTimeoutMs: kind.optional(kind.number),
+});
+
+/** A role as the library takes it; the library refuses what is not allowed, naming the setting. */
+function applicationRoleOf(role: TypeOf<typeof APPLICATION_ROLE>, index: number): ApplicationRole {
+  if (role.statementTimeoutMs !== undefined && !(role.statementTimeoutMs >= 0)) {
+    // A negative Duration cannot even be made: refused here, as the library would refuse it.
+    throw new DataTierValidationError('', `database.applicationRoles[${index}].statementTimeoutMs`, role.statementTimeoutMs, 'must be a whole number of milliseconds, at least 1');
+  }
+  return {
+    name: role.name,
+    access: role.access as ApplicationRoleAccess,
+    schemas: role.schemas,
+    signIn: role.signIn as ApplicationRoleSignIn | undefined,
+    connectionLimit: role.connectionLimit,
+    statementTimeout: role.statementTimeoutMs === undefined ? undefined : Duration.millis(role.statementTimeoutMs),
+  };
+}
 
 const RESTORE = kind.object({
   fromSnapshot: kind.optional(kind.string),
@@ -155,6 +185,16 @@ export const SETTINGS = {
    * `toTime` (ISO-8601 UTC, or `latest`, the default). Only for a tier with its own `-c name`.
    */
   'database.restore': setting({ kind: RESTORE, toProps: (restore) => ({ database: { restore: restoreOf(restore) } }) }),
+  /**
+   * The applications' own database roles (docs/application-roles.md): each `{ name, access,
+   * schemas?, signIn?, connectionLimit?, statementTimeoutMs? }`, in schemas the app's migration
+   * streams own (the analytics stream owns `public`).
+   */
+  'database.applicationRoles': setting({
+    kind: kind.list(APPLICATION_ROLE),
+    libraryProp: ['Database:applicationRoles', 'Schema:applicationRoles'],
+    toProps: (roles) => ({ applicationRoles: roles.map((role, index) => applicationRoleOf(role, index)) }),
+  }),
   /** Replicate the automated backups to another region (a key ARN of that region); retention defaults to backupRetentionDays. */
   'database.backupReplication': setting({
     kind: kind.object({ region: kind.string, kmsKeyArn: kind.string, retentionDays: kind.optional(kind.number) }),
@@ -297,6 +337,12 @@ export function settingOf(error: DataTierValidationError): string | undefined {
   const constructId = error.path.split('/').pop() ?? '';
   const setting = SETTING_OF_LIBRARY_PROP.get(`${constructId}:${error.prop}`);
   if (setting) return setting;
+  const element = /^(\w+)\[(\d+)\](?:\.(.+))?$/.exec(error.prop);
+  const listSetting = element && SETTING_OF_LIBRARY_PROP.get(`${constructId}:${element[1]}`);
+  if (element && listSetting) {
+    const field = element[3]?.replace(/^(\w+) \(ms\)$/, '$1Ms');
+    return `${listSetting}[${element[2]}]${field ? `.${field}` : ''}`;
+  }
   const field = /^(.+)\.(\w+)$/.exec(error.prop);
   if (!field) return undefined;
   const [, prop, fieldName] = field;

@@ -4,13 +4,16 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ApplicationRole } from './application-roles';
 import { DatabaseBackup, DatabaseBackupOptions } from './backup';
 import { Cache, CacheOptions } from './cache';
 import { CacheTokenRotation } from './cache-token-rotation';
 import { Database, DatabaseInstanceSelector } from './database';
 import { DatabaseOptions } from './database-options';
 import { EncryptionKeys } from './encryption';
+import { ApplicationMigrationsSource } from './functions/shared/migration-streams';
 import { CACHE_DRILL_TAG, FaultInjection } from './fault-injection';
 import { FunctionPlacement } from './function-placement';
 import { HealthCheck } from './health-check';
@@ -22,7 +25,7 @@ import { addTierOutputs, recordTier } from './outputs';
 import { tierName } from './private/defaults';
 import { SchemaMigrations } from './schema';
 
-export interface DataTierProps {
+export interface DataTierProps<Role extends string = string> {
   /**
    * Prefix of every physical name (instance identifiers, secrets, functions, alarms), e.g.
    * `orders-prod`: 2 to 30 lowercase letters, digits and hyphens.
@@ -60,11 +63,21 @@ export interface DataTierProps {
   /** @default - a new encrypted topic, no subscriptions, the defaults table's alarms and thresholds */
   readonly monitoring?: MonitoringOptions;
   /**
-    * The application's migration directories, applied at deploy time after the tier's own
-    * stream, each a stream named after its directory.
-    * @default - none
-    */
-  readonly applicationMigrations?: readonly string[];
+   * The application's migration directories, applied at deploy time after the tier's own
+   * stream, each a stream named after its directory and run by its own owner role
+   * (`<stream>_owner`), which owns the stream's schemas: a directory alone owns the schema
+   * named after it, `{ directory, schemas }` the schemas given.
+   * @default - none
+   */
+  readonly applicationMigrations?: readonly (string | ApplicationMigrationsSource)[];
+  /**
+   * The applications' own database roles, each signing in through RDS Proxy with IAM or with a
+   * rotated secret, with `read-write` or `read-only` access to schemas the application streams
+   * own. The migrations create them; `grantConnect(grantee, name)` lets an application sign in as
+   * one (docs/application-roles.md).
+   * @default - none: only the tier's own users exist
+   */
+  readonly applicationRoles?: readonly ApplicationRole<Role>[];
   /**
    * An operator host reached only through AWS Systems Manager, for `data-tier tunnel`.
    * @default true
@@ -96,7 +109,7 @@ export interface DataTierProps {
  * Its `connections` are the database endpoints applications use (RDS Proxy and the read
  * replicas); `allowClient` opens those and the cache.
  */
-export class DataTier extends Construct implements ec2.IConnectable {
+export class DataTier<Role extends string = string> extends Construct implements ec2.IConnectable {
   /** Prefix of every physical name of the tier. */
   readonly name: string;
   readonly network: Network;
@@ -106,7 +119,7 @@ export class DataTier extends Construct implements ec2.IConnectable {
   readonly logsKey: kms.IKey;
   /** The keys, when the tier created them. */
   readonly keys?: EncryptionKeys;
-  readonly database: Database;
+  readonly database: Database<Role>;
   readonly cache: Cache;
   readonly cacheTokenRotation: CacheTokenRotation;
   readonly backup: DatabaseBackup;
@@ -127,7 +140,7 @@ export class DataTier extends Construct implements ec2.IConnectable {
   /** RDS Proxy and the read replicas, on the database port (`database.connections`). */
   readonly connections: ec2.Connections;
 
-  constructor(scope: Construct, id: string, props: DataTierProps = {}) {
+  constructor(scope: Construct, id: string, props: DataTierProps<Role> = {}) {
     super(scope, id);
     const name = tierName(this, props.name);
     this.name = name;
@@ -151,9 +164,10 @@ export class DataTier extends Construct implements ec2.IConnectable {
     const vpc = this.vpc;
     const { dataSubnets, functionSubnets } = network;
 
-    this.database = new Database(this, 'Database', {
+    this.database = new Database<Role>(this, 'Database', {
       logRetention,
       ...props.database,
+      applicationRoles: props.applicationRoles,
       vpc,
       dataSubnets,
       functionSubnets,
@@ -216,10 +230,14 @@ export class DataTier extends Construct implements ec2.IConnectable {
       monitorSecret: this.database.monitorSecret,
       operatorSecret: this.database.operatorSecret,
       applicationMigrations: props.applicationMigrations,
+      applicationRoles: props.applicationRoles,
+      applicationRoleSecrets: this.database.applicationRoleSecrets,
     });
-    // Rotation signs in as the role itself, which can log in only once the migrations ran.
-    this.database.monitorRotation.node.addDependency(this.schema.resource);
-    this.database.operatorRotation.node.addDependency(this.schema.resource);
+    // Rotation signs in as the role itself (an application role's, as the master to make its
+    // clone), which exists with the secret's password only once the migrations ran.
+    for (const rotation of [this.database.monitorRotation, this.database.operatorRotation, ...this.database.applicationRoleRotations]) {
+      rotation.node.addDependency(this.schema.resource);
+    }
 
     const metricEnvironment = props.metricEnvironment ?? name;
     // Both scheduled parts under the path they had as one construct: their named functions,
@@ -308,9 +326,18 @@ export class DataTier extends Construct implements ec2.IConnectable {
     this.cache.allowClient(client, description);
   }
 
-  /** Lets `grantee` sign in through RDS Proxy with IAM as the database role `dbUser`. */
-  grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
-    return this.database.grantConnect(grantee, dbUser);
+  /**
+   * Lets `grantee` sign in as the application role `role`, one of `applicationRoles` (refused
+   * otherwise): an `iam` role through RDS Proxy and on the read replicas with an IAM token, a
+   * `secret` role by reading its secret.
+   */
+  grantConnect(grantee: iam.IGrantable, role: Role): iam.Grant {
+    return this.database.grantConnect(grantee, role);
+  }
+
+  /** The rotated secret of application role `role`, declared with `signIn: 'secret'`. */
+  applicationRoleSecret(role: Role): secretsmanager.ISecret {
+    return this.database.applicationRoleSecret(role);
   }
 
   /**

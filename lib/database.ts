@@ -6,6 +6,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { addApplicationRoleSecrets } from './application-role-secrets';
+import { ApplicationRole, resolveApplicationRoles } from './application-roles';
+import type { ApplicationRoleSpec } from './functions/shared/application-role-spec';
 import { defaultDataSubnets, defaultFunctionSubnets, tierName } from './private/defaults';
 import { EncryptionKeys } from './encryption';
 import { DatabaseOptions, resolveDatabaseOptions, ResolvedDatabaseOptions, SUPPORTED_POSTGRES_MAJOR_VERSIONS, validateDatabaseOptions, validateRecoveryOptions } from './database-options';
@@ -16,11 +19,12 @@ import { acknowledge, acrossPacks, PINNED_ZONE } from './private/nag';
 import { allowHttpsTo } from './private/vpc-endpoints';
 import { backupReplicationKeyArn, PROPERTIES_REFUSED_ON_RESTORE } from './restore';
 import { DataTierValidationError } from './private/validation';
+import { MASTER_USERNAME, MONITOR_USERNAME, OPERATOR_USERNAME } from './private/database-users';
 
 /** An instance of a `Database`: its primary, or a read replica by number (from 1). */
 export type DatabaseInstanceSelector = 'primary' | number;
 
-export interface DatabaseProps extends DatabaseOptions {
+export interface DatabaseProps<Role extends string = string> extends DatabaseOptions {
   readonly vpc: ec2.IVpc;
   /**
    * Subnets of the instances and the proxy.
@@ -54,17 +58,19 @@ export interface DatabaseProps extends DatabaseOptions {
   readonly name?: string;
   /** Security group of interface endpoints the rotation functions must reach. @default - none */
   readonly endpointSecurityGroup?: ec2.ISecurityGroup;
+  /**
+   * The applications' own database roles: each `secret` role gets a rotated secret the proxy
+   * signs in with, each `iam` role signs in through the proxy with IAM end to end. The
+   * migrations create them (`SchemaMigrationsProps.applicationRoles`).
+   * @default - none
+   */
+  readonly applicationRoles?: readonly ApplicationRole<Role>[];
 }
 
-/** The master user; applications get their own roles from the migrations, not this one. */
-export const MASTER_USERNAME = 'dbadmin';
-/** Role of the health check, created NOLOGIN by sql/001_data_tier_schema.sql; the migrations give it its secret's password. */
-export const MONITOR_USERNAME = 'data_tier_monitor';
-/** The runbooks' read-only role, created NOLOGIN by sql/004_operator_role.sql. */
-export const OPERATOR_USERNAME = 'data_tier_operator';
+export { MASTER_USERNAME, MONITOR_USERNAME, OPERATOR_USERNAME } from './private/database-users';
 /** Database created on the primary and used by the migrations and the health check. */
 export const DATABASE_NAME = 'app';
-/** Days between rotations of the master password. */
+/** Days between rotations of every password of the tier (master, monitor, operator, application roles). */
 export const SECRET_ROTATION_DAYS = 30;
 
 /**
@@ -79,9 +85,9 @@ export function replicaZones(availabilityZones: string[], count: number): string
 /**
  * PostgreSQL on RDS: the primary (Multi-AZ where configured), read replicas pinned to
  * zones, one parameter group for all of them, the master secret with hosted rotation,
- * and RDS Proxy in front of the primary.
+ * RDS Proxy in front of the primary, and the sign-in of the applications' roles.
  */
-export class Database extends Construct implements ec2.IConnectable {
+export class Database<Role extends string = string> extends Construct implements ec2.IConnectable {
   readonly primary: rds.DatabaseInstance;
   readonly replicas: rds.DatabaseInstanceReadReplica[] = [];
   readonly proxy: rds.DatabaseProxy;
@@ -95,6 +101,10 @@ export class Database extends Construct implements ec2.IConnectable {
   readonly operatorSecret: secretsmanager.ISecret;
   /** Rotation of the operator secret; like the monitor's, it waits for the migrations. */
   readonly operatorRotation: secretsmanager.RotationSchedule;
+  /** The secret of each application role with `signIn: 'secret'`, by name, attached to the primary. */
+  readonly applicationRoleSecrets: Readonly<Record<string, secretsmanager.ISecret>>;
+  /** Their rotations, alternating users; each may only start once the migrations created its role. */
+  readonly applicationRoleRotations: readonly secretsmanager.RotationSchedule[];
   readonly parameterGroup: rds.ParameterGroup;
   /** The upgrade target's parameter group (`upgradeTarget`): the same settings, the target's family. */
   readonly upgradeParameterGroup?: rds.ParameterGroup;
@@ -113,14 +123,17 @@ export class Database extends Construct implements ec2.IConnectable {
   readonly instanceIds: { readonly primary: string; readonly replicas: string[] };
   /** Where applications connect: RDS Proxy and the read replicas, on the database port. */
   readonly connections: ec2.Connections;
+  /** The declared application roles, defaults filled in. */
+  private readonly applicationRoles: readonly ApplicationRoleSpec[];
 
-  constructor(scope: Construct, id: string, props: DatabaseProps) {
+  constructor(scope: Construct, id: string, props: DatabaseProps<Role>) {
     super(scope, id);
     const { vpc } = props;
     const namePrefix = tierName(this, props.name);
     const config = resolveDatabaseOptions(props);
     const availabilityZones = props.availabilityZones ?? vpc.availabilityZones.slice(0, 3);
     validateDatabaseOptions(this.node.path, config, availabilityZones.length);
+    this.applicationRoles = resolveApplicationRoles(this.node.path, props.applicationRoles);
     validateRecoveryOptions(this.node.path, config, { region: Stack.of(this).region, account: Stack.of(this).account });
     const dataSubnets = props.dataSubnets ?? defaultDataSubnets(vpc);
     const functionSubnets = props.functionSubnets ?? defaultFunctionSubnets(vpc);
@@ -277,6 +290,18 @@ export class Database extends Construct implements ec2.IConnectable {
     };
     ({ secret: this.monitorSecret, rotation: this.monitorRotation } = roleSecret('MonitorSecret', MONITOR_USERNAME, 'monitor'));
     ({ secret: this.operatorSecret, rotation: this.operatorRotation } = roleSecret('OperatorSecret', OPERATOR_USERNAME, 'operator'));
+    ({ secrets: this.applicationRoleSecrets, rotations: this.applicationRoleRotations } = addApplicationRoleSecrets(this, {
+      roles: this.applicationRoles,
+      primary: this.primary,
+      masterSecret: this.secret,
+      encryptionKey: dataKey,
+      namePrefix,
+      rotationDays: SECRET_ROTATION_DAYS,
+      vpc,
+      functionSubnets,
+      rotationSecurityGroup: this.rotationSecurityGroup,
+      prop: 'applicationRoles',
+    }));
     this.primarySecurityGroup.addIngressRule(this.rotationSecurityGroup, ec2.Port.tcp(config.port), 'Secret rotation sets the new password');
     this.rotationSecurityGroup.addEgressRule(this.primarySecurityGroup, ec2.Port.tcp(config.port), 'Secret rotation sets the new password');
     if (props.endpointSecurityGroup) {
@@ -284,17 +309,27 @@ export class Database extends Construct implements ec2.IConnectable {
     }
 
     const iamEndToEnd = config.proxy.iamAuthEndToEnd;
+    const iamRoles = this.applicationRoles.filter((role) => role.signIn === 'iam').map((role) => role.name);
     this.proxy = new rds.DatabaseProxy(this, 'Proxy', {
       dbProxyName: `${namePrefix}-proxy`,
       proxyTarget: rds.ProxyTarget.fromInstance(this.primaryWithLiteralPort(engine)),
-      // The health check and operators sign in through the proxy as their own roles.
-      secrets: [this.secret, this.monitorSecret, this.operatorSecret],
+      // The health check, operators and the `secret` application roles sign in through the proxy as their own roles.
+      secrets: [this.secret, this.monitorSecret, this.operatorSecret, ...Object.values(this.applicationRoleSecrets)],
       vpc,
       vpcSubnets: dataSubnets,
       securityGroups: [this.proxySecurityGroup],
       requireTLS: true,
       iamAuth: iamEndToEnd,
-      defaultAuthScheme: iamEndToEnd ? rds.DefaultAuthScheme.IAM_AUTH : undefined,
+      // IAM_AUTH: a client that signs in with an IAM token for a user without a secret here (an
+      // `iam` role) is signed in to the database with IAM as that user, end to end; the users
+      // with a secret (master, monitor, operator, `secret` roles) keep signing in with it. AWS's
+      // move from secrets to end to end switches DefaultAuthScheme on a proxy that keeps its
+      // secrets and a role that reads them, "to ensure zero downtime" (RDS User Guide, "Moving
+      // from standard IAM authentication to end-to-end IAM authentication for RDS Proxy",
+      // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-iam-migration.html).
+      // DefaultAuthScheme and Auth are both ModifyDBProxy parameters (not create-only), each Auth
+      // field "Update requires: No interruption" (AWS::RDS::DBProxy AuthFormat): no replacement.
+      defaultAuthScheme: iamEndToEnd || iamRoles.length > 0 ? rds.DefaultAuthScheme.IAM_AUTH : undefined,
       idleClientTimeout: config.proxy.idleClientTimeout,
       maxConnectionsPercent: config.proxy.maxConnectionsPercent,
       debugLogging: false,
@@ -304,17 +339,17 @@ export class Database extends Construct implements ec2.IConnectable {
       proxyRole.node.findChild('DefaultPolicy'),
       ...acrossPacks(
         { nist: 'IAMNoInlinePolicy', hipaa: 'IAMNoInlinePolicy', pci: 'IAMNoInlinePolicy' },
-        'CDK-generated grant attached to the proxy role alone: read of the master secret and decrypt with its key, nothing else.',
+        this.applicationRoles.length === 0
+          ? 'CDK-generated grant attached to the proxy role alone: read of the master secret and decrypt with its key, nothing else.'
+          : 'CDK-generated grant attached to the proxy role alone: read of the secrets it signs in with (master, monitor, operator and the application roles\' own) and decrypt with their key, and rds-db:connect on the primary as each IAM application role; nothing else.',
       ),
     );
     if (iamEndToEnd) {
       // End to end, the proxy signs in to the database as the user the client signed in as.
-      proxyRole.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['rds-db:connect'],
-          resources: [Stack.of(this).formatArn({ service: 'rds-db', resource: 'dbuser', resourceName: `${this.primary.instanceResourceId}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-        }),
-      );
+      proxyRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['rds-db:connect'], resources: [this.dbUserArn(this.primary, '*')] }));
+    } else if (iamRoles.length > 0) {
+      // The same, for the declared `iam` roles only.
+      proxyRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['rds-db:connect'], resources: iamRoles.map((role) => this.dbUserArn(this.primary, role)) }));
     }
     this.proxySecurityGroup.addEgressRule(this.primarySecurityGroup, ec2.Port.tcp(config.port), 'RDS Proxy to the primary');
     this.connections = new ec2.Connections({
@@ -340,11 +375,52 @@ export class Database extends Construct implements ec2.IConnectable {
   }
 
   /**
-   * Lets `grantee` sign in through RDS Proxy with IAM as `dbUser` (a role the migrations
-   * created with LOGIN); TLS is always required.
+   * Lets `grantee` sign in as the application role `role` (one of `applicationRoles`): for an
+   * `iam` role, `rds-db:connect` as that user on RDS Proxy and on each read replica, which the
+   * application reads directly; for a `secret` role, read of its secret (and decrypt with its
+   * key). TLS is always required.
    */
-  grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
-    return this.proxy.grantConnect(grantee, dbUser);
+  grantConnect(grantee: iam.IGrantable, role: Role): iam.Grant {
+    const declared = this.declaredRole(role, 'role');
+    if (declared.signIn === 'secret') return this.applicationRoleSecrets[declared.name].grantRead(grantee);
+    const proxy = this.proxy.grantConnect(grantee, declared.name);
+    if (this.replicas.length === 0) return proxy;
+    const replicas = iam.Grant.addToPrincipal({ grantee, actions: ['rds-db:connect'], resourceArns: this.replicas.map((replica) => this.dbUserArn(replica, declared.name)) });
+    return proxy.combine(replicas);
+  }
+
+  /**
+   * The ARN that `rds-db:connect` names to sign in to `instance` as `user`. The replica's resource
+   * id is read from its L1: `DatabaseInstanceReadReplica.instanceResourceId` (and so its
+   * `grantConnect`) is the replica's ARN unless the app sets the feature flag
+   * `@aws-cdk/aws-rds:setCorrectValueForDatabaseInstanceReadReplicaInstanceResourceId`.
+   */
+  private dbUserArn(instance: rds.DatabaseInstance | rds.DatabaseInstanceReadReplica, user: string): string {
+    const resourceId = (instance.node.defaultChild as rds.CfnDBInstance).attrDbiResourceId;
+    return Stack.of(this).formatArn({ service: 'rds-db', resource: 'dbuser', resourceName: `${resourceId}/${user}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  }
+
+  /** The secret of application role `role`, which must be declared with `signIn: 'secret'`. */
+  applicationRoleSecret(role: Role): secretsmanager.ISecret {
+    const declared = this.declaredRole(role, 'role');
+    const secret = this.applicationRoleSecrets[declared.name];
+    if (!secret) throw new DataTierValidationError(this.node.path, 'role', role, `signs in with IAM (signIn 'iam'), so it has no secret; declare it with signIn 'secret' for one`);
+    return secret;
+  }
+
+  /** The declared application role named `name`; refuses any other name, listing the declared ones. */
+  private declaredRole(name: string, prop: string): ApplicationRoleSpec {
+    const declared = this.applicationRoles.find((role) => role.name === name);
+    if (declared) return declared;
+    const names = this.applicationRoles.map((role) => role.name);
+    throw new DataTierValidationError(
+      this.node.path,
+      prop,
+      name,
+      names.length > 0
+        ? `must be a declared application role (applicationRoles): ${names.join(', ')}`
+        : 'is not a declared application role: no role is declared; declare it in applicationRoles so that the migrations create it',
+    );
   }
 
   /** CPU of the primary or of read replica `instance` (from 1), percent, as its `cpu-high` alarm watches it. */

@@ -7,6 +7,8 @@
  * the tests fail when it changes without that report (`npm run api:update`).
  */
 export { DataTier, type DataTierProps } from './data-tier';
+export { type ApplicationRole, type ApplicationRoleAccess, type ApplicationRoleSignIn } from './application-roles';
+export { type ApplicationMigrationsSource } from './functions/shared/migration-streams';
 export { Network, type NetworkOptions, type NetworkProps } from './network';
 export { EncryptionKeys, type EncryptionKeysProps } from './encryption';
 export { Database, type DatabaseInstanceSelector, type DatabaseProps } from './database';

@@ -8,7 +8,9 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { FunctionPlacement } from './function-placement';
 import { DataTierFunction, placementOf } from './private/data-tier-function';
-import { migrationStreamProblems, migrationStreams } from './functions/shared/migration-streams';
+import { ApplicationRole, resolveApplicationRoles, validateRoleSchemas } from './application-roles';
+import { APPLICATION_ROLES_ENV, ApplicationRoleSpec, STREAM_SCHEMAS_ENV } from './functions/shared/application-role-spec';
+import { ApplicationMigrationsSource, MigrationStream, migrationStreamProblems, migrationStreams } from './functions/shared/migration-streams';
 import { DataTierValidationError } from './private/validation';
 import { migrationStreamsHash } from './functions/shared/sql-directory-hash';
 import { PLATFORM_SQL_DIR } from './platform-sql';
@@ -40,10 +42,23 @@ export interface SchemaMigrationsProps extends FunctionPlacement {
   /**
    * The application's migration directories, each a stream of its own named after the
    * directory (versioned `NNN_name.sql` files, repeatable definitions in `repeatable/`),
-   * applied in this order after the data tier's own stream.
+   * applied in this order after the data tier's own stream, run by its own owner role
+   * (`<stream>_owner`), which owns the stream's schemas.
    * @default - none: only the data tier's own schema
    */
-  readonly applicationMigrations?: readonly string[];
+  readonly applicationMigrations?: readonly (string | ApplicationMigrationsSource)[];
+  /**
+   * The applications' database roles, created (and kept as declared) by the migrations after the
+   * streams, each in schemas an application stream owns.
+   * @default - none
+   */
+  readonly applicationRoles?: readonly ApplicationRole[];
+  /**
+   * The secret of each role with `signIn: 'secret'`, by name (`Database.applicationRoleSecrets`):
+   * the migrations give the role that secret's password.
+   * @default - none
+   */
+  readonly applicationRoleSecrets?: Readonly<Record<string, secretsmanager.ISecret>>;
 }
 
 /**
@@ -61,6 +76,12 @@ export class SchemaMigrations extends Construct {
     const streams = migrationStreams(PLATFORM_SQL_DIR, props.applicationMigrations);
     const problems = migrationStreamProblems(streams);
     if (problems.length > 0) throw new DataTierValidationError(this.node.path, 'applicationMigrations', props.applicationMigrations, problems.join('; '));
+    const roles = this.applicationRoles(props, streams);
+    const streamSchemas = Object.fromEntries(streams.filter((stream) => stream.owner).map((stream) => [stream.name, stream.schemas ?? []]));
+    const roleSecrets = roles.flatMap((role) => (role.secretArn ? [props.applicationRoleSecrets![role.name]] : []));
+    // The secrets' ARNs are tokens: written into the JSON as references.
+    const rolesJson = roles.length > 0 ? Stack.of(this).toJsonString(roles) : undefined;
+    const streamSchemasJson = Object.keys(streamSchemas).length > 0 ? JSON.stringify(streamSchemas) : undefined;
     this.handler = new DataTierFunction(this, 'Handler', {
       ...placementOf(props),
       functionName: 'schema-migrations',
@@ -78,11 +99,11 @@ export class SchemaMigrations extends Construct {
         MONITOR_SECRET_ARN: props.monitorSecret.secretArn,
         OPERATOR_SECRET_ARN: props.operatorSecret.secretArn,
         MIGRATION_STREAMS: streams.map((stream) => stream.name).join(','),
+        ...(rolesJson ? { [APPLICATION_ROLES_ENV]: rolesJson } : {}),
+        ...(streamSchemasJson ? { [STREAM_SCHEMAS_ENV]: streamSchemasJson } : {}),
       },
     }).function;
-    props.secret.grantRead(this.handler);
-    props.monitorSecret.grantRead(this.handler);
-    props.operatorSecret.grantRead(this.handler);
+    for (const secret of [props.secret, props.monitorSecret, props.operatorSecret, ...roleSecrets]) secret.grantRead(this.handler);
     acknowledgeSynchronousHandler(this.handler);
 
     const frameworkLogs = new logs.LogGroup(this, 'ProviderLogs', {
@@ -102,10 +123,33 @@ export class SchemaMigrations extends Construct {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::SchemaMigrations',
       serviceTimeout: MIGRATION_SERVICE_TIMEOUT,
-      properties: { SqlHash: migrationStreamsHash(streams) },
+      // The roles and schemas too, so a change of either runs the resource again; left out when
+      // empty, so a tier without them keeps the properties it had.
+      properties: {
+        SqlHash: migrationStreamsHash(streams),
+        ...(rolesJson ? { ApplicationRoles: rolesJson } : {}),
+        ...(streamSchemasJson ? { StreamSchemas: streamSchemasJson } : {}),
+      },
     });
     // The instance must accept connections (and its secret be attached) before migrating.
     this.resource.node.addDependency(props.primary);
+  }
+
+  /**
+   * The declared roles as the function takes them (defaults filled in, the secret's ARN for a
+   * `secret` role), refused when a schema is none of the streams' or a secret is missing.
+   */
+  private applicationRoles(props: SchemaMigrationsProps, streams: readonly MigrationStream[]): ApplicationRoleSpec[] {
+    const roles = resolveApplicationRoles(this.node.path, props.applicationRoles);
+    validateRoleSchemas(this.node.path, roles, streams);
+    return roles.map((role) => {
+      if (role.signIn !== 'secret') return role;
+      const secret = props.applicationRoleSecrets?.[role.name];
+      if (!secret) {
+        throw new DataTierValidationError(this.node.path, 'applicationRoleSecrets', Object.keys(props.applicationRoleSecrets ?? {}), `must hold the secret of ${role.name}, which signs in with one (Database.applicationRoleSecrets)`);
+      }
+      return { ...role, secretArn: secret.secretArn };
+    });
   }
 }
 

@@ -1,16 +1,13 @@
 import { Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { DataTier } from '../../lib/data-tier';
 import { duplicatesOf, expectApiEndpoints, isolatedVpc, messageStart, newApp, newStack, physicalNames, TEST_ZONES, validationError } from './support';
 
 describe('DataTier with no props, in a stack with an explicit environment', () => {
   const stack = newStack();
   const tier = new DataTier(stack, 'Db');
-  const role = new iam.Role(stack, 'AppRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
-  tier.grantConnect(role, 'app_user');
   const client = new ec2.SecurityGroup(stack, 'Client', { vpc: tier.vpc, allowAllOutbound: false });
   tier.allowClient(client, 'Orders service');
   const template = Template.fromStack(stack);
@@ -37,13 +34,6 @@ describe('DataTier with no props, in a stack with an explicit environment', () =
   test('derives a name from its path', () => {
     expect(tier.name).toMatch(/^[a-z][a-z0-9-]+$/);
     template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceIdentifier: `${tier.name}-primary` });
-  });
-
-  test('grantConnect lets the grantee sign in through the proxy', () => {
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as iam.CfnRole) }],
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'rds-db:connect' })]) },
-    });
   });
 
   test('allowClient opens the proxy, the replicas and the cache to the client, not the primary', () => {

@@ -92,7 +92,7 @@ describe('Database clients', () => {
   let role: iam.Role;
   let reader: ec2.SecurityGroup;
   let fn: ec2.SecurityGroup;
-  const { stack, db, template } = databaseStack({}, ({ stack, vpc, db }) => {
+  const { stack, db, template } = databaseStack({ applicationRoles: [{ name: 'app_user', access: 'read-write' }] }, ({ stack, vpc, db }) => {
     role = new iam.Role(stack, 'AppRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     db.grantConnect(role, 'app_user');
     reader = new ec2.SecurityGroup(stack, 'Reader', { vpc, allowAllOutbound: false });

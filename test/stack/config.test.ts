@@ -127,6 +127,7 @@ describe('invalid configuration', () => {
   const NETWORK = 'data-tier-prod/Default/Network';
   const CACHE = 'data-tier-prod/Default/Cache';
   const MONITORING = 'data-tier-prod/Default/Monitoring';
+  const SCHEMA = 'data-tier-prod/Default/Schema';
   const RESTORED = 'data-tier-prod-r1/Default/Database';
 
   /** [what, context, construct path ('' for the app's own checks), prop, refused value, ...parts of what is allowed] */
@@ -177,6 +178,13 @@ describe('invalid configuration', () => {
     ['backups replicated to the tier\'s own region', prodWith({ database: { backupReplication: { region: 'us-east-1', kmsKeyArn: DR_KEY } } }), DATABASE, 'backupReplication.region', 'us-east-1', "is the tier's own region"],
     ['a replication key of another region', prodWith({ database: { backupReplication: { region: 'eu-west-1', kmsKeyArn: DR_KEY } } }), DATABASE, 'backupReplication.kmsKey', DR_KEY, 'is a key of us-west-2'],
     ['backup replication without a key', prodWith({ database: { backupReplication: { region: 'us-west-2' } } }), APP, 'database.backupReplication.kmsKeyArn', undefined, 'is required'],
+    // Application roles: their shape is the app's, their values the constructs'.
+    ['a role key with a typo', prodWith({ database: { applicationRoles: [{ name: 'orders_app', acess: 'read-only' }] } }), APP, 'overrides.database.applicationRoles[0].acess', 'read-only', 'did you mean access?'],
+    ['a role\'s connection limit as text', prodWith({ database: { applicationRoles: [{ name: 'orders_app', access: 'read-only', connectionLimit: '20' }] } }), APP, 'overrides.database.applicationRoles[0].connectionLimit', '20', 'must be a number'],
+    ['a negative statement timeout', prodWith({ database: { applicationRoles: [{ name: 'orders_app', access: 'read-only', statementTimeoutMs: -1 }] } }), APP, 'database.applicationRoles[0].statementTimeoutMs', -1, 'must be a whole number of milliseconds, at least 1'],
+    ['a role named postgres', prodWith({ database: { applicationRoles: [{ name: 'postgres', access: 'read-only', schemas: ['public'] }] } }), DATABASE, 'applicationRoles[0].name', 'postgres', "is reserved: postgres is PostgreSQL's own"],
+    ['a role without access', prodWith({ database: { applicationRoles: [{ name: 'orders_app', schemas: ['public'] }] } }), DATABASE, 'applicationRoles[0].access', undefined, 'must be one of read-write, read-only'],
+    ['a role in a schema no stream owns', prodWith({ database: { applicationRoles: [{ name: 'orders_app', access: 'read-write' }] } }), SCHEMA, 'applicationRoles[0].schemas', ['orders_app'], 'names unknown schema orders_app', 'the application streams own public'],
     ['40 days of replicated backups', prodWith({ database: { backupReplication: { region: 'us-west-2', kmsKeyArn: DR_KEY, retentionDays: 40 } } }), DATABASE, 'backupReplication.retention (days)', 40, 'from 1 to 35'],
   ];
 
@@ -194,6 +202,10 @@ describe('a refusal from a construct', () => {
     [{ network: { vpcCidr: '10.42.7.9/16' } }, 'network.vpcCidr'],
     [{ monitoring: { thresholds: { cpuPercent: 100 } } }, 'monitoring.thresholds.cpuPercent'],
     [{ network: { interfaceEndpointZones: 4 } }, 'network.interfaceEndpointZones'],
+    [{ database: { applicationRoles: [{ name: 'rds_app', access: 'read-only', schemas: ['public'] }] } }, 'database.applicationRoles[0].name'],
+    [{ database: { applicationRoles: [{ name: 'orders_app', access: 'read-only', schemas: ['public'] }, { name: 'orders_app', access: 'read-write', schemas: ['public'] }] } }, 'database.applicationRoles'],
+    [{ database: { applicationRoles: [{ name: 'orders_app', access: 'read-only', schemas: ['public'], statementTimeoutMs: 90_000_000 }] } }, 'database.applicationRoles[0].statementTimeoutMs'],
+    [{ database: { applicationRoles: [{ name: 'orders_app', access: 'read-only', schemas: ['orders'] }] } }, 'database.applicationRoles[0].schemas'],
   ])('also names the app setting to change: %j', (settings, setting) => {
     expect(refusalOf(prodWith(settings)).message).toContain(`(the app's setting: ${setting}, in app/environments/prod.json or -c overrides)`);
   });

@@ -185,13 +185,14 @@ describe('credentials', () => {
       Name: 'data-tier-prod/postgres/monitor',
       GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"data_tier_monitor"}' }),
     });
-    prod.template.resourceCountIs('AWS::SecretsManager::SecretTargetAttachment', 3);
+    // Master, monitor, operator and prod's secret application role.
+    prod.template.resourceCountIs('AWS::SecretsManager::SecretTargetAttachment', 4);
     prod.template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
       SecretId: { Ref: Match.stringLikeRegexp('^DatabaseMonitorSecretAttachment') },
       HostedRotationLambda: Match.objectLike({ RotationType: 'PostgreSQLSingleUser', RotationLambdaName: 'data-tier-prod-monitor-secret-rotation' }),
     });
     const [proxy] = resourcesOf('AWS::RDS::DBProxy');
-    expect(proxy.Properties.Auth).toHaveLength(3);
+    expect(proxy.Properties.Auth).toHaveLength(4);
     const healthCheck = resourcesOf('AWS::Lambda::Function').find((f) => f.Properties.FunctionName === 'data-tier-prod-health-check')!.Properties;
     expect(healthCheck.Environment.Variables.DB_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^DatabaseMonitorSecretAttachment/) });
     const migrations = resourcesOf('AWS::Lambda::Function').find((f) => f.Properties.FunctionName === 'data-tier-prod-schema-migrations')!.Properties;
@@ -229,8 +230,8 @@ describe('RDS Proxy', () => {
       RequireTLS: true,
       DebugLogging: false,
       IdleClientTimeout: 1800,
-      // Master, health check, operator.
-      Auth: Array(3).fill(Match.objectLike({ AuthScheme: 'SECRETS', IAMAuth: 'DISABLED' })),
+      // Master, health check, operator, and prod's secret application role (test/stack/application-roles.test.ts).
+      Auth: Array(4).fill(Match.objectLike({ AuthScheme: 'SECRETS', IAMAuth: 'DISABLED' })),
     });
     prod.template.hasResourceProperties('AWS::RDS::DBProxyTargetGroup', {
       DBInstanceIdentifiers: [{ Ref: Match.stringLikeRegexp('^DatabasePrimary') }],
@@ -240,7 +241,7 @@ describe('RDS Proxy', () => {
 
   it('can require IAM authentication end to end', () => {
     const { template } = synthesize('prod', { overrides: '{"proxy":{"iamAuthEndToEnd":true}}' });
-    template.hasResourceProperties('AWS::RDS::DBProxy', { DefaultAuthScheme: 'IAM_AUTH', Auth: Array(3).fill(Match.objectLike({ IAMAuth: 'REQUIRED' })) });
+    template.hasResourceProperties('AWS::RDS::DBProxy', { DefaultAuthScheme: 'IAM_AUTH', Auth: Array(4).fill(Match.objectLike({ IAMAuth: 'REQUIRED' })) });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'rds-db:connect' })]) },
     });

@@ -43,7 +43,7 @@ describe('stateful resources', () => {
     'AWS::RDS::DBInstance': ['DatabasePrimaryEDE0B3D0', 'DatabaseReplica1ED560A1F', 'DatabaseReplica2035311FF'],
     'AWS::ElastiCache::ReplicationGroup': ['CacheReplicationGroupBFE59FF3'],
     'AWS::KMS::Key': ['KeysDataKey8F3FE3A4', 'KeysLogsKeyD24E82DB'],
-    'AWS::SecretsManager::Secret': ['CacheAuthToken04672416', 'DatabaseMasterSecretC5C2A01F', 'DatabaseMonitorSecret613A06D6', 'DatabaseOperatorSecret6F893D69'],
+    'AWS::SecretsManager::Secret': ['CacheAuthToken04672416', 'DatabaseMasterSecretC5C2A01F', 'DatabaseMonitorSecret613A06D6', 'DatabaseOperatorSecret6F893D69', 'DatabaseApplicationRolesAnalyticsReader3CC09D4E'],
     'AWS::Backup::BackupVault': ['BackupVaultADF21B19'],
   };
   const template = Template.fromJSON(JSON.parse(templates.prod));
@@ -62,6 +62,8 @@ describe('stateful resources', () => {
     DatabaseMasterSecretC5C2A01F: ['Name', 'data-tier-prod/postgres/master'],
     DatabaseMonitorSecret613A06D6: ['Name', 'data-tier-prod/postgres/monitor'],
     DatabaseOperatorSecret6F893D69: ['Name', 'data-tier-prod/postgres/operator'],
+    // Named after its role: renaming the role is a new role with a new secret.
+    DatabaseApplicationRolesAnalyticsReader3CC09D4E: ['Name', 'data-tier-prod/postgres/app/analytics_reader'],
     BackupVaultADF21B19: ['BackupVaultName', 'data-tier-prod-vault'],
   };
   it.each(Object.entries(physicalNames))('keep their physical names: %s', (logicalId, [property, name]) => {

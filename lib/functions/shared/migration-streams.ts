@@ -73,15 +73,40 @@ export function streamNameOf(directory: string): string {
   return path.basename(path.resolve(directory)).toLowerCase().replace(/[^a-z0-9_-]/g, '-');
 }
 
+/** What a stream's schema may be called: a PostgreSQL identifier that needs no quoting. */
+export const SCHEMA_NAME = /^[a-z][a-z0-9_]*$/;
+/** The longest PostgreSQL identifier (NAMEDATALEN - 1). */
+const MAX_IDENTIFIER_LENGTH = 63;
+
+/** Why a stream may not own `schema`, or undefined when it may. */
+function schemaRefusal(schema: string): string | undefined {
+  if (typeof schema !== 'string' || !SCHEMA_NAME.test(schema) || schema.length > MAX_IDENTIFIER_LENGTH) {
+    return `must be 1 to ${MAX_IDENTIFIER_LENGTH} lower-case letters, digits and _, starting with a letter`;
+  }
+  if (schema === PLATFORM_STREAM) return 'is the data tier\'s own schema';
+  if (schema.startsWith('pg_') || schema === 'information_schema') return 'is PostgreSQL\'s system catalog';
+  return undefined;
+}
+
 /**
  * What the runner would refuse at deploy time in these streams, found without a database: a
- * missing directory, a file name it does not accept, an invalid or repeated stream name. Each
- * problem names the directory and what to change.
+ * missing directory, a file name it does not accept, an invalid or repeated stream name, a schema
+ * that is not an application's to own or that two streams claim. Each problem names the
+ * directory and what to change.
  */
 export function migrationStreamProblems(streams: readonly MigrationStream[]): string[] {
   const problems: string[] = [];
   const seen = new Map<string, string>();
+  const schemaOwners = new Map<string, string>();
   for (const stream of streams) {
+    if (stream.owner && stream.schemas?.length === 0) problems.push(`${stream.directory} owns no schema: give its stream at least one (schemas), or leave schemas out for ${defaultStreamSchema(stream.name)}`);
+    for (const schema of stream.owner ? (stream.schemas ?? []) : []) {
+      const refusal = schemaRefusal(schema);
+      if (refusal) problems.push(`${stream.directory} owns schema ${JSON.stringify(schema)}, which ${refusal}: choose another schema for stream ${stream.name}`);
+      const first = schemaOwners.get(schema);
+      if (first !== undefined && first !== stream.directory) problems.push(`${stream.directory} and ${first} both own schema ${schema}: a schema belongs to one stream, whose owner role alone changes it`);
+      schemaOwners.set(schema, stream.directory);
+    }
     const first = seen.get(stream.name);
     if (first !== undefined) problems.push(`${stream.directory} and ${first} are both stream ${stream.name} (a stream is named after its directory): rename one directory`);
     seen.set(stream.name, stream.directory);
