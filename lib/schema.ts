@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { FunctionPlacement } from './function-placement';
 import { DataTierFunction, placementOf } from './private/data-tier-function';
 import { ApplicationRole, resolveApplicationRoles, validateRoleSchemas } from './application-roles';
-import { APPLICATION_ROLES_ENV, ApplicationRoleSpec, STREAM_SCHEMAS_ENV } from './functions/shared/application-role-spec';
+import { APPLICATION_ROLES_PROPERTY, ApplicationRoleSpec, STREAM_SCHEMAS_PROPERTY } from './functions/shared/application-role-spec';
 import { ApplicationMigrationsSource, MigrationStream, migrationStreamProblems, migrationStreams } from './functions/shared/migration-streams';
 import { DataTierValidationError } from './private/validation';
 import { migrationStreamsHash } from './functions/shared/sql-directory-hash';
@@ -99,8 +99,6 @@ export class SchemaMigrations extends Construct {
         MONITOR_SECRET_ARN: props.monitorSecret.secretArn,
         OPERATOR_SECRET_ARN: props.operatorSecret.secretArn,
         MIGRATION_STREAMS: streams.map((stream) => stream.name).join(','),
-        ...(rolesJson ? { [APPLICATION_ROLES_ENV]: rolesJson } : {}),
-        ...(streamSchemasJson ? { [STREAM_SCHEMAS_ENV]: streamSchemasJson } : {}),
       },
     }).function;
     for (const secret of [props.secret, props.monitorSecret, props.operatorSecret, ...roleSecrets]) secret.grantRead(this.handler);
@@ -127,8 +125,9 @@ export class SchemaMigrations extends Construct {
       // empty, so a tier without them keeps the properties it had.
       properties: {
         SqlHash: migrationStreamsHash(streams),
-        ...(rolesJson ? { ApplicationRoles: rolesJson } : {}),
-        ...(streamSchemasJson ? { StreamSchemas: streamSchemasJson } : {}),
+        // Only when present, so a tier without them keeps the resource's properties.
+        ...(rolesJson ? { [APPLICATION_ROLES_PROPERTY]: rolesJson } : {}),
+        ...(streamSchemasJson ? { [STREAM_SCHEMAS_PROPERTY]: streamSchemasJson } : {}),
       },
     });
     // The instance must accept connections (and its secret be attached) before migrating.

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Client } from 'pg';
-import { onEvent } from '../../lib/functions/migrate';
-import { APPLICATION_ROLES_ENV, STREAM_SCHEMAS_ENV } from '../../lib/functions/shared/application-role-spec';
+import { type CustomResourceEvent, onEvent as handle } from '../../lib/functions/migrate';
+import { APPLICATION_ROLES_PROPERTY, STREAM_SCHEMAS_PROPERTY } from '../../lib/functions/shared/application-role-spec';
 import { migrationStreamsHash } from '../../lib/functions/shared/sql-directory-hash';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { PROJECT_STREAMS } from '../sql/migrated-database';
@@ -36,11 +36,15 @@ afterAll(async () => {
   await db.drop();
 });
 
+/** What the stack's custom resource sends besides SqlHash: the streams' schemas, the application roles. */
+let resourceProperties: Record<string, string> = {};
+const onEvent = (event: CustomResourceEvent) => handle({ ...event, ResourceProperties: { ...resourceProperties, ...event.ResourceProperties } });
+
 /** Points the handler at one test directory, bundled as an application stream that owns public. */
 function useDirectory(directory: string): void {
   process.env.SQL_ROOT = path.dirname(directory);
   process.env.MIGRATION_STREAMS = path.basename(directory);
-  process.env[STREAM_SCHEMAS_ENV] = JSON.stringify({ [path.basename(directory)]: ['public'] });
+  resourceProperties = { [STREAM_SCHEMAS_PROPERTY]: JSON.stringify({ [path.basename(directory)]: ['public'] }) };
 }
 
 /** Points the handler at the project's streams, as the stack bundles them. */
@@ -49,7 +53,7 @@ function useProjectStreams(): void {
   for (const stream of PROJECT_STREAMS) symlinkSync(stream.directory, path.join(root, stream.name));
   process.env.SQL_ROOT = root;
   process.env.MIGRATION_STREAMS = PROJECT_STREAMS.map((stream) => stream.name).join(',');
-  process.env[STREAM_SCHEMAS_ENV] = JSON.stringify(Object.fromEntries(PROJECT_STREAMS.filter((stream) => stream.owner).map((stream) => [stream.name, stream.schemas])));
+  resourceProperties = { [STREAM_SCHEMAS_PROPERTY]: JSON.stringify(Object.fromEntries(PROJECT_STREAMS.filter((stream) => stream.owner).map((stream) => [stream.name, stream.schemas]))) };
 }
 
 const sqlDirectoryHash = (directory: string) => migrationStreamsHash([{ name: path.basename(directory), directory }]);
@@ -220,7 +224,7 @@ describe('the handler on the real sql/', () => {
     symlinkSync(shop, path.join(root, 'shop'));
     process.env.SQL_ROOT = root;
     process.env.MIGRATION_STREAMS = [...PROJECT_STREAMS.map((stream) => stream.name), 'shop'].join(',');
-    process.env[STREAM_SCHEMAS_ENV] = JSON.stringify({ analytics: ['public'] });
+    resourceProperties = { [STREAM_SCHEMAS_PROPERTY]: JSON.stringify({ analytics: ['public'] }) };
     try {
       await expect(onEvent({ RequestType: 'Create' })).rejects.toThrow(
         /^Migration 001_cleanup\.sql \(stream shop\) failed at statement 2 of 2 \(line 2\): must be owner of table partitioned_parents \[SQLSTATE 42501\][\s\S]*runs as role shop_owner/,
@@ -243,7 +247,7 @@ describe('the handler on the real sql/', () => {
     fakeSecret('reader-secret', fresh, { username: reader, password });
     process.env.DB_SECRET_ARN = 'fresh';
     useProjectStreams();
-    process.env[APPLICATION_ROLES_ENV] = JSON.stringify([{ name: reader, access: 'read-only', schemas: ['public'], signIn: 'secret', secretArn: 'reader-secret' }]);
+    resourceProperties[APPLICATION_ROLES_PROPERTY] = JSON.stringify([{ name: reader, access: 'read-only', schemas: ['public'], signIn: 'secret', secretArn: 'reader-secret' }]);
     try {
       await onEvent({ RequestType: 'Create' });
       const url = new URL(fresh.url);
@@ -261,7 +265,7 @@ describe('the handler on the real sql/', () => {
         await role.end();
       }
     } finally {
-      delete process.env[APPLICATION_ROLES_ENV];
+      delete resourceProperties[APPLICATION_ROLES_PROPERTY];
       process.env.DB_SECRET_ARN = SECRET_ARN;
       await fresh.drop();
     }

@@ -117,9 +117,8 @@ describe('the migrations', () => {
     };
     const streamSchemas = '{"analytics":["public"]}';
     template.hasResourceProperties('Custom::SchemaMigrations', { ApplicationRoles: roles, StreamSchemas: streamSchemas });
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      FunctionName: 'data-tier-prod-schema-migrations',
-      Environment: { Variables: Match.objectLike({ APPLICATION_ROLES: roles, STREAM_SCHEMAS: streamSchemas }) },
-    });
+    // Properties, not the function's environment: a rolled-back deploy sends the previous ones.
+    const [migrations] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'data-tier-prod-schema-migrations' } }));
+    expect(JSON.stringify(migrations.Properties.Environment)).not.toContain('analytics_reader');
   });
 });

@@ -17,14 +17,15 @@
 //                      so a slow statement fails with its own message rather than a Lambda timeout)
 //   ALLOW_OUT_OF_ORDER file names (comma-separated) to apply although a later-numbered file is
 //                      already applied (the runner's allowOutOfOrder); default none
-//   STREAM_SCHEMAS     JSON { stream: [schema, ...] }: the schemas each application stream's owner
+// Resource properties (besides SqlHash):
+//   StreamSchemas      JSON { stream: [schema, ...] }: the schemas each application stream's owner
 //                      role owns (default: one named after the stream)
-//   APPLICATION_ROLES  JSON ApplicationRoleSpec[]: after the migrations, each role is given exactly
+//   ApplicationRoles   JSON ApplicationRoleSpec[]: after the migrations, each role is given exactly
 //                      these rights; one no longer listed loses its login (default: none)
 import path from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Client } from 'pg';
-import { APPLICATION_ROLES_ENV, type ApplicationRoleSpec, STREAM_SCHEMAS_ENV } from '../shared/application-role-spec';
+import { APPLICATION_ROLES_PROPERTY, type ApplicationRoleSpec, STREAM_SCHEMAS_PROPERTY } from '../shared/application-role-spec';
 import { applyApplicationRoles } from '../shared/application-roles';
 import { connectionConfig, connectWithin, durationMs, readDatabaseSecret } from '../shared/database';
 import { defaultStreamSchema, type MigrationStream, PLATFORM_STREAM, runMigrations, streamOwnerRole } from '../shared/migrations';
@@ -55,7 +56,7 @@ export async function onEvent(event: CustomResourceEvent, context?: { getRemaini
     console.log('Delete: nothing to do, the schema stays');
     return { PhysicalResourceId: event.PhysicalResourceId ?? PHYSICAL_RESOURCE_ID };
   }
-  const streams = streamsOfEnvironment();
+  const streams = streamsOf(event);
   const requested = event.ResourceProperties?.SqlHash;
   const carried = migrationStreamsHash(streams);
   if (event.RequestType === 'Update' && typeof requested === 'string' && requested !== carried) {
@@ -86,11 +87,11 @@ export async function onEvent(event: CustomResourceEvent, context?: { getRemaini
       deadline: context ? Date.now() + context.getRemainingTimeInMillis() - ROLLBACK_AND_ANSWER_MS : undefined,
     });
     for (const arn of [process.env.MONITOR_SECRET_ARN, process.env.OPERATOR_SECRET_ARN]) if (arn) await enableLogin(client, arn);
-    const roles = JSON.parse(process.env[APPLICATION_ROLES_ENV] || '[]') as ApplicationRoleSpec[];
+    const roles = jsonProperty<ApplicationRoleSpec[]>(event, APPLICATION_ROLES_PROPERTY, []);
     await applyApplicationRoles(client, roles, {
       streams: streams.flatMap((stream) => (stream.owner ? [{ stream: stream.name, owner: stream.owner, schemas: stream.schemas ?? [] }] : [])),
       credentialsOf: async (role) => {
-        if (!role.secretArn) throw new Error(`application role ${role.name} signs in with a secret, but ${APPLICATION_ROLES_ENV} gives it no secretArn`);
+        if (!role.secretArn) throw new Error(`application role ${role.name} signs in with a secret, but ${APPLICATION_ROLES_PROPERTY} gives it no secretArn`);
         return readDatabaseSecret(secrets, role.secretArn);
       },
       log: (line) => console.log(line),
@@ -105,9 +106,9 @@ export async function onEvent(event: CustomResourceEvent, context?: { getRemaini
 }
 
 /** The streams the function carries, in order: the platform's, then each application's, run by its owner role. */
-function streamsOfEnvironment(): MigrationStream[] {
+function streamsOf(event: CustomResourceEvent): MigrationStream[] {
   const root = process.env.SQL_ROOT || path.join(__dirname, 'sql');
-  const schemas = JSON.parse(process.env[STREAM_SCHEMAS_ENV] || '{}') as Record<string, string[]>;
+  const schemas = jsonProperty<Record<string, string[]>>(event, STREAM_SCHEMAS_PROPERTY, {});
   return (process.env.MIGRATION_STREAMS || PLATFORM_STREAM)
     .split(',')
     .map((name) => name.trim())
@@ -117,6 +118,13 @@ function streamsOfEnvironment(): MigrationStream[] {
         ? { name, directory: path.join(root, name) }
         : { name, directory: path.join(root, name), owner: streamOwnerRole(name), schemas: schemas[name] ?? [defaultStreamSchema(name)] },
     );
+}
+
+function jsonProperty<T>(event: CustomResourceEvent, name: string, fallback: T): T {
+  const value = event.ResourceProperties?.[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string') throw new Error(`resource property ${name} should be a JSON string, got ${typeof value}`);
+  return JSON.parse(value) as T;
 }
 
 /**

@@ -1,11 +1,13 @@
 // What the deploy-time migration function is told about application roles and stream schemas:
-// the construct writes these environment variables, the function reads them. No database code,
-// so synthesis can import it.
+// the construct writes them as properties of the custom resource, the function reads them from
+// its event. Properties, not environment variables: Lambda allows 4 KB of environment in all, and
+// a rolled-back deploy sends the previous properties (the function's environment would still be
+// the new one). No database code, so synthesis can import it.
 
-/** Environment variable holding the declared application roles, as JSON `ApplicationRoleSpec[]`. */
-export const APPLICATION_ROLES_ENV = 'APPLICATION_ROLES';
-/** Environment variable holding each application stream's schemas, as JSON `{ [stream]: string[] }`. */
-export const STREAM_SCHEMAS_ENV = 'STREAM_SCHEMAS';
+/** Custom-resource property holding the declared application roles, as JSON `ApplicationRoleSpec[]`. */
+export const APPLICATION_ROLES_PROPERTY = 'ApplicationRoles';
+/** Custom-resource property holding each application stream's schemas, as JSON `{ [stream]: string[] }`. */
+export const STREAM_SCHEMAS_PROPERTY = 'StreamSchemas';
 
 /** How an application role signs in: an IAM token through the proxy, or its rotated secret. */
 export type ApplicationRoleSignIn = 'iam' | 'secret';
