@@ -37,6 +37,14 @@ describe('the template diff', () => {
     expect(result.markdown).toContain('SomeFutureProperty (not in the rules table)');
   });
 
+  it("updates the tier's own migration resource in place whatever property changes (its handler keeps its physical id), but not a new service token", () => {
+    const migrations = (properties: Record<string, unknown>) => ({ Type: 'Custom::SchemaMigrations', Properties: { ServiceToken: 'arn:one', SqlHash: 'a', ...properties } });
+    const roles = diffTemplates({ Resources: { Schema: migrations({}) } }, { Resources: { Schema: migrations({ ApplicationRoles: '[]', StreamSchemas: '{}', SqlHash: 'b' }) } });
+    expect(roles.modified[0]).toMatchObject({ replacement: 'no' });
+    const token = diffTemplates({ Resources: { Schema: migrations({}) } }, { Resources: { Schema: migrations({ ServiceToken: 'arn:two' }) } });
+    expect(token.modified[0]).toMatchObject({ replacement: 'possibly' });
+  });
+
   it('counts the PostgreSQL and operator-session log groups as stateful, not the others', () => {
     const group = (name: string) => ({ Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: name } });
     const before = {

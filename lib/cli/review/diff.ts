@@ -65,6 +65,13 @@ export function isStateful(resource: Resource | undefined): boolean {
  */
 const SUBNET_GROUPS = ['AWS::RDS::DBSubnetGroup', 'AWS::ElastiCache::SubnetGroup'];
 
+/**
+ * The tier's own custom resources, which the rules table cannot know: their handlers answer every
+ * Update with the physical id they were created with (lib/functions/migrate: PHYSICAL_RESOURCE_ID),
+ * so CloudFormation updates them in place whatever property changes, except the ServiceToken.
+ */
+const OWN_CUSTOM_RESOURCES: Record<string, UpdateBehavior> = { 'Custom::SchemaMigrations': 'NoInterruption' };
+
 export function diffTemplates(before: TemplateJson, after: TemplateJson): TemplateDiff {
   const old = before.Resources ?? {};
   const now = after.Resources ?? {};
@@ -97,7 +104,7 @@ export function diffTemplates(before: TemplateJson, after: TemplateJson): Templa
       const via = [...references(now[id].Properties?.[name])].filter((ref) => replaced.has(ref));
       const changed = properties.includes(name);
       if (!changed && via.length === 0) continue;
-      let behavior: UpdateBehavior | undefined = REPLACEMENT_RULES[type]?.[name];
+      let behavior: UpdateBehavior | undefined = REPLACEMENT_RULES[type]?.[name] ?? (name === 'ServiceToken' ? undefined : OWN_CUSTOM_RESOURCES[type]);
       let note: string | undefined;
       const movesVpc = (ref: string) => newIds.has(ref) && now[ref]?.Type === 'AWS::EC2::Subnet' && [...references(now[ref].Properties?.VpcId)].some((vpc) => newIds.has(vpc));
       if (SUBNET_GROUPS.includes(type) && name === 'SubnetIds' && [...references(now[id].Properties?.[name])].some(movesVpc)) {
