@@ -54,11 +54,11 @@ export interface CrossRegionReplicaProps extends ReplicatedDatabaseSettings {
   /** Where alarms go. @default - a new topic encrypted with the data key */
   readonly alarmTopic?: sns.ITopic;
   /**
-   * Promote the replica to a standalone instance (region loss). CloudFormation promotes a read
-   * replica whose SourceDBInstanceIdentifier is removed from the template ("AWS CloudFormation promotes
-   * the read replica to a standalone DB instance", AWS::RDS::DBInstance, SourceDBInstanceIdentifier);
-   * automated backups are turned on with `backupRetention`. Irreversible: a promoted instance
-   * cannot become a replica again.
+   * Promote the replica to a standalone instance (region loss), in place: only
+   * `SourceDBInstanceIdentifier` leaves the template, which the RDS resource provider answers with
+   * PromoteReadReplica, and automated backups are turned on with `backupRetention`. `SourceRegion`
+   * stays: it is create-only, and removing it would make CloudFormation replace the instance.
+   * Irreversible: a promoted instance cannot become a replica again.
    * @default false
    */
   readonly promote?: boolean;
@@ -138,11 +138,21 @@ export class CrossRegionReplica extends Construct {
     });
     const monitoringRole = enhancedMonitoringRole(this);
 
+    // Promotion changes only what the RDS resource provider treats as promotion
+    // (aws-cloudformation/aws-cloudformation-resource-providers-rds, aws-rds-dbinstance at 5a410e84):
+    // its UpdateHandler calls PromoteReadReplica, with BackupRetentionPeriod and
+    // PreferredBackupWindow, when SourceDBInstanceIdentifier was set and no longer is
+    // (ResourceModelHelper.isDBInstanceReadReplicaPromotion), and ImmutabilityHelper lets exactly
+    // that removal through. SourceRegion is in the schema's createOnlyProperties
+    // (aws-rds-dbinstance.json): CloudFormation would replace the instance if it changed or left
+    // the template, and cannot replace one with a custom name. The provider reads it only to
+    // create a replica (Translator's CreateDBInstanceReadReplica request), so it stays as it was.
     this.instance = new rds.CfnDBInstance(this, 'Instance', {
       dbInstanceIdentifier: this.instanceId,
+      sourceRegion,
       ...(props.promote
         ? { backupRetentionPeriod: settings.backupRetention.toDays(), preferredBackupWindow: '03:00-04:00' }
-        : { sourceDbInstanceIdentifier: props.sourceInstanceArn, sourceRegion }),
+        : { sourceDbInstanceIdentifier: props.sourceInstanceArn }),
       dbInstanceClass: `db.${instanceType.toString()}`,
       // An encrypted replica in another region is encrypted with a key of its own region.
       kmsKeyId: this.dataKey.keyArn,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IConstruct } from 'constructs';
-import { buildApp } from '../../app/app';
+import { buildApp, buildDrReplicaApp } from '../../app/app';
 import { ENVIRONMENT_NAMES } from '../../app/config';
 import { TEST_ENVIRONMENT } from './synth';
 
@@ -22,11 +22,11 @@ function acknowledgedOn(construct: IConstruct): Set<string> {
  * Plain `cdk synth` skips this validation (`-c cfnValidation=true` runs it), and when it runs it
  * only prints warnings: this test is where a finding fails the build.
  */
-async function unacknowledgedFindings(envName: string, tamper: (stack: Stack) => void = () => {}): Promise<string[]> {
+async function unacknowledgedFindings(envName: string, tamper: (stack: Stack) => void = () => {}, build: (app: App) => Stack = (app) => buildApp(app, { context: { env: envName }, environment: TEST_ENVIRONMENT })): Promise<string[]> {
   const outdir = mkdtempSync(join(tmpdir(), 'data-tier-validate-'));
   try {
     const app = new App({ outdir, builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = buildApp(app, { context: { env: envName }, environment: TEST_ENVIRONMENT });
+    const stack = build(app);
     tamper(stack);
     app.synth();
     const templatePath = join(outdir, stack.templateFile);
@@ -59,5 +59,17 @@ describe('the check', () => {
 describe.each(ENVIRONMENT_NAMES)('the CloudFormation validation of %s', (envName) => {
   it('finds nothing that is not acknowledged with a reason', async () => {
     expect(await unacknowledgedFindings(envName)).toEqual([]);
+  });
+});
+
+// The DR stack as deployed before a region loss and as the region-loss runbook promotes it: the
+// promoted template keeps SourceRegion without SourceDBInstanceIdentifier (lib/cross-region-replica.ts).
+describe.each([
+  ['the cross-region replica', {}],
+  ['the promoted cross-region replica', { promote: true }],
+])('the CloudFormation validation of %s of prod', (_, drReplica) => {
+  it('finds nothing that is not acknowledged with a reason', async () => {
+    const overrides = JSON.stringify({ drReplica: { region: 'us-west-2', ...drReplica } });
+    expect(await unacknowledgedFindings('prod', () => {}, (app) => buildDrReplicaApp(app, { context: { drReplicaOf: 'prod', overrides }, environment: TEST_ENVIRONMENT }))).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
 import { App, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildDrReplicaApp, NAG_PACKS } from '../../app/app';
+import { diffTemplates, isStateful, TemplateJson } from '../../lib/cli/review/diff';
 import { DataTierValidationError } from '../../lib/private/validation';
+import { replacementByProperty } from '../support/registry-schema';
 import { TEST_ENVIRONMENT } from './synth';
 import { templateView } from './template-view';
 
@@ -68,13 +70,45 @@ describe('the cross-region replica stack of prod (-c drReplicaOf=prod)', () => {
 });
 
 describe('promoting the cross-region replica as configuration (drReplica.promote)', () => {
+  const replica = build({ drReplicaOf: 'prod', overrides: JSON.stringify(DR) }).template.toJSON() as TemplateJson;
   const { template } = build({ drReplicaOf: 'prod', overrides: JSON.stringify({ drReplica: { region: 'us-west-2', promote: true } }) });
+  const promoted = template.toJSON() as TemplateJson;
+  const [id] = Object.keys(template.findResources('AWS::RDS::DBInstance'));
+  const before = replica.Resources![id];
+  const after = promoted.Resources![id];
+  const changed = [...new Set([...Object.keys(before.Properties ?? {}), ...Object.keys(after.Properties ?? {})])]
+    .filter((p) => JSON.stringify(before.Properties?.[p]) !== JSON.stringify(after.Properties?.[p]))
+    .sort();
 
-  test('removes SourceDBInstanceIdentifier and SourceRegion, which CloudFormation answers by promoting, and turns on automated backups', () => {
-    const [instance] = Object.values(template.findResources('AWS::RDS::DBInstance')) as Array<{ Properties: Record<string, unknown> }>;
-    expect(instance.Properties).not.toHaveProperty('SourceDBInstanceIdentifier');
-    expect(instance.Properties).not.toHaveProperty('SourceRegion');
-    expect(instance.Properties).toMatchObject({ DBInstanceIdentifier: 'data-tier-prod-dr-replica', BackupRetentionPeriod: 35, KmsKeyId: expect.anything() });
+  test('removes SourceDBInstanceIdentifier, which the RDS resource provider answers with PromoteReadReplica, keeps SourceRegion and turns on automated backups', () => {
+    expect(after.Properties).not.toHaveProperty('SourceDBInstanceIdentifier');
+    expect(after.Properties).toMatchObject({ DBInstanceIdentifier: 'data-tier-prod-dr-replica', SourceRegion: 'us-east-1', BackupRetentionPeriod: 35, KmsKeyId: before.Properties!.KmsKeyId });
+    expect(changed).toEqual(['BackupRetentionPeriod', 'PreferredBackupWindow', 'SourceDBInstanceIdentifier']);
+    expect(after.DeletionPolicy).toBe(before.DeletionPolicy);
+  });
+
+  // The registry schema's createOnlyProperties: a change of one replaces the instance, which
+  // CloudFormation cannot do for the custom-named data-tier-prod-dr-replica (the update fails and
+  // rolls back in the middle of a region loss).
+  const schema = replacementByProperty('AWS::RDS::DBInstance');
+  test('changes no property the AWS::RDS::DBInstance registry schema lists as create-only', () => {
+    expect(schema.get('SourceRegion')).toBe('yes'); // what the promotion before this one removed
+    expect(changed.filter((p) => !schema.has(p) || schema.get(p) === 'yes')).toEqual([]);
+  });
+
+  test('changes as conditionally create-only only what the provider\'s UpdateHandler updates in place', () => {
+    // aws-rds-dbinstance at 5a410e84: ImmutabilityHelper.isChangeMutable accepts the removal of
+    // SourceDBInstanceIdentifier as a promotion (isDBInstanceReadReplicaPromotion) and does not
+    // check BackupRetentionPeriod, which PromoteReadReplica sets.
+    expect(changed.filter((p) => schema.get(p) === 'maybe')).toEqual(['BackupRetentionPeriod', 'SourceDBInstanceIdentifier']);
+  });
+
+  test('is an in-place update of the DR instance for the project\'s diff engine, and replaces or removes nothing stateful', () => {
+    const diff = diffTemplates(replica, promoted);
+    expect(diff.modified.find((m) => m.logicalId === id)).toMatchObject({ type: 'AWS::RDS::DBInstance', replacement: 'no', attributes: [] });
+    const replaced = diff.modified.filter((m) => m.replacement !== 'no').map((m) => m.logicalId);
+    expect(replaced).toEqual([]);
+    expect(diff.removed.filter((r) => isStateful(replica.Resources![r.logicalId])).map((r) => r.logicalId)).toEqual([]);
   });
 
   test('watches it as a primary: no replica-lag alarm', () => {
