@@ -20,7 +20,8 @@ export interface DrReplicaStackProps extends StackProps {
 
 /**
  * `data-tier-<env>-dr`: a read replica, in the DR region, of the environment's primary, with its
- * own VPC (no route in or out), keys, parameter group, monitoring and alarms. The region-loss
+ * own VPC (no route in or out), keys, parameter group, monitoring and alarms (to the tier's
+ * `monitoring.alarmEmails`, through a topic of the DR region). The region-loss
  * runbook promotes it. Its outputs reuse the main stack's names for the same things
  * (`Replica1InstanceId`, `Replica1Endpoint`, `ReplicaSecurityGroupId`, ...).
  */
@@ -58,6 +59,10 @@ export class DrReplicaStack extends Stack {
       dataKey: keys.dataKey,
       logsKey: keys.logsKey,
       thresholds: resolveAlarmThresholds('', config.settings.monitoring?.thresholds, database.allocatedStorageGiB),
+      // The tier's on-call: its topic is in the source region, the one whose loss these alarms
+      // report, and alarms notify a topic of their own region only; so this region's topic.
+      alarmEmails: config.settings.monitoring?.alarmEmails,
+      runbookBaseUrl: config.settings.monitoring?.runbookBaseUrl,
       allocatedStorageGiB: database.allocatedStorageGiB,
       promote: dr.promote,
       backupRetention: database.backupRetention,

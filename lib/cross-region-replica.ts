@@ -5,10 +5,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
 import { ALARM_DEFINITIONS } from './alarms';
-import { alarmDescription, alarmOfDefinition, encryptedAlarmTopic, validateRunbookBaseUrl } from './private/alarm-construction';
+import { alarmDescription, alarmOfDefinition, encryptedAlarmTopic, subscribeAlarmEmails, validateAlarmEmails, validateRunbookBaseUrl } from './private/alarm-construction';
 import { DatabaseOptions, resolveDatabaseOptions, SUPPORTED_POSTGRES_MAJOR_VERSIONS } from './database-options';
 import { enhancedMonitoringRole, exportLogGroups, postgresParameters, replicaPortAcknowledgement, validateInstanceSettings } from './private/instance-settings';
 import { defaultDataSubnets, tierName } from './private/defaults';
@@ -51,8 +52,18 @@ export interface CrossRegionReplicaProps extends ReplicatedDatabaseSettings {
   readonly thresholds?: Partial<AlarmThresholds>;
   /** Where the runbooks its alarms link are published. @default - the package's own runbooks at the installed version's tag */
   readonly runbookBaseUrl?: string;
-  /** Where alarms go. @default - a new topic encrypted with the data key */
+  /**
+   * Where alarms go: a topic of this stack's region. CloudWatch alarms notify a topic of their own
+   * region only, and the source tier's topic is in the region whose loss these alarms report.
+   * @default - a new topic encrypted with the data key
+   */
   readonly alarmTopic?: sns.ITopic;
+  /**
+   * Addresses subscribed to the alarm topic (each confirms by e-mail): the source tier's
+   * `alarmEmails`, so the replica-lag alarm reaches the people the tier's own alarms do.
+   * @default - none
+   */
+  readonly alarmEmails?: string[];
   /**
    * Promote the replica to a standalone instance (region loss), in place: only
    * `SourceDBInstanceIdentifier` leaves the template, which the RDS resource provider answers with
@@ -84,6 +95,8 @@ export class CrossRegionReplica extends Construct {
   readonly dataKey: kms.IKey;
   readonly topic: sns.ITopic;
   readonly alarms: cw.Alarm[] = [];
+  /** Alarm e-mails SNS could not deliver, when there are e-mail subscriptions. */
+  readonly undeliveredNotifications?: sqs.Queue;
   readonly port: number;
 
   constructor(scope: Construct, id: string, props: CrossRegionReplicaProps) {
@@ -112,6 +125,17 @@ export class CrossRegionReplica extends Construct {
     }
     validateInstanceSettings(path, settings, SUPPORTED_POSTGRES_MAJOR_VERSIONS);
     validateRunbookBaseUrl(path, props.runbookBaseUrl);
+    const alarmEmails = props.alarmEmails ?? [];
+    validateAlarmEmails(path, alarmEmails);
+    const topicRegion = props.alarmTopic?.env.region;
+    if (topicRegion !== undefined && !Token.isUnresolved(topicRegion) && !Token.isUnresolved(stack.region) && topicRegion !== stack.region) {
+      throw new DataTierValidationError(
+        path,
+        'alarmTopic',
+        props.alarmTopic!.topicArn,
+        `is in ${topicRegion}; CloudWatch alarms in ${stack.region} notify only a topic of ${stack.region}: give one of this region, or alarmEmails to subscribe to the replica's own topic`,
+      );
+    }
 
     const keys = props.dataKey && props.logsKey ? undefined : new EncryptionKeys(this, 'Keys', { aliasPrefix: name });
     this.dataKey = props.dataKey ?? keys!.dataKey;
@@ -202,6 +226,7 @@ export class CrossRegionReplica extends Construct {
     } else {
       this.topic = encryptedAlarmTopic(this, { topicName: `${name}-alarms`, displayName: `${name} cross-region replica alarms`, key: this.dataKey });
     }
+    this.undeliveredNotifications = subscribeAlarmEmails(this, this.topic, alarmEmails);
     // The tier's alarms table, rows RDS publishes for a replica (CPU, storage, memory, disk queue, replica lag).
     const context = { thresholds: resolveAlarmThresholds(path, props.thresholds, allocatedStorageGiB), allocatedStorageGiB };
     const action = new cwActions.SnsAction(this.topic);

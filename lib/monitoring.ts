@@ -6,15 +6,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
 import { ALARM_DEFINITIONS, AlarmDefinition } from './alarms';
 import { tierName } from './private/defaults';
-import { alarmDescription, alarmOfDefinition, encryptedAlarmTopic, validateRunbookBaseUrl } from './private/alarm-construction';
+import { alarmDescription, alarmOfDefinition, encryptedAlarmTopic, subscribeAlarmEmails, validateAlarmEmails, validateRunbookBaseUrl } from './private/alarm-construction';
 import { dashboardRows, instanceDimensions, ResolvedTargets } from './private/dashboard';
-import { acknowledge, acrossPacks } from './private/nag';
 import { DataTierValidationError, nearest, requireUnique } from './private/validation';
 import { dimensionsOf, METRIC_NAMESPACE, type MetricUnit, type Role, TASK_NAMES } from './observability/contract';
 
@@ -140,10 +138,7 @@ export class Monitoring extends Construct {
     const allocatedStorageGiB = props.allocatedStorageGiB ?? 100;
     this.thresholds = resolveAlarmThresholds(path, props.thresholds, allocatedStorageGiB);
     const alarmEmails = props.alarmEmails ?? [];
-    requireUnique(path, 'alarmEmails', alarmEmails);
-    for (const email of alarmEmails) {
-      if (!EMAIL.test(email)) throw new DataTierValidationError(path, 'alarmEmails', email, 'must be an email address such as oncall@example.com');
-    }
+    validateAlarmEmails(path, alarmEmails);
     validateRunbookBaseUrl(path, props.runbookBaseUrl);
     const definitions = selectDefinitions(path, props.disabledAlarms ?? [], props.additionalAlarms ?? []);
     this.definitions = [...ALARM_DEFINITIONS, ...(props.additionalAlarms ?? [])];
@@ -164,24 +159,7 @@ export class Monitoring extends Construct {
       this.dataKey = props.dataKey ?? new kms.Key(this, 'TopicKey', { description: `${name}: alarm topic`, enableKeyRotation: true });
       this.topic = encryptedAlarmTopic(this, { topicName: `${name}-alarms`, displayName: `${name} data tier alarms`, key: this.dataKey });
     }
-    if (alarmEmails.length > 0) {
-      // A notification SNS cannot deliver (a bounced or unconfirmed address) is kept here, not lost.
-      this.undeliveredNotifications = new sqs.Queue(this, 'UndeliveredAlarmNotifications', {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      });
-      acknowledge(
-        this.undeliveredNotifications,
-        ...acrossPacks(
-          { awsSolutions: 'SQS3', serverless: 'SQSRedrivePolicy' },
-          'This queue is itself the dead-letter queue of the alarm e-mail subscriptions; a dead-letter queue of a dead-letter queue would only move the same messages again.',
-        ),
-      );
-      for (const email of alarmEmails) {
-        this.topic.addSubscription(new subscriptions.EmailSubscription(email, { deadLetterQueue: this.undeliveredNotifications }));
-      }
-    }
+    this.undeliveredNotifications = subscribeAlarmEmails(this, this.topic, alarmEmails);
 
     const action = new cwActions.SnsAction(this.topic);
     const context = { thresholds: this.thresholds, allocatedStorageGiB };
@@ -272,8 +250,6 @@ export class Monitoring extends Construct {
     return alarm;
   }
 }
-
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** The defaults table less the disabled conditions, plus the caller's own alarms. */
 function selectDefinitions(path: string, disabled: string[], additional: AlarmDefinition[]): AlarmDefinition[] {

@@ -3,9 +3,12 @@ import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './dead-letter-queue';
 import { packageRunbooksUrl } from './package-root';
-import { DataTierValidationError } from './validation';
+import { DataTierValidationError, requireUnique } from './validation';
 import { ALARM_DEFINITIONS, type AlarmDefinition, type MetricSource, type ThresholdContext } from '../alarms';
 
 /**
@@ -24,6 +27,28 @@ export function encryptedAlarmTopic(scope: Construct, props: { topicName: string
     }),
   );
   return topic;
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** Refuses alarm e-mails that are not addresses, or list one twice. */
+export function validateAlarmEmails(path: string, emails: readonly string[]): void {
+  requireUnique(path, 'alarmEmails', emails);
+  for (const email of emails) {
+    if (!EMAIL.test(email)) throw new DataTierValidationError(path, 'alarmEmails', email, 'must be an email address such as oncall@example.com');
+  }
+}
+
+/**
+ * Subscribes each address to the alarm topic (each confirms by e-mail); a notification SNS cannot
+ * deliver (a bounced or unconfirmed address) is kept in a queue `UndeliveredAlarmNotifications`
+ * of `scope`, not lost. Returns that queue, or undefined without addresses.
+ */
+export function subscribeAlarmEmails(scope: Construct, topic: sns.ITopic, emails: readonly string[]): sqs.Queue | undefined {
+  if (emails.length === 0) return undefined;
+  const queue = deadLetterQueue(scope, 'UndeliveredAlarmNotifications', { of: 'the alarm e-mail subscriptions', items: 'messages' });
+  for (const email of emails) topic.addSubscription(new subscriptions.EmailSubscription(email, { deadLetterQueue: queue }));
+  return queue;
 }
 
 /** The alarm of one row of the alarm table on one metric, notifying `action` on ALARM and on OK. */

@@ -8,28 +8,15 @@ import { Construct } from 'constructs';
 import { FunctionPlacement } from '../function-placement';
 import { METRIC_NAMESPACE } from '../observability/contract';
 import { placementOf } from './data-tier-function';
-import { acknowledge, acrossPacks } from './nag';
+import { deadLetterQueue } from './dead-letter-queue';
 
 /** Times EventBridge retries delivering a scheduled event before it goes to the dead-letter queue. */
 export const SCHEDULE_RETRY_ATTEMPTS = 2;
 
 /** The queue scheduled events EventBridge could not deliver land in (`ScheduleDeadLetterQueue` under `scope`). */
 export function scheduleDeadLetterQueue(scope: Construct, name: string): sqs.Queue {
-  const queue = new sqs.Queue(scope, 'ScheduleDeadLetterQueue', {
-    queueName: `${name}-schedule-dlq`,
-    // SQS-managed keys need no grant to EventBridge on the data key; the events carry only a task name.
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
-  });
-  acknowledge(
-    queue,
-    ...acrossPacks(
-      { awsSolutions: 'SQS3', serverless: 'SQSRedrivePolicy' },
-      'This queue is itself the dead-letter queue of the scheduled EventBridge targets; a dead-letter queue of a dead-letter queue would only move the same events again.',
-    ),
-  );
-  return queue;
+  // The events carry only a task name.
+  return deadLetterQueue(scope, 'ScheduleDeadLetterQueue', { queueName: `${name}-schedule-dlq`, of: 'the scheduled EventBridge targets', items: 'events' });
 }
 
 /** Delivery of a scheduled event: an event older than the interval of its schedule is superseded by the next run. */

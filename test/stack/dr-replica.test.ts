@@ -4,7 +4,7 @@ import { buildDrReplicaApp, NAG_PACKS } from '../../app/app';
 import { diffTemplates, isStateful, TemplateJson } from '../../lib/cli/review/diff';
 import { DataTierValidationError } from '../../lib/private/validation';
 import { replacementByProperty } from '../support/registry-schema';
-import { TEST_ENVIRONMENT } from './synth';
+import { synthesize, TEST_ENVIRONMENT } from './synth';
 import { templateView } from './template-view';
 
 const PACKS = NAG_PACKS.map((Pack) => [new Pack().readPackName, Pack] as const);
@@ -66,6 +66,33 @@ describe('the cross-region replica stack of prod (-c drReplicaOf=prod)', () => {
   });
   it.each(PACKS)('%s reports no unacknowledged finding on the template', (_, Pack) => {
     expect(findings(new Pack().validateScope(view.app)).filter((f) => !f.includes('-VPCDefaultSecurityGroupClosed:'))).toEqual([]);
+  });
+});
+
+describe('who the cross-region replica\'s alarms reach', () => {
+  const monitoring = { alarmEmails: ['oncall@example.com', 'dba@example.com'], runbookBaseUrl: 'https://runbooks.example.com/data-tier' };
+  const overrides = JSON.stringify({ ...DR, monitoring });
+  const { app, template } = build({ drReplicaOf: 'prod', overrides });
+  const endpoints = (t: Template) => Object.values(t.findResources('AWS::SNS::Subscription')).map((r) => (r as { Properties: { Protocol: string; Endpoint: string } }).Properties).map((p) => `${p.Protocol}:${p.Endpoint}`).sort();
+
+  test('the tier\'s on-call: the main stack\'s alarm e-mails, subscribed to the DR region\'s own topic', () => {
+    expect(endpoints(template)).toEqual(['email:dba@example.com', 'email:oncall@example.com']);
+    expect(endpoints(template)).toEqual(endpoints(synthesize('prod', { overrides }).template));
+    template.allResourcesProperties('AWS::SNS::Subscription', { TopicArn: { Ref: Match.stringLikeRegexp('^ReplicaAlarmTopic') } });
+  });
+
+  test('every alarm, replica lag included, notifies that topic on ALARM and OK and links the tier\'s runbooks', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: { AlarmName: string; AlarmActions: unknown[]; OKActions: unknown[]; AlarmDescription: string } }>;
+    expect(alarms.map((a) => a.Properties.AlarmName)).toContain('data-tier-prod-dr-replica-replica-lag-high');
+    for (const { Properties: p } of alarms) {
+      expect(p.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^ReplicaAlarmTopic/) }]);
+      expect(p.OKActions).toEqual(p.AlarmActions);
+      expect(p.AlarmDescription).toContain(`${monitoring.runbookBaseUrl}/`);
+    }
+  });
+
+  it.each(PACKS)('%s reports no unacknowledged finding with the subscriptions and their queue', (_, Pack) => {
+    expect(findings(new Pack().validateScope(app))).toEqual([]);
   });
 });
 
