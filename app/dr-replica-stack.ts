@@ -4,10 +4,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { resolveAlarmThresholds } from '../lib/alarm-thresholds';
 import { CrossRegionReplica } from '../lib/cross-region-replica';
+import { cidrsOverlap, otherHalfOfPrivateRange } from '../lib/private/cidr';
+import { DEFAULT_VPC_CIDR } from '../lib/private/defaults';
+import { parseCidr } from '../lib/private/validation';
 import { EncryptionKeys } from '../lib/encryption';
 import { Network } from '../lib/network';
 import { OUTPUTS } from '../lib/outputs';
-import { AppConfig, effectiveDatabaseOptions, stackNameFor } from './config';
+import { AppConfig, ConfigError, effectiveDatabaseOptions, stackNameFor } from './config';
 
 export interface DrReplicaStackProps extends StackProps {
   /** The configuration of the environment whose primary is replicated (its region is the source's). */
@@ -32,13 +35,14 @@ export class DrReplicaStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const name = `${stackNameFor(config)}-dr`;
+    const cidr = drVpcCidrOf(config);
     const database = effectiveDatabaseOptions(config);
     Tags.of(this).add('data-tier:environment', config.envName);
     const keys = new EncryptionKeys(this, 'Keys', { aliasPrefix: name });
     const dr = config.settings.drReplica ?? {};
     const network = new Network(this, 'Network', {
       availabilityZones: props.availabilityZones,
-      cidr: dr.vpcCidr ?? config.settings.network?.vpcCidr,
+      cidr,
       flowLogRetention: config.settings.network?.flowLogRetentionDays as logs.RetentionDays | undefined,
       logsKey: keys.logsKey,
     });
@@ -78,4 +82,29 @@ export class DrReplicaStack extends Stack {
     output(OUTPUTS.alarmTopicArn, this.replica.topic.topicArn, 'Where the replica\'s alarms go');
     output(OUTPUTS.vpcId, network.vpc.vpcId, 'VPC of the replica');
   }
+}
+
+/**
+ * The block of the DR stack's VPC: `drReplica.vpcCidr`, else the source tier's block in the other
+ * half of its private range (prod's 10.42.0.0/16 gives 10.170.0.0/16). Never one that overlaps the
+ * source's: VPC peering and Transit Gateway routing refuse overlapping blocks, and the region-loss
+ * runbook copies rows between the two regions once the lost one returns.
+ */
+export function drVpcCidrOf(config: AppConfig): string {
+  const sourceText = config.settings.network?.vpcCidr ?? DEFAULT_VPC_CIDR;
+  const source = parseCidr('', 'network.vpcCidr', sourceText);
+  const suggestion = otherHalfOfPrivateRange(source);
+  const configured = config.settings.drReplica?.vpcCidr;
+  if (configured === undefined) {
+    if (suggestion !== undefined) return suggestion;
+    throw new ConfigError('drReplica.vpcCidr', configured, `is required: the source's VPC block ${sourceText} (network.vpcCidr) leaves no private range half free for a default; give a block that does not overlap it`);
+  }
+  if (cidrsOverlap(parseCidr('', 'drReplica.vpcCidr', configured), source)) {
+    throw new ConfigError(
+      'drReplica.vpcCidr',
+      configured,
+      `overlaps the source tier's VPC block ${sourceText} (network.vpcCidr): the two VPCs could not be peered or routed to each other; use one that does not${suggestion ? `, such as ${suggestion} (the default)` : ''}`,
+    );
+  }
+  return configured;
 }

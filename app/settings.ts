@@ -257,7 +257,7 @@ export const SETTINGS = {
   // builds from these: not props of the tier.
   /** Its region (else `database.backupReplication.region`). */
   'drReplica.region': setting({ kind: kind.string }),
-  /** CIDR of its VPC (else `network.vpcCidr`). */
+  /** CIDR of its VPC, never overlapping `network.vpcCidr` (else that block in the other half of its private range: 10.42.0.0/16 gives 10.170.0.0/16). */
   'drReplica.vpcCidr': setting({ kind: kind.string }),
   /** Its instance class (else `database.instanceClass`). */
   'drReplica.instanceClass': setting({ kind: kind.string }),

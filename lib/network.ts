@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { zonesOf } from './private/allowed-values';
-import { DATA_TIER_ZONE_COUNT, defaultDataSubnets, defaultFunctionSubnets } from './private/defaults';
+import { DATA_TIER_ZONE_COUNT, DEFAULT_VPC_CIDR, defaultDataSubnets, defaultFunctionSubnets } from './private/defaults';
 import { acknowledge, acrossPacks } from './private/nag';
 import { VpcEndpoints, vpcEndpointsOf } from './private/vpc-endpoints';
 import { DataTierValidationError, requireInteger, validateCidr, validateLogRetentionDays, validateZones } from './private/validation';
@@ -158,7 +158,7 @@ export class Network extends Construct {
   }
 
   private createVpc(props: NetworkProps): ec2.Vpc {
-    const cidr = props.cidr ?? '10.40.0.0/16';
+    const cidr = props.cidr ?? DEFAULT_VPC_CIDR;
     validateCidr(this.node.path, 'cidr', cidr, { subnetsNeeded: this.availabilityZones.length * SUBNET_GROUPS_PER_ZONE, subnetPrefix: SUBNET_PREFIX });
     const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(cidr),

@@ -3,6 +3,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { DataTierValidationError } from './validation';
 
+/** The block of a VPC the network creates when none is given. */
+export const DEFAULT_VPC_CIDR = '10.40.0.0/16';
+
 /** The zones a tier spreads over: the Multi-AZ pair, a replica and one cache node each. */
 export const DATA_TIER_ZONE_COUNT = 3;
 

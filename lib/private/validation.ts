@@ -83,11 +83,11 @@ export interface Ipv4Cidr {
   readonly prefix: number;
 }
 
-function formatIpv4(address: number): string {
+export function formatIpv4(address: number): string {
   return [24, 16, 8, 0].map((shift) => (address >>> shift) & 255).join('.');
 }
 
-function networkOf(address: number, prefix: number): number {
+export function networkOf(address: number, prefix: number): number {
   // `>>> 0` keeps the result unsigned; a /0 mask is all zeros.
   const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
   return (address & mask) >>> 0;

@@ -2,7 +2,8 @@ import { App, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildDrReplicaApp, NAG_PACKS } from '../../app/app';
 import { diffTemplates, isStateful, TemplateJson } from '../../lib/cli/review/diff';
-import { DataTierValidationError } from '../../lib/private/validation';
+import { cidrsOverlap } from '../../lib/private/cidr';
+import { DataTierValidationError, parseCidr } from '../../lib/private/validation';
 import { replacementByProperty } from '../support/registry-schema';
 import { synthesize, TEST_ENVIRONMENT } from './synth';
 import { templateView } from './template-view';
@@ -54,6 +55,14 @@ describe('the cross-region replica stack of prod (-c drReplicaOf=prod)', () => {
     const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: { AlarmName: string } }).Properties.AlarmName).sort();
     expect(names).toEqual(['cpu-high', 'disk-queue-high', 'free-storage-low', 'freeable-memory-low', 'replica-lag-high'].map((c) => `data-tier-prod-dr-replica-${c}`));
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ReplicaLag', Namespace: 'AWS/RDS', Threshold: 3, Dimensions: [{ Name: 'DBInstanceIdentifier', Value: 'data-tier-prod-dr-replica' }] });
+  });
+
+  test('has a VPC whose block does not overlap the source tier\'s: prod\'s in the other half of 10.0.0.0/8', () => {
+    const blocks = (t: Template) => Object.values(t.findResources('AWS::EC2::VPC')).map((r) => (r as { Properties: { CidrBlock: string } }).Properties.CidrBlock);
+    const [source] = blocks(synthesize('prod').template);
+    const [dr] = blocks(template);
+    expect([source, dr]).toEqual(['10.42.0.0/16', '10.170.0.0/16']);
+    expect(cidrsOverlap(parseCidr('', 'source', source), parseCidr('', 'dr', dr))).toBe(false);
   });
 
   test('outputs the replica under the main stack\'s output names', () => {
@@ -177,6 +186,24 @@ describe('refusals of the cross-region replica stack', () => {
   test('of a tier on the default port 5432, as the tier itself is refused', () => {
     const error = refusal({ drReplicaOf: 'prod', overrides: JSON.stringify({ ...DR, database: { port: 5432 } }) });
     expect(error.message).toBe('data-tier-prod-dr/Replica: invalid port = 5432: must not be the default 5432; pick another port from 1150 to 65535');
+  });
+
+  test('with a VPC block that overlaps the source tier\'s', () => {
+    const error = refusal({ drReplicaOf: 'prod', overrides: JSON.stringify({ drReplica: { ...DR.drReplica, vpcCidr: '10.42.128.0/17' } }) });
+    expect(error.message).toBe(
+      'invalid drReplica.vpcCidr = "10.42.128.0/17": overlaps the source tier\'s VPC block 10.42.0.0/16 (network.vpcCidr): the two VPCs could not be peered or routed to each other; use one that does not, such as 10.170.0.0/16 (the default)',
+    );
+    expect(refusal({ drReplicaOf: 'dev', overrides: JSON.stringify({ drReplica: { ...DR.drReplica, vpcCidr: '10.0.0.0/8' } }) }).prop).toBe('drReplica.vpcCidr');
+  });
+
+  test('without a default VPC block, when the source\'s fills its private range', () => {
+    const error = refusal({ drReplicaOf: 'prod', overrides: JSON.stringify({ ...DR, network: { vpcCidr: '192.168.0.0/16' } }) });
+    expect(error.message).toMatch(/^invalid drReplica\.vpcCidr = undefined: is required: the source's VPC block 192\.168\.0\.0\/16/);
+  });
+
+  test('takes a VPC block that does not overlap the source\'s', () => {
+    const { template } = build({ drReplicaOf: 'prod', overrides: JSON.stringify({ drReplica: { ...DR.drReplica, vpcCidr: '10.43.0.0/16' } }) });
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.43.0.0/16' });
   });
 
   test('takes the region of backupReplication when drReplica.region is not set', () => {
