@@ -21,7 +21,7 @@ import { DatabaseOptions, resolveDatabaseOptions, ResolvedDatabaseOptions } from
 import { DataTierValidationError, rejectUnknownKeys, validateRegion, validateZones } from '../lib/private/validation';
 import { MAX_NAME_LENGTH } from '../lib/private/defaults';
 import { parseRestoreTime } from '../lib/restore';
-import { EnvironmentSettings, mergeObjects, SETTINGS_SHAPE, tierPropsOf } from './settings';
+import { EnvironmentSettings, mergeObjects, SETTINGS_KIND, SETTINGS_SHAPE, tierPropsOf } from './settings';
 
 export type { EnvironmentSettings } from './settings';
 
@@ -148,26 +148,17 @@ function parseJson(field: string, raw: unknown): unknown {
   }
 }
 
-/** Refuses unknown keys at any depth and values whose type differs from the setting's. */
+/**
+ * Refuses unknown keys at any depth and values not of the setting's kind (a wrong type, a negative
+ * number, a fraction where AWS takes a whole number), before any value is converted.
+ */
 function checkedSettings(field: string, value: unknown): EnvironmentSettings {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigError(field, value, 'must be a JSON object such as {"database":{"replicaCount":1}}');
   }
   rejectUnknownKeys(field, value, SETTINGS_SHAPE);
-  checkTypes(field, value, SETTINGS_SHAPE);
+  SETTINGS_KIND.check(field, value);
   return value as EnvironmentSettings;
-}
-
-function checkTypes(path: string, value: unknown, shape: unknown): void {
-  if (Array.isArray(shape)) {
-    if (!Array.isArray(value)) throw new ConfigError(path, value, `must be a list of ${typeof shape[0]} values`);
-    value.forEach((item, i) => checkTypes(`${path}[${i}]`, item, shape[0]));
-  } else if (typeof shape === 'object' && shape !== null) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(path, value, 'must be a JSON object');
-    for (const [key, item] of Object.entries(value)) checkTypes(`${path}.${key}`, item, (shape as Record<string, unknown>)[key]);
-  } else if (typeof value !== typeof shape) {
-    throw new ConfigError(path, value, `must be a ${typeof shape === 'boolean' ? 'boolean (true or false)' : typeof shape}`);
-  }
 }
 
 /** The app's own rules for its environments, beyond what the library allows. */
