@@ -18,7 +18,7 @@ import { AlarmThresholds, resolveAlarmThresholds } from '../lib/alarm-thresholds
 import { DataTierProps } from '../lib/data-tier';
 import { DATA_TIER_ZONE_COUNT } from '../lib/private/defaults';
 import { DatabaseOptions, resolveDatabaseOptions, ResolvedDatabaseOptions } from '../lib/database-options';
-import { DataTierValidationError, rejectUnknownKeys, validateRegion, validateZones } from '../lib/private/validation';
+import { DataTierValidationError, rejectUnknownKeys, validatePrivateCidr, validateRegion, validateZones } from '../lib/private/validation';
 import { MAX_NAME_LENGTH } from '../lib/private/defaults';
 import { parseRestoreTime } from '../lib/restore';
 import { EnvironmentSettings, mergeObjects, SETTINGS_KIND, SETTINGS_SHAPE, tierPropsOf } from './settings';
@@ -171,6 +171,7 @@ function validateEnvironmentRules(config: AppConfig): void {
     throw new ConfigError('database.multiAz', database.multiAz, 'must be true in prod');
   }
   validateRecoverySettings(config);
+  validateVpcRanges(config);
   const existing = config.settings.network?.existingVpc;
   if (existing) {
     if (!/^vpc-[0-9a-f]{8,17}$/.test(existing.vpcId)) throw new ConfigError('network.existingVpc.vpcId', existing.vpcId, 'must be a VPC id such as vpc-0123456789abcdef0');
@@ -188,6 +189,19 @@ function validateEnvironmentRules(config: AppConfig): void {
       }
     }
   }
+}
+
+/**
+ * The blocks of the VPCs the app creates (the tier's, unless it builds into an existing VPC, and
+ * the DR replica's) are private unless `network.allowPublicCidr` says otherwise. Checked here to
+ * name the app's settings; the Network construct refuses the same for any consumer.
+ */
+function validateVpcRanges(config: AppConfig): void {
+  const network = config.settings.network;
+  const options = { allowPublic: network?.allowPublicCidr, allowPublicSetting: 'network.allowPublicCidr' };
+  if (network?.vpcCidr !== undefined && network.existingVpc === undefined) validatePrivateCidr('', 'network.vpcCidr', network.vpcCidr, options);
+  const drCidr = config.settings.drReplica?.vpcCidr;
+  if (drCidr !== undefined) validatePrivateCidr('', 'drReplica.vpcCidr', drCidr, options);
 }
 
 /** The restore and backup-replication settings: one source, a time only where it applies, a name of its own. */

@@ -104,6 +104,11 @@ export function restoreOf(restore: TypeOf<typeof RESTORE>): DatabaseRestore | un
 export const SETTINGS = {
   /** CIDR of the VPC the stack creates. */
   'network.vpcCidr': setting({ kind: kind.string, libraryProp: 'Network:cidr', toProps: (cidr) => ({ network: { cidr } }) }),
+  /**
+   * Let `network.vpcCidr` be a publicly routable block (not RFC 1918 or RFC 6598): only for a range
+   * the organisation owns and means to use, since the VPC's local route then shadows those addresses.
+   */
+  'network.allowPublicCidr': setting({ kind: kind.boolean, toProps: (allowPublicCidr) => ({ network: { allowPublicCidr } }) }),
   /** Build into an existing VPC instead; its interface endpoints and flow logs are the owner's. */
   'network.existingVpc': setting({
     kind: kind.object({

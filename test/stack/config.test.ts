@@ -149,6 +149,8 @@ describe('invalid configuration', () => {
     ['prod without deletion protection', prodWith({ database: { deletionProtection: false } }), APP, 'database.deletionProtection', false, 'must be true in prod; only dev may be deleted freely'],
     // Values, validated by the construct they configure.
     ['a CIDR with host bits set', prodWith({ network: { vpcCidr: '10.42.7.9/16' } }), NETWORK, 'cidr', '10.42.7.9/16', 'host bits are zero; did you mean 10.42.0.0/16?'],
+    ['a public VPC range', prodWith({ network: { vpcCidr: '8.8.0.0/16' } }), APP, 'network.vpcCidr', '8.8.0.0/16', 'is publicly routable', '(RFC 1918', '100.64.0.0/10 (RFC 6598)', 'set network.allowPublicCidr'],
+    ['a public range for the DR replica\'s VPC', prodWith({ drReplica: { vpcCidr: '52.94.0.0/16' } }), APP, 'drReplica.vpcCidr', '52.94.0.0/16', 'is publicly routable', 'set network.allowPublicCidr'],
     ['a CIDR too small for the subnets', prodWith({ network: { vpcCidr: '10.42.0.0/24' } }), NETWORK, 'cidr', '10.42.0.0/24', 'has room for 1 of the 6 /24 subnets the tier needs; use a /21 or larger block, such as 10.42.0.0/21'],
     ['an instance class RDS does not offer', prodWith({ database: { instanceClass: 'db.m1.small' } }), DATABASE, 'instanceType', 'db.m1.small', 'db.m1 is not offered for RDS for PostgreSQL 17; offered families: db.t3'],
     ['Redis OSS 8.0', prodWith({ cache: { engineVersion: '8.0' } }), CACHE, 'engineVersion', '8.0', 'must be one of 6.0, 6.2, 7.0, 7.1 for redis; 8.0 is a valkey version'],
@@ -262,6 +264,13 @@ describe('a named tier and the source\'s region-bound DR settings', () => {
 
   test('stay on the environment\'s own stack', () => {
     expect(resolve({ env: 'prod' }, directory).settings.database?.backupReplication?.region).toBe('us-west-2');
+  });
+});
+
+describe('the VPC\'s block', () => {
+  test('may be public when network.allowPublicCidr says so', () => {
+    const stack = buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), { context: prodWith({ network: { vpcCidr: '8.8.0.0/16', allowPublicCidr: true } }), environment: TEST_ENVIRONMENT });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '8.8.0.0/16' });
   });
 });
 
