@@ -20,7 +20,9 @@ import { DATA_TIER_ZONE_COUNT } from '../lib/private/defaults';
 import { DatabaseOptions, resolveDatabaseOptions, ResolvedDatabaseOptions } from '../lib/database-options';
 import { DataTierValidationError, rejectUnknownKeys, validatePrivateCidr, validateRegion, validateZones } from '../lib/private/validation';
 import { MAX_NAME_LENGTH } from '../lib/private/defaults';
+import { BLUE_GREEN_COMPLETED } from '../lib/major-version-upgrade';
 import { parseRestoreTime } from '../lib/restore';
+import { committedTemplateName, DeployedTier, deployedTier } from './deployed-version';
 import { EnvironmentSettings, mergeObjects, SETTINGS_KIND, SETTINGS_SHAPE, tierPropsOf } from './settings';
 
 export type { EnvironmentSettings } from './settings';
@@ -60,6 +62,17 @@ export interface ConfigSources {
    * @default app/environments
    */
   readonly environmentsDirectory?: string;
+  /**
+   * Directory of the committed templates, which tell what is deployed: `<env>.template.json` of
+   * each environment's stack, `<name>.template.json` of a named tier (none: never deployed).
+   * @default app/templates
+   */
+  readonly templatesDirectory?: string;
+  /**
+   * The time a restore's `toTime` is checked against (not in the future, not older than RDS keeps backups).
+   * @default - now
+   */
+  readonly now?: Date;
 }
 
 /** A value of the app's configuration outside what is allowed: the field, the value, what is allowed. */
@@ -122,7 +135,8 @@ export function resolveConfig(sources: ConfigSources): AppConfig {
   const inherited = name ? withoutRegionBoundSettings(fromEnvironmentFile) : fromEnvironmentFile;
   const settings = [fromNameFile, fromContext].reduce(mergeObjects, inherited);
   const config: AppConfig = { envName: envName as EnvironmentName, account, region, availabilityZones, settings, ...(name ? { name } : {}) };
-  validateEnvironmentRules(config);
+  const deployed = deployedTier(committedTemplateName(config), sources.templatesDirectory);
+  validateEnvironmentRules(config, { overrides: fromContext, deployed, now: sources.now ?? new Date() });
   return config;
 }
 
@@ -161,8 +175,17 @@ function checkedSettings(field: string, value: unknown): EnvironmentSettings {
   return value as EnvironmentSettings;
 }
 
+/** What the app's rules read besides the merged settings. */
+interface RuleInputs {
+  /** The settings given in `-c overrides`, alone. */
+  readonly overrides: EnvironmentSettings;
+  /** What the stack's committed template shows, undefined when it has none (never deployed). */
+  readonly deployed: DeployedTier | undefined;
+  readonly now: Date;
+}
+
 /** The app's own rules for its environments, beyond what the library allows. */
-function validateEnvironmentRules(config: AppConfig): void {
+function validateEnvironmentRules(config: AppConfig, inputs: RuleInputs): void {
   const database = effectiveDatabaseOptions(config);
   if (config.envName !== 'dev' && !database.deletionProtection) {
     throw new ConfigError('database.deletionProtection', database.deletionProtection, `must be true in ${config.envName}; only dev may be deleted freely`);
@@ -170,7 +193,9 @@ function validateEnvironmentRules(config: AppConfig): void {
   if (config.envName === 'prod' && !database.multiAz) {
     throw new ConfigError('database.multiAz', database.multiAz, 'must be true in prod');
   }
+  validateRestore(config);
   validateRecoverySettings(config);
+  validateMajorVersionAcknowledgement(config, inputs.deployed);
   validateVpcRanges(config);
   const existing = config.settings.network?.existingVpc;
   if (existing) {
@@ -204,8 +229,8 @@ function validateVpcRanges(config: AppConfig): void {
   if (drCidr !== undefined) validatePrivateCidr('', 'drReplica.vpcCidr', drCidr, options);
 }
 
-/** The restore and backup-replication settings: one source, a time only where it applies, a name of its own. */
-function validateRecoverySettings(config: AppConfig): void {
+/** The restore: one source, a time only where it applies, a name of its own. */
+function validateRestore(config: AppConfig): void {
   const restore = config.settings.database?.restore;
   if (restore) {
     const sources = (['fromSnapshot', 'fromInstance', 'fromReplicatedBackups'] as const).filter((key) => restore[key] !== undefined);
@@ -224,6 +249,32 @@ function validateRecoverySettings(config: AppConfig): void {
       );
     }
   }
+}
+
+/**
+ * `majorVersionUpgrade: blue-green-completed` acknowledges a switchover of the deployed instances
+ * to `engineMajorVersion`: it is taken only when the deployed stack holds the upgrade prepared for
+ * that major (its parameter group), or the stack would ask RDS for an in-place upgrade.
+ */
+function validateMajorVersionAcknowledgement(config: AppConfig, deployed: DeployedTier | undefined): void {
+  const acknowledgement = config.settings.database?.majorVersionUpgrade;
+  if (acknowledgement !== BLUE_GREEN_COMPLETED || deployed?.engineMajorVersion === undefined) return;
+  const from = deployed.engineMajorVersion;
+  const to = Number(effectiveDatabaseOptions(config).engineVersion.postgresMajorVersion);
+  if (to === from || deployed.preparedUpgradeMajorVersion === to) return;
+  const prepared = deployed.preparedUpgradeMajorVersion === undefined ? 'has no upgrade parameter group' : `has the upgrade parameter group of postgres${deployed.preparedUpgradeMajorVersion}, not of postgres${to}`;
+  throw new ConfigError(
+    'database.majorVersionUpgrade',
+    acknowledgement,
+    `says the blue/green switchover from ${from} to ${to} happened, but ${deployed.templateFile} (the deployed stack) ${prepared}: no upgrade to ${to} was prepared, so no blue/green deployment to ${to} can have run, ` +
+      `and the stack would ask RDS for an in-place upgrade of every instance (pg_upgrade, the database down throughout, no way back but a restore). ` +
+      `Prepare it first: engineMajorVersion ${from} with upgradeTargetMajorVersion ${to}, deployed and its template committed (npm run snapshot:update); ` +
+      `then runbooks/major-version-upgrade.md, Mitigation step 1 onwards; the acknowledgement comes after the switchover`,
+  );
+}
+
+/** The backup-replication and DR settings: what they need, a region of their own. */
+function validateRecoverySettings(config: AppConfig): void {
   const replication = config.settings.database?.backupReplication;
   if (replication) {
     for (const key of ['region', 'kmsKeyArn'] as const) {
