@@ -21,7 +21,7 @@ import { DatabaseOptions, resolveDatabaseOptions, ResolvedDatabaseOptions } from
 import { DataTierValidationError, rejectUnknownKeys, validatePrivateCidr, validateRegion, validateZones } from '../lib/private/validation';
 import { MAX_NAME_LENGTH } from '../lib/private/defaults';
 import { BLUE_GREEN_COMPLETED } from '../lib/major-version-upgrade';
-import { parseRestoreTime } from '../lib/restore';
+import { formatRestoreTime, MAX_BACKUP_RETENTION_DAYS, parseRestoreTime } from '../lib/restore';
 import { committedTemplateName, DeployedTier, deployedTier } from './deployed-version';
 import { EnvironmentSettings, mergeObjects, SETTINGS_KIND, SETTINGS_SHAPE, tierPropsOf } from './settings';
 
@@ -193,7 +193,7 @@ function validateEnvironmentRules(config: AppConfig, inputs: RuleInputs): void {
   if (config.envName === 'prod' && !database.multiAz) {
     throw new ConfigError('database.multiAz', database.multiAz, 'must be true in prod');
   }
-  validateRestore(config);
+  validateRestore(config, inputs);
   validateRecoverySettings(config);
   validateMajorVersionAcknowledgement(config, inputs.deployed);
   validateVpcRanges(config);
@@ -229,18 +229,21 @@ function validateVpcRanges(config: AppConfig): void {
   if (drCidr !== undefined) validatePrivateCidr('', 'drReplica.vpcCidr', drCidr, options);
 }
 
-/** The restore: one source, a time only where it applies, a name of its own. */
-function validateRestore(config: AppConfig): void {
+/**
+ * The restore: one source, a time only where it applies and, for a tier not yet deployed, inside
+ * the window RDS could restore from; a name of its own.
+ */
+function validateRestore(config: AppConfig, inputs: RuleInputs): void {
   const restore = config.settings.database?.restore;
   if (restore) {
     const sources = (['fromSnapshot', 'fromInstance', 'fromReplicatedBackups'] as const).filter((key) => restore[key] !== undefined);
     if (sources.length !== 1) {
       throw new ConfigError('database.restore', restore, `must name exactly one source: fromSnapshot, fromInstance or fromReplicatedBackups${sources.length > 1 ? ` (${sources.join(' and ')} given)` : ''}`);
     }
-    if (restore.toTime !== undefined) {
-      if (sources[0] === 'fromSnapshot') throw new ConfigError('database.restore.toTime', restore.toTime, 'applies to fromInstance and fromReplicatedBackups only; a snapshot is restored as it was taken');
-      parseRestoreTime('', 'database.restore.toTime', restore.toTime);
+    if (restore.toTime !== undefined && sources[0] === 'fromSnapshot') {
+      throw new ConfigError('database.restore.toTime', restore.toTime, 'applies to fromInstance and fromReplicatedBackups only; a snapshot is restored as it was taken');
     }
+    const toTime = restore.toTime === undefined ? undefined : parseRestoreTime('', 'database.restore.toTime', restore.toTime);
     if (config.name === undefined) {
       throw new ConfigError(
         'database.restore',
@@ -248,6 +251,26 @@ function validateRestore(config: AppConfig): void {
         `builds a new tier beside ${stackNameFor(config)}, which stays for forensics: give it its own name with -c name=${stackNameFor(config)}-<suffix>, and its settings in app/environments/<that name>.json`,
       );
     }
+    // Once deployed, the time is history: it stays as it was, however old.
+    if (toTime instanceof Date && inputs.deployed === undefined) validateRestoreWindow(toTime, inputs.now);
+  }
+}
+
+/** A point in time RDS could restore to: not in the future, not older than any instance keeps its backups. */
+function validateRestoreWindow(toTime: Date, now: Date): void {
+  const value = formatRestoreTime(toTime);
+  if (toTime.getTime() > now.getTime()) {
+    throw new ConfigError('database.restore.toTime', value, `is in the future (now: ${formatRestoreTime(now)}); to restore to the newest possible moment use "latest"`);
+  }
+  const earliest = new Date(now.getTime() - MAX_BACKUP_RETENTION_DAYS * 24 * 3600 * 1000);
+  if (toTime.getTime() < earliest.getTime()) {
+    throw new ConfigError(
+      'database.restore.toTime',
+      value,
+      `is before ${formatRestoreTime(earliest)}, ${MAX_BACKUP_RETENTION_DAYS} days ago: RDS keeps automated backups ${MAX_BACKUP_RETENTION_DAYS} days at most (BackupRetentionPeriod 0 to ${MAX_BACKUP_RETENTION_DAYS}), ` +
+        `so no instance can be restored to it; the source's own window is EarliestRestorableTime to LatestRestorableTime (aws rds describe-db-instances). ` +
+        `For an older moment restore a snapshot taken then with fromSnapshot (runbooks/restore-from-snapshot.md)`,
+    );
   }
 }
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../app/app';
-import { ENVIRONMENT_NAMES, ENVIRONMENTS_DIRECTORY, effectiveDatabaseOptions, EnvironmentName, EnvironmentSettings, resolveConfig } from '../../app/config';
+import { ConfigSources, ENVIRONMENT_NAMES, ENVIRONMENTS_DIRECTORY, effectiveDatabaseOptions, EnvironmentName, EnvironmentSettings, resolveConfig } from '../../app/config';
 import { DataTierValidationError } from '../../lib/private/validation';
 import { TEST_ENVIRONMENT } from './synth';
 
@@ -15,10 +15,20 @@ function resolve(context: Record<string, unknown>, environmentsDirectory?: strin
   return resolveConfig({ context, environment: TEST_ENVIRONMENT, environmentsDirectory });
 }
 
+/** Key of a test context holding the sources besides the context (settings and template directories, the time). */
+const SOURCES = 'sources (not context)';
+type Sources = Pick<ConfigSources, 'environmentsDirectory' | 'templatesDirectory' | 'now'>;
+
+/** The app built from a context, the sources it names under {@link SOURCES} too. */
+function build(given: Record<string, unknown>, environmentsDirectory?: string) {
+  const { [SOURCES]: sources, ...context } = given as Record<string, unknown> & { [SOURCES]?: Sources };
+  return buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), { environmentsDirectory, ...sources, context, environment: TEST_ENVIRONMENT });
+}
+
 /** The refusal of a context: from the config, or from the construct the value configures when the app is built. */
 function refusalOf(context: Record<string, unknown>, environmentsDirectory?: string): DataTierValidationError {
   try {
-    buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), { context, environment: TEST_ENVIRONMENT, environmentsDirectory });
+    build(context, environmentsDirectory);
   } catch (error) {
     if (error instanceof DataTierValidationError) return error;
     throw error;
@@ -28,8 +38,34 @@ function refusalOf(context: Record<string, unknown>, environmentsDirectory?: str
 
 /** Context of prod with `settings` as the one-off overrides. */
 const prodWith = (settings: object) => ({ env: 'prod', overrides: JSON.stringify(settings) });
-/** Context of a tier restored from prod, `data-tier-prod-r1`, with `restore` as its source. */
-const restoredWith = (restore: object) => ({ env: 'prod', name: 'data-tier-prod-r1', overrides: JSON.stringify({ database: { restore } }) });
+/** Directories the tests write, removed at the end. */
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((directory) => rmSync(directory, { recursive: true, force: true })));
+function scratchDirectory(prefix: string): string {
+  const directory = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(directory);
+  return directory;
+}
+
+/** Settings files: prod's committed one and each of `files` (by name, without .json). */
+function environmentsWith(files: Record<string, object>): string {
+  const directory = scratchDirectory('environments-');
+  writeFileSync(join(directory, 'prod.json'), JSON.stringify(committed('prod')));
+  for (const [name, settings] of Object.entries(files)) writeFileSync(join(directory, `${name}.json`), JSON.stringify(settings));
+  return directory;
+}
+
+/** The time the restore tests run at: restore times are checked against it. */
+const NOW = new Date('2026-12-01T00:00:00Z');
+/** No committed template: no tier deployed. */
+const NO_TEMPLATES = scratchDirectory('templates-');
+
+/** Context of a tier restored from prod, `data-tier-prod-r1`, never deployed, its committed file holding `restore` as its source. */
+const restoredWith = (restore: object) => ({
+  env: 'prod',
+  name: 'data-tier-prod-r1',
+  [SOURCES]: { environmentsDirectory: environmentsWith({ 'data-tier-prod-r1': { database: { restore } } }), templatesDirectory: NO_TEMPLATES, now: NOW },
+});
 const SNAPSHOT = 'arn:aws:rds:us-east-1:111111111111:snapshot:awsbackup:job-0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 const DR_KEY = 'arn:aws:kms:us-west-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -171,7 +207,10 @@ describe('invalid configuration', () => {
     ['a restore time for a snapshot', restoredWith({ fromSnapshot: SNAPSHOT, toTime: 'latest' }), APP, 'database.restore.toTime', 'latest', 'applies to fromInstance and fromReplicatedBackups only'],
     ['a restore time with an offset, not UTC', restoredWith({ fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00+01:00' }), APP, 'database.restore.toTime', '2026-11-28T22:15:00+01:00', 'must be "latest" or a UTC time in ISO-8601'],
     ['a restore time that does not exist', restoredWith({ fromInstance: 'data-tier-prod-primary', toTime: '2026-02-30T03:00:00Z' }), APP, 'database.restore.toTime', '2026-02-30T03:00:00Z', 'is not a valid date and time'],
-    ['a restore key with a typo', restoredWith({ fromSnaphot: SNAPSHOT }), APP, 'overrides.database.restore.fromSnaphot', SNAPSHOT, 'did you mean fromSnapshot?'],
+    ['a restore key with a typo', { env: 'prod', name: 'data-tier-prod-r1', overrides: JSON.stringify({ database: { restore: { fromSnaphot: SNAPSHOT } } }) }, APP, 'overrides.database.restore.fromSnaphot', SNAPSHOT, 'did you mean fromSnapshot?'],
+    ['a restore time in the future', restoredWith({ fromInstance: 'data-tier-prod-primary', toTime: '2026-12-01T00:00:01Z' }), APP, 'database.restore.toTime', '2026-12-01T00:00:01Z', 'is in the future (now: 2026-12-01T00:00:00Z)', '"latest"'],
+    ['a restore time no backup can reach (1999)', restoredWith({ fromInstance: 'data-tier-prod-primary', toTime: '1999-01-01T00:00:00Z' }), APP, 'database.restore.toTime', '1999-01-01T00:00:00Z', 'is before 2026-10-27T00:00:00Z, 35 days ago: RDS keeps automated backups 35 days at most', 'fromSnapshot'],
+    ['a restore time a second older than 35 days', restoredWith({ fromReplicatedBackups: 'arn:aws:rds:us-east-1:111111111111:auto-backup:ab-abcdefghijklmnopqrstuvwxyz', toTime: '2026-10-26T23:59:59Z' }), APP, 'database.restore.toTime', '2026-10-26T23:59:59Z', 'is before 2026-10-27T00:00:00Z'],
     ['a restore over the tier it restores from (no name of its own)', prodWith({ database: { restore: { fromInstance: 'data-tier-prod-primary' } } }), APP, 'database.restore', { fromInstance: 'data-tier-prod-primary' }, 'builds a new tier beside data-tier-prod, which stays for forensics', '-c name=data-tier-prod-<suffix>'],
     ['a name outside the environment', { env: 'prod', name: 'orders-r1' }, APP, 'name', 'orders-r1', 'must be data-tier-prod-<suffix>'],
     ['a snapshot of another region', restoredWith({ fromSnapshot: SNAPSHOT.replace('us-east-1', 'eu-west-1') }), RESTORED, 'restore.fromSnapshot', SNAPSHOT.replace('us-east-1', 'eu-west-1'), 'is in eu-west-1, but the tier is in us-east-1'],
@@ -214,12 +253,7 @@ describe('a refusal from a construct', () => {
 });
 
 describe('a tier restored from prod (-c name=data-tier-prod-r1)', () => {
-  const directory = mkdtempSync(join(tmpdir(), 'environments-'));
-  afterAll(() => rmSync(directory, { recursive: true, force: true }));
-  writeFileSync(join(directory, 'prod.json'), JSON.stringify(committed('prod')));
-  writeFileSync(join(directory, 'data-tier-prod-r1.json'), JSON.stringify({ database: { restore: { fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00Z' } } }));
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = buildApp(app, { context: { env: 'prod', name: 'data-tier-prod-r1' }, environment: TEST_ENVIRONMENT, environmentsDirectory: directory });
+  const stack = build(restoredWith({ fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00Z' }));
   const template = Template.fromStack(stack);
 
   test('reads its own committed file, app/environments/<name>.json, after the environment\'s', () => {
