@@ -23,7 +23,7 @@ import { MAX_NAME_LENGTH } from '../lib/private/defaults';
 import { BLUE_GREEN_COMPLETED } from '../lib/major-version-upgrade';
 import { formatRestoreTime, MAX_BACKUP_RETENTION_DAYS, parseRestoreTime } from '../lib/restore';
 import { committedTemplateName, DeployedTier, deployedTier } from './deployed-version';
-import { EnvironmentSettings, mergeObjects, SETTINGS_KIND, SETTINGS_SHAPE, tierPropsOf } from './settings';
+import { EnvironmentSettings, mergeObjects, restoreOf, SETTINGS_KIND, SETTINGS_SHAPE, tierPropsOf } from './settings';
 
 export type { EnvironmentSettings } from './settings';
 
@@ -230,8 +230,9 @@ function validateVpcRanges(config: AppConfig): void {
 }
 
 /**
- * The restore: one source, a time only where it applies and, for a tier not yet deployed, inside
- * the window RDS could restore from; a name of its own.
+ * The restore: one source, a time only where it applies and inside the window RDS could restore
+ * from, a name of its own, given in the tier's committed file; and, once the tier is deployed,
+ * the restore it was built from, for its whole life.
  */
 function validateRestore(config: AppConfig, inputs: RuleInputs): void {
   const restore = config.settings.database?.restore;
@@ -251,9 +252,19 @@ function validateRestore(config: AppConfig, inputs: RuleInputs): void {
         `builds a new tier beside ${stackNameFor(config)}, which stays for forensics: give it its own name with -c name=${stackNameFor(config)}-<suffix>, and its settings in app/environments/<that name>.json`,
       );
     }
+    if (inputs.overrides.database?.restore !== undefined) {
+      throw new ConfigError(
+        'overrides.database.restore',
+        inputs.overrides.database.restore,
+        `is not taken from the command line: a restore is part of ${config.name} for its whole life (the next deploy without it would replace the restored primary with an empty one), ` +
+          `so it is read only from the tier's committed file: write {"database":{"restore":${JSON.stringify(inputs.overrides.database.restore)}}} to app/environments/${config.name}.json, ` +
+          `then review, deploy and commit it (the app cannot tell a deploy from a synth or a diff, so each refuses it)`,
+      );
+    }
     // Once deployed, the time is history: it stays as it was, however old.
     if (toTime instanceof Date && inputs.deployed === undefined) validateRestoreWindow(toTime, inputs.now);
   }
+  if (inputs.deployed) validateLastingRestore(config, inputs.deployed);
 }
 
 /** A point in time RDS could restore to: not in the future, not older than any instance keeps its backups. */
@@ -272,6 +283,58 @@ function validateRestoreWindow(toTime: Date, now: Date): void {
         `For an older moment restore a snapshot taken then with fromSnapshot (runbooks/restore-from-snapshot.md)`,
     );
   }
+}
+
+/** The settings' form of a deployed primary's restore properties (the inverse of `DatabaseRestore.cfnProperties`). */
+function restoreSettingOf(deployed: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const toTime = deployed.RestoreTime ?? 'latest';
+  if (deployed.DBSnapshotIdentifier !== undefined) return { fromSnapshot: deployed.DBSnapshotIdentifier };
+  if (deployed.SourceDBInstanceAutomatedBackupsArn !== undefined) return { fromReplicatedBackups: deployed.SourceDBInstanceAutomatedBackupsArn, toTime };
+  return { fromInstance: deployed.SourceDBInstanceIdentifier ?? deployed.SourceDbiResourceId, toTime };
+}
+
+const sortedJson = (value: Readonly<Record<string, unknown>>) => JSON.stringify(Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))));
+
+/**
+ * A deployed tier keeps the restore it was built from, and a tier deployed empty gets none: either
+ * change would make CloudFormation replace the primary (AWS::RDS::DBInstance, "Updating DB
+ * instances": "if you don't specify the DBSnapshotIdentifier property, an empty DB instance is
+ * created, and the original DB instance is deleted. If you specify a property that is different
+ * from the previous snapshot restore property, a new DB instance is restored ... and the original
+ * DB instance is deleted"; without a restore, DBName, MasterUsername, KmsKeyId and StorageEncrypted
+ * come back to the template, each create-only in the resource's schema).
+ */
+function validateLastingRestore(config: AppConfig, deployed: DeployedTier): void {
+  const restore = config.settings.database?.restore;
+  const intended = restore ? restoreOf(restore)!.cfnProperties() : {};
+  if (sortedJson(intended) === sortedJson(deployed.restore)) return;
+  const stack = stackNameFor(config);
+  const newTier = `a new restore is a new tier beside this one: give it its own name, -c name=${stackNameFor({ envName: config.envName })}-<suffix>, and its own file app/environments/<that name>.json`;
+  if (Object.keys(deployed.restore).length === 0) {
+    throw new ConfigError(
+      'database.restore',
+      restore,
+      `cannot be added to ${stack}, deployed with a primary created empty (${deployed.templateFile}): CloudFormation would replace that primary and its data ` +
+        `(DBName, MasterUsername, KmsKeyId and StorageEncrypted leave the template, and each replaces the instance); ${newTier}`,
+    );
+  }
+  const lasting = `{"database":{"restore":${JSON.stringify(restoreSettingOf(deployed.restore))}}}`;
+  const file = `app/environments/${config.name ?? config.envName}.json`;
+  if (!restore) {
+    throw new ConfigError(
+      'database.restore',
+      undefined,
+      `is missing, but ${stack} was restored (${deployed.templateFile} shows ${sortedJson(deployed.restore)}), and a restore is part of the tier for its whole life: ` +
+        `without it CloudFormation would create an empty primary and delete the restored one with its data (DBName, MasterUsername, KmsKeyId and StorageEncrypted come back to the template, and each replaces the instance). ` +
+        `Keep ${lasting} in ${file}`,
+    );
+  }
+  throw new ConfigError(
+    'database.restore',
+    restore,
+    `differs from the restore ${stack} was built from (${deployed.templateFile} shows ${sortedJson(deployed.restore)}): CloudFormation would restore a new primary from it and delete the one serving now, ` +
+      `with every write since its restore. Keep ${lasting} in ${file}; ${newTier}`,
+  );
 }
 
 /**

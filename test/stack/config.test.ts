@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../app/app';
+import { deployedTier } from '../../app/deployed-version';
 import { ConfigSources, ENVIRONMENT_NAMES, ENVIRONMENTS_DIRECTORY, effectiveDatabaseOptions, EnvironmentName, EnvironmentSettings, resolveConfig } from '../../app/config';
 import { DataTierValidationError } from '../../lib/private/validation';
 import { TEST_ENVIRONMENT } from './synth';
@@ -208,6 +209,7 @@ describe('invalid configuration', () => {
     ['a restore time with an offset, not UTC', restoredWith({ fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00+01:00' }), APP, 'database.restore.toTime', '2026-11-28T22:15:00+01:00', 'must be "latest" or a UTC time in ISO-8601'],
     ['a restore time that does not exist', restoredWith({ fromInstance: 'data-tier-prod-primary', toTime: '2026-02-30T03:00:00Z' }), APP, 'database.restore.toTime', '2026-02-30T03:00:00Z', 'is not a valid date and time'],
     ['a restore key with a typo', { env: 'prod', name: 'data-tier-prod-r1', overrides: JSON.stringify({ database: { restore: { fromSnaphot: SNAPSHOT } } }) }, APP, 'overrides.database.restore.fromSnaphot', SNAPSHOT, 'did you mean fromSnapshot?'],
+    ['a restore given only on the command line', { env: 'prod', name: 'data-tier-prod-r1', overrides: JSON.stringify({ database: { restore: { fromSnapshot: SNAPSHOT } } }), [SOURCES]: { templatesDirectory: NO_TEMPLATES } }, APP, 'overrides.database.restore', { fromSnapshot: SNAPSHOT }, 'is not taken from the command line', `write {"database":{"restore":{"fromSnapshot":"${SNAPSHOT}"}}} to app/environments/data-tier-prod-r1.json`],
     ['a restore time in the future', restoredWith({ fromInstance: 'data-tier-prod-primary', toTime: '2026-12-01T00:00:01Z' }), APP, 'database.restore.toTime', '2026-12-01T00:00:01Z', 'is in the future (now: 2026-12-01T00:00:00Z)', '"latest"'],
     ['a restore time no backup can reach (1999)', restoredWith({ fromInstance: 'data-tier-prod-primary', toTime: '1999-01-01T00:00:00Z' }), APP, 'database.restore.toTime', '1999-01-01T00:00:00Z', 'is before 2026-10-27T00:00:00Z, 35 days ago: RDS keeps automated backups 35 days at most', 'fromSnapshot'],
     ['a restore time a second older than 35 days', restoredWith({ fromReplicatedBackups: 'arn:aws:rds:us-east-1:111111111111:auto-backup:ab-abcdefghijklmnopqrstuvwxyz', toTime: '2026-10-26T23:59:59Z' }), APP, 'database.restore.toTime', '2026-10-26T23:59:59Z', 'is before 2026-10-27T00:00:00Z'],
@@ -280,6 +282,79 @@ describe('a tier restored from prod (-c name=data-tier-prod-r1)', () => {
       ['AWS::RDS::DBInstance', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret', 'AWS::ElastiCache::ReplicationGroup', 'AWS::Backup::BackupVault', 'AWS::Logs::LogGroup'].flatMap((type) => Object.keys(t.findResources(type))).sort();
     expect(stateful(template)).toEqual(stateful(normal));
     expect(stateful(template).length).toBeGreaterThan(10);
+  });
+});
+
+describe('a restored tier stays restored: its committed template (app/templates/<name>.template.json) holds the restore it was built from', () => {
+  const templates = scratchDirectory('templates-');
+  /** Synthesizes a named tier of prod, never deployed, and commits its template as the review does. */
+  function deploy(name: string, settings: object): void {
+    const stack = build({ env: 'prod', name, [SOURCES]: { environmentsDirectory: environmentsWith({ [name]: settings }), templatesDirectory: NO_TEMPLATES, now: NOW } });
+    writeFileSync(join(templates, `${name}.template.json`), JSON.stringify(Template.fromStack(stack).toJSON()));
+  }
+  const POINT_IN_TIME = { fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00Z' };
+  deploy('data-tier-prod-r1', { database: { restore: { fromSnapshot: SNAPSHOT } } });
+  deploy('data-tier-prod-r2', { database: { restore: POINT_IN_TIME } });
+  deploy('data-tier-prod-blue', {});
+  /** Context of a deployed named tier, its committed file holding `settings`, half a year later. */
+  const deployedWith = (name: string, settings: object, context: Record<string, unknown> = {}) => ({
+    env: 'prod',
+    name,
+    ...context,
+    [SOURCES]: { environmentsDirectory: environmentsWith({ [name]: settings }), templatesDirectory: templates, now: new Date('2027-06-01T00:00:00Z') },
+  });
+
+  test('the template shows the restore of the primary, and none for a tier created empty', () => {
+    expect(deployedTier('data-tier-prod-r1', templates)?.restore).toEqual({ DBSnapshotIdentifier: SNAPSHOT });
+    expect(deployedTier('data-tier-prod-r2', templates)?.restore).toEqual({ SourceDBInstanceIdentifier: 'data-tier-prod-primary', RestoreTime: '2026-11-28T22:15:00Z' });
+    expect(deployedTier('data-tier-prod-blue', templates)?.restore).toEqual({});
+    expect(deployedTier('data-tier-prod-r3', templates)).toBeUndefined();
+  });
+
+  test('with the same restore it builds as deployed, however long ago its restore time is', () => {
+    Template.fromStack(build(deployedWith('data-tier-prod-r1', { database: { restore: { fromSnapshot: SNAPSHOT } } }))).hasResourceProperties('AWS::RDS::DBInstance', {
+      DBInstanceIdentifier: 'data-tier-prod-r1-primary',
+      DBSnapshotIdentifier: SNAPSHOT,
+    });
+    expect(() => build(deployedWith('data-tier-prod-r2', { database: { restore: POINT_IN_TIME } }))).not.toThrow();
+  });
+
+  test('without its restore (a deploy that forgot it) it is refused, saying why and what to keep', () => {
+    const error = refusalOf(deployedWith('data-tier-prod-r1', {}));
+    expect({ path: error.path, prop: error.prop, value: error.value }).toEqual({ path: '', prop: 'database.restore', value: undefined });
+    for (const part of [
+      `is missing, but data-tier-prod-r1 was restored (app/templates/data-tier-prod-r1.template.json shows {"DBSnapshotIdentifier":"${SNAPSHOT}"})`,
+      'CloudFormation would create an empty primary and delete the restored one',
+      'DBName, MasterUsername, KmsKeyId and StorageEncrypted come back',
+      `Keep {"database":{"restore":{"fromSnapshot":"${SNAPSHOT}"}}} in app/environments/data-tier-prod-r1.json`,
+    ]) {
+      expect(error.allowed).toContain(part);
+    }
+    expect(refusalOf(deployedWith('data-tier-prod-r2', {})).allowed).toContain(`Keep {"database":{"restore":${JSON.stringify(POINT_IN_TIME)}}} in app/environments/data-tier-prod-r2.json`);
+  });
+
+  test('with the restore given only on the command line it is refused: the file must hold it', () => {
+    const error = refusalOf(deployedWith('data-tier-prod-r1', {}, { overrides: JSON.stringify({ database: { restore: { fromSnapshot: SNAPSHOT } } }) }));
+    expect({ prop: error.prop, value: error.value }).toEqual({ prop: 'overrides.database.restore', value: { fromSnapshot: SNAPSHOT } });
+  });
+
+  test.each([
+    ['another snapshot', 'data-tier-prod-r1', { fromSnapshot: SNAPSHOT.replace('0a1b2c3d', '99999999') }],
+    ['another time', 'data-tier-prod-r2', { ...POINT_IN_TIME, toTime: '2026-11-28T22:10:00Z' }],
+    ['the latest time instead of the one restored to', 'data-tier-prod-r2', { fromInstance: 'data-tier-prod-primary' }],
+    ['another source', 'data-tier-prod-r1', POINT_IN_TIME],
+  ])('%s is refused: CloudFormation would restore a new primary and delete this one; a new restore is a new tier', (_, name, restore) => {
+    const error = refusalOf(deployedWith(name, { database: { restore } }));
+    expect({ prop: error.prop, value: error.value }).toEqual({ prop: 'database.restore', value: restore });
+    expect(error.allowed).toContain(`differs from the restore ${name} was built from (app/templates/${name}.template.json shows `);
+    expect(error.allowed).toContain('delete the one serving now');
+    expect(error.allowed).toContain('a new restore is a new tier beside this one: give it its own name, -c name=data-tier-prod-<suffix>');
+  });
+
+  test('a restore cannot be added to a named tier deployed empty', () => {
+    const error = refusalOf(deployedWith('data-tier-prod-blue', { database: { restore: { fromSnapshot: SNAPSHOT } } }));
+    expect(error.prop).toBe('database.restore');
+    expect(error.allowed).toContain('cannot be added to data-tier-prod-blue, deployed with a primary created empty (app/templates/data-tier-prod-blue.template.json)');
   });
 });
 
