@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../app/app';
 import { deployedTier } from '../../app/deployed-version';
+import { diffTemplates } from '../../lib/cli/review/diff';
 import { ConfigSources, ENVIRONMENT_NAMES, ENVIRONMENTS_DIRECTORY, effectiveDatabaseOptions, EnvironmentName, EnvironmentSettings, resolveConfig } from '../../app/config';
 import { DataTierValidationError } from '../../lib/private/validation';
 import { TEST_ENVIRONMENT } from './synth';
@@ -331,6 +332,16 @@ describe('a restored tier stays restored: its committed template (app/templates/
       expect(error.allowed).toContain(part);
     }
     expect(refusalOf(deployedWith('data-tier-prod-r2', {})).allowed).toContain(`Keep {"database":{"restore":${JSON.stringify(POINT_IN_TIME)}}} in app/environments/data-tier-prod-r2.json`);
+  });
+
+  test('what the refused synth would deploy, by the review\'s own diff: the restored primary replaced', () => {
+    // The same settings for a tier never deployed pass, and show what the refusal prevents.
+    const forgotten = build({ env: 'prod', name: 'data-tier-prod-r1', [SOURCES]: { environmentsDirectory: environmentsWith({ 'data-tier-prod-r1': {} }), templatesDirectory: NO_TEMPLATES, now: NOW } });
+    const deployed = JSON.parse(readFileSync(join(templates, 'data-tier-prod-r1.template.json'), 'utf8'));
+    const primary = diffTemplates(deployed, Template.fromStack(forgotten).toJSON()).modified.find((m) => m.type === 'AWS::RDS::DBInstance' && m.logicalId.startsWith('DatabasePrimary'));
+    expect(primary?.replacement).toBe('yes');
+    const replacing = primary?.properties.filter((p) => p.behavior === 'Replacement').map((p) => p.name);
+    expect(replacing).toEqual(expect.arrayContaining(['DBName', 'KmsKeyId', 'MasterUsername', 'StorageEncrypted']));
   });
 
   test('with the restore given only on the command line it is refused: the file must hold it', () => {
