@@ -33,6 +33,8 @@ export function buildApp(app: App, sources?: Partial<ConfigSources>, options: Bu
     context: sources?.context ?? readContext(app),
     environment: sources?.environment ?? process.env,
     environmentsDirectory: sources?.environmentsDirectory,
+    templatesDirectory: sources?.templatesDirectory,
+    now: sources?.now,
   });
   pinZonesInContext(app, config);
   let stack: DataTierStack;
@@ -41,6 +43,7 @@ export function buildApp(app: App, sources?: Partial<ConfigSources>, options: Bu
       config,
       // The example application's stream owns public, where its roles (app/environments/*.json) work.
       applicationMigrations: [EXAMPLE_APPLICATION_STREAM],
+      templatesDirectory: sources?.templatesDirectory,
       env: { account: config.account, region: config.region },
       description: `PostgreSQL data tier (${config.envName}): RDS across three AZs, RDS Proxy, cache, backups`,
       terminationProtection: config.envName !== 'dev',
@@ -66,7 +69,7 @@ export function buildDrReplicaApp(app: App, sources?: Partial<ConfigSources>, op
   const context = sources?.context ?? readContext(app);
   const envName = context.drReplicaOf;
   if (envName === undefined || envName === '') throw new ConfigError('drReplicaOf', envName, 'must name the environment whose primary is replicated, such as prod');
-  const config = resolveConfig({ context: { ...context, env: envName }, environment: sources?.environment ?? process.env, environmentsDirectory: sources?.environmentsDirectory });
+  const config = resolveConfig({ ...sources, context: { ...context, env: envName }, environment: sources?.environment ?? process.env });
   const drRegion = config.settings.drReplica?.region ?? config.settings.database?.backupReplication?.region;
   if (drRegion === undefined) {
     throw new ConfigError('drReplica.region', undefined, `is required for -c drReplicaOf=${config.envName}: set drReplica.region (or database.backupReplication.region) in app/environments/${config.envName}.json`);

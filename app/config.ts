@@ -18,10 +18,12 @@ import { AlarmThresholds, resolveAlarmThresholds } from '../lib/alarm-thresholds
 import { DataTierProps } from '../lib/data-tier';
 import { DATA_TIER_ZONE_COUNT } from '../lib/private/defaults';
 import { DatabaseOptions, resolveDatabaseOptions, ResolvedDatabaseOptions } from '../lib/database-options';
-import { DataTierValidationError, rejectUnknownKeys, validateRegion, validateZones } from '../lib/private/validation';
+import { DataTierValidationError, rejectUnknownKeys, validatePrivateCidr, validateRegion, validateZones } from '../lib/private/validation';
 import { MAX_NAME_LENGTH } from '../lib/private/defaults';
-import { parseRestoreTime } from '../lib/restore';
-import { EnvironmentSettings, mergeObjects, SETTINGS_SHAPE, tierPropsOf } from './settings';
+import { BLUE_GREEN_COMPLETED } from '../lib/major-version-upgrade';
+import { formatRestoreTime, MAX_BACKUP_RETENTION_DAYS, parseRestoreTime } from '../lib/restore';
+import { committedTemplateName, DeployedTier, deployedTier } from './deployed-version';
+import { EnvironmentSettings, mergeObjects, restoreOf, SETTINGS_KIND, SETTINGS_SHAPE, tierPropsOf } from './settings';
 
 export type { EnvironmentSettings } from './settings';
 
@@ -60,6 +62,17 @@ export interface ConfigSources {
    * @default app/environments
    */
   readonly environmentsDirectory?: string;
+  /**
+   * Directory of the committed templates, which tell what is deployed: `<env>.template.json` of
+   * each environment's stack, `<name>.template.json` of a named tier (none: never deployed).
+   * @default app/templates
+   */
+  readonly templatesDirectory?: string;
+  /**
+   * The time a restore's `toTime` is checked against (not in the future, not older than RDS keeps backups).
+   * @default - now
+   */
+  readonly now?: Date;
 }
 
 /** A value of the app's configuration outside what is allowed: the field, the value, what is allowed. */
@@ -122,7 +135,8 @@ export function resolveConfig(sources: ConfigSources): AppConfig {
   const inherited = name ? withoutRegionBoundSettings(fromEnvironmentFile) : fromEnvironmentFile;
   const settings = [fromNameFile, fromContext].reduce(mergeObjects, inherited);
   const config: AppConfig = { envName: envName as EnvironmentName, account, region, availabilityZones, settings, ...(name ? { name } : {}) };
-  validateEnvironmentRules(config);
+  const deployed = deployedTier(committedTemplateName(config), sources.templatesDirectory);
+  validateEnvironmentRules(config, { overrides: fromContext, deployed, now: sources.now ?? new Date() });
   return config;
 }
 
@@ -148,30 +162,30 @@ function parseJson(field: string, raw: unknown): unknown {
   }
 }
 
-/** Refuses unknown keys at any depth and values whose type differs from the setting's. */
+/**
+ * Refuses unknown keys at any depth and values not of the setting's kind (a wrong type, a negative
+ * number, a fraction where AWS takes a whole number), before any value is converted.
+ */
 function checkedSettings(field: string, value: unknown): EnvironmentSettings {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigError(field, value, 'must be a JSON object such as {"database":{"replicaCount":1}}');
   }
   rejectUnknownKeys(field, value, SETTINGS_SHAPE);
-  checkTypes(field, value, SETTINGS_SHAPE);
+  SETTINGS_KIND.check(field, value);
   return value as EnvironmentSettings;
 }
 
-function checkTypes(path: string, value: unknown, shape: unknown): void {
-  if (Array.isArray(shape)) {
-    if (!Array.isArray(value)) throw new ConfigError(path, value, `must be a list of ${typeof shape[0]} values`);
-    value.forEach((item, i) => checkTypes(`${path}[${i}]`, item, shape[0]));
-  } else if (typeof shape === 'object' && shape !== null) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(path, value, 'must be a JSON object');
-    for (const [key, item] of Object.entries(value)) checkTypes(`${path}.${key}`, item, (shape as Record<string, unknown>)[key]);
-  } else if (typeof value !== typeof shape) {
-    throw new ConfigError(path, value, `must be a ${typeof shape === 'boolean' ? 'boolean (true or false)' : typeof shape}`);
-  }
+/** What the app's rules read besides the merged settings. */
+interface RuleInputs {
+  /** The settings given in `-c overrides`, alone. */
+  readonly overrides: EnvironmentSettings;
+  /** What the stack's committed template shows, undefined when it has none (never deployed). */
+  readonly deployed: DeployedTier | undefined;
+  readonly now: Date;
 }
 
 /** The app's own rules for its environments, beyond what the library allows. */
-function validateEnvironmentRules(config: AppConfig): void {
+function validateEnvironmentRules(config: AppConfig, inputs: RuleInputs): void {
   const database = effectiveDatabaseOptions(config);
   if (config.envName !== 'dev' && !database.deletionProtection) {
     throw new ConfigError('database.deletionProtection', database.deletionProtection, `must be true in ${config.envName}; only dev may be deleted freely`);
@@ -179,7 +193,10 @@ function validateEnvironmentRules(config: AppConfig): void {
   if (config.envName === 'prod' && !database.multiAz) {
     throw new ConfigError('database.multiAz', database.multiAz, 'must be true in prod');
   }
+  validateRestore(config, inputs);
   validateRecoverySettings(config);
+  validateMajorVersionAcknowledgement(config, inputs.deployed);
+  validateVpcRanges(config);
   const existing = config.settings.network?.existingVpc;
   if (existing) {
     if (!/^vpc-[0-9a-f]{8,17}$/.test(existing.vpcId)) throw new ConfigError('network.existingVpc.vpcId', existing.vpcId, 'must be a VPC id such as vpc-0123456789abcdef0');
@@ -199,18 +216,35 @@ function validateEnvironmentRules(config: AppConfig): void {
   }
 }
 
-/** The restore and backup-replication settings: one source, a time only where it applies, a name of its own. */
-function validateRecoverySettings(config: AppConfig): void {
+/**
+ * The blocks of the VPCs the app creates (the tier's, unless it builds into an existing VPC, and
+ * the DR replica's) are private unless `network.allowPublicCidr` says otherwise. Checked here to
+ * name the app's settings; the Network construct refuses the same for any consumer.
+ */
+function validateVpcRanges(config: AppConfig): void {
+  const network = config.settings.network;
+  const options = { allowPublic: network?.allowPublicCidr, allowPublicSetting: 'network.allowPublicCidr' };
+  if (network?.vpcCidr !== undefined && network.existingVpc === undefined) validatePrivateCidr('', 'network.vpcCidr', network.vpcCidr, options);
+  const drCidr = config.settings.drReplica?.vpcCidr;
+  if (drCidr !== undefined) validatePrivateCidr('', 'drReplica.vpcCidr', drCidr, options);
+}
+
+/**
+ * The restore: one source, a time only where it applies and inside the window RDS could restore
+ * from, a name of its own, given in the tier's committed file; and, once the tier is deployed,
+ * the restore it was built from, for its whole life.
+ */
+function validateRestore(config: AppConfig, inputs: RuleInputs): void {
   const restore = config.settings.database?.restore;
   if (restore) {
     const sources = (['fromSnapshot', 'fromInstance', 'fromReplicatedBackups'] as const).filter((key) => restore[key] !== undefined);
     if (sources.length !== 1) {
       throw new ConfigError('database.restore', restore, `must name exactly one source: fromSnapshot, fromInstance or fromReplicatedBackups${sources.length > 1 ? ` (${sources.join(' and ')} given)` : ''}`);
     }
-    if (restore.toTime !== undefined) {
-      if (sources[0] === 'fromSnapshot') throw new ConfigError('database.restore.toTime', restore.toTime, 'applies to fromInstance and fromReplicatedBackups only; a snapshot is restored as it was taken');
-      parseRestoreTime('', 'database.restore.toTime', restore.toTime);
+    if (restore.toTime !== undefined && sources[0] === 'fromSnapshot') {
+      throw new ConfigError('database.restore.toTime', restore.toTime, 'applies to fromInstance and fromReplicatedBackups only; a snapshot is restored as it was taken');
     }
+    const toTime = restore.toTime === undefined ? undefined : parseRestoreTime('', 'database.restore.toTime', restore.toTime);
     if (config.name === undefined) {
       throw new ConfigError(
         'database.restore',
@@ -218,7 +252,115 @@ function validateRecoverySettings(config: AppConfig): void {
         `builds a new tier beside ${stackNameFor(config)}, which stays for forensics: give it its own name with -c name=${stackNameFor(config)}-<suffix>, and its settings in app/environments/<that name>.json`,
       );
     }
+    if (inputs.overrides.database?.restore !== undefined) {
+      throw new ConfigError(
+        'overrides.database.restore',
+        inputs.overrides.database.restore,
+        `is not taken from the command line: a restore is part of ${config.name} for its whole life (the next deploy without it would replace the restored primary with an empty one), ` +
+          `so it is read only from the tier's committed file: write {"database":{"restore":${JSON.stringify(inputs.overrides.database.restore)}}} to app/environments/${config.name}.json, ` +
+          `then review, deploy and commit it (the app cannot tell a deploy from a synth or a diff, so each refuses it)`,
+      );
+    }
+    // Once deployed, the time is history: it stays as it was, however old.
+    if (toTime instanceof Date && inputs.deployed === undefined) validateRestoreWindow(toTime, inputs.now);
   }
+  if (inputs.deployed) validateLastingRestore(config, inputs.deployed);
+}
+
+/** A point in time RDS could restore to: not in the future, not older than any instance keeps its backups. */
+function validateRestoreWindow(toTime: Date, now: Date): void {
+  const value = formatRestoreTime(toTime);
+  if (toTime.getTime() > now.getTime()) {
+    throw new ConfigError('database.restore.toTime', value, `is in the future (now: ${formatRestoreTime(now)}); to restore to the newest possible moment use "latest"`);
+  }
+  const earliest = new Date(now.getTime() - MAX_BACKUP_RETENTION_DAYS * 24 * 3600 * 1000);
+  if (toTime.getTime() < earliest.getTime()) {
+    throw new ConfigError(
+      'database.restore.toTime',
+      value,
+      `is before ${formatRestoreTime(earliest)}, ${MAX_BACKUP_RETENTION_DAYS} days ago: RDS keeps automated backups ${MAX_BACKUP_RETENTION_DAYS} days at most (BackupRetentionPeriod 0 to ${MAX_BACKUP_RETENTION_DAYS}), ` +
+        `so no instance can be restored to it; the source's own window is EarliestRestorableTime to LatestRestorableTime (aws rds describe-db-instances). ` +
+        `For an older moment restore a snapshot taken then with fromSnapshot (runbooks/restore-from-snapshot.md)`,
+    );
+  }
+}
+
+/** The settings' form of a deployed primary's restore properties (the inverse of `DatabaseRestore.cfnProperties`). */
+function restoreSettingOf(deployed: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const toTime = deployed.RestoreTime ?? 'latest';
+  if (deployed.DBSnapshotIdentifier !== undefined) return { fromSnapshot: deployed.DBSnapshotIdentifier };
+  if (deployed.SourceDBInstanceAutomatedBackupsArn !== undefined) return { fromReplicatedBackups: deployed.SourceDBInstanceAutomatedBackupsArn, toTime };
+  return { fromInstance: deployed.SourceDBInstanceIdentifier ?? deployed.SourceDbiResourceId, toTime };
+}
+
+const sortedJson = (value: Readonly<Record<string, unknown>>) => JSON.stringify(Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))));
+
+/**
+ * A deployed tier keeps the restore it was built from, and a tier deployed empty gets none: either
+ * change would make CloudFormation replace the primary (AWS::RDS::DBInstance, "Updating DB
+ * instances": "if you don't specify the DBSnapshotIdentifier property, an empty DB instance is
+ * created, and the original DB instance is deleted. If you specify a property that is different
+ * from the previous snapshot restore property, a new DB instance is restored ... and the original
+ * DB instance is deleted"; without a restore, DBName, MasterUsername, KmsKeyId and StorageEncrypted
+ * come back to the template, each create-only in the resource's schema).
+ */
+function validateLastingRestore(config: AppConfig, deployed: DeployedTier): void {
+  const restore = config.settings.database?.restore;
+  const intended = restore ? restoreOf(restore)!.cfnProperties() : {};
+  if (sortedJson(intended) === sortedJson(deployed.restore)) return;
+  const stack = stackNameFor(config);
+  const newTier = `a new restore is a new tier beside this one: give it its own name, -c name=${stackNameFor({ envName: config.envName })}-<suffix>, and its own file app/environments/<that name>.json`;
+  if (Object.keys(deployed.restore).length === 0) {
+    throw new ConfigError(
+      'database.restore',
+      restore,
+      `cannot be added to ${stack}, deployed with a primary created empty (${deployed.templateFile}): CloudFormation would replace that primary and its data ` +
+        `(DBName, MasterUsername, KmsKeyId and StorageEncrypted leave the template, and each replaces the instance); ${newTier}`,
+    );
+  }
+  const lasting = `{"database":{"restore":${JSON.stringify(restoreSettingOf(deployed.restore))}}}`;
+  const file = `app/environments/${config.name ?? config.envName}.json`;
+  if (!restore) {
+    throw new ConfigError(
+      'database.restore',
+      undefined,
+      `is missing, but ${stack} was restored (${deployed.templateFile} shows ${sortedJson(deployed.restore)}), and a restore is part of the tier for its whole life: ` +
+        `without it CloudFormation would create an empty primary and delete the restored one with its data (DBName, MasterUsername, KmsKeyId and StorageEncrypted come back to the template, and each replaces the instance). ` +
+        `Keep ${lasting} in ${file}`,
+    );
+  }
+  throw new ConfigError(
+    'database.restore',
+    restore,
+    `differs from the restore ${stack} was built from (${deployed.templateFile} shows ${sortedJson(deployed.restore)}): CloudFormation would restore a new primary from it and delete the one serving now, ` +
+      `with every write since its restore. Keep ${lasting} in ${file}; ${newTier}`,
+  );
+}
+
+/**
+ * `majorVersionUpgrade: blue-green-completed` acknowledges a switchover of the deployed instances
+ * to `engineMajorVersion`: it is taken only when the deployed stack holds the upgrade prepared for
+ * that major (its parameter group), or the stack would ask RDS for an in-place upgrade.
+ */
+function validateMajorVersionAcknowledgement(config: AppConfig, deployed: DeployedTier | undefined): void {
+  const acknowledgement = config.settings.database?.majorVersionUpgrade;
+  if (acknowledgement !== BLUE_GREEN_COMPLETED || deployed?.engineMajorVersion === undefined) return;
+  const from = deployed.engineMajorVersion;
+  const to = Number(effectiveDatabaseOptions(config).engineVersion.postgresMajorVersion);
+  if (to === from || deployed.preparedUpgradeMajorVersion === to) return;
+  const prepared = deployed.preparedUpgradeMajorVersion === undefined ? 'has no upgrade parameter group' : `has the upgrade parameter group of postgres${deployed.preparedUpgradeMajorVersion}, not of postgres${to}`;
+  throw new ConfigError(
+    'database.majorVersionUpgrade',
+    acknowledgement,
+    `says the blue/green switchover from ${from} to ${to} happened, but ${deployed.templateFile} (the deployed stack) ${prepared}: no upgrade to ${to} was prepared, so no blue/green deployment to ${to} can have run, ` +
+      `and the stack would ask RDS for an in-place upgrade of every instance (pg_upgrade, the database down throughout, no way back but a restore). ` +
+      `Prepare it first: engineMajorVersion ${from} with upgradeTargetMajorVersion ${to}, deployed and its template committed (npm run snapshot:update); ` +
+      `then runbooks/major-version-upgrade.md, Mitigation step 1 onwards; the acknowledgement comes after the switchover`,
+  );
+}
+
+/** The backup-replication and DR settings: what they need, a region of their own. */
+function validateRecoverySettings(config: AppConfig): void {
   const replication = config.settings.database?.backupReplication;
   if (replication) {
     for (const key of ['region', 'kmsKeyArn'] as const) {

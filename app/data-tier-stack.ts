@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { DataTier } from '../lib/data-tier';
 import { ApplicationMigrationsSource } from '../lib/functions/shared/migration-streams';
 import { AppConfig, dataTierPropsOf, stackNameFor } from './config';
-import { committedEngineMajorVersion } from './deployed-version';
+import { committedTemplateName, deployedTier } from './deployed-version';
 
 export { OUTPUTS } from '../lib/outputs';
 
@@ -19,9 +19,14 @@ export interface DataTierStackProps extends StackProps {
   /**
    * The PostgreSQL major the deployed instances run; a different `engineMajorVersion` is refused
    * unless the blue/green switchover is acknowledged.
-   * @default - the primary's EngineVersion in the committed snapshot app/templates/<env>.template.json
+   * @default - the primary's in the stack's committed template (app/templates/<env>.template.json, or <name>.template.json for a named tier); none for a stack never deployed
    */
   readonly deployedEngineMajorVersion?: number;
+  /**
+   * Where the committed templates are read.
+   * @default app/templates
+   */
+  readonly templatesDirectory?: string;
 }
 
 /** The project's own stack: one `DataTier` per environment, configured by its settings file, app/environments/<env>.json. */
@@ -38,7 +43,7 @@ export class DataTierStack extends Stack {
     this.config = props.config;
     Tags.of(this).add('data-tier:environment', props.config.envName);
     const tierProps = dataTierPropsOf(this, props.config);
-    const deployedMajorVersion = props.deployedEngineMajorVersion ?? committedEngineMajorVersion(props.config.envName);
+    const deployedMajorVersion = props.deployedEngineMajorVersion ?? deployedTier(committedTemplateName(props.config), props.templatesDirectory)?.engineMajorVersion;
     this.tier = new DataTier(this, 'Default', {
       ...tierProps,
       database: { ...tierProps.database, deployedMajorVersion },

@@ -43,6 +43,8 @@ export class DrReplicaStack extends Stack {
     const network = new Network(this, 'Network', {
       availabilityZones: props.availabilityZones,
       cidr,
+      // The source's setting: app/config.ts has checked the DR block with it.
+      allowPublicCidr: config.settings.network?.allowPublicCidr,
       flowLogRetention: config.settings.network?.flowLogRetentionDays as logs.RetentionDays | undefined,
       logsKey: keys.logsKey,
     });

@@ -68,16 +68,12 @@ const APPLICATION_ROLE = kind.object({
   schemas: kind.optional(kind.stringList),
   /** `iam` (the default) or `secret`. */
   signIn: kind.optional(kind.string),
-  connectionLimit: kind.optional(kind.number),
-  statementTimeoutMs: kind.optional(kind.number),
+  connectionLimit: kind.optional(kind.wholeNumber),
+  statementTimeoutMs: kind.optional(kind.wholeNumber),
 });
 
-/** A role as the library takes it; the library refuses what is not allowed, naming the setting. */
-function applicationRoleOf(role: TypeOf<typeof APPLICATION_ROLE>, index: number): ApplicationRole {
-  if (role.statementTimeoutMs !== undefined && !(role.statementTimeoutMs >= 0)) {
-    // A negative Duration cannot even be made: refused here, as the library would refuse it.
-    throw new DataTierValidationError('', `database.applicationRoles[${index}].statementTimeoutMs`, role.statementTimeoutMs, 'must be a whole number of milliseconds, at least 1');
-  }
+/** A role as the library takes it (its kind refused a negative or fractional number); the library refuses what is not allowed, naming the setting. */
+function applicationRoleOf(role: TypeOf<typeof APPLICATION_ROLE>): ApplicationRole {
   return {
     name: role.name,
     access: role.access as ApplicationRoleAccess,
@@ -96,7 +92,7 @@ const RESTORE = kind.object({
 });
 
 /** The restore as the library takes it (the app's rules have checked it names one source). */
-function restoreOf(restore: TypeOf<typeof RESTORE>): DatabaseRestore | undefined {
+export function restoreOf(restore: TypeOf<typeof RESTORE>): DatabaseRestore | undefined {
   const toTime = restore.toTime === undefined ? undefined : parseRestoreTime('', 'database.restore.toTime', restore.toTime);
   if (restore.fromSnapshot !== undefined) return DatabaseRestore.fromSnapshot(restore.fromSnapshot);
   if (restore.fromInstance !== undefined) return DatabaseRestore.fromInstance(restore.fromInstance, { toTime });
@@ -108,6 +104,11 @@ function restoreOf(restore: TypeOf<typeof RESTORE>): DatabaseRestore | undefined
 export const SETTINGS = {
   /** CIDR of the VPC the stack creates. */
   'network.vpcCidr': setting({ kind: kind.string, libraryProp: 'Network:cidr', toProps: (cidr) => ({ network: { cidr } }) }),
+  /**
+   * Let `network.vpcCidr` be a publicly routable block (not RFC 1918 or RFC 6598): only for a range
+   * the organisation owns and means to use, since the VPC's local route then shadows those addresses.
+   */
+  'network.allowPublicCidr': setting({ kind: kind.boolean, toProps: (allowPublicCidr) => ({ network: { allowPublicCidr } }) }),
   /** Build into an existing VPC instead; its interface endpoints and flow logs are the owner's. */
   'network.existingVpc': setting({
     kind: kind.object({
@@ -134,48 +135,48 @@ export const SETTINGS = {
     }),
   }),
   /** Days the VPC flow logs are kept (a CloudWatch Logs retention). */
-  'network.flowLogRetentionDays': setting({ kind: kind.number, libraryProp: 'Network:flowLogRetention', toProps: (retention) => ({ network: { flowLogRetention: retention as logs.RetentionDays } }) }),
+  'network.flowLogRetentionDays': setting({ kind: kind.wholeNumber, libraryProp: 'Network:flowLogRetention', toProps: (retention) => ({ network: { flowLogRetention: retention as logs.RetentionDays } }) }),
   /**
    * Zones, from the first, whose function subnet holds the interface endpoints (1 to 3). Each
    * endpoint is billed per zone: with 1 they cost a third, and the functions lose the AWS APIs
    * while that zone is down (dev's choice; docs/app-settings.md).
    */
   'network.interfaceEndpointZones': setting({
-    kind: kind.number,
+    kind: kind.wholeNumber,
     // DataTier itself refuses it for an existing VPC, under the id the app gives the tier.
     libraryProp: ['Network:interfaceEndpointZones', 'Default:interfaceEndpointZones'],
     toProps: (interfaceEndpointZones) => ({ network: { interfaceEndpointZones } }),
   }),
 
   /** PostgreSQL major version (17, 18; the platform SQL needs 17 or later). */
-  'database.engineMajorVersion': setting({ kind: kind.number, libraryProp: 'Database:engineVersion', toProps: (major) => ({ database: { engineVersion: engineVersionOf(major) } }) }),
+  'database.engineMajorVersion': setting({ kind: kind.wholeNumber, libraryProp: 'Database:engineVersion', toProps: (major) => ({ database: { engineVersion: engineVersionOf(major) } }) }),
   /** Instance class of the primary, e.g. `db.r7g.large`. */
   'database.instanceClass': setting({ kind: kind.string, libraryProp: 'Database:instanceType', toProps: (instanceClass) => ({ database: { instanceType: instanceTypeOf(instanceClass) } }) }),
   /** Instance class of the read replicas, when not the primary's. */
   'database.replicaInstanceClass': setting({ kind: kind.string, libraryProp: 'Database:replicaInstanceType', toProps: (instanceClass) => ({ database: { replicaInstanceType: instanceTypeOf(instanceClass) } }) }),
-  'database.replicaCount': setting({ kind: kind.number, libraryProp: 'Database:replicaCount', toProps: (replicaCount) => ({ database: { replicaCount } }) }),
+  'database.replicaCount': setting({ kind: kind.wholeNumber, libraryProp: 'Database:replicaCount', toProps: (replicaCount) => ({ database: { replicaCount } }) }),
   /** A standby of the primary in another zone (the app requires it in prod). */
   'database.multiAz': setting({ kind: kind.boolean, toProps: (multiAz) => ({ database: { multiAz } }) }),
-  'database.allocatedStorageGiB': setting({ kind: kind.number, libraryProp: 'Database:allocatedStorageGiB', toProps: (allocatedStorageGiB) => ({ database: { allocatedStorageGiB } }) }),
+  'database.allocatedStorageGiB': setting({ kind: kind.wholeNumber, libraryProp: 'Database:allocatedStorageGiB', toProps: (allocatedStorageGiB) => ({ database: { allocatedStorageGiB } }) }),
   /** Ceiling of storage autoscaling. */
-  'database.maxAllocatedStorageGiB': setting({ kind: kind.number, libraryProp: 'Database:maxAllocatedStorageGiB', toProps: (maxAllocatedStorageGiB) => ({ database: { maxAllocatedStorageGiB } }) }),
+  'database.maxAllocatedStorageGiB': setting({ kind: kind.wholeNumber, libraryProp: 'Database:maxAllocatedStorageGiB', toProps: (maxAllocatedStorageGiB) => ({ database: { maxAllocatedStorageGiB } }) }),
   /** Days of automated backups: the point-in-time recovery window (1 to 35). */
-  'database.backupRetentionDays': setting({ kind: kind.number, libraryProp: 'Database:backupRetention (days)', toProps: (retention) => ({ database: { backupRetention: days(retention) } }) }),
+  'database.backupRetentionDays': setting({ kind: kind.wholeNumber, libraryProp: 'Database:backupRetention (days)', toProps: (retention) => ({ database: { backupRetention: days(retention) } }) }),
   'database.performanceInsightsRetentionDays': setting({
-    kind: kind.number,
+    kind: kind.wholeNumber,
     libraryProp: 'Database:performanceInsightRetention (days)',
     toProps: (retention) => ({ database: { performanceInsightRetention: retention as rds.PerformanceInsightRetention } }),
   }),
   /** Enhanced Monitoring interval: 1, 5, 10, 15, 30 or 60 seconds. */
-  'database.monitoringIntervalSeconds': setting({ kind: kind.number, libraryProp: 'Database:monitoringInterval (seconds)', toProps: (interval) => ({ database: { monitoringInterval: Duration.seconds(interval) } }) }),
-  'database.port': setting({ kind: kind.number, libraryProp: 'Database:port', toProps: (port) => ({ database: { port } }) }),
+  'database.monitoringIntervalSeconds': setting({ kind: kind.wholeNumber, libraryProp: 'Database:monitoringInterval (seconds)', toProps: (interval) => ({ database: { monitoringInterval: Duration.seconds(interval) } }) }),
+  'database.port': setting({ kind: kind.wholeNumber, libraryProp: 'Database:port', toProps: (port) => ({ database: { port } }) }),
   /** The app requires it outside dev. */
   'database.deletionProtection': setting({ kind: kind.boolean, toProps: (deletionProtection) => ({ database: { deletionProtection } }) }),
   /** Statements slower than this are logged (`log_min_duration_statement`). */
-  'database.slowStatementMs': setting({ kind: kind.number, libraryProp: 'Database:slowStatementThreshold (ms)', toProps: (ms) => ({ database: { slowStatementThreshold: Duration.millis(ms) } }) }),
-  'database.idleInTransactionTimeoutMs': setting({ kind: kind.number, libraryProp: 'Database:idleInTransactionTimeout (ms)', toProps: (ms) => ({ database: { idleInTransactionTimeout: Duration.millis(ms) } }) }),
+  'database.slowStatementMs': setting({ kind: kind.wholeNumber, libraryProp: 'Database:slowStatementThreshold (ms)', toProps: (ms) => ({ database: { slowStatementThreshold: Duration.millis(ms) } }) }),
+  'database.idleInTransactionTimeoutMs': setting({ kind: kind.wholeNumber, libraryProp: 'Database:idleInTransactionTimeout (ms)', toProps: (ms) => ({ database: { idleInTransactionTimeout: Duration.millis(ms) } }) }),
   /** A later major version whose parameter group is prepared for a blue/green upgrade (runbooks/major-version-upgrade.md). */
-  'database.upgradeTargetMajorVersion': setting({ kind: kind.number, toProps: (major) => ({ database: { upgradeTarget: engineVersionOf(major) } }) }),
+  'database.upgradeTargetMajorVersion': setting({ kind: kind.wholeNumber, toProps: (major) => ({ database: { upgradeTarget: engineVersionOf(major) } }) }),
   /** `blue-green-completed`: the switchover to `engineMajorVersion` happened; the stack catches up. */
   'database.majorVersionUpgrade': setting({ kind: kind.string, toProps: (state) => ({ database: { majorVersionUpgrade: state as DatabaseOptions['majorVersionUpgrade'] } }) }),
   /**
@@ -193,11 +194,11 @@ export const SETTINGS = {
   'database.applicationRoles': setting({
     kind: kind.list(APPLICATION_ROLE),
     libraryProp: ['Database:applicationRoles', 'Schema:applicationRoles'],
-    toProps: (roles) => ({ applicationRoles: roles.map((role, index) => applicationRoleOf(role, index)) }),
+    toProps: (roles) => ({ applicationRoles: roles.map(applicationRoleOf) }),
   }),
   /** Replicate the automated backups to another region (a key ARN of that region); retention defaults to backupRetentionDays. */
   'database.backupReplication': setting({
-    kind: kind.object({ region: kind.string, kmsKeyArn: kind.string, retentionDays: kind.optional(kind.number) }),
+    kind: kind.object({ region: kind.string, kmsKeyArn: kind.string, retentionDays: kind.optional(kind.wholeNumber) }),
     toProps: (replication) => ({
       database: {
         backupReplication: { region: replication.region, kmsKey: replication.kmsKeyArn, retention: replication.retentionDays === undefined ? undefined : days(replication.retentionDays) },
@@ -209,27 +210,27 @@ export const SETTINGS = {
    * Days every log group of the tier keeps its events (a CloudWatch Logs retention): the PostgreSQL
    * log exports, the cache slow log, the functions, the operator sessions and the game-day experiments.
    */
-  'logs.retentionDays': setting({ kind: kind.number, libraryProp: 'Database:logRetention', toProps: (retention) => ({ logRetention: retention as logs.RetentionDays }) }),
+  'logs.retentionDays': setting({ kind: kind.wholeNumber, libraryProp: 'Database:logRetention', toProps: (retention) => ({ logRetention: retention as logs.RetentionDays }) }),
 
   /** Clients authenticate with IAM end to end (proxy to database too) instead of the secret. */
   'proxy.iamAuthEndToEnd': setting({ kind: kind.boolean, toProps: (iamAuthEndToEnd) => ({ database: { proxy: { iamAuthEndToEnd } } }) }),
   'proxy.idleClientTimeoutSeconds': setting({
-    kind: kind.number,
+    kind: kind.wholeNumber,
     libraryProp: 'Database:proxy.idleClientTimeout (seconds)',
     toProps: (seconds) => ({ database: { proxy: { idleClientTimeout: Duration.seconds(seconds) } } }),
   }),
-  'proxy.maxConnectionsPercent': setting({ kind: kind.number, libraryProp: 'Database:proxy.maxConnectionsPercent', toProps: (maxConnectionsPercent) => ({ database: { proxy: { maxConnectionsPercent } } }) }),
+  'proxy.maxConnectionsPercent': setting({ kind: kind.wholeNumber, libraryProp: 'Database:proxy.maxConnectionsPercent', toProps: (maxConnectionsPercent) => ({ database: { proxy: { maxConnectionsPercent } } }) }),
 
   /** `redis` or `valkey`. */
   'cache.engine': setting({ kind: kind.string, libraryProp: 'Cache:engine', toProps: (engine) => ({ cache: { engine: engine as CacheEngine } }) }),
   'cache.engineVersion': setting({ kind: kind.string, libraryProp: 'Cache:engineVersion', toProps: (engineVersion) => ({ cache: { engineVersion } }) }),
   /** e.g. `cache.r7g.large` */
   'cache.nodeType': setting({ kind: kind.string, libraryProp: 'Cache:nodeType', toProps: (nodeType) => ({ cache: { nodeType } }) }),
-  'cache.port': setting({ kind: kind.number, libraryProp: 'Cache:port', toProps: (port) => ({ cache: { port } }) }),
-  'cache.snapshotRetentionDays': setting({ kind: kind.number, libraryProp: 'Cache:snapshotRetention (days)', toProps: (retention) => ({ cache: { snapshotRetention: days(retention) } }) }),
+  'cache.port': setting({ kind: kind.wholeNumber, libraryProp: 'Cache:port', toProps: (port) => ({ cache: { port } }) }),
+  'cache.snapshotRetentionDays': setting({ kind: kind.wholeNumber, libraryProp: 'Cache:snapshotRetention (days)', toProps: (retention) => ({ cache: { snapshotRetention: days(retention) } }) }),
 
   /** Days each daily AWS Backup recovery point is kept. */
-  'backup.retentionDays': setting({ kind: kind.number, libraryProp: 'Backup:retention (days)', toProps: (retention) => ({ backup: { retention: days(retention) } }) }),
+  'backup.retentionDays': setting({ kind: kind.wholeNumber, libraryProp: 'Backup:retention (days)', toProps: (retention) => ({ backup: { retention: days(retention) } }) }),
   /** A vault in another region each recovery point is copied to. */
   'backup.copyToVaultArn': setting({
     kind: kind.string,
@@ -244,7 +245,7 @@ export const SETTINGS = {
   /** Where `runbooks/` is published; each alarm description then links its runbook. */
   'monitoring.runbookBaseUrl': setting({ kind: kind.string, libraryProp: 'Monitoring:runbookBaseUrl', toProps: (runbookBaseUrl) => ({ monitoring: { runbookBaseUrl } }) }),
   /** Thresholds of the alarm table to change (docs/alarms.md lists them). */
-  'monitoring.thresholds': setting({ kind: kind.someFieldsOf(DEFAULT_ALARM_THRESHOLDS), libraryProp: 'Monitoring:thresholds.*', toProps: (thresholds) => ({ monitoring: { thresholds } }) }),
+  'monitoring.thresholds': setting({ kind: kind.someFieldsOf(DEFAULT_ALARM_THRESHOLDS, kind.number), libraryProp: 'Monitoring:thresholds.*', toProps: (thresholds) => ({ monitoring: { thresholds } }) }),
   /** Conditions of the alarm table not to create. */
   'monitoring.disabledAlarms': setting({ kind: kind.stringList, libraryProp: 'Monitoring:disabledAlarms', toProps: (disabledAlarms) => ({ monitoring: { disabledAlarms } }) }),
 
@@ -295,15 +296,20 @@ function givenSettings(settings: EnvironmentSettings): Array<[AnySetting, unknow
   });
 }
 
-/**
- * Every setting with a value of its kind: what the environment files and `-c overrides` are
- * checked against (`rejectUnknownKeys`, then the types).
- */
-export const SETTINGS_SHAPE: Record<string, Record<string, unknown>> = {};
+const KINDS_BY_GROUP: Record<string, Record<string, Kind<unknown>>> = {};
 for (const [path, entry] of ENTRIES) {
   const [group, name] = path.split('.');
-  SETTINGS_SHAPE[group] = { ...SETTINGS_SHAPE[group], [name]: entry.kind.sample };
+  KINDS_BY_GROUP[group] = { ...KINDS_BY_GROUP[group], [name]: entry.kind };
 }
+
+/**
+ * The kind of a settings file: each group an object of its settings, each of its kind. The
+ * environment files and `-c overrides` are checked against it, every value before any conversion.
+ */
+export const SETTINGS_KIND: Kind<unknown> = kind.object(Object.fromEntries(Object.entries(KINDS_BY_GROUP).map(([group, fields]) => [group, kind.optional(kind.object(fields))])));
+
+/** Every setting with a value of its kind: whose keys the environment files and `-c overrides` are checked against (`rejectUnknownKeys`). */
+export const SETTINGS_SHAPE = SETTINGS_KIND.sample as Record<string, Record<string, unknown>>;
 
 /**
  * The `DataTier` props the settings give, before the library's defaults; with `importInto`, also

@@ -5,7 +5,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { MajorVersionUpgradeOptions } from './major-version-upgrade';
 import { validateInstanceSettings } from './private/instance-settings';
 import { DataTierValidationError, requireInteger, validateRdsInstanceClass } from './private/validation';
-import { BackupReplicationOptions, DatabaseRestore, validateBackupReplication } from './restore';
+import { BackupReplicationOptions, DatabaseRestore, MAX_BACKUP_RETENTION_DAYS, validateBackupReplication } from './restore';
 
 /** RDS Proxy settings. */
 export interface ProxyOptions {
@@ -180,7 +180,7 @@ export function validateDatabaseOptions(path: string, o: ResolvedDatabaseOptions
       `must be a whole number above allocatedStorageGiB (${o.allocatedStorageGiB}) and at most ${MAX_STORAGE_GIB}, so storage can autoscale`,
     );
   }
-  requireInteger(path, 'backupRetention (days)', o.backupRetention.toDays(), 1, 35);
+  requireInteger(path, 'backupRetention (days)', o.backupRetention.toDays(), 1, MAX_BACKUP_RETENTION_DAYS);
   requireInteger(path, 'proxy.idleClientTimeout (seconds)', o.proxy.idleClientTimeout.toSeconds(), 1, 28_800);
   requireInteger(path, 'proxy.maxConnectionsPercent', o.proxy.maxConnectionsPercent, 1, 100);
   if (zoneCount < 2 && o.multiAz) throw new DataTierValidationError(path, 'availabilityZones', zoneCount, 'must name at least two zones for a Multi-AZ primary');

@@ -23,6 +23,15 @@ export interface NetworkOptions {
    */
   readonly cidr?: string;
   /**
+   * Let `cidr` be a publicly routable block. Without it the block must be private: 10.0.0.0/8,
+   * 172.16.0.0/12 or 192.168.0.0/16 (RFC 1918, which AWS recommends for a VPC) or 100.64.0.0/10
+   * (RFC 6598). The VPC's local route takes every address of its block, so the hosts that hold a
+   * public block on the internet are out of reach of the VPC and of every network routed to it:
+   * only for a block the organisation owns and means to use.
+   * @default false
+   */
+  readonly allowPublicCidr?: boolean;
+  /**
    * How long the flow logs of the VPC the network creates are kept (ignored with `vpc`).
    * @default logs.RetentionDays.ONE_YEAR
    */
@@ -159,7 +168,7 @@ export class Network extends Construct {
 
   private createVpc(props: NetworkProps): ec2.Vpc {
     const cidr = props.cidr ?? DEFAULT_VPC_CIDR;
-    validateCidr(this.node.path, 'cidr', cidr, { subnetsNeeded: this.availabilityZones.length * SUBNET_GROUPS_PER_ZONE, subnetPrefix: SUBNET_PREFIX });
+    validateCidr(this.node.path, 'cidr', cidr, { subnetsNeeded: this.availabilityZones.length * SUBNET_GROUPS_PER_ZONE, subnetPrefix: SUBNET_PREFIX, allowPublic: props.allowPublicCidr });
     const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(cidr),
       availabilityZones: this.availabilityZones,

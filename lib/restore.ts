@@ -16,6 +16,18 @@ import { Duration } from 'aws-cdk-lib';
 import { isKnownRegion } from './private/allowed-values';
 import { DataTierValidationError, validateRegion } from './private/validation';
 
+/**
+ * The longest automated-backup retention RDS allows, in days: `BackupRetentionPeriod` "Must be a
+ * value from 0 to 35" (CreateDBInstance, RDS API reference), and the replicated backups' retention
+ * is 1 to 35 as well. No point in time older than that can be restored from any instance's backups
+ * ("You can restore to a point up to the number of days specified by the BackupRetentionPeriod
+ * property", RestoreDBInstanceToPointInTime).
+ */
+export const MAX_BACKUP_RETENTION_DAYS = 35;
+
+/** The `AWS::RDS::DBInstance` properties a restore sets ({@link DatabaseRestore.cfnProperties}); none of them on an instance created empty. */
+export const RESTORE_PROPERTIES = ['DBSnapshotIdentifier', 'SourceDBInstanceIdentifier', 'SourceDbiResourceId', 'SourceDBInstanceAutomatedBackupsArn', 'RestoreTime', 'UseLatestRestorableTime'] as const;
+
 /** The moment a point-in-time restore goes back to: a time (UTC), or the latest restorable time (typically within the last 5 minutes). */
 export type RestoreTime = Date | 'latest';
 
@@ -220,8 +232,8 @@ export function validateBackupReplication(path: string, options: BackupReplicati
   }
   if (options.retention !== undefined) {
     const days = options.retention.toDays();
-    if (!Number.isInteger(days) || days < 1 || days > 35) {
-      throw new DataTierValidationError(path, 'backupReplication.retention (days)', days, 'must be a whole number from 1 to 35 (the AutomaticBackupReplicationRetentionPeriod RDS accepts)');
+    if (!Number.isInteger(days) || days < 1 || days > MAX_BACKUP_RETENTION_DAYS) {
+      throw new DataTierValidationError(path, 'backupReplication.retention (days)', days, `must be a whole number from 1 to ${MAX_BACKUP_RETENTION_DAYS} (the AutomaticBackupReplicationRetentionPeriod RDS accepts)`);
     }
   }
 }

@@ -106,11 +106,70 @@ export function parseCidr(path: string, prop: string, cidr: unknown): Ipv4Cidr {
   return { address, prefix };
 }
 
+/** Whether the block `address/prefix` lies inside `range` (a block of a VPC's size lies inside each range below, or outside it). */
+function inside(address: number, prefix: number, range: string): boolean {
+  const [base, bits] = range.split('/');
+  const rangePrefix = Number(bits);
+  const rangeAddress = base.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0);
+  return prefix >= rangePrefix && networkOf(address, rangePrefix) === rangeAddress;
+}
+
+/**
+ * The private IPv4 ranges a VPC's block should come from: RFC 1918's, which the Amazon VPC User
+ * Guide recommends ("VPC CIDR blocks": "we recommend that you specify a CIDR block from the private
+ * IPv4 address ranges as specified in RFC 1918"), and RFC 6598's shared address space, which that
+ * page lists among the blocks a VPC may use and which the internet does not route either.
+ */
+export const PRIVATE_IPV4_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'] as const;
+
+/** Blocks Amazon VPC refuses for a VPC (same page: "You can't specify the following CIDR blocks for your VPCs"). */
+const RANGES_NO_VPC_TAKES: Record<string, string> = {
+  '0.0.0.0/8': 'the "this network" block',
+  '127.0.0.0/8': 'the loopback range',
+  '169.254.0.0/16': 'the link-local range',
+  '224.0.0.0/4': 'the multicast range',
+};
+
+export interface AddressRangeOptions {
+  /**
+   * Allow a publicly routable block: the VPC's local route then takes those addresses, so hosts of
+   * the internet in it (and, through peering or a transit gateway, anything routed there) are out of
+   * reach of the VPC; only for a block the organisation owns and means to use.
+   * @default false
+   */
+  readonly allowPublic?: boolean;
+  /** The setting that allows one, named in the refusal. @default 'allowPublicCidr' */
+  readonly allowPublicSetting?: string;
+}
+
+/**
+ * Requires a VPC's block to be private (RFC 1918 or RFC 6598) unless a public one is allowed, and
+ * never one Amazon VPC refuses (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html).
+ */
+export function validatePrivateCidr(path: string, prop: string, cidr: unknown, options: AddressRangeOptions = {}): void {
+  if (isToken(cidr)) return;
+  const { address, prefix } = parseCidr(path, prop, cidr);
+  const refused = Object.keys(RANGES_NO_VPC_TAKES).find((range) => inside(address, prefix, range));
+  if (refused) {
+    throw new DataTierValidationError(path, prop, cidr, `lies in ${refused}, ${RANGES_NO_VPC_TAKES[refused]}, which Amazon VPC refuses for a VPC; use a private block such as 10.42.0.0/16`);
+  }
+  if (options.allowPublic || PRIVATE_IPV4_RANGES.some((range) => inside(address, prefix, range))) return;
+  throw new DataTierValidationError(
+    path,
+    prop,
+    cidr,
+    `is publicly routable: a VPC's block must come from a private range, 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (RFC 1918, as AWS recommends for a VPC) ` +
+      `or 100.64.0.0/10 (RFC 6598); the VPC's local route would take every address of ${String(cidr)}, so whoever holds them on the internet is out of reach of the VPC and of every network routed to it. ` +
+      `Use a private block such as 10.42.0.0/16, or set ${options.allowPublicSetting ?? 'allowPublicCidr'} if the block is your organisation's and meant`,
+  );
+}
+
 /**
  * Requires a VPC CIDR block: IPv4 syntax, a prefix from /16 to /28 (the sizes Amazon VPC accepts),
- * host bits zero, and room for `subnetsNeeded` subnets of `/subnetPrefix`.
+ * host bits zero, a private range unless `allowPublic` ({@link validatePrivateCidr}), and room for
+ * `subnetsNeeded` subnets of `/subnetPrefix`.
  */
-export function validateCidr(path: string, prop: string, cidr: unknown, room: { subnetsNeeded: number; subnetPrefix: number }): void {
+export function validateCidr(path: string, prop: string, cidr: unknown, room: { subnetsNeeded: number; subnetPrefix: number } & AddressRangeOptions): void {
   if (isToken(cidr)) return;
   const { address, prefix } = parseCidr(path, prop, cidr);
   if (prefix < VPC_CIDR_PREFIXES.min || prefix > VPC_CIDR_PREFIXES.max) {
@@ -125,6 +184,7 @@ export function validateCidr(path: string, prop: string, cidr: unknown, room: { 
   if (network !== address) {
     throw new DataTierValidationError(path, prop, cidr, `must be a CIDR block whose host bits are zero; did you mean ${formatIpv4(network)}/${prefix}?`);
   }
+  validatePrivateCidr(path, prop, cidr, room);
   const { subnetsNeeded, subnetPrefix } = room;
   if (subnetsNeeded <= 0) return;
   // n subnets of /s fit in a block of prefix s - ceil(log2 n) or shorter.

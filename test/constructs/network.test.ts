@@ -77,4 +77,20 @@ describe('Network validation', () => {
       `${messageStart('Test/Network', 'cidr')}"10.42.0.0/24": has room for 1 of the 6 /24 subnets the tier needs; use a /21 or larger block, such as 10.42.0.0/21`,
     );
   });
+
+  test('refuses a publicly routable block, naming the private ranges and the switch that allows one', () => {
+    const error = validationError(() => networkTemplate({ cidr: '8.8.0.0/16' }));
+    expect(error.message.startsWith(`${messageStart('Test/Network', 'cidr')}"8.8.0.0/16": is publicly routable: `)).toBe(true);
+    for (const part of ['10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (RFC 1918', '100.64.0.0/10 (RFC 6598)', 'set allowPublicCidr']) expect(error.allowed).toContain(part);
+  });
+
+  test('takes RFC 6598 shared space as private, and a public block only with allowPublicCidr', () => {
+    networkTemplate({ cidr: '100.64.0.0/16' }).hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '100.64.0.0/16' });
+    networkTemplate({ cidr: '8.8.0.0/16', allowPublicCidr: true }).hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '8.8.0.0/16' });
+  });
+
+  test('refuses a block Amazon VPC refuses, allowPublicCidr or not', () => {
+    const error = validationError(() => networkTemplate({ cidr: '169.254.0.0/16', allowPublicCidr: true }));
+    expect(error.allowed).toBe('lies in 169.254.0.0/16, the link-local range, which Amazon VPC refuses for a VPC; use a private block such as 10.42.0.0/16');
+  });
 });

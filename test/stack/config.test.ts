@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../app/app';
-import { ENVIRONMENT_NAMES, ENVIRONMENTS_DIRECTORY, effectiveDatabaseOptions, EnvironmentName, EnvironmentSettings, resolveConfig } from '../../app/config';
+import { deployedTier } from '../../app/deployed-version';
+import { diffTemplates } from '../../lib/cli/review/diff';
+import { ConfigSources, ENVIRONMENT_NAMES, ENVIRONMENTS_DIRECTORY, effectiveDatabaseOptions, EnvironmentName, EnvironmentSettings, resolveConfig } from '../../app/config';
 import { DataTierValidationError } from '../../lib/private/validation';
 import { TEST_ENVIRONMENT } from './synth';
 
@@ -15,10 +17,20 @@ function resolve(context: Record<string, unknown>, environmentsDirectory?: strin
   return resolveConfig({ context, environment: TEST_ENVIRONMENT, environmentsDirectory });
 }
 
+/** Key of a test context holding the sources besides the context (settings and template directories, the time). */
+const SOURCES = 'sources (not context)';
+type Sources = Pick<ConfigSources, 'environmentsDirectory' | 'templatesDirectory' | 'now'>;
+
+/** The app built from a context, the sources it names under {@link SOURCES} too. */
+function build(given: Record<string, unknown>, environmentsDirectory?: string) {
+  const { [SOURCES]: sources, ...context } = given as Record<string, unknown> & { [SOURCES]?: Sources };
+  return buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), { environmentsDirectory, ...sources, context, environment: TEST_ENVIRONMENT });
+}
+
 /** The refusal of a context: from the config, or from the construct the value configures when the app is built. */
 function refusalOf(context: Record<string, unknown>, environmentsDirectory?: string): DataTierValidationError {
   try {
-    buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), { context, environment: TEST_ENVIRONMENT, environmentsDirectory });
+    build(context, environmentsDirectory);
   } catch (error) {
     if (error instanceof DataTierValidationError) return error;
     throw error;
@@ -28,8 +40,34 @@ function refusalOf(context: Record<string, unknown>, environmentsDirectory?: str
 
 /** Context of prod with `settings` as the one-off overrides. */
 const prodWith = (settings: object) => ({ env: 'prod', overrides: JSON.stringify(settings) });
-/** Context of a tier restored from prod, `data-tier-prod-r1`, with `restore` as its source. */
-const restoredWith = (restore: object) => ({ env: 'prod', name: 'data-tier-prod-r1', overrides: JSON.stringify({ database: { restore } }) });
+/** Directories the tests write, removed at the end. */
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((directory) => rmSync(directory, { recursive: true, force: true })));
+function scratchDirectory(prefix: string): string {
+  const directory = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(directory);
+  return directory;
+}
+
+/** Settings files: prod's committed one and each of `files` (by name, without .json). */
+function environmentsWith(files: Record<string, object>): string {
+  const directory = scratchDirectory('environments-');
+  writeFileSync(join(directory, 'prod.json'), JSON.stringify(committed('prod')));
+  for (const [name, settings] of Object.entries(files)) writeFileSync(join(directory, `${name}.json`), JSON.stringify(settings));
+  return directory;
+}
+
+/** The time the restore tests run at: restore times are checked against it. */
+const NOW = new Date('2026-12-01T00:00:00Z');
+/** No committed template: no tier deployed. */
+const NO_TEMPLATES = scratchDirectory('templates-');
+
+/** Context of a tier restored from prod, `data-tier-prod-r1`, never deployed, its committed file holding `restore` as its source. */
+const restoredWith = (restore: object) => ({
+  env: 'prod',
+  name: 'data-tier-prod-r1',
+  [SOURCES]: { environmentsDirectory: environmentsWith({ 'data-tier-prod-r1': { database: { restore } } }), templatesDirectory: NO_TEMPLATES, now: NOW },
+});
 const SNAPSHOT = 'arn:aws:rds:us-east-1:111111111111:snapshot:awsbackup:job-0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 const DR_KEY = 'arn:aws:kms:us-west-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -149,6 +187,8 @@ describe('invalid configuration', () => {
     ['prod without deletion protection', prodWith({ database: { deletionProtection: false } }), APP, 'database.deletionProtection', false, 'must be true in prod; only dev may be deleted freely'],
     // Values, validated by the construct they configure.
     ['a CIDR with host bits set', prodWith({ network: { vpcCidr: '10.42.7.9/16' } }), NETWORK, 'cidr', '10.42.7.9/16', 'host bits are zero; did you mean 10.42.0.0/16?'],
+    ['a public VPC range', prodWith({ network: { vpcCidr: '8.8.0.0/16' } }), APP, 'network.vpcCidr', '8.8.0.0/16', 'is publicly routable', '(RFC 1918', '100.64.0.0/10 (RFC 6598)', 'set network.allowPublicCidr'],
+    ['a public range for the DR replica\'s VPC', prodWith({ drReplica: { vpcCidr: '52.94.0.0/16' } }), APP, 'drReplica.vpcCidr', '52.94.0.0/16', 'is publicly routable', 'set network.allowPublicCidr'],
     ['a CIDR too small for the subnets', prodWith({ network: { vpcCidr: '10.42.0.0/24' } }), NETWORK, 'cidr', '10.42.0.0/24', 'has room for 1 of the 6 /24 subnets the tier needs; use a /21 or larger block, such as 10.42.0.0/21'],
     ['an instance class RDS does not offer', prodWith({ database: { instanceClass: 'db.m1.small' } }), DATABASE, 'instanceType', 'db.m1.small', 'db.m1 is not offered for RDS for PostgreSQL 17; offered families: db.t3'],
     ['Redis OSS 8.0', prodWith({ cache: { engineVersion: '8.0' } }), CACHE, 'engineVersion', '8.0', 'must be one of 6.0, 6.2, 7.0, 7.1 for redis; 8.0 is a valkey version'],
@@ -169,7 +209,11 @@ describe('invalid configuration', () => {
     ['a restore time for a snapshot', restoredWith({ fromSnapshot: SNAPSHOT, toTime: 'latest' }), APP, 'database.restore.toTime', 'latest', 'applies to fromInstance and fromReplicatedBackups only'],
     ['a restore time with an offset, not UTC', restoredWith({ fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00+01:00' }), APP, 'database.restore.toTime', '2026-11-28T22:15:00+01:00', 'must be "latest" or a UTC time in ISO-8601'],
     ['a restore time that does not exist', restoredWith({ fromInstance: 'data-tier-prod-primary', toTime: '2026-02-30T03:00:00Z' }), APP, 'database.restore.toTime', '2026-02-30T03:00:00Z', 'is not a valid date and time'],
-    ['a restore key with a typo', restoredWith({ fromSnaphot: SNAPSHOT }), APP, 'overrides.database.restore.fromSnaphot', SNAPSHOT, 'did you mean fromSnapshot?'],
+    ['a restore key with a typo', { env: 'prod', name: 'data-tier-prod-r1', overrides: JSON.stringify({ database: { restore: { fromSnaphot: SNAPSHOT } } }) }, APP, 'overrides.database.restore.fromSnaphot', SNAPSHOT, 'did you mean fromSnapshot?'],
+    ['a restore given only on the command line', { env: 'prod', name: 'data-tier-prod-r1', overrides: JSON.stringify({ database: { restore: { fromSnapshot: SNAPSHOT } } }), [SOURCES]: { templatesDirectory: NO_TEMPLATES } }, APP, 'overrides.database.restore', { fromSnapshot: SNAPSHOT }, 'is not taken from the command line', `write {"database":{"restore":{"fromSnapshot":"${SNAPSHOT}"}}} to app/environments/data-tier-prod-r1.json`],
+    ['a restore time in the future', restoredWith({ fromInstance: 'data-tier-prod-primary', toTime: '2026-12-01T00:00:01Z' }), APP, 'database.restore.toTime', '2026-12-01T00:00:01Z', 'is in the future (now: 2026-12-01T00:00:00Z)', '"latest"'],
+    ['a restore time no backup can reach (1999)', restoredWith({ fromInstance: 'data-tier-prod-primary', toTime: '1999-01-01T00:00:00Z' }), APP, 'database.restore.toTime', '1999-01-01T00:00:00Z', 'is before 2026-10-27T00:00:00Z, 35 days ago: RDS keeps automated backups 35 days at most', 'fromSnapshot'],
+    ['a restore time a second older than 35 days', restoredWith({ fromReplicatedBackups: 'arn:aws:rds:us-east-1:111111111111:auto-backup:ab-abcdefghijklmnopqrstuvwxyz', toTime: '2026-10-26T23:59:59Z' }), APP, 'database.restore.toTime', '2026-10-26T23:59:59Z', 'is before 2026-10-27T00:00:00Z'],
     ['a restore over the tier it restores from (no name of its own)', prodWith({ database: { restore: { fromInstance: 'data-tier-prod-primary' } } }), APP, 'database.restore', { fromInstance: 'data-tier-prod-primary' }, 'builds a new tier beside data-tier-prod, which stays for forensics', '-c name=data-tier-prod-<suffix>'],
     ['a name outside the environment', { env: 'prod', name: 'orders-r1' }, APP, 'name', 'orders-r1', 'must be data-tier-prod-<suffix>'],
     ['a snapshot of another region', restoredWith({ fromSnapshot: SNAPSHOT.replace('us-east-1', 'eu-west-1') }), RESTORED, 'restore.fromSnapshot', SNAPSHOT.replace('us-east-1', 'eu-west-1'), 'is in eu-west-1, but the tier is in us-east-1'],
@@ -181,7 +225,7 @@ describe('invalid configuration', () => {
     // Application roles: their shape is the app's, their values the constructs'.
     ['a role key with a typo', prodWith({ database: { applicationRoles: [{ name: 'orders_app', acess: 'read-only' }] } }), APP, 'overrides.database.applicationRoles[0].acess', 'read-only', 'did you mean access?'],
     ['a role\'s connection limit as text', prodWith({ database: { applicationRoles: [{ name: 'orders_app', access: 'read-only', connectionLimit: '20' }] } }), APP, 'overrides.database.applicationRoles[0].connectionLimit', '20', 'must be a number'],
-    ['a negative statement timeout', prodWith({ database: { applicationRoles: [{ name: 'orders_app', access: 'read-only', statementTimeoutMs: -1 }] } }), APP, 'database.applicationRoles[0].statementTimeoutMs', -1, 'must be a whole number of milliseconds, at least 1'],
+    ['a negative statement timeout', prodWith({ database: { applicationRoles: [{ name: 'orders_app', access: 'read-only', statementTimeoutMs: -1 }] } }), APP, 'overrides.database.applicationRoles[0].statementTimeoutMs', -1, 'must be a whole number, 0 or more, not negative'],
     ['a role named postgres', prodWith({ database: { applicationRoles: [{ name: 'postgres', access: 'read-only', schemas: ['public'] }] } }), DATABASE, 'applicationRoles[0].name', 'postgres', "is reserved: postgres is PostgreSQL's own"],
     ['a role without access', prodWith({ database: { applicationRoles: [{ name: 'orders_app', schemas: ['public'] }] } }), DATABASE, 'applicationRoles[0].access', undefined, 'must be one of read-write, read-only'],
     ['a role in a schema no stream owns', prodWith({ database: { applicationRoles: [{ name: 'orders_app', access: 'read-write' }] } }), SCHEMA, 'applicationRoles[0].schemas', ['orders_app'], 'names unknown schema orders_app', 'the application streams own public'],
@@ -212,12 +256,7 @@ describe('a refusal from a construct', () => {
 });
 
 describe('a tier restored from prod (-c name=data-tier-prod-r1)', () => {
-  const directory = mkdtempSync(join(tmpdir(), 'environments-'));
-  afterAll(() => rmSync(directory, { recursive: true, force: true }));
-  writeFileSync(join(directory, 'prod.json'), JSON.stringify(committed('prod')));
-  writeFileSync(join(directory, 'data-tier-prod-r1.json'), JSON.stringify({ database: { restore: { fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00Z' } } }));
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = buildApp(app, { context: { env: 'prod', name: 'data-tier-prod-r1' }, environment: TEST_ENVIRONMENT, environmentsDirectory: directory });
+  const stack = build(restoredWith({ fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00Z' }));
   const template = Template.fromStack(stack);
 
   test('reads its own committed file, app/environments/<name>.json, after the environment\'s', () => {
@@ -247,6 +286,89 @@ describe('a tier restored from prod (-c name=data-tier-prod-r1)', () => {
   });
 });
 
+describe('a restored tier stays restored: its committed template (app/templates/<name>.template.json) holds the restore it was built from', () => {
+  const templates = scratchDirectory('templates-');
+  /** Synthesizes a named tier of prod, never deployed, and commits its template as the review does. */
+  function deploy(name: string, settings: object): void {
+    const stack = build({ env: 'prod', name, [SOURCES]: { environmentsDirectory: environmentsWith({ [name]: settings }), templatesDirectory: NO_TEMPLATES, now: NOW } });
+    writeFileSync(join(templates, `${name}.template.json`), JSON.stringify(Template.fromStack(stack).toJSON()));
+  }
+  const POINT_IN_TIME = { fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00Z' };
+  deploy('data-tier-prod-r1', { database: { restore: { fromSnapshot: SNAPSHOT } } });
+  deploy('data-tier-prod-r2', { database: { restore: POINT_IN_TIME } });
+  deploy('data-tier-prod-blue', {});
+  /** Context of a deployed named tier, its committed file holding `settings`, half a year later. */
+  const deployedWith = (name: string, settings: object, context: Record<string, unknown> = {}) => ({
+    env: 'prod',
+    name,
+    ...context,
+    [SOURCES]: { environmentsDirectory: environmentsWith({ [name]: settings }), templatesDirectory: templates, now: new Date('2027-06-01T00:00:00Z') },
+  });
+
+  test('the template shows the restore of the primary, and none for a tier created empty', () => {
+    expect(deployedTier('data-tier-prod-r1', templates)?.restore).toEqual({ DBSnapshotIdentifier: SNAPSHOT });
+    expect(deployedTier('data-tier-prod-r2', templates)?.restore).toEqual({ SourceDBInstanceIdentifier: 'data-tier-prod-primary', RestoreTime: '2026-11-28T22:15:00Z' });
+    expect(deployedTier('data-tier-prod-blue', templates)?.restore).toEqual({});
+    expect(deployedTier('data-tier-prod-r3', templates)).toBeUndefined();
+  });
+
+  test('with the same restore it builds as deployed, however long ago its restore time is', () => {
+    Template.fromStack(build(deployedWith('data-tier-prod-r1', { database: { restore: { fromSnapshot: SNAPSHOT } } }))).hasResourceProperties('AWS::RDS::DBInstance', {
+      DBInstanceIdentifier: 'data-tier-prod-r1-primary',
+      DBSnapshotIdentifier: SNAPSHOT,
+    });
+    expect(() => build(deployedWith('data-tier-prod-r2', { database: { restore: POINT_IN_TIME } }))).not.toThrow();
+  });
+
+  test('without its restore (a deploy that forgot it) it is refused, saying why and what to keep', () => {
+    const error = refusalOf(deployedWith('data-tier-prod-r1', {}));
+    expect({ path: error.path, prop: error.prop, value: error.value }).toEqual({ path: '', prop: 'database.restore', value: undefined });
+    for (const part of [
+      `is missing, but data-tier-prod-r1 was restored (app/templates/data-tier-prod-r1.template.json shows {"DBSnapshotIdentifier":"${SNAPSHOT}"})`,
+      'CloudFormation would create an empty primary and delete the restored one',
+      'DBName, MasterUsername, KmsKeyId and StorageEncrypted come back',
+      `Keep {"database":{"restore":{"fromSnapshot":"${SNAPSHOT}"}}} in app/environments/data-tier-prod-r1.json`,
+    ]) {
+      expect(error.allowed).toContain(part);
+    }
+    expect(refusalOf(deployedWith('data-tier-prod-r2', {})).allowed).toContain(`Keep {"database":{"restore":${JSON.stringify(POINT_IN_TIME)}}} in app/environments/data-tier-prod-r2.json`);
+  });
+
+  test('what the refused synth would deploy, by the review\'s own diff: the restored primary replaced', () => {
+    // The same settings for a tier never deployed pass, and show what the refusal prevents.
+    const forgotten = build({ env: 'prod', name: 'data-tier-prod-r1', [SOURCES]: { environmentsDirectory: environmentsWith({ 'data-tier-prod-r1': {} }), templatesDirectory: NO_TEMPLATES, now: NOW } });
+    const deployed = JSON.parse(readFileSync(join(templates, 'data-tier-prod-r1.template.json'), 'utf8'));
+    const primary = diffTemplates(deployed, Template.fromStack(forgotten).toJSON()).modified.find((m) => m.type === 'AWS::RDS::DBInstance' && m.logicalId.startsWith('DatabasePrimary'));
+    expect(primary?.replacement).toBe('yes');
+    const replacing = primary?.properties.filter((p) => p.behavior === 'Replacement').map((p) => p.name);
+    expect(replacing).toEqual(expect.arrayContaining(['DBName', 'KmsKeyId', 'MasterUsername', 'StorageEncrypted']));
+  });
+
+  test('with the restore given only on the command line it is refused: the file must hold it', () => {
+    const error = refusalOf(deployedWith('data-tier-prod-r1', {}, { overrides: JSON.stringify({ database: { restore: { fromSnapshot: SNAPSHOT } } }) }));
+    expect({ prop: error.prop, value: error.value }).toEqual({ prop: 'overrides.database.restore', value: { fromSnapshot: SNAPSHOT } });
+  });
+
+  test.each([
+    ['another snapshot', 'data-tier-prod-r1', { fromSnapshot: SNAPSHOT.replace('0a1b2c3d', '99999999') }],
+    ['another time', 'data-tier-prod-r2', { ...POINT_IN_TIME, toTime: '2026-11-28T22:10:00Z' }],
+    ['the latest time instead of the one restored to', 'data-tier-prod-r2', { fromInstance: 'data-tier-prod-primary' }],
+    ['another source', 'data-tier-prod-r1', POINT_IN_TIME],
+  ])('%s is refused: CloudFormation would restore a new primary and delete this one; a new restore is a new tier', (_, name, restore) => {
+    const error = refusalOf(deployedWith(name, { database: { restore } }));
+    expect({ prop: error.prop, value: error.value }).toEqual({ prop: 'database.restore', value: restore });
+    expect(error.allowed).toContain(`differs from the restore ${name} was built from (app/templates/${name}.template.json shows `);
+    expect(error.allowed).toContain('delete the one serving now');
+    expect(error.allowed).toContain('a new restore is a new tier beside this one: give it its own name, -c name=data-tier-prod-<suffix>');
+  });
+
+  test('a restore cannot be added to a named tier deployed empty', () => {
+    const error = refusalOf(deployedWith('data-tier-prod-blue', { database: { restore: { fromSnapshot: SNAPSHOT } } }));
+    expect(error.prop).toBe('database.restore');
+    expect(error.allowed).toContain('cannot be added to data-tier-prod-blue, deployed with a primary created empty (app/templates/data-tier-prod-blue.template.json)');
+  });
+});
+
 describe('a named tier and the source\'s region-bound DR settings', () => {
   const directory = mkdtempSync(join(tmpdir(), 'environments-'));
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -262,6 +384,13 @@ describe('a named tier and the source\'s region-bound DR settings', () => {
 
   test('stay on the environment\'s own stack', () => {
     expect(resolve({ env: 'prod' }, directory).settings.database?.backupReplication?.region).toBe('us-west-2');
+  });
+});
+
+describe('the VPC\'s block', () => {
+  test('may be public when network.allowPublicCidr says so', () => {
+    const stack = buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), { context: prodWith({ network: { vpcCidr: '8.8.0.0/16', allowPublicCidr: true } }), environment: TEST_ENVIRONMENT });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '8.8.0.0/16' });
   });
 });
 

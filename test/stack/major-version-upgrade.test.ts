@@ -1,7 +1,11 @@
 // A major-version change goes through the blue/green path: the app prepares the target's
 // parameter group, refuses an unprepared change of engineMajorVersion (the deployed major is
-// the committed snapshot's), and lets the stack catch up once the switchover is acknowledged.
-import { committedEngineMajorVersion } from '../../app/deployed-version';
+// the committed snapshot's), and lets the stack catch up once the switchover is acknowledged,
+// which it takes only when the committed template shows the upgrade prepared.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { committedEngineMajorVersion, deployedTier } from '../../app/deployed-version';
 import { DataTierValidationError } from '../../lib/private/validation';
 import { synthesize } from './synth';
 
@@ -12,9 +16,9 @@ function resources(template: ReturnType<typeof synthesize>['template'], type: st
   return Object.entries(template.findResources(type)) as Array<[string, { Properties: Record<string, unknown> }]>;
 }
 
-function refusal(database: object): DataTierValidationError {
+function refusal(database: object, templatesDirectory?: string): DataTierValidationError {
   try {
-    synthesize('prod', prodWith(database));
+    synthesize('prod', prodWith(database), { sources: { templatesDirectory } });
   } catch (error) {
     if (error instanceof DataTierValidationError) return error;
     throw error;
@@ -58,27 +62,66 @@ describe('major-version upgrade of prod (blue/green)', () => {
     expect(error.message).toContain("majorVersionUpgrade 'blue-green-completed'");
   });
 
-  test('a target equal to the engine without the acknowledgement, a lower target and an unknown acknowledgement are refused', () => {
+  test('a target equal to the engine without the acknowledgement and an unknown acknowledgement are refused', () => {
     expect(refusal({ engineMajorVersion: 18, upgradeTargetMajorVersion: 18 }).prop).toBe('upgradeTarget');
-    expect(refusal({ engineMajorVersion: 18, upgradeTargetMajorVersion: 17, majorVersionUpgrade: 'blue-green-completed' }).prop).toBe('upgradeTarget');
     expect(refusal({ engineMajorVersion: 18, majorVersionUpgrade: 'in-place' }).prop).toBe('majorVersionUpgrade');
   });
 
-  test('explicitly allowed after the switchover, the stack catches up: 18 on the prepared group, no instance replaced', () => {
-    const after = synthesize('prod', prodWith({ engineMajorVersion: 18, upgradeTargetMajorVersion: 18, majorVersionUpgrade: 'blue-green-completed' }));
-    const upgradeGroup = resources(after.template, 'AWS::RDS::DBParameterGroup').find(([id]) => id.startsWith('DatabaseUpgradeParameterGroup'))!;
-    expect(upgradeGroup[1].Properties.Family).toBe('postgres18');
-    const instances = resources(after.template, 'AWS::RDS::DBInstance');
-    expect(instances.map(([id]) => id).sort()).toEqual(resources(before.template, 'AWS::RDS::DBInstance').map(([id]) => id).sort());
-    for (const [, instance] of instances) expect(instance.Properties.DBParameterGroupName).toEqual({ Ref: upgradeGroup[0] });
-    const primary = instances.find(([, i]) => i.Properties.SourceDBInstanceIdentifier === undefined)!;
-    expect(primary[1].Properties.EngineVersion).toBe('18');
-    // The identifiers the blue/green switchover kept are the stack's: CloudFormation updates, never replaces.
-    const identifiers = (t: typeof instances) => t.map(([id, i]) => [id, i.Properties.DBInstanceIdentifier]);
-    expect(identifiers(instances)).toEqual(identifiers(resources(before.template, 'AWS::RDS::DBInstance')));
+  describe('once the upgrade to 18 is prepared and deployed (its template committed)', () => {
+    const templatesDirectory = mkdtempSync(join(tmpdir(), 'templates-'));
+    afterAll(() => rmSync(templatesDirectory, { recursive: true, force: true }));
+    const prepared = synthesize('prod', prodWith({ upgradeTargetMajorVersion: 18 }));
+    writeFileSync(join(templatesDirectory, 'prod.template.json'), JSON.stringify(prepared.template.toJSON()));
+    const sources = { templatesDirectory };
+
+    test('the committed template shows the prepared upgrade and the major the instances still run', () => {
+      expect(deployedTier('prod', templatesDirectory)).toMatchObject({ engineMajorVersion: 17, preparedUpgradeMajorVersion: 18, restore: {} });
+      expect(deployedTier('prod')).toMatchObject({ engineMajorVersion: 17, preparedUpgradeMajorVersion: undefined });
+    });
+
+    test('explicitly allowed after the switchover, the stack catches up: 18 on the prepared group, no instance replaced', () => {
+      const after = synthesize('prod', prodWith({ engineMajorVersion: 18, upgradeTargetMajorVersion: 18, majorVersionUpgrade: 'blue-green-completed' }), { sources });
+      const upgradeGroup = resources(after.template, 'AWS::RDS::DBParameterGroup').find(([id]) => id.startsWith('DatabaseUpgradeParameterGroup'))!;
+      expect(upgradeGroup[1].Properties.Family).toBe('postgres18');
+      const instances = resources(after.template, 'AWS::RDS::DBInstance');
+      expect(instances.map(([id]) => id).sort()).toEqual(resources(before.template, 'AWS::RDS::DBInstance').map(([id]) => id).sort());
+      for (const [, instance] of instances) expect(instance.Properties.DBParameterGroupName).toEqual({ Ref: upgradeGroup[0] });
+      const primary = instances.find(([, i]) => i.Properties.SourceDBInstanceIdentifier === undefined)!;
+      expect(primary[1].Properties.EngineVersion).toBe('18');
+      // The identifiers the blue/green switchover kept are the stack's: CloudFormation updates, never replaces.
+      const identifiers = (t: typeof instances) => t.map(([id, i]) => [id, i.Properties.DBInstanceIdentifier]);
+      expect(identifiers(instances)).toEqual(identifiers(resources(before.template, 'AWS::RDS::DBInstance')));
+    });
+
+    test('a target lower than the engine is refused, acknowledged or not', () => {
+      expect(refusal({ engineMajorVersion: 18, upgradeTargetMajorVersion: 17, majorVersionUpgrade: 'blue-green-completed' }, templatesDirectory).prop).toBe('upgradeTarget');
+    });
+
+    test('an acknowledgement of another major than the prepared one is still refused', () => {
+      const template = JSON.stringify(prepared.template.toJSON()).replace(/"postgres18"/g, '"postgres19"');
+      const other = mkdtempSync(join(tmpdir(), 'templates-'));
+      try {
+        writeFileSync(join(other, 'prod.template.json'), template);
+        expect(refusal({ engineMajorVersion: 18, upgradeTargetMajorVersion: 18, majorVersionUpgrade: 'blue-green-completed' }, other).allowed).toContain('has the upgrade parameter group of postgres19, not of postgres18');
+      } finally {
+        rmSync(other, { recursive: true, force: true });
+      }
+    });
   });
 
-  test('the acknowledgement alone also passes (the instances then move to a new postgres18 group)', () => {
-    expect(() => synthesize('prod', prodWith({ engineMajorVersion: 18, majorVersionUpgrade: 'blue-green-completed' }))).not.toThrow();
+  test.each([
+    ['alone', { engineMajorVersion: 18, majorVersionUpgrade: 'blue-green-completed' }],
+    ['with the target set in the same change', { engineMajorVersion: 18, upgradeTargetMajorVersion: 18, majorVersionUpgrade: 'blue-green-completed' }],
+  ])('the acknowledgement %s, with no upgrade prepared in the committed template, is refused naming the preparation step (it was an in-place upgrade)', (_, database) => {
+    const error = refusal(database);
+    expect({ path: error.path, prop: error.prop, value: error.value }).toEqual({ path: '', prop: 'database.majorVersionUpgrade', value: 'blue-green-completed' });
+    for (const part of [
+      'says the blue/green switchover from 17 to 18 happened, but app/templates/prod.template.json (the deployed stack) has no upgrade parameter group',
+      'in-place upgrade of every instance',
+      'engineMajorVersion 17 with upgradeTargetMajorVersion 18, deployed and its template committed (npm run snapshot:update)',
+      'runbooks/major-version-upgrade.md, Mitigation step 1',
+    ]) {
+      expect(error.allowed).toContain(part);
+    }
   });
 });

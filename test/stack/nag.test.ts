@@ -5,7 +5,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { buildApp } from '../../app/app';
-import { ENVIRONMENT_NAMES } from '../../app/config';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ENVIRONMENT_NAMES, ENVIRONMENTS_DIRECTORY } from '../../app/config';
 import { findings, PACKS, templateFindings } from './nag-findings';
 import { synthesize, Synthesized, TEST_ENVIRONMENT } from './synth';
 import { templateView } from './template-view';
@@ -35,17 +38,19 @@ describe.each(ENVIRONMENT_NAMES)('cdk-nag on %s', (envName) => {
 });
 
 describe('cdk-nag on a tier restored from prod (point in time, backups replicated to another region)', () => {
-  expectNoUnacknowledgedFinding(
-    synthesize('prod', {
-      name: 'data-tier-prod-r1',
-      overrides: JSON.stringify({
-        database: {
-          restore: { fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00Z' },
-          backupReplication: { region: 'us-west-2', kmsKeyArn: 'arn:aws:kms:us-west-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
-        },
-      }),
-    }),
-  );
+  // A restore is read from the tier's committed file only; this one was never deployed.
+  const environmentsDirectory = mkdtempSync(join(tmpdir(), 'environments-'));
+  const templatesDirectory = mkdtempSync(join(tmpdir(), 'templates-'));
+  afterAll(() => [environmentsDirectory, templatesDirectory].forEach((directory) => rmSync(directory, { recursive: true, force: true })));
+  copyFileSync(join(ENVIRONMENTS_DIRECTORY, 'prod.json'), join(environmentsDirectory, 'prod.json'));
+  const restored = {
+    database: {
+      restore: { fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00Z' },
+      backupReplication: { region: 'us-west-2', kmsKeyArn: 'arn:aws:kms:us-west-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
+    },
+  };
+  writeFileSync(join(environmentsDirectory, 'data-tier-prod-r1.json'), JSON.stringify(restored));
+  expectNoUnacknowledgedFinding(synthesize('prod', { name: 'data-tier-prod-r1' }, { sources: { environmentsDirectory, templatesDirectory, now: new Date('2026-12-01T00:00:00Z') } }));
 });
 
 describe('cdk-nag with the game-day experiments on', () => {

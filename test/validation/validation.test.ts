@@ -106,6 +106,20 @@ describe('parseCidr and validateCidr', () => {
     acceptsEach(['10.42.0.0/16', '172.16.0.0/20', '192.168.8.0/21'], (cidr) => validateCidr('network', 'vpcCidr', cidr, room));
   });
 
+  it('accepts RFC 1918 and RFC 6598 blocks and refuses a public one unless allowed', () => {
+    acceptsEach(['10.0.0.0/16', '172.31.0.0/16', '192.168.0.0/16', '100.64.0.0/16', '100.127.0.0/16'], (cidr) => validateCidr('network', 'vpcCidr', cidr, room));
+    for (const cidr of ['8.8.0.0/16', '172.32.0.0/16', '100.128.0.0/16', '192.169.0.0/16']) {
+      expect(refusal(() => validateCidr('network', 'vpcCidr', cidr, room)).allowed).toMatch(/^is publicly routable: /);
+      expect(() => validateCidr('network', 'vpcCidr', cidr, { ...room, allowPublic: true })).not.toThrow();
+    }
+  });
+
+  it('refuses the blocks Amazon VPC refuses even when public ones are allowed', () => {
+    for (const cidr of ['0.0.0.0/16', '127.0.0.0/16', '169.254.0.0/16', '224.0.0.0/16', '239.255.0.0/16']) {
+      expect(refusal(() => validateCidr('network', 'vpcCidr', cidr, { ...room, allowPublic: true })).allowed).toMatch(/^lies in .*, which Amazon VPC refuses for a VPC/);
+    }
+  });
+
   it('refuses set host bits and suggests the network address', () => {
     expect(refusal(() => validateCidr('DataTier/Network', 'vpcCidr', '10.42.7.9/16', room)).message).toBe(
       'DataTier/Network: invalid vpcCidr = "10.42.7.9/16": must be a CIDR block whose host bits are zero; did you mean 10.42.0.0/16?',
