@@ -16,8 +16,8 @@ export function committedTemplatePaths(stackOrEnvName: string): string[] {
   return envName ? COMMITTED_TEMPLATE_PATHS(envName) : [`app/templates/${committedTemplateFile(stackOrEnvName)}`];
 }
 
-/** The recorded template of a stack at a git ref, or undefined when that ref records none (the stack is newer). */
-export function committedTemplateAt(base: string, stackOrEnvName: string): string | undefined {
+/** The recorded template of a stack at a git ref and where it was, or undefined when that ref records none (the stack is newer). */
+export function committedTemplateAt(base: string, stackOrEnvName: string): { readonly path: string; readonly text: string } | undefined {
   try {
     execFileSync('git', ['rev-parse', '--verify', '--quiet', `${base}^{commit}`], { cwd: ROOT, stdio: 'ignore' });
   } catch {
@@ -25,7 +25,7 @@ export function committedTemplateAt(base: string, stackOrEnvName: string): strin
   }
   for (const path of committedTemplatePaths(stackOrEnvName)) {
     try {
-      return execFileSync('git', ['show', `${base}:${path}`], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
+      return { path, text: execFileSync('git', ['show', `${base}:${path}`], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }) };
     } catch {
       // Not at this path in that ref: try the older one.
     }

@@ -92,9 +92,9 @@ function selectStacks(options: ReviewOptions): { stacks: AppStack[]; context: Re
 function recordedTemplate(appStack: AppStack, options: ReviewOptions): { template: TemplateJson; label: string } {
   const nothing = (missing: string) => ({ template: {}, label: `nothing: no ${missing}, so ${appStack.stackName} is a new stack and all of it would be created` });
   if (options.base) {
-    const text = committedTemplateAt(options.base, appStack.stackName);
-    const path = committedTemplatePaths(appStack.stackName)[0];
-    return text === undefined ? nothing(`\`${options.base}:${path}\``) : { template: JSON.parse(text) as TemplateJson, label: `\`${options.base}:${path}\`` };
+    const found = committedTemplateAt(options.base, appStack.stackName);
+    if (!found) return nothing(`\`${options.base}:${committedTemplatePaths(appStack.stackName)[0]}\``);
+    return { template: JSON.parse(found.text) as TemplateJson, label: `\`${options.base}:${found.path}\`` };
   }
   const file = committedTemplatePath(appStack.stackName, options.templatesDirectory ?? COMMITTED_TEMPLATES_DIRECTORY);
   const shown = relative(ROOT, file);

@@ -117,6 +117,11 @@ describe('npm run review of every stack', () => {
     expect(() => reviewOf({ stackNames: ['data-tier-prod-r1'], base: 'no-such-ref' })).toThrow('--base no-such-ref: not a commit of this repository');
   });
 
+  it('--base <git ref> older than app/templates/: an environment keeps its old path', () => {
+    // 65b9efe kept the environments' templates in test/snapshots/ (app/deployed-version.ts COMMITTED_TEMPLATE_PATHS).
+    expect(reviewOf({ stackNames: ['data-tier-dev'], base: '65b9efe' }).markdown).toContain('Compared with `65b9efe:test/snapshots/dev.template.json`.');
+  });
+
   it('takes --stack, and names what it cannot make', () => {
     expect(parseArguments(['--stack', 'data-tier-prod-dr', '--env=prod', '-c', 'name=data-tier-prod-r1'])).toEqual({
       envNames: ['prod'], stackNames: ['data-tier-prod-dr'], base: undefined, allowReplace: [], context: { name: 'data-tier-prod-r1' },
