@@ -1,14 +1,16 @@
-import { App } from 'aws-cdk-lib';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { App, Stack } from 'aws-cdk-lib';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, BuildOptions } from './app';
-import { EnvironmentName } from './config';
+import { buildApp, BuildOptions, buildDrReplicaApp } from './app';
+import { committedTemplatePath } from './committed-templates';
+import { ENVIRONMENT_NAMES, ENVIRONMENTS_DIRECTORY, EnvironmentName, resolveConfig } from './config';
 import { DataTierStack } from './data-tier-stack';
 import { COMMITTED_TEMPLATES_DIR } from './deployed-version';
 import { dashboardBodySubstitution } from '../lib/cli/review/dashboard-body';
 
 export { dashboardBodySubstitution };
+export { COMMITTED_TEMPLATES_DIRECTORY, committedTemplateFile, committedTemplatePath, environmentOfStack } from './committed-templates';
 
 /** Account and region the reviewable snapshots are synthesized for. */
 export const SNAPSHOT_ENVIRONMENT = { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'us-east-1' };
@@ -25,6 +27,92 @@ export interface SynthesizedTemplate {
   readonly text: string;
 }
 
+/** One stack the app makes, and the context that makes it (`cdk synth -c ...`). */
+export interface AppStack {
+  readonly stackName: string;
+  readonly kind: 'environment' | 'named tier' | 'DR replica';
+  readonly envName: EnvironmentName;
+  /** `env`, and `name` for a named tier; `drReplicaOf` (and `name`) for a DR stack. */
+  readonly context: Readonly<Record<string, string>>;
+}
+
+/** Where the app reads its settings files (tests give a directory of their own). */
+export interface StackSources {
+  /** @default app/environments */
+  readonly environmentsDirectory?: string;
+}
+
+/**
+ * The stack a stack name stands for, as the app names its stacks (app/config.ts stackNameFor,
+ * app/app.ts buildDrReplicaApp): `data-tier-<env>`, a named tier `data-tier-<env>-<suffix>`, and the
+ * DR stack of either, `<its stack name>-dr`. Undefined for a name the app never makes.
+ */
+export function appStackNamed(stackName: string): AppStack | undefined {
+  const dr = stackName.endsWith('-dr');
+  const tier = dr ? stackName.slice(0, -'-dr'.length) : stackName;
+  const envName = ENVIRONMENT_NAMES.find((e) => tier === `data-tier-${e}` || tier.startsWith(`data-tier-${e}-`));
+  if (!envName) return undefined;
+  const name: Record<string, string> = tier === `data-tier-${envName}` ? {} : { name: tier };
+  if (dr) return { stackName, kind: 'DR replica', envName, context: { drReplicaOf: envName, ...name } };
+  return { stackName, kind: 'name' in name ? 'named tier' : 'environment', envName, context: { env: envName, ...name } };
+}
+
+/**
+ * Every stack the app makes from its committed settings: each environment's; each named tier with
+ * a settings file of its own (app/environments/data-tier-<env>-<suffix>.json, e.g. a restored
+ * tier); and the DR stack of each of those whose settings declare one (`drReplica`).
+ */
+export function appStacks(sources: StackSources = {}): AppStack[] {
+  const directory = sources.environmentsDirectory ?? ENVIRONMENTS_DIRECTORY;
+  const named = readdirSync(directory)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => appStackNamed(file.slice(0, -'.json'.length)))
+    .filter((stack): stack is AppStack => stack?.kind === 'named tier')
+    .sort((a, b) => a.stackName.localeCompare(b.stackName));
+  const tiers = ENVIRONMENT_NAMES.flatMap((envName) => [appStackNamed(`data-tier-${envName}`)!, ...named.filter((n) => n.envName === envName)]);
+  return tiers.flatMap((tier) => {
+    const { settings } = resolveConfig({ context: tier.context, environment: SNAPSHOT_ENVIRONMENT, environmentsDirectory: directory });
+    return settings.drReplica === undefined ? [tier] : [tier, appStackNamed(`${tier.stackName}-dr`)!];
+  });
+}
+
+/**
+ * Synthesizes one stack of the app in-process as `cdk synth -c ...` does (cdk.json's feature flags,
+ * the cdk-nag packs as the app registers them unless `options` says otherwise), Lambda bundling
+ * off. `context` is added to the stack's own (e.g. `overrides`).
+ */
+export function synthesizeStack(
+  appStack: AppStack,
+  context: Record<string, unknown> = {},
+  options: BuildOptions & StackSources = { registerNagPacks: true },
+): { readonly app: App; readonly stack: Stack; readonly text: string } {
+  const outdir = mkdtempSync(join(tmpdir(), 'data-tier-synth-'));
+  try {
+    const app = new App({ outdir, context: { ...featureFlagsOfCdkJson(), 'aws:cdk:bundling-stacks': [] } });
+    const sources = { context: { ...context, ...appStack.context }, environment: SNAPSHOT_ENVIRONMENT, environmentsDirectory: options.environmentsDirectory };
+    // The DR stack writes cdk-nag's acknowledgements on each resource when the packs are registered, as `cdk synth` does.
+    const stack = appStack.kind === 'DR replica' ? buildDrReplicaApp(app, sources, { registerNagPacks: true }) : buildApp(app, sources, options);
+    app.synth();
+    return { app, stack, text: readFileSync(join(outdir, stack.templateFile), 'utf8') };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** The reviewable form of one stack's template, as `npm run snapshot:update` records it. */
+export function reviewableStackTemplate(appStack: AppStack, context: Record<string, unknown> = {}, sources: StackSources = {}): string {
+  return reviewableForm(synthesizeStack(appStack, context, { registerNagPacks: true, ...sources }).text);
+}
+
+/** The recorded templates of a directory that no stack of the app has: left by a stack the app no longer makes. */
+export function strayTemplates(stacks: readonly AppStack[], directory: string = COMMITTED_TEMPLATES_DIR): string[] {
+  const expected = new Set(stacks.map((s) => committedTemplatePath(s.stackName, directory)));
+  return readdirSync(directory)
+    .filter((file) => file.endsWith('.template.json'))
+    .map((file) => join(directory, file))
+    .filter((path) => !expected.has(path) && existsSync(path));
+}
+
 /**
  * The CDK feature flags cdk.json sets (`cdk synth` passes them to the app as context; an App
  * built in-process must be given them). docs/feature-flags.md says why each has its value.
@@ -39,15 +127,7 @@ export function featureFlagsOfCdkJson(): Record<string, unknown> {
  * bundling off, into a throwaway directory. `context` is added to the app's (e.g. `overrides`).
  */
 export function synthesizeTemplate(envName: EnvironmentName, context: Record<string, unknown> = {}, options: BuildOptions = { registerNagPacks: true }): SynthesizedTemplate {
-  const outdir = mkdtempSync(join(tmpdir(), 'data-tier-synth-'));
-  try {
-    const app = new App({ outdir, context: { ...featureFlagsOfCdkJson(), 'aws:cdk:bundling-stacks': [] } });
-    const stack = buildApp(app, { context: { env: envName, ...context }, environment: SNAPSHOT_ENVIRONMENT }, options);
-    app.synth();
-    return { app, stack, text: readFileSync(join(outdir, stack.templateFile), 'utf8') };
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  return synthesizeStack(appStackNamed(`data-tier-${envName}`)!, context, options) as SynthesizedTemplate;
 }
 
 /**

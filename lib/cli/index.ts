@@ -19,8 +19,8 @@ import { DRILL_UPGRADE_OPTIONS, drillUpgrade } from './drill-upgrade';
 import { CliError } from './errors';
 
 import { formatAssignments, getOutput, tierVariables } from './outputs';
-import { reviewTier } from './review/review';
-import { deployedTiers, selectTier, tiersInAssembly, type FoundTier } from './tiers';
+import { reviewStacks, reviewTier } from './review/review';
+import { deployedTiers, selectTier, stacksInAssembly, tiersInAssembly, type FoundTier, type StackTemplate } from './tiers';
 import { checkTunnelOptions, openTunnel } from './tunnel';
 import { PREFLIGHT_OPTIONS, upgradePreflight } from './upgrade-preflight';
 
@@ -29,9 +29,12 @@ export const USAGE = `usage: data-tier <command> [options]
 commands:
   cost                the monthly on-demand cost of a tier, line by line, each price with its source
                         [--region R] [--json]
-  review              what deploying the assembly would do to a tier's stack: replacements, IAM and
-                      security groups, alarms, cost; exits 1 if a stateful resource would be replaced
-                        --base <assembly dir> | --deployed   [--allow-replace <LogicalId,...>] [--region R]
+  review              what deploying the assembly would do to a tier's stack, or to any stacks (--stack,
+                      --all): replacements, IAM and security groups, alarms, cost; exits 1 if a stateful
+                      resource would be replaced or deleted, or an update of one would fail
+                        --base <dir|file> | --deployed   [--all] [--allow-replace <LogicalId,...>] [--region R]
+                        --base: what was last deployed: a cloud assembly directory, a directory of
+                        recorded templates (<stack name>.template.json), or one template file
   outputs             the tier's outputs in its deployed stack, as shell assignments for eval: STACK, REGION,
                       then one per output, its name in upper snake case (PROXY_ENDPOINT, REPLICA1_ENDPOINT...)
                         [--json] [--get <OutputName>] [--region R]
@@ -104,7 +107,7 @@ type Location = { app: string; deployed: boolean; stack: string[]; tier?: string
 /** The options of each command, as node:util parseArgs takes them: what the command accepts, and what the runbook tests check their command lines against. */
 export const COMMAND_OPTIONS = {
   cost: { ...LOCATION, json: { type: 'boolean', default: false } },
-  review: { ...LOCATION, base: { type: 'string' }, 'allow-replace': { type: 'string', multiple: true, default: [] as string[] } },
+  review: { ...LOCATION, base: { type: 'string' }, all: { type: 'boolean', default: false }, 'allow-replace': { type: 'string', multiple: true, default: [] as string[] } },
   outputs: { ...LOCATION, json: { type: 'boolean', default: false }, get: { type: 'string' } },
   tunnel: { ...LOCATION, to: { type: 'string' }, 'local-port': { type: 'string' }, print: { type: 'boolean', default: false } },
   'db apply': DB_APPLY_OPTIONS,
@@ -188,13 +191,26 @@ async function cost(args: readonly string[], deps: CliDependencies): Promise<num
 }
 
 async function review(args: readonly string[], deps: CliDependencies): Promise<number> {
-  const values = options(args, COMMAND_OPTIONS.review) as Location & { base?: string; 'allow-replace': string[] };
-  // --deployed names where the old template comes from; the new one is the assembly's.
-  const { found, tiers } = await locate({ ...values, deployed: false }, deps);
+  const values = options(args, COMMAND_OPTIONS.review) as Location & { base?: string; all: boolean; 'allow-replace': string[] };
   const allowReplace = values['allow-replace'].flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-  const result = await reviewTier(found, tiers, { base: values.base, deployed: values.deployed, allowReplace, region: values.region }, () => deps.cloudFormation(values.region ?? found.region));
+  // --deployed names where the old templates come from; the new ones are the assembly's.
+  const reviewOptions = { base: values.base, deployed: values.deployed, allowReplace, region: values.region };
+  if (values.tier === undefined && (values.all || values.stack.length > 0)) {
+    // Whole stacks, a tier's or not: every stack of the assembly, or those --stack names.
+    const all = stacksInAssembly(values.app);
+    const stacks = values.stack.length === 0 ? all : values.stack.map((name) => all.find((s) => s.stackName === name) ?? missingStack(name, values.app, all));
+    const result = await reviewStacks(stacks, reviewOptions, (region) => deps.cloudFormation(region));
+    deps.out(result.markdown);
+    return result.exitCode;
+  }
+  const { found, tiers } = await locate({ ...values, deployed: false }, deps);
+  const result = await reviewTier(found, tiers, reviewOptions, () => deps.cloudFormation(values.region ?? found.region));
   deps.out(result.markdown);
   return result.exitCode;
+}
+
+function missingStack(name: string, app: string, stacks: readonly StackTemplate[]): never {
+  throw new CliError(`no stack ${name} in ${app}; there are ${stacks.map((s) => s.stackName).join(', ')}`);
 }
 
 async function tunnel(args: readonly string[], deps: CliDependencies): Promise<number> {

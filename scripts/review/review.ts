@@ -1,28 +1,46 @@
-// `npm run review [-- --env <env>] [--base <git ref>] [--allow-replace <LogicalId,...>] [-c key=value]`
+// `npm run review [-- --env <env>] [--stack <stack name>] [--base <git ref>] [--allow-replace <LogicalId,...>] [-c key=value]`
 //
-// Synthesizes each environment (in-process, Lambda bundling off) and compares it with the
-// committed snapshot, or with the snapshot of a git ref, as CloudFormation would deploy the one
-// over the other. Prints a Markdown report for a pull-request comment; exits 1 when a stateful
-// resource would be replaced or deleted and is not listed in --allow-replace.
-import { readFileSync } from 'node:fs';
+// Synthesizes every stack the app makes (in-process, Lambda bundling off): each environment's, each
+// named tier with a settings file of its own, each DR stack the settings declare (app/template-
+// snapshot.ts appStacks). Each is compared with the template last deployed from it, as recorded per
+// stack in app/templates/ (app/committed-templates.ts), or as a git ref records it, the way
+// CloudFormation would deploy the one over the other. A stack with no recorded template is new: all
+// of it would be created. Prints a Markdown report for a pull-request comment; exits 1 when a
+// stateful resource would be replaced or deleted and is not listed in --allow-replace, or when an
+// update the service refuses (storage shrinking) would fail.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { NAG_PACKS } from '../../app/app';
+import { COMMITTED_TEMPLATES_DIRECTORY, committedTemplatePath } from '../../app/committed-templates';
 import { ENVIRONMENT_NAMES, EnvironmentName } from '../../app/config';
-import { reviewableForm, snapshotPath, synthesizeTemplate } from '../../app/template-snapshot';
-import { committedTemplateAt } from './committed-template';
+import { AppStack, appStackNamed, appStacks, reviewableForm, synthesizeStack } from '../../app/template-snapshot';
+import { committedTemplateAt, committedTemplatePaths } from './committed-template';
 import { CostEstimator, estimateCost } from '../../lib/cli/review/cost';
 import { TemplateJson } from '../../lib/cli/review/diff';
 import { EnvironmentReview, NagStatus, reviewEnvironment, reviewReport } from '../../lib/cli/review/report';
 
+const ROOT = join(__dirname, '..', '..');
+
 export interface ReviewOptions {
+  /** Only the stacks of these environments (their own, their named tiers', their DR stacks). */
   readonly envNames?: readonly EnvironmentName[];
-  /** A git ref whose committed snapshots are the old templates; default: the working tree's. */
+  /** Only these stacks, by stack name (data-tier-prod, data-tier-prod-r1, data-tier-prod-dr...). */
+  readonly stackNames?: readonly string[];
+  /** A git ref whose recorded templates are the old ones; default: the working tree's. */
   readonly base?: string;
   readonly allowReplace?: string[];
-  /** Extra app context, e.g. `{ overrides: '{"database":{"port":5434}}' }`. */
+  /**
+   * Extra app context, e.g. `{ overrides: '{"database":{"port":5434}}' }`. `name` and `drReplicaOf`
+   * pick the stack (`-c name=data-tier-prod-r1`, `-c drReplicaOf=prod`), as they do for `cdk synth`.
+   */
   readonly context?: Record<string, unknown>;
   readonly estimateCost?: CostEstimator;
   /** Run the five cdk-nag packs on the new app (default true). */
   readonly nag?: boolean;
+  /** The settings files (default app/environments); for tests. */
+  readonly environmentsDirectory?: string;
+  /** The recorded templates, when not reviewing against a git ref (default app/templates); for tests. */
+  readonly templatesDirectory?: string;
 }
 
 export interface ReviewResult {
@@ -31,19 +49,19 @@ export interface ReviewResult {
   readonly exitCode: number;
 }
 
-
 export function review(options: ReviewOptions = {}): ReviewResult {
-  const envNames = options.envNames ?? ENVIRONMENT_NAMES;
-  const reviews = envNames.map((envName) => {
-    const synthesized = synthesizeTemplate(envName, options.context ?? {}, { recordAcknowledgements: true });
+  const { stacks, context } = selectStacks(options);
+  const reviews = stacks.map((appStack) => {
+    const synthesized = synthesizeStack(appStack, context, { recordAcknowledgements: true, environmentsDirectory: options.environmentsDirectory });
     const after = JSON.parse(reviewableForm(synthesized.text)) as TemplateJson;
-    const before = JSON.parse(oldTemplate(envName, options.base)) as TemplateJson;
+    const baseline = recordedTemplate(appStack, options);
     const nag = options.nag === false ? undefined : nagStatus(synthesized.app);
     return reviewEnvironment({
-      envName,
-      before,
+      // An environment's stack keeps its section title (prod); the others are known by their stack names.
+      envName: appStack.kind === 'environment' ? appStack.envName : appStack.stackName,
+      before: baseline.template,
       after,
-      baseLabel: options.base ? `\`${options.base}:app/templates/${envName}.template.json\`` : `the committed snapshot \`app/templates/${envName}.template.json\``,
+      baseLabel: baseline.label,
       region: synthesized.stack.region,
       allowReplace: options.allowReplace ?? [],
       nag,
@@ -53,9 +71,35 @@ export function review(options: ReviewOptions = {}): ReviewResult {
   return { reviews, ...reviewReport(reviews) };
 }
 
-function oldTemplate(envName: EnvironmentName, base: string | undefined): string {
-  if (!base) return readFileSync(snapshotPath(envName), 'utf8');
-  return committedTemplateAt(base, envName);
+/** The stacks to review, and the context shared by their synths. */
+function selectStacks(options: ReviewOptions): { stacks: AppStack[]; context: Record<string, unknown> } {
+  const { name, drReplicaOf, env, ...context } = options.context ?? {};
+  const named = (stackName: string): AppStack => appStackNamed(stackName) ?? fail(`${stackName}: not a stack this app makes (data-tier-<env>, data-tier-<env>-<suffix>, or either with -dr)`);
+  let stacks: AppStack[];
+  if (options.stackNames?.length) stacks = options.stackNames.map(named);
+  else if (name !== undefined || drReplicaOf !== undefined) {
+    // As `cdk synth -c name=... [-c drReplicaOf=...]` picks one stack.
+    const tier = name !== undefined ? String(name) : `data-tier-${String(drReplicaOf)}`;
+    stacks = [named(drReplicaOf !== undefined ? `${tier}-dr` : tier)];
+  } else stacks = appStacks({ environmentsDirectory: options.environmentsDirectory });
+  const envNames = options.envNames ?? (env !== undefined ? [String(env) as EnvironmentName] : undefined);
+  if (envNames) stacks = stacks.filter((s) => envNames.includes(s.envName));
+  if (stacks.length === 0) fail(`no stack of ${envNames!.join(', ')} among those selected`);
+  return { stacks, context };
+}
+
+/** The template last deployed from a stack, as recorded in the working tree or at the base ref. */
+function recordedTemplate(appStack: AppStack, options: ReviewOptions): { template: TemplateJson; label: string } {
+  const nothing = (missing: string) => ({ template: {}, label: `nothing: no ${missing}, so ${appStack.stackName} is a new stack and all of it would be created` });
+  if (options.base) {
+    const found = committedTemplateAt(options.base, appStack.stackName);
+    if (!found) return nothing(`\`${options.base}:${committedTemplatePaths(appStack.stackName)[0]}\``);
+    return { template: JSON.parse(found.text) as TemplateJson, label: `\`${options.base}:${found.path}\`` };
+  }
+  const file = committedTemplatePath(appStack.stackName, options.templatesDirectory ?? COMMITTED_TEMPLATES_DIRECTORY);
+  const shown = relative(ROOT, file);
+  if (!existsSync(file)) return nothing(`\`${shown}\``);
+  return { template: JSON.parse(readFileSync(file, 'utf8')) as TemplateJson, label: `the committed snapshot \`${shown}\`` };
 }
 
 /** Each pack's unacknowledged findings on the construct tree, as test/stack/nag.test.ts checks them. */
@@ -68,8 +112,11 @@ function nagStatus(app: import('aws-cdk-lib').App): NagStatus {
   return { findings };
 }
 
+export const USAGE = 'usage: npm run review -- [--env dev|staging|prod] [--stack <stack name>] [--base <git ref>] [--allow-replace <LogicalId,...>] [-c key=value]';
+
 export function parseArguments(argv: string[]): ReviewOptions {
   const envNames: EnvironmentName[] = [];
+  const stackNames: string[] = [];
   const allowReplace: string[] = [];
   const context: Record<string, unknown> = {};
   let base: string | undefined;
@@ -80,16 +127,17 @@ export function parseArguments(argv: string[]): ReviewOptions {
       const name = value();
       if (!(ENVIRONMENT_NAMES as readonly string[]).includes(name)) fail(`--env ${name}: one of ${ENVIRONMENT_NAMES.join(', ')}`);
       envNames.push(name as EnvironmentName);
-    } else if (flag === '--base') base = value();
+    } else if (flag === '--stack') stackNames.push(value());
+    else if (flag === '--base') base = value();
     else if (flag === '--allow-replace') allowReplace.push(...value().split(',').map((s) => s.trim()).filter(Boolean));
     else if (flag === '-c' || flag === '--context') {
       const pair = value();
       const eq = pair.indexOf('=');
       if (eq < 1) fail(`${flag} ${pair}: expected key=value`);
       context[pair.slice(0, eq)] = pair.slice(eq + 1);
-    } else fail(`unknown argument ${argv[i]}; usage: npm run review -- [--env dev|staging|prod] [--base <git ref>] [--allow-replace <LogicalId,...>] [-c key=value]`);
+    } else fail(`unknown argument ${argv[i]}; ${USAGE}`);
   }
-  return { envNames: envNames.length > 0 ? envNames : undefined, base, allowReplace, context };
+  return { envNames: envNames.length > 0 ? envNames : undefined, stackNames: stackNames.length > 0 ? stackNames : undefined, base, allowReplace, context };
 }
 
 function fail(message: string): never {

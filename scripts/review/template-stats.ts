@@ -103,7 +103,8 @@ if (require.main === module) {
   const base = i > 0 ? process.argv[i + 1] : '65b9efe';
   console.log(`cdk-nag and validation metadata, share of template bytes (${base} → working tree):`);
   for (const envName of ENVIRONMENT_NAMES) {
-    const before = committedTemplateAt(base, envName);
+    const before = committedTemplateAt(base, envName)?.text;
+    if (before === undefined) throw new Error(`${base} records no template of ${envName}`);
     const after = readFileSync(snapshotPath(envName), 'utf8');
     const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
     console.log(`  ${envName.padEnd(8)} ${pct(acknowledgementShare(before)).padStart(7)} of ${before.length} bytes → ${pct(acknowledgementShare(after)).padStart(7)} of ${after.length} bytes`);

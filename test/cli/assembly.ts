@@ -1,7 +1,9 @@
 // A consumer's app for the `data-tier` command's tests: two tiers in one stack (each in its own
-// VPC) and one in another stack, synthesized once into a cloud assembly directory.
+// VPC), one in another stack, and a stack of the consumer's own with no tier, synthesized once
+// into a cloud assembly directory.
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +24,8 @@ function vpcFor(stack: Stack, id: string, cidr: string): ec2.IVpc {
 
 /**
  * Stack `Shop`: tiers `Orders` (named `orders`) and `Payments` (named `payments`);
- * stack `Analytics`: tier `Db` (its default name). Returns the assembly directory.
+ * stack `Analytics`: tier `Db` (its default name); stack `Queues`: a queue, no tier. Returns the
+ * assembly directory.
  */
 export function synthesizeConsumerAssembly(outdir = mkdtempSync(join(tmpdir(), 'data-tier-cli-'))): string {
   const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [], [`availability-zones:account=${ACCOUNT}:region=${REGION}`]: ZONES } });
@@ -31,6 +34,8 @@ export function synthesizeConsumerAssembly(outdir = mkdtempSync(join(tmpdir(), '
   new DataTier(shop, 'Payments', { name: 'payments', network: { vpc: vpcFor(shop, 'PaymentsVpc', '10.2.0.0/16') } });
   const analytics = new Stack(app, 'Analytics', { env: { account: ACCOUNT, region: REGION } });
   new DataTier(analytics, 'Db', { network: { vpc: vpcFor(analytics, 'Vpc', '10.3.0.0/16') } });
+  const queues = new Stack(app, 'Queues', { env: { account: ACCOUNT, region: REGION } });
+  new sqs.Queue(queues, 'Jobs', { enforceSSL: true });
   app.synth();
   return outdir;
 }

@@ -4,7 +4,8 @@ import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/cl
 import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { snapshotPath } from '../../app/template-snapshot';
 import { main, type CliDependencies } from '../../lib/cli/index';
@@ -168,7 +169,57 @@ describe('data-tier review', () => {
   it('needs a base', async () => {
     const { code, err } = await run(['review', '--app', assembly, '--tier', 'orders']);
     expect(code).toBe(1);
-    expect(err).toEqual(['data-tier review: review compares with one of --base <assembly directory> or --deployed']);
+    expect(err).toEqual(['data-tier review: review compares with one of --base <assembly directory | directory of recorded templates | template file> or --deployed']);
+  });
+});
+
+describe('data-tier review of whole stacks (--all, --stack), each against the template last deployed from it', () => {
+  let recorded: string;
+  let primary: string;
+  beforeAll(() => {
+    // A directory of recorded templates, <stack name>.template.json, as a consumer keeps them after each deploy:
+    // Shop deployed with the orders primary on another port, Queues as it is, Analytics never.
+    recorded = mkdtempSync(join(tmpdir(), 'data-tier-recorded-'));
+    const shop = template('Shop');
+    [primary] = Object.entries<{ Type: string }>(shop.Resources).find(([id, r]) => r.Type === 'AWS::RDS::DBInstance' && id.startsWith('OrdersDatabasePrimary'))!;
+    shop.Resources[primary].Properties.Port = '5432';
+    writeFileSync(join(recorded, 'Shop.template.json'), JSON.stringify(shop));
+    writeFileSync(join(recorded, 'Queues.template.json'), JSON.stringify(template('Queues')));
+  });
+  afterAll(() => rmSync(recorded, { recursive: true, force: true }));
+
+  it('--all --base <directory>: every stack of the assembly, a tier in it or not; one not recorded is new', async () => {
+    const { code, out } = await run(['review', '--app', assembly, '--all', '--base', recorded]);
+    expect(code).toBe(1);
+    const report = out.join('\n');
+    expect(report).toContain(`- Shop (tiers orders, payments): ${primary} (AWS::RDS::DBInstance) would be replaced`);
+    expect(report).toContain(`Compared with the recorded template \`${join(recorded, 'Shop.template.json')}\`.`);
+    expect(report).toMatch(/## Analytics \(tier analytics-db-\w+\): \d+ added, 0 modified, 0 removed, 0 replaced/);
+    expect(report).toContain(`Compared with nothing: no \`${join(recorded, 'Analytics.template.json')}\`, so Analytics is a new stack and all of it would be created.`);
+    expect(report).toContain('## Queues: 0 added, 0 modified, 0 removed, 0 replaced');
+  });
+
+  it('--stack <name> --base <template file>: that stack against that file; a file for several stacks is refused', async () => {
+    const file = join(recorded, 'Queues.template.json');
+    const { code, out } = await run(['review', '--app', assembly, '--stack', 'Queues', '--base', file]);
+    expect(code).toBe(0);
+    expect(out).toContain(`Compared with \`${file}\`.`);
+    const several = await run(['review', '--app', assembly, '--all', '--base', file]);
+    expect(several.code).toBe(1);
+    expect(several.err).toEqual([`data-tier review: --base ${file} is one template: review one stack with it (--stack <name> or --tier <name>), or give a directory`]);
+  });
+
+  it('--stack <name> --deployed: that stack as deployed (GetTemplate)', async () => {
+    cloudFormation.on(GetTemplateCommand, { StackName: 'Queues' }).resolves({ TemplateBody: JSON.stringify(template('Queues')) });
+    const { code, out } = await run(['review', '--app', assembly, '--stack', 'Queues', '--deployed']);
+    expect(code).toBe(0);
+    expect(out).toContain('Compared with the deployed stack Queues.');
+  });
+
+  it('names the stacks there are when --stack names none', async () => {
+    const { code, err } = await run(['review', '--app', assembly, '--stack', 'Inventory', '--base', recorded]);
+    expect(code).toBe(1);
+    expect(err).toEqual([`data-tier review: no stack Inventory in ${assembly}; there are Shop, Analytics, Queues`]);
   });
 });
 

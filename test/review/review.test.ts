@@ -6,6 +6,12 @@ const cases: Record<string, { overrides: object; nag?: boolean }> = {
   engine: { overrides: { cache: { engine: 'valkey', engineVersion: '8.0' } } },
   cidr: { overrides: { network: { vpcCidr: '10.43.0.0/16' } } },
   sizing: { overrides: { database: { replicaCount: 3, instanceClass: 'db.r7g.2xlarge' } }, nag: true },
+  storage: { overrides: { database: { allocatedStorageGiB: 400 } } },
+  existingVpc: {
+    overrides: {
+      network: { existingVpc: { vpcId: 'vpc-0123456789abcdef0', dataSubnetIds: ['subnet-0a000001', 'subnet-0a000002', 'subnet-0a000003'], functionSubnetIds: ['subnet-0b000001', 'subnet-0b000002', 'subnet-0b000003'] } },
+    },
+  },
 };
 const results = new Map<string, ReviewResult>();
 function reviewOf(name: keyof typeof cases, allowReplace: string[] = []): ReviewResult {
@@ -18,6 +24,13 @@ function reviewOf(name: keyof typeof cases, allowReplace: string[] = []): Review
 }
 
 const DB_INSTANCES = ['DatabasePrimaryEDE0B3D0', 'DatabaseReplica1ED560A1F', 'DatabaseReplica2035311FF'];
+const SUBNET_GROUPS = ['DatabasePrimarySubnetGroup6A34E9A0', 'DatabaseReplica1SubnetGroup2062E760', 'DatabaseReplica2SubnetGroup5BF4E2C6'];
+/** Each subnet group, then the instance in it; then the cache's. */
+const MOVED_TO_ANOTHER_VPC = [
+  ...DB_INSTANCES.flatMap((id, i) => [`${SUBNET_GROUPS[i]} (AWS::RDS::DBSubnetGroup) would be replaced`, `${id} (AWS::RDS::DBInstance) would be replaced`]),
+  'CacheSubnetGroup355C216D (AWS::ElastiCache::SubnetGroup) would be replaced',
+  'CacheReplicationGroupBFE59FF3 (AWS::ElastiCache::ReplicationGroup) would be replaced',
+];
 
 describe('npm run review refuses a change that would replace stateful resources', () => {
   it('database.port: every DB instance (Port requires replacement)', () => {
@@ -30,10 +43,10 @@ describe('npm run review refuses a change that would replace stateful resources'
     expect(markdown).toMatch(/### IAM and security groups\n\n- added AWS::EC2::SecurityGroupIngress \S+: tcp 5434 from/);
   });
 
-  it('cache.engine valkey 8.0: the replication group (Engine requires replacement)', () => {
+  it('cache.engine valkey 8.0: the replication group (Engine requires replacement) and the parameter group it uses (a new family)', () => {
     const { exitCode, reviews } = reviewOf('engine');
     expect(exitCode).toBe(1);
-    expect(reviews[0].blocking).toEqual(['CacheReplicationGroupBFE59FF3 (AWS::ElastiCache::ReplicationGroup) would be replaced']);
+    expect(reviews[0].blocking).toEqual(['CacheParameterGroup32BBAE3A (AWS::ElastiCache::ParameterGroup) would be replaced', 'CacheReplicationGroupBFE59FF3 (AWS::ElastiCache::ReplicationGroup) would be replaced']);
     expect(reviews[0].diff.modified.find((m) => m.logicalId === 'CacheReplicationGroupBFE59FF3')!.properties.map((p) => [p.name, p.behavior])).toEqual(
       expect.arrayContaining([
         ['Engine', 'Replacement'],
@@ -45,7 +58,7 @@ describe('npm run review refuses a change that would replace stateful resources'
   it('network.vpcCidr: the replacement propagates from the VPC through subnets and subnet groups to the DB instances and the cache', () => {
     const { exitCode, reviews, markdown } = reviewOf('cidr');
     expect(exitCode).toBe(1);
-    expect(reviews[0].blocking).toEqual([...DB_INSTANCES.map((id) => `${id} (AWS::RDS::DBInstance) would be replaced`), 'CacheReplicationGroupBFE59FF3 (AWS::ElastiCache::ReplicationGroup) would be replaced']);
+    expect(reviews[0].blocking).toEqual(MOVED_TO_ANOTHER_VPC);
     const primary = reviews[0].diff.modified.find((m) => m.logicalId === 'DatabasePrimaryEDE0B3D0')!;
     expect(primary.properties).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'DBSubnetGroupName', behavior: 'Replacement', via: ['DatabasePrimarySubnetGroup6A34E9A0'] })]));
     expect(markdown).toContain('| NetworkVpc7FB7348F | AWS::EC2::VPC | CidrBlock |');
@@ -53,10 +66,26 @@ describe('npm run review refuses a change that would replace stateful resources'
     expect(reviews[0].blocking.join('\n')).not.toMatch(/KMS|Secret|Backup|LogGroup/);
   });
 
+  it("network.existingVpc on the deployed tier: the subnet groups would move to another VPC's subnets, which they cannot", () => {
+    // Before: SubnetIds named the tier's own subnets (NoInterruption in the table, so "in place").
+    const { exitCode, reviews, markdown } = reviewOf('existingVpc');
+    expect(exitCode).toBe(1);
+    expect(reviews[0].blocking).toEqual(MOVED_TO_ANOTHER_VPC);
+    expect(markdown).toContain('| DatabasePrimarySubnetGroup6A34E9A0 **(stateful)** | AWS::RDS::DBSubnetGroup | SubnetIds (a subnet group cannot move to subnets of another VPC) |');
+  });
+
+  it('database.allocatedStorageGiB 500 → 400: refused, RDS cannot shrink storage (the update would fail), and --allow-replace cannot allow it', () => {
+    // Before: AllocatedStorage is "No interruption" in the table, so the review passed it.
+    const { exitCode, reviews, markdown } = reviewOf('storage', ['DatabasePrimaryEDE0B3D0']);
+    expect(exitCode).toBe(1);
+    expect(reviews[0].blocking).toEqual(['DatabasePrimaryEDE0B3D0 (AWS::RDS::DBInstance) cannot be updated: AllocatedStorage 500 → 400: RDS cannot reduce allocated storage']);
+    expect(markdown).toContain('> **Refused: the update would fail and roll back.**');
+  });
+
   it('passes once each stateful resource is listed in --allow-replace, and says so', () => {
-    const { exitCode, reviews, markdown } = reviewOf('engine', ['CacheReplicationGroupBFE59FF3']);
+    const { exitCode, reviews, markdown } = reviewOf('engine', ['CacheParameterGroup32BBAE3A', 'CacheReplicationGroupBFE59FF3']);
     expect(exitCode).toBe(0);
-    expect(reviews[0].allowed).toEqual(['CacheReplicationGroupBFE59FF3 (AWS::ElastiCache::ReplicationGroup) would be replaced']);
+    expect(reviews[0].allowed).toEqual(['CacheParameterGroup32BBAE3A (AWS::ElastiCache::ParameterGroup) would be replaced', 'CacheReplicationGroupBFE59FF3 (AWS::ElastiCache::ReplicationGroup) would be replaced']);
     expect(markdown).toContain('Allowed by `--allow-replace`:');
   });
 });

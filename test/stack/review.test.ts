@@ -1,25 +1,33 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { buildApp } from '../../app/app';
-import { ENVIRONMENT_NAMES } from '../../app/config';
-import { reviewableTemplate, snapshotPath } from '../../app/template-snapshot';
+import { appStacks, committedTemplatePath, reviewableStackTemplate, reviewableTemplate, strayTemplates } from '../../app/template-snapshot';
 import { TEST_ENVIRONMENT } from './synth';
 
-const templates = Object.fromEntries(ENVIRONMENT_NAMES.map((envName) => [envName, reviewableTemplate(envName)]));
+// Every stack the app makes: the environments', and each named tier's and DR stack's the settings declare.
+const stacks = appStacks();
+const templates = Object.fromEntries(stacks.map((stack) => [stack.stackName, reviewableStackTemplate(stack)]));
+templates.prod = templates['data-tier-prod'];
 
 describe('what reviewers diff', () => {
   it('is deterministic: two synths give byte-identical templates', () => {
     expect(reviewableTemplate('prod')).toBe(templates.prod);
   });
 
-  it.each(ENVIRONMENT_NAMES)('matches the committed snapshot of %s (refresh with `npm run snapshot:update`)', (envName) => {
-    const committed = readFileSync(snapshotPath(envName), 'utf8');
-    if (committed !== templates[envName]) {
-      throw new Error(`app/templates/${envName}.template.json is stale: run \`npm run snapshot:update\` and review the diff`);
+  it.each(stacks.map((stack) => [stack.stackName, stack.kind]))('matches the committed template of %s (%s; refresh with `npm run snapshot:update`)', (stackName) => {
+    const file = committedTemplatePath(stackName);
+    const shown = relative(join(__dirname, '..', '..'), file);
+    if (!existsSync(file)) throw new Error(`${shown} is missing: the app makes ${stackName}; run \`npm run snapshot:update\` and commit it`);
+    if (readFileSync(file, 'utf8') !== templates[stackName]) {
+      throw new Error(`${shown} is stale: run \`npm run snapshot:update\` and review the diff`);
     }
+  });
+
+  it('records no template of a stack the app no longer makes (`npm run snapshot:update` removes it)', () => {
+    expect(strayTemplates(stacks)).toEqual([]);
   });
 
   it('carries the cdk-nag acknowledgements in the template metadata, each reason once', () => {

@@ -1,7 +1,11 @@
 // Compares two templates of one stack as CloudFormation would update the one into the other:
 // which resources are added, modified (which properties), removed and replaced.
+import { CONDITIONAL_RULES } from './conditional-rules';
 import { dashboardBodySubstitution } from './dashboard-body';
 import { REPLACEMENT_RULES, UpdateBehavior } from './replacement-rules';
+import { GROUP_TYPES, STATEFUL_TYPES } from './stateful-types';
+
+export { GROUP_TYPES, STATEFUL_TYPES } from './stateful-types';
 
 export interface Resource {
   Type: string;
@@ -23,6 +27,8 @@ export interface PropertyChange {
   readonly via?: string[];
   /** Set when a rule beyond the table decides the behavior. */
   readonly note?: string;
+  /** Set when the service refuses the new value, so the update fails and rolls back: why. */
+  readonly fails?: string;
 }
 
 export interface Modification {
@@ -32,6 +38,8 @@ export interface Modification {
   /** Resource attributes other than Properties that changed (DeletionPolicy, DependsOn...). */
   readonly attributes: string[];
   readonly replacement: 'yes' | 'possibly' | 'no';
+  /** The changes the service refuses (the update would fail and roll back). */
+  readonly failing: PropertyChange[];
 }
 
 export interface TemplateDiff {
@@ -40,15 +48,21 @@ export interface TemplateDiff {
   readonly modified: Modification[];
 }
 
-/** Types whose replacement or removal loses data or identity. */
-export const STATEFUL_TYPES = ['AWS::RDS::DBInstance', 'AWS::ElastiCache::ReplicationGroup', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret', 'AWS::Backup::BackupVault'];
-
 /** Log groups holding audit data: PostgreSQL's logs of each instance and the operator sessions. */
 const AUDIT_LOG_GROUP = /^\/aws\/rds\/instance\/[^/]+\/postgresql$|^\/aws\/ssm\/[^/]+\/operator-sessions$/;
 
-export function isStateful(resource: Resource | undefined): boolean {
+/**
+ * Whether losing the resource `id` of `resources` (a template's) loses data or identity: a type of
+ * STATEFUL_TYPES, an audit log group, or a group of GROUP_TYPES that a resource of STATEFUL_TYPES in
+ * the same template uses.
+ */
+export function isStateful(id: string, resources: Record<string, Resource>): boolean {
+  const resource = resources[id];
   if (!resource) return false;
   if (STATEFUL_TYPES.includes(resource.Type)) return true;
+  if (GROUP_TYPES.includes(resource.Type)) {
+    return Object.values(resources).some((user) => STATEFUL_TYPES.includes(user.Type) && references(user.Properties).has(id));
+  }
   if (resource.Type === 'AWS::Logs::LogGroup') {
     const name = renderString(resource.Properties?.LogGroupName);
     return name !== undefined && AUDIT_LOG_GROUP.test(name);
@@ -59,11 +73,45 @@ export function isStateful(resource: Resource | undefined): boolean {
 /**
  * A DB or cache subnet group cannot move to another VPC in place: RDS refuses
  * ModifyDBSubnetGroup with "The new Subnets are not in the same Vpc as the existing subnet
- * group" (hashicorp/terraform-provider-aws#27459, #16419), so once its subnets are replaced with
- * their VPC, the group has to be replaced too. ElastiCache's subnet groups are taken to behave
- * alike (a cache subnet group belongs to one VPC).
+ * group" (hashicorp/terraform-provider-aws#27459, #16419), so the update fails unless the group, and
+ * with it every instance in it (`DBSubnetGroupName` is create-only), is replaced. ElastiCache's
+ * subnet groups are taken to behave alike (a cache subnet group belongs to one VPC). The subnets of
+ * a group are all in one VPC: a subnet kept keeps the VPC; otherwise the VPC of each side is read
+ * from the subnets the template creates, and a subnet it does not create (an id, an import) is of a
+ * VPC the review cannot see, unless the VPC of the old subnets leaves the template.
  */
 const SUBNET_GROUPS = ['AWS::RDS::DBSubnetGroup', 'AWS::ElastiCache::SubnetGroup'];
+
+/**
+ * Changes the services refuse, so the update fails and rolls back (not allowed by --allow-replace:
+ * no deploy can make them). RDS: "You can't reduce the amount of storage on a volume after you have
+ * allocated storage for it" (Amazon RDS User Guide, Scaling up DB instance storage,
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.ModifyingExisting.ScalingUp.html);
+ * the resource provider sends the template's AllocatedStorage to ModifyDBInstance for gp3, io1 and
+ * io2 (aws-cloudformation-resource-providers-rds, aws-rds-dbinstance Translator.modifyDbInstanceRequest).
+ */
+const REFUSED_CHANGES: Record<string, Record<string, (before: unknown, after: unknown) => string | undefined>> = {
+  'AWS::RDS::DBInstance': { AllocatedStorage: shrinks, AdditionalStorageVolumes: volumesShrink },
+  'AWS::RDS::DBCluster': { AllocatedStorage: shrinks },
+};
+
+function shrinks(before: unknown, after: unknown): string | undefined {
+  const [a, b] = [Number(before), Number(after)];
+  const literal = (v: unknown) => typeof v === 'number' || (typeof v === 'string' && v.trim() !== '');
+  return literal(before) && literal(after) && b < a ? `${a} → ${b}: RDS cannot reduce allocated storage` : undefined;
+}
+
+/** The additional storage volumes (RDS for Oracle and SQL Server), each by its VolumeName. */
+function volumesShrink(before: unknown, after: unknown): string | undefined {
+  type Volume = { VolumeName?: unknown; AllocatedStorage?: unknown };
+  const list = (v: unknown) => (Array.isArray(v) ? (v as Volume[]) : []);
+  const reasons = list(after).flatMap((volume) => {
+    const was = list(before).find((w) => canonical(w.VolumeName) === canonical(volume.VolumeName));
+    const why = was && shrinks(was.AllocatedStorage, volume.AllocatedStorage);
+    return why ? [`${String(volume.VolumeName)} ${why}`] : [];
+  });
+  return reasons.length > 0 ? reasons.join('; ') : undefined;
+}
 
 /**
  * The tier's own custom resources, which the rules table cannot know: their handlers answer every
@@ -71,6 +119,9 @@ const SUBNET_GROUPS = ['AWS::RDS::DBSubnetGroup', 'AWS::ElastiCache::SubnetGroup
  * so CloudFormation updates them in place whatever property changes, except the ServiceToken.
  */
 const OWN_CUSTOM_RESOURCES: Record<string, UpdateBehavior> = { 'Custom::SchemaMigrations': 'NoInterruption' };
+
+/** Stands for a value that references a replaced resource: new at deploy time, unknown now. */
+const RENEWED_VALUE = { 'data-tier:renewed': true };
 
 export function diffTemplates(before: TemplateJson, after: TemplateJson): TemplateDiff {
   const old = before.Resources ?? {};
@@ -92,7 +143,6 @@ export function diffTemplates(before: TemplateJson, after: TemplateJson): Templa
   // Replacement propagates: a property whose value references a replaced (or newly created,
   // or removed) resource gets a new value at deploy time. Iterate to a fixed point.
   const replaced = new Set(common.filter((id) => direct.get(id)!.typeChanged));
-  const possibly = new Set<string>();
   const renewed = () => new Set([...replaced, ...added.map((r) => r.logicalId), ...removed.map((r) => r.logicalId)]);
   const changesOf = (id: string): PropertyChange[] => {
     const { properties } = direct.get(id)!;
@@ -100,18 +150,21 @@ export function diffTemplates(before: TemplateJson, after: TemplateJson): Templa
     const newIds = renewed();
     const changes: PropertyChange[] = [];
     const names = new Set([...properties, ...Object.keys(now[id].Properties ?? {})]);
+    const [was, is] = [old[id].Properties ?? {}, now[id].Properties ?? {}];
     for (const name of [...names].sort()) {
-      const via = [...references(now[id].Properties?.[name])].filter((ref) => replaced.has(ref));
+      const via = [...references(is[name])].filter((ref) => replaced.has(ref));
       const changed = properties.includes(name);
       if (!changed && via.length === 0) continue;
       let behavior: UpdateBehavior | undefined = REPLACEMENT_RULES[type]?.[name] ?? (name === 'ServiceToken' ? undefined : OWN_CUSTOM_RESOURCES[type]);
       let note: string | undefined;
-      const movesVpc = (ref: string) => newIds.has(ref) && now[ref]?.Type === 'AWS::EC2::Subnet' && [...references(now[ref].Properties?.VpcId)].some((vpc) => newIds.has(vpc));
-      if (SUBNET_GROUPS.includes(type) && name === 'SubnetIds' && [...references(now[id].Properties?.[name])].some(movesVpc)) {
-        behavior = 'Replacement';
-        note = 'a subnet group cannot move to subnets of another VPC';
+      const conditional = CONDITIONAL_RULES[type]?.[name]?.(was, changed ? is : { ...is, [name]: RENEWED_VALUE }, now[id]);
+      if (conditional) [behavior, note] = [conditional.behavior === 'possibly' ? undefined : conditional.behavior, conditional.note];
+      if (SUBNET_GROUPS.includes(type) && name === 'SubnetIds') {
+        const move = vpcMove(was.SubnetIds, is.SubnetIds, old, now, newIds);
+        if (move) [behavior, note] = [move.behavior === 'possibly' ? undefined : move.behavior, move.note];
       }
-      changes.push({ name, behavior, ...(changed ? {} : { via }), ...(note ? { note } : {}) });
+      const fails = changed ? REFUSED_CHANGES[type]?.[name]?.(was[name], is[name]) : undefined;
+      changes.push({ name, behavior, ...(changed ? {} : { via }), ...(note ? { note } : {}), ...(fails ? { fails } : {}) });
     }
     return changes;
   };
@@ -122,9 +175,8 @@ export function diffTemplates(before: TemplateJson, after: TemplateJson): Templa
       const changes = changesOf(id);
       if (changes.some((c) => c.behavior === 'Replacement')) {
         replaced.add(id);
-        possibly.delete(id);
         grew = true;
-      } else if (changes.some((c) => c.behavior === undefined)) possibly.add(id);
+      }
     }
   }
 
@@ -133,10 +185,45 @@ export function diffTemplates(before: TemplateJson, after: TemplateJson): Templa
     const { attributes, typeChanged } = direct.get(id)!;
     const properties = changesOf(id);
     if (properties.length === 0 && attributes.length === 0 && !typeChanged) continue;
-    const replacement = replaced.has(id) ? 'yes' : possibly.has(id) ? 'possibly' : 'no';
-    modified.push({ logicalId: id, type: now[id].Type, properties, attributes: typeChanged ? ['Type', ...attributes] : attributes, replacement });
+    const replacement = replaced.has(id) ? 'yes' : properties.some((c) => c.behavior === undefined) ? 'possibly' : 'no';
+    // A replaced resource is created anew with the new values: nothing is refused as an update.
+    const failing = replacement === 'yes' ? [] : properties.filter((p) => p.fails);
+    modified.push({ logicalId: id, type: now[id].Type, properties, attributes: typeChanged ? ['Type', ...attributes] : attributes, replacement, failing });
   }
   return { added, removed, modified };
+}
+
+/**
+ * Whether a subnet group's SubnetIds moves it to another VPC: Replacement when it surely does,
+ * 'possibly' when the review cannot see the VPC of the new or old subnets, undefined when it stays.
+ */
+function vpcMove(
+  before: unknown,
+  after: unknown,
+  old: Record<string, Resource>,
+  now: Record<string, Resource>,
+  newIds: Set<string>,
+): { behavior: 'Replacement' | 'possibly'; note: string } | undefined {
+  const [was, is] = [Array.isArray(before) ? before : [before], Array.isArray(after) ? after : [after]];
+  const kept = is.some((subnet) => was.some((w) => canonical(w) === canonical(subnet)) && ![...references(subnet)].some((ref) => newIds.has(ref)));
+  if (kept) return undefined;
+  const vpcOf = (subnet: unknown, resources: Record<string, Resource>, renewedIds: Set<string>) => {
+    const refs = [...references(subnet)];
+    const resource = refs.length === 1 ? resources[refs[0]] : undefined;
+    if (resource?.Type !== 'AWS::EC2::Subnet') return undefined;
+    const vpc = resource.Properties?.VpcId;
+    const vpcRefs = [...references(vpc)];
+    return { key: canonical(vpc), renewed: vpcRefs.some((ref) => renewedIds.has(ref)), gone: vpcRefs.some((ref) => !(ref in now)) };
+  };
+  const oldVpcs = was.map((subnet) => vpcOf(subnet, old, new Set()));
+  const newVpcs = is.map((subnet) => vpcOf(subnet, now, newIds));
+  const moved = { behavior: 'Replacement' as const, note: 'a subnet group cannot move to subnets of another VPC' };
+  if (oldVpcs.some((v) => v?.gone) || newVpcs.some((v) => v?.renewed)) return moved;
+  if (oldVpcs.some((v) => v === undefined) || newVpcs.some((v) => v === undefined)) {
+    return { behavior: 'possibly', note: 'its new subnets may be in another VPC, which a subnet group cannot move to' };
+  }
+  const keys = new Set([...oldVpcs, ...newVpcs].map((v) => v!.key));
+  return keys.size > 1 ? moved : undefined;
 }
 
 /** Logical ids a value references through Ref, Fn::GetAtt or Fn::Sub. */

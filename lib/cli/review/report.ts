@@ -3,7 +3,7 @@
 import { type CostEstimate } from '../cost/cost-estimate';
 import { diffEstimates } from '../cost/report';
 import { CostEstimator } from './cost';
-import { diffTemplates, isStateful, Modification, renderString, Resource, TemplateDiff, TemplateJson } from './diff';
+import { diffTemplates, isStateful, Modification, PropertyChange, renderString, Resource, TemplateDiff, TemplateJson } from './diff';
 import { REPLACEMENT_RULE_SOURCES } from './replacement-rules';
 
 export interface NagStatus {
@@ -14,7 +14,10 @@ export interface NagStatus {
 export interface EnvironmentReview {
   readonly envName: string;
   readonly diff: TemplateDiff;
-  /** Stateful resources that would be replaced (or possibly replaced) or deleted, not allowed. */
+  /**
+   * Stateful resources that would be replaced (or possibly replaced) or deleted, not allowed, and
+   * updates the service would refuse (which --allow-replace cannot allow).
+   */
   readonly blocking: string[];
   /** Stateful resources that would be replaced or deleted, allowed by --allow-replace. */
   readonly allowed: string[];
@@ -45,20 +48,26 @@ export function reviewEnvironment(input: ReviewInput): EnvironmentReview {
   const now = after.Resources ?? {};
 
   const endangered = [
-    ...diff.modified.filter((m) => m.replacement !== 'no' && isStateful(now[m.logicalId])).map((m) => ({ id: m.logicalId, what: m.replacement === 'yes' ? 'replaced' : 'possibly replaced' })),
-    ...diff.removed.filter((r) => isStateful(old[r.logicalId])).map((r) => ({ id: r.logicalId, what: 'deleted' })),
+    ...diff.modified.filter((m) => m.replacement !== 'no' && isStateful(m.logicalId, now)).map((m) => ({ id: m.logicalId, what: m.replacement === 'yes' ? 'replaced' : 'possibly replaced' })),
+    ...diff.removed.filter((r) => isStateful(r.logicalId, old)).map((r) => ({ id: r.logicalId, what: 'deleted' })),
   ];
   const describe = (e: { id: string; what: string }) => `${e.id} (${(now[e.id] ?? old[e.id]).Type}) would be ${e.what}`;
-  const blocking = endangered.filter((e) => !input.allowReplace.includes(e.id)).map(describe);
+  const refused = diff.modified.flatMap((m) => m.failing.map((p) => `${m.logicalId} (${m.type}) cannot be updated: ${p.name} ${p.fails}`));
+  const blocking = [...endangered.filter((e) => !input.allowReplace.includes(e.id)).map(describe), ...refused];
   const allowed = endangered.filter((e) => input.allowReplace.includes(e.id)).map(describe);
 
   const md: string[] = [];
   const replaced = diff.modified.filter((m) => m.replacement !== 'no');
   md.push(`## ${input.envName}: ${diff.added.length} added, ${diff.modified.length} modified, ${diff.removed.length} removed, ${replaced.length} replaced`);
   md.push('', `Compared with ${input.baseLabel}.`);
-  if (blocking.length > 0) {
-    md.push('', `> **Refused: stateful resources would be lost.** Pass \`--allow-replace ${endangered.filter((e) => !input.allowReplace.includes(e.id)).map((e) => e.id).join(',')}\` only with a migration plan.`, '>');
-    for (const b of blocking) md.push(`> - ${b}`);
+  const lost = endangered.filter((e) => !input.allowReplace.includes(e.id));
+  if (lost.length > 0) {
+    md.push('', `> **Refused: stateful resources would be lost.** Pass \`--allow-replace ${lost.map((e) => e.id).join(',')}\` only with a migration plan.`, '>');
+    for (const e of lost) md.push(`> - ${describe(e)}`);
+  }
+  if (refused.length > 0) {
+    md.push('', '> **Refused: the update would fail and roll back.** Change the template back; no flag allows this.', '>');
+    for (const r of refused) md.push(`> - ${r}`);
   }
   if (allowed.length > 0) {
     md.push('', 'Allowed by `--allow-replace`:');
@@ -69,7 +78,7 @@ export function reviewEnvironment(input: ReviewInput): EnvironmentReview {
   if (diff.added.length + diff.modified.length + diff.removed.length === 0) md.push('', 'No change.');
   if (replaced.length > 0) {
     md.push('', '| replaced | type | because of |', '|---|---|---|');
-    for (const m of replaced) md.push(`| ${m.logicalId}${isStateful(now[m.logicalId]) ? ' **(stateful)**' : ''} | ${m.type} | ${m.replacement === 'possibly' ? 'possibly: ' : ''}${replacingReasons(m)} |`);
+    for (const m of replaced) md.push(`| ${m.logicalId}${isStateful(m.logicalId, now) ? ' **(stateful)**' : ''} | ${m.type} | ${m.replacement === 'possibly' ? 'possibly: ' : ''}${replacingReasons(m)} |`);
     const named = replaced.filter((m) => m.replacement === 'yes').map((m) => [m.logicalId, customName(old[m.logicalId], now[m.logicalId])] as const).filter(([, name]) => name);
     if (named.length > 0) {
       md.push('', `"You can't perform an update that causes a custom-named resource to be replaced" ([Name type](https://github.com/awsdocs/aws-cloudformation-user-guide/blob/6c68a17a/doc_source/aws-properties-name.md)): the update fails and rolls back unless these are renamed: ${named.map(([id, name]) => `${id} (${name})`).join(', ')}.`);
@@ -84,11 +93,12 @@ export function reviewEnvironment(input: ReviewInput): EnvironmentReview {
   const inPlace = diff.modified.filter((m) => m.replacement === 'no');
   if (inPlace.length > 0) {
     md.push('', '| modified in place | type | changed |', '|---|---|---|');
-    for (const m of inPlace) md.push(`| ${m.logicalId} | ${m.type} | ${[...m.properties.map((p) => `${p.name}${p.behavior === 'SomeInterruptions' ? ' (some interruption)' : ''}`), ...m.attributes].join(', ')} |`);
+    const detail = (p: PropertyChange) => (p.fails ? ` (**refused**: ${p.fails})` : p.behavior === 'SomeInterruptions' ? ' (some interruption)' : '');
+    for (const m of inPlace) md.push(`| ${m.logicalId} | ${m.type} | ${[...m.properties.map((p) => `${p.name}${detail(p)}`), ...m.attributes].join(', ')} |`);
   }
   if (diff.removed.length > 0) {
     md.push('', '| removed | type |', '|---|---|');
-    for (const r of diff.removed) md.push(`| ${r.logicalId}${isStateful(old[r.logicalId]) ? ' **(stateful)**' : ''} | ${r.type} |`);
+    for (const r of diff.removed) md.push(`| ${r.logicalId}${isStateful(r.logicalId, old) ? ' **(stateful)**' : ''} | ${r.type} |`);
     const renamed = diff.removed.filter((r) => diff.added.some((a) => a.type === r.type));
     if (renamed.length > 0) md.push('', `A changed logical id is a removal and an addition: ${renamed.map((r) => r.logicalId).join(', ')} may have been renamed.`);
   }
@@ -110,10 +120,10 @@ export function reviewEnvironment(input: ReviewInput): EnvironmentReview {
   return { envName: input.envName, diff, blocking, allowed, markdown: md.join('\n') };
 }
 
-/** The reviews of several stacks as one report; exit code 1 when any would lose a stateful resource. */
+/** The reviews of several stacks as one report; exit code 1 when any would lose a stateful resource or fail to update one. */
 export function reviewReport(reviews: readonly EnvironmentReview[]): { markdown: string; exitCode: number } {
   const blocking = reviews.flatMap((r) => r.blocking.map((b) => `${r.envName}: ${b}`));
-  const summary = blocking.length > 0 ? `**Refused**: ${blocking.length} stateful resource(s) would be replaced or deleted:\n${blocking.map((b) => `- ${b}`).join('\n')}` : 'No stateful resource would be replaced or deleted.';
+  const summary = blocking.length > 0 ? `**Refused**: ${blocking.length} stateful resource(s) would be replaced, deleted or fail to update:\n${blocking.map((b) => `- ${b}`).join('\n')}` : 'No stateful resource would be replaced or deleted.';
   const markdown = [`# Infrastructure review`, '', summary, ...reviews.map((r) => `\n${r.markdown}`)].join('\n');
   return { markdown, exitCode: blocking.length > 0 ? 1 : 0 };
 }
