@@ -144,7 +144,7 @@ describe('promoting the cross-region replica as configuration (drReplica.promote
     expect(diff.modified.find((m) => m.logicalId === id)).toMatchObject({ type: 'AWS::RDS::DBInstance', replacement: 'no', attributes: [] });
     const replaced = diff.modified.filter((m) => m.replacement !== 'no').map((m) => m.logicalId);
     expect(replaced).toEqual([]);
-    expect(diff.removed.filter((r) => isStateful(replica.Resources![r.logicalId])).map((r) => r.logicalId)).toEqual([]);
+    expect(diff.removed.filter((r) => isStateful(r.logicalId, replica.Resources!)).map((r) => r.logicalId)).toEqual([]);
   });
 
   test('watches it as a primary: no replica-lag alarm', () => {
