@@ -1,0 +1,329 @@
+// The application's way into the tier: reads routed by the consistency they need, writes and
+// transactions on the writer that return a read-your-writes token, each node behind a circuit
+// breaker, idempotent work retried through a writer's brief unavailability.
+import { BrokenCircuitError, ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import { DatabaseNode, type NodeSettings, type PhaseMarker } from './database-node';
+import { NoReplicaAvailableError, unavailableError } from './errors';
+import { NodeFailure } from './faults';
+import { HealthMonitor, type NodeStatus } from './health-monitor';
+import { parseLsn, type Lsn } from './lsn';
+import { DEFAULTS, type ClientBehaviourOptions, type DataTierClientOptions } from './options';
+import { Router, type Candidate } from './router';
+import { nodesFromOutputs, topologyOf, type TierOutputs } from './topology';
+
+/**
+ * What a read needs to see:
+ * - `strong`: everything committed; runs on the writer.
+ * - `eventual`: data at most `maxStalenessMs` old; the least-lagged replica within it, else the writer.
+ * - `readYourWrites`: everything up to the `token` a write returned; a replica that has replayed it, else the writer.
+ * - `analytics`: a long read on a replica (the one chosen for analytics first) with a longer
+ *   statement timeout; never the writer unless `analytics.allowWriter`.
+ */
+export type Consistency = 'strong' | 'eventual' | 'readYourWrites' | 'analytics';
+
+/**
+ * A position in the writer's WAL at which a write was committed (`pg_lsn` text such as
+ * `16/B374D848`): a replica that has replayed it shows the write. Keep it with the user's session
+ * (a cookie, a header) to read one's own writes from any instance of the application.
+ */
+export type ReadYourWritesToken = string;
+
+export interface QueryOptions {
+  /**
+   * What the read needs to see.
+   * @default 'strong'
+   */
+  readonly consistency?: Consistency;
+  /**
+   * With `eventual`: how stale the data may be.
+   * @default the client's `routing.maxStalenessMs`
+   */
+  readonly maxStalenessMs?: number;
+  /**
+   * With `readYourWrites`: the token of the session's last write. Without one (no write yet),
+   * the read is `eventual`.
+   */
+  readonly token?: ReadYourWritesToken;
+  /**
+   * Whether running the work twice is safe: only then is it retried when the writer fails after
+   * it was sent. Work that never reached the server is always retried.
+   * @default true for reads other than `strong`, false otherwise
+   */
+  readonly idempotent?: boolean;
+}
+
+export interface WriteOptions {
+  /**
+   * Whether running the work twice is safe (an upsert, a delete by key): only then is it retried
+   * when the writer fails after it was sent.
+   * @default false
+   */
+  readonly idempotent?: boolean;
+}
+
+/** Rows and where they came from. */
+export interface RoutedResult<R extends QueryResultRow = QueryResultRow> {
+  readonly rows: R[];
+  readonly rowCount: number | null;
+  /** `writer`, or the name of the replica that served the query. */
+  readonly servedBy: string;
+  /** The serving replica's lag when it was chosen (an upper bound of its staleness); 0 on the writer; undefined when only its byte distance was known. */
+  readonly lagMs: number | undefined;
+}
+
+export interface WriteResult<R extends QueryResultRow = QueryResultRow> extends RoutedResult<R> {
+  /** Read with `{ consistency: 'readYourWrites', token }` to see this write. */
+  readonly token: ReadYourWritesToken;
+}
+
+export interface TransactionResult<T> {
+  /** What the transaction's function returned. */
+  readonly value: T;
+  /** Read with `{ consistency: 'readYourWrites', token }` to see the transaction's writes. */
+  readonly token: ReadYourWritesToken;
+  readonly servedBy: 'writer';
+}
+
+/** The writer session a transaction's function runs its statements on. */
+export interface Transaction {
+  query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+}
+
+const WRITER = 'writer';
+/** The writer's WAL insert position: at or past the end of every commit record before it, flushed or not (synchronous_commit off). */
+const TOKEN_SQL = 'SELECT pg_current_wal_insert_lsn()::text AS lsn';
+const REPLAYED_SQL = 'SELECT pg_last_wal_replay_lsn()::text AS lsn';
+/** A replica asked whether it has replayed a token answered no. */
+const NOT_CAUGHT_UP = Symbol('not caught up');
+
+/**
+ * A client of a data tier: a pool per node signed in as the application's role, reads routed by
+ * replica lag and WAL position, a circuit breaker per node, idempotent writer work retried
+ * through a failover. Replicas are polled in the background from construction; `close()` ends it all.
+ */
+export class DataTierClient {
+  /**
+   * A client of the tier whose stack outputs are `outputs`: the writer through `ProxyEndpoint`,
+   * every `Replica<n>Endpoint`, `DatabasePort` and `DatabaseName`.
+   */
+  static fromOutputs(outputs: TierOutputs, options: ClientBehaviourOptions = {}): DataTierClient {
+    return new DataTierClient({ ...options, ...nodesFromOutputs(outputs) });
+  }
+
+  private readonly writer: DatabaseNode;
+  private readonly replicas: readonly DatabaseNode[];
+  private readonly health: HealthMonitor;
+  private readonly router: Router;
+  private readonly maxStalenessMs: number;
+  private readonly analytics: Required<NonNullable<ClientBehaviourOptions['analytics']>>;
+  private readonly retryIdempotent: RetryPolicy;
+  private readonly retryUnsent: RetryPolicy;
+
+  constructor(options: DataTierClientOptions) {
+    const topology = topologyOf(options);
+    const pool = { ...DEFAULTS.pool, ...options.pool };
+    const breaker = { ...DEFAULTS.breaker, ...options.breaker };
+    const routing = { ...DEFAULTS.routing, ...options.routing };
+    const retries = { ...DEFAULTS.retry, ...options.retry };
+    const tls = options.tls ?? {};
+    const common: Omit<NodeSettings, 'name' | 'role' | 'endpoint'> = {
+      database: topology.database,
+      signIn: topology.signIn,
+      ssl: tls === false ? false : { rejectUnauthorized: true, ...(tls.ca ? { ca: tls.ca } : {}) },
+      applicationName: options.applicationName ?? DEFAULTS.applicationName,
+      poolSize: pool.max,
+      analyticsPoolSize: pool.analyticsMax,
+      idleTimeoutMs: pool.idleTimeoutMs,
+      connectTimeoutMs: pool.connectTimeoutMs,
+      analyticsStatementTimeoutMs: options.analytics?.statementTimeoutMs ?? DEFAULTS.analytics.statementTimeoutMs,
+      consecutiveFailures: breaker.consecutiveFailures,
+      halfOpenAfterMs: breaker.halfOpenAfterMs,
+      onBreakerChange: options.onBreakerChange,
+    };
+    this.writer = new DatabaseNode({ ...common, name: WRITER, role: 'writer', endpoint: topology.writer });
+    this.replicas = topology.replicas.map((replica) => new DatabaseNode({ ...common, name: replica.name, role: 'replica', endpoint: replica.endpoint }));
+    this.maxStalenessMs = routing.maxStalenessMs;
+    const analyticsReplica = options.analytics?.replica ?? topology.replicas[topology.replicas.length - 1]?.name ?? '';
+    if (options.analytics?.replica !== undefined && !this.replicas.some((replica) => replica.name === analyticsReplica)) {
+      throw new Error(`analytics.replica is ${analyticsReplica}, which is none of the replicas (${this.replicas.map((r) => r.name).join(', ') || 'none'})`);
+    }
+    this.analytics = { ...DEFAULTS.analytics, ...options.analytics, replica: analyticsReplica };
+    this.health = new HealthMonitor(this.writer, this.replicas, routing);
+    this.router = new Router(this.replicas, this.health, routing.maxLagBytes);
+    const backoff = new ExponentialBackoff({ initialDelay: retries.initialDelayMs, maxDelay: retries.maxDelayMs });
+    const writerUnavailable = (error: Error) => error instanceof BrokenCircuitError || error instanceof NodeFailure;
+    this.retryIdempotent = retry(handleWhen(writerUnavailable), { maxAttempts: retries.maxRetries, backoff });
+    this.retryUnsent = retry(handleWhen((error) => error instanceof BrokenCircuitError || (error instanceof NodeFailure && error.nothingSent)), { maxAttempts: retries.maxRetries, backoff });
+    this.health.start();
+  }
+
+  /**
+   * The writer's pool (through the proxy), signed in as the application's role, for work the
+   * router does not shape: COPY streams, LISTEN. Its sessions bypass the breaker and retries.
+   */
+  get writerPool(): Pool {
+    return this.writer.pool;
+  }
+
+  /** Runs `sql` where its consistency allows; the result says where and how stale. */
+  async query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: readonly unknown[], options: QueryOptions = {}): Promise<RoutedResult<R>> {
+    const consistency = options.consistency ?? 'strong';
+    const idempotent = options.idempotent ?? consistency !== 'strong';
+    const run = (session: PoolClient) => session.query<R>(sql, params as unknown[]);
+    switch (consistency) {
+      case 'strong':
+        return this.readWriter(run, idempotent);
+      case 'eventual':
+        return this.read(this.router.fresh(options.maxStalenessMs ?? this.maxStalenessMs), run, idempotent);
+      case 'readYourWrites':
+        return options.token === undefined
+          ? this.read(this.router.fresh(this.maxStalenessMs), run, idempotent)
+          : this.readYourWrites(parseLsn(options.token), run, idempotent);
+      case 'analytics':
+        return this.readAnalytics(run, idempotent);
+      default:
+        throw new TypeError(`unknown consistency ${JSON.stringify(consistency)}: strong, eventual, readYourWrites or analytics`);
+    }
+  }
+
+  /** Runs one statement on the writer (autocommit) and returns its rows with the token to read them back. */
+  async write<R extends QueryResultRow = QueryResultRow>(sql: string, params?: readonly unknown[], options: WriteOptions = {}): Promise<WriteResult<R>> {
+    const { result, token } = await this.withToken((session) => session.query<R>(sql, params as unknown[]), options.idempotent ?? false);
+    return { rows: result.rows, rowCount: result.rowCount, servedBy: WRITER, lagMs: 0, token };
+  }
+
+  /**
+   * Runs `work` in a transaction on the writer: committed when it resolves, rolled back when it
+   * throws. Returns what it returned and the token to read its writes back. With
+   * `idempotent`, the whole function runs again when the writer fails; without, only when the
+   * writer failed before BEGIN reached it.
+   */
+  async transaction<T>(work: (transaction: Transaction) => Promise<T>, options: WriteOptions = {}): Promise<TransactionResult<T>> {
+    const { result, token } = await this.withToken(async (session, mark) => {
+      mark('connecting');
+      await session.query('BEGIN');
+      mark('running');
+      try {
+        const value = await work({ query: (sql, params) => session.query(sql, params as unknown[]) });
+        mark('committing');
+        await session.query('COMMIT');
+        return value;
+      } catch (error) {
+        await session.query('ROLLBACK').catch(() => {});
+        throw error;
+      }
+    }, options.idempotent ?? false);
+    return { value: result, token, servedBy: WRITER };
+  }
+
+  /** Each node as last polled: breaker, lag, and why it is skipped when it is. */
+  status(): NodeStatus[] {
+    return this.health.status();
+  }
+
+  /** Polls every node now (as the background polling does) and returns their status. */
+  async refreshStatus(): Promise<NodeStatus[]> {
+    await this.health.pollNow();
+    return this.health.status();
+  }
+
+  /** Stops polling and ends every session. */
+  async close(): Promise<void> {
+    await this.health.close();
+    await Promise.allSettled([this.writer, ...this.replicas].map((node) => node.close()));
+  }
+
+  /** `work` on the writer, then the token; a lost token is read again without running the work twice. */
+  private async withToken<T>(work: (session: PoolClient, mark: PhaseMarker) => Promise<T>, idempotent: boolean): Promise<{ result: T; token: ReadYourWritesToken }> {
+    const done = await this.onWriter(async (session, mark) => {
+      const result = await work(session, mark);
+      const token = await session.query<{ lsn: string }>(TOKEN_SQL).then(
+        ({ rows }) => rows[0].lsn,
+        () => undefined,
+      );
+      return { result, token };
+    }, idempotent);
+    const token = done.token ?? (await this.onWriter(async (session) => (await session.query<{ lsn: string }>(TOKEN_SQL)).rows[0].lsn, true));
+    return { result: done.result, token };
+  }
+
+  /** `work` on the writer, retried while the writer is unavailable if it is idempotent or was never sent. */
+  private async onWriter<T>(work: (session: PoolClient, mark: PhaseMarker) => Promise<T>, idempotent: boolean): Promise<T> {
+    const startedAt = performance.now();
+    let attempts = 0;
+    try {
+      return await (idempotent ? this.retryIdempotent : this.retryUnsent).execute(() => {
+        attempts++;
+        return this.writer.use(work);
+      });
+    } catch (error) {
+      throw unavailableError(this.writer, error, attempts, idempotent, performance.now() - startedAt);
+    }
+  }
+
+  private async readWriter<R extends QueryResultRow>(run: (session: PoolClient) => Promise<QueryResult<R>>, idempotent: boolean): Promise<RoutedResult<R>> {
+    return served(await this.onWriter(run, idempotent), WRITER, 0);
+  }
+
+  /** On the first candidate that answers; a replica that fails is skipped; the writer last. */
+  private async read<R extends QueryResultRow>(candidates: Candidate[], run: (session: PoolClient) => Promise<QueryResult<R>>, idempotent: boolean): Promise<RoutedResult<R>> {
+    for (const { node, lagMs } of candidates) {
+      const result = await node.use(run).catch(skipUnavailable);
+      if (result !== SKIPPED) return served(result, node.name, lagMs);
+    }
+    return this.readWriter(run, idempotent);
+  }
+
+  private async readYourWrites<R extends QueryResultRow>(token: Lsn, run: (session: PoolClient) => Promise<QueryResult<R>>, idempotent: boolean): Promise<RoutedResult<R>> {
+    const caughtUp = this.router.caughtUp(token);
+    if (caughtUp.length > 0) return this.read(caughtUp, run, idempotent);
+    // Polls are a few hundred milliseconds apart: right after a write, ask the best replica itself.
+    const [best] = this.router.any();
+    if (best) {
+      const result = await best.node
+        .use(async (session) => {
+          const replayed = parseLsn((await session.query<{ lsn: string }>(REPLAYED_SQL)).rows[0].lsn);
+          this.health.noteReplayed(best.node, replayed);
+          return replayed >= token ? run(session) : NOT_CAUGHT_UP;
+        })
+        .catch(skipUnavailable);
+      if (result !== SKIPPED && result !== NOT_CAUGHT_UP) return served(result, best.node.name, best.lagMs);
+    }
+    return this.readWriter(run, idempotent);
+  }
+
+  private async readAnalytics<R extends QueryResultRow>(run: (session: PoolClient) => Promise<QueryResult<R>>, idempotent: boolean): Promise<RoutedResult<R>> {
+    const candidates = this.router.freshPreferring(this.analytics.replica, this.analytics.maxStalenessMs);
+    for (const { node, lagMs } of candidates) {
+      const result = await node.use(run, { analytics: true }).catch(skipUnavailable);
+      if (result !== SKIPPED) return served(result, node.name, lagMs);
+    }
+    if (!this.analytics.allowWriter) {
+      const skipped = this.health
+        .status()
+        .filter((node) => node.role === 'replica')
+        .map((node) => `${node.name}: ${node.problem ?? (node.breaker !== 'closed' ? `circuit breaker ${node.breaker}` : `lag ${describeLag(node.lagMs)} over the ${this.analytics.maxStalenessMs} ms bound`)}`);
+      throw new NoReplicaAvailableError(
+        `no replica can serve the analytics read (${skipped.join('; ') || 'the client has no replicas'}), and analytics reads do not go to the writer unless analytics.allowWriter is set`,
+      );
+    }
+    return this.readWriter(run, idempotent);
+  }
+}
+
+const SKIPPED = Symbol('skipped');
+
+/** A replica that is unavailable, or whose breaker is open, is skipped; any other error is the work's. */
+function skipUnavailable(error: unknown): typeof SKIPPED {
+  if (error instanceof NodeFailure || error instanceof BrokenCircuitError) return SKIPPED;
+  throw error;
+}
+
+function served<R extends QueryResultRow>(result: QueryResult<R>, servedBy: string, lagMs: number | undefined): RoutedResult<R> {
+  return { rows: result.rows, rowCount: result.rowCount, servedBy, lagMs };
+}
+
+function describeLag(lagMs: number | undefined): string {
+  return lagMs === undefined ? 'unknown' : `${Math.round(lagMs)} ms`;
+}
