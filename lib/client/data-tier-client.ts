@@ -126,6 +126,11 @@ export class DataTierClient {
     const breaker = { ...DEFAULTS.breaker, ...options.breaker };
     const routing = { ...DEFAULTS.routing, ...options.routing };
     const retries = { ...DEFAULTS.retry, ...options.retry };
+    const analyticsReplica = options.analytics?.replica ?? topology.replicas[topology.replicas.length - 1]?.name ?? '';
+    if (options.analytics?.replica !== undefined && !topology.replicas.some((replica) => replica.name === analyticsReplica)) {
+      throw new Error(`analytics.replica is ${analyticsReplica}, which is none of the replicas (${topology.replicas.map((r) => r.name).join(', ') || 'none'})`);
+    }
+    this.analytics = { ...DEFAULTS.analytics, ...options.analytics, replica: analyticsReplica };
     const tls = options.tls ?? {};
     const common: Omit<NodeSettings, 'name' | 'role' | 'endpoint'> = {
       database: topology.database,
@@ -144,11 +149,6 @@ export class DataTierClient {
     this.writer = new DatabaseNode({ ...common, name: WRITER, role: 'writer', endpoint: topology.writer });
     this.replicas = topology.replicas.map((replica) => new DatabaseNode({ ...common, name: replica.name, role: 'replica', endpoint: replica.endpoint }));
     this.maxStalenessMs = routing.maxStalenessMs;
-    const analyticsReplica = options.analytics?.replica ?? topology.replicas[topology.replicas.length - 1]?.name ?? '';
-    if (options.analytics?.replica !== undefined && !this.replicas.some((replica) => replica.name === analyticsReplica)) {
-      throw new Error(`analytics.replica is ${analyticsReplica}, which is none of the replicas (${this.replicas.map((r) => r.name).join(', ') || 'none'})`);
-    }
-    this.analytics = { ...DEFAULTS.analytics, ...options.analytics, replica: analyticsReplica };
     this.health = new HealthMonitor(this.writer, this.replicas, routing);
     this.router = new Router(this.replicas, this.health, routing.maxLagBytes);
     const backoff = new ExponentialBackoff({ initialDelay: retries.initialDelayMs, maxDelay: retries.maxDelayMs });
