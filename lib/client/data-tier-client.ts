@@ -7,7 +7,7 @@ import { DatabaseNode, type NodeSettings, type PhaseMarker } from './database-no
 import { NoReplicaAvailableError, unavailableError } from './errors';
 import { NodeFailure } from './faults';
 import { HealthMonitor, type NodeStatus } from './health-monitor';
-import { parseLsn, type Lsn } from './lsn';
+import { parseLsn } from './lsn';
 import { DEFAULTS, type ClientBehaviourOptions, type DataTierClientOptions } from './options';
 import { Router, type Candidate } from './router';
 import { nodesFromOutputs, topologyOf, type TierOutputs } from './topology';
@@ -29,6 +29,7 @@ export type Consistency = 'strong' | 'eventual' | 'readYourWrites' | 'analytics'
  */
 export type ReadYourWritesToken = string;
 
+/** How one query is routed. */
 export interface QueryOptions {
   /**
    * What the read needs to see.
@@ -53,6 +54,7 @@ export interface QueryOptions {
   readonly idempotent?: boolean;
 }
 
+/** How writer work may be retried. */
 export interface WriteOptions {
   /**
    * Whether running the work twice is safe (an upsert, a delete by key): only then is it retried
@@ -64,7 +66,9 @@ export interface WriteOptions {
 
 /** Rows and where they came from. */
 export interface RoutedResult<R extends QueryResultRow = QueryResultRow> {
+  /** The rows, as pg parsed them. */
   readonly rows: R[];
+  /** Rows the statement returned or changed, as pg reports it. */
   readonly rowCount: number | null;
   /** `writer`, or the name of the replica that served the query. */
   readonly servedBy: string;
@@ -72,21 +76,25 @@ export interface RoutedResult<R extends QueryResultRow = QueryResultRow> {
   readonly lagMs: number | undefined;
 }
 
+/** A write's rows, and the token to read it back. */
 export interface WriteResult<R extends QueryResultRow = QueryResultRow> extends RoutedResult<R> {
   /** Read with `{ consistency: 'readYourWrites', token }` to see this write. */
   readonly token: ReadYourWritesToken;
 }
 
+/** A committed transaction: its function's value, and the token to read its writes back. */
 export interface TransactionResult<T> {
   /** What the transaction's function returned. */
   readonly value: T;
   /** Read with `{ consistency: 'readYourWrites', token }` to see the transaction's writes. */
   readonly token: ReadYourWritesToken;
+  /** Transactions run on the writer. */
   readonly servedBy: 'writer';
 }
 
 /** The writer session a transaction's function runs its statements on. */
 export interface Transaction {
+  /** Runs a statement in the transaction. */
   query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
 }
 
@@ -167,23 +175,22 @@ export class DataTierClient {
   }
 
   /** Runs `sql` where its consistency allows; the result says where and how stale. */
-  async query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: readonly unknown[], options: QueryOptions = {}): Promise<RoutedResult<R>> {
+  query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: readonly unknown[], options: QueryOptions = {}): Promise<RoutedResult<R>> {
     const consistency = options.consistency ?? 'strong';
     const idempotent = options.idempotent ?? consistency !== 'strong';
     const run = (session: PoolClient) => session.query<R>(sql, params as unknown[]);
+    const onWriter = () => this.readWriter(run, idempotent);
     switch (consistency) {
       case 'strong':
-        return this.readWriter(run, idempotent);
+        return onWriter();
       case 'eventual':
-        return this.read(this.router.fresh(options.maxStalenessMs ?? this.maxStalenessMs), run, idempotent);
+        return this.read(this.router.fresh(options.maxStalenessMs ?? this.maxStalenessMs), run, onWriter);
       case 'readYourWrites':
-        return options.token === undefined
-          ? this.read(this.router.fresh(this.maxStalenessMs), run, idempotent)
-          : this.readYourWrites(parseLsn(options.token), run, idempotent);
+        return options.token === undefined ? this.read(this.router.fresh(this.maxStalenessMs), run, onWriter) : this.readYourWrites(options.token, run, onWriter);
       case 'analytics':
-        return this.readAnalytics(run, idempotent);
+        return this.readAnalytics(run, onWriter);
       default:
-        throw new TypeError(`unknown consistency ${JSON.stringify(consistency)}: strong, eventual, readYourWrites or analytics`);
+        return Promise.reject(new TypeError(`unknown consistency ${JSON.stringify(consistency)}: strong, eventual, readYourWrites or analytics`));
     }
   }
 
@@ -266,58 +273,68 @@ export class DataTierClient {
     return served(await this.onWriter(run, idempotent), WRITER, 0);
   }
 
-  /** On the first candidate that answers; a replica that fails is skipped; the writer last. */
-  private async read<R extends QueryResultRow>(candidates: Candidate[], run: (session: PoolClient) => Promise<QueryResult<R>>, idempotent: boolean): Promise<RoutedResult<R>> {
+  /** On the first candidate that answers, a replica that fails being skipped; then `otherwise`. */
+  private async read<R extends QueryResultRow>(
+    candidates: Candidate[],
+    run: (session: PoolClient) => Promise<QueryResult<R>>,
+    otherwise: () => Promise<RoutedResult<R>>,
+    options: { readonly analytics?: boolean } = {},
+  ): Promise<RoutedResult<R>> {
     for (const { node, lagMs } of candidates) {
-      const result = await node.use(run).catch(skipUnavailable);
-      if (result !== SKIPPED) return served(result, node.name, lagMs);
+      try {
+        return served(await node.use(run, options), node.name, lagMs);
+      } catch (error) {
+        skipUnavailable(error);
+      }
     }
-    return this.readWriter(run, idempotent);
+    return otherwise();
   }
 
-  private async readYourWrites<R extends QueryResultRow>(token: Lsn, run: (session: PoolClient) => Promise<QueryResult<R>>, idempotent: boolean): Promise<RoutedResult<R>> {
+  private async readYourWrites<R extends QueryResultRow>(
+    tokenText: ReadYourWritesToken,
+    run: (session: PoolClient) => Promise<QueryResult<R>>,
+    onWriter: () => Promise<RoutedResult<R>>,
+  ): Promise<RoutedResult<R>> {
+    const token = parseLsn(tokenText);
     const caughtUp = this.router.caughtUp(token);
-    if (caughtUp.length > 0) return this.read(caughtUp, run, idempotent);
+    if (caughtUp.length > 0) return this.read(caughtUp, run, onWriter);
     // Polls are a few hundred milliseconds apart: right after a write, ask the best replica itself.
     const [best] = this.router.any();
-    if (best) {
-      const result = await best.node
-        .use(async (session) => {
-          const replayed = parseLsn((await session.query<{ lsn: string }>(REPLAYED_SQL)).rows[0].lsn);
-          this.health.noteReplayed(best.node, replayed);
-          return replayed >= token ? run(session) : NOT_CAUGHT_UP;
-        })
-        .catch(skipUnavailable);
-      if (result !== SKIPPED && result !== NOT_CAUGHT_UP) return served(result, best.node.name, best.lagMs);
+    if (!best) return onWriter();
+    let result: QueryResult<R> | typeof NOT_CAUGHT_UP;
+    try {
+      result = await best.node.use(async (session) => {
+        const replayed = parseLsn((await session.query<{ lsn: string }>(REPLAYED_SQL)).rows[0].lsn);
+        this.health.noteReplayed(best.node, replayed);
+        return replayed >= token ? run(session) : NOT_CAUGHT_UP;
+      });
+    } catch (error) {
+      skipUnavailable(error);
+      return onWriter();
     }
-    return this.readWriter(run, idempotent);
+    return result === NOT_CAUGHT_UP ? onWriter() : served(result, best.node.name, best.lagMs);
   }
 
-  private async readAnalytics<R extends QueryResultRow>(run: (session: PoolClient) => Promise<QueryResult<R>>, idempotent: boolean): Promise<RoutedResult<R>> {
+  private readAnalytics<R extends QueryResultRow>(run: (session: PoolClient) => Promise<QueryResult<R>>, onWriter: () => Promise<RoutedResult<R>>): Promise<RoutedResult<R>> {
     const candidates = this.router.freshPreferring(this.analytics.replica, this.analytics.maxStalenessMs);
-    for (const { node, lagMs } of candidates) {
-      const result = await node.use(run, { analytics: true }).catch(skipUnavailable);
-      if (result !== SKIPPED) return served(result, node.name, lagMs);
-    }
-    if (!this.analytics.allowWriter) {
-      const skipped = this.health
-        .status()
-        .filter((node) => node.role === 'replica')
-        .map((node) => `${node.name}: ${node.problem ?? (node.breaker !== 'closed' ? `circuit breaker ${node.breaker}` : `lag ${describeLag(node.lagMs)} over the ${this.analytics.maxStalenessMs} ms bound`)}`);
-      throw new NoReplicaAvailableError(
-        `no replica can serve the analytics read (${skipped.join('; ') || 'the client has no replicas'}), and analytics reads do not go to the writer unless analytics.allowWriter is set`,
-      );
-    }
-    return this.readWriter(run, idempotent);
+    const otherwise = this.analytics.allowWriter ? onWriter : () => Promise.reject(this.noAnalyticsReplica());
+    return this.read(candidates, run, otherwise, { analytics: true });
+  }
+
+  private noAnalyticsReplica(): NoReplicaAvailableError {
+    const skipped = this.health
+      .status()
+      .filter((node) => node.role === 'replica')
+      .map((node) => `${node.name}: ${node.problem ?? (node.breaker !== 'closed' ? `circuit breaker ${node.breaker}` : `lag ${describeLag(node.lagMs)} over the ${this.analytics.maxStalenessMs} ms bound`)}`);
+    return new NoReplicaAvailableError(
+      `no replica can serve the analytics read (${skipped.join('; ') || 'the client has no replicas'}), and analytics reads do not go to the writer unless analytics.allowWriter is set`,
+    );
   }
 }
 
-const SKIPPED = Symbol('skipped');
-
 /** A replica that is unavailable, or whose breaker is open, is skipped; any other error is the work's. */
-function skipUnavailable(error: unknown): typeof SKIPPED {
-  if (error instanceof NodeFailure || error instanceof BrokenCircuitError) return SKIPPED;
-  throw error;
+function skipUnavailable(error: unknown): void {
+  if (!(error instanceof NodeFailure || error instanceof BrokenCircuitError)) throw error;
 }
 
 function served<R extends QueryResultRow>(result: QueryResult<R>, servedBy: string, lagMs: number | undefined): RoutedResult<R> {

@@ -86,11 +86,12 @@ export class DatabaseNode {
   use<T>(work: (session: PoolClient, mark: PhaseMarker) => Promise<T>, options: { readonly analytics?: boolean } = {}): Promise<T> {
     return this.breaker.execute(async () => {
       let phase: FailurePhase = 'connecting';
+      const pool = options.analytics ? this.analyticsPool() : this.pool;
       let session: PoolClient;
       try {
-        session = await this.connect(options.analytics ? this.analyticsPool() : this.pool);
+        session = await pool.connect();
       } catch (error) {
-        throw this.failure(phase, error);
+        session = await this.signInAgain(pool, error);
       }
       phase = 'running';
       let lost = false;
@@ -127,14 +128,15 @@ export class DatabaseNode {
     return this.analytics;
   }
 
-  /** A session; when the server refuses the credentials, the sign-in is told and asked once more. */
-  private async connect(pool: Pool): Promise<PoolClient> {
+  /** After a failed connect: when the server refused the credentials, the sign-in is told and asked once more. */
+  private async signInAgain(pool: Pool, error: unknown): Promise<PoolClient> {
+    const { signIn, endpoint } = this.settings;
+    if (!isAuthenticationFailure(error) || !signIn.refused) throw this.failure('connecting', error);
+    signIn.refused(endpoint);
     try {
       return await pool.connect();
-    } catch (error) {
-      if (!isAuthenticationFailure(error) || !this.settings.signIn.refused) throw error;
-      this.settings.signIn.refused(this.settings.endpoint);
-      return pool.connect();
+    } catch (again) {
+      throw this.failure('connecting', again);
     }
   }
 

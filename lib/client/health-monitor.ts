@@ -22,9 +22,11 @@ export interface HealthSettings {
 export interface NodeStatus {
   /** `writer`, or the replica's name. */
   readonly name: string;
+  /** The writer (through the proxy) or a read replica. */
   readonly role: 'writer' | 'replica';
   /** host:port */
   readonly address: string;
+  /** Its circuit breaker: only a closed one lets reads go to a replica. */
   readonly breaker: BreakerState;
   /** When the last poll answered (ms since the epoch); undefined before the first, or since the node failed. */
   readonly observedAt?: number;
@@ -52,6 +54,8 @@ export class HealthMonitor {
   private rounds: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Increases whenever what the monitor knows changes, so routing can keep what it derived until then. */
+  version = 0;
 
   constructor(
     private readonly writer: DatabaseNode,
@@ -86,7 +90,10 @@ export class HealthMonitor {
   /** A replay position the client read on a replica between polls (a read-your-writes check). */
   noteReplayed(node: DatabaseNode, replayLsn: Lsn): void {
     const state = this.replicaStates.get(node);
-    if (state?.observation && replayLsn > state.observation.replayLsn) state.observation = { ...state.observation, replayLsn };
+    if (state?.observation && replayLsn > state.observation.replayLsn) {
+      state.observation = { ...state.observation, replayLsn };
+      this.version++;
+    }
   }
 
   status(): NodeStatus[] {
@@ -127,7 +134,8 @@ export class HealthMonitor {
     await Promise.allSettled([...this.pollClients.values()].map(({ client }) => client.end()));
   }
 
-  private get staleAfterMs(): number {
+  /** How old a replica's last poll may be for it to be used. */
+  get staleAfterMs(): number {
     return 3 * this.settings.pollIntervalMs + 2 * this.settings.pollTimeoutMs;
   }
 
@@ -148,6 +156,7 @@ export class HealthMonitor {
       if (rows[0].lsn === null) throw new Error('the writer is in recovery (a standby): a failover is under way');
       // The position held at least from when the poll was sent: the earlier time is the safer one.
       this.writerPositions.record(sentAt, parseLsn(rows[0].lsn as string));
+      this.version++;
       this.writerObservedAt = Date.now();
       this.writerProblem = undefined;
     } catch (error) {
@@ -169,6 +178,7 @@ export class HealthMonitor {
       const observation = { at: Date.now(), replayLsn: parseLsn(row.replay_lsn), sinceLastReplayedCommitMs: row.since_replay_ms };
       state.observation = observation;
       state.problem = undefined;
+      this.version++;
     } catch (error) {
       this.forget(replica, `its poll failed: ${messageOf(error)}`);
     }
@@ -178,6 +188,7 @@ export class HealthMonitor {
     const state = this.replicaStates.get(replica)!;
     state.observation = undefined;
     state.problem = problem;
+    this.version++;
   }
 
   /** One poll statement on the node's own polling connection, through its breaker. */

@@ -4,7 +4,11 @@ import type { SignIn } from './sign-in';
 
 /** A node by address; the port defaults to the client's `port`. */
 export interface NodeAddress {
+  /** Host name (TLS verifies the certificate against it) or IP address. */
   readonly host: string;
+  /**
+   * @default the client's `port`
+   */
   readonly port?: number;
 }
 
@@ -29,6 +33,7 @@ export interface TlsOptions {
   readonly ca?: string | Buffer;
 }
 
+/** Connection pools, one per node (and one per replica for analytics). */
 export interface PoolOptions {
   /**
    * Sessions per node (the writer's go through RDS Proxy, which pools them again).
@@ -52,6 +57,7 @@ export interface PoolOptions {
   readonly connectTimeoutMs?: number;
 }
 
+/** How replicas are watched and chosen. */
 export interface RoutingOptions {
   /**
    * How stale an `eventual` read may be, unless the query says otherwise.
@@ -82,6 +88,7 @@ export interface RoutingOptions {
   readonly pollTimeoutMs?: number;
 }
 
+/** Where `analytics` reads run, and how long they may take. */
 export interface AnalyticsOptions {
   /**
    * The replica that serves `analytics` reads while it is healthy; the others take over when it is not.
@@ -105,6 +112,7 @@ export interface AnalyticsOptions {
   readonly allowWriter?: boolean;
 }
 
+/** The circuit breaker of each node (cockatiel's ConsecutiveBreaker). */
 export interface BreakerOptions {
   /**
    * Consecutive failures of a node, as unavailable, that open its circuit breaker.
@@ -118,6 +126,7 @@ export interface BreakerOptions {
   readonly halfOpenAfterMs?: number;
 }
 
+/** Retries on the writer, with exponential backoff, of work that is idempotent or was never sent. */
 export interface RetryOptions {
   /**
    * Retries of idempotent work when the writer is unavailable (a failover, a restart), after the first attempt.
@@ -153,10 +162,15 @@ export interface ClientBehaviourOptions {
    * @default 'data-tier-client'
    */
   readonly applicationName?: string;
+  /** @default see each option */
   readonly pool?: PoolOptions;
+  /** @default see each option */
   readonly routing?: RoutingOptions;
+  /** @default see each option */
   readonly analytics?: AnalyticsOptions;
+  /** @default see each option */
   readonly breaker?: BreakerOptions;
+  /** @default see each option */
   readonly retry?: RetryOptions;
   /**
    * Called whenever a node's circuit breaker changes state (`writer` or the replica's name), to log or count it.
@@ -165,6 +179,7 @@ export interface ClientBehaviourOptions {
   readonly onBreakerChange?: (node: string, state: BreakerState) => void;
 }
 
+/** Where the tier's nodes are, and how to use them. */
 export interface DataTierClientOptions extends ClientBehaviourOptions {
   /** The writer: the tier's `ProxyEndpoint`, as a URL (`postgres://user:password@host:port/database`) or an address. */
   readonly writer: string | NodeAddress;

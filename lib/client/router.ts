@@ -1,6 +1,8 @@
 // Which replicas may serve a read, best first: healthy (breaker closed, last poll recent and
 // answered), fresh enough for the read, the least lagged first; replicas within a few
-// milliseconds of each other take turns, so that caught-up replicas share the reads.
+// milliseconds of each other take turns, so that caught-up replicas share the reads. What the
+// polls tell changes a few times a second, reads far more often: the healthy replicas, sorted,
+// are kept until a poll, a breaker or the age of an observation changes them.
 import type { DatabaseNode } from './database-node';
 import type { HealthMonitor } from './health-monitor';
 import type { Lsn } from './lsn';
@@ -22,26 +24,31 @@ interface Observed extends Candidate {
 
 export class Router {
   private turn = 0;
+  private healthyReplicas: Observed[] = [];
+  private derivedFrom = -1;
+  private validUntil = 0;
 
   constructor(
     private readonly replicas: readonly DatabaseNode[],
     private readonly health: HealthMonitor,
     private readonly maxLagBytes: number,
-  ) {}
+  ) {
+    for (const replica of replicas) replica.breaker.onStateChange(() => (this.derivedFrom = -1));
+  }
 
   /** Replicas within `maxStalenessMs` of the writer (GitLab's rule), best first. */
   fresh(maxStalenessMs: number): Candidate[] {
-    return this.best(this.healthy().filter((replica) => isFreshEnough(replica, maxStalenessMs, this.maxLagBytes)));
+    return this.takingTurns(this.healthy().filter((replica) => isFreshEnough(replica, maxStalenessMs, this.maxLagBytes)));
   }
 
   /** Replicas whose last poll showed `token` replayed, best first. */
   caughtUp(token: Lsn): Candidate[] {
-    return this.best(this.healthy().filter((replica) => replica.replayLsn >= token));
+    return this.takingTurns(this.healthy().filter((replica) => replica.replayLsn >= token));
   }
 
   /** Every healthy replica, however far behind, best first: the one to ask whether it has caught up. */
   any(): Candidate[] {
-    return this.best(this.healthy());
+    return this.takingTurns(this.healthy());
   }
 
   /** `fresh`, with the replica named `preferred` first when it is among them. */
@@ -51,24 +58,35 @@ export class Router {
     return chosen ? [chosen, ...fresh.filter((candidate) => candidate !== chosen)] : fresh;
   }
 
+  /** The healthy replicas, least lagged first. */
   private healthy(): Observed[] {
+    const now = Date.now();
+    if (this.derivedFrom === this.health.version && now < this.validUntil) return this.healthyReplicas;
+    this.derivedFrom = this.health.version;
+    this.validUntil = Infinity;
     const observed: Observed[] = [];
     for (const node of this.replicas) {
       if (node.breakerState !== 'closed') continue;
       const { observation, lag, problem } = this.health.replica(node);
       if (!observation || problem) continue;
       observed.push({ node, replayLsn: observation.replayLsn, lagMs: lag.lagMs, lagBytes: lag.lagBytes });
+      this.validUntil = Math.min(this.validUntil, observation.at + this.health.staleAfterMs);
     }
-    return observed;
+    this.healthyReplicas = observed.sort((a, b) => lagOf(a) - lagOf(b) || (a.lagBytes ?? Infinity) - (b.lagBytes ?? Infinity));
+    return this.healthyReplicas;
   }
 
-  private best(candidates: Observed[]): Candidate[] {
-    if (candidates.length < 2) return candidates;
-    const lagOf = (c: Observed) => c.lagMs ?? Infinity;
-    const sorted = [...candidates].sort((a, b) => lagOf(a) - lagOf(b) || (a.lagBytes ?? Infinity) - (b.lagBytes ?? Infinity));
-    const equals = sorted.filter((c) => lagOf(c) - lagOf(sorted[0]) <= EQUAL_LAG_MS).length;
+  /** The candidates as sorted, the first ones of equal lag rotated by one each call. */
+  private takingTurns(sorted: Observed[]): Candidate[] {
+    if (sorted.length < 2) return sorted;
+    let equals = 1;
+    while (equals < sorted.length && lagOf(sorted[equals]) - lagOf(sorted[0]) <= EQUAL_LAG_MS) equals++;
     if (equals < 2) return sorted;
     const first = this.turn++ % equals;
-    return [...sorted.slice(first, equals), ...sorted.slice(0, first), ...sorted.slice(equals)];
+    return first === 0 ? sorted : [...sorted.slice(first, equals), ...sorted.slice(0, first), ...sorted.slice(equals)];
   }
+}
+
+function lagOf(candidate: Observed): number {
+  return candidate.lagMs ?? Infinity;
 }

@@ -6,13 +6,17 @@ import type { SignerConfig } from '@aws-sdk/rds-signer';
 
 /** Where a connection goes. */
 export interface Endpoint {
+  /** The host name the client connects to (what an IAM token is signed for). */
   readonly host: string;
+  /** Its port (the tier's `DatabasePort`). */
   readonly port: number;
 }
 
 /** The user and password of one new connection. */
 export interface Credentials {
+  /** The database user (for a rotated secret, `<role>` or `<role>_clone`). */
   readonly user: string;
+  /** The password, or the IAM token. */
   readonly password: string;
 }
 
@@ -27,6 +31,7 @@ export interface SignIn {
   refused?(endpoint: Endpoint): void;
 }
 
+/** Signing in with IAM database authentication. */
 export interface IamSignInOptions {
   /** The database role, a member of rds_iam (an application role declared with `signIn: 'iam'`). */
   readonly user: string;
@@ -39,6 +44,7 @@ export interface IamSignInOptions {
   readonly credentials?: SignerConfig['credentials'];
 }
 
+/** Signing in with the role's secret in Secrets Manager. */
 export interface SecretSignInOptions {
   /** ARN or name of the role's secret in Secrets Manager (JSON with `username` and `password`). */
   readonly secretId: string;
