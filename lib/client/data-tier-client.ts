@@ -3,7 +3,7 @@
 // breaker, idempotent work retried through a writer's brief unavailability.
 import { BrokenCircuitError, ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
-import { DatabaseNode, type NodeSettings, type PhaseMarker } from './database-node';
+import { DatabaseNode, type NodeSettings, type PhaseMarker, type UseOptions } from './database-node';
 import { NoReplicaAvailableError, unavailableError } from './errors';
 import { NodeFailure } from './faults';
 import { HealthMonitor, type NodeStatus } from './health-monitor';
@@ -99,6 +99,7 @@ export interface Transaction {
 }
 
 const WRITER = 'writer';
+const ANALYTICS: UseOptions = { analytics: true };
 /** The writer's WAL insert position: at or past the end of every commit record before it, flushed or not (synchronous_commit off). */
 const TOKEN_SQL = 'SELECT pg_current_wal_insert_lsn()::text AS lsn';
 const REPLAYED_SQL = 'SELECT pg_last_wal_replay_lsn()::text AS lsn';
@@ -180,15 +181,16 @@ export class DataTierClient {
     const idempotent = options.idempotent ?? consistency !== 'strong';
     const run = (session: PoolClient) => session.query<R>(sql, params as unknown[]);
     const onWriter = () => this.readWriter(run, idempotent);
+    const eventual = () => this.read(this.router.fresh(options.maxStalenessMs ?? this.maxStalenessMs), run, onWriter);
     switch (consistency) {
       case 'strong':
         return onWriter();
       case 'eventual':
-        return this.read(this.router.fresh(options.maxStalenessMs ?? this.maxStalenessMs), run, onWriter);
+        return eventual();
       case 'readYourWrites':
-        return options.token === undefined ? this.read(this.router.fresh(this.maxStalenessMs), run, onWriter) : this.readYourWrites(options.token, run, onWriter);
+        return options.token === undefined ? eventual() : this.readYourWrites(options.token, run, onWriter);
       case 'analytics':
-        return this.readAnalytics(run, onWriter);
+        return this.readAnalytics(run, idempotent);
       default:
         return Promise.reject(new TypeError(`unknown consistency ${JSON.stringify(consistency)}: strong, eventual, readYourWrites or analytics`));
     }
@@ -256,21 +258,21 @@ export class DataTierClient {
   }
 
   /** `work` on the writer, retried while the writer is unavailable if it is idempotent or was never sent. */
-  private async onWriter<T>(work: (session: PoolClient, mark: PhaseMarker) => Promise<T>, idempotent: boolean): Promise<T> {
+  private async onWriter<T>(work: (session: PoolClient, mark: PhaseMarker) => Promise<T>, idempotent: boolean, options?: UseOptions): Promise<T> {
     const startedAt = performance.now();
     let attempts = 0;
     try {
       return await (idempotent ? this.retryIdempotent : this.retryUnsent).execute(() => {
         attempts++;
-        return this.writer.use(work);
+        return this.writer.use(work, options);
       });
     } catch (error) {
       throw unavailableError(this.writer, error, attempts, idempotent, performance.now() - startedAt);
     }
   }
 
-  private async readWriter<R extends QueryResultRow>(run: (session: PoolClient) => Promise<QueryResult<R>>, idempotent: boolean): Promise<RoutedResult<R>> {
-    return served(await this.onWriter(run, idempotent), WRITER, 0);
+  private async readWriter<R extends QueryResultRow>(run: (session: PoolClient) => Promise<QueryResult<R>>, idempotent: boolean, options?: UseOptions): Promise<RoutedResult<R>> {
+    return served(await this.onWriter(run, idempotent, options), WRITER, 0);
   }
 
   /** On the first candidate that answers, a replica that fails being skipped; then `otherwise`. */
@@ -278,7 +280,7 @@ export class DataTierClient {
     candidates: Candidate[],
     run: (session: PoolClient) => Promise<QueryResult<R>>,
     otherwise: () => Promise<RoutedResult<R>>,
-    options: { readonly analytics?: boolean } = {},
+    options?: UseOptions,
   ): Promise<RoutedResult<R>> {
     for (const { node, lagMs } of candidates) {
       try {
@@ -315,10 +317,10 @@ export class DataTierClient {
     return result === NOT_CAUGHT_UP ? onWriter() : served(result, best.node.name, best.lagMs);
   }
 
-  private readAnalytics<R extends QueryResultRow>(run: (session: PoolClient) => Promise<QueryResult<R>>, onWriter: () => Promise<RoutedResult<R>>): Promise<RoutedResult<R>> {
+  private readAnalytics<R extends QueryResultRow>(run: (session: PoolClient) => Promise<QueryResult<R>>, idempotent: boolean): Promise<RoutedResult<R>> {
     const candidates = this.router.freshPreferring(this.analytics.replica, this.analytics.maxStalenessMs);
-    const otherwise = this.analytics.allowWriter ? onWriter : () => Promise.reject(this.noAnalyticsReplica());
-    return this.read(candidates, run, otherwise, { analytics: true });
+    const otherwise = this.analytics.allowWriter ? () => this.readWriter(run, idempotent, ANALYTICS) : () => Promise.reject(this.noAnalyticsReplica());
+    return this.read(candidates, run, otherwise, ANALYTICS);
   }
 
   private noAnalyticsReplica(): NoReplicaAvailableError {

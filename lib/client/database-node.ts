@@ -36,6 +36,12 @@ const BREAKER_STATES: Record<CircuitState, BreakerState> = {
   [CircuitState.Isolated]: 'isolated',
 };
 
+/** Which of the node's pools a use takes its session from. */
+export interface UseOptions {
+  /** The analytics pool, whose sessions have the longer statement_timeout. */
+  readonly analytics?: boolean;
+}
+
 /** Marks how far the work got, so a failure says whether running it again could run it twice. */
 export type PhaseMarker = (phase: FailurePhase) => void;
 
@@ -83,7 +89,7 @@ export class DatabaseNode {
    * unavailable becomes a NodeFailure at the phase `work` last marked (`running` from the start);
    * any other error is the work's own and is thrown as it is.
    */
-  use<T>(work: (session: PoolClient, mark: PhaseMarker) => Promise<T>, options: { readonly analytics?: boolean } = {}): Promise<T> {
+  use<T>(work: (session: PoolClient, mark: PhaseMarker) => Promise<T>, options: UseOptions = {}): Promise<T> {
     return this.breaker.execute(async () => {
       let phase: FailurePhase = 'connecting';
       const pool = options.analytics ? this.analyticsPool() : this.pool;

@@ -108,7 +108,7 @@ describe('DataTierClient routing, on a primary and two streaming replicas', () =
     await caughtUp();
   }, 60_000);
 
-  test('analytics reads go to the last replica with the longer statement timeout, to another when it is gone, never to the writer', async () => {
+  test('analytics reads go to the last replica with the longer statement timeout, to another when it is gone, to the writer only when allowed', async () => {
     const analytics = await client.query<{ statement_timeout: string }>('SHOW statement_timeout', [], { consistency: 'analytics' });
     expect({ servedBy: analytics.servedBy, timeout: analytics.rows[0].statement_timeout }).toEqual({ servedBy: 'replica-2', timeout: '5min' });
     const strict = new DataTierClient({
@@ -119,10 +119,20 @@ describe('DataTierClient routing, on a primary and two streaming replicas', () =
       routing: { pollIntervalMs: 100 },
       analytics: { replica: 'replica-1', maxStalenessMs: 500, statementTimeoutMs: 60_000 },
     });
+    const lenient = new DataTierClient({
+      writer: servers.appUrl('primary'),
+      replicas: [servers.appUrl('standby1'), servers.appUrl('standby2')],
+      tls: false,
+      analytics: { maxStalenessMs: 500, statementTimeoutMs: 60_000, allowWriter: true },
+    });
     try {
       await strict.refreshStatus();
       expect((await strict.query('SELECT 1', [], { consistency: 'analytics' })).servedBy).toBe('replica-1');
       await pause(0);
+      await strict.write('INSERT INTO orders (note) VALUES ($1)', ['after replica-1 paused']);
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await strict.refreshStatus();
+      expect((await strict.query('SELECT 1', [], { consistency: 'analytics' })).servedBy).toBe('replica-2');
       await pause(1);
       await strict.write('INSERT INTO orders (note) VALUES ($1)', ['after both paused']);
       await new Promise((resolve) => setTimeout(resolve, 800));
@@ -130,10 +140,14 @@ describe('DataTierClient routing, on a primary and two streaming replicas', () =
       const refused = strict.query('SELECT 1', [], { consistency: 'analytics' });
       await expect(refused).rejects.toBeInstanceOf(NoReplicaAvailableError);
       await expect(refused).rejects.toThrow(/replica-1: lag \d+ ms over the 500 ms bound; replica-2: lag \d+ ms over the 500 ms bound.*allowWriter/);
+      await lenient.refreshStatus();
+      const onWriter = await lenient.query<{ statement_timeout: string }>('SHOW statement_timeout', [], { consistency: 'analytics' });
+      expect({ servedBy: onWriter.servedBy, timeout: onWriter.rows[0].statement_timeout }).toEqual({ servedBy: 'writer', timeout: '1min' });
     } finally {
       await resume(0);
       await resume(1);
       await strict.close();
+      await lenient.close();
     }
     await caughtUp();
   });
