@@ -106,6 +106,14 @@ const REPLAYED_SQL = 'SELECT pg_last_wal_replay_lsn()::text AS lsn';
 /** A replica asked whether it has replayed a token answered no. */
 const NOT_CAUGHT_UP = Symbol('not caught up');
 
+/** A query as the routing carries it. */
+interface Statement {
+  readonly sql: string;
+  readonly params: unknown[] | undefined;
+  /** Whether it may run again after the writer failed with it sent. */
+  readonly idempotent: boolean;
+}
+
 /**
  * A client of a data tier: a pool per node signed in as the application's role, reads routed by
  * replica lag and WAL position, a circuit breaker per node, idempotent writer work retried
@@ -128,6 +136,7 @@ export class DataTierClient {
   private readonly analytics: Required<NonNullable<ClientBehaviourOptions['analytics']>>;
   private readonly retryIdempotent: RetryPolicy;
   private readonly retryUnsent: RetryPolicy;
+  private readonly maxRetries: number;
 
   constructor(options: DataTierClientOptions) {
     const topology = topologyOf(options);
@@ -161,9 +170,11 @@ export class DataTierClient {
     this.health = new HealthMonitor(this.writer, this.replicas, routing);
     this.router = new Router(this.replicas, this.health, routing.maxLagBytes);
     const backoff = new ExponentialBackoff({ initialDelay: retries.initialDelayMs, maxDelay: retries.maxDelayMs });
-    const writerUnavailable = (error: Error) => error instanceof BrokenCircuitError || error instanceof NodeFailure;
-    this.retryIdempotent = retry(handleWhen(writerUnavailable), { maxAttempts: retries.maxRetries, backoff });
-    this.retryUnsent = retry(handleWhen((error) => error instanceof BrokenCircuitError || (error instanceof NodeFailure && error.nothingSent)), { maxAttempts: retries.maxRetries, backoff });
+    // The first retry is onWriter's own, at once: the session that failed is gone from the pool.
+    this.maxRetries = retries.maxRetries;
+    const maxAttempts = Math.max(0, retries.maxRetries - 1);
+    this.retryIdempotent = retry(handleWhen((error) => mayRunAgain(error, true)), { maxAttempts, backoff });
+    this.retryUnsent = retry(handleWhen((error) => mayRunAgain(error, false)), { maxAttempts, backoff });
     this.health.start();
   }
 
@@ -178,19 +189,16 @@ export class DataTierClient {
   /** Runs `sql` where its consistency allows; the result says where and how stale. */
   query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: readonly unknown[], options: QueryOptions = {}): Promise<RoutedResult<R>> {
     const consistency = options.consistency ?? 'strong';
-    const idempotent = options.idempotent ?? consistency !== 'strong';
-    const run = (session: PoolClient) => session.query<R>(sql, params as unknown[]);
-    const onWriter = () => this.readWriter(run, idempotent);
-    const eventual = () => this.read(this.router.fresh(options.maxStalenessMs ?? this.maxStalenessMs), run, onWriter);
+    const statement: Statement = { sql, params: params as unknown[] | undefined, idempotent: options.idempotent ?? consistency !== 'strong' };
     switch (consistency) {
       case 'strong':
-        return onWriter();
+        return this.readWriter<R>(statement);
       case 'eventual':
-        return eventual();
+        return this.read<R>(this.router.fresh(options.maxStalenessMs ?? this.maxStalenessMs), statement);
       case 'readYourWrites':
-        return options.token === undefined ? eventual() : this.readYourWrites(options.token, run, onWriter);
+        return options.token === undefined ? this.read<R>(this.router.fresh(options.maxStalenessMs ?? this.maxStalenessMs), statement) : this.readYourWrites<R>(options.token, statement);
       case 'analytics':
-        return this.readAnalytics(run, idempotent);
+        return this.read<R>(this.router.freshPreferring(this.analytics.replica, this.analytics.maxStalenessMs), statement, ANALYTICS);
       default:
         return Promise.reject(new TypeError(`unknown consistency ${JSON.stringify(consistency)}: strong, eventual, readYourWrites or analytics`));
     }
@@ -245,82 +253,82 @@ export class DataTierClient {
 
   /** `work` on the writer, then the token; a lost token is read again without running the work twice. */
   private async withToken<T>(work: (session: PoolClient, mark: PhaseMarker) => Promise<T>, idempotent: boolean): Promise<{ result: T; token: ReadYourWritesToken }> {
-    const done = await this.onWriter(async (session, mark) => {
-      const result = await work(session, mark);
-      const token = await session.query<{ lsn: string }>(TOKEN_SQL).then(
-        ({ rows }) => rows[0].lsn,
-        () => undefined,
-      );
-      return { result, token };
-    }, idempotent);
-    const token = done.token ?? (await this.onWriter(async (session) => (await session.query<{ lsn: string }>(TOKEN_SQL)).rows[0].lsn, true));
+    const done = await this.onWriter(
+      () =>
+        this.writer.use(async (session, mark) => {
+          const result = await work(session, mark);
+          const token = await session.query<{ lsn: string }>(TOKEN_SQL).then(
+            ({ rows }) => rows[0].lsn,
+            () => undefined,
+          );
+          return { result, token };
+        }),
+      idempotent,
+    );
+    const token = done.token ?? (await this.onWriter(() => this.writer.query<{ lsn: string }>(TOKEN_SQL, undefined), true)).rows[0].lsn;
     return { result: done.result, token };
   }
 
-  /** `work` on the writer, retried while the writer is unavailable if it is idempotent or was never sent. */
-  private async onWriter<T>(work: (session: PoolClient, mark: PhaseMarker) => Promise<T>, idempotent: boolean, options?: UseOptions): Promise<T> {
+  /**
+   * `attempt` on the writer; while the writer is unavailable, tried again at once, then with
+   * exponential backoff, if the work is idempotent or was never sent.
+   */
+  private async onWriter<T>(attempt: () => Promise<T>, idempotent: boolean): Promise<T> {
     const startedAt = performance.now();
-    let attempts = 0;
+    try {
+      return await attempt();
+    } catch (error) {
+      if (this.maxRetries === 0 || !mayRunAgain(error, idempotent)) throw unavailableError(this.writer, error, 1, idempotent, performance.now() - startedAt);
+    }
+    let attempts = 1;
     try {
       return await (idempotent ? this.retryIdempotent : this.retryUnsent).execute(() => {
         attempts++;
-        return this.writer.use(work, options);
+        return attempt();
       });
     } catch (error) {
       throw unavailableError(this.writer, error, attempts, idempotent, performance.now() - startedAt);
     }
   }
 
-  private async readWriter<R extends QueryResultRow>(run: (session: PoolClient) => Promise<QueryResult<R>>, idempotent: boolean, options?: UseOptions): Promise<RoutedResult<R>> {
-    return served(await this.onWriter(run, idempotent, options), WRITER, 0);
+  /** A read on the writer: a work that may run twice takes pg's one-promise path, any other a held session that tells whether it was sent. */
+  private async readWriter<R extends QueryResultRow>({ sql, params, idempotent }: Statement, options?: UseOptions): Promise<RoutedResult<R>> {
+    const attempt = idempotent ? () => this.writer.query<R>(sql, params, options) : () => this.writer.use((session) => session.query<R>(sql, params), options);
+    return served(await this.onWriter(attempt, idempotent), WRITER, 0);
   }
 
-  /** On the first candidate that answers, a replica that fails being skipped; then `otherwise`. */
-  private async read<R extends QueryResultRow>(
-    candidates: Candidate[],
-    run: (session: PoolClient) => Promise<QueryResult<R>>,
-    otherwise: () => Promise<RoutedResult<R>>,
-    options?: UseOptions,
-  ): Promise<RoutedResult<R>> {
+  /** On the first candidate that answers, a replica that fails being skipped; then the writer, if it may serve it. */
+  private async read<R extends QueryResultRow>(candidates: Candidate[], statement: Statement, options?: UseOptions): Promise<RoutedResult<R>> {
     for (const { node, lagMs } of candidates) {
       try {
-        return served(await node.use(run, options), node.name, lagMs);
+        return served(await node.query<R>(statement.sql, statement.params, options), node.name, lagMs);
       } catch (error) {
         skipUnavailable(error);
       }
     }
-    return otherwise();
+    if (options === ANALYTICS && !this.analytics.allowWriter) throw this.noAnalyticsReplica();
+    return this.readWriter<R>(statement, options);
   }
 
-  private async readYourWrites<R extends QueryResultRow>(
-    tokenText: ReadYourWritesToken,
-    run: (session: PoolClient) => Promise<QueryResult<R>>,
-    onWriter: () => Promise<RoutedResult<R>>,
-  ): Promise<RoutedResult<R>> {
+  private async readYourWrites<R extends QueryResultRow>(tokenText: ReadYourWritesToken, statement: Statement): Promise<RoutedResult<R>> {
     const token = parseLsn(tokenText);
     const caughtUp = this.router.caughtUp(token);
-    if (caughtUp.length > 0) return this.read(caughtUp, run, onWriter);
+    if (caughtUp.length > 0) return this.read<R>(caughtUp, statement);
     // Polls are a few hundred milliseconds apart: right after a write, ask the best replica itself.
     const [best] = this.router.any();
-    if (!best) return onWriter();
+    if (!best) return this.readWriter<R>(statement);
     let result: QueryResult<R> | typeof NOT_CAUGHT_UP;
     try {
       result = await best.node.use(async (session) => {
         const replayed = parseLsn((await session.query<{ lsn: string }>(REPLAYED_SQL)).rows[0].lsn);
         this.health.noteReplayed(best.node, replayed);
-        return replayed >= token ? run(session) : NOT_CAUGHT_UP;
+        return replayed >= token ? session.query<R>(statement.sql, statement.params) : NOT_CAUGHT_UP;
       });
     } catch (error) {
       skipUnavailable(error);
-      return onWriter();
+      return this.readWriter<R>(statement);
     }
-    return result === NOT_CAUGHT_UP ? onWriter() : served(result, best.node.name, best.lagMs);
-  }
-
-  private readAnalytics<R extends QueryResultRow>(run: (session: PoolClient) => Promise<QueryResult<R>>, idempotent: boolean): Promise<RoutedResult<R>> {
-    const candidates = this.router.freshPreferring(this.analytics.replica, this.analytics.maxStalenessMs);
-    const otherwise = this.analytics.allowWriter ? () => this.readWriter(run, idempotent, ANALYTICS) : () => Promise.reject(this.noAnalyticsReplica());
-    return this.read(candidates, run, otherwise, ANALYTICS);
+    return result === NOT_CAUGHT_UP ? this.readWriter<R>(statement) : served(result, best.node.name, best.lagMs);
   }
 
   private noAnalyticsReplica(): NoReplicaAvailableError {
@@ -332,6 +340,11 @@ export class DataTierClient {
       `no replica can serve the analytics read (${skipped.join('; ') || 'the client has no replicas'}), and analytics reads do not go to the writer unless analytics.allowWriter is set`,
     );
   }
+}
+
+/** The writer was unavailable (or its breaker open) and the work may run again: idempotent, or never sent. */
+function mayRunAgain(error: unknown, idempotent: boolean): boolean {
+  return error instanceof BrokenCircuitError || (error instanceof NodeFailure && (idempotent || error.nothingSent));
 }
 
 /** A replica that is unavailable, or whose breaker is open, is skipped; any other error is the work's. */

@@ -3,7 +3,7 @@
 // through the breaker, and a failure that says the node is unavailable comes out as a
 // NodeFailure naming the node and how far the work got.
 import { CircuitBreakerPolicy, CircuitState, circuitBreaker, ConsecutiveBreaker, handleWhen } from 'cockatiel';
-import { Client, Pool, type ClientConfig, type PoolClient } from 'pg';
+import { Client, Pool, type ClientConfig, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import { isAuthenticationFailure, isNodeUnavailable, NodeFailure, type FailurePhase, type NodeRole } from './faults';
 import type { Endpoint, SignIn } from './sign-in';
 
@@ -113,6 +113,16 @@ export class DatabaseNode {
     });
   }
 
+  /**
+   * One statement on a pooled session, through the breaker: pg's own `pool.query`, one promise
+   * where `use` holds a session across several. Its failure cannot tell whether the statement
+   * reached the server (it counts as `running`), so it serves work that may run again: reads.
+   */
+  query<R extends QueryResultRow>(sql: string, params: unknown[] | undefined, options: UseOptions = {}): Promise<QueryResult<R>> {
+    const pool = options.analytics ? this.analyticsPool() : this.pool;
+    return this.breaker.execute(() => pool.query<R>(sql, params).catch((error: unknown) => this.queryAfterRefusal(pool, sql, params, error)));
+  }
+
   /** A connection of its own, outside the pools and signed in like them (the health poll). */
   newClient(config: Pick<ClientConfig, 'statement_timeout' | 'query_timeout' | 'connectionTimeoutMillis'>): Client {
     return new (this.signedInClient())({ ...this.baseConfig(), ...config });
@@ -132,6 +142,15 @@ export class DatabaseNode {
   private analyticsPool(): Pool {
     this.analytics ??= this.newPool(this.settings.analyticsPoolSize, { statement_timeout: this.settings.analyticsStatementTimeoutMs });
     return this.analytics;
+  }
+
+  private queryAfterRefusal<R extends QueryResultRow>(pool: Pool, sql: string, params: unknown[] | undefined, error: unknown): Promise<QueryResult<R>> {
+    const { signIn, endpoint } = this.settings;
+    if (!isAuthenticationFailure(error) || !signIn.refused) throw this.failure('running', error);
+    signIn.refused(endpoint);
+    return pool.query<R>(sql, params).catch((again: unknown) => {
+      throw this.failure('running', again);
+    });
   }
 
   /** After a failed connect: when the server refused the credentials, the sign-in is told and asked once more. */

@@ -126,7 +126,7 @@ export interface BreakerOptions {
   readonly halfOpenAfterMs?: number;
 }
 
-/** Retries on the writer, with exponential backoff, of work that is idempotent or was never sent. */
+/** Retries on the writer of work that is idempotent or was never sent: the first at once, the others with exponential backoff. */
 export interface RetryOptions {
   /**
    * Retries of idempotent work when the writer is unavailable (a failover, a restart), after the first attempt.
@@ -134,7 +134,7 @@ export interface RetryOptions {
    */
   readonly maxRetries?: number;
   /**
-   * The first wait between attempts; each next one is about twice as long, with jitter.
+   * The first wait between attempts after the immediate retry; each next one is about twice as long, with jitter.
    * @default 100
    */
   readonly initialDelayMs?: number;
