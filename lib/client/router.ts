@@ -25,6 +25,8 @@ interface Observed extends Candidate {
 export class Router {
   private turn = 0;
   private healthyReplicas: Observed[] = [];
+  /** The healthy replicas in each order their turns give: what most reads get, made once per change. */
+  private rotations: Observed[][] = [[]];
   private derivedFrom = -1;
   private validUntil = 0;
 
@@ -38,17 +40,17 @@ export class Router {
 
   /** Replicas within `maxStalenessMs` of the writer (GitLab's rule), best first. */
   fresh(maxStalenessMs: number): Candidate[] {
-    return this.takingTurns(this.healthy().filter((replica) => isFreshEnough(replica, maxStalenessMs, this.maxLagBytes)));
+    return this.those((replica) => isFreshEnough(replica, maxStalenessMs, this.maxLagBytes));
   }
 
   /** Replicas whose last poll showed `token` replayed, best first. */
   caughtUp(token: Lsn): Candidate[] {
-    return this.takingTurns(this.healthy().filter((replica) => replica.replayLsn >= token));
+    return this.those((replica) => replica.replayLsn >= token);
   }
 
   /** Every healthy replica, however far behind, best first: the one to ask whether it has caught up. */
   any(): Candidate[] {
-    return this.takingTurns(this.healthy());
+    return this.those(() => true);
   }
 
   /** `fresh`, with the replica named `preferred` first when it is among them. */
@@ -73,20 +75,37 @@ export class Router {
       this.validUntil = Math.min(this.validUntil, observation.at + this.health.staleAfterMs);
     }
     this.healthyReplicas = observed.sort((a, b) => lagOf(a) - lagOf(b) || (a.lagBytes ?? Infinity) - (b.lagBytes ?? Infinity));
+    const equals = equallyGood(this.healthyReplicas);
+    this.rotations = Array.from({ length: Math.max(1, equals) }, (_, first) => rotated(this.healthyReplicas, first, equals));
     return this.healthyReplicas;
+  }
+
+  /** The healthy replicas that pass `test`, best first, equally good ones taking turns. */
+  private those(test: (replica: Observed) => boolean): Candidate[] {
+    const healthy = this.healthy();
+    if (healthy.every(test)) return this.rotations[this.turn++ % this.rotations.length];
+    return this.takingTurns(healthy.filter(test));
   }
 
   /** The candidates as sorted, the first ones of equal lag rotated by one each call. */
   private takingTurns(sorted: Observed[]): Candidate[] {
-    if (sorted.length < 2) return sorted;
-    let equals = 1;
-    while (equals < sorted.length && lagOf(sorted[equals]) - lagOf(sorted[0]) <= EQUAL_LAG_MS) equals++;
-    if (equals < 2) return sorted;
-    const first = this.turn++ % equals;
-    return first === 0 ? sorted : [...sorted.slice(first, equals), ...sorted.slice(0, first), ...sorted.slice(equals)];
+    const equals = equallyGood(sorted);
+    return equals < 2 ? sorted : rotated(sorted, this.turn++ % equals, equals);
   }
 }
 
 function lagOf(candidate: Observed): number {
   return candidate.lagMs ?? Infinity;
+}
+
+/** How many of the sorted candidates, from the first, are as good as the first. */
+function equallyGood(sorted: readonly Observed[]): number {
+  let equals = Math.min(1, sorted.length);
+  while (equals < sorted.length && lagOf(sorted[equals]) - lagOf(sorted[0]) <= EQUAL_LAG_MS) equals++;
+  return equals;
+}
+
+/** The first `equals` candidates rotated to start at `first`, the rest after them. */
+function rotated(sorted: Observed[], first: number, equals: number): Observed[] {
+  return first === 0 ? sorted : [...sorted.slice(first, equals), ...sorted.slice(0, first), ...sorted.slice(equals)];
 }
