@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSync } from 'esbuild';
-import { Client, Pool } from 'pg';
+import { Client, type Pool } from 'pg';
 import type { DataTierClient as Routed } from '../lib/client';
 import { startReplicaPair } from '../lib/cli/replica-pair';
 import { compareLatency, meetsGoal, renderClientTable, type ClientBenchContext, type ClientBenchResults, type ClientMeasurement, type LatencyComparison } from './bench/client';
@@ -81,6 +81,16 @@ export const CLIENT_MEASUREMENTS: ClientMeasurement[] = [
   }),
 ];
 
+/**
+ * The client's own pools, for the bare side: the same connections, so the same server processes,
+ * serve both sides. Separate pools measured each side's server processes as much as the client
+ * (on a busy 2-core machine one side's could run at half the speed of the other's for a whole run).
+ */
+function samePools(client: Routed): ClientBenchContext['bare'] {
+  const nodes = client as unknown as { readonly writer: { readonly pool: Pool }; readonly replicas: ReadonlyArray<{ readonly pool: Pool }> };
+  return { writer: nodes.writer.pool, replicas: nodes.replicas.map((replica) => replica.pool) };
+}
+
 async function prepare(primaryUrl: string): Promise<void> {
   const admin = new Client({ connectionString: primaryUrl });
   await admin.connect();
@@ -108,20 +118,11 @@ async function main(): Promise<void> {
   const loadAverage = [os.loadavg()[0]];
   const pair = await startReplicaPair({ standbys: 2, synchronous: false, applicationName: 'bench_standby' });
   let client: Routed | undefined;
-  const bare: Pool[] = [];
   try {
     await prepare(pair.primary.url);
-    const writerUrl = asRole(pair.primary.url);
-    const replicaUrls = pair.standbys.map((standby) => asRole(standby.url));
     const DataTierClient = compiledClient();
-    client = new DataTierClient({ writer: writerUrl, replicas: replicaUrls, tls: false });
-    const pool = (url: string) => {
-      const created = new Pool({ connectionString: url, max: 10 });
-      created.on('error', () => {});
-      bare.push(created);
-      return created;
-    };
-    const context: ClientBenchContext = { client, bare: { writer: pool(writerUrl), replicas: replicaUrls.map(pool) }, itemCount: ITEMS, runs };
+    client = new DataTierClient({ writer: asRole(pair.primary.url), replicas: pair.standbys.map((standby) => asRole(standby.url)), tls: false });
+    const context: ClientBenchContext = { client, bare: samePools(client), itemCount: ITEMS, runs };
     // Every replica has the rows and the client has seen them caught up.
     for (let i = 0; ; i++) {
       const status = await client.refreshStatus();
@@ -156,7 +157,6 @@ async function main(): Promise<void> {
     if (comparisons.some((c) => meetsGoal(c) === false)) process.exitCode = 1;
   } finally {
     await client?.close();
-    await Promise.allSettled(bare.map((pool) => pool.end()));
     await pair.stop();
   }
 }

@@ -26,6 +26,8 @@ export interface LatencyComparison {
   readonly samples: number;
   readonly bare: LatencySummary;
   readonly routed: LatencySummary;
+  /** The p50 overhead of each round, lowest and highest, percent: how much the machine moved the figure. */
+  readonly p50OverheadRange?: readonly [number, number];
   /** Where the routed side's operations ran, by node. */
   readonly servedBy?: Readonly<Record<string, number>>;
   readonly goal?: OverheadGoal;
@@ -42,7 +44,7 @@ export interface ClientBenchResults {
 /** The servers and the client a measurement uses: a primary and two streaming replicas, an application role, a table `items`. */
 export interface ClientBenchContext {
   readonly client: DataTierClient;
-  /** Bare pools signed in as the same role: the writer's, and each replica's. */
+  /** The bare side: pg Pools of the same connections as the client's, the writer's and each replica's. */
   readonly bare: { readonly writer: Pool; readonly replicas: readonly Pool[] };
   /** Rows in `items` (ids 1 to itemCount). */
   readonly itemCount: number;
@@ -59,6 +61,10 @@ export function percentile(samples: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
+function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}
+
 export function overheadPercent(bare: number, routed: number): number {
   return ((routed - bare) / bare) * 100;
 }
@@ -69,12 +75,15 @@ export function meetsGoal(comparison: LatencyComparison): boolean | undefined {
 
 /** Runs of one side in a row: each side then follows itself, as in an application that uses one or the other. */
 const BLOCK = 100;
+/** Rounds a comparison's runs are split into: the p50s are the median of the rounds', so one disturbed round does not decide. */
+const ROUNDS = 5;
 
 /**
  * Times `bare` and `routed` `runs` times each, in alternating blocks of BLOCK runs, after `warmup`
  * untimed runs of each. Within a block a side follows itself, so what one side leaves behind (the
- * server process it just woke, the replica it just used) never favours the other.
- * `routed` may return where it ran, which is tallied.
+ * server process it just woke, the replica it just used) never favours the other. Each side's p50
+ * is the median of ROUNDS rounds' p50s; its p99 is over every run. `routed` may return where it
+ * ran, which is tallied.
  */
 export async function compareLatency(
   spec: { readonly id: string; readonly name: string; readonly goal?: OverheadGoal },
@@ -87,8 +96,11 @@ export async function compareLatency(
     await bare(i);
     await routed(i);
   }
-  const bareMs: number[] = [];
-  const routedMs: number[] = [];
+  let bareMs: number[] = [];
+  let routedMs: number[] = [];
+  const allBare: number[] = [];
+  const allRouted: number[] = [];
+  const rounds: Array<{ readonly bare: number; readonly routed: number }> = [];
   const cpu = { bare: 0, routed: 0 };
   const servedBy: Record<string, number> = {};
   const timeBlock = async (side: 'bare' | 'routed', from: number) => {
@@ -107,13 +119,30 @@ export async function compareLatency(
     const used = process.cpuUsage(cpuBefore);
     cpu[side] += used.user + used.system;
   };
-  for (let from = 0, block = 0; from < runs; from += BLOCK, block++) {
+  const blocks = Math.ceil(runs / BLOCK);
+  for (let block = 0; block < blocks; block++) {
     const [first, second] = block % 2 === 0 ? (['bare', 'routed'] as const) : (['routed', 'bare'] as const);
-    await timeBlock(first, from);
-    await timeBlock(second, from);
+    await timeBlock(first, block * BLOCK);
+    await timeBlock(second, block * BLOCK);
+    const endsRound = Math.floor(((block + 1) * ROUNDS) / blocks) > Math.floor((block * ROUNDS) / blocks) || block === blocks - 1;
+    if (endsRound && bareMs.length > 0) {
+      rounds.push({ bare: percentile(bareMs, 50), routed: percentile(routedMs, 50) });
+      allBare.push(...bareMs);
+      allRouted.push(...routedMs);
+      bareMs = [];
+      routedMs = [];
+    }
   }
-  const summary = (samples: number[], cpuMicroseconds: number): LatencySummary => ({ p50: percentile(samples, 50), p99: percentile(samples, 99), cpuMicroseconds: cpuMicroseconds / runs });
-  return { ...spec, samples: runs, bare: summary(bareMs, cpu.bare), routed: summary(routedMs, cpu.routed), servedBy: Object.keys(servedBy).length > 0 ? servedBy : undefined };
+  const overheads = rounds.map((round) => overheadPercent(round.bare, round.routed));
+  const summary = (p50s: number[], samples: number[], cpuMicroseconds: number): LatencySummary => ({ p50: median(p50s), p99: percentile(samples, 99), cpuMicroseconds: cpuMicroseconds / runs });
+  return {
+    ...spec,
+    samples: runs,
+    bare: summary(rounds.map((round) => round.bare), allBare, cpu.bare),
+    routed: summary(rounds.map((round) => round.routed), allRouted, cpu.routed),
+    p50OverheadRange: [Math.min(...overheads), Math.max(...overheads)],
+    servedBy: Object.keys(servedBy).length > 0 ? servedBy : undefined,
+  };
 }
 
 function ms(value: number): string {
@@ -126,7 +155,7 @@ function signedPercent(value: number): string {
 
 /** The comparisons side by side, one line each, then the other figures and the verdict on each goal. */
 export function renderClientTable(results: ClientBenchResults): string {
-  const header = ['operation', 'bare p50', 'routed p50', 'overhead p50', 'bare p99', 'routed p99', 'overhead p99', 'goal', 'client CPU/run bare, routed', 'served by'];
+  const header = ['operation', 'bare p50', 'routed p50', 'overhead p50', 'rounds', 'bare p99', 'routed p99', 'overhead p99', 'goal', 'client CPU/run bare, routed', 'served by'];
   const rows = results.comparisons.map((c) => {
     const met = meetsGoal(c);
     return [
@@ -134,6 +163,7 @@ export function renderClientTable(results: ClientBenchResults): string {
       ms(c.bare.p50),
       ms(c.routed.p50),
       signedPercent(overheadPercent(c.bare.p50, c.routed.p50)),
+      c.p50OverheadRange ? `${signedPercent(c.p50OverheadRange[0])} to ${signedPercent(c.p50OverheadRange[1])}` : '',
       ms(c.bare.p99),
       ms(c.routed.p99),
       signedPercent(overheadPercent(c.bare.p99, c.routed.p99)),
@@ -150,7 +180,7 @@ export function renderClientTable(results: ClientBenchResults): string {
   const missed = goals.filter((c) => !meetsGoal(c));
   return [
     `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, PostgreSQL ${machine.postgresVersion}; load average ${machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}`,
-    `${results.comparisons[0]?.samples.toLocaleString('en-US') ?? 0} runs a side, in alternating blocks of ${BLOCK}; bare = a pg Pool on the same server(s) as the same role`,
+    `${results.comparisons[0]?.samples.toLocaleString('en-US') ?? 0} runs a side, in alternating blocks of ${BLOCK}; p50: the median of ${ROUNDS} rounds' (rounds: each round's overhead, lowest to highest); bare = pg's pool.query on the client's own pools (same connections, same server processes)`,
     '',
     line(header),
     line(widths.map((w) => '-'.repeat(w))),

@@ -11,6 +11,7 @@ const results: ClientBenchResults = {
       samples: 10_000,
       bare: { p50: 0.1, p99: 0.4, cpuMicroseconds: 30 },
       routed: { p50: 0.104, p99: 0.5, cpuMicroseconds: 34 },
+      p50OverheadRange: [1.5, 6.2],
       servedBy: { 'replica-1': 5_000, 'replica-2': 5_000 },
       goal: { p50Percent: 5 },
     },
@@ -30,7 +31,7 @@ describe('client benchmark report', () => {
 
   test('the table puts each side by side, reads each goal, and lists the other figures', () => {
     const table = renderClientTable(results);
-    expect(table).toMatch(/eventual read\s+0\.100 ms\s+0\.104 ms\s+\+4\.0 %\s+0\.400 ms\s+0\.500 ms\s+\+25\.0 %\s+MET < 5 % at p50\s+30 µs, 34 µs\s+replica-1 5000, replica-2 5000/);
+    expect(table).toMatch(/eventual read\s+0\.100 ms\s+0\.104 ms\s+\+4\.0 %\s+\+1\.5 % to \+6\.2 %\s+0\.400 ms\s+0\.500 ms\s+\+25\.0 %\s+MET < 5 % at p50\s+30 µs, 34 µs\s+replica-1 5000, replica-2 5000/);
     expect(table).toMatch(/strong read .* MISSED < 5 % at p50/);
     expect(table).toContain('cache: hit rate: 91 % (met: >= 80 %)');
     expect(table.trimEnd().split('\n').pop()).toBe('goal missed: client.strong');
@@ -52,5 +53,6 @@ describe('client benchmark report', () => {
     expect(order.slice(0, 101)).toEqual([...Array(100).fill('bare'), 'routed']);
     expect(order.slice(200, 301)).toEqual([...Array(100).fill('routed'), 'bare']);
     expect(compared.servedBy).toEqual({ 'replica-1': 125, writer: 125 });
+    expect(compared.p50OverheadRange).toHaveLength(2);
   });
 });
