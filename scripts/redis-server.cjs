@@ -98,6 +98,7 @@ async function startRedisServer(options = {}) {
   let child;
   let log = '';
   const start = async () => {
+    if (child && child.exitCode === null && child.signalCode === null) return;
     child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const own = child;
     own.stdout.on('data', (chunk) => (log = (log + chunk).slice(-4000)));

@@ -16,7 +16,7 @@ export interface RedisServer {
   readonly port: number;
   readonly tlsPort?: number;
   readonly password: string;
-  /** Starts the server again on the same ports after `stop()` (with its first password: ACL changes are lost). */
+  /** Starts the server again on the same ports after `stop()` (with its first password: ACL changes are lost); nothing if it runs. */
   start(): Promise<void>;
   /** Stops the server (SIGTERM) and waits for it to exit; `start()` brings it back. */
   stop(): Promise<void>;
