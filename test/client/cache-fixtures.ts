@@ -1,5 +1,5 @@
-// What the cache tests share: a table of entities on the real PostgreSQL to load from, the Redis
-// global setup started for this worker, and waiting for a condition.
+// What the cache tests share: a table of entities on the real PostgreSQL to load from, and the
+// Redis global setup started for this worker.
 import { readFileSync } from 'node:fs';
 import { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -65,13 +65,3 @@ export function workerRedis(): { url: string; tlsUrl: string; ca: string } {
   if (!tlsUrl || !caFile) throw new Error('REDIS_TLS_URL is not set: the global setup needs openssl to give Redis a TLS port');
   return { url, tlsUrl, ca: readFileSync(caFile, 'utf8') };
 }
-
-export async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

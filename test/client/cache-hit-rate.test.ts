@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { RedisCache } from '../../lib/client/cache';
-import { entityDatabase, sleep, until, workerRedis, type EntityDatabase } from './cache-fixtures';
+import { entityDatabase, workerRedis, type EntityDatabase } from './cache-fixtures';
+import { sleep, until } from '../support/waiting';
 
 const WORKLOAD = {
   entities: 1_000,

@@ -8,7 +8,8 @@ import { createClient } from 'redis';
 import { RedisCache } from '../../lib/client/cache';
 import { cacheAuthTokenFromSecret } from '../../lib/client/cache-auth-token';
 import { startRedisServer, type RedisServer } from '../../scripts/redis-server.cjs';
-import { entityDatabase, sleep, until, type EntityDatabase } from './cache-fixtures';
+import { entityDatabase, type EntityDatabase } from './cache-fixtures';
+import { sleep, until } from '../support/waiting';
 
 let data: EntityDatabase;
 let server: RedisServer;

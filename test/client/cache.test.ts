@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { RedisCache } from '../../lib/client/cache';
-import { entityDatabase, sleep, until, workerRedis, type Entity, type EntityDatabase } from './cache-fixtures';
+import { entityDatabase, workerRedis, type Entity, type EntityDatabase } from './cache-fixtures';
+import { sleep, until } from '../support/waiting';
 
 let data: EntityDatabase;
 const redis = workerRedis();
