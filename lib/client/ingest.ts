@@ -139,8 +139,9 @@ export class Ingester {
   private readonly target: string;
   private columns?: readonly string[];
   private columnSet?: ReadonlySet<string>;
-  private copySql?: string;
-  private readonly beginSql: string;
+  /** The whole batch's query string, known once the columns are. */
+  private batchSql?: string;
+  private readonly transactionSettings: string;
   private readonly batchRows: number;
   private readonly flushIntervalMs: number;
   private readonly maxBufferedRows: number;
@@ -175,7 +176,7 @@ export class Ingester {
     this.maxBufferedRows = positiveInteger('maxBufferedRows', options.maxBufferedRows ?? 4 * this.batchRows);
     if (this.maxBufferedRows < this.batchRows) throw new Error(`Ingester: maxBufferedRows (${this.maxBufferedRows}) must be at least batchRows (${this.batchRows})`);
     const timeoutMs = positiveInteger('batchTimeoutMs', options.batchTimeoutMs ?? 30_000);
-    this.beginSql = `BEGIN; SET LOCAL statement_timeout = ${timeoutMs}${options.synchronousCommit === false ? '; SET LOCAL synchronous_commit = off' : ''}`;
+    this.transactionSettings = `SET LOCAL statement_timeout = ${timeoutMs};${options.synchronousCommit === false ? ' SET LOCAL synchronous_commit = off;' : ''}`;
     this.onBatchWritten = options.onBatchWritten;
     if (options.columns) this.useColumns(options.columns);
   }
@@ -242,7 +243,7 @@ export class Ingester {
     if (columns.length === 0) throw new Error(`Ingester for ${this.table}: no columns`);
     this.columns = columns;
     this.columnSet = new Set(columns);
-    this.copySql = `COPY ${this.target} (${columns.map(quotedIdentifier).join(', ')}) FROM STDIN`;
+    this.batchSql = `BEGIN; ${this.transactionSettings} COPY ${this.target} (${columns.map(quotedIdentifier).join(', ')}) FROM STDIN; COMMIT`;
   }
 
   private lineOf(row: IngestRow, number: number): string {
@@ -303,22 +304,17 @@ export class Ingester {
   }
 
   /**
-   * One transaction: BEGIN, COPY and COMMIT are queued on the connection together, so a batch
-   * costs one wait for the server, not three. After a failed COPY the queued COMMIT ends the
-   * aborted transaction as a ROLLBACK.
+   * One transaction in one query string, `BEGIN; SET LOCAL …; COPY … FROM STDIN; COMMIT`: the
+   * server runs the statements after the COPY's data, so a batch costs one wait for the server,
+   * not three. A failed COPY skips the COMMIT and leaves the transaction aborted.
    */
   private async write(batch: Batch): Promise<void> {
     const client = await this.connect();
     let broken: Error | undefined;
     try {
-      const begin = client.query(this.beginSql);
-      const copy = finished(client.query(copyFrom(this.copySql!)).end(batch.lines.join('')));
-      const commit = client.query('COMMIT');
-      const [begun, copied, committed] = await Promise.allSettled([begin, copy, commit]);
-      for (const step of [begun, copied, committed]) if (step.status === 'rejected') throw step.reason;
+      await finished(client.query(copyFrom(this.batchSql!)).end(batch.lines.join('')));
     } catch (error) {
-      // The queued COMMIT has ended the transaction, unless the connection failed: then this
-      // ROLLBACK fails too, and the pool is told to drop the connection instead of reusing it.
+      // A ROLLBACK that fails too means the connection failed: the pool must drop it, not reuse it.
       await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
       throw error;
     } finally {
