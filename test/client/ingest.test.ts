@@ -180,7 +180,8 @@ describe('Ingester', () => {
       for (let id = 1; id <= 20_000; id++) yield { id, sensor: `sensor-${id % 100}`, value: Math.sin(id) };
     }
 
-    const result = await ingest(() => pool.connect(), 'telemetry.Readings', readings());
+    // No cadence: the batches are the two full ones, however slowly the rows come.
+    const result = await ingest(() => pool.connect(), 'telemetry.Readings', readings(), { flushIntervalMs: 60_000 });
 
     expect(result).toEqual({ rowsWritten: 20_000, batchesWritten: 2, rowsBuffered: 0 });
     expect(await count('telemetry."Readings"')).toBe(20_000);
