@@ -210,7 +210,8 @@ export class RedisCache {
   /**
    * Write-through: stores `value` at `key` for `ttlSeconds` (± `ttlJitter`), after the write that
    * produced it has committed. Never rejects: if the cache does not confirm, the key is invalidated
-   * instead (retried until confirmed), so the next read loads it.
+   * instead (retried until confirmed), so the next read loads it. Of two writers of one key, the
+   * last `set()` wins, which need not be the last commit: where that matters, use `invalidate()`.
    */
   async set(key: string, ttlSeconds: number, value: unknown): Promise<void> {
     const ttlMs = positive('ttlSeconds', ttlSeconds) * 1000;
@@ -236,6 +237,7 @@ export class RedisCache {
     await this.invalidateKeys(fullKeys);
   }
 
+  /** Counters since the cache was made. */
   stats(): CacheStats {
     const { hits, loads } = this.counts;
     return { ...this.counts, hitRate: hits + loads === 0 ? 0 : hits / (hits + loads) };

@@ -121,6 +121,37 @@ describe('RedisCache when the cache fails', () => {
     expect(Math.max(...timings)).toBeLessThan(500);
   });
 
+  it('never serves the old row after an invalidation the cache did not confirm, and invalidates again once it answers', async () => {
+    const cache = cacheOf({ firstFillAfterWriteMs: 100 });
+    await until(() => cache.available, 5_000, 'the cache is connected');
+    await cache.cached('entity:9', 300, () => data.loadEntity(9));
+    const operator = await admin();
+    const versions: number[] = [];
+    try {
+      // The cache loses its connection and cannot come back (its token is refused) while the row is written.
+      await operator.sendCommand(['ACL', 'SETUSER', 'default', 'resetpass', '>locked-out-for-now']);
+      await operator.sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']);
+      await until(() => !cache.available, 5_000, 'the cache has lost its connection');
+      await data.rename(9);
+      await cache.invalidate('entity:9');
+      await operator.sendCommand(['ACL', 'SETUSER', 'default', 'resetpass', `>${server.password}`]);
+      await until(() => cache.available, 5_000, 'the cache has reconnected');
+      expect(JSON.parse((await operator.get('entity:9'))!)).toMatchObject({ version: 1 });
+      // Read until the cache answers the key again: the invalidation has been confirmed by then.
+      const hitsBefore = cache.stats().hits;
+      for (let i = 0; i < 200 && cache.stats().hits === hitsBefore; i++) {
+        versions.push((await cache.cached('entity:9', 300, () => data.loadEntity(9))).version);
+        await sleep(20);
+      }
+    } finally {
+      operator.destroy();
+    }
+
+    expect(versions.filter((version) => version !== 2)).toEqual([]);
+    expect(versions.length).toBeGreaterThan(1);
+    expect(cache.stats().hits).toBeGreaterThan(0);
+  });
+
   it('answers from the loader when the server refuses the token, and never fails a read', async () => {
     const errors: Error[] = [];
     const cache = cacheOf({ authToken: 'not-the-token', onError: (error) => errors.push(error) });
