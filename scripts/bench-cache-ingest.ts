@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   await admin.connect();
   await admin.query('CREATE DATABASE bench_client');
   const pool = new Pool({ connectionString: url, max: 4, application_name: 'bench-client' });
+  pool.on('error', (error) => console.error(`an idle connection failed: ${error.message}`));
   try {
     const setup = await pool.connect();
     try {
