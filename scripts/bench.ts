@@ -6,7 +6,6 @@
 // 100k/1M/5M, for trying changes; the results then go to .tmp/bench/, which git ignores);
 // --report-only (measure nothing: rewrite docs/benchmarks.md and the chart from the committed latest.json).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
@@ -14,7 +13,7 @@ import { runMigrations } from '../lib/functions/shared/migrations';
 import { loadBothTables, preparePartitions } from './bench/data';
 import { measureIngest } from './bench/ingest';
 import { MAINTENANCE_PARENTS, measurePartitionMaintenance } from './bench/maintenance';
-import { benchSettings, LoadSampler, median } from './bench/measure';
+import { benchSettings, describeMachine, LoadSampler, median } from './bench/measure';
 import { renderBenchmarksDoc } from './bench/document';
 import { explainMisses, SCHEMA_CHANGES } from './bench/notes';
 import {
@@ -32,22 +31,6 @@ import { PROJECT_STREAMS } from '../app/migrations';
 const RESULTS_DIR = path.join(__dirname, 'bench', 'results');
 const MIGRATION_RUNS = 5;
 const RETENTION_ROUNDS = 5;
-/** Settings that shape the figures, reported with the machine. */
-const REPORTED_SETTINGS = [
-  'shared_buffers',
-  'work_mem',
-  'maintenance_work_mem',
-  'effective_cache_size',
-  'max_parallel_workers_per_gather',
-  'max_wal_size',
-  'synchronous_commit',
-  'fsync',
-  'wal_level',
-  'full_page_writes',
-  'jit',
-  'random_page_cost',
-  'autovacuum',
-];
 
 const BENCHMARKS_DOC = path.join(__dirname, '..', 'docs', 'benchmarks.md');
 const BENCHMARKS_CHART = path.join(__dirname, '..', 'docs', 'benchmarks.svg');
@@ -181,11 +164,6 @@ async function main(): Promise<void> {
     figures.push(...steady.figures);
     queries.push(...steady.comparisons);
 
-    const { rows: version } = await client.query<{ v: string }>(`SELECT version() AS v`);
-    const { rows: effective } = await client.query<{ name: string; setting: string }>(
-      `SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY($1) ORDER BY name`,
-      [REPORTED_SETTINGS],
-    );
     notes.push(...SCHEMA_CHANGES.map((change) => `Schema change: ${change}`), ...explainMisses(figures).map((e) => `${e.title}: ${e.text}`));
     if (Object.keys(plans).length > 0) {
       notes.push(
@@ -195,16 +173,7 @@ async function main(): Promise<void> {
     const results: BenchResults = {
       generatedAt: new Date().toISOString(),
       wallTimeSeconds: (Date.now() - startedAt) / 1000,
-      machine: {
-        cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
-        cores: os.cpus().length,
-        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-        os: `${os.type()} ${os.release()} ${os.arch()}`,
-        node: process.version,
-        postgresVersion: version[0].v.replace(/^PostgreSQL /, '').split(' on ')[0],
-        settings: { ...settings, ...Object.fromEntries(effective.map((s) => [s.name, s.setting])) },
-        loadAverage: load.stop(),
-      },
+      machine: await describeMachine(client, settings, load.stop()),
       figures,
       ingest: ingest.bars,
       queries,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { headingAnchor, renderBenchmarksDoc } from '../../scripts/bench/document';
 import { explainMisses, isMissed } from '../../scripts/bench/notes';
 import { formatValue, renderSvg, renderTable, rowsLabel, type BenchResults } from '../../scripts/bench/report';
-import { median } from '../../scripts/bench/measure';
+import { median, percentile } from '../../scripts/bench/measure';
 
 const results: BenchResults = {
   generatedAt: '2026-11-22T05:00:00.000Z',
@@ -56,6 +56,14 @@ describe('benchmark report', () => {
   test('the median of odd and even sample counts', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  test('percentiles by nearest rank', () => {
+    const hundred = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(percentile(hundred, 50)).toBe(50);
+    expect(percentile(hundred, 99)).toBe(99);
+    expect(percentile([4, 1, 3, 2], 50)).toBe(2);
+    expect(percentile([7], 99)).toBe(7);
   });
 
   test('the terminal table groups by section and marks each verdict', () => {
