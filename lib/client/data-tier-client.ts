@@ -2,6 +2,8 @@
 // transactions on the writer that return a read-your-writes token, each node behind a circuit
 // breaker, idempotent work retried through a writer's brief unavailability.
 import { BrokenCircuitError, ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import { RedisCache } from './cache';
+import { ingest, Ingester, type IngesterOptions, type IngestProgress, type IngestRow } from './ingest';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { DatabaseNode, type NodeSettings, type PhaseMarker, type UseOptions } from './database-node';
 import { NoReplicaAvailableError, unavailableError } from './errors';
@@ -56,6 +58,11 @@ export interface QueryOptions {
 
 /** How writer work may be retried. */
 export interface WriteOptions {
+  /**
+   * Cache keys the write makes stale: invalidated once it has committed (see `RedisCache.invalidate`).
+   * @default none
+   */
+  readonly invalidates?: readonly string[];
   /**
    * Whether running the work twice is safe (an upsert, a delete by key): only then is it retried
    * when the writer fails after it was sent.
@@ -137,6 +144,9 @@ export class DataTierClient {
   private readonly retryIdempotent: RetryPolicy;
   private readonly retryUnsent: RetryPolicy;
   private readonly maxRetries: number;
+  private readonly cache?: RedisCache;
+  /** Whether close() ends the cache: only one the client made from options. */
+  private readonly ownsCache: boolean;
 
   constructor(options: DataTierClientOptions) {
     const topology = topologyOf(options);
@@ -175,7 +185,34 @@ export class DataTierClient {
     const maxAttempts = Math.max(0, retries.maxRetries - 1);
     this.retryIdempotent = retry(handleWhen((error) => mayRunAgain(error, true)), { maxAttempts, backoff });
     this.retryUnsent = retry(handleWhen((error) => mayRunAgain(error, false)), { maxAttempts, backoff });
+    this.ownsCache = options.cache !== undefined && !(options.cache instanceof RedisCache);
+    this.cache = options.cache === undefined ? undefined : options.cache instanceof RedisCache ? options.cache : new RedisCache(options.cache);
     this.health.start();
+  }
+
+  /**
+   * `load`'s value, from the cache when it holds `key`, else loaded once (concurrent misses in
+   * this process share one load) and kept for about `ttlSeconds`. A cache that is down, slow or
+   * refusing its token is bypassed; without a cache, `load` runs every time. A read that must see
+   * the caller's own writes passes their token to `query` instead.
+   */
+  cached<T>(key: string, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
+    return this.cache ? this.cache.cached(key, ttlSeconds, load) : load();
+  }
+
+  /** Makes the cache forget `keys` (as a write's `invalidates` does after its commit). */
+  async invalidate(...keys: string[]): Promise<void> {
+    await this.cache?.invalidate(...keys);
+  }
+
+  /** An Ingester writing COPY batches to `table` on the writer, as the application's role. */
+  ingester(table: string, options?: IngesterOptions): Ingester {
+    return new Ingester(this.writer.pool, table, options);
+  }
+
+  /** Writes `rows` to `table` in COPY batches on the writer (see `ingest`). */
+  ingest(table: string, rows: Iterable<IngestRow> | AsyncIterable<IngestRow>, options?: IngesterOptions): Promise<IngestProgress> {
+    return ingest(this.writer.pool, table, rows, options);
   }
 
   /**
@@ -207,6 +244,7 @@ export class DataTierClient {
   /** Runs one statement on the writer (autocommit) and returns its rows with the token to read them back. */
   async write<R extends QueryResultRow = QueryResultRow>(sql: string, params?: readonly unknown[], options: WriteOptions = {}): Promise<WriteResult<R>> {
     const { result, token } = await this.withToken((session) => session.query<R>(sql, params as unknown[]), options.idempotent ?? false);
+    await this.invalidate(...(options.invalidates ?? []));
     return { rows: result.rows, rowCount: result.rowCount, servedBy: WRITER, lagMs: 0, token };
   }
 
@@ -231,6 +269,7 @@ export class DataTierClient {
         throw error;
       }
     }, options.idempotent ?? false);
+    await this.invalidate(...(options.invalidates ?? []));
     return { value: result, token, servedBy: WRITER };
   }
 
@@ -249,6 +288,7 @@ export class DataTierClient {
   async close(): Promise<void> {
     await this.health.close();
     await Promise.allSettled([this.writer, ...this.replicas].map((node) => node.close()));
+    if (this.ownsCache) await this.cache?.close();
   }
 
   /** `work` on the writer, then the token; a lost token is read again without running the work twice. */

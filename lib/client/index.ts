@@ -32,3 +32,15 @@ export type {
 } from './options';
 export { SignIn, type Credentials, type Endpoint, type IamSignInOptions, type SecretSignInOptions } from './sign-in';
 export type { TierOutputs } from './topology';
+export { cacheAuthTokenFromSecret } from './cache-auth-token';
+export { RedisCache, type CacheCodec, type CacheConnectionOptions, type CacheRedisClient, type CacheStats, type RedisCacheOptions } from './cache';
+export {
+  ingest,
+  IngestBatchError,
+  Ingester,
+  type IngestDatabase,
+  type IngesterOptions,
+  type IngestProgress,
+  type IngestRow,
+  type WrittenBatch,
+} from './ingest';

@@ -1,3 +1,4 @@
+import type { RedisCache, RedisCacheOptions } from './cache';
 // What an application configures, with the defaults filled in once, here.
 import type { BreakerState } from './database-node';
 import type { SignIn } from './sign-in';
@@ -177,6 +178,13 @@ export interface ClientBehaviourOptions {
    * @default nothing is called
    */
   readonly onBreakerChange?: (node: string, state: BreakerState) => void;
+  /**
+   * The cache for `cached()` and the keys writes invalidate: a `RedisCache` of yours, or the
+   * options of one the client makes and closes (the tier's `CachePrimaryEndpoint`, port 6380,
+   * TLS, the AUTH token from `CacheAuthSecretArn` through `cacheAuthTokenFromSecret`).
+   * @default none: `cached()` always loads from the database
+   */
+  readonly cache?: RedisCache | RedisCacheOptions;
 }
 
 /** Where the tier's nodes are, and how to use them. */
