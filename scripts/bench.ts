@@ -1,10 +1,12 @@
 // The schema's figures against the design's targets, the figures of the source documents (docs/sources.md)
-// and the machine's own limit, in one run on an embedded PostgreSQL (same major as the stack):
+// and the machine's own limit, in one run on an embedded PostgreSQL (same major as the stack), then
+// the application client's rows (npm run bench:client, scripts/bench-client.ts):
 //   npm run bench
-// Writes scripts/bench/results/latest.json and the report: docs/benchmarks.md and its chart,
-// docs/benchmarks.svg (both ship in the package). Options: --quick (100k/200k/500k rows instead of
-// 100k/1M/5M, for trying changes; the results then go to .tmp/bench/, which git ignores);
-// --report-only (measure nothing: rewrite docs/benchmarks.md and the chart from the committed latest.json).
+// Writes scripts/bench/results/latest.json and client.json, and the report: docs/benchmarks.md and
+// its chart, docs/benchmarks.svg (both ship in the package). Options: --quick (100k/200k/500k rows
+// instead of 100k/1M/5M and fewer client runs, for trying changes; the results then go to
+// .tmp/bench/, which git ignores); --report-only (measure nothing: rewrite docs/benchmarks.md and
+// the chart from the committed latest.json and client.json).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +17,8 @@ import { measureIngest } from './bench/ingest';
 import { MAINTENANCE_PARENTS, measurePartitionMaintenance } from './bench/maintenance';
 import { benchSettings, describeMachine, LoadSampler, median } from './bench/measure';
 import { renderBenchmarksDoc } from './bench/document';
+import { renderClientTable, type ClientBenchResults } from './bench/client';
+import { runClientBench } from './bench-client';
 import { explainMisses, SCHEMA_CHANGES } from './bench/notes';
 import {
   measureDashboard,
@@ -35,11 +39,15 @@ const RETENTION_ROUNDS = 5;
 const BENCHMARKS_DOC = path.join(__dirname, '..', 'docs', 'benchmarks.md');
 const BENCHMARKS_CHART = path.join(__dirname, '..', 'docs', 'benchmarks.svg');
 
-/** docs/benchmarks.md and its chart, from one run's results. */
-function writeReport(results: BenchResults): void {
+/** docs/benchmarks.md and its chart, from one run's results and the client's. */
+function writeReport(results: BenchResults, client: ClientBenchResults): void {
   mkdirSync(path.dirname(BENCHMARKS_DOC), { recursive: true });
   writeFileSync(BENCHMARKS_CHART, renderSvg(results));
-  writeFileSync(BENCHMARKS_DOC, renderBenchmarksDoc(results));
+  writeFileSync(BENCHMARKS_DOC, renderBenchmarksDoc(results, client));
+}
+
+function readResults<T>(name: string): T {
+  return JSON.parse(readFileSync(path.join(RESULTS_DIR, name), 'utf8')) as T;
 }
 
 async function connect(url: string, database: string): Promise<Client> {
@@ -93,8 +101,8 @@ async function vacuumAnalyze(client: Client): Promise<void> {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'report-only': { type: 'boolean', default: false } } });
   if (values['report-only']) {
-    writeReport(JSON.parse(readFileSync(path.join(RESULTS_DIR, 'latest.json'), 'utf8')) as BenchResults);
-    console.log('wrote docs/benchmarks.md and docs/benchmarks.svg from scripts/bench/results/latest.json');
+    writeReport(readResults<BenchResults>('latest.json'), readResults<ClientBenchResults>('client.json'));
+    console.log('wrote docs/benchmarks.md and docs/benchmarks.svg from scripts/bench/results/latest.json and client.json');
     return;
   }
   const sizes = values.quick ? { small: 100_000, medium: 200_000, large: 500_000 } : { small: 100_000, medium: 1_000_000, large: 5_000_000 };
@@ -113,6 +121,7 @@ async function main(): Promise<void> {
   const plans: Record<string, string> = {};
   const notes: string[] = [];
   let client: Client | undefined;
+  let results: BenchResults;
   try {
     progress('migrations');
     figures.push(...(await measureMigrations(server.url, admin)));
@@ -170,7 +179,7 @@ async function main(): Promise<void> {
         `EXPLAIN (ANALYZE, BUFFERS) of both sides of every comparison that missed a target, and of the all-tenant week after retention: ${Object.keys(plans).join(', ')} in latest.json "plans".`,
       );
     }
-    const results: BenchResults = {
+    results = {
       generatedAt: new Date().toISOString(),
       wallTimeSeconds: (Date.now() - startedAt) / 1000,
       machine: await describeMachine(client, settings, load.stop()),
@@ -182,17 +191,26 @@ async function main(): Promise<void> {
     };
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(path.join(resultsDir, `${outputName}.json`), JSON.stringify(results, null, 2) + '\n');
-    if (values.quick) writeFileSync(path.join(resultsDir, `${outputName}.svg`), renderSvg(results));
-    else writeReport(results);
-    console.log(renderTable(results));
-    const missed = figures.filter((f) => f.target && !f.target.pass);
-    console.log(missed.length === 0 ? '\nevery target met' : `\n${missed.length} target(s) missed: ${missed.map((f) => f.id).join(', ')}`);
-    console.log(values.quick ? `results in ${path.relative(process.cwd(), resultsDir)}/${outputName}.{json,svg}` : `results in ${path.relative(process.cwd(), resultsDir)}/${outputName}.json; report in docs/benchmarks.md and docs/benchmarks.svg`);
   } finally {
     await client?.end();
     await admin.end();
     await server.stop();
   }
+
+  // The client's rows on servers of their own, once the schema's server has stopped.
+  progress('the application client (npm run bench:client)');
+  const clientRun = await runClientBench({ quick: values.quick, log: progress });
+  if (values.quick) writeFileSync(path.join(resultsDir, `${outputName}.svg`), renderSvg(results));
+  else writeReport(results, clientRun.results);
+  console.log(renderTable(results));
+  const missed = results.figures.filter((f) => f.target && !f.target.pass);
+  console.log(missed.length === 0 ? '\nevery target met' : `\n${missed.length} target(s) missed: ${missed.map((f) => f.id).join(', ')}`);
+  console.log(`\n${renderClientTable(clientRun.results)}`);
+  console.log(
+    values.quick
+      ? `results in ${path.relative(process.cwd(), resultsDir)}/${outputName}.{json,svg} and client.json`
+      : `results in ${path.relative(process.cwd(), resultsDir)}/${outputName}.json and client.json; report in docs/benchmarks.md and docs/benchmarks.svg`,
+  );
 }
 
 main().catch((error: Error) => {

@@ -1,11 +1,12 @@
 // The application client's benchmark as data and its side-by-side table: each routed operation
 // against the same operation on a bare pg Pool on the same server, at p50 and p99, sampled in
 // alternating blocks so both sides see the same machine. Pure functions and the sampler; the servers
-// and the rows measured are scripts/bench-client.ts's (npm run bench:client).
+// and the rows measured are scripts/bench-client.ts's (npm run bench:client), the cache and ingest
+// rows (figures) scripts/bench/client-cache.ts's and client-ingest.ts's.
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
 import type { DataTierClient } from '../../lib/client';
-import type { Figure } from './report';
+import { formatValue, type Figure, type Verdict } from './report';
 
 /** p50 and p99 of one side, milliseconds, and the CPU time this process spent per run (what the client itself costs, whatever else the machine runs). */
 export interface LatencySummary {
@@ -71,6 +72,16 @@ export function overheadPercent(bare: number, routed: number): number {
 
 export function meetsGoal(comparison: LatencyComparison): boolean | undefined {
   return comparison.goal && overheadPercent(comparison.bare.p50, comparison.routed.p50) < comparison.goal.p50Percent;
+}
+
+/** The ids of every goal of a run: routed operations with an overhead goal, figures with a target. */
+export function clientGoals(results: ClientBenchResults): string[] {
+  return [...results.comparisons.filter((c) => c.goal).map((c) => c.id), ...results.figures.filter((f) => f.target).map((f) => f.id)];
+}
+
+/** The ids of the goals a run missed: routed operations over their overhead at p50, figures short of their target. */
+export function clientGoalsMissed(results: ClientBenchResults): string[] {
+  return [...results.comparisons.filter((c) => meetsGoal(c) === false).map((c) => c.id), ...results.figures.filter((f) => f.target && !f.target.pass).map((f) => f.id)];
 }
 
 /** Runs of one side in a row: each side then follows itself, as in an application that uses one or the other. */
@@ -175,9 +186,10 @@ export function renderClientTable(results: ClientBenchResults): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
   const { machine } = results;
-  const figures = results.figures.map((f) => `${f.section}: ${f.name}: ${f.value} ${f.unit}${f.target ? ` (${f.target.pass ? 'met' : 'missed'}: ${f.target.text})` : ''}`);
-  const goals = results.comparisons.filter((c) => c.goal);
-  const missed = goals.filter((c) => !meetsGoal(c));
+  const verdict = (v: Verdict | undefined, of: string) => (v ? ` (${of} ${v.pass ? 'met' : 'missed'}: ${v.text})` : '');
+  const figures = results.figures.map((f) => `${f.section}: ${f.name}: ${formatValue(f.value, f.unit)}${verdict(f.target, 'goal')}${verdict(f.designNote, 'source documents')}`);
+  const goals = clientGoals(results);
+  const missed = clientGoalsMissed(results);
   return [
     `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, PostgreSQL ${machine.postgresVersion}; load average ${machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}`,
     `${results.comparisons[0]?.samples.toLocaleString('en-US') ?? 0} runs a side, in alternating blocks of ${BLOCK}; p50: the median of ${ROUNDS} rounds' (rounds: each round's overhead, lowest to highest); bare = pg's pool.query on the client's own pools (same connections, same server processes)`,
@@ -187,6 +199,6 @@ export function renderClientTable(results: ClientBenchResults): string {
     ...rows.map(line),
     ...(figures.length > 0 ? ['', ...figures] : []),
     '',
-    goals.length === 0 ? 'no goal set' : missed.length === 0 ? `every goal met (${goals.map((c) => c.id).join(', ')})` : `goal missed: ${missed.map((c) => c.id).join(', ')}`,
+    goals.length === 0 ? 'no goal set' : missed.length === 0 ? `every goal met (${goals.join(', ')})` : `goal missed: ${missed.join(', ')}`,
   ].join('\n');
 }

@@ -1,5 +1,5 @@
 // The client benchmark's arithmetic and table on fake figures: no server, no timing (npm run bench:client measures).
-import { compareLatency, meetsGoal, overheadPercent, percentile, renderClientTable, type ClientBenchResults } from '../../scripts/bench/client';
+import { clientGoals, clientGoalsMissed, compareLatency, meetsGoal, overheadPercent, percentile, renderClientTable, type ClientBenchResults } from '../../scripts/bench/client';
 
 const results: ClientBenchResults = {
   generatedAt: '2026-12-01T00:00:00.000Z',
@@ -33,8 +33,15 @@ describe('client benchmark report', () => {
     const table = renderClientTable(results);
     expect(table).toMatch(/eventual read\s+0\.100 ms\s+0\.104 ms\s+\+4\.0 %\s+\+1\.5 % to \+6\.2 %\s+0\.400 ms\s+0\.500 ms\s+\+25\.0 %\s+MET < 5 % at p50\s+30 µs, 34 µs\s+replica-1 5000, replica-2 5000/);
     expect(table).toMatch(/strong read .* MISSED < 5 % at p50/);
-    expect(table).toContain('cache: hit rate: 91 % (met: >= 80 %)');
+    expect(table).toContain('cache: hit rate: 91 % (goal met: >= 80 %)');
     expect(table.trimEnd().split('\n').pop()).toBe('goal missed: client.strong');
+  });
+
+  test('a run\'s goals are the routed reads\' overhead and the figures\' targets, each met or missed', () => {
+    const shortIngest = { ...results, figures: [...results.figures, { id: 'ingest.share', section: 'ingest', name: 'share', value: 88, unit: '%' as const, target: { text: '>= 90 %', pass: false } }] };
+    expect(clientGoals(shortIngest)).toEqual(['client.eventual', 'client.strong', 'cache.hitRate', 'ingest.share']);
+    expect(clientGoalsMissed(shortIngest)).toEqual(['client.strong', 'ingest.share']);
+    expect(renderClientTable(shortIngest)).toContain('ingest: share: 88 % (goal missed: >= 90 %)');
   });
 
   test('both sides run as often, in blocks, and where the routed side ran is tallied', async () => {
