@@ -6,7 +6,8 @@ import { SignIn, type Endpoint } from './sign-in';
 /**
  * A tier's stack outputs, by their names in the stack (`ProxyEndpoint`, `Replica1Endpoint`...) or
  * as `data-tier outputs` prints them (`PROXY_ENDPOINT`, `REPLICA1_ENDPOINT`...): its `--json`
- * object, or `process.env` after `eval "$(npx data-tier outputs --deployed --tier <name>)"`.
+ * object, or `process.env` after `eval "$(npx data-tier outputs --deployed --tier <name>)"`. An
+ * endpoint may carry its own port (`localhost:15432`, through a tunnel); otherwise `DatabasePort`'s.
  */
 export type TierOutputs = Readonly<Record<string, string | undefined>>;
 
@@ -30,8 +31,20 @@ export function nodesFromOutputs(outputs: TierOutputs): Pick<DataTierClientOptio
   const port = portText === undefined ? undefined : Number(portText);
   if (port !== undefined && !(Number.isInteger(port) && port > 0)) throw new Error(`${OUTPUTS.databasePort} is not a port: ${JSON.stringify(portText)}`);
   const replicas: ReplicaAddress[] = [];
-  for (let n = 1; output(OUTPUTS.replicaEndpoint(n)) !== undefined; n++) replicas.push({ host: output(OUTPUTS.replicaEndpoint(n))!, name: `replica-${n}` });
-  return { writer: { host: proxy }, replicas, database: output(OUTPUTS.databaseName), port };
+  for (let n = 1; output(OUTPUTS.replicaEndpoint(n)) !== undefined; n++) replicas.push({ ...endpointOutput(OUTPUTS.replicaEndpoint(n), output(OUTPUTS.replicaEndpoint(n))!), name: `replica-${n}` });
+  return { writer: endpointOutput(OUTPUTS.proxyEndpoint, proxy), replicas, database: output(OUTPUTS.databaseName), port };
+}
+
+/**
+ * An endpoint output: a host name, as the stack gives it (the port is DatabasePort's), or
+ * `host:port`, as a tunnel or a local server on a port of its own gives it.
+ */
+function endpointOutput(name: string, value: string): NodeAddress {
+  const withPort = /^([^:]+):(\d+)$/.exec(value);
+  if (!withPort) return { host: value };
+  const port = Number(withPort[2]);
+  if (!(port > 0 && port < 65_536)) throw new Error(`${name} has a port out of range: ${JSON.stringify(value)}`);
+  return { host: withPort[1], port };
 }
 
 export function topologyOf(options: DataTierClientOptions): Topology {

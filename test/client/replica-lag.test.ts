@@ -73,6 +73,19 @@ describe('topology', () => {
     expect(() => nodesFromOutputs({ ProxyEndpoint: 'p', DatabasePort: 'x' })).toThrow(/DatabasePort is not a port/);
   });
 
+  test('an endpoint output may carry its own port, as through a tunnel or on a local server', () => {
+    expect(nodesFromOutputs({ PROXY_ENDPOINT: '127.0.0.1:15432', REPLICA1_ENDPOINT: '127.0.0.1:15433', REPLICA2_ENDPOINT: 'r2.example', DATABASE_PORT: '5432' })).toEqual({
+      writer: { host: '127.0.0.1', port: 15432 },
+      replicas: [
+        { host: '127.0.0.1', port: 15433, name: 'replica-1' },
+        { host: 'r2.example', name: 'replica-2' },
+      ],
+      database: undefined,
+      port: 5432,
+    });
+    expect(() => nodesFromOutputs({ ProxyEndpoint: 'p:70000' })).toThrow(/ProxyEndpoint has a port out of range: "p:70000"/);
+  });
+
   test('from URLs: the writer URL gives the database and, without signIn, the user and password', async () => {
     const topology = topologyOf({ writer: 'postgres://shop_app:s%40cret@writer.example:5433/shop', replicas: ['postgres://r1.example', { host: 'r2.example', port: 6432, name: 'reporting' }] });
     expect({ writer: topology.writer, replicas: topology.replicas, database: topology.database }).toEqual({
