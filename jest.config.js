@@ -5,7 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
   // The examples import the library by its package name, as a consumer does.
-  moduleNameMapper: { '^postgres-data-tier$': '<rootDir>/lib/index.ts' },
+  moduleNameMapper: { '^postgres-data-tier$': '<rootDir>/lib/index.ts', '^postgres-data-tier/client$': '<rootDir>/lib/client/index.ts' },
   setupFiles: ['<rootDir>/test/support/environment.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',

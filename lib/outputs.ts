@@ -2,49 +2,10 @@ import { CfnOutput, Lazy, Stack } from 'aws-cdk-lib';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataTier } from './data-tier';
+import { OUTPUTS } from './output-names';
 import { packageRoot } from './private/package-root';
 
-/**
- * Names of the stack outputs. Runbooks and applications look them up with
- * `aws cloudformation describe-stacks`; renaming one breaks them, so they are pinned by a test.
- */
-export const OUTPUTS = {
-  proxyEndpoint: 'ProxyEndpoint',
-  writerEndpoint: 'WriterEndpoint',
-  databasePort: 'DatabasePort',
-  databaseName: 'DatabaseName',
-  primaryInstanceId: 'PrimaryInstanceId',
-  replicaEndpoint: (n: number) => `Replica${n}Endpoint`,
-  replicaInstanceId: (n: number) => `Replica${n}InstanceId`,
-  databaseSecretArn: 'DatabaseSecretArn',
-  monitorSecretArn: 'MonitorSecretArn',
-  operatorSecretArn: 'OperatorSecretArn',
-  cacheAuthSecretArn: 'CacheAuthSecretArn',
-  cachePrimaryEndpoint: 'CachePrimaryEndpoint',
-  cacheReaderEndpoint: 'CacheReaderEndpoint',
-  cachePort: 'CachePort',
-  cacheReplicationGroupId: 'CacheReplicationGroupId',
-  dataKeyArn: 'DataKeyArn',
-  backupVaultName: 'BackupVaultName',
-  appSecurityGroupId: 'AppSecurityGroupId',
-  functionSecurityGroupId: 'FunctionSecurityGroupId',
-  primarySecurityGroupId: 'PrimarySecurityGroupId',
-  replicaSecurityGroupId: 'ReplicaSecurityGroupId',
-  proxySecurityGroupId: 'ProxySecurityGroupId',
-  cacheSecurityGroupId: 'CacheSecurityGroupId',
-  vpcId: 'VpcId',
-  alarmTopicArn: 'AlarmTopicArn',
-  dashboardName: 'DashboardName',
-  healthCheckFunctionName: 'HealthCheckFunctionName',
-  maintenanceFunctionName: 'MaintenanceFunctionName',
-  migrationFunctionName: 'MigrationFunctionName',
-  scheduleDeadLetterQueueUrl: 'ScheduleDeadLetterQueueUrl',
-  failoverExperimentTemplateId: 'FailoverExperimentTemplateId',
-  cacheAzPowerInterruptExperimentTemplateId: 'CacheAzPowerInterruptExperimentTemplateId',
-  operatorHostGroupName: 'OperatorHostGroupName',
-  operatorSessionDocumentName: 'OperatorSessionDocumentName',
-  operatorSessionLogGroupName: 'OperatorSessionLogGroupName',
-} as const;
+export { OUTPUTS };
 
 /** The tier's stack outputs, named as in `OUTPUTS` and exported as `<tier name>-<output>`. */
 export function addTierOutputs(tier: DataTier): void {

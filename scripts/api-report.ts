@@ -13,6 +13,7 @@ const REPO = join(__dirname, '..');
 export const API_ENTRY_POINTS = [
   { declarations: 'index.d.ts', report: 'postgres-data-tier' },
   { declarations: 'migrations/index.d.ts', report: 'postgres-data-tier-migrations' },
+  { declarations: 'client/index.d.ts', report: 'postgres-data-tier-client' },
 ] as const;
 
 export interface ApiReportResult {

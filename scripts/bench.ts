@@ -1,12 +1,13 @@
 // The schema's figures against the design's targets, the figures of the source documents (docs/sources.md)
-// and the machine's own limit, in one run on an embedded PostgreSQL (same major as the stack):
+// and the machine's own limit, in one run on an embedded PostgreSQL (same major as the stack), then
+// the application client's rows (npm run bench:client, scripts/bench-client.ts):
 //   npm run bench
-// Writes scripts/bench/results/latest.json and the report: docs/benchmarks.md and its chart,
-// docs/benchmarks.svg (both ship in the package). Options: --quick (100k/200k/500k rows instead of
-// 100k/1M/5M, for trying changes; the results then go to .tmp/bench/, which git ignores);
-// --report-only (measure nothing: rewrite docs/benchmarks.md and the chart from the committed latest.json).
+// Writes scripts/bench/results/latest.json and client.json, and the report: docs/benchmarks.md and
+// its chart, docs/benchmarks.svg (both ship in the package). Options: --quick (100k/200k/500k rows
+// instead of 100k/1M/5M and fewer client runs, for trying changes; the results then go to
+// .tmp/bench/, which git ignores); --report-only (measure nothing: rewrite docs/benchmarks.md and
+// the chart from the committed latest.json and client.json).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
@@ -14,8 +15,10 @@ import { runMigrations } from '../lib/functions/shared/migrations';
 import { loadBothTables, preparePartitions } from './bench/data';
 import { measureIngest } from './bench/ingest';
 import { MAINTENANCE_PARENTS, measurePartitionMaintenance } from './bench/maintenance';
-import { benchSettings, LoadSampler, median } from './bench/measure';
+import { benchSettings, describeMachine, LoadSampler, median } from './bench/measure';
 import { renderBenchmarksDoc } from './bench/document';
+import { renderClientTable, type ClientBenchResults } from './bench/client';
+import { runClientBench } from './bench-client';
 import { explainMisses, SCHEMA_CHANGES } from './bench/notes';
 import {
   measureDashboard,
@@ -32,31 +35,19 @@ import { PROJECT_STREAMS } from '../app/migrations';
 const RESULTS_DIR = path.join(__dirname, 'bench', 'results');
 const MIGRATION_RUNS = 5;
 const RETENTION_ROUNDS = 5;
-/** Settings that shape the figures, reported with the machine. */
-const REPORTED_SETTINGS = [
-  'shared_buffers',
-  'work_mem',
-  'maintenance_work_mem',
-  'effective_cache_size',
-  'max_parallel_workers_per_gather',
-  'max_wal_size',
-  'synchronous_commit',
-  'fsync',
-  'wal_level',
-  'full_page_writes',
-  'jit',
-  'random_page_cost',
-  'autovacuum',
-];
 
 const BENCHMARKS_DOC = path.join(__dirname, '..', 'docs', 'benchmarks.md');
 const BENCHMARKS_CHART = path.join(__dirname, '..', 'docs', 'benchmarks.svg');
 
-/** docs/benchmarks.md and its chart, from one run's results. */
-function writeReport(results: BenchResults): void {
+/** docs/benchmarks.md and its chart, from one run's results and the client's. */
+function writeReport(results: BenchResults, client: ClientBenchResults): void {
   mkdirSync(path.dirname(BENCHMARKS_DOC), { recursive: true });
   writeFileSync(BENCHMARKS_CHART, renderSvg(results));
-  writeFileSync(BENCHMARKS_DOC, renderBenchmarksDoc(results));
+  writeFileSync(BENCHMARKS_DOC, renderBenchmarksDoc(results, client));
+}
+
+function readResults<T>(name: string): T {
+  return JSON.parse(readFileSync(path.join(RESULTS_DIR, name), 'utf8')) as T;
 }
 
 async function connect(url: string, database: string): Promise<Client> {
@@ -110,8 +101,8 @@ async function vacuumAnalyze(client: Client): Promise<void> {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'report-only': { type: 'boolean', default: false } } });
   if (values['report-only']) {
-    writeReport(JSON.parse(readFileSync(path.join(RESULTS_DIR, 'latest.json'), 'utf8')) as BenchResults);
-    console.log('wrote docs/benchmarks.md and docs/benchmarks.svg from scripts/bench/results/latest.json');
+    writeReport(readResults<BenchResults>('latest.json'), readResults<ClientBenchResults>('client.json'));
+    console.log('wrote docs/benchmarks.md and docs/benchmarks.svg from scripts/bench/results/latest.json and client.json');
     return;
   }
   const sizes = values.quick ? { small: 100_000, medium: 200_000, large: 500_000 } : { small: 100_000, medium: 1_000_000, large: 5_000_000 };
@@ -130,6 +121,7 @@ async function main(): Promise<void> {
   const plans: Record<string, string> = {};
   const notes: string[] = [];
   let client: Client | undefined;
+  let results: BenchResults;
   try {
     progress('migrations');
     figures.push(...(await measureMigrations(server.url, admin)));
@@ -181,30 +173,16 @@ async function main(): Promise<void> {
     figures.push(...steady.figures);
     queries.push(...steady.comparisons);
 
-    const { rows: version } = await client.query<{ v: string }>(`SELECT version() AS v`);
-    const { rows: effective } = await client.query<{ name: string; setting: string }>(
-      `SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY($1) ORDER BY name`,
-      [REPORTED_SETTINGS],
-    );
     notes.push(...SCHEMA_CHANGES.map((change) => `Schema change: ${change}`), ...explainMisses(figures).map((e) => `${e.title}: ${e.text}`));
     if (Object.keys(plans).length > 0) {
       notes.push(
         `EXPLAIN (ANALYZE, BUFFERS) of both sides of every comparison that missed a target, and of the all-tenant week after retention: ${Object.keys(plans).join(', ')} in latest.json "plans".`,
       );
     }
-    const results: BenchResults = {
+    results = {
       generatedAt: new Date().toISOString(),
       wallTimeSeconds: (Date.now() - startedAt) / 1000,
-      machine: {
-        cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
-        cores: os.cpus().length,
-        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-        os: `${os.type()} ${os.release()} ${os.arch()}`,
-        node: process.version,
-        postgresVersion: version[0].v.replace(/^PostgreSQL /, '').split(' on ')[0],
-        settings: { ...settings, ...Object.fromEntries(effective.map((s) => [s.name, s.setting])) },
-        loadAverage: load.stop(),
-      },
+      machine: await describeMachine(client, settings, load.stop()),
       figures,
       ingest: ingest.bars,
       queries,
@@ -213,17 +191,26 @@ async function main(): Promise<void> {
     };
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(path.join(resultsDir, `${outputName}.json`), JSON.stringify(results, null, 2) + '\n');
-    if (values.quick) writeFileSync(path.join(resultsDir, `${outputName}.svg`), renderSvg(results));
-    else writeReport(results);
-    console.log(renderTable(results));
-    const missed = figures.filter((f) => f.target && !f.target.pass);
-    console.log(missed.length === 0 ? '\nevery target met' : `\n${missed.length} target(s) missed: ${missed.map((f) => f.id).join(', ')}`);
-    console.log(values.quick ? `results in ${path.relative(process.cwd(), resultsDir)}/${outputName}.{json,svg}` : `results in ${path.relative(process.cwd(), resultsDir)}/${outputName}.json; report in docs/benchmarks.md and docs/benchmarks.svg`);
   } finally {
     await client?.end();
     await admin.end();
     await server.stop();
   }
+
+  // The client's rows on servers of their own, once the schema's server has stopped.
+  progress('the application client (npm run bench:client)');
+  const clientRun = await runClientBench({ quick: values.quick, log: progress });
+  if (values.quick) writeFileSync(path.join(resultsDir, `${outputName}.svg`), renderSvg(results));
+  else writeReport(results, clientRun.results);
+  console.log(renderTable(results));
+  const missed = results.figures.filter((f) => f.target && !f.target.pass);
+  console.log(missed.length === 0 ? '\nevery target met' : `\n${missed.length} target(s) missed: ${missed.map((f) => f.id).join(', ')}`);
+  console.log(`\n${renderClientTable(clientRun.results)}`);
+  console.log(
+    values.quick
+      ? `results in ${path.relative(process.cwd(), resultsDir)}/${outputName}.{json,svg} and client.json`
+      : `results in ${path.relative(process.cwd(), resultsDir)}/${outputName}.json and client.json; report in docs/benchmarks.md and docs/benchmarks.svg`,
+  );
 }
 
 main().catch((error: Error) => {

@@ -8,15 +8,13 @@
 //
 // The OutputKeys come from the metadata the tier records in its template; the values from the
 // deployed stack (DescribeStacks).
-import { OUTPUTS } from '../outputs';
+import { OUTPUTS, outputVariableName } from '../output-names';
 import { CliError } from './errors';
 import { stackOutputs, tierOutputs, type FoundTier } from './tiers';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 
 /** The shell variable an output is printed as: its name in OUTPUTS in upper snake case (`Replica1Endpoint` → `REPLICA1_ENDPOINT`). */
-export function variableName(outputName: string): string {
-  return outputName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
-}
+export const variableName = outputVariableName;
 
 /** Variables printed besides the outputs: the tier's stack and its region. */
 export const STACK_VARIABLES = ['STACK', 'REGION'] as const;

@@ -21,9 +21,12 @@ const LOG_LINES_KEPT = 40;
 
 export interface ReplicaPairOptions {
   readonly applicationName?: string;
+  /** Commits wait for the first standby (the others always stream asynchronously). */
   readonly synchronous?: boolean;
+  /** How many hot standbys stream from the primary; default 1. */
+  readonly standbys?: number;
   readonly startTimeoutMs?: number;
-  /** Server settings for both servers, on top of the stack's. */
+  /** Server settings for every server, on top of the stack's. */
   readonly settings?: Readonly<Record<string, string>>;
   readonly log?: (line: string) => void;
   /** Receives the pair before anything starts, so a hard timeout can stopNow() it. */
@@ -33,10 +36,14 @@ export interface ReplicaPairOptions {
 }
 
 export interface ReplicaPair {
-  /** The temporary folder holding both data directories. */
+  /** The temporary folder holding every data directory. */
   readonly root: string;
   readonly primary: PairServer;
+  /** The first standby (the synchronous one when `synchronous`). */
   readonly standby: PairServer;
+  /** Every standby, the first one first. */
+  readonly standbys: readonly PairServer[];
+  /** application_name of the first standby; the n-th (from 2) is `<applicationName>_<n>`. */
   readonly applicationName: string;
   readonly synchronous: boolean;
   /** Stops whatever still runs (fast shutdown) and removes the temporary folder. */
@@ -46,57 +53,68 @@ export interface ReplicaPair {
 }
 
 /**
- * Starts a primary and a streaming hot standby on free ports, each in its own data directory
- * under one temporary folder, and waits until the standby streams (synchronously if asked).
- * `onPair` receives the pair before anything starts, so a caller's hard timeout can stopNow() it.
+ * Starts a primary and `standbys` streaming hot standbys (one by default) on free ports, each in
+ * its own data directory under one temporary folder, and waits until every standby streams (the
+ * first synchronously if asked). `onPair` receives the pair before anything starts, so a caller's
+ * hard timeout can stopNow() it.
  *
- * `settings` go to both servers (a hot standby needs max_connections and the like at least the primary's).
+ * `settings` go to every server (a hot standby needs max_connections and the like at least the primary's).
  */
 export async function startReplicaPair(options: ReplicaPairOptions = {}): Promise<ReplicaPair> {
   const EmbeddedPostgres = options.server ?? (await loadEmbeddedPostgres());
   const applicationName = options.applicationName ?? 'drill_standby';
   const synchronous = options.synchronous ?? true;
+  const standbyCount = options.standbys ?? 1;
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   const log = options.log ?? (() => {});
   const settings = { ...LAPTOP_SETTINGS, ...(options.settings ?? {}) };
+  if (!Number.isInteger(standbyCount) || standbyCount < 1) throw new Error(`standbys must be a whole number from 1, not ${standbyCount}`);
 
   const root = mkdtempSync(path.join(os.tmpdir(), 'data-tier-drill-'));
   // As root, the servers run as the `postgres` user, which must be able to reach its data directory.
   chmodSync(root, 0o755);
-  const primaryPort = await freePort();
-  let standbyPort = await freePort();
-  while (standbyPort === primaryPort) standbyPort = await freePort();
+  const ports: number[] = [];
+  while (ports.length < standbyCount + 1) {
+    const port = await freePort();
+    if (!ports.includes(port)) ports.push(port);
+  }
+  const [primaryPort, ...standbyPorts] = ports;
+  const standbyNames = standbyPorts.map((_, i) => (i === 0 ? applicationName : `${applicationName}_${i + 1}`));
 
   const primary = new PairServer(EmbeddedPostgres, 'primary', path.join(root, 'primary'), primaryPort, log, {
     ...settings,
     wal_level: 'replica',
-    max_wal_senders: '4',
+    max_wal_senders: String(Math.max(4, standbyCount + 2)),
     // Commits wait until the standby has flushed their WAL: what makes the failover lose nothing.
     synchronous_standby_names: synchronous ? `"${applicationName}"` : '',
   }, options.settings ?? {});
   // Only the primary is started with synchronous_standby_names (a command-line setting, not in
   // the copied files): once promoted, the standby has no standby of its own to wait for.
-  const standby = new PairServer(EmbeddedPostgres, 'standby', path.join(root, 'standby'), standbyPort, log, {
-    ...settings,
-    hot_standby: 'on',
-    // When the primary dies the standby's WAL receiver fails and recovery sleeps this long before
-    // retrying its sources; a promote request that lands in that window is only seen when the sleep
-    // ends (measured: 5.1 s instead of 0.1 s in about one run of three with the 5 s default).
-    wal_retrieve_retry_interval: '200ms',
-  });
+  const standbys = standbyPorts.map(
+    (port, i) =>
+      new PairServer(EmbeddedPostgres, 'standby', path.join(root, i === 0 ? 'standby' : `standby_${i + 1}`), port, log, {
+        ...settings,
+        hot_standby: 'on',
+        // When the primary dies the standby's WAL receiver fails and recovery sleeps this long before
+        // retrying its sources; a promote request that lands in that window is only seen when the sleep
+        // ends (measured: 5.1 s instead of 0.1 s in about one run of three with the 5 s default).
+        wal_retrieve_retry_interval: '200ms',
+      }, {}, i === 0 ? 'standby' : `standby ${i + 1}`),
+  );
+  const servers = [primary, ...standbys];
   const pair: ReplicaPair = {
     root,
     primary,
-    standby,
+    standby: standbys[0],
+    standbys,
     applicationName,
     synchronous,
     async stop() {
-      await Promise.allSettled([primary.stop(), standby.stop()]);
+      await Promise.allSettled(servers.map((server) => server.stop()));
       rmSync(root, { recursive: true, force: true });
     },
     stopNow() {
-      primary.killNow();
-      standby.killNow();
+      for (const server of servers) server.killNow();
       rmSync(root, { recursive: true, force: true });
     },
   };
@@ -105,14 +123,11 @@ export async function startReplicaPair(options: ReplicaPairOptions = {}): Promis
   try {
     await primary.server.initialise();
     ensureReplicationAccess(primary.dataDir);
-    cloneAsStandby(primary.dataDir, standby.dataDir, {
-      primaryPort,
-      applicationName,
-    });
+    standbys.forEach((standby, i) => cloneAsStandby(primary.dataDir, standby.dataDir, { primaryPort, applicationName: standbyNames[i] }));
     await withTimeout(primary.start(), startTimeoutMs, 'the primary did not start');
-    standby.startInBackground();
-    await standby.waitForConnections(startTimeoutMs);
-    await waitForStreaming(primary, applicationName, synchronous ? 'sync' : 'async', startTimeoutMs);
+    for (const standby of standbys) standby.startInBackground();
+    await Promise.all(standbys.map((standby) => standby.waitForConnections(startTimeoutMs)));
+    await Promise.all(standbyNames.map((name, i) => waitForStreaming(primary, name, synchronous && i === 0 ? 'sync' : 'async', startTimeoutMs)));
     return pair;
   } catch (error) {
     await pair.stop();
@@ -128,6 +143,8 @@ export class PairServer {
   readonly server: EmbeddedPostgresServer;
   private exited = false;
   private killed = false;
+  /** Starts so far: a run's end matters only while it is the latest. */
+  private runs = 0;
   /** Pids of the postmaster's children when it was killed (they outlive it briefly). */
   private orphans: number[] = [];
   private armedPid: number | undefined;
@@ -140,13 +157,15 @@ export class PairServer {
     log: (line: string) => void,
     settings: Record<string, string>,
     initdbSettings: Readonly<Record<string, string>> = {},
+    /** How messages and log lines name it, e.g. `standby 2`. */
+    readonly name: string = role,
   ) {
     this.url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
     const onLog = (message: unknown) => {
       for (const line of String(message).split('\n').filter(Boolean)) {
         this.recentLog.push(line);
         if (this.recentLog.length > LOG_LINES_KEPT) this.recentLog.shift();
-        log(`[${role}] ${line}`);
+        log(`[${name}] ${line}`);
       }
     };
     this.server = new EmbeddedPostgres({
@@ -169,21 +188,34 @@ export class PairServer {
   async start(): Promise<void> {
     await this.server.start().catch(() => {
       this.exited = true;
-      throw new Error(`the ${this.role} exited while starting:\n${this.recentLog.join('\n')}`);
+      throw new Error(`the ${this.name} exited while starting:\n${this.recentLog.join('\n')}`);
     });
   }
 
   /** Starts without waiting: a standby's start() never resolves. */
   startInBackground(): void {
+    const run = ++this.runs;
+    this.exited = false;
     this.server.start().catch(() => {
-      this.exited = true;
+      // The end of an earlier run (stopped for a restart) says nothing about this one.
+      if (run === this.runs) this.exited = true;
     });
+  }
+
+  /**
+   * Fast shutdown (clients are disconnected with 57P01, as in a reboot), then the same server
+   * again on the same port and data directory; resolves once it accepts connections.
+   */
+  async restart(timeoutMs = 30_000): Promise<void> {
+    await withTimeout(this.server.stop(), 15_000, `the ${this.name} did not stop`);
+    this.startInBackground();
+    await this.waitForConnections(timeoutMs);
   }
 
   async waitForConnections(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (this.exited) throw new Error(`the ${this.role} exited while starting:\n${this.recentLog.join('\n')}`);
+      if (this.exited) throw new Error(`the ${this.name} exited while starting:\n${this.recentLog.join('\n')}`);
       const client = new Client({ connectionString: this.url, connectionTimeoutMillis: 2_000 });
       client.on('error', () => {});
       try {
@@ -194,7 +226,7 @@ export class PairServer {
         await client.end().catch(() => {});
       }
       if (Date.now() > deadline) {
-        throw new Error(`the ${this.role} did not accept connections within ${timeoutMs} ms:\n${this.recentLog.join('\n')}`);
+        throw new Error(`the ${this.name} did not accept connections within ${timeoutMs} ms:\n${this.recentLog.join('\n')}`);
       }
       await sleep(100);
     }
@@ -215,7 +247,7 @@ export class PairServer {
    */
   armKill(): number {
     const pid = this.postmasterPid();
-    if (pid === undefined || !isAlive(pid)) throw new Error(`the ${this.role} is not running`);
+    if (pid === undefined || !isAlive(pid)) throw new Error(`the ${this.name} is not running`);
     this.orphans = childPids(pid);
     this.armedPid = pid;
     return pid;
@@ -252,7 +284,7 @@ export class PairServer {
   /** Fast shutdown if still running (and the orphans of a kill), then nothing of it remains. */
   async stop(): Promise<void> {
     if (!this.killed) {
-      await withTimeout(this.server.stop(), 15_000, `the ${this.role} did not stop`).catch(() => this.killNow());
+      await withTimeout(this.server.stop(), 15_000, `the ${this.name} did not stop`).catch(() => this.killNow());
     }
     await this.reapOrphans();
     const pid = this.postmasterPid();

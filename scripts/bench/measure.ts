@@ -5,12 +5,37 @@ import { performance } from 'node:perf_hooks';
 import type { ClientBase } from 'pg';
 import { effectiveDatabaseOptions, resolveConfig } from '../../app/config';
 import { postgresParameters } from '../../lib/private/instance-settings';
+import type { MachineInfo } from './report';
+
+/** Settings that shape the figures, reported with the machine. */
+const REPORTED_SETTINGS = [
+  'shared_buffers',
+  'work_mem',
+  'maintenance_work_mem',
+  'effective_cache_size',
+  'max_parallel_workers_per_gather',
+  'max_wal_size',
+  'synchronous_commit',
+  'fsync',
+  'wal_level',
+  'full_page_writes',
+  'jit',
+  'random_page_cost',
+  'autovacuum',
+];
 
 export function median(samples: readonly number[]): number {
   if (samples.length === 0) throw new Error('median of no samples');
   const sorted = [...samples].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The p-th percentile of samples, by nearest rank: p50 of [1, 2, 3, 4] is 2, p99 of 100 samples the 99th smallest. */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) throw new Error('percentile of no samples');
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 /** Milliseconds `work` takes. */
@@ -67,4 +92,23 @@ export class LoadSampler {
 export function benchSettings(): Record<string, string> {
   const all = postgresParameters(effectiveDatabaseOptions(resolveConfig({ context: { env: 'prod' } })));
   return Object.fromEntries(Object.entries(all).filter(([key]) => !key.startsWith('rds.') && !key.startsWith('ssl')));
+}
+
+/** The machine and server the figures were measured on: `settings` passed to the server, with the effective values of those that shape the figures. */
+export async function describeMachine(client: ClientBase, settings: Record<string, string>, loadAverage: MachineInfo['loadAverage']): Promise<MachineInfo> {
+  const { rows: version } = await client.query<{ v: string }>(`SELECT version() AS v`);
+  const { rows: effective } = await client.query<{ name: string; setting: string }>(
+    `SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY($1) ORDER BY name`,
+    [REPORTED_SETTINGS],
+  );
+  return {
+    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    postgresVersion: version[0].v.replace(/^PostgreSQL /, '').split(' on ')[0],
+    settings: { ...settings, ...Object.fromEntries(effective.map((s) => [s.name, s.setting])) },
+    loadAverage,
+  };
 }

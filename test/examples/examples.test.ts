@@ -95,3 +95,15 @@ describe('the README\'s first example', () => {
     }
   });
 });
+
+describe("the README's client example", () => {
+  const source = readFileSync(join(__dirname, '..', '..', 'examples', 'readme', 'client.ts'), 'utf8');
+
+  it('is the import and the marked lines of examples/readme/client.ts (type-checked there), word for word, in ten lines', () => {
+    const imports = source.split('\n').filter((line) => line.startsWith('import '));
+    const marked = /\n {2}\/\/ readme:start\n([\s\S]*?)\n {2}\/\/ readme:end\n/.exec(source)![1].split('\n');
+    expect(marked).toHaveLength(10);
+    const snippet = [...imports, '', ...marked.map((line) => line.replace(/^ {2}/, ''))].join('\n');
+    expect(readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8')).toContain(`\`\`\`ts\n${snippet}\n\`\`\`\n`);
+  });
+});

@@ -56,7 +56,7 @@ writeFileSync(process.env.NAG_FINDINGS!, JSON.stringify({ findings, synthMs }));
 
 /**
  * What a consumer reaches, each in a fresh process: the names of the package entry point, of
- * ./migrations (and whether loading it loaded aws-cdk-lib), and the error of a deep import.
+ * ./migrations and ./client (and whether loading one loaded aws-cdk-lib), and the error of a deep import.
  */
 const SURFACE_PROBE = `
 const entry = process.argv[2];
@@ -204,6 +204,14 @@ describe('the npm package', () => {
       const migrations = probe('postgres-data-tier/migrations');
       expect(migrations.names).toEqual(expect.arrayContaining(['runMigrations', 'MigrationError', 'migrationStreams', 'PLATFORM_STREAM', 'PLATFORM_SQL_DIR']));
       expect(migrations.awsCdkLibLoaded).toBe(false);
+    });
+
+    test('has the application client as its own subpath export, which loads no aws-cdk-lib', () => {
+      const client = probe('postgres-data-tier/client');
+      expect(client.names).toEqual(expect.arrayContaining(['DataTierClient', 'SignIn', 'NodeUnavailableError', 'NoReplicaAvailableError']));
+      expect(client.awsCdkLibLoaded).toBe(false);
+      const report = readFileSync(join(REPO, 'api', 'postgres-data-tier-client.api.md'), 'utf8');
+      expect(client.names!.filter((name) => !new RegExp(`^export (?:declare )?(?:class|const|function|interface|type) ${name}\\b`, 'm').test(report))).toEqual([]);
     });
   });
 

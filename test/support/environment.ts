@@ -8,3 +8,9 @@ process.env.CDK_VALIDATION = 'false';
 // Each worker uses the PostgreSQL global setup started for it (test/support/global-setup.mjs).
 const ownServer = process.env[`DATABASE_URL_WORKER_${process.env.JEST_WORKER_ID ?? '1'}`];
 if (ownServer) process.env.DATABASE_URL = ownServer;
+
+// And the Redis started for it: REDIS_URL, and with TLS REDIS_TLS_URL with its certificate REDIS_CA_FILE.
+for (const name of ['REDIS_URL', 'REDIS_TLS_URL', 'REDIS_CA_FILE']) {
+  const own = process.env[`${name}_WORKER_${process.env.JEST_WORKER_ID ?? '1'}`];
+  if (own) process.env[name] = own;
+}
