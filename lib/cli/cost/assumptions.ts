@@ -34,6 +34,19 @@ export interface CostAssumptions {
   readonly cacheDataGb: number;
   /** Metrics per instance of EC2 detailed monitoring (CloudWatch pricing page example: 7). */
   readonly ec2DetailedMonitoringMetrics: number;
+  /**
+   * GB an Aurora cluster volume holds. Aurora bills the storage used, and a cluster's template
+   * has no allocated size to take a share of, so the volume is assumed (the topology comparison
+   * sets it to the environment's data: databaseUsedFraction of its allocated storage).
+   */
+  readonly auroraDataGb: number;
+  /** Aurora Standard: billed storage I/O requests per second, averaged over the month, per GB of data (I/O-Optimized pays none). */
+  readonly auroraIoPerSecondPerDataGb: number;
+  /**
+   * Aurora Serverless v2: where between MinCapacity and MaxCapacity an instance runs on average
+   * (0 = always at the minimum, 1 = always at the maximum); readers in promotion tier 0 or 1 follow the writer.
+   */
+  readonly serverlessV2LoadFraction: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
@@ -54,4 +67,7 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
   snsPublishesPerMonth: 200,
   cacheDataGb: 1,
   ec2DetailedMonitoringMetrics: 7,
+  auroraDataGb: 50,
+  auroraIoPerSecondPerDataGb: 1,
+  serverlessV2LoadFraction: 0.25,
 };

@@ -34,13 +34,22 @@ export type RdsInstanceClass = 'db.t4g.medium' | 'db.r7g.large' | 'db.r7g.xlarge
 /** ElastiCache engines and node types the table prices; Valkey nodes have their own, lower, rates. */
 export type CacheEngine = 'redis' | 'valkey';
 export type CacheNodeType = 'cache.t4g.small' | 'cache.r7g.large';
+/** Classes of an RDS for PostgreSQL Multi-AZ DB cluster the table prices (local-NVMe classes only: no db.t*, db.r7g). */
+export type MultiAzClusterClass = 'db.m6gd.large' | 'db.r6gd.large' | 'db.r6gd.xlarge';
+/** Storage of a Multi-AZ DB cluster (StorageType of its AWS::RDS::DBCluster). */
+export type MultiAzClusterStorage = 'gp3' | 'io1' | 'io2';
+/** Aurora PostgreSQL provisioned classes the table prices; `.iopt` keys are the I/O-Optimized rates. */
+export type AuroraInstanceClass = 'db.t4g.medium' | 'db.r7g.large' | 'db.r7g.xlarge';
 
 export type PriceKey =
   | `rds.instance.${RdsInstanceClass}` | `rds.instance.${RdsInstanceClass}.multiAz`
   | 'rds.gp3.storage' | 'rds.gp3.storage.multiAz' | 'rds.gp3.iops' | 'rds.gp3.iops.multiAz'
   | 'rds.gp3.throughput' | 'rds.gp3.throughput.multiAz' | 'rds.backup.storage'
   | 'rds.performanceInsights.firstMonth' | 'rds.performanceInsights.additionalMonth'
-  | 'rds.proxy.vcpu'
+  | 'rds.proxy.vcpu' | 'rds.proxy.acu'
+  | `rds.cluster.${MultiAzClusterClass}` | `rds.cluster.${MultiAzClusterStorage}.storage` | `rds.cluster.${MultiAzClusterStorage}.iops`
+  | `aurora.instance.${AuroraInstanceClass}` | `aurora.instance.${AuroraInstanceClass}.iopt`
+  | 'aurora.acu' | 'aurora.acu.iopt' | 'aurora.storage' | 'aurora.storage.iopt' | 'aurora.io' | 'aurora.backup.storage'
   | `elasticache.node.${CacheEngine}.${CacheNodeType}` | 'elasticache.snapshot.storage'
   | 'privatelink.endpoint.azHour' | 'privatelink.data'
   | 'ec2.instance.t4g.nano' | 'ebs.gp3.storage'
@@ -68,6 +77,7 @@ function offer(usd: number, unit: string, page: string, from: { url: string; sku
 const RDS = 'https://aws.amazon.com/rds/postgresql/pricing/';
 const PI = 'https://aws.amazon.com/rds/performance-insights/pricing/';
 const PROXY = 'https://aws.amazon.com/rds/proxy/pricing/';
+const AURORA = 'https://aws.amazon.com/rds/aurora/pricing/';
 const ELASTICACHE = 'https://aws.amazon.com/elasticache/pricing/';
 const PRIVATELINK = 'https://aws.amazon.com/privatelink/pricing/';
 const EC2 = 'https://aws.amazon.com/ec2/pricing/on-demand/';
@@ -90,6 +100,11 @@ const IRELAND_SNAPSHOT = 'mamtha4u/SDLC backend/config/pricing_eu-west-1.json (s
 const IRELAND_DEPLOY = 'a public GitHub deployment cost document ("Unit prices used: all eu-west-1, read from the AWS Price List bulk API on 2026-08-24")';
 const CW_2025 = 'a public GitHub document "Amazon CloudWatch and AWS CloudTrail Pricing Data (US East - N. Virginia)" ("Source: AWS Pricing API", retrieved 2025-10-28)';
 const LAMBDA_2025 = 'a public GitHub document "AWS Lambda Pricing (us-east-1)" ("Data Source: AWS Pricing API", 2025-10-28), the rate confirmed by a 2026-08-17 design document reading the us-east-1 price list published 2026-08-12';
+
+const AURORA_2025 = 'a public GitHub document "Aurora PostgreSQL Serverless v2 Pricing (us-east-1)" ("Data Source: AWS Pricing API", pricing effective 2025-10-01, retrieved 2025-10-28), which gives the SKU';
+const AURORA_ADR = 'the price provenance of a public GitHub design document ("ADR-001 Napkin Cost Comparison, US-East-1: ... Aurora PostgreSQL db.r7g.large standard $0.276/hr + $0.10/GB-mo storage (AmazonRDS offer file pub. 2026-06-05)")';
+const NO_CLUSTER_RATE = 'Price List usage type Multi-AZClusterUsage:<class> (deploymentOption "Multi-AZ (readable standbys)"): one rate for the deployment of a writer and two readable standbys. Searched 2026-11-29: the only stored figures are for other regions (Seoul APN2-Multi-AZClusterUsage:db.m6gd.large $0.783 an hour, Ohio USE2-Multi-AZClusterUsage:db.m5.large $0.342), not used; nor is it derived from the Single-AZ rate.';
+const NO_AURORA_RATE = 'Searched 2026-11-29: no dated us-east-1 quote of this Aurora PostgreSQL rate was found (undated static tables and other regions only); not derived from the Standard rate or from another class.';
 
 const NO_EU = 'No 2025-2026 source giving the Europe (Ireland) figure was found (searched 2026-11-29); it is not copied from us-east-1, whose rates differ for most of these.';
 
@@ -147,6 +162,55 @@ const US_EAST_1: Record<PriceKey, Price> = {
     url: `${OFFERS}/AmazonRDS/current/us-east-1/index.csv`, sku: 'SKU AHVT2C6WP2BB5BXQ, usage type USE1-RDS:ProxyUsage', quote: '$0.015 per hour per vCPU of the RDS PostgreSQL instances associated with an RDS Proxy',
     quotedIn: 'a public GitHub design document ("Research: what the Demo Variant\'s API runtime actually costs", price list retrieved 2026-08-17); the 2-vCPU minimum is on https://aws.amazon.com/rds/proxy/pricing/', date: '2026-08-17',
   }),
+  'rds.proxy.acu': missing('ACU-hour of an Aurora Serverless v2 target', PROXY,
+    'RDS Proxy bills an Aurora Serverless v2 target per ACU-hour instead of per vCPU-hour (https://aws.amazon.com/rds/proxy/pricing/); searched 2026-11-29, no dated us-east-1 figure was found.'),
+  'rds.cluster.db.m6gd.large': missing('Multi-AZ DB cluster hour (writer + two readable standbys)', RDS, NO_CLUSTER_RATE),
+  'rds.cluster.db.r6gd.large': missing('Multi-AZ DB cluster hour (writer + two readable standbys)', RDS, NO_CLUSTER_RATE),
+  'rds.cluster.db.r6gd.xlarge': missing('Multi-AZ DB cluster hour (writer + two readable standbys)', RDS, NO_CLUSTER_RATE),
+  'rds.cluster.gp3.storage': offer(0.345, 'GB-month (Multi-AZ DB cluster: writer + two readable standbys)', RDS, {
+    url: `${OFFERS}/AmazonRDS/current/us-east-1/index.json`, quote: '{"volumeType":"General Purpose-GP3","deploymentOption":"Multi-AZ (readable standbys)","price":"0.345","unit":"GB-Mo"}', quotedIn: RDS_REPORT, date: '2026-07-28',
+  }, 'The same 0.345 for every engine in a public pricing tool\'s test catalogue ("Live us-east-1 gp3 prices per GB-month: ... readable-standby cluster 0.345").'),
+  'rds.cluster.gp3.iops': missing('IOPS-month above the gp3 baseline (Multi-AZ DB cluster)', RDS),
+  'rds.cluster.io1.storage': missing('GB-month of io1 (Multi-AZ DB cluster)', RDS),
+  'rds.cluster.io1.iops': missing('provisioned IOPS-month of io1 (Multi-AZ DB cluster)', RDS),
+  'rds.cluster.io2.storage': missing('GB-month of io2 (Multi-AZ DB cluster)', RDS),
+  'rds.cluster.io2.iops': missing('provisioned IOPS-month of io2 (Multi-AZ DB cluster)', RDS),
+  'aurora.instance.db.t4g.medium': missing('instance-hour (Aurora Standard)', AURORA, NO_AURORA_RATE),
+  'aurora.instance.db.t4g.medium.iopt': missing('instance-hour (Aurora I/O-Optimized)', AURORA, NO_AURORA_RATE),
+  'aurora.instance.db.r7g.large': offer(0.276, 'instance-hour (Aurora Standard)', AURORA, {
+    url: `${OFFERS}/AmazonRDS/current/us-east-1/index.json`, sku: 'offer published 2026-06-05', quote: 'Aurora PostgreSQL db.r7g.large standard $0.276/hr', quotedIn: AURORA_ADR, date: '2026-06-05',
+  }),
+  'aurora.instance.db.r7g.large.iopt': missing('instance-hour (Aurora I/O-Optimized)', AURORA, NO_AURORA_RATE),
+  'aurora.instance.db.r7g.xlarge': offer(0.553, 'instance-hour (Aurora Standard)', AURORA, {
+    url: `${OFFERS}/AmazonRDS/current/us-east-1/index.json`, quote: '{"instanceType":"db.r7g.xlarge","price":"0.553"}', quotedIn: `${RDS_REPORT} (its Aurora PostgreSQL rows)`, date: '2026-07-28',
+  }),
+  'aurora.instance.db.r7g.xlarge.iopt': offer(0.719, 'instance-hour (Aurora I/O-Optimized)', AURORA, {
+    url: `${OFFERS}/AmazonRDS/current/us-east-1/index.json`, quote: '{"instanceType":"db.r7g.xlarge","price":"0.719","desc":"IO-optimized"}', quotedIn: `${RDS_REPORT} (its Aurora PostgreSQL rows)`, date: '2026-07-28',
+  }),
+  'aurora.acu': offer(0.12, 'ACU-hour (Aurora Serverless v2, Standard)', AURORA, {
+    url: `${OFFERS}/AmazonRDS/current/us-east-1/index.json`, sku: 'SKU AVKW7ZJP8D72HNQC, usage type Aurora:ServerlessV2Usage', quote: '{"usagetype":"Aurora:ServerlessV2Usage","price":"0.12","unit":"ACU-Hr","desc":"Aurora PostgreSQL Serverless v2"}',
+    quotedIn: `${RDS_REPORT}; the same $0.12 and the SKU in ${AURORA_2025}`, date: '2026-07-28',
+  }),
+  'aurora.acu.iopt': offer(0.16, 'ACU-hour (Aurora Serverless v2, I/O-Optimized)', AURORA, {
+    url: `${OFFERS}/AmazonRDS/current/us-east-1/index.json`, sku: 'SKU KG668U3YXJQ6YH9Y, usage type Aurora:ServerlessV2IOOptimizedUsage', quote: '{"usagetype":"Aurora:ServerlessV2IOOptimizedUsage","price":"0.16","unit":"ACU-Hr","desc":"...IO-Optimized"}',
+    quotedIn: `${RDS_REPORT}; the same $0.16 and the SKU in ${AURORA_2025}`, date: '2026-07-28',
+  }),
+  'aurora.storage': offer(0.1, 'GB-month of consumed storage (Aurora Standard)', AURORA, {
+    url: `${OFFERS}/AmazonRDS/current/us-east-1/index.json`, sku: 'SKU 7GYUVAA992PFJPCB, usage type Aurora:StorageUsage', quote: '{"usagetype":"Aurora:StorageUsage","price":"0.10","unit":"GB-Mo","desc":"consumed storage (Aurora PostgreSQL)"}',
+    quotedIn: `${RDS_REPORT}; the same rate and the SKU in ${AURORA_2025}`, date: '2026-07-28',
+  }, 'Aurora bills the storage the cluster volume holds, not an allocated size; the estimate takes it from the assumptions (auroraDataGb).'),
+  'aurora.storage.iopt': offer(0.225, 'GB-month of consumed storage (Aurora I/O-Optimized)', AURORA, {
+    url: `${OFFERS}/AmazonRDS/current/us-east-1/index.json`, sku: 'SKU 5YXZF9S373QUR5VW, usage type Aurora:IO-OptimizedStorageUsage', quote: '{"usagetype":"Aurora:IO-OptimizedStorageUsage","price":"0.225","unit":"GB-Mo"}',
+    quotedIn: `${RDS_REPORT}; the same rate and the SKU in ${AURORA_2025}`, date: '2026-07-28',
+  }),
+  'aurora.io': offer(0.2, 'million I/O requests (Aurora Standard only)', AURORA, {
+    url: `${OFFERS}/AmazonRDS/current/us-east-1/index.json`, sku: 'SKU 7JDSZP38DMKT9B86, usage type Aurora:StorageIOUsage', quote: '{"usagetype":"Aurora:StorageIOUsage","price":"0.0000002","unit":"IOs","desc":"$0.20 per 1 million I/O requests (Aurora PostgreSQL)"}',
+    quotedIn: `${RDS_REPORT}; the same rate and the SKU in ${AURORA_2025}`, date: '2026-07-28',
+  }, 'I/O-Optimized clusters pay no I/O requests.'),
+  'aurora.backup.storage': offer(0.021, 'GB-month beyond the free allowance (Aurora)', AURORA, {
+    url: `${OFFERS}/AmazonRDS/current/us-east-1/index.json`, sku: 'SKU AYEW6PNFPJSSTGH7, usage type Aurora:BackupUsage', quote: '{"usagetype":"Aurora:BackupUsage","price":"0.021","unit":"GB-Mo","desc":"backup storage exceeding free allocation"}',
+    quotedIn: `${RDS_REPORT}; the same rate and the SKU in ${AURORA_2025}`, date: '2026-07-28',
+  }, 'Free up to the storage of the cluster volume ("Backup storage equal to database storage size is included at no charge", same sources).'),
   'elasticache.node.redis.cache.t4g.small': offer(0.032, 'node-hour', ELASTICACHE, {
     url: `${OFFERS}/AmazonElastiCache/20260914063714/us-east-1/index.json`, quote: '{ name: \'cache.t4g.small\', memoryGiB: 1.37, hourlyUSD: 0.032 }',
     quotedIn: 'the ELASTICACHE_REDIS_US_EAST_1_ONDEMAND catalogue of the public @cloudbitmaps/core sources ("ElastiCache for Redis OSS, us-east-1 on-demand, AWS price list 20260914063714"); the same rate in a public pricing engine read from the Price List API on 2026-10-02', date: '2026-09-14',
@@ -268,6 +332,28 @@ const EU_WEST_1: Record<PriceKey, Price> = {
   'rds.performanceInsights.firstMonth': missing('vCPU-month (first month of paid retention)', PI, NO_EU),
   'rds.performanceInsights.additionalMonth': missing('vCPU-month (each further month of retention)', PI, NO_EU),
   'rds.proxy.vcpu': missing('vCPU-hour of the target instance (minimum 2 vCPUs)', PROXY, NO_EU),
+  'rds.proxy.acu': missing('ACU-hour of an Aurora Serverless v2 target', PROXY, NO_EU),
+  'rds.cluster.db.m6gd.large': missing('Multi-AZ DB cluster hour (writer + two readable standbys)', RDS, NO_EU),
+  'rds.cluster.db.r6gd.large': missing('Multi-AZ DB cluster hour (writer + two readable standbys)', RDS, NO_EU),
+  'rds.cluster.db.r6gd.xlarge': missing('Multi-AZ DB cluster hour (writer + two readable standbys)', RDS, NO_EU),
+  'rds.cluster.gp3.storage': missing('GB-month (Multi-AZ DB cluster: writer + two readable standbys)', RDS, NO_EU),
+  'rds.cluster.gp3.iops': missing('IOPS-month above the gp3 baseline (Multi-AZ DB cluster)', RDS, NO_EU),
+  'rds.cluster.io1.storage': missing('GB-month of io1 (Multi-AZ DB cluster)', RDS, NO_EU),
+  'rds.cluster.io1.iops': missing('provisioned IOPS-month of io1 (Multi-AZ DB cluster)', RDS, NO_EU),
+  'rds.cluster.io2.storage': missing('GB-month of io2 (Multi-AZ DB cluster)', RDS, NO_EU),
+  'rds.cluster.io2.iops': missing('provisioned IOPS-month of io2 (Multi-AZ DB cluster)', RDS, NO_EU),
+  'aurora.instance.db.t4g.medium': missing('instance-hour (Aurora Standard)', AURORA, NO_EU),
+  'aurora.instance.db.t4g.medium.iopt': missing('instance-hour (Aurora I/O-Optimized)', AURORA, NO_EU),
+  'aurora.instance.db.r7g.large': missing('instance-hour (Aurora Standard)', AURORA, NO_EU),
+  'aurora.instance.db.r7g.large.iopt': missing('instance-hour (Aurora I/O-Optimized)', AURORA, NO_EU),
+  'aurora.instance.db.r7g.xlarge': missing('instance-hour (Aurora Standard)', AURORA, NO_EU),
+  'aurora.instance.db.r7g.xlarge.iopt': missing('instance-hour (Aurora I/O-Optimized)', AURORA, NO_EU),
+  'aurora.acu': missing('ACU-hour (Aurora Serverless v2, Standard)', AURORA, NO_EU),
+  'aurora.acu.iopt': missing('ACU-hour (Aurora Serverless v2, I/O-Optimized)', AURORA, NO_EU),
+  'aurora.storage': missing('GB-month of consumed storage (Aurora Standard)', AURORA, NO_EU),
+  'aurora.storage.iopt': missing('GB-month of consumed storage (Aurora I/O-Optimized)', AURORA, NO_EU),
+  'aurora.io': missing('million I/O requests (Aurora Standard only)', AURORA, NO_EU),
+  'aurora.backup.storage': missing('GB-month beyond the free allowance (Aurora)', AURORA, NO_EU),
   'elasticache.node.redis.cache.t4g.small': offer(0.034, 'node-hour', ELASTICACHE, {
     url: `${OFFERS}/AmazonElastiCache/current/eu-west-1/index.json`, sku: 'SKU Q8MBFSX7FCA3HNJW (Redis, on demand)', quote: '"elasticache_t4g_small_usd_per_hour": 0.034',
     quotedIn: 'gianlucanatali/observable-inventory-streaming cost-meter/prices.json (read 2026-10-04)', date: '2026-10-04',
@@ -354,4 +440,5 @@ export const VCPUS: Readonly<Record<string, number>> = {
   'db.t4g.micro': 2, 'db.t4g.small': 2, 'db.t4g.medium': 2, 'db.t4g.large': 2,
   'db.r7g.large': 2, 'db.r7g.xlarge': 4, 'db.r7g.2xlarge': 8, 'db.r7g.4xlarge': 16,
   'db.m7g.large': 2, 'db.m7g.xlarge': 4,
+  'db.m6gd.large': 2, 'db.r6gd.large': 2, 'db.r6gd.xlarge': 4, 'db.r6gd.2xlarge': 8,
 };
