@@ -13,7 +13,8 @@ const free = (reason: string): Coverage => ({ kind: 'free', reason });
 const usageOnly = (reason: string): Coverage => ({ kind: 'usage-only', reason });
 
 export const RESOURCE_TYPES: Readonly<Record<string, Coverage>> = {
-  'AWS::RDS::DBInstance': priced('instance-hours and gp3 storage at the Single-AZ or Multi-AZ (primary + standby) rate, IOPS and throughput above baseline, backups beyond the free allowance, Performance Insights beyond 7 days, enhanced monitoring logs'),
+  'AWS::RDS::DBInstance': priced('Aurora instances: instance-hours or Serverless v2 ACU-hours at the Standard or I/O-Optimized rate of their cluster; others: instance-hours and gp3 storage at the Single-AZ or Multi-AZ (primary + standby) rate, IOPS and throughput above baseline, backups beyond the free allowance, Performance Insights beyond 7 days, enhanced monitoring logs'),
+  'AWS::RDS::DBCluster': priced('Multi-AZ DB cluster: deployment-hours of its writer and two readable standbys, storage and provisioned IOPS at the cluster rates, Performance Insights and enhanced monitoring of its three instances; Aurora: the storage its volume holds (assumed), Standard\'s I/O requests (assumed); the backups of both; Aurora instances are priced as AWS::RDS::DBInstance (instance-hours, or Serverless v2 ACU-hours from the cluster\'s capacity range)'),
   'AWS::RDS::DBProxy': priced('per vCPU-hour of the target instance, minimum 2 vCPUs'),
   'AWS::ElastiCache::ReplicationGroup': priced('node-hours of every cache cluster; snapshot storage'),
   'AWS::EC2::VPCEndpoint': priced('interface endpoints: per endpoint per zone per hour, plus data processed; gateway endpoints are free'),
@@ -33,6 +34,10 @@ export const RESOURCE_TYPES: Readonly<Record<string, Coverage>> = {
   'AWS::Backup::BackupSelection': free('assignment of resources to the plan'),
   'AWS::RDS::DBProxyTargetGroup': free('priced with the proxy'),
   'AWS::RDS::DBParameterGroup': free('configuration'),
+  'AWS::RDS::DBClusterParameterGroup': free('configuration'),
+  'AWS::RDS::GlobalCluster': usageOnly('Aurora Global Database: its secondary cluster is priced in the secondary region\'s stack; the primary\'s replicated write I/Os are billed per million and not estimated'),
+  'AWS::ApplicationAutoScaling::ScalableTarget': free('Application Auto Scaling is free; the Aurora readers it adds are not in the template (the estimate prices the declared ones)'),
+  'AWS::ApplicationAutoScaling::ScalingPolicy': usageOnly('Application Auto Scaling is free; the target-tracking alarms the service creates for a policy (a high and a low one) bill as CloudWatch alarms and are not estimated'),
   'AWS::RDS::DBSubnetGroup': free('configuration'),
   'AWS::RDS::EventSubscription': free('no charge; its notifications are SNS publishes'),
   'AWS::ElastiCache::ParameterGroup': free('configuration'),

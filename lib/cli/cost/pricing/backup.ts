@@ -1,9 +1,10 @@
-// Backups: the instances' automated backups (PITR) and the AWS Backup plans' snapshots share the
-// RDS backup allowance; a plan's copies to another region are priced on their own.
+// Backups: the instances' and Multi-AZ DB clusters' automated backups (PITR) and the AWS Backup
+// plans' snapshots of them share the RDS backup allowance; an Aurora cluster's backups and snapshots
+// have Aurora's rate and allowance (its volume); a plan's copies to another region are priced on their own.
 import { CostAssumptions } from '../assumptions';
 import { CostLine } from '../cost-estimate';
 import { DAYS_PER_MONTH, round } from '../units';
-import { DatabaseInstance, Json, PricingContext, Resource } from './context';
+import { Json, PricingContext, Resource } from './context';
 
 /** Snapshot storage of one primary's automated backups or of one backup-plan rule. */
 interface BackupStorage {
@@ -20,16 +21,37 @@ interface PlanRuleSnapshots extends BackupStorage {
   readonly changedGbPerMonth: number;
 }
 
+/**
+ * What a database keeps backups of: an RDS primary or a Multi-AZ DB cluster (family rds: the RDS
+ * backup rate and allowance) or an Aurora cluster (family aurora: Aurora's rate, free up to its volume).
+ */
+interface DataHolder {
+  readonly resource: string;
+  readonly family: 'rds' | 'aurora';
+  /** GB of data it holds. */
+  readonly gb: number;
+  /** Provisioned storage (RDS family): what the free allowance counts. */
+  readonly allocated: number;
+  readonly retentionDays: number;
+}
+
 export function priceBackupStorage(plans: readonly Resource[], context: PricingContext): CostLine[] {
-  const snapshots = planRuleSnapshots(plans, context);
-  const storage: BackupStorage[] = [...automatedBackupStorage(context), ...snapshots];
+  const holders = dataHolders(context);
   const lines: CostLine[] = [];
-  if (storage.length > 0) lines.push(backupAllowanceLine(storage, context));
-  const copied = snapshots.filter((s) => s.copiedToAnotherRegion);
+  const copied: Array<PlanRuleSnapshots & { family: DataHolder['family'] }> = [];
+  for (const family of ['rds', 'aurora'] as const) {
+    const own = holders.filter((h) => h.family === family);
+    if (own.length === 0) continue;
+    const snapshots = planRuleSnapshots(plans, own, context.assumptions);
+    const storage: BackupStorage[] = [...automatedBackupStorage(own, context.assumptions), ...snapshots];
+    if (storage.length > 0) lines.push(family === 'rds' ? backupAllowanceLine(storage, own, context) : auroraBackupLine(storage, own, context));
+    copied.push(...snapshots.filter((s) => s.copiedToAnotherRegion).map((s) => ({ ...s, family })));
+  }
   const copiedGb = copied.reduce((sum, s) => sum + s.gb, 0);
   if (copiedGb > 0) {
     const transferredGb = copied.reduce((sum, s) => sum + s.changedGbPerMonth, 0);
-    lines.push(...crossRegionCopyLines(plans, copiedGb, transferredGb, context));
+    const byFamily = (family: DataHolder['family']) => copied.filter((s) => s.family === family).reduce((sum, s) => sum + s.gb, 0);
+    lines.push(...crossRegionCopyLines(plans, byFamily('rds'), byFamily('aurora'), transferredGb, context));
   }
   return lines;
 }
@@ -39,22 +61,34 @@ function retainedGb(dataGb: number, changedDays: number, assumptions: CostAssump
   return dataGb + dataGb * assumptions.databaseDailyChangeFraction * changedDays;
 }
 
-/** The data an instance holds: the assumed used share of its allocated storage. */
-function dataGb(db: DatabaseInstance, assumptions: CostAssumptions): number {
-  return Number(db.props.AllocatedStorage ?? 0) * assumptions.databaseUsedFraction;
+/** The data a database holds: the assumed used share of its allocated storage. */
+function dataGb(props: Json, assumptions: CostAssumptions): number {
+  return Number(props.AllocatedStorage ?? 0) * assumptions.databaseUsedFraction;
 }
 
-function automatedBackupStorage({ primaries, assumptions }: PricingContext): BackupStorage[] {
-  const retentionDays = (p: DatabaseInstance) => Number(p.props.BackupRetentionPeriod ?? 1);
-  return primaries.filter((p) => retentionDays(p) > 0).map((p) => {
-    const retention = retentionDays(p);
-    const gb = retainedGb(dataGb(p, assumptions), retention, assumptions);
-    return { resource: p.id, gb, description: `automated backups ${retention} days: ${round(gb, 1)} GB` };
+function dataHolders({ primaries, clusters, assumptions }: PricingContext): DataHolder[] {
+  const retention = (props: Json) => Number(props.BackupRetentionPeriod ?? 1);
+  const rds = (id: string, props: Json): DataHolder => ({
+    resource: id, family: 'rds', gb: dataGb(props, assumptions), allocated: Number(props.AllocatedStorage ?? 0), retentionDays: retention(props),
+  });
+  return [
+    ...primaries.map((p) => rds(p.id, p.props)),
+    ...clusters.filter((c) => c.kind === 'multi-az').map((c) => rds(c.id, c.props)),
+    ...clusters.filter((c) => c.kind === 'aurora').map((c): DataHolder => ({
+      resource: c.id, family: 'aurora', gb: assumptions.auroraDataGb, allocated: 0, retentionDays: retention(c.props),
+    })),
+  ];
+}
+
+function automatedBackupStorage(holders: readonly DataHolder[], assumptions: CostAssumptions): BackupStorage[] {
+  return holders.filter((h) => h.retentionDays > 0).map((h) => {
+    const gb = retainedGb(h.gb, h.retentionDays, assumptions);
+    return { resource: h.resource, gb, description: `automated backups ${h.retentionDays} days: ${round(gb, 1)} GB` };
   });
 }
 
-function planRuleSnapshots(plans: readonly Resource[], { primaries, assumptions }: PricingContext): PlanRuleSnapshots[] {
-  const data = primaries.reduce((sum, p) => sum + dataGb(p, assumptions), 0);
+function planRuleSnapshots(plans: readonly Resource[], holders: readonly DataHolder[], assumptions: CostAssumptions): PlanRuleSnapshots[] {
+  const data = holders.reduce((sum, h) => sum + h.gb, 0);
   return plans.flatMap((plan) => (plan.props.BackupPlan?.BackupPlanRule ?? []).map((rule: Json): PlanRuleSnapshots => {
     const days = Number(rule.Lifecycle?.DeleteAfterDays ?? 35);
     const gb = retainedGb(data, days - 1, assumptions);
@@ -65,9 +99,9 @@ function planRuleSnapshots(plans: readonly Resource[], { primaries, assumptions 
   }));
 }
 
-function backupAllowanceLine(storage: readonly BackupStorage[], { databases, primaries, assumptions, line }: PricingContext): CostLine {
+function backupAllowanceLine(storage: readonly BackupStorage[], holders: readonly DataHolder[], { databases, assumptions, line }: PricingContext): CostLine {
   const backupGb = storage.reduce((sum, s) => sum + s.gb, 0);
-  const primaryStorage = primaries.reduce((sum, p) => sum + Number(p.props.AllocatedStorage ?? 0), 0);
+  const primaryStorage = holders.reduce((sum, h) => sum + h.allocated, 0);
   const allowance = primaryStorage + databases.filter((d) => d.replica).length * primaryStorage;
   return line({
     key: 'rds.backup', item: 'RDS backup storage beyond the free allowance', resources: storage.map((s) => s.resource),
@@ -76,17 +110,37 @@ function backupAllowanceLine(storage: readonly BackupStorage[], { databases, pri
   });
 }
 
-function crossRegionCopyLines(plans: readonly Resource[], copiedGb: number, transferredGb: number, context: PricingContext): CostLine[] {
-  return [
-    context.line({
+/** Aurora keeps its backups free up to the size of the cluster volume; AWS Backup's snapshots of it are cluster snapshots, billed alike. */
+function auroraBackupLine(storage: readonly BackupStorage[], holders: readonly DataHolder[], { assumptions, line }: PricingContext): CostLine {
+  const backupGb = storage.reduce((sum, s) => sum + s.gb, 0);
+  const allowance = holders.reduce((sum, h) => sum + h.gb, 0);
+  return line({
+    key: 'aurora.backup', item: 'Aurora backup storage beyond the free allowance', resources: storage.map((s) => s.resource),
+    quantity: round(Math.max(0, backupGb - allowance), 1), priceKey: 'aurora.backup.storage',
+    assumption: `data = ${assumptions.auroraDataGb} GB a cluster (auroraDataGb), ${assumptions.databaseDailyChangeFraction * 100} % of it changing a day; ${storage.map((s) => s.description).join('; ')}; free allowance = the cluster volumes, ${round(allowance, 1)} GB; AWS Backup's snapshots of a cluster counted as Aurora backup storage`,
+  });
+}
+
+function crossRegionCopyLines(plans: readonly Resource[], rdsGb: number, auroraGb: number, transferredGb: number, context: PricingContext): CostLine[] {
+  const lines: CostLine[] = [];
+  if (rdsGb > 0) {
+    lines.push(context.line({
       key: 'backup.copy.storage', item: 'AWS Backup cross-region copies: storage in the other region', resources: plans.map((p) => p.id),
-      quantity: round(copiedGb, 1), priceKey: 'rds.backup.storage',
+      quantity: round(rdsGb, 1), priceKey: 'rds.backup.storage',
       assumption: 'copies get no free allowance; priced at this region\'s snapshot rate',
-    }),
-    context.line({
-      key: 'backup.copy.transfer', item: 'AWS Backup cross-region copies: data transferred', resources: plans.map((p) => p.id),
-      quantity: round(transferredGb, 1), unit: 'GB copied', priceKey: 'backup.crossRegionTransfer',
-      assumption: 'incremental copies: the daily change only, after the first full copy',
-    }),
-  ];
+    }));
+  }
+  if (auroraGb > 0) {
+    lines.push(context.line({
+      key: 'backup.copy.storage.aurora', item: 'AWS Backup cross-region copies of Aurora clusters: storage in the other region', resources: plans.map((p) => p.id),
+      quantity: round(auroraGb, 1), priceKey: 'aurora.backup.storage',
+      assumption: 'copies get no free allowance; priced at this region\'s Aurora backup rate',
+    }));
+  }
+  lines.push(context.line({
+    key: 'backup.copy.transfer', item: 'AWS Backup cross-region copies: data transferred', resources: plans.map((p) => p.id),
+    quantity: round(transferredGb, 1), unit: 'GB copied', priceKey: 'backup.crossRegionTransfer',
+    assumption: 'incremental copies: the daily change only, after the first full copy',
+  }));
+  return lines;
 }

@@ -1,16 +1,16 @@
 // RDS for PostgreSQL: each instance (instance-hours, gp3 storage and provisioned performance,
-// Performance Insights retention, enhanced monitoring) and RDS Proxy.
+// Performance Insights retention, enhanced monitoring; Aurora instances in clusters.ts) and RDS Proxy.
 import { CostLine } from '../cost-estimate';
 import { PriceKey, VCPUS } from '../prices';
-import { DAYS_PER_MONTH, HOURS_PER_MONTH, round, SECONDS_PER_MONTH } from '../units';
-import { DatabaseInstance, databaseInstance, PricingContext, Resource } from './context';
+import { HOURS_PER_MONTH } from '../units';
+import { auroraInstanceLines, proxyTargetOfClusters } from './clusters';
+import { DatabaseInstance, databaseInstance, isAuroraInstance, PricingContext, Resource } from './context';
+import { MonitoredDatabase, monitoringLines } from './monitoring';
 
 export function priceDatabaseInstances(instances: readonly Resource[], context: PricingContext): CostLine[] {
-  return instances.map(databaseInstance).flatMap((db) => [
-    ...instanceAndStorageLines(db, context),
-    ...performanceInsightsLines(db, context),
-    ...enhancedMonitoringLines(db, context),
-  ]);
+  return instances.map(databaseInstance).flatMap((db) => isAuroraInstance(db)
+    ? auroraInstanceLines(db, context)
+    : [...instanceAndStorageLines(db, context), ...monitoringLines(monitoredInstance(db), context)]);
 }
 
 /**
@@ -60,52 +60,19 @@ function provisionedPerformanceLines(db: DatabaseInstance, storage: number, cont
   return lines;
 }
 
-/** Retention beyond the free 7 days, billed on the vCPUs of every copy (primary and standby). */
-function performanceInsightsLines(db: DatabaseInstance, context: PricingContext): CostLine[] {
-  const piDays = Number(db.props.PerformanceInsightsRetentionPeriod ?? 7);
-  const extendedRetention = db.props.EnablePerformanceInsights === true && piDays > 7;
-  if (!extendedRetention) return [];
-  const perInstance = VCPUS[db.instanceClass];
-  if (perInstance === undefined) throw new Error(`vCPUs of ${db.instanceClass} are not in lib/cli/cost/prices.ts VCPUS: add them (Performance Insights is priced per vCPU)`);
-  const copies = db.multiAz ? 2 : 1;
-  const vcpus = perInstance * copies;
-  const months = Math.round(piDays / 30.5);
-  const lines = [context.line({
-    key: `rds.pi.first:${db.id}`, item: `Performance Insights ${db.name}, ${piDays}-day retention: first month, ${vcpus} vCPU`, resources: [db.id],
-    quantity: vcpus, priceKey: 'rds.performanceInsights.firstMonth',
-    assumption: copies === 2 ? 'billed on the vCPUs of primary and standby' : undefined,
-  })];
-  if (months > 1) {
-    lines.push(context.line({
-      key: `rds.pi.more:${db.id}`, item: `Performance Insights ${db.name}: ${months - 1} further months, ${vcpus} vCPU`, resources: [db.id],
-      quantity: vcpus * (months - 1), priceKey: 'rds.performanceInsights.additionalMonth',
-    }));
-  }
-  return lines;
-}
-
-function enhancedMonitoringLines(db: DatabaseInstance, context: PricingContext): CostLine[] {
-  const interval = Number(db.props.MonitoringInterval ?? 0);
-  const enabled = interval > 0;
-  if (!enabled) return [];
-  const { enhancedMonitoringEventBytes } = context.assumptions;
-  const gb = (SECONDS_PER_MONTH / interval) * enhancedMonitoringEventBytes / 1e9;
-  return [
-    context.line({
-      key: `rds.em:${db.id}`, item: `Enhanced monitoring ${db.name} every ${interval} s: log ingestion`, resources: [db.id],
-      quantity: round(gb, 3), unit: 'GB ingested', priceKey: 'logs.vendedIngestion',
-      assumption: `${(SECONDS_PER_MONTH / interval).toLocaleString('en-US')} samples a month of ${enhancedMonitoringEventBytes} bytes each; stored 30 days in RDSOSMetrics (storage in the log-storage line)`,
-    }),
-    context.line({
-      key: `rds.em.storage:${db.id}`, item: `Enhanced monitoring ${db.name}: logs kept 30 days`, resources: [db.id],
-      quantity: round(gb * 30 / DAYS_PER_MONTH, 3), unit: 'GB-month stored', priceKey: 'logs.storage',
-      assumption: 'uncompressed size; CloudWatch Logs bills stored data compressed, so this is an upper bound',
-    }),
-  ];
+function monitoredInstance(db: DatabaseInstance): MonitoredDatabase {
+  return {
+    id: db.id, name: db.name, instanceClass: db.instanceClass,
+    copies: db.multiAz ? 2 : 1, copiesAssumption: 'billed on the vCPUs of primary and standby', reporting: 1,
+    performanceInsights: db.props.EnablePerformanceInsights === true,
+    performanceInsightsDays: Number(db.props.PerformanceInsightsRetentionPeriod ?? 7),
+    monitoringInterval: Number(db.props.MonitoringInterval ?? 0),
+  };
 }
 
 export function priceProxies(proxies: readonly Resource[], context: PricingContext): CostLine[] {
   const target = context.primaries[0];
+  if (target === undefined && context.clusters.length > 0) return proxies.flatMap((proxy) => proxyTargetOfClusters(proxy, context.clusters[0], context));
   const known = target ? VCPUS[target.instanceClass] : undefined;
   const vcpus = Math.max(2, known ?? 0);
   return proxies.map((proxy) => context.line({

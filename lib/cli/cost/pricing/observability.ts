@@ -27,8 +27,8 @@ export function priceCustomMetrics(functions: readonly Resource[], context: Pric
   const healthCheck = functions.find((f) => variables(f).METRIC_NAMESPACE !== undefined && variables(f).PRIMARY_HOST !== undefined);
   if (!healthCheck) return [];
   const maintenance = functions.some((f) => variables(f).DB_HOST !== undefined && /maintenance/i.test(String(f.props.FunctionName ?? f.id)));
-  const replicas = context.databases.filter((d) => d.replica).length;
-  const count = customMetricCount(context.primaries.length, replicas, context.assumptions, maintenance);
+  // A cluster's writer counts as a primary and its readers as replicas: the health check probes each instance.
+  const count = customMetricCount(context.writers, context.readers, context.assumptions, maintenance);
   return [
     context.line({ key: 'metrics.custom', item: `Custom metrics published by the health check and maintenance (${count.total})`, resources: [healthCheck.id],
       quantity: count.total, unit: 'metric-month', priceKey: 'cloudwatch.metric', assumption: count.explanation }),
