@@ -1,0 +1,101 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ENVIRONMENT_NAMES } from '../../app/config';
+import { estimateMonthlyCost } from '../../lib/cli/cost/estimate';
+import { RESOURCE_TYPES } from '../../lib/cli/cost/resource-types';
+import {
+  auroraReaders, committedTemplate, estimateTopology, serverlessCapacity, sizeOf, TOPOLOGIES, topologyEstimates, topologyTemplate,
+} from '../../scripts/cost/topologies';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+const resources = (template: object) => (template as { Resources: Resources }).Resources;
+const ofType = (template: object, type: string) => Object.entries(resources(template)).filter(([, r]) => r.Type === type);
+
+describe('each environment\'s size, read from its committed template', () => {
+  it('is the class, Multi-AZ, replicas and storage the environments configure', () => {
+    expect(ENVIRONMENT_NAMES.map((env) => {
+      const { instanceClass, multiAz, replicas, allocatedStorageGiB } = sizeOf(committedTemplate(env));
+      return { env, instanceClass, multiAz, replicas, allocatedStorageGiB };
+    })).toEqual([
+      { env: 'dev', instanceClass: 'db.t4g.medium', multiAz: false, replicas: 0, allocatedStorageGiB: 20 },
+      { env: 'staging', instanceClass: 'db.r7g.large', multiAz: true, replicas: 1, allocatedStorageGiB: 100 },
+      { env: 'prod', instanceClass: 'db.r7g.xlarge', multiAz: true, replicas: 2, allocatedStorageGiB: 500 },
+    ]);
+  });
+});
+
+describe('the template of each topology', () => {
+  const prod = committedTemplate('prod');
+
+  it('of instances is today\'s template, and its estimate is npm run cost\'s', () => {
+    expect(topologyTemplate(prod, 'instances')).toBe(prod);
+    expect(estimateTopology('instances', prod, 'us-east-1').estimate).toEqual(estimateMonthlyCost(prod, { region: 'us-east-1' }));
+  });
+
+  it('of a Multi-AZ DB cluster has one AWS::RDS::DBCluster of the local-NVMe class with the same vCPUs and memory, and no DB instance', () => {
+    const template = topologyTemplate(prod, 'multi-az-cluster');
+    expect(ofType(template, 'AWS::RDS::DBInstance')).toEqual([]);
+    const [[, cluster]] = ofType(template, 'AWS::RDS::DBCluster');
+    expect(cluster.Properties).toMatchObject({ Engine: 'postgres', DBClusterInstanceClass: 'db.r6gd.xlarge', StorageType: 'gp3', AllocatedStorage: 500, Iops: 12_000, BackupRetentionPeriod: 35 });
+  });
+
+  it('of Aurora has a writer and a reader for each replica, or one where the primary is Multi-AZ without replicas', () => {
+    const template = topologyTemplate(prod, 'aurora-provisioned');
+    expect(ofType(template, 'AWS::RDS::DBInstance').map(([, r]) => r.Properties)).toEqual([
+      expect.objectContaining({ Engine: 'aurora-postgresql', DBClusterIdentifier: { Ref: 'DatabaseCluster' }, DBInstanceClass: 'db.r7g.xlarge', PromotionTier: 0 }),
+      expect.objectContaining({ DBInstanceClass: 'db.r7g.xlarge', PromotionTier: 1 }),
+      expect.objectContaining({ DBInstanceClass: 'db.r7g.xlarge', PromotionTier: 1 }),
+    ]);
+    expect(auroraReaders({ ...sizeOf(prod), replicas: 0, multiAz: true })).toBe(1);
+    expect(auroraReaders({ ...sizeOf(prod), replicas: 0, multiAz: false })).toBe(0);
+  });
+
+  it('of Serverless v2 ranges each instance up to its class\'s memory in ACUs (2 GiB each), down to a quarter of it', () => {
+    const template = topologyTemplate(prod, 'aurora-serverless-v2');
+    const [[, cluster]] = ofType(template, 'AWS::RDS::DBCluster');
+    expect(cluster.Properties.ServerlessV2ScalingConfiguration).toEqual({ MinCapacity: 4, MaxCapacity: 16 });
+    expect(ofType(template, 'AWS::RDS::DBInstance').every(([, r]) => r.Properties.DBInstanceClass === 'db.serverless')).toBe(true);
+    expect(serverlessCapacity(sizeOf(committedTemplate('dev')))).toEqual({ min: 0.5, max: 2 });
+  });
+
+  it('keeps the rest of the tier as it is', () => {
+    for (const topology of TOPOLOGIES) {
+      const kept = Object.keys(resources(topologyTemplate(prod, topology))).filter((id) => resources(prod)[id]);
+      const others = Object.entries(resources(prod)).filter(([, r]) => r.Type !== 'AWS::RDS::DBInstance').map(([id]) => id);
+      expect(kept.sort()).toEqual(expect.arrayContaining(others.sort()));
+    }
+  });
+});
+
+describe('the estimate of every topology of every environment', () => {
+  for (const env of ENVIRONMENT_NAMES) {
+    it(`${env}: covers every resource type and puts every database resource on a line`, () => {
+      for (const t of topologyEstimates(env)) {
+        const template = topologyTemplate(committedTemplate(env), t.topology);
+        expect(Object.values(resources(template)).filter((r) => !RESOURCE_TYPES[r.Type])).toEqual([]);
+        const onLines = new Set(t.estimate.lines.flatMap((l) => l.resources));
+        const database = [...ofType(template, 'AWS::RDS::DBInstance'), ...ofType(template, 'AWS::RDS::DBCluster')].map(([id]) => id);
+        expect({ topology: t.topology, missing: database.filter((id) => !onLines.has(id)) }).toEqual({ topology: t.topology, missing: [] });
+        expect(t.database).toBeLessThanOrEqual(t.estimate.total);
+      }
+    });
+  }
+
+  it('prices prod on Aurora at three db.r7g.xlarge instance-hours, and on Serverless v2 at three instances of 7 ACUs on average', () => {
+    const [, , provisioned, serverless] = topologyEstimates('prod');
+    expect(provisioned.databaseLines.filter((l) => l.priceKey === 'aurora.instance.db.r7g.xlarge').map((l) => l.monthly)).toEqual([403.69, 403.69, 403.69]);
+    expect(serverless.databaseLines.filter((l) => l.priceKey === 'aurora.acu').map((l) => l.quantity)).toEqual([5110, 5110, 5110]);
+  });
+});
+
+describe('npm run cost -- --topologies', () => {
+  it('prints an itemised total for each topology of an environment in us-east-1', () => {
+    const result = spawnSync(join(__dirname, '../../node_modules/.bin/tsx'), ['scripts/cost.ts', '--topologies', '--env', 'staging'], { cwd: join(__dirname, '../..'), encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    const titles = [...result.stdout.matchAll(/^## staging: (.+)$/gm)].map((m) => m[1]);
+    expect(titles).toHaveLength(TOPOLOGIES.length);
+    expect(result.stdout.match(/\*\*total of priced lines\*\*/g)).toHaveLength(TOPOLOGIES.length);
+    expect(result.stdout).toContain('RDS PostgreSQL Multi-AZ DB cluster db.r6gd.large data-tier-staging-cluster (writer + two readable standbys)');
+    expect(result.stdout).toMatch(/Aurora PostgreSQL db\.r7g\.large data-tier-staging-writer \(Standard\) \| 730 instance-hour \| \$0\.276 \| \$201\.48 \|/);
+  });
+});
