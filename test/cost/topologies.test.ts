@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENVIRONMENT_NAMES } from '../../app/config';
 import { estimateMonthlyCost } from '../../lib/cli/cost/estimate';
 import { RESOURCE_TYPES } from '../../lib/cli/cost/resource-types';
 import {
-  auroraReaders, committedTemplate, estimateTopology, serverlessCapacity, sizeOf, TOPOLOGIES, topologyEstimates, topologyTemplate,
+  auroraReaders, committedTemplate, estimateTopology, serverlessCapacity, sizeOf, TOPOLOGIES, topologiesTableMarkdown, topologyEstimates, topologyTemplate,
 } from '../../scripts/cost/topologies';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -85,6 +86,14 @@ describe('the estimate of every topology of every environment', () => {
     const [, , provisioned, serverless] = topologyEstimates('prod');
     expect(provisioned.databaseLines.filter((l) => l.priceKey === 'aurora.instance.db.r7g.xlarge').map((l) => l.monthly)).toEqual([403.69, 403.69, 403.69]);
     expect(serverless.databaseLines.filter((l) => l.priceKey === 'aurora.acu').map((l) => l.quantity)).toEqual([5110, 5110, 5110]);
+  });
+});
+
+describe('docs/topologies.md', () => {
+  it('shows the side-by-side tables exactly as the estimate computes them (refresh: npx tsx scripts/topologies-table.ts)', () => {
+    const doc = readFileSync(join(__dirname, '../../docs/topologies.md'), 'utf8');
+    const shown = /<!-- topologies:table -->\n([\s\S]*?)\n<!-- \/topologies:table -->/.exec(doc)?.[1];
+    expect(shown).toBe(topologiesTableMarkdown());
   });
 });
 
