@@ -77,9 +77,10 @@ function named<const T extends Record<string, object>>(metrics: T): { readonly [
 
 /**
  * The rows of `data_tier.health_check()`, which the health-check function publishes as they come
- * (meanings: the headers of sql/006_health_check.sql and sql/010_health_signals_never_blind.sql).
+ * (meanings, and what feeds each on each topology: the header of sql/repeatable/040_health_check.sql).
  * Alarms watch the ones reported in one row; the per-object ones are for the dashboard and for
- * finding which object a total comes from.
+ * finding which object a total comes from. A row whose value is NULL (a signal the server does not
+ * give, such as Aurora's replica lag refused to the monitor role) is not published: blind, never 0.
  */
 export const HEALTH_CHECK_ROW_METRICS = named({
   connections_used_pct: { unit: 'Percent', rows: 'one' },
@@ -94,6 +95,7 @@ export const HEALTH_CHECK_ROW_METRICS = named({
   transaction_id_wraparound_pct: { unit: 'Percent', rows: 'one' },
   cache_hit_ratio_pct: { unit: 'Percent', rows: 'one' },
   is_replica: { unit: 'None', rows: 'one' },
+  // Seconds on every topology: Aurora reports its replica lag in milliseconds, converted.
   replication_lag_seconds: { unit: 'Seconds', rows: 'one' },
   heartbeat_age_seconds: { unit: 'Seconds', rows: 'one' },
   default_transaction_read_only: { unit: 'None', rows: 'one' },

@@ -24,7 +24,10 @@
 --   transaction_id_wraparound_pct   Percent  that age as a share of the 2^31 hard limit
 --   cache_hit_ratio_pct             Percent  shared-buffer hits for this database
 --   is_replica                      None     1 on a hot standby, 0 on the primary
---   replication_lag_seconds         Seconds  standby replay delay (0 when caught up or primary)
+--   replication_lag_seconds         Seconds  how far this instance's data is behind the writer's
+--                                            (0 on the writer); its source depends on the
+--                                            topology (below). NULL when the topology's signal
+--                                            is unavailable: blind, never 0
 --   heartbeat_age_seconds           Seconds  now - data_tier.heartbeat.beat_at; on a replica,
 --                                            replication delay plus the heartbeat interval
 --   partitions_ahead:<parent>       Count    consecutive periods after the current one that
@@ -55,6 +58,22 @@
 --                                            the most writes (primary only: a standby's
 --                                            statistics do not see the primary's writes)
 --   dead_tuple_pct_max              Percent  the maximum over those tables
+--
+-- The topology is read from what the server offers, never from configuration:
+--   Aurora PostgreSQL     pg_catalog.aurora_replica_status() exists
+--   instances             it does not
+-- What feeds replication_lag_seconds on each:
+--   instances: on a standby, clock_timestamp() - pg_last_xact_replay_timestamp(), 0 once
+--     everything received is replayed; 0 on the primary.
+--   Aurora PostgreSQL: aurora_replica_lag_seconds() below. Aurora replicas read the writer's
+--     cluster volume instead of replaying WAL streamed to them
+--     (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.Replication.html),
+--     so they are not in pg_stat_replication and the replay functions are not how Aurora
+--     reports their lag: aurora_replica_status().replica_lag_in_msec is
+--     (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora_replica_status.html:
+--     "Replica lag is the time in milliseconds that the page cache of a reader instance is
+--     behind that of the writer instance"; CloudWatch stores it as AuroraReplicaLag,
+--     Milliseconds), published here in seconds like every other topology's.
 -- Counts the rows of every default partition (found through pg_partitioned_table.partdefid,
 -- so no caller can point it at another table), stopping at the cap. row_count is NULL when
 -- another session holds a conflicting lock (maintenance moving rows out holds ACCESS
@@ -100,6 +119,79 @@ COMMENT ON FUNCTION data_tier.default_partition_row_counts() IS
 REVOKE ALL ON FUNCTION data_tier.default_partition_row_counts() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION data_tier.default_partition_row_counts() TO data_tier_monitor, data_tier_operator;
 
+-- On Aurora PostgreSQL: how far this instance's data is behind the writer's, in seconds, from
+-- what Aurora itself reports for it in milliseconds. The instance is found by its identifier,
+-- aurora_db_instance_identifier() (Aurora PostgreSQL 13.7, 12.11 and later), among the rows of
+--   aurora_replica_status(): one per instance of the cluster; server_id is the instance,
+--     session_id 'MASTER_SESSION_ID' the writer (its replica_lag_in_msec is NULL) and a UUID a
+--     reader; replica_lag_in_msec "Time that reader instance lags behind writer instance, in
+--     milliseconds"; last_update_timestamp of its status, NULL for the instance asked from
+--     Aurora PostgreSQL 13.9 on
+--     (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora_replica_status.html,
+--     https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora_db_instance_identifier.html)
+--   aurora_global_db_instance_status(), where it exists: the same for every instance of an
+--     Aurora global database, secondary Regions' included; visibility_lag_in_msec "How far this
+--     DB instance is lagging behind the writer DB instance in milliseconds", NULL for the writer
+--     (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora_global_db_instance_status.html).
+-- A row saying the instance reads makes it a reader, and its lag the larger of the two readings.
+-- Blind, NULL, never 0: a reader whose rows give no lag, or only a status not updated for 5
+-- minutes (AWS's own drivers drop such rows from their topology); an instance with no row that
+-- is in recovery; Aurora's functions refusing this role or missing. The writer (its rows say
+-- MASTER_SESSION_ID, or it has none and is not in recovery) is 0, as a primary is.
+CREATE OR REPLACE FUNCTION data_tier.aurora_replica_lag_seconds()
+RETURNS double precision
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  v_instance text;
+  v_rows bigint := 0;
+  v_reader_rows bigint := 0;
+  v_lag_ms double precision;
+  v_global_rows bigint;
+  v_global_reader_rows bigint;
+  v_global_lag_ms double precision;
+BEGIN
+  IF to_regprocedure('pg_catalog.aurora_db_instance_identifier()') IS NOT NULL THEN
+    v_instance := pg_catalog.aurora_db_instance_identifier();
+  END IF;
+  IF v_instance IS NOT NULL THEN
+    SELECT count(*),
+           count(*) FILTER (WHERE r.session_id IS DISTINCT FROM 'MASTER_SESSION_ID'),
+           max(r.replica_lag_in_msec::double precision)
+             FILTER (WHERE r.session_id IS DISTINCT FROM 'MASTER_SESSION_ID'
+                       AND (r.last_update_timestamp IS NULL OR r.last_update_timestamp >= clock_timestamp() - interval '5 minutes'))
+      INTO v_rows, v_reader_rows, v_lag_ms
+    FROM pg_catalog.aurora_replica_status() AS r
+    WHERE r.server_id = v_instance;
+    IF to_regprocedure('pg_catalog.aurora_global_db_instance_status()') IS NOT NULL THEN
+      SELECT count(*),
+             count(*) FILTER (WHERE g.session_id IS DISTINCT FROM 'MASTER_SESSION_ID'),
+             max(g.visibility_lag_in_msec::double precision) FILTER (WHERE g.session_id IS DISTINCT FROM 'MASTER_SESSION_ID')
+        INTO v_global_rows, v_global_reader_rows, v_global_lag_ms
+      FROM pg_catalog.aurora_global_db_instance_status() AS g
+      WHERE g.server_id = v_instance;
+      v_rows := v_rows + v_global_rows;
+      v_reader_rows := v_reader_rows + v_global_reader_rows;
+      v_lag_ms := greatest(v_lag_ms, v_global_lag_ms);
+    END IF;
+  END IF;
+  IF v_reader_rows > 0 THEN
+    RETURN v_lag_ms / 1000;
+  ELSIF v_rows > 0 THEN
+    RETURN 0;
+  END IF;
+  RETURN CASE WHEN pg_is_in_recovery() THEN NULL ELSE 0 END;
+EXCEPTION WHEN insufficient_privilege OR undefined_function OR undefined_column THEN
+  RETURN CASE WHEN pg_is_in_recovery() THEN NULL ELSE 0 END;
+END;
+$$;
+
+COMMENT ON FUNCTION data_tier.aurora_replica_lag_seconds() IS
+  'On Aurora PostgreSQL: this instance''s replica lag in seconds from aurora_replica_status() and aurora_global_db_instance_status() (milliseconds there); 0 on the writer, NULL when Aurora does not say. For health_check().';
+
+GRANT EXECUTE ON FUNCTION data_tier.aurora_replica_lag_seconds() TO data_tier_monitor, data_tier_operator;
+
 CREATE OR REPLACE FUNCTION data_tier.health_check()
 RETURNS TABLE (metric text, value double precision, unit text)
 LANGUAGE plpgsql
@@ -107,6 +199,11 @@ AS $$
 #variable_conflict use_column
 DECLARE
   v_in_recovery boolean := pg_is_in_recovery();
+  -- The topology, from what the server offers (the header says what each one changes).
+  v_aurora boolean := EXISTS (
+    SELECT FROM pg_proc AS p
+    WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.proname = 'aurora_replica_status');
+  v_replication_lag double precision;
   v_deadlocks bigint;
   v_deadlocks_seen bigint;
 BEGIN
@@ -158,13 +255,18 @@ BEGIN
          coalesce(100.0 * d.blks_hit / nullif(d.blks_hit + d.blks_read, 0), 100)::double precision, 'Percent'
   FROM pg_stat_database AS d WHERE d.datname = current_database();
 
+  IF v_aurora THEN
+    -- Never the WAL receiver's functions here: Aurora replicas do not replay streamed WAL.
+    v_replication_lag := data_tier.aurora_replica_lag_seconds();
+  ELSE
+    v_replication_lag :=
+      CASE WHEN NOT v_in_recovery OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+           ELSE coalesce(extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 0)
+      END::double precision;
+  END IF;
   RETURN QUERY VALUES
     ('is_replica', CASE WHEN v_in_recovery THEN 1 ELSE 0 END::double precision, 'None'),
-    ('replication_lag_seconds',
-     CASE WHEN NOT v_in_recovery OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-          ELSE coalesce(extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 0)
-     END::double precision,
-     'Seconds');
+    ('replication_lag_seconds', v_replication_lag, 'Seconds');
   RETURN QUERY
   SELECT 'heartbeat_age_seconds', extract(epoch FROM clock_timestamp() - h.beat_at)::double precision, 'Seconds'
   FROM data_tier.heartbeat AS h;
@@ -294,6 +396,6 @@ END;
 $$;
 
 COMMENT ON FUNCTION data_tier.health_check() IS
-  'One row per health metric (metric, value, unit); catalogs, statistics views and default partitions (counted up to 10,000 rows); read-only, works on replicas. See sql/006_health_check.sql and sql/010_health_signals_never_blind.sql for the list.';
+  'One row per health metric (metric, value, unit); catalogs, statistics views and default partitions (counted up to 10,000 rows); read-only, works on replicas; on instances and Aurora PostgreSQL. See the header of sql/repeatable/040_health_check.sql for the list.';
 
 GRANT EXECUTE ON FUNCTION data_tier.health_check() TO data_tier_monitor, data_tier_operator;
