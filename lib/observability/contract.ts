@@ -66,8 +66,18 @@ export interface MetricDefinition<Name extends string = string> {
  */
 export type HealthCheckRows = 'one' | 'per-object' | 'one-and-per-object';
 
+/**
+ * Where health_check() reports a metric that it does not report on every instance of every
+ * topology: `synchronous-writer`, only on a writer whose commits wait for standbys (PostgreSQL's
+ * synchronous_standby_names is set, or the server is a Multi-AZ DB cluster's writer). Instances
+ * (a Multi-AZ primary and read replicas) and Aurora never report these.
+ */
+export type HealthCheckRowCondition = 'synchronous-writer';
+
 export interface HealthCheckRowMetric<Name extends string = string> extends MetricDefinition<Name> {
   readonly rows: HealthCheckRows;
+  /** Reported only there; everywhere when absent (primary-only metrics aside). */
+  readonly only?: HealthCheckRowCondition;
 }
 
 /** The entries with their key as their name, so that each name is written once. */
@@ -110,6 +120,9 @@ export const HEALTH_CHECK_ROW_METRICS = named({
   // Primary only: a standby's statistics do not see the primary's writes.
   dead_tuple_pct: { unit: 'Percent', rows: 'per-object' },
   dead_tuple_pct_max: { unit: 'Percent', rows: 'one' },
+  // A writer whose commits wait for standbys: those acknowledging, and how many more it needs.
+  synchronous_standbys: { unit: 'Count', rows: 'one', only: 'synchronous-writer' },
+  synchronous_standbys_missing: { unit: 'Count', rows: 'one', only: 'synchronous-writer' },
 } satisfies Record<string, Omit<HealthCheckRowMetric, 'name'>>);
 
 /** What the health-check function measures itself, per instance, beside the rows of health_check(). */

@@ -58,13 +58,30 @@
 --                                            the most writes (primary only: a standby's
 --                                            statistics do not see the primary's writes)
 --   dead_tuple_pct_max              Percent  the maximum over those tables
+--   synchronous_standbys            Count    writer only, and only where commits wait for
+--                                            standbys (synchronous_standby_names is set): the
+--                                            standbys streaming whose acknowledgment counts now
+--                                            (pg_stat_replication.sync_state sync or quorum)
+--   synchronous_standbys_missing    Count    how many more of them synchronous_standby_names
+--                                            requires: above 0, every commit waits. Both rows
+--                                            are NULL on a Multi-AZ DB cluster's writer whose
+--                                            settings name no synchronous standby (blind)
 --
 -- The topology is read from what the server offers, never from configuration:
 --   Aurora PostgreSQL     pg_catalog.aurora_replica_status() exists
---   instances             it does not
+--   Multi-AZ DB cluster   rds_tools.multi_az_db_cluster_source_dbi_resource_id() exists (how
+--                         AWS's own drivers tell one: aws/aws-advanced-jdbc-wrapper,
+--                         RdsMultiAzDbClusterPgDialect); its readers are still hot standbys
+--   instances             neither
 -- What feeds replication_lag_seconds on each:
---   instances: on a standby, clock_timestamp() - pg_last_xact_replay_timestamp(), 0 once
---     everything received is replayed; 0 on the primary.
+--   instances and Multi-AZ DB cluster: on a standby, clock_timestamp() -
+--     pg_last_xact_replay_timestamp(), 0 once everything received is replayed; 0 on the writer.
+--     A Multi-AZ DB cluster replicates "using the DB engine's native replication capabilities",
+--     and "acknowledgment from at least one reader DB instance is required for a change to be
+--     committed" (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html),
+--     so its readers replay WAL as a read replica does; what differs is the writer, which
+--     waits for them: synchronous_standbys(_missing) above. AWS does not document which setting
+--     makes it wait, so the rows say what PostgreSQL says, or NULL where it says nothing.
 --   Aurora PostgreSQL: aurora_replica_lag_seconds() below. Aurora replicas read the writer's
 --     cluster volume instead of replaying WAL streamed to them
 --     (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.Replication.html),
@@ -203,6 +220,9 @@ DECLARE
   v_aurora boolean := EXISTS (
     SELECT FROM pg_proc AS p
     WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.proname = 'aurora_replica_status');
+  v_multi_az_cluster boolean := EXISTS (
+    SELECT FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace
+    WHERE n.nspname = 'rds_tools' AND p.proname = 'multi_az_db_cluster_source_dbi_resource_id');
   v_replication_lag double precision;
   v_deadlocks bigint;
   v_deadlocks_seen bigint;
@@ -267,6 +287,35 @@ BEGIN
   RETURN QUERY VALUES
     ('is_replica', CASE WHEN v_in_recovery THEN 1 ELSE 0 END::double precision, 'None'),
     ('replication_lag_seconds', v_replication_lag, 'Seconds');
+
+  -- A writer whose commits wait for standbys: how many acknowledge. Not on Aurora, whose
+  -- commits are made durable by its storage, not by standbys.
+  IF NOT v_in_recovery AND NOT v_aurora THEN
+    IF current_setting('synchronous_standby_names') <> '' THEN
+      RETURN QUERY
+      WITH required AS (
+        -- FIRST n (...), ANY n (...), n (...), or a plain list, which waits for its first one.
+        SELECT coalesce(
+                 (regexp_match(current_setting('synchronous_standby_names'), '^\s*(?:(?:first|any)\s+)?(\d+)\s*\(', 'i'))[1]::int,
+                 1) AS standbys
+      ),
+      acknowledging AS (
+        SELECT count(*) AS standbys
+        FROM pg_stat_replication AS r
+        WHERE r.state = 'streaming' AND r.sync_state IN ('sync', 'quorum')
+      )
+      SELECT 'synchronous_standbys', a.standbys::double precision, 'Count'
+      FROM acknowledging AS a
+      UNION ALL
+      SELECT 'synchronous_standbys_missing', greatest(q.standbys - a.standbys, 0)::double precision, 'Count'
+      FROM required AS q, acknowledging AS a;
+    ELSIF v_multi_az_cluster THEN
+      -- AWS says its commits wait for a reader; PostgreSQL's settings do not say for which.
+      RETURN QUERY VALUES
+        ('synchronous_standbys', NULL::double precision, 'Count'),
+        ('synchronous_standbys_missing', NULL::double precision, 'Count');
+    END IF;
+  END IF;
   RETURN QUERY
   SELECT 'heartbeat_age_seconds', extract(epoch FROM clock_timestamp() - h.beat_at)::double precision, 'Seconds'
   FROM data_tier.heartbeat AS h;
@@ -396,6 +445,6 @@ END;
 $$;
 
 COMMENT ON FUNCTION data_tier.health_check() IS
-  'One row per health metric (metric, value, unit); catalogs, statistics views and default partitions (counted up to 10,000 rows); read-only, works on replicas; on instances and Aurora PostgreSQL. See the header of sql/repeatable/040_health_check.sql for the list.';
+  'One row per health metric (metric, value, unit); catalogs, statistics views and default partitions (counted up to 10,000 rows); read-only, works on replicas; on instances, a Multi-AZ DB cluster and Aurora PostgreSQL. See the header of sql/repeatable/040_health_check.sql for the list.';
 
 GRANT EXECUTE ON FUNCTION data_tier.health_check() TO data_tier_monitor, data_tier_operator;
