@@ -14,6 +14,7 @@
 // the test's fresh databases get it. AWS does not document which setting makes the writer wait:
 // a writer that names no synchronous standby is reported blind there.
 import type { Client } from 'pg';
+import { HEARTBEAT_SQL } from '../../lib/functions/health-check';
 import { HEALTH_CHECK_ROW_METRICS, type HealthCheckRowMetric } from '../../lib/observability/contract';
 import { startTestReplicaSet, type TestReplicaSet } from '../support/replica-pair';
 import { migratedReplicaSetDatabase, type ReplicaSetDatabase } from '../support/replica-set-database';
@@ -121,7 +122,7 @@ describe("health_check() on a Multi-AZ DB cluster: a writer and two readers, com
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
-  it("with both readers stopped: none acknowledging, one missing, while an application's commit waits", async () => {
+  it("with both readers stopped: none acknowledging, one missing; an application's commit waits, the health check's heartbeat does not", async () => {
     await servers.stopServer('standby1');
     const metrics = await writerWith(0);
     expect(metrics.get('synchronous_standbys_missing')).toEqual({ value: 1, unit: 'Count' });
@@ -134,6 +135,12 @@ describe("health_check() on a Multi-AZ DB cluster: a writer and two readers, com
     const { rows: [{ pid }] } = await application.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     const commit = application.query('INSERT INTO public.multi_az_writes VALUES (1)');
     expect(await Promise.race([commit.then(() => 'committed'), sleep(1_500).then(() => 'still waiting')])).toBe('still waiting');
+
+    // The health check's heartbeat commits without waiting for standbys, so health_check() is read after it.
+    const started = Date.now();
+    await writer.query(HEARTBEAT_SQL, ['health-check']);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect((await healthCheck(writer)).get('heartbeat_age_seconds')?.value).toBeLessThan(1);
 
     // Cancelled, the waiting commit reports success with a warning only: no error any write check could count.
     await writer.query('SELECT pg_cancel_backend($1)', [pid]);
