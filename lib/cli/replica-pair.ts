@@ -23,6 +23,13 @@ export interface ReplicaPairOptions {
   readonly applicationName?: string;
   /** Commits wait for the first standby (the others always stream asynchronously). */
   readonly synchronous?: boolean;
+  /**
+   * The primary's synchronous_standby_names instead, when `synchronous`: for example
+   * `ANY 1 (drill_standby, drill_standby_2)`, commits waiting for either of two standbys as a
+   * Multi-AZ DB cluster's writer waits for one of its readers. Standbys are then awaited streaming,
+   * whatever their sync_state.
+   */
+  readonly synchronousStandbyNames?: string;
   /** How many hot standbys stream from the primary; default 1. */
   readonly standbys?: number;
   readonly startTimeoutMs?: number;
@@ -86,7 +93,7 @@ export async function startReplicaPair(options: ReplicaPairOptions = {}): Promis
     wal_level: 'replica',
     max_wal_senders: String(Math.max(4, standbyCount + 2)),
     // Commits wait until the standby has flushed their WAL: what makes the failover lose nothing.
-    synchronous_standby_names: synchronous ? `"${applicationName}"` : '',
+    synchronous_standby_names: synchronous ? options.synchronousStandbyNames ?? `"${applicationName}"` : '',
   }, options.settings ?? {});
   // Only the primary is started with synchronous_standby_names (a command-line setting, not in
   // the copied files): once promoted, the standby has no standby of its own to wait for.
@@ -127,7 +134,8 @@ export async function startReplicaPair(options: ReplicaPairOptions = {}): Promis
     await withTimeout(primary.start(), startTimeoutMs, 'the primary did not start');
     for (const standby of standbys) standby.startInBackground();
     await Promise.all(standbys.map((standby) => standby.waitForConnections(startTimeoutMs)));
-    await Promise.all(standbyNames.map((name, i) => waitForStreaming(primary, name, synchronous && i === 0 ? 'sync' : 'async', startTimeoutMs)));
+    const syncStateOf = (i: number) => (options.synchronousStandbyNames !== undefined && synchronous ? undefined : synchronous && i === 0 ? 'sync' : 'async');
+    await Promise.all(standbyNames.map((name, i) => waitForStreaming(primary, name, syncStateOf(i), startTimeoutMs)));
     return pair;
   } catch (error) {
     await pair.stop();
@@ -328,7 +336,8 @@ function chownTree(dir: string, uid: number, gid: number): void {
   }
 }
 
-async function waitForStreaming(primary: PairServer, applicationName: string, syncState: 'sync' | 'async', timeoutMs: number): Promise<void> {
+/** Until the standby streams, in `syncState` when given. */
+async function waitForStreaming(primary: PairServer, applicationName: string, syncState: 'sync' | 'async' | undefined, timeoutMs: number): Promise<void> {
   const client = new Client({ connectionString: primary.url });
   client.on('error', () => {});
   await client.connect();
@@ -339,9 +348,9 @@ async function waitForStreaming(primary: PairServer, applicationName: string, sy
         `SELECT state, sync_state FROM pg_stat_replication WHERE application_name = $1`,
         [applicationName],
       );
-      if (rows[0]?.state === 'streaming' && rows[0]?.sync_state === syncState) return;
+      if (rows[0]?.state === 'streaming' && (syncState === undefined || rows[0]?.sync_state === syncState)) return;
       if (Date.now() > deadline) {
-        throw new Error(`the standby is not streaming (${syncState}) after ${timeoutMs} ms: ${JSON.stringify(rows)}`);
+        throw new Error(`the standby is not streaming${syncState ? ` (${syncState})` : ''} after ${timeoutMs} ms: ${JSON.stringify(rows)}`);
       }
       await sleep(50);
     }

@@ -66,8 +66,18 @@ export interface MetricDefinition<Name extends string = string> {
  */
 export type HealthCheckRows = 'one' | 'per-object' | 'one-and-per-object';
 
+/**
+ * Where health_check() reports a metric that it does not report on every instance of every
+ * topology: `synchronous-writer`, only on a writer whose commits wait for standbys (PostgreSQL's
+ * synchronous_standby_names is set, or the server is a Multi-AZ DB cluster's writer). Instances
+ * (a Multi-AZ primary and read replicas) and Aurora never report these.
+ */
+export type HealthCheckRowCondition = 'synchronous-writer';
+
 export interface HealthCheckRowMetric<Name extends string = string> extends MetricDefinition<Name> {
   readonly rows: HealthCheckRows;
+  /** Reported only there; everywhere when absent (primary-only metrics aside). */
+  readonly only?: HealthCheckRowCondition;
 }
 
 /** The entries with their key as their name, so that each name is written once. */
@@ -77,9 +87,10 @@ function named<const T extends Record<string, object>>(metrics: T): { readonly [
 
 /**
  * The rows of `data_tier.health_check()`, which the health-check function publishes as they come
- * (meanings: the headers of sql/006_health_check.sql and sql/010_health_signals_never_blind.sql).
+ * (meanings, and what feeds each on each topology: the header of sql/repeatable/040_health_check.sql).
  * Alarms watch the ones reported in one row; the per-object ones are for the dashboard and for
- * finding which object a total comes from.
+ * finding which object a total comes from. A row whose value is NULL (a signal the server does not
+ * give, such as Aurora's replica lag refused to the monitor role) is not published: blind, never 0.
  */
 export const HEALTH_CHECK_ROW_METRICS = named({
   connections_used_pct: { unit: 'Percent', rows: 'one' },
@@ -94,6 +105,7 @@ export const HEALTH_CHECK_ROW_METRICS = named({
   transaction_id_wraparound_pct: { unit: 'Percent', rows: 'one' },
   cache_hit_ratio_pct: { unit: 'Percent', rows: 'one' },
   is_replica: { unit: 'None', rows: 'one' },
+  // Seconds on every topology: Aurora reports its replica lag in milliseconds, converted.
   replication_lag_seconds: { unit: 'Seconds', rows: 'one' },
   heartbeat_age_seconds: { unit: 'Seconds', rows: 'one' },
   default_transaction_read_only: { unit: 'None', rows: 'one' },
@@ -108,6 +120,9 @@ export const HEALTH_CHECK_ROW_METRICS = named({
   // Primary only: a standby's statistics do not see the primary's writes.
   dead_tuple_pct: { unit: 'Percent', rows: 'per-object' },
   dead_tuple_pct_max: { unit: 'Percent', rows: 'one' },
+  // A writer whose commits wait for standbys: those acknowledging, and how many more it needs.
+  synchronous_standbys: { unit: 'Count', rows: 'one', only: 'synchronous-writer' },
+  synchronous_standbys_missing: { unit: 'Count', rows: 'one', only: 'synchronous-writer' },
 } satisfies Record<string, Omit<HealthCheckRowMetric, 'name'>>);
 
 /** What the health-check function measures itself, per instance, beside the rows of health_check(). */

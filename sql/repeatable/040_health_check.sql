@@ -24,7 +24,10 @@
 --   transaction_id_wraparound_pct   Percent  that age as a share of the 2^31 hard limit
 --   cache_hit_ratio_pct             Percent  shared-buffer hits for this database
 --   is_replica                      None     1 on a hot standby, 0 on the primary
---   replication_lag_seconds         Seconds  standby replay delay (0 when caught up or primary)
+--   replication_lag_seconds         Seconds  how far this instance's data is behind the writer's
+--                                            (0 on the writer); its source depends on the
+--                                            topology (below). NULL when the topology's signal
+--                                            is unavailable: blind, never 0
 --   heartbeat_age_seconds           Seconds  now - data_tier.heartbeat.beat_at; on a replica,
 --                                            replication delay plus the heartbeat interval
 --   partitions_ahead:<parent>       Count    consecutive periods after the current one that
@@ -55,6 +58,39 @@
 --                                            the most writes (primary only: a standby's
 --                                            statistics do not see the primary's writes)
 --   dead_tuple_pct_max              Percent  the maximum over those tables
+--   synchronous_standbys            Count    writer only, and only where commits wait for
+--                                            standbys (synchronous_standby_names is set): the
+--                                            standbys streaming whose acknowledgment counts now
+--                                            (pg_stat_replication.sync_state sync or quorum)
+--   synchronous_standbys_missing    Count    how many more of them synchronous_standby_names
+--                                            requires: above 0, every commit waits. Both rows
+--                                            are NULL on a Multi-AZ DB cluster's writer whose
+--                                            settings name no synchronous standby (blind)
+--
+-- The topology is read from what the server offers, never from configuration:
+--   Aurora PostgreSQL     pg_catalog.aurora_replica_status() exists
+--   Multi-AZ DB cluster   rds_tools.multi_az_db_cluster_source_dbi_resource_id() exists (how
+--                         AWS's own drivers tell one: aws/aws-advanced-jdbc-wrapper,
+--                         RdsMultiAzDbClusterPgDialect); its readers are still hot standbys
+--   instances             neither
+-- What feeds replication_lag_seconds on each:
+--   instances and Multi-AZ DB cluster: on a standby, clock_timestamp() -
+--     pg_last_xact_replay_timestamp(), 0 once everything received is replayed; 0 on the writer.
+--     A Multi-AZ DB cluster replicates "using the DB engine's native replication capabilities",
+--     and "acknowledgment from at least one reader DB instance is required for a change to be
+--     committed" (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html),
+--     so its readers replay WAL as a read replica does; what differs is the writer, which
+--     waits for them: synchronous_standbys(_missing) above. AWS does not document which setting
+--     makes it wait, so the rows say what PostgreSQL says, or NULL where it says nothing.
+--   Aurora PostgreSQL: aurora_replica_lag_seconds() below. Aurora replicas read the writer's
+--     cluster volume instead of replaying WAL streamed to them
+--     (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.Replication.html),
+--     so they are not in pg_stat_replication and the replay functions are not how Aurora
+--     reports their lag: aurora_replica_status().replica_lag_in_msec is
+--     (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora_replica_status.html:
+--     "Replica lag is the time in milliseconds that the page cache of a reader instance is
+--     behind that of the writer instance"; CloudWatch stores it as AuroraReplicaLag,
+--     Milliseconds), published here in seconds like every other topology's.
 -- Counts the rows of every default partition (found through pg_partitioned_table.partdefid,
 -- so no caller can point it at another table), stopping at the cap. row_count is NULL when
 -- another session holds a conflicting lock (maintenance moving rows out holds ACCESS
@@ -100,6 +136,79 @@ COMMENT ON FUNCTION data_tier.default_partition_row_counts() IS
 REVOKE ALL ON FUNCTION data_tier.default_partition_row_counts() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION data_tier.default_partition_row_counts() TO data_tier_monitor, data_tier_operator;
 
+-- On Aurora PostgreSQL: how far this instance's data is behind the writer's, in seconds, from
+-- what Aurora itself reports for it in milliseconds. The instance is found by its identifier,
+-- aurora_db_instance_identifier() (Aurora PostgreSQL 13.7, 12.11 and later), among the rows of
+--   aurora_replica_status(): one per instance of the cluster; server_id is the instance,
+--     session_id 'MASTER_SESSION_ID' the writer (its replica_lag_in_msec is NULL) and a UUID a
+--     reader; replica_lag_in_msec "Time that reader instance lags behind writer instance, in
+--     milliseconds"; last_update_timestamp of its status, NULL for the instance asked from
+--     Aurora PostgreSQL 13.9 on
+--     (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora_replica_status.html,
+--     https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora_db_instance_identifier.html)
+--   aurora_global_db_instance_status(), where it exists: the same for every instance of an
+--     Aurora global database, secondary Regions' included; visibility_lag_in_msec "How far this
+--     DB instance is lagging behind the writer DB instance in milliseconds", NULL for the writer
+--     (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora_global_db_instance_status.html).
+-- A row saying the instance reads makes it a reader, and its lag the larger of the two readings.
+-- Blind, NULL, never 0: a reader whose rows give no lag, or only a status not updated for 5
+-- minutes (AWS's own drivers drop such rows from their topology); an instance with no row that
+-- is in recovery; Aurora's functions refusing this role or missing. The writer (its rows say
+-- MASTER_SESSION_ID, or it has none and is not in recovery) is 0, as a primary is.
+CREATE OR REPLACE FUNCTION data_tier.aurora_replica_lag_seconds()
+RETURNS double precision
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  v_instance text;
+  v_rows bigint := 0;
+  v_reader_rows bigint := 0;
+  v_lag_ms double precision;
+  v_global_rows bigint;
+  v_global_reader_rows bigint;
+  v_global_lag_ms double precision;
+BEGIN
+  IF to_regprocedure('pg_catalog.aurora_db_instance_identifier()') IS NOT NULL THEN
+    v_instance := pg_catalog.aurora_db_instance_identifier();
+  END IF;
+  IF v_instance IS NOT NULL THEN
+    SELECT count(*),
+           count(*) FILTER (WHERE r.session_id IS DISTINCT FROM 'MASTER_SESSION_ID'),
+           max(r.replica_lag_in_msec::double precision)
+             FILTER (WHERE r.session_id IS DISTINCT FROM 'MASTER_SESSION_ID'
+                       AND (r.last_update_timestamp IS NULL OR r.last_update_timestamp >= clock_timestamp() - interval '5 minutes'))
+      INTO v_rows, v_reader_rows, v_lag_ms
+    FROM pg_catalog.aurora_replica_status() AS r
+    WHERE r.server_id = v_instance;
+    IF to_regprocedure('pg_catalog.aurora_global_db_instance_status()') IS NOT NULL THEN
+      SELECT count(*),
+             count(*) FILTER (WHERE g.session_id IS DISTINCT FROM 'MASTER_SESSION_ID'),
+             max(g.visibility_lag_in_msec::double precision) FILTER (WHERE g.session_id IS DISTINCT FROM 'MASTER_SESSION_ID')
+        INTO v_global_rows, v_global_reader_rows, v_global_lag_ms
+      FROM pg_catalog.aurora_global_db_instance_status() AS g
+      WHERE g.server_id = v_instance;
+      v_rows := v_rows + v_global_rows;
+      v_reader_rows := v_reader_rows + v_global_reader_rows;
+      v_lag_ms := greatest(v_lag_ms, v_global_lag_ms);
+    END IF;
+  END IF;
+  IF v_reader_rows > 0 THEN
+    RETURN v_lag_ms / 1000;
+  ELSIF v_rows > 0 THEN
+    RETURN 0;
+  END IF;
+  RETURN CASE WHEN pg_is_in_recovery() THEN NULL ELSE 0 END;
+EXCEPTION WHEN insufficient_privilege OR undefined_function OR undefined_column THEN
+  RETURN CASE WHEN pg_is_in_recovery() THEN NULL ELSE 0 END;
+END;
+$$;
+
+COMMENT ON FUNCTION data_tier.aurora_replica_lag_seconds() IS
+  'On Aurora PostgreSQL: this instance''s replica lag in seconds from aurora_replica_status() and aurora_global_db_instance_status() (milliseconds there); 0 on the writer, NULL when Aurora does not say. For health_check().';
+
+GRANT EXECUTE ON FUNCTION data_tier.aurora_replica_lag_seconds() TO data_tier_monitor, data_tier_operator;
+
 CREATE OR REPLACE FUNCTION data_tier.health_check()
 RETURNS TABLE (metric text, value double precision, unit text)
 LANGUAGE plpgsql
@@ -107,6 +216,14 @@ AS $$
 #variable_conflict use_column
 DECLARE
   v_in_recovery boolean := pg_is_in_recovery();
+  -- The topology, from what the server offers (the header says what each one changes).
+  v_aurora boolean := EXISTS (
+    SELECT FROM pg_proc AS p
+    WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.proname = 'aurora_replica_status');
+  v_multi_az_cluster boolean := EXISTS (
+    SELECT FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace
+    WHERE n.nspname = 'rds_tools' AND p.proname = 'multi_az_db_cluster_source_dbi_resource_id');
+  v_replication_lag double precision;
   v_deadlocks bigint;
   v_deadlocks_seen bigint;
 BEGIN
@@ -158,13 +275,47 @@ BEGIN
          coalesce(100.0 * d.blks_hit / nullif(d.blks_hit + d.blks_read, 0), 100)::double precision, 'Percent'
   FROM pg_stat_database AS d WHERE d.datname = current_database();
 
+  IF v_aurora THEN
+    -- Never the WAL receiver's functions here: Aurora replicas do not replay streamed WAL.
+    v_replication_lag := data_tier.aurora_replica_lag_seconds();
+  ELSE
+    v_replication_lag :=
+      CASE WHEN NOT v_in_recovery OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+           ELSE coalesce(extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 0)
+      END::double precision;
+  END IF;
   RETURN QUERY VALUES
     ('is_replica', CASE WHEN v_in_recovery THEN 1 ELSE 0 END::double precision, 'None'),
-    ('replication_lag_seconds',
-     CASE WHEN NOT v_in_recovery OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-          ELSE coalesce(extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 0)
-     END::double precision,
-     'Seconds');
+    ('replication_lag_seconds', v_replication_lag, 'Seconds');
+
+  -- A writer whose commits wait for standbys: how many acknowledge. Not on Aurora, whose
+  -- commits are made durable by its storage, not by standbys.
+  IF NOT v_in_recovery AND NOT v_aurora THEN
+    IF current_setting('synchronous_standby_names') <> '' THEN
+      RETURN QUERY
+      WITH required AS (
+        -- FIRST n (...), ANY n (...), n (...), or a plain list, which waits for its first one.
+        SELECT coalesce(
+                 (regexp_match(current_setting('synchronous_standby_names'), '^\s*(?:(?:first|any)\s+)?(\d+)\s*\(', 'i'))[1]::int,
+                 1) AS standbys
+      ),
+      acknowledging AS (
+        SELECT count(*) AS standbys
+        FROM pg_stat_replication AS r
+        WHERE r.state = 'streaming' AND r.sync_state IN ('sync', 'quorum')
+      )
+      SELECT 'synchronous_standbys', a.standbys::double precision, 'Count'
+      FROM acknowledging AS a
+      UNION ALL
+      SELECT 'synchronous_standbys_missing', greatest(q.standbys - a.standbys, 0)::double precision, 'Count'
+      FROM required AS q, acknowledging AS a;
+    ELSIF v_multi_az_cluster THEN
+      -- AWS says its commits wait for a reader; PostgreSQL's settings do not say for which.
+      RETURN QUERY VALUES
+        ('synchronous_standbys', NULL::double precision, 'Count'),
+        ('synchronous_standbys_missing', NULL::double precision, 'Count');
+    END IF;
+  END IF;
   RETURN QUERY
   SELECT 'heartbeat_age_seconds', extract(epoch FROM clock_timestamp() - h.beat_at)::double precision, 'Seconds'
   FROM data_tier.heartbeat AS h;
@@ -294,6 +445,6 @@ END;
 $$;
 
 COMMENT ON FUNCTION data_tier.health_check() IS
-  'One row per health metric (metric, value, unit); catalogs, statistics views and default partitions (counted up to 10,000 rows); read-only, works on replicas. See sql/006_health_check.sql and sql/010_health_signals_never_blind.sql for the list.';
+  'One row per health metric (metric, value, unit); catalogs, statistics views and default partitions (counted up to 10,000 rows); read-only, works on replicas; on instances, a Multi-AZ DB cluster and Aurora PostgreSQL. See the header of sql/repeatable/040_health_check.sql for the list.';
 
 GRANT EXECUTE ON FUNCTION data_tier.health_check() TO data_tier_monitor, data_tier_operator;

@@ -1,4 +1,4 @@
-import { HEALTH_CHECK_ROW_METRICS, type HealthCheckRows, parseHealthCheckRow } from '../../lib/observability/contract';
+import { HEALTH_CHECK_ROW_METRICS, type HealthCheckRowMetric, type HealthCheckRows, parseHealthCheckRow } from '../../lib/observability/contract';
 import type { TestDatabase } from '../support/database';
 import { migratedDatabase } from './migrated-database';
 
@@ -44,9 +44,16 @@ describe('health_check() on a primary, against lib/observability/contract.ts', (
     expect(problems).toEqual([]);
   });
 
-  it('reports every metric of the contract, in each of its forms', () => {
+  it('reports every metric of the contract, in each of its forms, but those reported only elsewhere', () => {
     const seen = new Set(reported.map(({ name, form }) => `${name} (${form})`));
-    const missing = Object.values(HEALTH_CHECK_ROW_METRICS).flatMap((metric) => FORMS[metric.rows].map((form) => `${metric.name} (${form})`)).filter((metric) => !seen.has(metric));
+    const everywhere = (Object.values(HEALTH_CHECK_ROW_METRICS) as HealthCheckRowMetric[]).filter((metric) => metric.only === undefined);
+    const missing = everywhere.flatMap((metric) => FORMS[metric.rows].map((form) => `${metric.name} (${form})`)).filter((metric) => !seen.has(metric));
     expect(missing).toEqual([]);
+  });
+
+  it('reports none of the metrics the contract gives only to some topologies (a primary of instances is none of them)', () => {
+    const elsewhere = (Object.values(HEALTH_CHECK_ROW_METRICS) as HealthCheckRowMetric[]).filter((metric) => metric.only !== undefined).map((metric) => metric.name);
+    expect(elsewhere.length).toBeGreaterThan(0);
+    expect(reported.filter(({ name }) => elsewhere.includes(name))).toEqual([]);
   });
 });

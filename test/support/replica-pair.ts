@@ -37,6 +37,11 @@ export interface TestReplicaSetOptions {
   readonly standbys?: number;
   /** Server settings of every server. */
   readonly settings?: Record<string, string>;
+  /**
+   * The primary's synchronous_standby_names, naming standbys `alarm_standby`, `alarm_standby_2`...;
+   * every standby streams asynchronously when absent.
+   */
+  readonly synchronousStandbyNames?: string;
   readonly timeoutMs?: number;
 }
 
@@ -48,7 +53,7 @@ export async function startTestReplicaPair(settings: Record<string, string> = {}
 /** A primary and `standbys` streaming standbys, started in a child process that the returned handle controls. */
 export async function startTestReplicaSet(options: TestReplicaSetOptions = {}): Promise<TestReplicaSet> {
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SCRIPT, JSON.stringify({ settings: options.settings ?? {}, standbys: options.standbys ?? 1 })], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SCRIPT, JSON.stringify({ settings: options.settings ?? {}, standbys: options.standbys ?? 1, synchronousStandbyNames: options.synchronousStandbyNames })], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';

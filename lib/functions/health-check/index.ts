@@ -46,7 +46,18 @@ const { health_check_failed, primary_write_failed, query_latency } = HEALTH_CHEC
  * heartbeat write. What remains is what every application query pays: network, proxy, backend.
  */
 export const PROBE_SQL = 'SELECT beat_at FROM data_tier.heartbeat WHERE id';
-const HEARTBEAT_SQL = 'SELECT data_tier.record_heartbeat($1)';
+/**
+ * The heartbeat write. On a writer whose commits wait for standbys (synchronous_standby_names set,
+ * as on a Multi-AZ DB cluster) it commits without waiting for them (synchronous_commit local for
+ * its own transaction): with no standby acknowledging, a commit waits until one does, and
+ * statement_timeout does not end that wait (PostgreSQL disables it before the commit), so the
+ * write would hang past the target's budget, the writer would be reported unreachable without its
+ * health_check() rows, and each run would leave a session waiting. Committed locally, it returns,
+ * and health_check() reports the cause (synchronous_standbys_missing). Elsewhere (instances,
+ * Aurora) the session's setting is left as it is.
+ */
+export const HEARTBEAT_SQL = `SELECT data_tier.record_heartbeat($1),
+  CASE WHEN current_setting('synchronous_standby_names') <> '' THEN set_config('synchronous_commit', 'local', true) END AS without_standbys`;
 const HEALTH_CHECK_SQL = 'SELECT metric, value, unit FROM data_tier.health_check()';
 /** statement_timeout of the health check's sessions (at most half the budget of a target). */
 const STATEMENT_TIMEOUT_MS = 10_000;

@@ -1,7 +1,7 @@
 // Observability: CloudWatch alarms, the health check's custom metrics, dashboards, log groups,
 // and the SNS topics that carry the notifications.
 import {
-  DIMENSIONS, HEALTH_CHECK_FUNCTION_METRICS, HEALTH_CHECK_ROW_METRICS, MAINTENANCE_METRICS, TASK_NAMES,
+  DIMENSIONS, HEALTH_CHECK_FUNCTION_METRICS, HEALTH_CHECK_ROW_METRICS, type HealthCheckRowMetric, MAINTENANCE_METRICS, TASK_NAMES,
 } from '../../../observability/contract';
 import { CostAssumptions } from '../assumptions';
 import { CostLine } from '../cost-estimate';
@@ -105,7 +105,9 @@ export function customMetricCount(primaries: number, replicas: number, a: Pick<C
     : name.startsWith('matview_') ? a.materializedViews : name.startsWith('dead_tuple_pct') ? a.deadTupleTables : 0;
   const primaryOnly = (name: string) => name.startsWith('dead_tuple_pct') || name === 'primary_write_failed';
   let perPrimary = 0, perReplica = 0;
-  for (const metric of Object.values(HEALTH_CHECK_ROW_METRICS)) {
+  for (const metric of Object.values(HEALTH_CHECK_ROW_METRICS) as HealthCheckRowMetric[]) {
+    // Reported only on some topologies' writers (a synchronous one's): none on instances.
+    if (metric.only) continue;
     const n = (metric.rows === 'one' ? 1 : 0) + (metric.rows === 'per-object' || metric.rows === 'one-and-per-object' ? objectsOf(metric.name) : 0) + (metric.rows === 'one-and-per-object' ? 1 : 0);
     perPrimary += n;
     if (!primaryOnly(metric.name)) perReplica += n;
