@@ -3,7 +3,8 @@
 // stack with its database as a Multi-AZ DB cluster (`AWS::RDS::DBCluster` `<tier name>-cluster`,
 // Engine postgres) or as Aurora PostgreSQL (the cluster with Engine aurora-postgresql, instances
 // `<tier name>-writer` and `<tier name>-reader-<n>`), and from the one cluster to the other.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { snapshotPath } from '../../app/template-snapshot';
 import type { CostEstimator } from '../../lib/cli/review/cost';
 import type { Resource, TemplateJson } from '../../lib/cli/review/diff';
@@ -120,6 +121,10 @@ describe('the topology of each tier, told from its template', () => {
 });
 
 describe('the review refuses moving a deployed tier to another topology', () => {
+  it('points to a runbook the package ships', () => {
+    expect(existsSync(join(__dirname, '..', '..', TOPOLOGY_SWITCH_RUNBOOK))).toBe(true);
+  });
+
   it.each([
     ['a Multi-AZ DB cluster', multiAzCluster, 'RDS for PostgreSQL DB instances → Multi-AZ DB cluster'],
     ['Aurora', aurora, 'RDS for PostgreSQL DB instances → Aurora PostgreSQL cluster'],
