@@ -45,17 +45,22 @@ describe('the template diff', () => {
     expect(token.modified[0]).toMatchObject({ replacement: 'possibly' });
   });
 
-  it('counts the PostgreSQL and operator-session log groups as stateful, not the others', () => {
+  it('counts the PostgreSQL (of an instance or of a cluster) and operator-session log groups as stateful, not the others', () => {
     const group = (name: string) => ({ Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: name } });
     const before = {
       Resources: {
         Pg: group('/aws/rds/instance/data-tier-prod-primary/postgresql'),
+        ClusterPg: group('/aws/rds/cluster/data-tier-prod-cluster/postgresql'),
         Sessions: group('/aws/ssm/data-tier-prod/operator-sessions'),
         Upgrade: group('/aws/rds/instance/data-tier-prod-primary/upgrade'),
       },
     };
-    expect(review(before, { Resources: {} }).blocking).toEqual(['Pg (AWS::Logs::LogGroup) would be deleted', 'Sessions (AWS::Logs::LogGroup) would be deleted']);
-    expect(review(before, { Resources: {} }, ['Pg', 'Sessions']).blocking).toEqual([]);
+    expect(review(before, { Resources: {} }).blocking).toEqual([
+      'Pg (AWS::Logs::LogGroup) would be deleted',
+      'ClusterPg (AWS::Logs::LogGroup) would be deleted',
+      'Sessions (AWS::Logs::LogGroup) would be deleted',
+    ]);
+    expect(review(before, { Resources: {} }, ['Pg', 'ClusterPg', 'Sessions']).blocking).toEqual([]);
   });
 
   it('reports alarms added, removed and re-thresholded by name', () => {

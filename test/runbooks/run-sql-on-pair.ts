@@ -7,7 +7,8 @@
 //   Mitigation               as the master user, inside BEGIN ... ROLLBACK; a block psql cannot
 //                            run in a transaction runs in autocommit on a throwaway database
 // A block's server is the target of the last `npm run tunnel -- ... --to <target>` above it
-// (the primary when there is none; the proxy fronts the primary).
+// (the primary when there is none; the proxy fronts the primary). What Aurora adds to PostgreSQL
+// that the runbooks query (`aurora_replica_status()`) is a fixture here: AURORA_FIXTURE.
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,6 +63,33 @@ INSERT INTO data_tier.application_roles (role_name, sign_in, access, schemas, co
   ('legacy_app', 'iam', 'read-only', '{public}', NULL, NULL, false),
   ('reports_app', 'iam', 'read-only', '{public}', NULL, NULL, true),
   ('stale_app', 'iam', 'read-write', '{public}', 5, NULL, true);
+`;
+
+/**
+ * What Aurora PostgreSQL has and the local pair has not, so that the runbooks' Aurora SQL runs
+ * here too: `aurora_replica_status()`, a writer and two readers, with the columns AWS documents
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora_replica_status.html); the
+ * names are AWS's, the types and rows this fixture's. Callable by every role, as an SRE's
+ * operator calls it on Aurora.
+ */
+export const AURORA_FIXTURE = `
+CREATE FUNCTION public.aurora_replica_status() RETURNS TABLE (
+  server_id text, session_id text, durable_lsn numeric, highest_lsn_rcvd numeric, current_read_lsn numeric,
+  cur_replay_latency_in_usec numeric, active_txns numeric, is_current text, last_transport_error numeric,
+  last_error_timestamp timestamptz, last_update_timestamp timestamptz, feedback_xmin numeric, feedback_epoch numeric,
+  replica_lag_in_msec double precision, log_stream_speed_in_kib_per_second double precision, log_buffer_sequence_number numeric,
+  oldest_read_view_trx_id numeric, oldest_read_view_lsn numeric, pending_read_ios numeric, read_ios numeric, iops numeric, cpu real
+) LANGUAGE sql STABLE AS $$
+  SELECT r.server_id, r.session_id, 1000::numeric, 1000::numeric, 990::numeric, r.replay, 0::numeric, NULL::text, 0::numeric,
+         NULL::timestamptz, r.updated, 0::numeric, 0::numeric, r.lag, 12.5::double precision, 1::numeric,
+         NULL::numeric, 990::numeric, 0::numeric, 10::numeric, NULL::numeric, 1.5::real
+  FROM (VALUES
+    ('data-tier-prod-writer', 'MASTER_SESSION_ID', NULL::numeric, NULL::timestamptz, NULL::double precision),
+    ('data-tier-prod-reader-1', 'a8c0a9f4-0d1e-4c3b-9f00-000000000001', 250::numeric, now(), 18::double precision),
+    ('data-tier-prod-reader-2', 'a8c0a9f4-0d1e-4c3b-9f00-000000000002', 180::numeric, now(), 12::double precision)
+  ) AS r (server_id, session_id, replay, updated, lag)
+$$;
+GRANT EXECUTE ON FUNCTION public.aurora_replica_status() TO PUBLIC;
 `;
 
 /** The runbook whose first Diagnosis query is checked against the fixture's roles (`Report.applicationRoleProblems`). */
@@ -233,6 +261,7 @@ async function main(): Promise<void> {
       SELECT gen_random_uuid(), gen_random_uuid(), 'runbook.check', now() - make_interval(hours => g) FROM generate_series(1, 500) AS g`);
     await app.query(`SELECT data_tier.record_heartbeat('runbook-test')`);
     await app.query(APPLICATION_ROLES_FIXTURE);
+    await app.query(AURORA_FIXTURE);
     await app.end();
     await waitForReplay(pair.primary.url, pair.standby.url);
 

@@ -48,8 +48,11 @@ export interface TemplateDiff {
   readonly modified: Modification[];
 }
 
-/** Log groups holding audit data: PostgreSQL's logs of each instance and the operator sessions. */
-const AUDIT_LOG_GROUP = /^\/aws\/rds\/instance\/[^/]+\/postgresql$|^\/aws\/ssm\/[^/]+\/operator-sessions$/;
+/**
+ * Log groups holding audit data: PostgreSQL's logs of each instance, or of a cluster (a Multi-AZ DB
+ * cluster or Aurora exports its instances' logs to the cluster's group), and the operator sessions.
+ */
+const AUDIT_LOG_GROUP = /^\/aws\/rds\/(instance|cluster)\/[^/]+\/postgresql$|^\/aws\/ssm\/[^/]+\/operator-sessions$/;
 
 /**
  * Whether losing the resource `id` of `resources` (a template's) loses data or identity: a type of

@@ -5,6 +5,7 @@ import { diffEstimates } from '../cost/report';
 import { CostEstimator } from './cost';
 import { diffTemplates, isStateful, Modification, PropertyChange, renderString, Resource, TemplateDiff, TemplateJson } from './diff';
 import { REPLACEMENT_RULE_SOURCES } from './replacement-rules';
+import { describeSwitch, TOPOLOGY_SWITCH_RUNBOOK, topologySwitches, type TopologySwitch } from './topology';
 
 export interface NagStatus {
   /** Pack name → unacknowledged findings (`rule: resource, ...`). */
@@ -16,11 +17,14 @@ export interface EnvironmentReview {
   readonly diff: TemplateDiff;
   /**
    * Stateful resources that would be replaced (or possibly replaced) or deleted, not allowed, and
-   * updates the service would refuse (which --allow-replace cannot allow).
+   * updates the service would refuse (which --allow-replace cannot allow); first, the topology
+   * switch that would lose them, if that is why.
    */
   readonly blocking: string[];
   /** Stateful resources that would be replaced or deleted, allowed by --allow-replace. */
   readonly allowed: string[];
+  /** Tiers whose database would move to another topology (DB instances, Multi-AZ DB cluster, Aurora); refused when it would lose their database. */
+  readonly topologySwitches: Array<TopologySwitch & { readonly refused: boolean }>;
   readonly markdown: string;
 }
 
@@ -53,14 +57,24 @@ export function reviewEnvironment(input: ReviewInput): EnvironmentReview {
   ];
   const describe = (e: { id: string; what: string }) => `${e.id} (${(now[e.id] ?? old[e.id]).Type}) would be ${e.what}`;
   const refused = diff.modified.flatMap((m) => m.failing.map((p) => `${m.logicalId} (${m.type}) cannot be updated: ${p.name} ${p.fails}`));
-  const blocking = [...endangered.filter((e) => !input.allowReplace.includes(e.id)).map(describe), ...refused];
+  const lost = endangered.filter((e) => !input.allowReplace.includes(e.id));
+  // A switch is refused when the old topology's database is among what would be lost.
+  const switches = topologySwitches(before, after).map((change) => ({ ...change, refused: lost.some((e) => change.oldResources.includes(e.id)) }));
+  const switchLines = switches.filter((s) => s.refused).map((s) => `${describeSwitch(s)} is a topology switch, which no deploy makes in place (${TOPOLOGY_SWITCH_RUNBOOK})`);
+  const blocking = [...switchLines, ...lost.map(describe), ...refused];
   const allowed = endangered.filter((e) => input.allowReplace.includes(e.id)).map(describe);
 
   const md: string[] = [];
   const replaced = diff.modified.filter((m) => m.replacement !== 'no');
   md.push(`## ${input.envName}: ${diff.added.length} added, ${diff.modified.length} modified, ${diff.removed.length} removed, ${replaced.length} replaced`);
   md.push('', `Compared with ${input.baseLabel}.`);
-  const lost = endangered.filter((e) => !input.allowReplace.includes(e.id));
+  for (const change of switches) {
+    const losing = endangered.some((e) => change.oldResources.includes(e.id));
+    const what = losing
+      ? `CloudFormation cannot move a deployed tier to another topology: it deletes or replaces the old topology's database (${change.oldResources.join(', ')}) and creates the new one empty${change.refused ? '' : ' (allowed by `--allow-replace`)'}.`
+      : `The old topology's database (${change.oldResources.join(', ')}) stays: this deploy loses none of it.`;
+    md.push('', `> **${change.refused ? 'Refused: a topology switch' : 'A topology switch'}.** ${describeSwitch(change)}. ${what} Keep this tier as it is and deploy the new topology as a new tier, with a name of its own, restored from a snapshot of this one: ${TOPOLOGY_SWITCH_RUNBOOK}.`);
+  }
   if (lost.length > 0) {
     md.push('', `> **Refused: stateful resources would be lost.** Pass \`--allow-replace ${lost.map((e) => e.id).join(',')}\` only with a migration plan.`, '>');
     for (const e of lost) md.push(`> - ${describe(e)}`);
@@ -117,13 +131,14 @@ export function reviewEnvironment(input: ReviewInput): EnvironmentReview {
   md.push('', '### Monthly cost');
   md.push('', ...costLines(input.estimateCost, before, after, input.region));
 
-  return { envName: input.envName, diff, blocking, allowed, markdown: md.join('\n') };
+  return { envName: input.envName, diff, blocking, allowed, topologySwitches: switches, markdown: md.join('\n') };
 }
 
 /** The reviews of several stacks as one report; exit code 1 when any would lose a stateful resource or fail to update one. */
 export function reviewReport(reviews: readonly EnvironmentReview[]): { markdown: string; exitCode: number } {
   const blocking = reviews.flatMap((r) => r.blocking.map((b) => `${r.envName}: ${b}`));
-  const summary = blocking.length > 0 ? `**Refused**: ${blocking.length} stateful resource(s) would be replaced, deleted or fail to update:\n${blocking.map((b) => `- ${b}`).join('\n')}` : 'No stateful resource would be replaced or deleted.';
+  const resources = reviews.reduce((n, r) => n + r.blocking.length - r.topologySwitches.filter((s) => s.refused).length, 0);
+  const summary = blocking.length > 0 ? `**Refused**: ${resources} stateful resource(s) would be replaced, deleted or fail to update:\n${blocking.map((b) => `- ${b}`).join('\n')}` : 'No stateful resource would be replaced or deleted.';
   const markdown = [`# Infrastructure review`, '', summary, ...reviews.map((r) => `\n${r.markdown}`)].join('\n');
   return { markdown, exitCode: blocking.length > 0 ? 1 : 0 };
 }
