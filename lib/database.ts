@@ -181,6 +181,7 @@ export class Database<Role extends string = string> extends Construct implements
       allocatedStorageGiB: config.allocatedStorageGiB,
       postgresMajorVersion: config.engineVersion.postgresMajorVersion,
       multiAz: config.multiAz,
+      maxAllocatedStorageGiB: config.maxAllocatedStorageGiB,
       given: new Set(Object.entries(props).filter(([, value]) => value !== undefined).map(([key]) => key)),
     });
     if (clustered) validateClusterOptions(this.node.path, topology.kind, props, availabilityZones.length);

@@ -138,8 +138,8 @@ export interface AuroraTopology {
 export type DatabaseTopology = InstancesTopology | MultiAzClusterTopology | AuroraTopology;
 
 /** The kinds of topology. */
-export const TOPOLOGY_KINDS = ['instances', 'multi-az-cluster', 'aurora'] as const;
-export type TopologyKind = (typeof TOPOLOGY_KINDS)[number];
+export type TopologyKind = 'instances' | 'multi-az-cluster' | 'aurora';
+export const TOPOLOGY_KINDS: readonly TopologyKind[] = ['instances', 'multi-az-cluster', 'aurora'];
 
 /** Instance class families a Multi-AZ DB cluster runs on (multi-az-db-clusters-concepts.html, Instance class availability). */
 export const MULTI_AZ_CLUSTER_FAMILIES = ['db.m5d', 'db.m6gd', 'db.m6id', 'db.m6idn', 'db.r5d', 'db.r6gd', 'db.r6id', 'db.r6idn', 'db.x2iedn', 'db.c6gd'] as const;
@@ -223,6 +223,8 @@ export function resolveTopology(topology: DatabaseTopology | undefined, postgres
       engineVersion: topology.engineVersion ?? NEWEST_POSTGRES_VERSIONS[postgresMajorVersion] ?? rds.PostgresEngineVersion.of(postgresMajorVersion, postgresMajorVersion),
     };
   }
+  // Any other kind is refused by name (validateTopology).
+  if (topology.kind !== 'aurora') return topology as ResolvedTopology;
   const scaling = topology.readerAutoScaling;
   return {
     kind: 'aurora',
@@ -248,6 +250,7 @@ export interface TopologyCheckedOptions {
   readonly allocatedStorageGiB: number;
   readonly postgresMajorVersion: string;
   readonly multiAz: boolean;
+  readonly maxAllocatedStorageGiB: number;
   /** The options the caller set itself (not filled in by a default). */
   readonly given: ReadonlySet<string>;
 }
@@ -265,18 +268,17 @@ export function validateTopology(path: string, topology: ResolvedTopology, o: To
   };
   const name = topology.kind === 'aurora' ? 'an Aurora cluster' : 'a Multi-AZ DB cluster';
   if (!o.multiAz) refuse('multiAz', o.multiAz, `must be true (its default) for ${name}, which always spans three zones`);
+  if (topology.kind === 'multi-az-cluster') validateMultiAzClass(path, 'instanceType', o.instanceClass);
   if (o.given.has('maxAllocatedStorageGiB')) {
     refuse(
       'maxAllocatedStorageGiB',
-      'given',
+      o.maxAllocatedStorageGiB,
       topology.kind === 'aurora'
         ? 'must not be set for an Aurora cluster: its cluster volume grows on its own'
         : 'must not be set for a Multi-AZ DB cluster: it has no storage autoscaling (scale allocatedStorageGiB by hand instead)',
     );
   }
-
   if (topology.kind === 'multi-az-cluster') {
-    validateMultiAzClass(path, 'instanceType', o.instanceClass);
     if (o.given.has('replicaInstanceType') && o.replicaInstanceClass !== o.instanceClass) {
       refuse('replicaInstanceType', o.replicaInstanceClass, `must be left out (or equal instanceType, ${o.instanceClass}) for a Multi-AZ DB cluster: its three instances share one class`);
     }

@@ -181,6 +181,13 @@ function auroraInstances(scope: Construct, cluster: rds.CfnDBCluster, topology: 
       performanceInsightsKmsKeyId: props.dataKey.keyArn,
       performanceInsightsRetentionPeriod: config.performanceInsightRetention,
     });
+    acknowledge(
+      resource,
+      ...acrossPacks(
+        { nist: 'RDSInBackupPlan', hipaa: 'RDSInBackupPlan' },
+        'An Aurora instance holds no data of its own: the shared cluster volume is what is backed up, and the tier\'s AWS Backup plan selects the DB cluster by its ARN.',
+      ),
+    );
     return resource;
   };
   const zones = props.availabilityZones;

@@ -213,7 +213,7 @@ describe('what a topology cannot do is refused, naming the option', () => {
   });
 
   test('storage autoscaling on a Multi-AZ DB cluster', () => {
-    expectRefusal(cluster, { database: { instanceType: r6gd, maxAllocatedStorageGiB: 500 } }, 'maxAllocatedStorageGiB', 'given', /no storage autoscaling/);
+    expectRefusal(cluster, { database: { instanceType: r6gd, maxAllocatedStorageGiB: 500 } }, 'maxAllocatedStorageGiB', 500, /no storage autoscaling/);
   });
 
   test('a Multi-AZ DB cluster with other than its two readable standbys', () => {
