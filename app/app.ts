@@ -70,6 +70,14 @@ export function buildDrReplicaApp(app: App, sources?: Partial<ConfigSources>, op
   const envName = context.drReplicaOf;
   if (envName === undefined || envName === '') throw new ConfigError('drReplicaOf', envName, 'must name the environment whose primary is replicated, such as prod');
   const config = resolveConfig({ ...sources, context: { ...context, env: envName }, environment: sources?.environment ?? process.env });
+  const topology = config.settings.database?.topology?.kind ?? 'instances';
+  if (topology !== 'instances') {
+    throw new ConfigError(
+      'drReplicaOf',
+      envName,
+      `replicates the primary instance of ${stackNameFor(config)}, whose database.topology is ${topology}: the cross-region replica is built for the topology instances only (an Aurora cluster's answer is a global database, not built yet)`,
+    );
+  }
   const drRegion = config.settings.drReplica?.region ?? config.settings.database?.backupReplication?.region;
   if (drRegion === undefined) {
     throw new ConfigError('drReplica.region', undefined, `is required for -c drReplicaOf=${config.envName}: set drReplica.region (or database.backupReplication.region) in app/environments/${config.envName}.json`);
