@@ -115,6 +115,11 @@ const TOPOLOGY = kind.object({
   /** aurora, serverless-v2: ACUs, 0 to 256 in steps of 0.5 (default 0.5 and 16). */
   serverlessV2MinCapacity: kind.optional(kind.number),
   serverlessV2MaxCapacity: kind.optional(kind.number),
+  /**
+   * aurora: the region of a secondary cluster of an Aurora global database: the tier's cluster
+   * becomes its primary, and `-c globalSecondaryOf=<env>` builds the secondary's stack there.
+   */
+  globalSecondaryRegion: kind.optional(kind.string),
   /** aurora: readers added and removed by Aurora Auto Scaling, on their average CPU (`cpu`, the default) or connections. */
   readerAutoScaling: kind.optional(kind.object({ minReaders: kind.wholeNumber, maxReaders: kind.wholeNumber, metric: kind.optional(kind.string), targetValue: kind.optional(kind.number) })),
 });
@@ -124,7 +129,7 @@ export function topologyOf(topology: TypeOf<typeof TOPOLOGY>): DatabaseTopology 
   const fieldsOf: Record<string, readonly string[]> = {
     instances: [],
     'multi-az-cluster': ['storageType', 'iops', 'engineVersion'],
-    aurora: ['storageType', 'engineVersion', 'capacity', 'serverlessV2MinCapacity', 'serverlessV2MaxCapacity', 'readerAutoScaling'],
+    aurora: ['storageType', 'engineVersion', 'capacity', 'serverlessV2MinCapacity', 'serverlessV2MaxCapacity', 'readerAutoScaling', 'globalSecondaryRegion'],
   };
   const allowed = fieldsOf[topology.kind];
   const stray = allowed && Object.keys(topology).find((field) => field !== 'kind' && !allowed.includes(field));
@@ -149,6 +154,7 @@ export function topologyOf(topology: TypeOf<typeof TOPOLOGY>): DatabaseTopology 
         serverlessV2MaxCapacity: topology.serverlessV2MaxCapacity,
         readerAutoScaling: topology.readerAutoScaling && { ...topology.readerAutoScaling, metric: topology.readerAutoScaling.metric as AuroraReaderAutoScaling['metric'] },
         engineVersion: topology.engineVersion === undefined ? undefined : rds.AuroraPostgresEngineVersion.of(topology.engineVersion, major),
+        globalDatabase: topology.globalSecondaryRegion !== undefined,
       };
     default:
       // `instances`, or a kind the library refuses by name (topology.kind).

@@ -109,6 +109,8 @@ export class Database<Role extends string = string> extends Construct implements
   readonly clusterInstances: readonly rds.CfnDBInstance[] = [];
   /** The DB cluster identifier, `<name>-cluster`, for a cluster topology. */
   readonly clusterIdentifier?: string;
+  /** The Aurora global database `<name>-global` whose primary this cluster is (topology aurora with `globalDatabase`). */
+  readonly globalCluster?: rds.CfnGlobalCluster;
   /** Where the writer is reached directly (migrations, maintenance): the primary's endpoint or the cluster's writer endpoint. */
   readonly writerEndpoint: rds.Endpoint;
   /** The cluster's reader endpoint (a cluster topology): connections spread over its readers. */
@@ -358,6 +360,7 @@ export class Database<Role extends string = string> extends Construct implements
       this.cluster = cluster.resource;
       this.clusterInstances = cluster.instances;
       this.clusterIdentifier = cluster.identifier;
+      this.globalCluster = cluster.globalCluster;
       this.instanceIds = { primary: cluster.identifier, replicas: [] };
       this.writerId = cluster.identifier;
       this.writerEndpoint = cluster.writerEndpoint;

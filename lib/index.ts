@@ -31,6 +31,7 @@ export {
 export { DatabaseRestore, type BackupReplicationOptions, type DatabaseRestoreSource, type PointInTimeOptions, type RestoreTime } from './restore';
 export { type MajorVersionUpgradeOptions, type MajorVersionUpgradeState } from './major-version-upgrade';
 export { CrossRegionReplica, type CrossRegionReplicaProps, type ReplicatedDatabaseSettings } from './cross-region-replica';
+export { AuroraGlobalSecondary, type AuroraGlobalSecondaryProps } from './aurora-global-secondary';
 export { Cache, type CacheOptions, type CacheProps } from './cache';
 export { type CacheEngine } from './private/allowed-values';
 export { CacheTokenRotation, type CacheTokenRotationProps } from './cache-token-rotation';

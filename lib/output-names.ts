@@ -50,6 +50,7 @@ export const OUTPUTS = {
   writerInstanceEndpoint: 'WriterInstanceEndpoint',
   readerInstanceId: (n: number) => `Reader${n}InstanceId`,
   readerInstanceEndpoint: (n: number) => `Reader${n}InstanceEndpoint`,
+  globalClusterIdentifier: 'GlobalClusterIdentifier',
 } as const;
 
 /**

@@ -70,6 +70,7 @@ function addClusterOutputs(tier: DataTier, output: (name: string, value: string,
   output(OUTPUTS.databasePort, String(db.port), 'PostgreSQL port of the proxy and the DB cluster');
   output(OUTPUTS.databaseName, 'app', 'Database the schema lives in');
   output(OUTPUTS.clusterIdentifier, db.clusterIdentifier!, 'DB cluster identifier (aws rds ... --db-cluster-identifier)');
+  if (db.globalCluster) output(OUTPUTS.globalClusterIdentifier, db.globalCluster.ref, 'Aurora global database of which this cluster is the primary (aws rds failover-global-cluster --global-cluster-identifier)');
   db.clusterInstances.forEach((instance, i) => {
     const endpoint = instance.attrEndpointAddress;
     if (i === 0) {

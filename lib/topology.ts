@@ -132,6 +132,13 @@ export interface AuroraTopology {
    * @default - the newest minor of that major aws-cdk-lib knows (17.9 for 17, 18.6 for 18)
    */
   readonly engineVersion?: rds.AuroraPostgresEngineVersion;
+  /**
+   * Make the cluster the primary of an Aurora global database `<name>-global`
+   * (`AWS::RDS::GlobalCluster` from this cluster), which an `AuroraGlobalSecondary` in another
+   * region joins.
+   * @default false
+   */
+  readonly globalDatabase?: boolean;
 }
 
 /** What a tier's database is: `instances` (the default), `multi-az-cluster` or `aurora`. */
@@ -202,6 +209,7 @@ export interface ResolvedAuroraTopology {
   readonly readerAutoScaling?: Required<AuroraReaderAutoScaling>;
   readonly storageType: AuroraStorageType;
   readonly engineVersion: rds.AuroraPostgresEngineVersion;
+  readonly globalDatabase: boolean;
 }
 
 /** The topology a tier is built with, defaults filled in. */
@@ -234,6 +242,7 @@ export function resolveTopology(topology: DatabaseTopology | undefined, postgres
     readerAutoScaling: scaling && { minReaders: scaling.minReaders, maxReaders: scaling.maxReaders, metric: scaling.metric ?? 'cpu', targetValue: scaling.targetValue ?? 70 },
     storageType: topology.storageType ?? 'aurora',
     engineVersion: topology.engineVersion ?? NEWEST_AURORA_VERSIONS[postgresMajorVersion] ?? rds.AuroraPostgresEngineVersion.of(`${postgresMajorVersion}`, postgresMajorVersion),
+    globalDatabase: topology.globalDatabase ?? false,
   };
 }
 

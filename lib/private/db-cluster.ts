@@ -23,7 +23,7 @@ import { Construct, IConstruct } from 'constructs';
 import type { ResolvedDatabaseOptions } from '../database-options';
 import type { ResolvedAuroraTopology, ResolvedClusterTopology, ResolvedMultiAzClusterTopology } from '../topology';
 import { MASTER_USERNAME } from './database-users';
-import { acknowledge, acrossPacks } from './nag';
+import { acknowledge, acrossPacks, PINNED_ZONE } from './nag';
 
 /** What the rest of the tier needs of a DB cluster. */
 export interface BuiltCluster {
@@ -41,6 +41,8 @@ export interface BuiltCluster {
   readonly attachmentTarget: secretsmanager.ISecretAttachmentTarget;
   /** Readers added by Aurora Auto Scaling, when configured. */
   readonly readerScaling?: appscaling.ScalableTarget;
+  /** The global database `<name>-global` of which this Aurora cluster is the primary, when configured. */
+  readonly globalCluster?: rds.CfnGlobalCluster;
 }
 
 export interface ClusterProps {
@@ -111,6 +113,7 @@ export function buildCluster(scope: Construct, props: ClusterProps): BuiltCluste
   const endpoint = (address: string) => new rds.Endpoint(address, config.port);
   const instances = topology.kind === 'aurora' ? auroraInstances(scope, resource, topology, props) : [];
   const readerScaling = topology.kind === 'aurora' ? auroraReaderScaling(scope, identifier, topology, instances) : undefined;
+  const globalCluster = topology.kind === 'aurora' && topology.globalDatabase ? globalClusterOf(scope, namePrefix, resource, instances) : undefined;
   return {
     identifier,
     resource,
@@ -120,7 +123,26 @@ export function buildCluster(scope: Construct, props: ClusterProps): BuiltCluste
     dependables: [resource, ...instances],
     attachmentTarget: { asSecretAttachmentTarget: () => ({ targetId: resource.ref, targetType: secretsmanager.AttachmentTargetType.RDS_DB_CLUSTER }) },
     readerScaling,
+    globalCluster,
   };
+}
+
+/**
+ * An Aurora global database with this cluster as its primary: `AWS::RDS::GlobalCluster` whose
+ * `SourceDBClusterIdentifier` is the cluster, which then gives it its engine, version and
+ * encryption ("Creating an Amazon Aurora global database",
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-creating.html;
+ * aws-cdk-lib has no construct for it, aws/aws-cdk#22212). Made once the cluster and its
+ * instances are available.
+ */
+function globalClusterOf(scope: Construct, namePrefix: string, cluster: rds.CfnDBCluster, instances: rds.CfnDBInstance[]): rds.CfnGlobalCluster {
+  const global = new rds.CfnGlobalCluster(scope, 'GlobalCluster', {
+    globalClusterIdentifier: `${namePrefix}-global`,
+    sourceDbClusterIdentifier: cluster.ref,
+    deletionProtection: cluster.deletionProtection,
+  });
+  for (const instance of instances) global.node.addDependency(instance);
+  return global;
 }
 
 /**
@@ -183,6 +205,7 @@ function auroraInstances(scope: Construct, cluster: rds.CfnDBCluster, topology: 
     });
     acknowledge(
       resource,
+      PINNED_ZONE,
       ...acrossPacks(
         { nist: 'RDSInBackupPlan', hipaa: 'RDSInBackupPlan' },
         'An Aurora instance holds no data of its own: the shared cluster volume is what is backed up, and the tier\'s AWS Backup plan selects the DB cluster by its ARN.',

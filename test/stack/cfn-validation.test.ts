@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IConstruct } from 'constructs';
-import { buildApp, buildDrReplicaApp } from '../../app/app';
+import { buildApp, buildAuroraSecondaryApp, buildDrReplicaApp } from '../../app/app';
 import { ENVIRONMENT_NAMES } from '../../app/config';
 import { TEST_ENVIRONMENT } from './synth';
 import { environmentsOnTopology } from './topology-environments';
@@ -68,6 +68,17 @@ describe.each(['multi-az-cluster', 'aurora'] as const)('the CloudFormation valid
     const environmentsDirectory = environmentsOnTopology(kind);
     try {
       expect(await unacknowledgedFindings('prod', () => {}, (app) => buildApp(app, { context: { env: 'prod' }, environment: TEST_ENVIRONMENT, environmentsDirectory }))).toEqual([]);
+    } finally {
+      rmSync(environmentsDirectory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the CloudFormation validation of the secondary region of prod\'s Aurora global database', () => {
+  it('finds nothing that is not acknowledged with a reason', async () => {
+    const environmentsDirectory = environmentsOnTopology('aurora');
+    try {
+      expect(await unacknowledgedFindings('prod', () => {}, (app) => buildAuroraSecondaryApp(app, { context: { globalSecondaryOf: 'prod' }, environment: TEST_ENVIRONMENT, environmentsDirectory }))).toEqual([]);
     } finally {
       rmSync(environmentsDirectory, { recursive: true, force: true });
     }

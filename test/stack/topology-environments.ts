@@ -16,7 +16,7 @@ export const PROD_ON_TOPOLOGY: Readonly<Record<Exclude<TopologyKind, 'instances'
   },
   aurora: (prod) => {
     const { maxAllocatedStorageGiB: _ceiling, allocatedStorageGiB: _size, ...database } = prod.database ?? {};
-    return { ...prod, database: { ...database, topology: { kind: 'aurora', storageType: 'aurora-iopt1', readerAutoScaling: { minReaders: 2, maxReaders: 6 } } } };
+    return { ...prod, database: { ...database, topology: { kind: 'aurora', storageType: 'aurora-iopt1', readerAutoScaling: { minReaders: 2, maxReaders: 6 }, globalSecondaryRegion: 'us-west-2' } } };
   },
 };
 
