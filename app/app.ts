@@ -76,7 +76,7 @@ export function buildDrReplicaApp(app: App, sources?: Partial<ConfigSources>, op
     throw new ConfigError(
       'drReplicaOf',
       envName,
-      `replicates the primary instance of ${stackNameFor(config)}, whose database.topology is ${topology}: the cross-region replica is built for the topology instances only (an Aurora cluster's answer is a global database, not built yet)`,
+      `replicates the primary instance of ${stackNameFor(config)}, whose database.topology is ${topology}: the cross-region replica is built for the topology instances only (an Aurora tier's answer is a global database: database.topology.globalSecondaryRegion and -c globalSecondaryOf)`,
     );
   }
   const drRegion = config.settings.drReplica?.region ?? config.settings.database?.backupReplication?.region;

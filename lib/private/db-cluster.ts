@@ -129,16 +129,17 @@ export function buildCluster(scope: Construct, props: ClusterProps): BuiltCluste
 
 /**
  * An Aurora global database with this cluster as its primary: `AWS::RDS::GlobalCluster` whose
- * `SourceDBClusterIdentifier` is the cluster, which then gives it its engine, version and
- * encryption ("Creating an Amazon Aurora global database",
- * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-creating.html;
- * aws-cdk-lib has no construct for it, aws/aws-cdk#22212). Made once the cluster and its
- * instances are available.
+ * `SourceDBClusterIdentifier` is the cluster's ARN. "The Amazon Resource Name (ARN) to use as the
+ * primary cluster of the global database. If you provide a value for this parameter, don't specify
+ * values for [DatabaseName, Engine, EngineVersion, StorageEncrypted] because Amazon Aurora uses the
+ * values from the specified source DB cluster" (CreateGlobalCluster, RDS API reference,
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateGlobalCluster.html). aws-cdk-lib
+ * has no construct for it (aws/aws-cdk#22212). Made once the cluster and its instances are available.
  */
 function globalClusterOf(scope: Construct, namePrefix: string, cluster: rds.CfnDBCluster, instances: rds.CfnDBInstance[]): rds.CfnGlobalCluster {
   const global = new rds.CfnGlobalCluster(scope, 'GlobalCluster', {
     globalClusterIdentifier: `${namePrefix}-global`,
-    sourceDbClusterIdentifier: cluster.ref,
+    sourceDbClusterIdentifier: cluster.attrDbClusterArn,
     deletionProtection: cluster.deletionProtection,
   });
   for (const instance of instances) global.node.addDependency(instance);

@@ -17,8 +17,8 @@ describe('prod on Aurora with a global database (database.topology.globalSeconda
   const template = Template.fromStack(stack);
 
   test('makes its cluster the primary of the global database data-tier-prod-global', () => {
-    const clusterId = stack.resolve(stack.tier.database.cluster!.ref);
-    template.hasResourceProperties('AWS::RDS::GlobalCluster', { GlobalClusterIdentifier: 'data-tier-prod-global', SourceDBClusterIdentifier: clusterId, DeletionProtection: true });
+    const clusterArn = stack.resolve(stack.tier.database.cluster!.attrDbClusterArn);
+    template.hasResourceProperties('AWS::RDS::GlobalCluster', { GlobalClusterIdentifier: 'data-tier-prod-global', SourceDBClusterIdentifier: clusterArn, DeletionProtection: true });
     expect(Object.keys(template.toJSON().Outputs)).toEqual(expect.arrayContaining([expect.stringMatching(/^GlobalClusterIdentifier/)]));
   });
 });
