@@ -544,11 +544,15 @@ export class Database<Role extends string = string> extends Construct implements
     );
   }
 
-  /** Readers of the database: read replicas, or a cluster's readers (Aurora: those the stack creates, or auto scaling's minimum). */
+  /**
+   * Readers the database always has: read replicas, or a cluster's readers (Aurora: those the stack
+   * creates, or auto scaling's minimum if more; auto scaling removes only the readers it added).
+   * With none, there is no readers' alarm: replica lag would be missing, which it treats as breaching.
+   */
   get readerCount(): number {
     if (this.topology.kind === 'instances') return this.replicas.length;
     if (this.topology.kind === 'multi-az-cluster') return MULTI_AZ_CLUSTER_READERS;
-    return Math.max(this.options.replicaCount, this.topology.readerAutoScaling?.maxReaders ?? 0);
+    return Math.max(this.options.replicaCount, this.topology.readerAutoScaling?.minReaders ?? 0);
   }
 
   /** CPU of the primary or of read replica `instance` (from 1), percent, as its `cpu-high` alarm watches it. */

@@ -187,6 +187,12 @@ describe('an Aurora cluster', () => {
     });
   });
 
+  test('with no reader it can count on (none created, auto scaling down to none), no readers\' alarms: replica lag would be missing, read as breaching', () => {
+    const { template } = tierOf({ kind: 'aurora', readerAutoScaling: { minReaders: 0, maxReaders: 3 } }, { database: { replicaCount: 0 } });
+    expect(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: Match.stringLikeRegexp('^orders-readers-') } })).toEqual({});
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'orders-writer-cpu-high' });
+  });
+
   test('Serverless v2: every instance db.serverless within the cluster capacity range', () => {
     const { template } = tierOf({ kind: 'aurora', capacity: 'serverless-v2', serverlessV2MinCapacity: 0, serverlessV2MaxCapacity: 64 }, { database: { replicaCount: 2 } });
     template.hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 64 } });
