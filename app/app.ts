@@ -6,6 +6,7 @@ import { AppConfig, ConfigError, ConfigSources, resolveConfig, stackNameFor } fr
 import { DATA_TIER_ZONE_COUNT } from '../lib/private/defaults';
 import { DataTierStack } from './data-tier-stack';
 import { DrReplicaStack } from './dr-replica-stack';
+import { AuroraSecondaryStack } from './aurora-secondary-stack';
 import { EXAMPLE_APPLICATION_STREAM } from './migrations';
 import { withSetting } from './settings';
 import { DataTierValidationError } from '../lib/private/validation';
@@ -70,6 +71,14 @@ export function buildDrReplicaApp(app: App, sources?: Partial<ConfigSources>, op
   const envName = context.drReplicaOf;
   if (envName === undefined || envName === '') throw new ConfigError('drReplicaOf', envName, 'must name the environment whose primary is replicated, such as prod');
   const config = resolveConfig({ ...sources, context: { ...context, env: envName }, environment: sources?.environment ?? process.env });
+  const topology = config.settings.database?.topology?.kind ?? 'instances';
+  if (topology !== 'instances') {
+    throw new ConfigError(
+      'drReplicaOf',
+      envName,
+      `replicates the primary instance of ${stackNameFor(config)}, whose database.topology is ${topology}: the cross-region replica is built for the topology instances only (an Aurora tier's answer is a global database: database.topology.globalSecondaryRegion and -c globalSecondaryOf)`,
+    );
+  }
   const drRegion = config.settings.drReplica?.region ?? config.settings.database?.backupReplication?.region;
   if (drRegion === undefined) {
     throw new ConfigError('drReplica.region', undefined, `is required for -c drReplicaOf=${config.envName}: set drReplica.region (or database.backupReplication.region) in app/environments/${config.envName}.json`);
@@ -94,6 +103,40 @@ export function buildDrReplicaApp(app: App, sources?: Partial<ConfigSources>, op
 }
 
 /**
+ * Builds `data-tier-<env>-secondary` for context `globalSecondaryOf=<env>`: the secondary region of
+ * that environment's Aurora global database (`database.topology.globalSecondaryRegion`), zones from
+ * context `secondaryAvailabilityZones` or the region's first three.
+ */
+export function buildAuroraSecondaryApp(app: App, sources?: Partial<ConfigSources>, options: BuildOptions = {}): AuroraSecondaryStack {
+  const context = sources?.context ?? readContext(app);
+  const envName = context.globalSecondaryOf;
+  if (envName === undefined || envName === '') throw new ConfigError('globalSecondaryOf', envName, 'must name the environment whose Aurora cluster is the global database\'s primary, such as prod');
+  const config = resolveConfig({ ...sources, context: { ...context, env: envName }, environment: sources?.environment ?? process.env });
+  const topology = config.settings.database?.topology;
+  const secondaryRegion = topology?.kind === 'aurora' ? topology.globalSecondaryRegion : undefined;
+  if (secondaryRegion === undefined) {
+    throw new ConfigError('database.topology.globalSecondaryRegion', undefined, `is required for -c globalSecondaryOf=${config.envName}: the tier must be Aurora ({"kind":"aurora","globalSecondaryRegion":"<region>"}) in app/environments/${config.envName}.json`);
+  }
+  const given = context.secondaryAvailabilityZones;
+  const zones = given === undefined || given === '' ? (zonesOf(secondaryRegion) ?? []).slice(0, DATA_TIER_ZONE_COUNT) : String(given).split(',').map((z) => z.trim());
+  validateZones('', 'secondaryAvailabilityZones', secondaryRegion, zones, { min: DATA_TIER_ZONE_COUNT });
+  pinZonesInContext(app, { ...config, region: secondaryRegion, availabilityZones: zones });
+  const stack = new AuroraSecondaryStack(app, `${stackNameFor(config)}-secondary`, {
+    config,
+    secondaryRegion,
+    availabilityZones: zones,
+    env: { account: config.account, region: secondaryRegion },
+    description: `PostgreSQL data tier (${config.envName}): secondary region of the Aurora global database ${stackNameFor(config)}-global in ${config.region}`,
+    terminationProtection: config.envName !== 'dev',
+  });
+  if (options.registerNagPacks) {
+    for (const Pack of NAG_PACKS) Validations.of(app).addPlugins(new Pack(app));
+  }
+  if (options.recordAcknowledgements ?? options.registerNagPacks) recordAcknowledgements(stack);
+  return stack;
+}
+
+/**
  * A stack with an explicit account looks its region's zones up at synth, which needs AWS
  * credentials; the configured zones are the answer, so synthesis stays offline.
  */
@@ -105,7 +148,7 @@ function pinZonesInContext(app: App, config: AppConfig): void {
 
 function readContext(app: App): Record<string, unknown> {
   const context: Record<string, unknown> = {};
-  for (const key of ['env', 'account', 'region', 'availabilityZones', 'overrides', 'name', 'drReplicaOf', 'drAvailabilityZones']) {
+  for (const key of ['env', 'account', 'region', 'availabilityZones', 'overrides', 'name', 'drReplicaOf', 'drAvailabilityZones', 'globalSecondaryOf', 'secondaryAvailabilityZones']) {
     const value = app.node.tryGetContext(key);
     if (value !== undefined) context[key] = value;
   }

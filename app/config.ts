@@ -367,6 +367,14 @@ function validateRecoverySettings(config: AppConfig): void {
       if (replication[key] === undefined) throw new ConfigError(`database.backupReplication.${key}`, undefined, 'is required: the region the automated backups are replicated to and a KMS key ARN of that region');
     }
   }
+  const topology = config.settings.database?.topology;
+  const secondaryRegion = topology?.kind === 'aurora' ? topology.globalSecondaryRegion : undefined;
+  if (secondaryRegion !== undefined) {
+    validateRegion('', 'database.topology.globalSecondaryRegion', secondaryRegion);
+    if (secondaryRegion === config.region) {
+      throw new ConfigError('database.topology.globalSecondaryRegion', secondaryRegion, `is the tier's own region (${config.region}); the global database's secondary must survive its loss`);
+    }
+  }
   const dr = config.settings.drReplica;
   if (dr?.region !== undefined) {
     validateRegion('', 'drReplica.region', dr.region);

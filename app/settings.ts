@@ -16,6 +16,7 @@ import { CacheEngine } from '../lib/private/allowed-values';
 import { DataTierProps } from '../lib/data-tier';
 import { DatabaseOptions } from '../lib/database-options';
 import { DatabaseRestore, parseRestoreTime } from '../lib/restore';
+import { AuroraCapacity, AuroraReaderAutoScaling, AuroraStorageType, DatabaseTopology, MultiAzClusterStorageType } from '../lib/topology';
 import { DataTierValidationError, validateCopyVaultArn } from '../lib/private/validation';
 import { Kind, kind, TypeOf } from './setting-kinds';
 
@@ -98,6 +99,67 @@ export function restoreOf(restore: TypeOf<typeof RESTORE>): DatabaseRestore | un
   if (restore.fromInstance !== undefined) return DatabaseRestore.fromInstance(restore.fromInstance, { toTime });
   if (restore.fromReplicatedBackups !== undefined) return DatabaseRestore.fromReplicatedBackups(restore.fromReplicatedBackups, { toTime });
   return undefined;
+}
+
+const TOPOLOGY = kind.object({
+  /** `instances` (the default), `multi-az-cluster` or `aurora`. */
+  kind: kind.string,
+  /** multi-az-cluster: `io1`, `io2` or `gp3` (default); aurora: `aurora` (default) or `aurora-iopt1`. */
+  storageType: kind.optional(kind.string),
+  /** multi-az-cluster: provisioned IOPS (required for io1 and io2; default gp3's baseline). */
+  iops: kind.optional(kind.wholeNumber),
+  /** multi-az-cluster and aurora: the full engine version (major.minor) of engineMajorVersion; default the newest aws-cdk-lib knows. */
+  engineVersion: kind.optional(kind.string),
+  /** aurora: `provisioned` (default) or `serverless-v2`. */
+  capacity: kind.optional(kind.string),
+  /** aurora, serverless-v2: ACUs, 0 to 256 in steps of 0.5 (default 0.5 and 16). */
+  serverlessV2MinCapacity: kind.optional(kind.number),
+  serverlessV2MaxCapacity: kind.optional(kind.number),
+  /**
+   * aurora: the region of a secondary cluster of an Aurora global database: the tier's cluster
+   * becomes its primary, and `-c globalSecondaryOf=<env>` builds the secondary's stack there.
+   */
+  globalSecondaryRegion: kind.optional(kind.string),
+  /** aurora: readers added and removed by Aurora Auto Scaling, on their average CPU (`cpu`, the default) or connections. */
+  readerAutoScaling: kind.optional(kind.object({ minReaders: kind.wholeNumber, maxReaders: kind.wholeNumber, metric: kind.optional(kind.string), targetValue: kind.optional(kind.number) })),
+});
+
+/** The topology as the library takes it; the library refuses what a kind cannot do, naming the setting. */
+export function topologyOf(topology: TypeOf<typeof TOPOLOGY>): DatabaseTopology {
+  const fieldsOf: Record<string, readonly string[]> = {
+    instances: [],
+    'multi-az-cluster': ['storageType', 'iops', 'engineVersion'],
+    aurora: ['storageType', 'engineVersion', 'capacity', 'serverlessV2MinCapacity', 'serverlessV2MaxCapacity', 'readerAutoScaling', 'globalSecondaryRegion'],
+  };
+  const allowed = fieldsOf[topology.kind];
+  const stray = allowed && Object.keys(topology).find((field) => field !== 'kind' && !allowed.includes(field));
+  if (stray) {
+    throw new DataTierValidationError('', `database.topology.${stray}`, (topology as Record<string, unknown>)[stray], `does not apply to kind ${topology.kind}${allowed.length > 0 ? `, which takes ${allowed.join(', ')}` : ', which takes no other field'}`);
+  }
+  const major = topology.engineVersion?.split('.')[0] ?? '';
+  switch (topology.kind) {
+    case 'multi-az-cluster':
+      return {
+        kind: 'multi-az-cluster',
+        storageType: topology.storageType as MultiAzClusterStorageType | undefined,
+        iops: topology.iops,
+        engineVersion: topology.engineVersion === undefined ? undefined : rds.PostgresEngineVersion.of(topology.engineVersion, major),
+      };
+    case 'aurora':
+      return {
+        kind: 'aurora',
+        storageType: topology.storageType as AuroraStorageType | undefined,
+        capacity: topology.capacity as AuroraCapacity | undefined,
+        serverlessV2MinCapacity: topology.serverlessV2MinCapacity,
+        serverlessV2MaxCapacity: topology.serverlessV2MaxCapacity,
+        readerAutoScaling: topology.readerAutoScaling && { ...topology.readerAutoScaling, metric: topology.readerAutoScaling.metric as AuroraReaderAutoScaling['metric'] },
+        engineVersion: topology.engineVersion === undefined ? undefined : rds.AuroraPostgresEngineVersion.of(topology.engineVersion, major),
+        globalDatabase: topology.globalSecondaryRegion !== undefined,
+      };
+    default:
+      // `instances`, or a kind the library refuses by name (topology.kind).
+      return { kind: topology.kind } as DatabaseTopology;
+  }
 }
 
 /** The settings, by their path in the environment files (`<group>.<name>`), in the order refusals list them. */
@@ -186,6 +248,19 @@ export const SETTINGS = {
    * `toTime` (ISO-8601 UTC, or `latest`, the default). Only for a tier with its own `-c name`.
    */
   'database.restore': setting({ kind: RESTORE, toProps: (restore) => ({ database: { restore: restoreOf(restore) } }) }),
+  /**
+   * What the database is (docs/topologies.md): `{ "kind": "instances" }` (the default: a Multi-AZ
+   * primary and read replicas), `{ "kind": "multi-az-cluster", ... }` (a writer and two readable
+   * standbys; instanceClass a local-NVMe class such as db.r6gd.large; no maxAllocatedStorageGiB) or
+   * `{ "kind": "aurora", ... }` (replicaCount readers, provisioned or Serverless v2; no
+   * allocatedStorageGiB or maxAllocatedStorageGiB). A deployed tier keeps its topology: another one
+   * is a new tier.
+   */
+  'database.topology': setting({
+    kind: TOPOLOGY,
+    libraryProp: 'Database:topology.*',
+    toProps: (topology) => ({ topology: topologyOf(topology) }),
+  }),
   /**
    * The applications' own database roles (docs/application-roles.md): each `{ name, access,
    * schemas?, signIn?, connectionLimit?, statementTimeoutMs? }`, in schemas the app's migration
@@ -349,11 +424,14 @@ export function settingOf(error: DataTierValidationError): string | undefined {
     const field = element[3]?.replace(/^(\w+) \(ms\)$/, '$1Ms');
     return `${listSetting}[${element[2]}]${field ? `.${field}` : ''}`;
   }
-  const field = /^(.+)\.(\w+)$/.exec(error.prop);
-  if (!field) return undefined;
-  const [, prop, fieldName] = field;
-  const objectSetting = SETTING_OF_LIBRARY_PROP.get(`${constructId}:${prop}.*`);
-  return objectSetting && `${objectSetting}.${fieldName}`;
+  // A field of an object prop, at any depth: `topology.readerAutoScaling.maxReaders` of the prop
+  // `topology.*` is the setting's field of the same path.
+  const parts = error.prop.split('.');
+  for (let i = 1; i < parts.length; i++) {
+    const objectSetting = SETTING_OF_LIBRARY_PROP.get(`${constructId}:${parts.slice(0, i).join('.')}.*`);
+    if (objectSetting) return `${objectSetting}.${parts.slice(i).join('.')}`;
+  }
+  return undefined;
 }
 
 /** The refusal, with the app's setting to change when the construct's prop has another name. */

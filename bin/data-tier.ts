@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
-import { buildApp, buildDrReplicaApp } from '../app/app';
+import { buildApp, buildAuroraSecondaryApp, buildDrReplicaApp } from '../app/app';
 import { DataTierValidationError } from '../lib/private/validation';
 
 // aws-cdk-lib's built-in CloudFormation validation takes about 6 s of a 12 s synth and, unless
@@ -11,7 +11,10 @@ const app = new App({ builtinCloudFormationValidation: cfnValidation });
 try {
   // -c drReplicaOf=<env> builds that environment's cross-region replica stack instead (runbooks/region-loss.md).
   const drReplicaOf = app.node.tryGetContext('drReplicaOf');
+  // -c globalSecondaryOf=<env> builds the secondary region of that environment's Aurora global database.
+  const globalSecondaryOf = app.node.tryGetContext('globalSecondaryOf');
   if (drReplicaOf !== undefined && drReplicaOf !== '') buildDrReplicaApp(app, undefined, { registerNagPacks: true });
+  else if (globalSecondaryOf !== undefined && globalSecondaryOf !== '') buildAuroraSecondaryApp(app, undefined, { registerNagPacks: true });
   else buildApp(app, undefined, { registerNagPacks: true });
 } catch (error) {
   if (error instanceof DataTierValidationError) {

@@ -54,6 +54,25 @@ export interface AlarmDefinition {
   readonly summary: string;
   /** How the alarm is shown to fire (the README's "proven by" column). */
   readonly proof: AlarmProof;
+  /**
+   * For `rds`: how the metric is read on a cluster topology where that differs from a DB instance,
+   * or `not-published` where the engine has no such metric (the alarm is then not created).
+   * @default - per role of the cluster (DBClusterIdentifier and Role), the same metric
+   */
+  readonly onTopology?: Partial<Record<ClusterTopologyKind, ClusterMetric | 'not-published'>>;
+}
+
+/** The topologies whose database is a DB cluster. */
+export type ClusterTopologyKind = 'multi-az-cluster' | 'aurora';
+
+/** A metric of a DB cluster that an `rds` alarm watches instead of its own. */
+export interface ClusterMetric {
+  /** The metric AWS publishes, in the unit AWS publishes it in. */
+  readonly metric: MetricDefinition;
+  /** Turns it into the definition's unit, e.g. `m / 1000` for milliseconds into seconds. */
+  readonly expression?: string;
+  /** `cluster`: one series per cluster (DBClusterIdentifier); `role`: per role of the cluster (DBClusterIdentifier and Role). */
+  readonly scope: 'cluster' | 'role';
 }
 
 /** Where the tests that induce each alarm's condition live. */
@@ -83,17 +102,29 @@ const GAME_DAY_FAILOVER = 'the game day\'s forced failover (lib/fault-injection.
 const GAME_DAY_CACHE = 'the game day\'s cache AZ power interruption (lib/fault-injection.ts, runbooks/game-day.md)';
 const READ_ONLY_TEST = 'read-only-by-default, write-failed, heartbeat-stale, maintenance failing: the primary\'s database is set read-only for new sessions';
 
+/**
+ * Replica lag on a DB cluster: Aurora publishes `AuroraReplicaLagMaximum` per cluster, in
+ * milliseconds ("Cluster-level metrics for Amazon Aurora", Amazon CloudWatch metrics for Amazon
+ * Aurora, https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html),
+ * read here in seconds; a Multi-AZ DB cluster publishes `ReplicaLag`, read per cluster
+ * (DBClusterIdentifier), as its reader instances are named by RDS.
+ */
+const AURORA_AND_CLUSTER_REPLICA_LAG: AlarmDefinition['onTopology'] = {
+  aurora: { metric: aws('AuroraReplicaLagMaximum', cw.Unit.MILLISECONDS), expression: 'm / 1000', scope: 'cluster' },
+  'multi-az-cluster': { metric: aws('ReplicaLag', cw.Unit.SECONDS), scope: 'cluster' },
+};
+
 /** Every alarm of the tier, as data. `Monitoring` turns each row into one alarm per target. */
 export const ALARM_DEFINITIONS: readonly AlarmDefinition[] = [
   // Instances (primary and replicas), from RDS.
   { condition: 'cpu-high', source: 'rds', roles: BOTH, metric: aws('CPUUtilization', cw.Unit.PERCENT), statistic: 'Average', period: minutes(5), evaluationPeriods: 3, datapointsToAlarm: 3, comparison: ABOVE, threshold: (c) => c.thresholds.cpuPercent, treatMissingData: MISSING, runbook: 'instance-saturation.md', summary: 'CPU above the threshold for 15 minutes' , proof: awsOnly('RDS') },
-  { condition: 'free-storage-low', source: 'rds', roles: BOTH, metric: aws('FreeStorageSpace', cw.Unit.BYTES), statistic: 'Minimum', period: minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: BELOW, threshold: (c) => Math.max(c.thresholds.freeStorageGiB, (c.allocatedStorageGiB * c.thresholds.freeStoragePercent) / 100) * GiB, treatMissingData: MISSING, runbook: 'storage-full.md', summary: 'free storage below the larger of the GiB floor and the percent of allocated storage' , proof: awsOnly('RDS') },
+  { condition: 'free-storage-low', source: 'rds', roles: BOTH, metric: aws('FreeStorageSpace', cw.Unit.BYTES), statistic: 'Minimum', period: minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: BELOW, threshold: (c) => Math.max(c.thresholds.freeStorageGiB, (c.allocatedStorageGiB * c.thresholds.freeStoragePercent) / 100) * GiB, treatMissingData: MISSING, runbook: 'storage-full.md', summary: 'free storage below the larger of the GiB floor and the percent of allocated storage' , proof: awsOnly('RDS'), onTopology: { aurora: 'not-published' } },
   { condition: 'freeable-memory-low', source: 'rds', roles: BOTH, metric: aws('FreeableMemory', cw.Unit.BYTES), statistic: 'Minimum', period: minutes(5), evaluationPeriods: 3, datapointsToAlarm: 3, comparison: BELOW, threshold: (c) => c.thresholds.freeableMemoryMiB * MiB, treatMissingData: MISSING, runbook: 'instance-saturation.md', summary: 'freeable memory below the floor for 15 minutes' , proof: awsOnly('RDS') },
   { condition: 'disk-queue-high', source: 'rds', roles: BOTH, metric: aws('DiskQueueDepth', cw.Unit.COUNT), statistic: 'Average', period: minutes(5), evaluationPeriods: 3, datapointsToAlarm: 3, comparison: ABOVE, threshold: (c) => c.thresholds.diskQueueDepth, treatMissingData: MISSING, runbook: 'instance-saturation.md', summary: 'I/O requests queued for disk above the threshold for 15 minutes' , proof: awsOnly('RDS') },
   { condition: 'transaction-ids-high', source: 'rds', roles: ['primary'], metric: aws('MaximumUsedTransactionIDs', cw.Unit.COUNT), statistic: 'Maximum', period: minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1, comparison: ABOVE, threshold: (c) => c.thresholds.maximumUsedTransactionIds, treatMissingData: MISSING, runbook: 'transaction-id-wraparound.md', summary: 'oldest unfrozen transaction ID approaching wraparound' , proof: { cannotInduce: 'RDS publishes it, and its threshold is a billion transaction IDs not yet frozen: days of writes', coveredBy: `${TEMPLATE_TEST}; runbooks/transaction-id-wraparound.md` } },
   { condition: 'transaction-logs-high', source: 'rds', roles: ['primary'], metric: aws('TransactionLogsDiskUsage', cw.Unit.BYTES), statistic: 'Maximum', period: minutes(5), evaluationPeriods: 2, datapointsToAlarm: 2, comparison: ABOVE, threshold: (c) => c.thresholds.transactionLogsDiskUsageGiB * GiB, treatMissingData: MISSING, runbook: 'storage-full.md', summary: 'WAL kept on disk above the threshold' , proof: awsOnly('RDS') },
   { condition: 'replication-slot-lag-high', source: 'rds', roles: ['primary'], metric: aws('OldestReplicationSlotLag', cw.Unit.BYTES), statistic: 'Maximum', period: minutes(5), evaluationPeriods: 2, datapointsToAlarm: 2, comparison: ABOVE, threshold: (c) => c.thresholds.replicationSlotLagGiB * GiB, treatMissingData: NOT_BREACHING, runbook: 'storage-full.md', summary: 'a replication slot holds back more WAL than the threshold' , proof: awsOnly('RDS') },
-  { condition: 'replica-lag-high', source: 'rds', roles: ['replica'], metric: aws('ReplicaLag', cw.Unit.SECONDS), statistic: 'Maximum', period: minutes(1), evaluationPeriods: 3, datapointsToAlarm: 3, comparison: ABOVE, threshold: (c) => c.thresholds.replicaLagSeconds, treatMissingData: BREACHING, runbook: 'replica-lag.md', summary: 'replica behind the primary by more than the threshold (or not reporting) for 3 minutes' , proof: { cannotInduce: 'RDS publishes ReplicaLag; no local server does', coveredBy: `test "replica lag through the heartbeat: replay paused on the replica while the primary keeps writing", where the same condition crosses this alarm\'s threshold under its rule in the tier\'s own replication_lag_seconds; ${GAME_DAY_FAILOVER}` } },
+  { condition: 'replica-lag-high', source: 'rds', roles: ['replica'], metric: aws('ReplicaLag', cw.Unit.SECONDS), statistic: 'Maximum', period: minutes(1), evaluationPeriods: 3, datapointsToAlarm: 3, comparison: ABOVE, threshold: (c) => c.thresholds.replicaLagSeconds, treatMissingData: BREACHING, runbook: 'replica-lag.md', summary: 'replica behind the primary by more than the threshold (or not reporting) for 3 minutes' , onTopology: AURORA_AND_CLUSTER_REPLICA_LAG, proof: { cannotInduce: 'RDS publishes ReplicaLag; no local server does', coveredBy: `test "replica lag through the heartbeat: replay paused on the replica while the primary keeps writing", where the same condition crosses this alarm\'s threshold under its rule in the tier\'s own replication_lag_seconds; ${GAME_DAY_FAILOVER}` } },
 
   // Instances, from health_check() and the probes of the health-check function.
   { condition: 'query-latency-p95-high', source: 'health-check', roles: BOTH, metric: METRICS.query_latency, statistic: 'p95', period: minutes(1), evaluationPeriods: 5, datapointsToAlarm: 5, comparison: ABOVE, threshold: (c) => c.thresholds.queryLatencyP95Ms, treatMissingData: MISSING, runbook: 'query-latency.md', summary: 'p95 of client-side query latency above the threshold for 5 minutes' , proof: { test: 'query-latency-p95-high: every answer of the primary and the replica reaches the health check 350 ms late' } },

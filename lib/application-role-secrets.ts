@@ -15,8 +15,8 @@ const MAX_FUNCTION_NAME_LENGTH = 64;
 export interface ApplicationRoleSecretsOptions {
   /** The declared roles, defaults filled in; only those with `signIn: 'secret'` get a secret. */
   readonly roles: readonly ApplicationRoleSpec[];
-  /** The primary each secret is attached to (its host, port and dbname). */
-  readonly primary: rds.DatabaseInstance;
+  /** What each secret is attached to (its host, port and dbname): the primary, or the DB cluster. */
+  readonly attachTo: secretsmanager.ISecretAttachmentTarget;
   /** The master secret, attached to the primary: rotation signs in with it to set the passwords. */
   readonly masterSecret: secretsmanager.ISecret;
   readonly encryptionKey: kms.IKey;
@@ -64,7 +64,7 @@ export function addApplicationRoleSecrets(scope: Construct, options: Application
       masterSecret: options.masterSecret,
       secretName: `${options.namePrefix}/postgres/app/${role.name}`,
       encryptionKey: options.encryptionKey,
-    }).attach(options.primary);
+    }).attach(options.attachTo);
     secrets[role.name] = secret;
     rotations.push(
       secret.addRotationSchedule('Rotation', {

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -25,8 +25,16 @@ export interface DatabaseBackupOptions {
 }
 
 export interface DatabaseBackupProps extends DatabaseBackupOptions {
-  /** The instance whose data is backed up (replicas are copies of it). */
-  readonly primary: rds.IDatabaseInstance;
+  /**
+   * The instance whose data is backed up (replicas are copies of it); give this or `clusterIdentifier`.
+   * @default - none: `clusterIdentifier` is backed up
+   */
+  readonly primary?: rds.IDatabaseInstance;
+  /**
+   * The DB cluster (Aurora or Multi-AZ DB cluster) backed up instead of an instance, by its identifier.
+   * @default - none: `primary` is backed up
+   */
+  readonly clusterIdentifier?: string;
   /** Encrypts the vault. */
   readonly dataKey: kms.IKey;
   /**
@@ -83,13 +91,19 @@ export class DatabaseBackup extends Construct {
         }),
       ],
     });
-    const selection = this.plan.addSelection('Primary', {
-      backupSelectionName: `${namePrefix}-primary`,
-      resources: [backup.BackupResource.fromRdsDatabaseInstance(props.primary)],
-    });
+    if ((props.primary === undefined) === (props.clusterIdentifier === undefined)) {
+      throw new DataTierValidationError(this.node.path, 'primary', props.primary?.instanceIdentifier ?? props.clusterIdentifier, 'must be given, or clusterIdentifier, not both: the one database whose data the plan backs up');
+    }
+    // A DB cluster is selected by its ARN, arn:<partition>:rds:<region>:<account>:cluster:<identifier>.
+    const selection = props.primary
+      ? this.plan.addSelection('Primary', { backupSelectionName: `${namePrefix}-primary`, resources: [backup.BackupResource.fromRdsDatabaseInstance(props.primary)] })
+      : this.plan.addSelection('Cluster', {
+          backupSelectionName: `${namePrefix}-cluster`,
+          resources: [backup.BackupResource.fromArn(Stack.of(this).formatArn({ service: 'rds', resource: 'cluster', resourceName: props.clusterIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME }))],
+        });
     acknowledge(selection.node.findChild('Role'), {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
-      reason: 'The AWS-maintained policy AWS Backup documents for taking backups; only backup.amazonaws.com can assume the role and the selection limits it to the primary.',
+      reason: `The AWS-maintained policy AWS Backup documents for taking backups; only backup.amazonaws.com can assume the role and the selection limits it to the ${props.primary ? 'primary' : 'DB cluster'}.`,
     });
   }
 }

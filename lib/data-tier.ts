@@ -12,6 +12,8 @@ import { Cache, CacheOptions } from './cache';
 import { CacheTokenRotation } from './cache-token-rotation';
 import { Database, DatabaseInstanceSelector } from './database';
 import { DatabaseOptions } from './database-options';
+import { DataTierValidationError } from './errors';
+import { DatabaseTopology } from './topology';
 import { EncryptionKeys } from './encryption';
 import { ApplicationMigrationsSource } from './functions/shared/migration-streams';
 import { CACHE_DRILL_TAG, FaultInjection } from './fault-injection';
@@ -56,6 +58,19 @@ export interface DataTierProps<Role extends string = string> {
   readonly logsKey?: kms.IKey;
   /** @default - the library's defaults: PostgreSQL 17 on r7g.large, Multi-AZ, one replica, RDS Proxy */
   readonly database?: DatabaseOptions;
+  /**
+   * What the database is: `{ kind: 'instances' }`, RDS for PostgreSQL DB instances (a Multi-AZ
+   * primary and read replicas); `{ kind: 'multi-az-cluster' }`, an RDS Multi-AZ DB cluster (a
+   * writer and two readable standbys on local-NVMe classes); or `{ kind: 'aurora' }`, Aurora
+   * PostgreSQL (a writer and up to 15 readers, provisioned or Serverless v2, with optional reader
+   * auto scaling). Every layer of the tier follows it: secrets and rotation attached to the
+   * cluster, RDS Proxy with a read-only endpoint, migrations and maintenance on the writer
+   * endpoint, the health check on the proxy and the reader endpoint, alarms on the metrics each
+   * publishes, AWS Backup of the cluster (docs/topologies.md). Changing it on a deployed tier
+   * replaces the database: build a new tier instead.
+   * @default { kind: 'instances' }
+   */
+  readonly topology?: DatabaseTopology;
   /** @default - Redis OSS 7.1 on cache.r7g.large, one node per zone */
   readonly cache?: CacheOptions;
   /** @default - daily AWS Backup recovery points kept 35 days, no cross-region copy */
@@ -175,8 +190,14 @@ export class DataTier<Role extends string = string> extends Construct implements
       dataKey: this.dataKey,
       logsKey: this.logsKey,
       name,
+      topology: props.topology,
     });
     this.connections = this.database.connections;
+    const db = this.database;
+    const cluster = db.clusterIdentifier !== undefined && db.topology.kind !== 'instances' ? { identifier: db.clusterIdentifier, kind: db.topology.kind } : undefined;
+    if (cluster && (props.faultInjection ?? false)) {
+      throw new DataTierValidationError(this.node.path, 'faultInjection', true, `is built for the topology instances only so far (its experiment reboots the primary instance with failover); turn it off for ${cluster.kind}`);
+    }
 
     this.cache = new Cache(this, 'Cache', {
       logRetention,
@@ -191,7 +212,8 @@ export class DataTier<Role extends string = string> extends Construct implements
 
     this.backup = new DatabaseBackup(this, 'Backup', {
       ...props.backup,
-      primary: this.database.primary,
+      primary: db.primary,
+      clusterIdentifier: db.clusterIdentifier,
       dataKey: this.dataKey,
       name,
     });
@@ -225,7 +247,8 @@ export class DataTier<Role extends string = string> extends Construct implements
 
     this.schema = new SchemaMigrations(this, 'Schema', {
       ...placement,
-      primary: this.database.primary,
+      writerEndpointAddress: db.writerEndpoint.hostname,
+      writer: db.writer,
       secret: this.database.secret,
       monitorSecret: this.database.monitorSecret,
       operatorSecret: this.database.operatorSecret,
@@ -247,15 +270,20 @@ export class DataTier<Role extends string = string> extends Construct implements
       ...placement,
       metricEnvironment,
       proxy: this.database.proxy,
-      primary: this.database.primary,
-      replicas: this.database.replicas,
+      writerId: db.writerId,
+      // Each read replica directly; a cluster's readers through its reader endpoint, under the cluster's identifier.
+      readers: cluster
+        ? db.readerCount > 0 ? [{ id: cluster.identifier, address: db.readerEndpoint!.hostname }] : []
+        : db.replicas.map((replica) => ({ id: replica.instanceIdentifier, address: replica.dbInstanceEndpointAddress })),
+      topology: db.topology.kind,
       monitorSecret: this.database.monitorSecret,
       schema: this.schema.resource,
     });
     this.maintenance = new Maintenance(scheduled, 'Maintenance', {
       ...placement,
       metricEnvironment,
-      primary: this.database.primary,
+      writerId: db.writerId,
+      writerEndpointAddress: db.writerEndpoint.hostname,
       secret: this.database.secret,
       scheduleDeadLetterQueue: this.healthCheck.scheduleDeadLetterQueue,
       schema: this.schema.resource,
@@ -266,10 +294,16 @@ export class DataTier<Role extends string = string> extends Construct implements
       ...props.monitoring,
       name,
       metricEnvironment,
-      instances: [
-        { name: 'primary', instanceId: ids.primary, role: 'primary' },
-        ...ids.replicas.map((instanceId, i) => ({ name: `replica-${i + 1}`, instanceId, role: 'replica' as const })),
-      ],
+      instances: cluster
+        ? [
+            { name: 'writer', instanceId: cluster.identifier, role: 'primary' },
+            ...(db.readerCount > 0 ? [{ name: 'readers', instanceId: cluster.identifier, role: 'replica' as const }] : []),
+          ]
+        : [
+            { name: 'primary', instanceId: ids.primary, role: 'primary' },
+            ...ids.replicas.map((instanceId, i) => ({ name: `replica-${i + 1}`, instanceId, role: 'replica' as const })),
+          ],
+      cluster,
       proxyName: `${name}-proxy`,
       cacheNodeIds: this.cache.nodeIds,
       allocatedStorageGiB: this.database.options.allocatedStorageGiB,
@@ -277,7 +311,8 @@ export class DataTier<Role extends string = string> extends Construct implements
       dataKey: this.dataKey,
     });
     this.monitoring.notifyServiceEvents({
-      instanceIds: [this.database.primary.instanceIdentifier, ...this.database.replicas.map((replica) => replica.instanceIdentifier)],
+      instanceIds: db.primary ? [db.primary.instanceIdentifier, ...db.replicas.map((replica) => replica.instanceIdentifier)] : [],
+      clusterIds: cluster ? [cluster.identifier] : undefined,
       cache: this.cache.replicationGroup,
     });
 
@@ -286,7 +321,7 @@ export class DataTier<Role extends string = string> extends Construct implements
       const critical = ['health-check-failing', 'query-latency-p95-high'].map((condition) => this.monitoring.alarm('primary', condition));
       this.faultInjection = new FaultInjection(this, 'FaultInjection', {
         name,
-        primaryInstanceArn: this.database.primary.instanceArn,
+        primaryInstanceArn: db.primary!.instanceArn,
         cacheTagValue: this.cache.replicationGroup.replicationGroupId!,
         cacheZone: this.availabilityZones[0],
         stopAlarms: critical,
@@ -296,14 +331,13 @@ export class DataTier<Role extends string = string> extends Construct implements
     }
 
     if (props.operatorAccess ?? true) {
-      const db = this.database;
       this.operatorAccess = new OperatorAccess(this, 'OperatorAccess', {
         vpc,
         subnets: functionSubnets,
         endpointSubnets: network.interfaceEndpointSubnets,
         targets: [
           { securityGroup: db.proxySecurityGroup, port: db.port, description: 'RDS Proxy' },
-          { securityGroup: db.primarySecurityGroup, port: db.port, description: 'the primary' },
+          { securityGroup: db.primarySecurityGroup, port: db.port, description: cluster ? 'the DB cluster (writer, reader endpoint and each instance)' : 'the primary' },
           ...(db.replicas.length > 0 ? [{ securityGroup: db.replicaSecurityGroup, port: db.port, description: 'the read replicas' }] : []),
           { securityGroup: this.cache.securityGroup, port: this.cache.port, description: 'the cache' },
         ],
@@ -350,37 +384,46 @@ export class DataTier<Role extends string = string> extends Construct implements
 
   /** CPU of the primary or of read replica `instance` (from 1), percent, 5-minute average. */
   metricCpuUtilization(instance: DatabaseInstanceSelector = 'primary'): cw.IMetric {
-    return this.metric(alarmResourceOf(instance), 'cpu-high');
+    return this.metric(this.alarmResourceOf(instance), 'cpu-high');
   }
 
   /** Free storage of an instance, bytes, 5-minute minimum. */
   metricFreeStorageSpace(instance: DatabaseInstanceSelector = 'primary'): cw.IMetric {
-    return this.metric(alarmResourceOf(instance), 'free-storage-low');
+    return this.metric(this.alarmResourceOf(instance), 'free-storage-low');
   }
 
   /** Freeable memory of an instance, bytes, 5-minute minimum. */
   metricFreeableMemory(instance: DatabaseInstanceSelector = 'primary'): cw.IMetric {
-    return this.metric(alarmResourceOf(instance), 'freeable-memory-low');
+    return this.metric(this.alarmResourceOf(instance), 'freeable-memory-low');
   }
 
   /** Replica lag RDS reports for read replica `replica` (1-based), seconds, 1-minute maximum. */
   metricReplicaLag(replica = 1): cw.IMetric {
-    return this.metric(alarmResourceOf(replica), 'replica-lag-high');
+    return this.metric(this.alarmResourceOf(replica), 'replica-lag-high');
   }
 
   /** Client-side query latency the health check measures on an instance, milliseconds, 1-minute p95. */
   metricQueryLatency(instance: DatabaseInstanceSelector = 'primary'): cw.IMetric {
-    return this.metric(alarmResourceOf(instance), 'query-latency-p95-high');
+    return this.metric(this.alarmResourceOf(instance), 'query-latency-p95-high');
   }
 
   /** Share of `max_connections` in use on an instance, percent, 1-minute maximum. */
   metricConnectionsUsedPercent(instance: DatabaseInstanceSelector = 'primary'): cw.IMetric {
-    return this.metric(alarmResourceOf(instance), 'connections-high');
+    return this.metric(this.alarmResourceOf(instance), 'connections-high');
   }
 
   /** 1 while the health check cannot check an instance, 1-minute maximum. */
   metricHealthCheckFailed(instance: DatabaseInstanceSelector = 'primary'): cw.IMetric {
-    return this.metric(alarmResourceOf(instance), 'health-check-failing');
+    return this.metric(this.alarmResourceOf(instance), 'health-check-failing');
+  }
+
+  /**
+   * The resource part of an instance's alarm names: `primary`, `replica-1`, ...; on a DB cluster,
+   * `writer` for 'primary' and `readers` (all of them, as CloudWatch aggregates them) for 1.
+   */
+  private alarmResourceOf(instance: DatabaseInstanceSelector): string {
+    if (this.database.topology.kind === 'instances') return instance === 'primary' ? 'primary' : `replica-${instance}`;
+    return instance === 'primary' ? 'writer' : 'readers';
   }
 
   /** RDS Proxy query response latency, microseconds, 1-minute p95. */
@@ -390,8 +433,3 @@ export class DataTier<Role extends string = string> extends Construct implements
 }
 
 const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
-
-/** The resource part of an instance's alarm names: `primary`, `replica-1`, ... */
-function alarmResourceOf(instance: DatabaseInstanceSelector): string {
-  return instance === 'primary' ? 'primary' : `replica-${instance}`;
-}

@@ -166,11 +166,18 @@ export const MAX_REPLICA_COUNT = 5;
 export const MIN_GP3_STORAGE_GIB = 20;
 export const MAX_STORAGE_GIB = 65_536;
 
-/** Refuses settings RDS would reject at deploy time, naming the option and what is allowed. */
-export function validateDatabaseOptions(path: string, o: ResolvedDatabaseOptions, zoneCount: number): void {
-  validateInstanceSettings(path, o, SUPPORTED_POSTGRES_MAJOR_VERSIONS);
-  validateRdsInstanceClass(path, 'replicaInstanceType', `db.${o.replicaInstanceType.toString()}`, Number(o.engineVersion.postgresMajorVersion));
-  requireInteger(path, 'replicaCount', o.replicaCount, 0, MAX_REPLICA_COUNT);
+/**
+ * Refuses settings RDS would reject at deploy time, naming the option and what is allowed. A
+ * cluster topology checks its instance classes and reader count itself (`validateTopology`):
+ * `instances: false` leaves them out here.
+ */
+export function validateDatabaseOptions(path: string, o: ResolvedDatabaseOptions, zoneCount: number, checks: { readonly instances?: boolean } = {}): void {
+  const instances = checks.instances ?? true;
+  validateInstanceSettings(path, o, SUPPORTED_POSTGRES_MAJOR_VERSIONS, { instanceClass: instances });
+  if (instances) {
+    validateRdsInstanceClass(path, 'replicaInstanceType', `db.${o.replicaInstanceType.toString()}`, Number(o.engineVersion.postgresMajorVersion));
+    requireInteger(path, 'replicaCount', o.replicaCount, 0, MAX_REPLICA_COUNT);
+  }
   requireInteger(path, 'allocatedStorageGiB', o.allocatedStorageGiB, MIN_GP3_STORAGE_GIB, MAX_STORAGE_GIB);
   if (!Number.isInteger(o.maxAllocatedStorageGiB) || o.maxAllocatedStorageGiB <= o.allocatedStorageGiB || o.maxAllocatedStorageGiB > MAX_STORAGE_GIB) {
     throw new DataTierValidationError(

@@ -1,11 +1,11 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import { Construct, DependencyGroup, IDependable } from 'constructs';
 import { addApplicationRoleSecrets } from './application-role-secrets';
 import { ApplicationRole, resolveApplicationRoles } from './application-roles';
 import type { ApplicationRoleSpec } from './functions/shared/application-role-spec';
@@ -20,6 +20,9 @@ import { allowHttpsTo } from './private/vpc-endpoints';
 import { backupReplicationKeyArn, PROPERTIES_REFUSED_ON_RESTORE } from './restore';
 import { DataTierValidationError } from './private/validation';
 import { MASTER_USERNAME, MONITOR_USERNAME, OPERATOR_USERNAME } from './private/database-users';
+import { buildCluster, BuiltCluster } from './private/db-cluster';
+import { clusterRdsMetric } from './private/cluster-metrics';
+import { DatabaseTopology, isClusterTopology, MULTI_AZ_CLUSTER_READERS, ResolvedTopology, resolveTopology, validateTopology } from './topology';
 
 /** An instance of a `Database`: its primary, or a read replica by number (from 1). */
 export type DatabaseInstanceSelector = 'primary' | number;
@@ -65,6 +68,12 @@ export interface DatabaseProps<Role extends string = string> extends DatabaseOpt
    * @default - none
    */
   readonly applicationRoles?: readonly ApplicationRole<Role>[];
+  /**
+   * What the database is: RDS for PostgreSQL instances (a Multi-AZ primary and read replicas), an
+   * RDS Multi-AZ DB cluster, or Aurora PostgreSQL.
+   * @default { kind: 'instances' }
+   */
+  readonly topology?: DatabaseTopology;
 }
 
 export { MASTER_USERNAME, MONITOR_USERNAME, OPERATOR_USERNAME } from './private/database-users';
@@ -88,10 +97,35 @@ export function replicaZones(availabilityZones: string[], count: number): string
  * RDS Proxy in front of the primary, and the sign-in of the applications' roles.
  */
 export class Database<Role extends string = string> extends Construct implements ec2.IConnectable {
-  readonly primary: rds.DatabaseInstance;
+  /** What the database is, defaults filled in. */
+  readonly topology: ResolvedTopology;
+  /** The primary instance (topology `instances`); a cluster topology has none. */
+  readonly primary?: rds.DatabaseInstance;
+  /** The read replicas (topology `instances`); empty for a cluster topology, whose readers are its own. */
   readonly replicas: rds.DatabaseInstanceReadReplica[] = [];
+  /** The DB cluster of a cluster topology (`AWS::RDS::DBCluster`, identifier `<name>-cluster`). */
+  readonly cluster?: rds.CfnDBCluster;
+  /** The Aurora instances, the writer `<name>-writer` first, then `<name>-reader-<n>`; empty otherwise. */
+  readonly clusterInstances: readonly rds.CfnDBInstance[] = [];
+  /** The DB cluster identifier, `<name>-cluster`, for a cluster topology. */
+  readonly clusterIdentifier?: string;
+  /** The Aurora global database `<name>-global` whose primary this cluster is (topology aurora with `globalDatabase`). */
+  readonly globalCluster?: rds.CfnGlobalCluster;
+  /** Where the writer is reached directly (migrations, maintenance): the primary's endpoint or the cluster's writer endpoint. */
+  readonly writerEndpoint: rds.Endpoint;
+  /** The cluster's reader endpoint (a cluster topology): connections spread over its readers. */
+  readonly readerEndpoint?: rds.Endpoint;
+  /** What accepts connections once deployed: the primary, or the cluster and its instances. Depend on it before connecting. */
+  readonly writer: IDependable;
+  /**
+   * The identifier the writer's metrics are published under by the tier's functions (dimension
+   * `DBInstance`): the primary's instance identifier, or the cluster identifier.
+   */
+  readonly writerId: string;
   readonly proxy: rds.DatabaseProxy;
-  /** The master secret, attached to the primary (it holds host, port and dbname). */
+  /** The proxy's read-only endpoint, to the cluster's readers (a cluster topology). */
+  readonly proxyReadOnlyEndpoint?: rds.IDatabaseProxyEndpoint;
+  /** The master secret, attached to the primary or the cluster (it holds host, port and dbname). */
   readonly secret: secretsmanager.ISecret;
   /** The health check's own credentials (role `data_tier_monitor`), attached to the primary. */
   readonly monitorSecret: secretsmanager.ISecret;
@@ -108,9 +142,9 @@ export class Database<Role extends string = string> extends Construct implements
   readonly parameterGroup: rds.ParameterGroup;
   /** The upgrade target's parameter group (`upgradeTarget`): the same settings, the target's family. */
   readonly upgradeParameterGroup?: rds.ParameterGroup;
-  /** Security group of the primary: reached only from the proxy and the functions. */
+  /** Security group of the primary (or of the whole cluster): reached only from the proxy and the functions. */
   readonly primarySecurityGroup: ec2.SecurityGroup;
-  /** Security group of the replicas: reached from the functions and application readers. */
+  /** Security group of the replicas: reached from the functions and application readers. A cluster's readers share the cluster's group. */
   readonly replicaSecurityGroup: ec2.SecurityGroup;
   readonly proxySecurityGroup: ec2.SecurityGroup;
   readonly rotationSecurityGroup: ec2.SecurityGroup;
@@ -119,7 +153,11 @@ export class Database<Role extends string = string> extends Construct implements
   readonly options: ResolvedDatabaseOptions;
   /** Encrypts storage, Performance Insights and the secrets. */
   readonly dataKey: kms.IKey;
-  /** DB instance identifiers, fixed by the tier's name: the primary's, then each replica's. */
+  /**
+   * DB instance identifiers, fixed by the tier's name: the primary's, then each replica's. For a
+   * cluster topology, `primary` is the cluster identifier (its writer's instance changes on
+   * failover) and `replicas` is empty.
+   */
   readonly instanceIds: { readonly primary: string; readonly replicas: string[] };
   /** Where applications connect: RDS Proxy and the read replicas, on the database port. */
   readonly connections: ec2.Connections;
@@ -130,9 +168,25 @@ export class Database<Role extends string = string> extends Construct implements
     super(scope, id);
     const { vpc } = props;
     const namePrefix = tierName(this, props.name);
-    const config = resolveDatabaseOptions(props);
+    const defaults = resolveDatabaseOptions(props);
+    const topology = resolveTopology(props.topology, defaults.engineVersion.postgresMajorVersion, defaults.allocatedStorageGiB);
+    this.topology = topology;
+    const clustered = isClusterTopology(topology);
+    // A Multi-AZ DB cluster always has its two readable standbys.
+    const config = resolveDatabaseOptions(topology.kind === 'multi-az-cluster' ? { replicaCount: MULTI_AZ_CLUSTER_READERS, ...props } : props);
     const availabilityZones = props.availabilityZones ?? vpc.availabilityZones.slice(0, 3);
-    validateDatabaseOptions(this.node.path, config, availabilityZones.length);
+    validateDatabaseOptions(this.node.path, config, availabilityZones.length, { instances: !clustered });
+    validateTopology(this.node.path, topology, {
+      instanceClass: `db.${config.instanceType.toString()}`,
+      replicaInstanceClass: `db.${config.replicaInstanceType.toString()}`,
+      replicaCount: config.replicaCount,
+      allocatedStorageGiB: config.allocatedStorageGiB,
+      postgresMajorVersion: config.engineVersion.postgresMajorVersion,
+      multiAz: config.multiAz,
+      maxAllocatedStorageGiB: config.maxAllocatedStorageGiB,
+      given: new Set(Object.entries(props).filter(([, value]) => value !== undefined).map(([key]) => key)),
+    });
+    if (clustered) validateClusterOptions(this.node.path, topology.kind, props, availabilityZones.length);
     this.applicationRoles = resolveApplicationRoles(this.node.path, props.applicationRoles);
     validateRecoveryOptions(this.node.path, config, { region: Stack.of(this).region, account: Stack.of(this).account });
     const dataSubnets = props.dataSubnets ?? defaultDataSubnets(vpc);
@@ -144,18 +198,26 @@ export class Database<Role extends string = string> extends Construct implements
     this.dataKey = dataKey;
     this.port = config.port;
     const engine = rds.DatabaseInstanceEngine.postgres({ version: config.engineVersion });
+    const auroraEngine = topology.kind === 'aurora' ? rds.DatabaseClusterEngine.auroraPostgres({ version: topology.engineVersion }) : undefined;
 
     const securityGroup = (sgId: string, description: string) =>
       new ec2.SecurityGroup(this, sgId, { vpc, description, allowAllOutbound: false });
-    this.primarySecurityGroup = securityGroup('PrimarySecurityGroup', 'PostgreSQL primary: from RDS Proxy and the data-tier functions only');
-    this.replicaSecurityGroup = securityGroup('ReplicaSecurityGroup', 'PostgreSQL read replicas: from the data-tier functions and application readers');
+    if (clustered) {
+      this.primarySecurityGroup = securityGroup('ClusterSecurityGroup', 'PostgreSQL DB cluster (writer and readers): from RDS Proxy and the data-tier functions only');
+      this.replicaSecurityGroup = this.primarySecurityGroup;
+    } else {
+      this.primarySecurityGroup = securityGroup('PrimarySecurityGroup', 'PostgreSQL primary: from RDS Proxy and the data-tier functions only');
+      this.replicaSecurityGroup = securityGroup('ReplicaSecurityGroup', 'PostgreSQL read replicas: from the data-tier functions and application readers');
+    }
     this.proxySecurityGroup = securityGroup('ProxySecurityGroup', 'RDS Proxy: from applications and functions, to the primary');
     this.rotationSecurityGroup = securityGroup('RotationSecurityGroup', 'Secret rotation function: to the primary and the Secrets Manager endpoint');
 
     this.parameterGroup = new rds.ParameterGroup(this, 'ParameterGroup', {
-      engine,
-      description: `${namePrefix}: PostgreSQL ${config.engineVersion.postgresMajorVersion} settings for the primary and replicas`,
-      parameters: postgresParameters(config),
+      engine: auroraEngine ?? engine,
+      description: clustered
+        ? `${namePrefix}: PostgreSQL ${config.engineVersion.postgresMajorVersion} settings of the DB cluster`
+        : `${namePrefix}: PostgreSQL ${config.engineVersion.postgresMajorVersion} settings for the primary and replicas`,
+      parameters: postgresParameters(config, { aurora: topology.kind === 'aurora' }),
     });
     const upgrade = validateMajorVersionUpgrade(this.node.path, config.engineVersion, props, SUPPORTED_POSTGRES_MAJOR_VERSIONS);
     if (props.upgradeTarget) {
@@ -179,98 +241,136 @@ export class Database<Role extends string = string> extends Construct implements
     });
 
     const monitoringRole = enhancedMonitoringRole(this);
+    let attachmentTarget: secretsmanager.ISecretAttachmentTarget;
+    let cluster: BuiltCluster | undefined;
 
-    const [primaryZone, standbyZone] = availabilityZones;
-    const observability = {
-      enablePerformanceInsights: true,
-      performanceInsightRetention: config.performanceInsightRetention,
-      performanceInsightEncryptionKey: dataKey,
-      monitoringInterval: config.monitoringInterval,
-      monitoringRole,
-      cloudwatchLogsExports: ['postgresql', 'upgrade'],
-    };
+    if (!clustered) {
+      const [primaryZone, standbyZone] = availabilityZones;
+      const observability = {
+        enablePerformanceInsights: true,
+        performanceInsightRetention: config.performanceInsightRetention,
+        performanceInsightEncryptionKey: dataKey,
+        monitoringInterval: config.monitoringInterval,
+        monitoringRole,
+        cloudwatchLogsExports: ['postgresql', 'upgrade'],
+      };
 
-    const primaryId = `${namePrefix}-primary`;
-    this.instanceIds = { primary: primaryId, replicas: [] };
-    this.primary = new rds.DatabaseInstance(this, 'Primary', {
-      ...observability,
-      instanceIdentifier: primaryId,
-      engine,
-      instanceType: config.instanceType,
-      vpc,
-      // Multi-AZ keeps primary and standby in the first two zones, leaving the third to a replica.
-      vpcSubnets: config.multiAz ? { ...dataSubnets, availabilityZones: [primaryZone, standbyZone] } : dataSubnets,
-      availabilityZone: config.multiAz ? undefined : primaryZone,
-      multiAz: config.multiAz,
-      securityGroups: [this.primarySecurityGroup],
-      port: config.port,
-      credentials: rds.Credentials.fromSecret(masterSecret),
-      databaseName: DATABASE_NAME,
-      parameterGroup: instanceParameterGroup,
-      storageType: rds.StorageType.GP3,
-      allocatedStorage: config.allocatedStorageGiB,
-      maxAllocatedStorage: config.maxAllocatedStorageGiB,
-      storageEncrypted: true,
-      storageEncryptionKey: dataKey,
-      backupRetention: config.backupRetention,
-      preferredBackupWindow: '03:00-04:00',
-      preferredMaintenanceWindow: 'sun:04:30-sun:05:30',
-      copyTagsToSnapshot: true,
-      deleteAutomatedBackups: false,
-      deletionProtection: config.deletionProtection,
-      removalPolicy: config.deletionProtection ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
-      iamAuthentication: true,
-      autoMinorVersionUpgrade: true,
-      publiclyAccessible: false,
-      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
-    });
-    this.secret = this.primary.secret!;
-    this.applyRecoveryOptions(config);
-    if (!config.multiAz || !config.deletionProtection) {
-      acknowledge(
-        this.primary,
-        ...(config.multiAz ? [] : [PINNED_ZONE]),
-        ...(config.multiAz
-          ? []
-          : acrossPacks({ awsSolutions: 'RDS3', nist: 'RDSMultiAZSupport', hipaa: 'RDSMultiAZSupport' }, 'Single-AZ by choice in this environment (database.multiAz=false, a throwaway dev tier); validation requires Multi-AZ in prod.')),
-        ...(config.deletionProtection
-          ? []
-          : acrossPacks(
-              { awsSolutions: 'RDS10', nist: 'RDSInstanceDeletionProtectionEnabled', hipaa: 'RDSInstanceDeletionProtectionEnabled' },
-              'Deletion protection off by choice in this environment (database.deletionProtection=false, dev only); validation requires it in staging and prod.',
-            )),
-      );
-    }
-    exportLogGroups(this, this.primary.node.id, primaryId, this.primary, logsKey, config.logRetention);
-
-    replicaZones(availabilityZones, config.replicaCount).forEach((zone, index) => {
-      const replicaId = `${namePrefix}-replica-${index + 1}`;
-      this.instanceIds.replicas.push(replicaId);
-      const replica = new rds.DatabaseInstanceReadReplica(this, `Replica${index + 1}`, {
+      const primaryId = `${namePrefix}-primary`;
+      this.instanceIds = { primary: primaryId, replicas: [] };
+      const primary = new rds.DatabaseInstance(this, 'Primary', {
         ...observability,
-        instanceIdentifier: replicaId,
-        sourceDatabaseInstance: this.primary,
-        instanceType: config.replicaInstanceType,
+        instanceIdentifier: primaryId,
+        engine,
+        instanceType: config.instanceType,
         vpc,
-        vpcSubnets: dataSubnets,
-        availabilityZone: zone,
-        securityGroups: [this.replicaSecurityGroup],
+        // Multi-AZ keeps primary and standby in the first two zones, leaving the third to a replica.
+        vpcSubnets: config.multiAz ? { ...dataSubnets, availabilityZones: [primaryZone, standbyZone] } : dataSubnets,
+        availabilityZone: config.multiAz ? undefined : primaryZone,
+        multiAz: config.multiAz,
+        securityGroups: [this.primarySecurityGroup],
         port: config.port,
+        credentials: rds.Credentials.fromSecret(masterSecret),
+        databaseName: DATABASE_NAME,
         parameterGroup: instanceParameterGroup,
-        // Encryption (and its key) is inherited from the primary; CloudFormation rejects it here.
         storageType: rds.StorageType.GP3,
+        allocatedStorage: config.allocatedStorageGiB,
+        maxAllocatedStorage: config.maxAllocatedStorageGiB,
+        storageEncrypted: true,
+        storageEncryptionKey: dataKey,
+        backupRetention: config.backupRetention,
+        preferredBackupWindow: '03:00-04:00',
+        preferredMaintenanceWindow: 'sun:04:30-sun:05:30',
+        copyTagsToSnapshot: true,
+        deleteAutomatedBackups: false,
         deletionProtection: config.deletionProtection,
-        // A replica holds only a copy of the primary, whose final snapshot keeps the data.
-        removalPolicy: RemovalPolicy.DESTROY,
+        removalPolicy: config.deletionProtection ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
         iamAuthentication: true,
         autoMinorVersionUpgrade: true,
         publiclyAccessible: false,
         caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
       });
-      exportLogGroups(this, replica.node.id, replicaId, replica, logsKey, config.logRetention);
-      acknowledgeReplicaFindings(replica, config.port);
-      this.replicas.push(replica);
-    });
+      this.primary = primary;
+      this.secret = primary.secret!;
+      this.applyRecoveryOptions(primary, config);
+      if (!config.multiAz || !config.deletionProtection) {
+        acknowledge(
+          primary,
+          ...(config.multiAz ? [] : [PINNED_ZONE]),
+          ...(config.multiAz
+            ? []
+            : acrossPacks({ awsSolutions: 'RDS3', nist: 'RDSMultiAZSupport', hipaa: 'RDSMultiAZSupport' }, 'Single-AZ by choice in this environment (database.multiAz=false, a throwaway dev tier); validation requires Multi-AZ in prod.')),
+          ...(config.deletionProtection
+            ? []
+            : acrossPacks(
+                { awsSolutions: 'RDS10', nist: 'RDSInstanceDeletionProtectionEnabled', hipaa: 'RDSInstanceDeletionProtectionEnabled' },
+                'Deletion protection off by choice in this environment (database.deletionProtection=false, dev only); validation requires it in staging and prod.',
+              )),
+        );
+      }
+      exportLogGroups(this, primary.node.id, primaryId, primary, logsKey, config.logRetention);
+
+      replicaZones(availabilityZones, config.replicaCount).forEach((zone, index) => {
+        const replicaId = `${namePrefix}-replica-${index + 1}`;
+        this.instanceIds.replicas.push(replicaId);
+        const replica = new rds.DatabaseInstanceReadReplica(this, `Replica${index + 1}`, {
+          ...observability,
+          instanceIdentifier: replicaId,
+          sourceDatabaseInstance: primary,
+          instanceType: config.replicaInstanceType,
+          vpc,
+          vpcSubnets: dataSubnets,
+          availabilityZone: zone,
+          securityGroups: [this.replicaSecurityGroup],
+          port: config.port,
+          parameterGroup: instanceParameterGroup,
+          // Encryption (and its key) is inherited from the primary; CloudFormation rejects it here.
+          storageType: rds.StorageType.GP3,
+          deletionProtection: config.deletionProtection,
+          // A replica holds only a copy of the primary, whose final snapshot keeps the data.
+          removalPolicy: RemovalPolicy.DESTROY,
+          iamAuthentication: true,
+          autoMinorVersionUpgrade: true,
+          publiclyAccessible: false,
+          caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
+        });
+        exportLogGroups(this, replica.node.id, replicaId, replica, logsKey, config.logRetention);
+        acknowledgeReplicaFindings(replica, config.port);
+        this.replicas.push(replica);
+      });
+      this.writerId = primary.instanceIdentifier;
+      this.writerEndpoint = primary.instanceEndpoint;
+      this.writer = primary;
+      attachmentTarget = primary;
+    } else {
+      cluster = buildCluster(this, {
+        namePrefix,
+        topology,
+        config,
+        vpc,
+        dataSubnets,
+        availabilityZones,
+        securityGroup: this.primarySecurityGroup,
+        parameterGroup: this.parameterGroup,
+        masterSecret,
+        databaseName: DATABASE_NAME,
+        dataKey,
+        logsKey,
+        monitoringRole,
+      });
+      this.cluster = cluster.resource;
+      this.clusterInstances = cluster.instances;
+      this.clusterIdentifier = cluster.identifier;
+      this.globalCluster = cluster.globalCluster;
+      this.instanceIds = { primary: cluster.identifier, replicas: [] };
+      this.writerId = cluster.identifier;
+      this.writerEndpoint = cluster.writerEndpoint;
+      this.readerEndpoint = cluster.readerEndpoint;
+      const writer = new DependencyGroup();
+      writer.add(...cluster.dependables);
+      this.writer = writer;
+      attachmentTarget = cluster.attachmentTarget;
+      this.secret = masterSecret.attach(attachmentTarget);
+    }
 
     const rotate = (secret: secretsmanager.ISecret, name: string) =>
       secret.addRotationSchedule('Rotation', {
@@ -285,14 +385,14 @@ export class Database<Role extends string = string> extends Construct implements
     rotate(this.secret, 'master');
     // A role the migrations create NOLOGIN, with its own secret on the primary, rotated like the master's.
     const roleSecret = (id: string, username: string, name: string) => {
-      const secret = new rds.DatabaseSecret(this, id, { username, secretName: `${namePrefix}/postgres/${name}`, encryptionKey: dataKey }).attach(this.primary);
+      const secret = new rds.DatabaseSecret(this, id, { username, secretName: `${namePrefix}/postgres/${name}`, encryptionKey: dataKey }).attach(attachmentTarget);
       return { secret, rotation: rotate(secret, name) };
     };
     ({ secret: this.monitorSecret, rotation: this.monitorRotation } = roleSecret('MonitorSecret', MONITOR_USERNAME, 'monitor'));
     ({ secret: this.operatorSecret, rotation: this.operatorRotation } = roleSecret('OperatorSecret', OPERATOR_USERNAME, 'operator'));
     ({ secrets: this.applicationRoleSecrets, rotations: this.applicationRoleRotations } = addApplicationRoleSecrets(this, {
       roles: this.applicationRoles,
-      primary: this.primary,
+      attachTo: attachmentTarget,
       masterSecret: this.secret,
       encryptionKey: dataKey,
       namePrefix,
@@ -312,7 +412,7 @@ export class Database<Role extends string = string> extends Construct implements
     const iamRoles = this.applicationRoles.filter((role) => role.signIn === 'iam').map((role) => role.name);
     this.proxy = new rds.DatabaseProxy(this, 'Proxy', {
       dbProxyName: `${namePrefix}-proxy`,
-      proxyTarget: rds.ProxyTarget.fromInstance(this.primaryWithLiteralPort(engine)),
+      proxyTarget: cluster ? rds.ProxyTarget.fromCluster(this.clusterWithLiteralPort(cluster, auroraEngine)) : rds.ProxyTarget.fromInstance(this.primaryWithLiteralPort(this.primary!, engine)),
       // The health check, operators and the `secret` application roles sign in through the proxy as their own roles.
       secrets: [this.secret, this.monitorSecret, this.operatorSecret, ...Object.values(this.applicationRoleSecrets)],
       vpc,
@@ -334,6 +434,21 @@ export class Database<Role extends string = string> extends Construct implements
       maxConnectionsPercent: config.proxy.maxConnectionsPercent,
       debugLogging: false,
     });
+    if (cluster) {
+      // The target is imported (for its literal port): the proxy's targets must wait for the cluster and its instances.
+      (this.proxy.node.findChild('ProxyTargetGroup') as CfnResource).node.addDependency(...cluster.dependables);
+      // Reads through the proxy, spread over the cluster's readers: a read-only endpoint, which RDS
+      // Proxy offers for Aurora and for Multi-AZ DB clusters ("Working with Amazon RDS Proxy
+      // endpoints", Proxy endpoints for Multi-AZ DB clusters,
+      // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-endpoints.html).
+      this.proxyReadOnlyEndpoint = this.proxy.addEndpoint('ReadOnlyEndpoint', {
+        dbProxyEndpointName: `${namePrefix}-proxy-ro`,
+        vpc,
+        vpcSubnets: dataSubnets,
+        securityGroups: [this.proxySecurityGroup],
+        targetRole: rds.ProxyEndpointTargetRole.READ_ONLY,
+      });
+    }
     const proxyRole = this.proxy.node.findChild('IAMRole') as iam.Role;
     acknowledge(
       proxyRole.node.findChild('DefaultPolicy'),
@@ -346,16 +461,21 @@ export class Database<Role extends string = string> extends Construct implements
     );
     if (iamEndToEnd) {
       // End to end, the proxy signs in to the database as the user the client signed in as.
-      proxyRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['rds-db:connect'], resources: [this.dbUserArn(this.primary, '*')] }));
+      proxyRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['rds-db:connect'], resources: [this.dbUserArn('*')] }));
     } else if (iamRoles.length > 0) {
       // The same, for the declared `iam` roles only.
-      proxyRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['rds-db:connect'], resources: iamRoles.map((role) => this.dbUserArn(this.primary, role)) }));
+      proxyRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['rds-db:connect'], resources: iamRoles.map((role) => this.dbUserArn(role)) }));
     }
-    this.proxySecurityGroup.addEgressRule(this.primarySecurityGroup, ec2.Port.tcp(config.port), 'RDS Proxy to the primary');
+    this.proxySecurityGroup.addEgressRule(this.primarySecurityGroup, ec2.Port.tcp(config.port), cluster ? 'RDS Proxy to the DB cluster' : 'RDS Proxy to the primary');
     this.connections = new ec2.Connections({
-      securityGroups: [this.proxySecurityGroup, ...(this.replicas.length > 0 ? [this.replicaSecurityGroup] : [])],
+      securityGroups: this.readerGroups(),
       defaultPort: ec2.Port.tcp(config.port),
     });
+  }
+
+  /** Where application clients connect: the proxy, and the read replicas of the `instances` topology (a cluster's readers are read through the proxy). */
+  private readerGroups(): ec2.SecurityGroup[] {
+    return [this.proxySecurityGroup, ...(this.replicas.length > 0 ? [this.replicaSecurityGroup] : [])];
   }
 
   /**
@@ -364,7 +484,7 @@ export class Database<Role extends string = string> extends Construct implements
    */
   allowClient(client: ec2.IConnectable, description: string, options: { direct: boolean }): void {
     const port = ec2.Port.tcp(this.port);
-    const targets = [this.proxySecurityGroup, ...(this.replicas.length > 0 ? [this.replicaSecurityGroup] : [])];
+    const targets = this.readerGroups();
     if (options.direct) targets.push(this.primarySecurityGroup);
     for (const group of client.connections.securityGroups) {
       for (const target of targets) {
@@ -385,18 +505,19 @@ export class Database<Role extends string = string> extends Construct implements
     if (declared.signIn === 'secret') return this.applicationRoleSecrets[declared.name].grantRead(grantee);
     const proxy = this.proxy.grantConnect(grantee, declared.name);
     if (this.replicas.length === 0) return proxy;
-    const replicas = iam.Grant.addToPrincipal({ grantee, actions: ['rds-db:connect'], resourceArns: this.replicas.map((replica) => this.dbUserArn(replica, declared.name)) });
+    const replicas = iam.Grant.addToPrincipal({ grantee, actions: ['rds-db:connect'], resourceArns: this.replicas.map((replica) => this.dbUserArn(declared.name, replica)) });
     return proxy.combine(replicas);
   }
 
   /**
-   * The ARN that `rds-db:connect` names to sign in to `instance` as `user`. The replica's resource
+   * The ARN that `rds-db:connect` names to sign in to `instance` (by default the writer: the
+   * primary, or the DB cluster by its `cluster-` resource id) as `user`. The replica's resource
    * id is read from its L1: `DatabaseInstanceReadReplica.instanceResourceId` (and so its
    * `grantConnect`) is the replica's ARN unless the app sets the feature flag
    * `@aws-cdk/aws-rds:setCorrectValueForDatabaseInstanceReadReplicaInstanceResourceId`.
    */
-  private dbUserArn(instance: rds.DatabaseInstance | rds.DatabaseInstanceReadReplica, user: string): string {
-    const resourceId = (instance.node.defaultChild as rds.CfnDBInstance).attrDbiResourceId;
+  private dbUserArn(user: string, instance: rds.DatabaseInstance | rds.DatabaseInstanceReadReplica | undefined = this.primary): string {
+    const resourceId = instance ? (instance.node.defaultChild as rds.CfnDBInstance).attrDbiResourceId : this.cluster!.attrDbClusterResourceId;
     return Stack.of(this).formatArn({ service: 'rds-db', resource: 'dbuser', resourceName: `${resourceId}/${user}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   }
 
@@ -423,27 +544,44 @@ export class Database<Role extends string = string> extends Construct implements
     );
   }
 
+  /**
+   * Readers the database always has: read replicas, or a cluster's readers (Aurora: those the stack
+   * creates, or auto scaling's minimum if more; auto scaling removes only the readers it added).
+   * With none, there is no readers' alarm: replica lag would be missing, which it treats as breaching.
+   */
+  get readerCount(): number {
+    if (this.topology.kind === 'instances') return this.replicas.length;
+    if (this.topology.kind === 'multi-az-cluster') return MULTI_AZ_CLUSTER_READERS;
+    return Math.max(this.options.replicaCount, this.topology.readerAutoScaling?.minReaders ?? 0);
+  }
+
   /** CPU of the primary or of read replica `instance` (from 1), percent, as its `cpu-high` alarm watches it. */
-  metricCpuUtilization(instance: DatabaseInstanceSelector = 'primary'): cw.Metric {
+  metricCpuUtilization(instance: DatabaseInstanceSelector = 'primary'): cw.IMetric {
     return this.instanceMetric('cpu-high', instance);
   }
 
   /** Free storage of an instance, bytes, as its `free-storage-low` alarm watches it. */
-  metricFreeStorageSpace(instance: DatabaseInstanceSelector = 'primary'): cw.Metric {
+  metricFreeStorageSpace(instance: DatabaseInstanceSelector = 'primary'): cw.IMetric {
     return this.instanceMetric('free-storage-low', instance);
   }
 
   /** Freeable memory of an instance, bytes, as its `freeable-memory-low` alarm watches it. */
-  metricFreeableMemory(instance: DatabaseInstanceSelector = 'primary'): cw.Metric {
+  metricFreeableMemory(instance: DatabaseInstanceSelector = 'primary'): cw.IMetric {
     return this.instanceMetric('freeable-memory-low', instance);
   }
 
   /** Replica lag of read replica `replica` (from 1), seconds, as its `replica-lag-high` alarm watches it. */
-  metricReplicaLag(replica = 1): cw.Metric {
+  metricReplicaLag(replica = 1): cw.IMetric {
     return this.instanceMetric('replica-lag-high', replica);
   }
 
-  private instanceMetric(condition: string, instance: DatabaseInstanceSelector): cw.Metric {
+  private instanceMetric(condition: string, instance: DatabaseInstanceSelector): cw.IMetric {
+    if (this.clusterIdentifier !== undefined && this.topology.kind !== 'instances') {
+      if (instance !== 'primary' && (instance !== 1 || this.readerCount === 0)) {
+        throw new DataTierValidationError(this.node.path, 'instance', instance, `must be 'primary' (the writer) or 1 (the cluster's readers together, as CloudWatch publishes them)`);
+      }
+      return clusterRdsMetric(condition, this.topology.kind, this.clusterIdentifier, instance === 'primary' ? 'primary' : 'replica');
+    }
     const instanceId = instance === 'primary' ? this.instanceIds.primary : this.instanceIds.replicas[instance - 1];
     if (instanceId === undefined) {
       throw new DataTierValidationError(this.node.path, 'instance', instance, `must be 'primary' or a replica number from 1 to ${this.instanceIds.replicas.length}`);
@@ -456,14 +594,33 @@ export class Database<Role extends string = string> extends Construct implements
    * the target's default port, which on the instance itself is a token, and a rule over
    * an unresolved port reads to reviewers (and cdk-nag) as "any port".
    */
-  private primaryWithLiteralPort(engine: rds.IInstanceEngine): rds.IDatabaseInstance {
+  private primaryWithLiteralPort(primary: rds.DatabaseInstance, engine: rds.IInstanceEngine): rds.IDatabaseInstance {
     return rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, 'PrimaryProxyTarget', {
-      instanceIdentifier: this.primary.instanceIdentifier,
-      instanceEndpointAddress: this.primary.dbInstanceEndpointAddress,
-      instanceResourceId: this.primary.instanceResourceId,
+      instanceIdentifier: primary.instanceIdentifier,
+      instanceEndpointAddress: primary.dbInstanceEndpointAddress,
+      instanceResourceId: primary.instanceResourceId,
       port: this.port,
       securityGroups: [this.primarySecurityGroup],
       engine,
+    });
+  }
+
+  /**
+   * The DB cluster as the proxy target, with its port as a literal (as the primary's, above). The
+   * proxy reads only the engine's family from it: PostgreSQL for Aurora PostgreSQL and for a
+   * Multi-AZ DB cluster of RDS for PostgreSQL alike (aws-cdk-lib has no cluster engine for the
+   * latter, so it is named by its family alone).
+   */
+  private clusterWithLiteralPort(cluster: BuiltCluster, auroraEngine: rds.IClusterEngine | undefined): rds.IDatabaseCluster {
+    const postgresFamily = { engineType: 'postgres', engineFamily: 'POSTGRESQL', supportedLogTypes: ['postgresql', 'upgrade'] } as unknown as rds.IClusterEngine;
+    return rds.DatabaseCluster.fromDatabaseClusterAttributes(this, 'ClusterProxyTarget', {
+      clusterIdentifier: cluster.resource.ref,
+      clusterEndpointAddress: cluster.writerEndpoint.hostname,
+      readerEndpointAddress: cluster.readerEndpoint.hostname,
+      clusterResourceIdentifier: cluster.resource.attrDbClusterResourceId,
+      port: this.port,
+      securityGroups: [this.primarySecurityGroup],
+      engine: auroraEngine ?? postgresFamily,
     });
   }
 
@@ -472,14 +629,14 @@ export class Database<Role extends string = string> extends Construct implements
    * construct stays a `DatabaseInstance` with id `Primary` for every source, so a tier without
    * `restore` keeps its logical IDs and template, and a restored tier keeps the same tree.
    */
-  private applyRecoveryOptions(config: ResolvedDatabaseOptions): void {
-    const cfn = this.primary.node.defaultChild as rds.CfnDBInstance;
+  private applyRecoveryOptions(primary: rds.DatabaseInstance, config: ResolvedDatabaseOptions): void {
+    const cfn = primary.node.defaultChild as rds.CfnDBInstance;
     if (config.restore) {
       for (const [property, value] of Object.entries(config.restore.cfnProperties())) cfn.addPropertyOverride(property, value);
       // MasterUserPassword stays: CloudFormation sets it right after the restore (see PROPERTIES_REFUSED_ON_RESTORE).
       for (const property of PROPERTIES_REFUSED_ON_RESTORE) cfn.addPropertyDeletionOverride(property);
       acknowledge(
-        this.primary,
+        primary,
         ...acrossPacks(
           { awsSolutions: 'RDS2', nist: 'RDSStorageEncrypted', hipaa: 'RDSStorageEncrypted', pci: 'RDSStorageEncrypted' },
           'A restored primary inherits encryption and its KMS key from the encrypted source (snapshot or automated backups of an encrypted tier); CloudFormation rejects StorageEncrypted and KmsKeyId next to DBSnapshotIdentifier.',
@@ -519,4 +676,23 @@ function acknowledgeReplicaFindings(replica: rds.DatabaseInstanceReadReplica, po
     ),
     replicaPortAcknowledgement(port),
   );
+}
+
+/**
+ * What the tier builds only for instances so far, refused on a cluster topology by name: a restore
+ * (built from DB instance snapshots and instances), backup replication (a Multi-AZ DB cluster has
+ * no cross-Region automated backups, multi-az-db-clusters-concepts.Limitations.html; Aurora's
+ * answer is a global database), and the prepared blue/green upgrade (its parameter group is an
+ * instance one).
+ */
+function validateClusterOptions(path: string, kind: 'multi-az-cluster' | 'aurora', o: DatabaseOptions, zoneCount: number): void {
+  const name = kind === 'aurora' ? 'an Aurora cluster' : 'a Multi-AZ DB cluster';
+  const refuse = (prop: string, value: unknown, why: string) => {
+    throw new DataTierValidationError(path, prop, value, `is not supported for ${name} yet: ${why}`);
+  };
+  if (o.restore) refuse('restore', o.restore.source, 'the tier restores DB instance snapshots and instances only; restore the cluster snapshot by hand (runbooks) or use the topology instances');
+  if (o.backupReplication) refuse('backupReplication', o.backupReplication.region, kind === 'aurora' ? 'Aurora replicates to another region with a global database, not automated backups' : 'a Multi-AZ DB cluster has no cross-Region automated backups');
+  if (o.upgradeTarget) refuse('upgradeTarget', o.upgradeTarget.postgresFullVersion, 'the prepared blue/green upgrade builds an instance parameter group; upgrade the cluster by its own blue/green deployment');
+  if (o.majorVersionUpgrade) refuse('majorVersionUpgrade', o.majorVersionUpgrade, 'it acknowledges a blue/green upgrade prepared for instances');
+  if (zoneCount < 3) throw new DataTierValidationError(path, 'availabilityZones', zoneCount, `must name three zones for ${name}: its instances (and DB subnet group) span three zones`);
 }

@@ -7,8 +7,17 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IDependable } from 'constructs';
 import { FunctionPlacement } from './function-placement';
+import type { TopologyKind } from './topology';
 import { DataTierFunction } from './private/data-tier-function';
 import { allowMetricPublishing, scheduleDeadLetterQueue, scheduledDelivery, scheduledFunctionProps } from './private/schedules';
+
+/** A reader the health check connects to directly. */
+export interface HealthCheckReader {
+  /** The `DBInstance` dimension of its metrics: a replica's instance identifier, or the DB cluster's. */
+  readonly id: string;
+  /** Its endpoint address (`host`, or `host:port`). */
+  readonly address: string;
+}
 
 /** Latency probes each health check runs per instance; their samples give the p95. */
 export const PROBE_COUNT = 20;
@@ -19,9 +28,21 @@ export const HEALTH_CHECK_INTERVAL = Duration.minutes(1);
 export interface HealthCheckProps extends FunctionPlacement {
   /** Value of the `Environment` dimension of the published metrics, e.g. `prod`. */
   readonly metricEnvironment: string;
+  /** RDS Proxy: the writer is checked through it, as applications reach it. */
   readonly proxy: rds.DatabaseProxy;
-  readonly primary: rds.DatabaseInstance;
-  readonly replicas: rds.DatabaseInstanceReadReplica[];
+  /** The identifier the writer's metrics are published under (dimension `DBInstance`): the primary's instance identifier, or the DB cluster's. */
+  readonly writerId: string;
+  /**
+   * The readers checked directly: each read replica by its instance identifier and endpoint, or a
+   * DB cluster's reader endpoint under the cluster's identifier.
+   */
+  readonly readers: readonly HealthCheckReader[];
+  /**
+   * What the database is, passed to the function as `DB_TOPOLOGY` for a cluster topology (left
+   * out for `instances`).
+   * @default 'instances'
+   */
+  readonly topology?: TopologyKind;
   /** The health check's own least-privilege credentials. */
   readonly monitorSecret: secretsmanager.ISecret;
   /** The schedule starts only once the migrations (which create the functions it calls) have run. */
@@ -55,9 +76,10 @@ export class HealthCheck extends Construct {
         ...scheduled.environment,
         DB_SECRET_ARN: props.monitorSecret.secretArn,
         PRIMARY_HOST: props.proxy.endpoint,
-        REPLICAS: props.replicas.length > 0 ? Fn.join(',', props.replicas.map((r) => `${r.instanceIdentifier}=${r.dbInstanceEndpointAddress}`)) : '',
+        REPLICAS: props.readers.length > 0 ? Fn.join(',', props.readers.map((r) => `${r.id}=${r.address}`)) : '',
         PROBE_COUNT: String(PROBE_COUNT),
         CONNECT_TIMEOUT_MS: '5000',
+        ...(props.topology === undefined || props.topology === 'instances' ? {} : { DB_TOPOLOGY: props.topology }),
       },
     }).function;
     const everyMinute = new events.Rule(this, 'EveryMinute', {

@@ -2,7 +2,6 @@ import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IDependable } from 'constructs';
@@ -25,7 +24,10 @@ export const MAINTENANCE_SCHEDULES = [
 export interface MaintenanceProps extends FunctionPlacement {
   /** Value of the `Environment` dimension of the published metrics, e.g. `prod`. */
   readonly metricEnvironment: string;
-  readonly primary: rds.DatabaseInstance;
+  /** The identifier its metrics are published under (dimension `DBInstance`): the primary's instance identifier, or the DB cluster's. */
+  readonly writerId: string;
+  /** Where it connects: the writer's endpoint address (the primary instance's, or the DB cluster's writer endpoint). */
+  readonly writerEndpointAddress: string;
   /** Master credentials: partition maintenance creates and detaches partitions. */
   readonly secret: secretsmanager.ISecret;
   /** Where scheduled events EventBridge could not deliver go (the health check's queue). */
@@ -55,7 +57,7 @@ export class Maintenance extends Construct {
       entry: 'maintenance/index.ts',
       description: 'Partition maintenance (hourly) and the refresh of registered materialized views that are due (every 5 minutes) on the primary instance',
       timeout: Duration.minutes(10),
-      environment: { ...scheduled.environment, DB_SECRET_ARN: props.secret.secretArn, DB_HOST: props.primary.dbInstanceEndpointAddress },
+      environment: { ...scheduled.environment, DB_SECRET_ARN: props.secret.secretArn, DB_HOST: props.writerEndpointAddress },
     }).function;
     for (const job of MAINTENANCE_SCHEDULES) {
       const rule = new events.Rule(scope, job.id, {

@@ -9,7 +9,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
-import { ALARM_DEFINITIONS, AlarmDefinition } from './alarms';
+import { ALARM_DEFINITIONS, AlarmDefinition, ClusterTopologyKind } from './alarms';
+import { clusterMetricOf, clusterRoleDimensions, publishedOn } from './private/cluster-metrics';
 import { tierName } from './private/defaults';
 import { alarmDescription, alarmOfDefinition, encryptedAlarmTopic, subscribeAlarmEmails, validateAlarmEmails, validateRunbookBaseUrl } from './private/alarm-construction';
 import { dashboardRows, instanceDimensions, ResolvedTargets } from './private/dashboard';
@@ -23,6 +24,13 @@ export interface MonitoredInstance {
   /** DB instance identifier, e.g. `instance.instanceIdentifier` of an instance created or imported anywhere. */
   readonly instanceId: string;
   readonly role: Role;
+}
+
+/** A DB cluster as the alarms and the dashboard see it. */
+export interface MonitoredCluster {
+  /** The DB cluster identifier. */
+  readonly identifier: string;
+  readonly kind: ClusterTopologyKind;
 }
 
 /** Where alarms go, and which alarms of the defaults table a tier gets. */
@@ -72,8 +80,18 @@ export interface MonitoringProps extends MonitoringOptions {
    * @default - the name
    */
   readonly metricEnvironment?: string;
-  /** The DB instances watched: exactly one primary, and any replicas. */
+  /**
+   * The DB instances watched: exactly one primary, and any replicas. For a DB cluster (`cluster`),
+   * the writer (role `primary`) and the readers together (role `replica`), each with the cluster
+   * identifier as `instanceId`.
+   */
   readonly instances: MonitoredInstance[];
+  /**
+   * The DB cluster of a cluster topology: its RDS metrics are read per role of the cluster (or per
+   * cluster, as `AlarmDefinition.onTopology` says), not per instance.
+   * @default - the instances are DB instances
+   */
+  readonly cluster?: MonitoredCluster;
   /**
    * Name of the RDS Proxy in front of the primary.
    * @default - no proxy alarms
@@ -103,6 +121,12 @@ export interface MonitoringProps extends MonitoringOptions {
 
 /** RDS event categories of DB instances sent to the alarm topic. */
 export const RDS_EVENT_CATEGORIES = ['failover', 'failure', 'low storage', 'maintenance', 'configuration change', 'notification'] as const;
+/**
+ * RDS event categories of a DB cluster sent to the alarm topic (the categories of source type
+ * db-cluster, "Amazon RDS event categories and event messages", DB cluster events,
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.Messages.html).
+ */
+export const RDS_CLUSTER_EVENT_CATEGORIES = ['failover', 'failure', 'configuration change', 'notification'] as const;
 
 /** One alarm target: what its alarms are named after and the dimensions of its metrics. */
 interface Target {
@@ -110,6 +134,8 @@ interface Target {
   readonly namespace: string;
   readonly dimensions: Record<string, string>;
   readonly applies: (definition: AlarmDefinition) => boolean;
+  /** The metric of a definition, where it is not read from `namespace` and `dimensions` alone (a DB cluster's). */
+  readonly metricOf?: (definition: AlarmDefinition) => cw.IMetric;
 }
 
 /**
@@ -148,6 +174,7 @@ export class Monitoring extends Construct {
     const targets: ResolvedTargets = {
       metricEnvironment: props.metricEnvironment ?? name,
       instances: props.instances,
+      cluster: props.cluster,
       proxyName: props.proxyName,
       cacheNodeIds: props.cacheNodeIds ?? [],
       scheduleDeadLetterQueueName: props.scheduleDeadLetterQueueName,
@@ -193,7 +220,7 @@ export class Monitoring extends Construct {
    * replacements, through the replication group's NotificationTopicArn) to the alarm topic,
    * so an SRE learns of a failover from AWS, not only from a symptom alarm.
    */
-  notifyServiceEvents(props: { readonly instanceIds: string[]; readonly cache?: elasticache.CfnReplicationGroup }): rds.CfnEventSubscription {
+  notifyServiceEvents(props: { readonly instanceIds: string[]; readonly clusterIds?: string[]; readonly cache?: elasticache.CfnReplicationGroup }): rds.CfnEventSubscription {
     const stack = Stack.of(this);
     const publishers = ['events.rds.amazonaws.com', 'elasticache.amazonaws.com'];
     // The topic's key: only for messages of this topic (SNS sets its ARN as encryption context).
@@ -220,12 +247,13 @@ export class Monitoring extends Construct {
     // NotificationTopicArn updates the replication group without interruption (CloudFormation
     // user guide, AWS::ElastiCache::ReplicationGroup, "Update requires: No interruption").
     if (props.cache) props.cache.notificationTopicArn = this.topic.topicArn;
+    const clusters = props.clusterIds ?? [];
     return new rds.CfnEventSubscription(this, 'DatabaseEvents', {
       subscriptionName: `${this.name}-database-events`,
       snsTopicArn: this.topic.topicArn,
-      sourceType: 'db-instance',
-      sourceIds: props.instanceIds,
-      eventCategories: [...RDS_EVENT_CATEGORIES],
+      sourceType: clusters.length > 0 ? 'db-cluster' : 'db-instance',
+      sourceIds: clusters.length > 0 ? clusters : props.instanceIds,
+      eventCategories: clusters.length > 0 ? [...RDS_CLUSTER_EVENT_CATEGORIES] : [...RDS_EVENT_CATEGORIES],
       enabled: true,
     });
   }
@@ -270,13 +298,22 @@ function selectDefinitions(path: string, disabled: string[], additional: AlarmDe
 }
 
 function targetsOf(props: ResolvedTargets): Target[] {
+  const cluster = props.cluster;
   const instanceTargets = props.instances.flatMap((instance): Target[] => [
-    {
-      name: instance.name,
-      namespace: 'AWS/RDS',
-      dimensions: { DBInstanceIdentifier: instance.instanceId },
-      applies: (d) => d.source === 'rds' && (d.roles ?? []).includes(instance.role),
-    },
+    cluster
+      ? {
+          name: instance.name,
+          namespace: 'AWS/RDS',
+          dimensions: clusterRoleDimensions(cluster.identifier, instance.role),
+          applies: (d) => d.source === 'rds' && (d.roles ?? []).includes(instance.role) && publishedOn(d, cluster.kind),
+          metricOf: (d) => clusterMetricOf(d, cluster.kind, cluster.identifier, instance.role),
+        }
+      : {
+          name: instance.name,
+          namespace: 'AWS/RDS',
+          dimensions: { DBInstanceIdentifier: instance.instanceId },
+          applies: (d) => d.source === 'rds' && (d.roles ?? []).includes(instance.role),
+        },
     {
       name: instance.name,
       namespace: METRIC_NAMESPACE,
@@ -309,6 +346,7 @@ function targetsOf(props: ResolvedTargets): Target[] {
 }
 
 function metricOf(definition: AlarmDefinition, target: Target): cw.IMetric {
+  if (target.metricOf) return target.metricOf(definition);
   const metric = new cw.Metric({
     namespace: target.namespace,
     metricName: definition.metric.name,

@@ -42,6 +42,15 @@ export const OUTPUTS = {
   operatorHostGroupName: 'OperatorHostGroupName',
   operatorSessionDocumentName: 'OperatorSessionDocumentName',
   operatorSessionLogGroupName: 'OperatorSessionLogGroupName',
+  // A DB cluster's (topology multi-az-cluster or aurora), in place of PrimaryInstanceId and the Replica<n> outputs.
+  clusterIdentifier: 'ClusterIdentifier',
+  readerEndpoint: 'ReaderEndpoint',
+  proxyReadOnlyEndpoint: 'ProxyReadOnlyEndpoint',
+  writerInstanceId: 'WriterInstanceId',
+  writerInstanceEndpoint: 'WriterInstanceEndpoint',
+  readerInstanceId: (n: number) => `Reader${n}InstanceId`,
+  readerInstanceEndpoint: (n: number) => `Reader${n}InstanceEndpoint`,
+  globalClusterIdentifier: 'GlobalClusterIdentifier',
 } as const;
 
 /**

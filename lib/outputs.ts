@@ -13,14 +13,18 @@ export function addTierOutputs(tier: DataTier): void {
     new CfnOutput(tier, name, { value, description, exportName: `${tier.name}-${name}` });
   const db = tier.database;
   output(OUTPUTS.proxyEndpoint, db.proxy.endpoint, 'RDS Proxy endpoint: where applications write (TLS required)');
-  output(OUTPUTS.writerEndpoint, db.primary.dbInstanceEndpointAddress, 'Primary instance endpoint: migrations, and the bypass when the proxy fails');
-  output(OUTPUTS.databasePort, String(db.port), 'PostgreSQL port of the proxy, the primary and the replicas');
-  output(OUTPUTS.databaseName, 'app', 'Database the schema lives in');
-  output(OUTPUTS.primaryInstanceId, db.primary.instanceIdentifier, 'DB instance identifier of the primary (aws rds ... --db-instance-identifier)');
-  db.replicas.forEach((replica, i) => {
-    output(OUTPUTS.replicaEndpoint(i + 1), replica.dbInstanceEndpointAddress, `Read replica ${i + 1} endpoint: where applications read`);
-    output(OUTPUTS.replicaInstanceId(i + 1), replica.instanceIdentifier, `DB instance identifier of read replica ${i + 1}`);
-  });
+  if (db.primary) {
+    output(OUTPUTS.writerEndpoint, db.primary.dbInstanceEndpointAddress, 'Primary instance endpoint: migrations, and the bypass when the proxy fails');
+    output(OUTPUTS.databasePort, String(db.port), 'PostgreSQL port of the proxy, the primary and the replicas');
+    output(OUTPUTS.databaseName, 'app', 'Database the schema lives in');
+    output(OUTPUTS.primaryInstanceId, db.primary.instanceIdentifier, 'DB instance identifier of the primary (aws rds ... --db-instance-identifier)');
+    db.replicas.forEach((replica, i) => {
+      output(OUTPUTS.replicaEndpoint(i + 1), replica.dbInstanceEndpointAddress, `Read replica ${i + 1} endpoint: where applications read`);
+      output(OUTPUTS.replicaInstanceId(i + 1), replica.instanceIdentifier, `DB instance identifier of read replica ${i + 1}`);
+    });
+  } else {
+    addClusterOutputs(tier, output);
+  }
   output(OUTPUTS.databaseSecretArn, db.secret.secretArn, 'Master credentials (rotated every 30 days): host, port, username, password, dbname');
   output(OUTPUTS.monitorSecretArn, db.monitorSecret.secretArn, 'Credentials of the health check role data_tier_monitor (pg_monitor, health_check(), heartbeat), rotated every 30 days');
   output(OUTPUTS.operatorSecretArn, db.operatorSecret.secretArn, 'Credentials of the runbooks\' read-only role data_tier_operator (pg_monitor, data_tier tables and read-only functions), rotated every 30 days');
@@ -54,6 +58,29 @@ export function addTierOutputs(tier: DataTier): void {
     output(OUTPUTS.operatorSessionDocumentName, operator.sessionDocument.ref, 'Session document of logged shell sessions on the operator host (aws ssm start-session --document-name)');
     output(OUTPUTS.operatorSessionLogGroupName, operator.sessionLogGroup.logGroupName, 'Encrypted log group of the operator host sessions');
   }
+}
+
+/** A DB cluster's outputs: its writer and reader endpoints, the proxy's read-only endpoint, and each Aurora instance. */
+function addClusterOutputs(tier: DataTier, output: (name: string, value: string, description: string) => void): void {
+  const db = tier.database;
+  const kind = db.topology.kind === 'aurora' ? 'Aurora cluster' : 'Multi-AZ DB cluster';
+  output(OUTPUTS.writerEndpoint, db.writerEndpoint.hostname, `Writer (cluster) endpoint of the ${kind}: migrations, and the bypass when the proxy fails`);
+  output(OUTPUTS.readerEndpoint, db.readerEndpoint!.hostname, `Reader endpoint of the ${kind}: connections spread over its readers`);
+  output(OUTPUTS.proxyReadOnlyEndpoint, db.proxyReadOnlyEndpoint!.endpoint, 'RDS Proxy read-only endpoint: where applications read, spread over the readers (TLS required)');
+  output(OUTPUTS.databasePort, String(db.port), 'PostgreSQL port of the proxy and the DB cluster');
+  output(OUTPUTS.databaseName, 'app', 'Database the schema lives in');
+  output(OUTPUTS.clusterIdentifier, db.clusterIdentifier!, 'DB cluster identifier (aws rds ... --db-cluster-identifier)');
+  if (db.globalCluster) output(OUTPUTS.globalClusterIdentifier, db.globalCluster.ref, 'Aurora global database of which this cluster is the primary (aws rds failover-global-cluster --global-cluster-identifier)');
+  db.clusterInstances.forEach((instance, i) => {
+    const endpoint = instance.attrEndpointAddress;
+    if (i === 0) {
+      output(OUTPUTS.writerInstanceId, instance.ref, 'DB instance identifier of the instance created as the writer (after a failover, a reader may be the writer)');
+      output(OUTPUTS.writerInstanceEndpoint, endpoint, 'Endpoint of the instance created as the writer');
+    } else {
+      output(OUTPUTS.readerInstanceId(i), instance.ref, `DB instance identifier of reader ${i}`);
+      output(OUTPUTS.readerInstanceEndpoint(i), endpoint, `Endpoint of reader ${i}`);
+    }
+  });
 }
 
 /**

@@ -1,10 +1,9 @@
 import { CfnResource, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct } from 'constructs';
+import { Construct, IDependable } from 'constructs';
 import { join } from 'node:path';
 import { FunctionPlacement } from './function-placement';
 import { DataTierFunction, placementOf } from './private/data-tier-function';
@@ -31,9 +30,14 @@ export const MIGRATION_TIMEOUT = Duration.minutes(15);
 export const MIGRATION_SERVICE_TIMEOUT = Duration.minutes(20);
 
 export interface SchemaMigrationsProps extends FunctionPlacement {
-  /** The primary instance: migrations connect to its endpoint, not through the proxy. */
-  readonly primary: rds.DatabaseInstance;
-  /** Master secret attached to the primary. */
+  /**
+   * Where the migrations connect, not through the proxy: the writer's endpoint address, that of
+   * the primary instance (`instance.dbInstanceEndpointAddress`) or of a DB cluster's writer endpoint.
+   */
+  readonly writerEndpointAddress: string;
+  /** What must accept connections before the migrations run: the primary instance, or the DB cluster and its instances. */
+  readonly writer: IDependable;
+  /** Master secret attached to the primary (or the cluster). */
   readonly secret: secretsmanager.ISecret;
   /** Secret of the health check's role: the migrations give the role this password and LOGIN. */
   readonly monitorSecret: secretsmanager.ISecret;
@@ -95,7 +99,7 @@ export class SchemaMigrations extends Construct {
       deadLetterQueue: false,
       environment: {
         DB_SECRET_ARN: props.secret.secretArn,
-        DB_HOST: props.primary.dbInstanceEndpointAddress,
+        DB_HOST: props.writerEndpointAddress,
         MONITOR_SECRET_ARN: props.monitorSecret.secretArn,
         OPERATOR_SECRET_ARN: props.operatorSecret.secretArn,
         MIGRATION_STREAMS: streams.map((stream) => stream.name).join(','),
@@ -130,8 +134,8 @@ export class SchemaMigrations extends Construct {
         ...(streamSchemasJson ? { [STREAM_SCHEMAS_PROPERTY]: streamSchemasJson } : {}),
       },
     });
-    // The instance must accept connections (and its secret be attached) before migrating.
-    this.resource.node.addDependency(props.primary);
+    // The writer must accept connections (and its secret be attached) before migrating.
+    this.resource.node.addDependency(props.writer);
   }
 
   /**

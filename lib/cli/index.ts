@@ -39,7 +39,7 @@ commands:
                       then one per output, its name in upper snake case (PROXY_ENDPOINT, REPLICA1_ENDPOINT...)
                         [--json] [--get <OutputName>] [--region R]
   tunnel              port forwarding to a tier's primary, proxy, replica or cache through its operator host
-                        --to <primary|proxy|replica-N|cache|instance:<endpoint>> [--local-port N] [--region R] [--print]
+                        --to <primary|proxy|replica-N|reader|proxy-ro|reader-N|cache|instance:<endpoint>> [--local-port N] [--region R] [--print]
   db apply            applies the tier's migrations, then yours, to a PostgreSQL (--database-url or DATABASE_URL)
                         --database-url <url> [--migrations <dir> ...] [--schemas <stream>=<schema>[,...] ...]
                         [--connect-timeout 10s] [--lock-timeout 5s] [--statement-timeout 15min] [--allow-out-of-order <file> ...] [--forget <file> ...]
@@ -215,7 +215,7 @@ function missingStack(name: string, app: string, stacks: readonly StackTemplate[
 
 async function tunnel(args: readonly string[], deps: CliDependencies): Promise<number> {
   const values = options(args, COMMAND_OPTIONS.tunnel) as Location & { to?: string; 'local-port'?: string; print: boolean };
-  const checked = checkTunnelOptions({ to: values.to, localPort: values['local-port'], region: values.region }, 'data-tier tunnel [--tier <name>] --to <primary|proxy|replica-N|cache|instance:<endpoint>> [--local-port N] [--region R] [--print]');
+  const checked = checkTunnelOptions({ to: values.to, localPort: values['local-port'], region: values.region }, 'data-tier tunnel [--tier <name>] --to <primary|proxy|replica-N|reader|proxy-ro|reader-N|cache|instance:<endpoint>> [--local-port N] [--region R] [--print]');
   // The region of the stack, when the assembly says it and --region does not.
   const region = checked.region ?? (values.deployed ? undefined : tiersInAssemblyRegion(values));
   return openTunnel(

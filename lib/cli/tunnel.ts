@@ -25,13 +25,13 @@ export class TunnelError extends CliError {
 }
 
 /** The targets `--to` accepts. */
-const TARGET = /^(primary|proxy|cache|replica-[1-9]\d*|instance:[a-z0-9][a-z0-9.-]*\.rds\.amazonaws\.com(\.cn)?)$/;
+const TARGET = /^(primary|proxy|proxy-ro|reader|cache|replica-[1-9]\d*|reader-[1-9]\d*|instance:[a-z0-9][a-z0-9.-]*\.rds\.amazonaws\.com(\.cn)?)$/;
 
 /** Checks `--to`, `--local-port` and `--region` as given on a command line. */
 export function checkTunnelOptions(values: { to?: string; localPort?: string; region?: string }, usage: string): { to: string; localPort?: number; region?: string } {
   if (!values.to) throw new TunnelError(`--to is required; ${usage}`);
   if (!TARGET.test(values.to)) {
-    throw new TunnelError(`unknown target "${values.to}"; use primary, proxy, replica-N (N from 1), cache or instance:<RDS instance endpoint>`);
+    throw new TunnelError(`unknown target "${values.to}"; use primary, proxy, replica-N (N from 1), cache or instance:<RDS instance endpoint>; on a DB cluster also reader, proxy-ro and reader-N (Aurora)`);
   }
   let localPort: number | undefined;
   if (values.localPort !== undefined) {
@@ -62,6 +62,16 @@ export function resolveTarget(outputs: Record<string, string>, to: string, stack
   const port = Number(need(OUTPUTS.databasePort, 'is it deployed?'));
   if (to === 'primary') return { kind: 'postgres', host: need(OUTPUTS.writerEndpoint, 'is it deployed?'), port };
   if (to === 'proxy') return { kind: 'postgres', host: need(OUTPUTS.proxyEndpoint, 'is it deployed?'), port };
+  // A DB cluster's reader endpoint and the proxy's read-only endpoint (topology multi-az-cluster or aurora).
+  if (to === 'reader') return { kind: 'postgres', host: need(OUTPUTS.readerEndpoint, 'only a DB cluster (topology multi-az-cluster or aurora) has a reader endpoint; use replica-N'), port };
+  if (to === 'proxy-ro') return { kind: 'postgres', host: need(OUTPUTS.proxyReadOnlyEndpoint, 'only a DB cluster (topology multi-az-cluster or aurora) has a proxy read-only endpoint'), port };
+  if (to.startsWith('reader-')) {
+    const n = Number(to.slice('reader-'.length));
+    const readers = Object.keys(outputs).filter((key) => /^Reader\d+InstanceEndpoint$/.test(key)).length;
+    const host = outputs[OUTPUTS.readerInstanceEndpoint(n)];
+    if (!host) throw new TunnelError(`${stackName} has ${readers === 0 ? 'no Aurora readers of its own (reader-N is an Aurora reader the stack created; a Multi-AZ DB cluster\'s instances are reached with instance:<endpoint>)' : `${readers} Aurora reader${readers === 1 ? '' : 's'} (reader-1${readers > 1 ? ` to reader-${readers}` : ''})`}; there is no ${to}`);
+    return { kind: 'postgres', host, port };
+  }
   // An instance the stack does not know, such as one a restore runbook created beside the primary.
   if (to.startsWith('instance:')) return { kind: 'postgres', host: to.slice('instance:'.length), port };
   const n = Number(to.slice('replica-'.length));
@@ -134,7 +144,12 @@ export interface TunnelRequest {
   readonly tier?: string;
   /** Tiers the caller found its own way (a committed template, say): no looking for them. */
   readonly tiers?: readonly FoundTier[];
-  /** `primary`, `proxy`, `replica-N`, `cache`, or `instance:<endpoint>` (an instance a restore created in the primary's security group). */
+  /**
+   * `primary` (the writer), `proxy`, `replica-N`, `cache`, or `instance:<endpoint>` (an instance a
+   * restore created in the primary's security group, or an instance of a DB cluster); on a DB
+   * cluster also `reader` (its reader endpoint), `proxy-ro` (the proxy's read-only endpoint) and
+   * `reader-N` (an Aurora reader the stack created).
+   */
   readonly to: string;
   readonly localPort?: number;
   readonly region?: string;

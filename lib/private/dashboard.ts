@@ -1,12 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
-import type { MonitoredInstance } from '../monitoring';
+import type { MonitoredCluster, MonitoredInstance } from '../monitoring';
+import { clusterRdsMetric, clusterRoleDimensions } from './cluster-metrics';
 import { dimensionsOf, METRIC_NAMESPACE, type MetricDefinition, METRICS } from '../observability/contract';
 
 /** What the targets of the alarms are derived from, defaults filled in. */
 export interface ResolvedTargets {
   readonly metricEnvironment: string;
   readonly instances: MonitoredInstance[];
+  readonly cluster?: MonitoredCluster;
   readonly proxyName?: string;
   readonly cacheNodeIds: string[];
   readonly scheduleDeadLetterQueueName?: string;
@@ -19,8 +21,16 @@ export function instanceDimensions(props: ResolvedTargets, instance: MonitoredIn
 
 /** The tier's dashboard: the alarms' states, then one row of graphs per part. */
 export function dashboardRows(props: ResolvedTargets, alarms: cw.Alarm[]): cw.IWidget[][] {
+  const cluster = props.cluster;
+  const rdsDimensions = (i: MonitoredInstance) => (cluster ? clusterRoleDimensions(cluster.identifier, i.role) : { DBInstanceIdentifier: i.instanceId });
   const rdsMetric = (metricName: string, statistic = 'Average', instances = props.instances) =>
-    instances.map((i) => new cw.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { DBInstanceIdentifier: i.instanceId }, statistic, label: i.name, period: Duration.minutes(1) }));
+    instances.map((i) => new cw.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: rdsDimensions(i), statistic, label: i.name, period: Duration.minutes(1) }));
+  // A cluster's replica lag is one series per cluster, in the metric its engine publishes (AlarmDefinition.onTopology).
+  const replicaLag: cw.IMetric[] = cluster
+    ? replicasOf(props).length > 0 ? [clusterRdsMetric('replica-lag-high', cluster.kind, cluster.identifier, 'replica')] : []
+    : rdsMetric('ReplicaLag', 'Maximum', replicasOf(props));
+  // Aurora's storage grows on its own: no free storage to graph.
+  const storage = cluster?.kind === 'aurora' ? [] : rdsMetric('FreeStorageSpace', 'Minimum');
   const healthMetric = (metric: MetricDefinition, statistic: string, instances = props.instances) =>
     instances.map((i) => new cw.Metric({ namespace: METRIC_NAMESPACE, metricName: metric.name, dimensionsMap: instanceDimensions(props, i), statistic, label: i.name, period: Duration.minutes(1) }));
   const { connections_used_pct, query_latency, partitions_ahead_min, lock_waits_over_1s, matview_overdue_seconds_max } = METRICS;
@@ -30,7 +40,6 @@ export function dashboardRows(props: ResolvedTargets, alarms: cw.Alarm[]): cw.IW
     props.cacheNodeIds.map((id) => new cw.Metric({ namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: id }, statistic, label: id, period: Duration.minutes(1) }));
   const graph = (title: string, left: cw.IMetric[], width = 8) => new cw.GraphWidget({ title, left, width, height: 6 });
   const primary = props.instances.filter((i) => i.role === 'primary');
-  const replicas = props.instances.filter((i) => i.role === 'replica');
   return [
     [new cw.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 6 })],
     [
@@ -39,8 +48,8 @@ export function dashboardRows(props: ResolvedTargets, alarms: cw.Alarm[]): cw.IW
       graph('Query latency p95 (ms, health check)', healthMetric(query_latency, 'p95')),
     ],
     [
-      graph('Replica lag (s)', rdsMetric('ReplicaLag', 'Maximum', replicas)),
-      graph('Free storage (bytes)', rdsMetric('FreeStorageSpace', 'Minimum')),
+      graph('Replica lag (s)', replicaLag),
+      ...(storage.length > 0 ? [graph('Free storage (bytes)', storage)] : []),
       graph('Freeable memory (bytes)', rdsMetric('FreeableMemory', 'Minimum')),
     ],
     ...(props.proxyName === undefined
@@ -67,4 +76,8 @@ export function dashboardRows(props: ResolvedTargets, alarms: cw.Alarm[]): cw.IW
       graph('Materialized views: most overdue past their interval (s)', healthMetric(matview_overdue_seconds_max, 'Maximum', primary)),
     ],
   ];
+}
+
+function replicasOf(props: ResolvedTargets): MonitoredInstance[] {
+  return props.instances.filter((i) => i.role === 'replica');
 }

@@ -17,10 +17,10 @@ export type InstanceSettings = Pick<ResolvedDatabaseOptions,
  * Refuses instance settings RDS would reject at deploy time, or the tier does not allow (the
  * default port 5432), naming the setting and what is allowed.
  */
-export function validateInstanceSettings(path: string, o: InstanceSettings, supportedMajorVersions: readonly number[]): void {
+export function validateInstanceSettings(path: string, o: InstanceSettings, supportedMajorVersions: readonly number[], checks: { readonly instanceClass?: boolean } = {}): void {
   const major = Number(o.engineVersion.postgresMajorVersion);
   requireOneOf(path, 'engineVersion', major, supportedMajorVersions);
-  validateRdsInstanceClass(path, 'instanceType', `db.${o.instanceType.toString()}`, major);
+  if (checks.instanceClass ?? true) validateRdsInstanceClass(path, 'instanceType', `db.${o.instanceType.toString()}`, major);
   requireOneOf(path, 'performanceInsightRetention (days)', o.performanceInsightRetention, PERFORMANCE_INSIGHTS_RETENTION_DAYS);
   requireOneOf(path, 'monitoringInterval (seconds)', o.monitoringInterval.toSeconds(), MONITORING_INTERVALS_SECONDS);
   requireInteger(path, 'port', o.port, 1150, 65535);
@@ -62,8 +62,8 @@ export function exportLogGroups(scope: Construct, idPrefix: string, instanceId: 
 }
 
 /** The PostgreSQL settings of the tier, shared by the primary and every replica. */
-export function postgresParameters(config: Pick<ResolvedDatabaseOptions, 'slowStatementThreshold' | 'idleInTransactionTimeout'>): Record<string, string> {
-  return {
+export function postgresParameters(config: Pick<ResolvedDatabaseOptions, 'slowStatementThreshold' | 'idleInTransactionTimeout'>, engine: { readonly aurora?: boolean } = {}): Record<string, string> {
+  const parameters: Record<string, string> = {
     shared_preload_libraries: 'pg_stat_statements',
     'pg_stat_statements.track': 'top',
     'rds.force_ssl': '1',
@@ -81,6 +81,13 @@ export function postgresParameters(config: Pick<ResolvedDatabaseOptions, 'slowSt
     max_standby_streaming_delay: '30000',
     hot_standby_feedback: '1',
   };
+  if (engine.aurora) {
+    // Aurora replicas read the shared cluster volume, not a stream of WAL: these two settings of
+    // streaming standbys are not Aurora PostgreSQL's to set.
+    delete parameters.max_standby_streaming_delay;
+    delete parameters.hot_standby_feedback;
+  }
+  return parameters;
 }
 
 /** AwsSolutions-RDS11 reads a read replica as if it had no port of its own. */

@@ -2,7 +2,6 @@ import { Duration } from 'aws-cdk-lib';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FunctionPlacement } from '../function-placement';
@@ -25,12 +24,12 @@ export function scheduledDelivery(deadLetterQueue: sqs.IQueue, interval: Duratio
 }
 
 /** What the health-check and maintenance functions share: placement, one run at a time, their metrics. */
-export function scheduledFunctionProps(props: FunctionPlacement & { readonly metricEnvironment: string; readonly primary: rds.DatabaseInstance }) {
+export function scheduledFunctionProps(props: FunctionPlacement & { readonly metricEnvironment: string; readonly writerId: string }) {
   return {
     ...placementOf(props),
     reservedConcurrency: 1,
     anyResourceReasons: [`cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the ${METRIC_NAMESPACE} namespace by the cloudwatch:namespace condition.`],
-    environment: { METRIC_NAMESPACE, ENVIRONMENT: props.metricEnvironment, PRIMARY_INSTANCE_ID: props.primary.instanceIdentifier },
+    environment: { METRIC_NAMESPACE, ENVIRONMENT: props.metricEnvironment, PRIMARY_INSTANCE_ID: props.writerId },
   };
 }
 

@@ -41,7 +41,7 @@ describe('a DataTier with an IAM role and a secret role on the orders stream', (
   const template = Template.fromStack(stack);
   const resolve = (value: unknown) => stack.resolve(value);
   // From the L1s: a replica's instanceResourceId is its ARN without a feature flag this app does not set.
-  const primaryResourceId = resolve((tier.database.primary.node.defaultChild as rds.CfnDBInstance).attrDbiResourceId);
+  const primaryResourceId = resolve((tier.database.primary!.node.defaultChild as rds.CfnDBInstance).attrDbiResourceId);
   const replicaResourceId = resolve((tier.database.replicas[0].node.defaultChild as rds.CfnDBInstance).attrDbiResourceId);
   const dbUser = (resourceId: unknown, user: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds-db:us-east-1:123456789012:dbuser:', resourceId, `/${user}`]] });
   const reportSecret = tier.applicationRoleSecret('orders_report');

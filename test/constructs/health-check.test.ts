@@ -10,7 +10,8 @@ describe('HealthCheck and Maintenance of a Database', () => {
   const { database, placement } = databaseWithPlacement(stack);
   const schema = new SchemaMigrations(stack, 'Schema', {
     ...placement,
-    primary: database.primary,
+    writerEndpointAddress: database.writerEndpoint.hostname,
+    writer: database.writer,
     secret: database.secret,
     monitorSecret: database.monitorSecret,
     operatorSecret: database.operatorSecret,
@@ -19,15 +20,16 @@ describe('HealthCheck and Maintenance of a Database', () => {
     ...placement,
     metricEnvironment: 'prod',
     proxy: database.proxy,
-    primary: database.primary,
-    replicas: database.replicas,
+    writerId: database.writerId,
+    readers: database.replicas.map((replica) => ({ id: replica.instanceIdentifier, address: replica.dbInstanceEndpointAddress })),
     monitorSecret: database.monitorSecret,
     schema: schema.resource,
   });
   new Maintenance(stack, 'Maintenance', {
     ...placement,
     metricEnvironment: 'prod',
-    primary: database.primary,
+    writerId: database.writerId,
+    writerEndpointAddress: database.writerEndpoint.hostname,
     secret: database.secret,
     scheduleDeadLetterQueue: healthCheck.scheduleDeadLetterQueue,
     schema: schema.resource,

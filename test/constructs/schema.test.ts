@@ -11,7 +11,8 @@ function schemaTemplate(applicationMigrations?: string[]): Template {
   const { database, placement } = databaseWithPlacement(stack);
   new SchemaMigrations(stack, 'Schema', {
     ...placement,
-    primary: database.primary,
+    writerEndpointAddress: database.writerEndpoint.hostname,
+    writer: database.writer,
     secret: database.secret,
     monitorSecret: database.monitorSecret,
     operatorSecret: database.operatorSecret,

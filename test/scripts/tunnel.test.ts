@@ -64,7 +64,7 @@ describe('tunnel arguments', () => {
     [[], /--env is required/],
     [['--env', 'prod'], /--to is required/],
     [['--env', 'qa', '--to', 'primary'], /unknown environment "qa"; use one of dev, staging, prod/],
-    [['--env', 'prod', '--to', 'writer'], /unknown target "writer"; use primary, proxy, replica-N \(N from 1\), cache or instance:<RDS instance endpoint>/],
+    [['--env', 'prod', '--to', 'writer'], /unknown target "writer"; use primary, proxy, replica-N \(N from 1\), cache or instance:<RDS instance endpoint>; on a DB cluster also reader, proxy-ro and reader-N \(Aurora\)/],
     [['--env', 'prod', '--to', 'replica-0'], /unknown target "replica-0"/],
     [['--env', 'prod', '--to', 'primary', '--local-port', '80'], /--local-port must be a whole number from 1024 to 65535/],
     [['--env', 'prod', '--to', 'primary', '--local-port', 'x'], /--local-port must be/],
@@ -83,6 +83,22 @@ describe('tunnel targets', () => {
     expect(resolveTarget(PROD_OUTPUTS, 'proxy', 'data-tier-prod')).toEqual({ kind: 'postgres', host: PROD_OUTPUTS.ProxyEndpoint, port: 5433 });
     expect(resolveTarget(PROD_OUTPUTS, 'replica-2', 'data-tier-prod')).toEqual({ kind: 'postgres', host: PROD_OUTPUTS.Replica2Endpoint, port: 5433 });
     expect(resolveTarget(PROD_OUTPUTS, 'cache', 'data-tier-prod')).toEqual({ kind: 'redis', host: PROD_OUTPUTS.CachePrimaryEndpoint, port: 6380 });
+  });
+
+  it('map a DB cluster\'s reader endpoint, the proxy\'s read-only endpoint and each Aurora reader to their outputs', () => {
+    const aurora = {
+      WriterEndpoint: 'data-tier-prod-cluster.cluster-abc.us-east-1.rds.amazonaws.com',
+      ReaderEndpoint: 'data-tier-prod-cluster.cluster-ro-abc.us-east-1.rds.amazonaws.com',
+      ProxyReadOnlyEndpoint: 'data-tier-prod-proxy-ro.endpoint.proxy-abc.us-east-1.rds.amazonaws.com',
+      Reader1InstanceEndpoint: 'data-tier-prod-reader-1.abc.us-east-1.rds.amazonaws.com',
+      DatabasePort: '5433',
+    };
+    expect(resolveTarget(aurora, 'primary', 'data-tier-prod')).toEqual({ kind: 'postgres', host: aurora.WriterEndpoint, port: 5433 });
+    expect(resolveTarget(aurora, 'reader', 'data-tier-prod')).toEqual({ kind: 'postgres', host: aurora.ReaderEndpoint, port: 5433 });
+    expect(resolveTarget(aurora, 'proxy-ro', 'data-tier-prod')).toEqual({ kind: 'postgres', host: aurora.ProxyReadOnlyEndpoint, port: 5433 });
+    expect(resolveTarget(aurora, 'reader-1', 'data-tier-prod')).toEqual({ kind: 'postgres', host: aurora.Reader1InstanceEndpoint, port: 5433 });
+    expect(() => resolveTarget(aurora, 'reader-2', 'data-tier-prod')).toThrow('data-tier-prod has 1 Aurora reader (reader-1); there is no reader-2');
+    expect(() => resolveTarget(PROD_OUTPUTS, 'reader', 'data-tier-prod')).toThrow('has no output ReaderEndpoint: only a DB cluster');
   });
 
   it('reach an instance a restore created, by its RDS endpoint, on the database port; nothing else', () => {

@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IConstruct } from 'constructs';
-import { buildApp, buildDrReplicaApp } from '../../app/app';
+import { buildApp, buildAuroraSecondaryApp, buildDrReplicaApp } from '../../app/app';
 import { ENVIRONMENT_NAMES } from '../../app/config';
 import { TEST_ENVIRONMENT } from './synth';
+import { environmentsOnTopology } from './topology-environments';
 
 /** Rule ids acknowledged on a construct or any of its ancestors. */
 function acknowledgedOn(construct: IConstruct): Set<string> {
@@ -59,6 +60,28 @@ describe('the check', () => {
 describe.each(ENVIRONMENT_NAMES)('the CloudFormation validation of %s', (envName) => {
   it('finds nothing that is not acknowledged with a reason', async () => {
     expect(await unacknowledgedFindings(envName)).toEqual([]);
+  });
+});
+
+describe.each(['multi-az-cluster', 'aurora'] as const)('the CloudFormation validation of prod on the topology %s', (kind) => {
+  it('finds nothing that is not acknowledged with a reason', async () => {
+    const environmentsDirectory = environmentsOnTopology(kind);
+    try {
+      expect(await unacknowledgedFindings('prod', () => {}, (app) => buildApp(app, { context: { env: 'prod' }, environment: TEST_ENVIRONMENT, environmentsDirectory }))).toEqual([]);
+    } finally {
+      rmSync(environmentsDirectory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the CloudFormation validation of the secondary region of prod\'s Aurora global database', () => {
+  it('finds nothing that is not acknowledged with a reason', async () => {
+    const environmentsDirectory = environmentsOnTopology('aurora');
+    try {
+      expect(await unacknowledgedFindings('prod', () => {}, (app) => buildAuroraSecondaryApp(app, { context: { globalSecondaryOf: 'prod' }, environment: TEST_ENVIRONMENT, environmentsDirectory }))).toEqual([]);
+    } finally {
+      rmSync(environmentsDirectory, { recursive: true, force: true });
+    }
   });
 });
 

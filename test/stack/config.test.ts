@@ -250,8 +250,27 @@ describe('a refusal from a construct', () => {
     [{ database: { applicationRoles: [{ name: 'orders_app', access: 'read-only', schemas: ['public'] }, { name: 'orders_app', access: 'read-write', schemas: ['public'] }] } }, 'database.applicationRoles'],
     [{ database: { applicationRoles: [{ name: 'orders_app', access: 'read-only', schemas: ['public'], statementTimeoutMs: 90_000_000 }] } }, 'database.applicationRoles[0].statementTimeoutMs'],
     [{ database: { applicationRoles: [{ name: 'orders_app', access: 'read-only', schemas: ['orders'] }] } }, 'database.applicationRoles[0].schemas'],
+    // A topology's refusals: of prod's own settings it cannot take, and of its own fields.
+    [{ database: { topology: { kind: 'multi-az-cluster' } } }, 'database.instanceClass'],
+    [{ database: { instanceClass: 'db.r6gd.xlarge', topology: { kind: 'multi-az-cluster' } } }, 'database.maxAllocatedStorageGiB'],
+    [{ database: { topology: { kind: 'aurora' } } }, 'database.maxAllocatedStorageGiB'],
+    [{ database: { topology: { kind: 'cluster' } } }, 'database.topology.kind'],
   ])('also names the app setting to change: %j', (settings, setting) => {
     expect(refusalOf(prodWith(settings)).message).toContain(`(the app's setting: ${setting}, in app/environments/prod.json or -c overrides)`);
+  });
+
+  test.each([
+    [{ database: { topology: { kind: 'aurora', capacity: 'serverless-v2', serverlessV2MinCapacity: 0.3 } } }, 'database.topology.serverlessV2MinCapacity'],
+    [{ database: { topology: { kind: 'aurora', readerAutoScaling: { minReaders: 1, maxReaders: 20 } } } }, 'database.topology.readerAutoScaling.maxReaders'],
+    [{ database: { topology: { kind: 'multi-az-cluster', storageType: 'io1' }, instanceClass: 'db.r6gd.large', allocatedStorageGiB: 200 } }, 'database.topology.iops'],
+  ])('names the topology field to change on staging: %j', (settings, setting) => {
+    expect(refusalOf({ env: 'staging', overrides: JSON.stringify(settings) }).message).toContain(`(the app's setting: ${setting}, in app/environments/staging.json or -c overrides)`);
+  });
+
+  test('a topology field of another kind is refused by the app', () => {
+    const error = refusalOf({ env: 'staging', overrides: JSON.stringify({ database: { topology: { kind: 'instances', storageType: 'io2' } } }) });
+    expect(error.prop).toBe('database.topology.storageType');
+    expect(error.allowed).toContain('does not apply to kind instances');
   });
 });
 

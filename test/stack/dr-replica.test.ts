@@ -211,3 +211,11 @@ describe('refusals of the cross-region replica stack', () => {
     expect(build({ drReplicaOf: 'staging', overrides: JSON.stringify({ database: { backupReplication: { region: 'eu-west-1', kmsKeyArn: key } } }) }).stack.region).toBe('eu-west-1');
   });
 });
+
+describe('the cross-region replica of a tier on a cluster topology', () => {
+  test('is refused: it replicates a primary instance', () => {
+    const overrides = JSON.stringify({ ...DR, database: { topology: { kind: 'aurora' } } });
+    expect(() => build({ drReplicaOf: 'staging', overrides })).toThrow(DataTierValidationError);
+    expect(() => build({ drReplicaOf: 'staging', overrides })).toThrow('whose database.topology is aurora: the cross-region replica is built for the topology instances only');
+  });
+});

@@ -12,6 +12,7 @@ import { ENVIRONMENT_NAMES, ENVIRONMENTS_DIRECTORY } from '../../app/config';
 import { findings, PACKS, templateFindings } from './nag-findings';
 import { synthesize, Synthesized, TEST_ENVIRONMENT } from './synth';
 import { templateView } from './template-view';
+import { environmentsOnTopology } from './topology-environments';
 
 /** [rule id, reason] of every cdk-nag pack acknowledgement recorded on the given constructs. */
 function nagAcknowledgements(constructs: IConstruct[]): Array<[string, string]> {
@@ -51,6 +52,12 @@ describe('cdk-nag on a tier restored from prod (point in time, backups replicate
   };
   writeFileSync(join(environmentsDirectory, 'data-tier-prod-r1.json'), JSON.stringify(restored));
   expectNoUnacknowledgedFinding(synthesize('prod', { name: 'data-tier-prod-r1' }, { sources: { environmentsDirectory, templatesDirectory, now: new Date('2026-12-01T00:00:00Z') } }));
+});
+
+describe.each(['multi-az-cluster', 'aurora'] as const)('cdk-nag on prod on the topology %s', (kind) => {
+  const environmentsDirectory = environmentsOnTopology(kind);
+  afterAll(() => rmSync(environmentsDirectory, { recursive: true, force: true }));
+  expectNoUnacknowledgedFinding(synthesize('prod', {}, { sources: { environmentsDirectory } }));
 });
 
 describe('cdk-nag with the game-day experiments on', () => {

@@ -1,0 +1,264 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { DataTier, DataTierProps } from '../../lib/data-tier';
+import { DatabaseRestore } from '../../lib/restore';
+import { EXAMPLE_APPLICATION_STREAM } from '../../app/migrations';
+import { DatabaseTopology } from '../../lib/topology';
+import { messageStart, newStack, TEST_ZONES, validationError } from './support';
+
+const r6gd = new ec2.InstanceType('r6gd.large');
+
+/** A tier named `orders` over the test zones, with `topology` and `props`. */
+function tierOf(topology: DatabaseTopology, props: Omit<DataTierProps, 'topology'> = {}): { stack: Stack; tier: DataTier; template: Template } {
+  const stack = newStack();
+  const tier = new DataTier(stack, 'Tier', { name: 'orders', ...props, network: { availabilityZones: TEST_ZONES, ...props.network }, topology });
+  return { stack, tier, template: Template.fromStack(stack) };
+}
+
+const env = (template: Template, functionName: string): Record<string, unknown> =>
+  (Object.values(template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: functionName } }))[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } })
+    .Properties.Environment.Variables;
+
+describe('the instances topology', () => {
+  test('is the default: the same template as without a topology', () => {
+    const without = newStack();
+    new DataTier(without, 'Tier', { name: 'orders', network: { availabilityZones: TEST_ZONES } });
+    expect(tierOf({ kind: 'instances' }).template.toJSON()).toEqual(Template.fromStack(without).toJSON());
+  });
+});
+
+describe('a Multi-AZ DB cluster', () => {
+  const { stack, tier, template } = tierOf({ kind: 'multi-az-cluster' }, { database: { instanceType: r6gd }, applicationMigrations: [EXAMPLE_APPLICATION_STREAM], applicationRoles: [{ name: 'orders_app', access: 'read-write', schemas: ['public'] }] });
+  const clusterId = stack.resolve(tier.database.cluster!.ref);
+
+  test('is one AWS::RDS::DBCluster of engine postgres with its class, storage, IOPS, encryption, IAM auth, logs and Performance Insights; RDS creates its instances', () => {
+    template.resourceCountIs('AWS::RDS::DBInstance', 0);
+    template.hasResource('AWS::RDS::DBCluster', {
+      DeletionPolicy: 'Snapshot',
+      Properties: Match.objectLike({
+        DBClusterIdentifier: 'orders-cluster',
+        Engine: 'postgres',
+        EngineVersion: '17.9',
+        DBClusterInstanceClass: 'db.r6gd.large',
+        StorageType: 'gp3',
+        AllocatedStorage: 100,
+        Iops: 3000,
+        StorageEncrypted: true,
+        KmsKeyId: Match.anyValue(),
+        EnableIAMDatabaseAuthentication: true,
+        PerformanceInsightsEnabled: true,
+        PerformanceInsightsKmsKeyId: Match.anyValue(),
+        MonitoringInterval: 60,
+        BackupRetentionPeriod: 7,
+        DeletionProtection: true,
+        EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
+        DBClusterParameterGroupName: Match.anyValue(),
+        Port: 5433,
+        DatabaseName: 'app',
+      }),
+    });
+    template.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Family: 'postgres17', Parameters: Match.objectLike({ 'rds.force_ssl': '1', hot_standby_feedback: '1' }) });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/rds/cluster/orders-cluster/postgresql' });
+  });
+
+  test('attaches the master, monitor, operator and application role secrets to the cluster, each rotated', () => {
+    const attachments = template.findResources('AWS::SecretsManager::SecretTargetAttachment', { Properties: { TargetType: 'AWS::RDS::DBCluster', TargetId: clusterId } });
+    expect(Object.keys(attachments)).toHaveLength(3);
+    // And the cache's AUTH token, the fourth.
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 4);
+  });
+
+  test('RDS Proxy targets the cluster, with a read-only endpoint to its readers', () => {
+    template.hasResourceProperties('AWS::RDS::DBProxyTargetGroup', { DBClusterIdentifiers: [clusterId] });
+    template.hasResourceProperties('AWS::RDS::DBProxyEndpoint', { DBProxyEndpointName: 'orders-proxy-ro', TargetRole: 'READ_ONLY' });
+  });
+
+  test('the migrations and maintenance use the writer endpoint; the health check the proxy and the reader endpoint', () => {
+    const writer = stack.resolve(tier.database.writerEndpoint.hostname);
+    expect(env(template, 'orders-schema-migrations').DB_HOST).toEqual(writer);
+    expect(env(template, 'orders-maintenance').DB_HOST).toEqual(writer);
+    const health = env(template, 'orders-health-check');
+    expect(health.PRIMARY_INSTANCE_ID).toBe('orders-cluster');
+    expect(health.DB_TOPOLOGY).toBe('multi-az-cluster');
+    expect(JSON.stringify(health.REPLICAS)).toContain('orders-cluster=');
+    expect(JSON.stringify(health.REPLICAS)).toContain('ReadEndpoint.Address');
+  });
+
+  test('alarms read the writer and the readers by role of the cluster, and replica lag per cluster', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'orders-writer-cpu-high',
+      Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'orders-cluster' }, { Name: 'Role', Value: 'WRITER' }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'orders-readers-replica-lag-high',
+      MetricName: 'ReplicaLag',
+      Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'orders-cluster' }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'orders-writer-free-storage-low' });
+    template.hasResourceProperties('AWS::RDS::EventSubscription', { SourceType: 'db-cluster', SourceIds: ['orders-cluster'] });
+  });
+
+  test('AWS Backup selects the cluster by its ARN', () => {
+    template.hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: Match.objectLike({ SelectionName: 'orders-cluster', Resources: [Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':cluster:orders-cluster$')])] })] }),
+    });
+  });
+
+  test('outputs the writer and reader endpoints, the proxy read-only endpoint and the cluster identifier', () => {
+    const outputs = Object.keys(template.toJSON().Outputs).map((key) => key.replace(/^Tier/, '').replace(/[0-9A-F]{8}$/, ''));
+    expect(outputs).toEqual(expect.arrayContaining(['WriterEndpoint', 'ReaderEndpoint', 'ProxyReadOnlyEndpoint', 'ClusterIdentifier']));
+    expect(outputs).not.toContain('PrimaryInstanceId');
+  });
+
+  test('grantConnect of an IAM role is rds-db:connect through the proxy; the proxy signs in to the cluster by its resource id', () => {
+    const granted = newStack();
+    const other = new DataTier(granted, 'Tier', {
+      name: 'orders',
+      network: { availabilityZones: TEST_ZONES },
+      topology: { kind: 'multi-az-cluster' },
+      database: { instanceType: r6gd },
+      applicationMigrations: [EXAMPLE_APPLICATION_STREAM],
+      applicationRoles: [{ name: 'orders_app', access: 'read-write', schemas: ['public'] }],
+    });
+    const role = new iam.Role(granted, 'App', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    other.grantConnect(role, 'orders_app');
+    const policies = Template.fromStack(granted).findResources('AWS::IAM::Policy');
+    const of = (roleConstruct: iam.IRole) => JSON.stringify(Object.values(policies).filter((p) => JSON.stringify(p).includes(granted.getLogicalId(roleConstruct.node.defaultChild as iam.CfnRole))));
+    expect(of(role)).toContain('rds-db:connect');
+    expect(of(other.database.proxy.node.findChild('IAMRole') as iam.IRole)).toContain('DBClusterResourceId');
+  });
+
+  test('its metric methods read the writer, and the readers together', () => {
+    const config = (metric: cw.IMetric) => stack.resolve(metric.toMetricConfig());
+    expect(config(tier.metricCpuUtilization())).toEqual(config(tier.monitoring.alarm('writer', 'cpu-high').metric));
+    expect(config(tier.metricReplicaLag(1))).toEqual(config(tier.monitoring.alarm('readers', 'replica-lag-high').metric));
+  });
+});
+
+describe('an Aurora cluster', () => {
+  describe('provisioned, with reader auto scaling', () => {
+    const { stack, tier, template } = tierOf({ kind: 'aurora', storageType: 'aurora-iopt1', readerAutoScaling: { minReaders: 1, maxReaders: 4, metric: 'connections', targetValue: 500 } });
+    const clusterId = stack.resolve(tier.database.cluster!.ref);
+
+    test('is an aurora-postgresql cluster with a writer and a reader of fixed names', () => {
+      template.hasResourceProperties('AWS::RDS::DBCluster', {
+        DBClusterIdentifier: 'orders-cluster',
+        Engine: 'aurora-postgresql',
+        EngineVersion: '17.9',
+        StorageType: 'aurora-iopt1',
+        StorageEncrypted: true,
+        EnableIAMDatabaseAuthentication: true,
+        EnableCloudwatchLogsExports: ['postgresql'],
+      });
+      template.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Family: 'aurora-postgresql17', Parameters: Match.objectLike({ 'rds.force_ssl': '1' }) });
+      expect(JSON.stringify(template.findResources('AWS::RDS::DBClusterParameterGroup'))).not.toContain('hot_standby_feedback');
+      template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceIdentifier: 'orders-writer', DBClusterIdentifier: clusterId, DBInstanceClass: 'db.r7g.large', PromotionTier: 0, EnablePerformanceInsights: true });
+      template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceIdentifier: 'orders-reader-1', PromotionTier: 1 });
+      template.resourceCountIs('AWS::RDS::DBInstance', 2);
+    });
+
+    test('scales readers with Application Auto Scaling on rds:cluster:ReadReplicaCount', () => {
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+        ServiceNamespace: 'rds',
+        ResourceId: 'cluster:orders-cluster',
+        ScalableDimension: 'rds:cluster:ReadReplicaCount',
+        MinCapacity: 1,
+        MaxCapacity: 4,
+      });
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 500, PredefinedMetricSpecification: { PredefinedMetricType: 'RDSReaderAverageDatabaseConnections' } }),
+      });
+    });
+
+    test('alarms on AuroraReplicaLagMaximum, in seconds, and no free storage alarm', () => {
+      const lag = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'orders-readers-replica-lag-high' } }))[0] as { Properties: { Metrics: unknown[] } };
+      expect(JSON.stringify(lag.Properties.Metrics)).toContain('AuroraReplicaLagMaximum');
+      expect(JSON.stringify(lag.Properties.Metrics)).toContain('m / 1000');
+      expect(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: Match.stringLikeRegexp('free-storage-low') } })).toEqual({});
+    });
+
+    test('outputs each instance', () => {
+      const outputs = Object.keys(template.toJSON().Outputs).map((key) => key.replace(/^Tier/, '').replace(/[0-9A-F]{8}$/, ''));
+      expect(outputs).toEqual(expect.arrayContaining(['WriterInstanceId', 'WriterInstanceEndpoint', 'Reader1InstanceId', 'Reader1InstanceEndpoint']));
+    });
+  });
+
+  test('with no reader it can count on (none created, auto scaling down to none), no readers\' alarms: replica lag would be missing, read as breaching', () => {
+    const { template } = tierOf({ kind: 'aurora', readerAutoScaling: { minReaders: 0, maxReaders: 3 } }, { database: { replicaCount: 0 } });
+    expect(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: Match.stringLikeRegexp('^orders-readers-') } })).toEqual({});
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'orders-writer-cpu-high' });
+  });
+
+  test('Serverless v2: every instance db.serverless within the cluster capacity range', () => {
+    const { template } = tierOf({ kind: 'aurora', capacity: 'serverless-v2', serverlessV2MinCapacity: 0, serverlessV2MaxCapacity: 64 }, { database: { replicaCount: 2 } });
+    template.hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 64 } });
+    const classes = Object.values(template.findResources('AWS::RDS::DBInstance')).map((r) => (r as { Properties: { DBInstanceClass: string } }).Properties.DBInstanceClass);
+    expect(classes).toEqual(['db.serverless', 'db.serverless', 'db.serverless']);
+  });
+});
+
+describe('what a topology cannot do is refused, naming the option', () => {
+  const refused = (topology: DatabaseTopology, props: Omit<DataTierProps, 'topology'> = {}) => validationError(() => tierOf(topology, props));
+  const expectRefusal = (topology: DatabaseTopology, props: Omit<DataTierProps, 'topology'>, prop: string, value: unknown, allowed: RegExp) => {
+    const error = refused(topology, props);
+    expect(error.message.startsWith(`${messageStart('Test/Tier/Database', prop)}${JSON.stringify(value)}: `)).toBe(true);
+    expect(error.allowed).toMatch(allowed);
+  };
+  const cluster: DatabaseTopology = { kind: 'multi-az-cluster' };
+
+  test('a Multi-AZ DB cluster on a class without local NVMe storage', () => {
+    expectRefusal(cluster, {}, 'instanceType', 'db.r7g.large', /db\.m5d, db\.m6gd, .*db\.c6gd/);
+  });
+
+  test('a Multi-AZ DB cluster in a medium size other than c6gd', () => {
+    expectRefusal(cluster, { database: { instanceType: new ec2.InstanceType('m6gd.medium') } }, 'instanceType', 'db.m6gd.medium', /only db\.c6gd comes in medium/);
+  });
+
+  test('storage autoscaling on a Multi-AZ DB cluster', () => {
+    expectRefusal(cluster, { database: { instanceType: r6gd, maxAllocatedStorageGiB: 500 } }, 'maxAllocatedStorageGiB', 500, /no storage autoscaling/);
+  });
+
+  test('a Multi-AZ DB cluster with other than its two readable standbys', () => {
+    expectRefusal(cluster, { database: { instanceType: r6gd, replicaCount: 1 } }, 'replicaCount', 1, /exactly two readable standbys/);
+  });
+
+  test('io1 or io2 without provisioned IOPS, and gp3 IOPS below its baseline', () => {
+    expectRefusal({ kind: 'multi-az-cluster', storageType: 'io2' }, { database: { instanceType: r6gd } }, 'topology.iops', undefined, /from 1000 to 256000/);
+    expectRefusal({ kind: 'multi-az-cluster', storageType: 'gp3', iops: 3000 }, { database: { instanceType: r6gd, allocatedStorageGiB: 400 } }, 'topology.iops', 3000, /from 12000/);
+  });
+
+  test('Serverless v2 capacity outside 0 to 256 ACUs in half steps, or a floor above the ceiling', () => {
+    expectRefusal({ kind: 'aurora', capacity: 'serverless-v2', serverlessV2MinCapacity: 0.25 }, {}, 'topology.serverlessV2MinCapacity', 0.25, /from 0 to 256 ACUs in steps of 0.5/);
+    expectRefusal({ kind: 'aurora', capacity: 'serverless-v2', serverlessV2MaxCapacity: 300 }, {}, 'topology.serverlessV2MaxCapacity', 300, /from 1 to 256/);
+    expectRefusal({ kind: 'aurora', capacity: 'serverless-v2', serverlessV2MinCapacity: 8, serverlessV2MaxCapacity: 4 }, {}, 'topology.serverlessV2MaxCapacity', 4, /at least serverlessV2MinCapacity \(8\)/);
+  });
+
+  test('more than 15 Aurora readers, and reader auto scaling bounds out of range', () => {
+    expectRefusal({ kind: 'aurora' }, { database: { replicaCount: 16 } }, 'replicaCount', 16, /from 0 to 15/);
+    expectRefusal({ kind: 'aurora', readerAutoScaling: { minReaders: 2, maxReaders: 16 } }, {}, 'topology.readerAutoScaling.maxReaders', 16, /to 15/);
+    expectRefusal({ kind: 'aurora', readerAutoScaling: { minReaders: 0, maxReaders: 2 } }, { database: { replicaCount: 3 } }, 'replicaCount', 3, /at most readerAutoScaling.maxReaders \(2\)/);
+  });
+
+  test('allocated storage or an instance class for Serverless v2 on Aurora', () => {
+    expectRefusal({ kind: 'aurora' }, { database: { allocatedStorageGiB: 500 } }, 'allocatedStorageGiB', 500, /grows on its own/);
+    expectRefusal({ kind: 'aurora', capacity: 'serverless-v2' }, { database: { instanceType: new ec2.InstanceType('r7g.large') } }, 'instanceType', 'db.r7g.large', /db\.serverless/);
+  });
+
+  test('an Aurora version of another major', () => {
+    expectRefusal({ kind: 'aurora', engineVersion: rds.AuroraPostgresEngineVersion.VER_18_3 }, {}, 'topology.engineVersion', '18.3', /PostgreSQL 17/);
+  });
+
+  test('what the tier builds for instances only: a restore, backup replication, a prepared blue/green upgrade', () => {
+    expectRefusal({ kind: 'aurora' }, { database: { restore: DatabaseRestore.fromSnapshot('arn:aws:rds:us-east-1:123456789012:snapshot:s1') } }, 'restore', 'snapshot', /not supported for an Aurora cluster yet/);
+    expectRefusal(cluster, { database: { instanceType: r6gd, upgradeTarget: rds.PostgresEngineVersion.VER_18 } }, 'upgradeTarget', '18', /not supported for a Multi-AZ DB cluster yet/);
+  });
+
+  test('the game-day experiments, built for instances only', () => {
+    const error = refused({ kind: 'aurora' }, { faultInjection: true });
+    expect(error.prop).toBe('faultInjection');
+  });
+});
