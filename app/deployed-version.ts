@@ -53,7 +53,12 @@ export function deployedTier(templateName: string, directory = COMMITTED_TEMPLAT
   const engineVersion = typeof primary.EngineVersion === 'string' ? Number.parseInt(primary.EngineVersion, 10) : NaN;
   const groupRef = (primary.DBParameterGroupName as { Ref?: string } | undefined)?.Ref;
   const engineMajorVersion = Number.isInteger(engineVersion) ? engineVersion : majorOfFamily(groupRef && resources[groupRef]?.Properties?.Family);
-  const restore = Object.fromEntries(RESTORE_PROPERTIES.filter((key) => primary[key] !== undefined).map((key) => [key, primary[key]]));
+  // A cluster topology's restore is its cluster's SnapshotIdentifier: in the settings' terms the same fromSnapshot.
+  const cluster = Object.values(resources).find((r) => r.Type === 'AWS::RDS::DBCluster' && String(r.Properties?.DBClusterIdentifier).endsWith('-cluster'))?.Properties;
+  const restore =
+    cluster?.SnapshotIdentifier !== undefined
+      ? { DBSnapshotIdentifier: cluster.SnapshotIdentifier }
+      : Object.fromEntries(RESTORE_PROPERTIES.filter((key) => primary[key] !== undefined).map((key) => [key, primary[key]]));
   const upgradeGroup = Object.entries(resources).find(([id, r]) => r.Type === 'AWS::RDS::DBParameterGroup' && id.startsWith('DatabaseUpgradeParameterGroup'))?.[1];
   return {
     templateFile: `app/templates/${templateName}.template.json`,

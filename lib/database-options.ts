@@ -194,7 +194,7 @@ export function validateDatabaseOptions(path: string, o: ResolvedDatabaseOptions
 }
 
 /** Refuses a restore source or a backup replication RDS would reject, checked against the stack's region and account. */
-export function validateRecoveryOptions(path: string, o: Pick<DatabaseOptions, RecoveryOption>, where: { region?: string; account?: string }): void {
+export function validateRecoveryOptions(path: string, o: Pick<DatabaseOptions, RecoveryOption>, where: { region?: string; account?: string; clusterSnapshots?: boolean }): void {
   o.restore?.validate(path, where);
   if (o.backupReplication) validateBackupReplication(path, o.backupReplication, where);
 }

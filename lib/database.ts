@@ -188,7 +188,7 @@ export class Database<Role extends string = string> extends Construct implements
     });
     if (clustered) validateClusterOptions(this.node.path, topology.kind, props, availabilityZones.length);
     this.applicationRoles = resolveApplicationRoles(this.node.path, props.applicationRoles);
-    validateRecoveryOptions(this.node.path, config, { region: Stack.of(this).region, account: Stack.of(this).account });
+    validateRecoveryOptions(this.node.path, config, { region: Stack.of(this).region, account: Stack.of(this).account, clusterSnapshots: isClusterTopology(topology) });
     const dataSubnets = props.dataSubnets ?? defaultDataSubnets(vpc);
     const functionSubnets = props.functionSubnets ?? defaultFunctionSubnets(vpc);
     const keys = props.dataKey && props.logsKey ? undefined : new EncryptionKeys(this, 'Keys', { aliasPrefix: `${namePrefix}/database` });
@@ -690,7 +690,9 @@ function validateClusterOptions(path: string, kind: 'multi-az-cluster' | 'aurora
   const refuse = (prop: string, value: unknown, why: string) => {
     throw new DataTierValidationError(path, prop, value, `is not supported for ${name} yet: ${why}`);
   };
-  if (o.restore) refuse('restore', o.restore.source, 'the tier restores DB instance snapshots and instances only; restore the cluster snapshot by hand (runbooks) or use the topology instances');
+  if (o.restore && o.restore.source !== 'snapshot') {
+    refuse('restore', o.restore.source, 'a cluster restores from a snapshot (restore.fromSnapshot: a DB snapshot or DB cluster snapshot ARN); a point in time of a cluster is restored by hand (runbooks/point-in-time-restore.md)');
+  }
   if (o.backupReplication) refuse('backupReplication', o.backupReplication.region, kind === 'aurora' ? 'Aurora replicates to another region with a global database, not automated backups' : 'a Multi-AZ DB cluster has no cross-Region automated backups');
   if (o.upgradeTarget) refuse('upgradeTarget', o.upgradeTarget.postgresFullVersion, 'the prepared blue/green upgrade builds an instance parameter group; upgrade the cluster by its own blue/green deployment');
   if (o.majorVersionUpgrade) refuse('majorVersionUpgrade', o.majorVersionUpgrade, 'it acknowledges a blue/green upgrade prepared for instances');

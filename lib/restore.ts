@@ -45,6 +45,8 @@ export type DatabaseRestoreSource = 'snapshot' | 'instance' | 'replicatedBackups
 
 /** A DB snapshot or recovery point ARN: `arn:<partition>:rds:<region>:<account>:snapshot:<name>` (recovery points: `snapshot:awsbackup:job-...`). */
 const SNAPSHOT_ARN = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):snapshot:([A-Za-z0-9:-]+)$/;
+/** A DB cluster snapshot ARN: a cluster topology (Aurora, Multi-AZ DB cluster) restores from one as from a DB snapshot. */
+export const CLUSTER_SNAPSHOT_ARN = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):cluster-snapshot:([A-Za-z0-9:-]+)$/;
 /** A DB instance ARN: `arn:<partition>:rds:<region>:<account>:db:<identifier>`. */
 const INSTANCE_ARN = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):db:([a-z][a-z0-9-]*)$/;
 /** Replicated automated backups: `arn:<partition>:rds:<region>:<account>:auto-backup:ab-...`. */
@@ -95,9 +97,14 @@ export class DatabaseRestore {
    * a malformed identifier or ARN, an ARN of another region or account, a time that is not a valid
    * UTC time in the past.
    */
-  validate(path: string, where: { region?: string; account?: string }, now: Date = new Date()): void {
+  validate(path: string, where: { region?: string; account?: string; clusterSnapshots?: boolean }, now: Date = new Date()): void {
     const prop = `restore.${PROP_OF[this.source]}`;
     if (Token.isUnresolved(this.sourceId)) return;
+    const clusterSnapshot = this.source === 'snapshot' && where.clusterSnapshots ? CLUSTER_SNAPSHOT_ARN.exec(this.sourceId) : null;
+    if (clusterSnapshot) {
+      checkRegionAndAccount(path, prop, this.sourceId, clusterSnapshot[2], clusterSnapshot[3], where);
+      return;
+    }
     const pattern = this.source === 'snapshot' ? SNAPSHOT_ARN : this.source === 'replicatedBackups' ? AUTOMATED_BACKUPS_ARN : undefined;
     if (pattern) {
       const example =

@@ -78,8 +78,13 @@ export function buildCluster(scope: Construct, props: ClusterProps): BuiltCluste
     dbClusterIdentifier: identifier,
     engine: topology.kind === 'aurora' ? 'aurora-postgresql' : 'postgres',
     masterUsername: MASTER_USERNAME,
+    // After a restore the resource provider sets the password (ModifyDBCluster, its
+    // shouldUpdateAfterCreate), so the tier's secret holds from the first deploy, as for instances.
     masterUserPassword: props.masterSecret.secretValueFromJson('password').unsafeUnwrap(),
-    databaseName: props.databaseName,
+    // RestoreDBClusterFromSnapshot takes a DB snapshot's ARN or a DB cluster snapshot's (API
+    // reference); the database comes with it. SnapshotIdentifier is create-only: it stays for the
+    // cluster's life (the app's lasting-restore check and the review hold it).
+    ...(config.restore?.source === 'snapshot' ? { snapshotIdentifier: config.restore.sourceId } : { databaseName: props.databaseName }),
     port: config.port,
     dbSubnetGroupName: subnetGroup.subnetGroupName,
     vpcSecurityGroupIds: [props.securityGroup.securityGroupId],

@@ -252,13 +252,34 @@ describe('what a topology cannot do is refused, naming the option', () => {
     expectRefusal({ kind: 'aurora', engineVersion: rds.AuroraPostgresEngineVersion.VER_18_3 }, {}, 'topology.engineVersion', '18.3', /PostgreSQL 17/);
   });
 
-  test('what the tier builds for instances only: a restore, backup replication, a prepared blue/green upgrade', () => {
-    expectRefusal({ kind: 'aurora' }, { database: { restore: DatabaseRestore.fromSnapshot('arn:aws:rds:us-east-1:123456789012:snapshot:s1') } }, 'restore', 'snapshot', /not supported for an Aurora cluster yet/);
+  test('what the tier builds for instances only: a point-in-time restore, backup replication, a prepared blue/green upgrade', () => {
+    expectRefusal({ kind: 'aurora' }, { database: { restore: DatabaseRestore.fromInstance('data-tier-prod-primary', 'latest') } }, 'restore', 'instance', /point in time of a cluster is restored by hand/);
     expectRefusal(cluster, { database: { instanceType: r6gd, upgradeTarget: rds.PostgresEngineVersion.VER_18 } }, 'upgradeTarget', '18', /not supported for a Multi-AZ DB cluster yet/);
   });
 
   test('the game-day experiments, built for instances only', () => {
     const error = refused({ kind: 'aurora' }, { faultInjection: true });
     expect(error.prop).toBe('faultInjection');
+  });
+});
+
+describe('a cluster topology restored from a snapshot (the topology switch, runbooks/topology-switch.md)', () => {
+  const dbSnapshot = 'arn:aws:rds:us-east-1:123456789012:snapshot:data-tier-prod-switch';
+  const clusterSnapshot = 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:data-tier-prod-cluster-switch';
+  const clusterOf = (template: Template) => Object.values(template.findResources('AWS::RDS::DBCluster'))[0].Properties;
+
+  test("Aurora from an RDS instance's DB snapshot: the cluster's SnapshotIdentifier, no database name of its own, the tier's key and secret", () => {
+    const cluster = clusterOf(tierOf({ kind: 'aurora' }, { database: { restore: DatabaseRestore.fromSnapshot(dbSnapshot) } }).template);
+    expect(cluster.SnapshotIdentifier).toBe(dbSnapshot);
+    expect(cluster).not.toHaveProperty('DatabaseName');
+    expect(cluster.MasterUserPassword).toBeDefined();
+    expect(cluster.KmsKeyId).toBeDefined();
+  });
+
+  test('a Multi-AZ DB cluster from a DB cluster snapshot, which a tier of instances refuses', () => {
+    const cluster = clusterOf(tierOf({ kind: 'multi-az-cluster' }, { database: { instanceType: r6gd, restore: DatabaseRestore.fromSnapshot(clusterSnapshot) } }).template);
+    expect(cluster.SnapshotIdentifier).toBe(clusterSnapshot);
+    const error = validationError(() => tierOf({ kind: 'instances' }, { database: { restore: DatabaseRestore.fromSnapshot(clusterSnapshot) } }));
+    expect(error.allowed).toMatch(/must be an ARN of the form arn:aws:rds:<region>:<12-digit account>:snapshot:<name>/);
   });
 });
