@@ -253,7 +253,7 @@ describe('what a topology cannot do is refused, naming the option', () => {
   });
 
   test('what the tier builds for instances only: a point-in-time restore, backup replication, a prepared blue/green upgrade', () => {
-    expectRefusal({ kind: 'aurora' }, { database: { restore: DatabaseRestore.fromInstance('data-tier-prod-primary', 'latest') } }, 'restore', 'instance', /point in time of a cluster is restored by hand/);
+    expectRefusal({ kind: 'aurora' }, { database: { restore: DatabaseRestore.fromInstance('data-tier-prod-primary') } }, 'restore', 'instance', /point in time of a cluster is restored by hand/);
     expectRefusal(cluster, { database: { instanceType: r6gd, upgradeTarget: rds.PostgresEngineVersion.VER_18 } }, 'upgradeTarget', '18', /not supported for a Multi-AZ DB cluster yet/);
   });
 
