@@ -142,6 +142,14 @@ describe('a tier migrated before streams had owners', () => {
     expect(recorded.rows).toEqual([{ stream: 'analytics', owner_role: 'analytics_owner', schemas: [...EXAMPLE_APPLICATION_STREAM.schemas] }]);
   });
 
+  it('leaves the history table alone on a run with nothing to hand over: no policy dropped and made again', async () => {
+    const policies = async () => (await master.query(`SELECT polname, oid::int FROM pg_policy WHERE polrelid = 'public.schema_migrations'::regclass ORDER BY polname`)).rows;
+    const before = await policies();
+    expect(before.map((row) => row.polname)).toEqual(['analytics_owner_writes_analytics', 'history_readable']);
+    await runMigrations(master, { streams: PROJECT_STREAMS });
+    expect(await policies()).toEqual(before);
+  });
+
   it('keeps maintenance and the health check working on the handed-over tables, and new partitions follow the owner', async () => {
     // A year on: maintenance (as the master user) creates and detaches partitions of the owner's table.
     await master.query(`CALL data_tier.run_partition_maintenance(p_now => now() + interval '400 days')`);

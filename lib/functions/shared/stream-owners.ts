@@ -133,14 +133,22 @@ export function connectLike(client: ClientBase): ConnectAs {
  */
 async function allowOwnHistory(client: ClientBase, stream: string, owner: string): Promise<void> {
   const role = client.escapeIdentifier(owner);
-  const policy = client.escapeIdentifier(`${owner}_writes_${stream}`.slice(0, 63));
-  await client.query(`ALTER TABLE ${HISTORY_TABLE} ENABLE ROW LEVEL SECURITY`);
-  await client.query(`DROP POLICY IF EXISTS history_readable ON ${HISTORY_TABLE}`);
-  await client.query(`CREATE POLICY history_readable ON ${HISTORY_TABLE} FOR SELECT USING (true)`);
-  await client.query(`DROP POLICY IF EXISTS ${policy} ON ${HISTORY_TABLE}`);
-  await client.query(
-    `CREATE POLICY ${policy} ON ${HISTORY_TABLE} FOR ALL TO ${role} USING (stream = ${client.escapeLiteral(stream)}) WITH CHECK (stream = ${client.escapeLiteral(stream)})`,
+  const policyName = `${owner}_writes_${stream}`.slice(0, 63);
+  // Only what is missing: each of these takes the history table's strongest lock, on every deploy otherwise.
+  const { rows } = await client.query<{ secured: boolean; policies: string[] }>(
+    `SELECT c.relrowsecurity AS secured, coalesce(array_agg(p.policyname::text) FILTER (WHERE p.policyname IS NOT NULL), '{}') AS policies
+     FROM pg_class AS c LEFT JOIN pg_policies AS p ON p.schemaname = 'public' AND p.tablename = c.relname
+     WHERE c.oid = to_regclass($1) GROUP BY c.relrowsecurity`,
+    [HISTORY_TABLE],
   );
+  const { secured, policies } = rows[0];
+  if (!secured) await client.query(`ALTER TABLE ${HISTORY_TABLE} ENABLE ROW LEVEL SECURITY`);
+  if (!policies.includes('history_readable')) await client.query(`CREATE POLICY history_readable ON ${HISTORY_TABLE} FOR SELECT USING (true)`);
+  if (!policies.includes(policyName)) {
+    await client.query(
+      `CREATE POLICY ${client.escapeIdentifier(policyName)} ON ${HISTORY_TABLE} FOR ALL TO ${role} USING (stream = ${client.escapeLiteral(stream)}) WITH CHECK (stream = ${client.escapeLiteral(stream)})`,
+    );
+  }
   await client.query(`GRANT SELECT, INSERT, UPDATE ON ${HISTORY_TABLE} TO ${role}`);
 }
 
