@@ -1,15 +1,12 @@
-import { CfnOutput, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { resolveAlarmThresholds } from '../lib/alarm-thresholds';
 import { AuroraGlobalSecondary } from '../lib/aurora-global-secondary';
-import { EncryptionKeys } from '../lib/encryption';
-import { Network } from '../lib/network';
 import { OUTPUTS } from '../lib/outputs';
 import { ResolvedAuroraTopology, resolveTopology } from '../lib/topology';
 import { AppConfig, effectiveDatabaseOptions, stackNameFor } from './config';
-import { drVpcCidrOf } from './dr-replica-stack';
+import { secondaryRegionBase } from './dr-replica-stack';
 import { topologyOf } from './settings';
 
 export interface AuroraSecondaryStackProps extends StackProps {
@@ -38,15 +35,7 @@ export class AuroraSecondaryStack extends Stack {
     const name = `${tier}-secondary`;
     const database = effectiveDatabaseOptions(config);
     const topology = resolveTopology(topologyOf(config.settings.database!.topology!), database.engineVersion.postgresMajorVersion, database.allocatedStorageGiB) as ResolvedAuroraTopology;
-    Tags.of(this).add('data-tier:environment', config.envName);
-    const keys = new EncryptionKeys(this, 'Keys', { aliasPrefix: name });
-    const network = new Network(this, 'Network', {
-      availabilityZones: props.availabilityZones,
-      cidr: drVpcCidrOf(config),
-      allowPublicCidr: config.settings.network?.allowPublicCidr,
-      flowLogRetention: config.settings.network?.flowLogRetentionDays as logs.RetentionDays | undefined,
-      logsKey: keys.logsKey,
-    });
+    const { keys, network } = secondaryRegionBase(this, config, name, props.availabilityZones);
     this.secondary = new AuroraGlobalSecondary(this, 'Secondary', {
       vpc: network.vpc,
       dataSubnets: network.dataSubnets,

@@ -35,19 +35,9 @@ export class DrReplicaStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const name = `${stackNameFor(config)}-dr`;
-    const cidr = drVpcCidrOf(config);
     const database = effectiveDatabaseOptions(config);
-    Tags.of(this).add('data-tier:environment', config.envName);
-    const keys = new EncryptionKeys(this, 'Keys', { aliasPrefix: name });
+    const { keys, network } = secondaryRegionBase(this, config, name, props.availabilityZones);
     const dr = config.settings.drReplica ?? {};
-    const network = new Network(this, 'Network', {
-      availabilityZones: props.availabilityZones,
-      cidr,
-      // The source's setting: app/config.ts has checked the DR block with it.
-      allowPublicCidr: config.settings.network?.allowPublicCidr,
-      flowLogRetention: config.settings.network?.flowLogRetentionDays as logs.RetentionDays | undefined,
-      logsKey: keys.logsKey,
-    });
     this.replica = new CrossRegionReplica(this, 'Replica', {
       vpc: network.vpc,
       dataSubnets: network.dataSubnets,
@@ -84,6 +74,24 @@ export class DrReplicaStack extends Stack {
     output(OUTPUTS.alarmTopicArn, this.replica.topic.topicArn, 'Where the replica\'s alarms go');
     output(OUTPUTS.vpcId, network.vpc.vpcId, 'VPC of the replica');
   }
+}
+
+/**
+ * What a stack of the tier in a second region starts with (the DR replica's, the Aurora global
+ * database's secondary): the environment's tag, keys of its own region, and a VPC on the DR block.
+ */
+export function secondaryRegionBase(stack: Stack, config: AppConfig, name: string, availabilityZones: string[]): { keys: EncryptionKeys; network: Network } {
+  Tags.of(stack).add('data-tier:environment', config.envName);
+  const keys = new EncryptionKeys(stack, 'Keys', { aliasPrefix: name });
+  const network = new Network(stack, 'Network', {
+    availabilityZones,
+    cidr: drVpcCidrOf(config),
+    // The source's setting: app/config.ts has checked the DR block with it.
+    allowPublicCidr: config.settings.network?.allowPublicCidr,
+    flowLogRetention: config.settings.network?.flowLogRetentionDays as logs.RetentionDays | undefined,
+    logsKey: keys.logsKey,
+  });
+  return { keys, network };
 }
 
 /**

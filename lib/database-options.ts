@@ -114,6 +114,7 @@ export interface DatabaseOptions extends MajorVersionUpgradeOptions {
    * NEW tier (give it its own `name`); replicas, proxy, secrets and alarms are built around the
    * restored primary, and the migrations apply only files newer than its history. Keep it set for
    * the tier's whole life: CloudFormation replaces an instance whose restore source is removed.
+   * On a cluster topology only `fromSnapshot` (a DB snapshot or a DB cluster snapshot) applies.
    * @default - a new, empty database
    */
   readonly restore?: DatabaseRestore;
