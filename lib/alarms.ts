@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import { AlarmThresholds } from './alarm-thresholds';
 import { type MetricDefinition, METRICS, type Role, ROLES, type Task, TASKS } from './observability/contract';
+import type { TopologyKind } from './topology';
 
 /**
  * Where a metric comes from, which fixes its namespace, its dimensions and the targets
@@ -60,6 +61,18 @@ export interface AlarmDefinition {
    * @default - per role of the cluster (DBClusterIdentifier and Role), the same metric
    */
   readonly onTopology?: Partial<Record<ClusterTopologyKind, ClusterMetric | 'not-published'>>;
+  /**
+   * The topologies on which the alarm exists, for a metric only some topologies publish (such as
+   * one only a Multi-AZ DB cluster's writer reports): elsewhere the alarm would watch a metric that
+   * never comes. Not created on the others, nor named by `Monitoring.metric()` there.
+   * @default - every topology
+   */
+  readonly topologies?: readonly TopologyKind[];
+}
+
+/** Whether the alarm of a definition exists on a topology (`AlarmDefinition.topologies`). */
+export function existsOn(definition: AlarmDefinition, topology: TopologyKind): boolean {
+  return definition.topologies?.includes(topology) ?? true;
 }
 
 /** The topologies whose database is a DB cluster. */

@@ -9,13 +9,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
-import { ALARM_DEFINITIONS, AlarmDefinition, ClusterTopologyKind } from './alarms';
+import { ALARM_DEFINITIONS, AlarmDefinition, ClusterTopologyKind, existsOn } from './alarms';
 import { clusterMetricOf, clusterRoleDimensions, publishedOn } from './private/cluster-metrics';
 import { tierName } from './private/defaults';
 import { alarmDescription, alarmOfDefinition, encryptedAlarmTopic, subscribeAlarmEmails, validateAlarmEmails, validateRunbookBaseUrl } from './private/alarm-construction';
 import { dashboardRows, instanceDimensions, ResolvedTargets } from './private/dashboard';
 import { DataTierValidationError, nearest, requireUnique } from './private/validation';
 import { dimensionsOf, METRIC_NAMESPACE, type MetricUnit, type Role, TASK_NAMES } from './observability/contract';
+import type { TopologyKind } from './topology';
 
 /** A DB instance as the alarms and the dashboard see it. */
 export interface MonitoredInstance {
@@ -166,8 +167,11 @@ export class Monitoring extends Construct {
     const alarmEmails = props.alarmEmails ?? [];
     validateAlarmEmails(path, alarmEmails);
     validateRunbookBaseUrl(path, props.runbookBaseUrl);
-    const definitions = selectDefinitions(path, props.disabledAlarms ?? [], props.additionalAlarms ?? []);
-    this.definitions = [...ALARM_DEFINITIONS, ...(props.additionalAlarms ?? [])];
+    // Only the rows that exist on the tier's topology: DB instances unless a cluster is given.
+    const topology: TopologyKind = props.cluster?.kind ?? 'instances';
+    const onTopology = (d: AlarmDefinition) => existsOn(d, topology);
+    const definitions = selectDefinitions(path, props.disabledAlarms ?? [], props.additionalAlarms ?? []).filter(onTopology);
+    this.definitions = [...ALARM_DEFINITIONS, ...(props.additionalAlarms ?? [])].filter(onTopology);
     if (props.instances.filter((i) => i.role === 'primary').length !== 1) {
       throw new DataTierValidationError(path, 'instances', props.instances.map((i) => i.name), 'must hold exactly one instance with role primary');
     }

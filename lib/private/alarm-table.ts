@@ -18,7 +18,11 @@ function provenBy(proof: AlarmProof): string {
 export function alarmTableMarkdown(thresholds: AlarmThresholds, allocatedStorageGiB: number): string {
   const context = { thresholds, allocatedStorageGiB };
   const rows = ALARM_DEFINITIONS.map((d) => {
-    const resources = d.source === 'maintenance' ? d.task! : d.roles ? d.roles.map((r) => (r === 'primary' ? 'primary' : 'replica-N')).join(', ') : RESOURCES[d.source];
+    // A cluster's targets are its writer and its readers.
+    const onClustersOnly = d.topologies !== undefined && !d.topologies.includes('instances');
+    const roleName = (r: string) => (r === 'primary' ? (onClustersOnly ? 'writer' : 'primary') : onClustersOnly ? 'readers' : 'replica-N');
+    const targets = d.source === 'maintenance' ? d.task! : d.roles ? d.roles.map(roleName).join(', ') : RESOURCES[d.source];
+    const resources = d.topologies ? `${targets} (only on ${d.topologies.map((t) => `\`${t}\``).join(', ')})` : targets;
     const comparison = d.comparison.startsWith('GreaterThanOrEqual') ? '≥' : d.comparison.startsWith('Greater') ? '>' : '<';
     const metric = d.expression ? d.expression.replace(/\bm\b/, d.metric.name) : d.metric.name;
     const threshold = d.threshold(context);

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { ALARM_DEFINITIONS, AlarmDefinition } from '../../lib/alarms';
+import { ALARM_DEFINITIONS, AlarmDefinition, existsOn } from '../../lib/alarms';
 import { Monitoring, MonitoringProps } from '../../lib/monitoring';
 import { isolatedVpc, messageStart, newStack, validationError } from './support';
 
@@ -52,8 +52,9 @@ function monitoringStack(extra: (stack: Stack) => Partial<MonitoringProps> = () 
   return { stack, template: Template.fromStack(stack) };
 }
 
-/** Alarms the defaults table gives a primary, a proxy, three cache nodes and the scheduled tasks. */
+/** Alarms the defaults table gives a primary (a DB instance), a proxy, three cache nodes and the scheduled tasks. */
 const applies = (d: AlarmDefinition) =>
+  !existsOn(d, 'instances') ? 0 :
   ((d.source === 'rds' || d.source === 'health-check') && (d.roles ?? []).includes('primary') ? 1 : 0) +
   (d.source === 'proxy' ? 1 : 0) +
   (d.source === 'cache-node' ? 3 : 0) +
