@@ -16,19 +16,11 @@
 import type { Client } from 'pg';
 import { HEARTBEAT_SQL } from '../../lib/functions/health-check';
 import { HEALTH_CHECK_ROW_METRICS, type HealthCheckRowMetric } from '../../lib/observability/contract';
+import { MULTI_AZ_CLUSTER_FUNCTIONS, MULTI_AZ_CLUSTER_SYNCHRONOUS_STANDBY_NAMES } from '../support/multi-az-cluster';
 import { startTestReplicaSet, type TestReplicaSet } from '../support/replica-pair';
 import { migratedReplicaSetDatabase, type ReplicaSetDatabase } from '../support/replica-set-database';
 import type { TestDatabase } from '../support/database';
 import { migratedDatabase } from './migrated-database';
-
-/** What a Multi-AZ DB cluster's servers offer that others do not, as AWS's drivers call it. */
-const MULTI_AZ_CLUSTER_FUNCTIONS = `
-  CREATE SCHEMA rds_tools;
-  CREATE FUNCTION rds_tools.multi_az_db_cluster_source_dbi_resource_id() RETURNS TABLE (multi_az_db_cluster_source_dbi_resource_id text)
-    LANGUAGE sql STABLE AS $$ SELECT 'db-WRITERRESOURCEID0000000000'::text $$;
-  CREATE FUNCTION rds_tools.dbi_resource_id() RETURNS TABLE (dbi_resource_id text)
-    LANGUAGE sql STABLE AS $$ SELECT 'db-WRITERRESOURCEID0000000000'::text $$;
-`;
 
 type Metrics = Map<string, { value: number | null; unit: string }>;
 
@@ -70,7 +62,7 @@ describe("health_check() on a Multi-AZ DB cluster: a writer and two readers, com
   }
 
   beforeAll(async () => {
-    servers = await startTestReplicaSet({ standbys: 2, synchronousStandbyNames: 'ANY 1 (alarm_standby, alarm_standby_2)' });
+    servers = await startTestReplicaSet({ standbys: 2, synchronousStandbyNames: MULTI_AZ_CLUSTER_SYNCHRONOUS_STANDBY_NAMES });
     db = await migratedReplicaSetDatabase(servers, 'multi_az');
     writer = db.writer;
     await writer.query(MULTI_AZ_CLUSTER_FUNCTIONS);
