@@ -23,11 +23,20 @@ const env = (template: Template, functionName: string): Record<string, unknown> 
   (Object.values(template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: functionName } }))[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } })
     .Properties.Environment.Variables;
 
+/** The alarms of a template whose name ends with `-<condition>`. */
+const alarmsOn = (template: Template, condition: string) => template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: Match.stringLikeRegexp(`-${condition}$`) } });
+
 describe('the instances topology', () => {
+  const { template } = tierOf({ kind: 'instances' });
+
   test('is the default: the same template as without a topology', () => {
     const without = newStack();
     new DataTier(without, 'Tier', { name: 'orders', network: { availabilityZones: TEST_ZONES } });
-    expect(tierOf({ kind: 'instances' }).template.toJSON()).toEqual(Template.fromStack(without).toJSON());
+    expect(template.toJSON()).toEqual(Template.fromStack(without).toJSON());
+  });
+
+  test('has no alarm on synchronous standbys: its primary publishes none', () => {
+    expect(alarmsOn(template, 'synchronous-standby-missing')).toEqual({});
   });
 });
 
@@ -86,6 +95,28 @@ describe('a Multi-AZ DB cluster', () => {
     expect(health.DB_TOPOLOGY).toBe('multi-az-cluster');
     expect(JSON.stringify(health.REPLICAS)).toContain('orders-cluster=');
     expect(JSON.stringify(health.REPLICAS)).toContain('ReadEndpoint.Address');
+  });
+
+  test('alarms when the writer has fewer acknowledging standbys than its commits wait for, from the health check of the writer', () => {
+    expect(Object.keys(alarmsOn(template, 'synchronous-standby-missing'))).toHaveLength(1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'orders-writer-synchronous-standby-missing',
+      Namespace: 'DataTier',
+      MetricName: 'synchronous_standbys_missing',
+      Dimensions: [
+        { Name: 'DBInstance', Value: 'orders-cluster' },
+        { Name: 'Environment', Value: 'orders' },
+        { Name: 'Role', Value: 'primary' },
+      ],
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      TreatMissingData: 'missing',
+      AlarmDescription: Match.stringLikeRegexp('synchronous-standby-missing\\.md'),
+    });
   });
 
   test('alarms read the writer and the readers by role of the cluster, and replica lag per cluster', () => {
@@ -179,6 +210,10 @@ describe('an Aurora cluster', () => {
       expect(JSON.stringify(lag.Properties.Metrics)).toContain('AuroraReplicaLagMaximum');
       expect(JSON.stringify(lag.Properties.Metrics)).toContain('m / 1000');
       expect(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: Match.stringLikeRegexp('free-storage-low') } })).toEqual({});
+    });
+
+    test('has no alarm on synchronous standbys: its storage, not standbys, makes commits durable', () => {
+      expect(alarmsOn(template, 'synchronous-standby-missing')).toEqual({});
     });
 
     test('outputs each instance', () => {

@@ -1,7 +1,8 @@
 // Every alarm fed by the health check or the maintenance function, proven to fire: each test
 // induces the alarm's condition on a real primary with a streaming replica, runs the real handler
 // once per alarm period (CloudWatch faked), and evaluates what it published against the alarm's
-// own definition in lib/alarms.ts with the prod thresholds. A healthy pair keeps them all OK.
+// own definition in lib/alarms.ts with the prod thresholds. A healthy pair keeps them all OK. The
+// alarms of one topology only (AlarmDefinition.topologies) are proven on a set of that shape.
 // The README's alarm table names these tests (lib/alarms.ts `proof`).
 import net from 'node:net';
 import type { MetricDatum } from '@aws-sdk/client-cloudwatch';
@@ -17,7 +18,8 @@ import { runMigrations } from '../../lib/functions/shared/migrations';
 import { dimensionsOf as scopeDimensions, type Role, TASKS, type Task } from '../../lib/observability/contract';
 import { SECRET_ARN, acceptMetrics, captureConsole, cloudwatch, dimensionsOf, publishedData, secrets } from '../functions/handler-fixtures';
 import { type AlarmState, evaluateAlarm } from '../support/alarm-evaluation';
-import { startTestReplicaPair, type TestReplicaPair } from '../support/replica-pair';
+import { MULTI_AZ_CLUSTER_FUNCTIONS, MULTI_AZ_CLUSTER_SYNCHRONOUS_STANDBY_NAMES } from '../support/multi-az-cluster';
+import { startTestReplicaPair, startTestReplicaSet, type TestReplicaPair, type TestReplicaSet } from '../support/replica-pair';
 
 const ENVIRONMENT = 'prod';
 const INSTANCES: Record<Role, string> = { primary: 'data-tier-primary', replica: 'data-tier-replica-b' };
@@ -401,6 +403,88 @@ describe('each alarm fires when its condition is induced', () => {
       await waitForReplay();
     }
   });
+});
+
+describe("a Multi-AZ DB cluster's writer, whose commits wait for either of its two readers", () => {
+  // The cluster's shape on the embedded PostgreSQL (test/sql/health-check-multi-az-cluster.test.ts):
+  // a writer with two streaming standbys, synchronous_standby_names ANY 1 of them. The health check
+  // reads the writer as the tier's primary target and the first reader as its reader endpoint.
+  let cluster: TestReplicaSet;
+  let writer: Client;
+
+  /** Until the writer's health_check() reports `count` acknowledging standbys. */
+  async function acknowledging(count: number): Promise<void> {
+    for (const deadline = Date.now() + 20_000; ; await sleep(50)) {
+      const { rows } = await writer.query<{ value: number }>(`SELECT value FROM data_tier.health_check() WHERE metric = 'synchronous_standbys'`);
+      if (rows[0]?.value === count) return;
+      if (Date.now() > deadline) throw new Error(`synchronous_standbys is not ${count}: ${JSON.stringify(rows)}`);
+    }
+  }
+
+  beforeAll(async () => {
+    cluster = await startTestReplicaSet({ standbys: 2, synchronousStandbyNames: MULTI_AZ_CLUSTER_SYNCHRONOUS_STANDBY_NAMES });
+    // Not connect(): afterEach ends what a test opened, and this session serves the whole block.
+    writer = new Client({ connectionString: cluster.primaryUrl, application_name: 'alarm-test-admin' });
+    writer.on('error', () => {});
+    await writer.connect();
+    await runMigrations(writer, { streams: PROJECT_STREAMS });
+    await writer.query(MULTI_AZ_CLUSTER_FUNCTIONS);
+  }, 120_000);
+
+  beforeEach(() => {
+    Object.assign(process.env, { PRIMARY_HOST: hostOf(cluster.primaryUrl), REPLICAS: `${INSTANCES.replica}=${hostOf(cluster.standbyUrls[0])}` });
+  });
+
+  afterAll(async () => {
+    await closeHealthCheck();
+    await writer?.end().catch(() => {});
+    await cluster?.stop();
+  }, 60_000);
+
+  it('keeps every alarm of the health check on the multi-az-cluster topology OK while both readers acknowledge', async () => {
+    await acknowledging(2);
+    const health = ALARM_DEFINITIONS.filter((d) => d.source === 'health-check' && existsOn(d, 'multi-az-cluster'));
+    expect(health.map((d) => d.condition)).toContain('synchronous-standby-missing');
+    const published = await periods(Math.max(...health.map(periodsOf)));
+    for (const alarm of health) {
+      for (const role of alarm.roles!) {
+        const { state, datapoints } = alarmOn(alarm.condition, { role }, published.slice(-periodsOf(alarm)));
+        expect([alarm.condition, role, state, datapoints.length]).toEqual([alarm.condition, role, 'OK', periodsOf(alarm)]);
+      }
+    }
+    expect(alarmOn('synchronous-standby-missing', { role: 'primary' }, published.slice(-2)).datapoints).toEqual([0, 0]);
+  }, 120_000);
+
+  it('synchronous-standby-missing stays OK with one reader stopped (a restart or a replacement RDS makes on its own): the other acknowledges, ANY 1 is met', async () => {
+    await cluster.stopServer('standby2');
+    await acknowledging(1);
+    const published = await periods(definition('synchronous-standby-missing').evaluationPeriods);
+    const { state, datapoints } = alarmOn('synchronous-standby-missing', { role: 'primary' }, published);
+    expect([state, datapoints]).toEqual(['OK', [0, 0]]);
+  }, 60_000);
+
+  it('synchronous-standby-missing: both readers of a Multi-AZ DB cluster stopped, every commit on the writer waits for an acknowledgment none gives', async () => {
+    await cluster.stopServer('standby1');
+    await acknowledging(0);
+    // The condition itself: an application's commit waits, and would wait on.
+    const application = new Client({ connectionString: cluster.primaryUrl, application_name: 'alarm-test' });
+    application.on('error', () => {});
+    await application.connect();
+    try {
+      const commit = application.query('CREATE TABLE public.alarm_waits_for_a_standby (id int)');
+      expect(await Promise.race([commit.then(() => 'committed'), sleep(1_000).then(() => 'still waiting')])).toBe('still waiting');
+
+      const alarm = definition('synchronous-standby-missing');
+      const published = await periods(Math.max(alarm.evaluationPeriods, definition('health-check-failing').evaluationPeriods));
+      const { state, datapoints, threshold } = alarmOn(alarm.condition, { role: 'primary' }, published.slice(-alarm.evaluationPeriods));
+      expect([state, datapoints, threshold]).toEqual(['ALARM', [1, 1], 1]);
+      // The health check's own heartbeat commits without waiting: the writer is read, not reported unreachable.
+      expect(alarmOn('health-check-failing', { role: 'primary' }, published).state).toBe('OK');
+    } finally {
+      await writer.query(`SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = 'alarm-test' AND wait_event = 'SyncRep'`);
+      await application.end().catch(() => {});
+    }
+  }, 60_000);
 });
 
 /** Drops the partitions of analytics_events that start after now: all, or only the last one. */

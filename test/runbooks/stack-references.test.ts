@@ -5,6 +5,7 @@ import { outputVariables, variableName } from '../../lib/cli/outputs';
 import { DATABASE_NAME, MASTER_USERNAME, OPERATOR_USERNAME } from '../../lib/database';
 import { TIER_METADATA_KEY, type TierMetadata } from '../../lib/outputs';
 import { synthesize } from '../stack/synth';
+import { environmentsOnTopology } from '../stack/topology-environments';
 import { assignedVariables, dataTierCommands, nameMentions, outputKeys, readIndex, readRunbook, runbookFiles, shellLines, shellScript, usedVariables } from './runbooks';
 
 /** Outputs the stack adds only when an environment opts in to AWS FIS drills. */
@@ -14,7 +15,13 @@ const CLUSTER_OUTPUTS = [OUTPUTS.clusterIdentifier, OUTPUTS.readerEndpoint, OUTP
 const drillOutputsLanded = DRILL_OUTPUTS.every((name) => (Object.values(OUTPUTS) as unknown[]).includes(name));
 
 const prod = synthesize('prod');
-const template = prod.template.toJSON() as { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+type TemplateJson = { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+const template = prod.template.toJSON() as TemplateJson;
+/**
+ * Prod on a Multi-AZ DB cluster: the alarms that exist on that topology only (AlarmDefinition.topologies)
+ * and its writer's names, which its runbook names.
+ */
+const prodOnMultiAzCluster = synthesize('prod', {}, { sources: { environmentsDirectory: environmentsOnTopology('multi-az-cluster') } }).template.toJSON() as TemplateJson;
 const prodOutputs = new Set(Object.keys(prod.template.findOutputs('*')));
 
 /** The outputs prod's tier records in its template, by their names in OUTPUTS: what `data-tier outputs` reads. */
@@ -44,14 +51,14 @@ function stringsIn(value: unknown): string[] {
   return [];
 }
 
-/** Physical names of prod (`data-tier-prod...`): instances, alarms, functions, rules, proxy, vault, plan, secrets, log groups. */
+/** Physical names of prod (`data-tier-prod...`), on instances and on a Multi-AZ DB cluster: instances, alarms, functions, rules, proxy, vault, plan, secrets, log groups. */
 const prodNames = new Set([
   prod.stack.stackName,
-  ...stringsIn(template).flatMap((s) => [...s.matchAll(/data-tier-prod[A-Za-z0-9/_-]*/g)].map((m) => m[0])),
+  ...[template, prodOnMultiAzCluster].flatMap((t) => stringsIn(t).flatMap((s) => [...s.matchAll(/data-tier-prod[A-Za-z0-9/_-]*/g)].map((m) => m[0]))),
 ]);
 
-/** Alarms of prod with the metric they watch, directly or through a math expression. */
-const alarms = Object.values(template.Resources)
+/** Alarms of prod (on instances and on a Multi-AZ DB cluster) with the metric they watch, directly or through a math expression. */
+const alarms = [template, prodOnMultiAzCluster].flatMap((t) => Object.values(t.Resources))
   .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
   .map((r) => {
     const props = r.Properties as { AlarmName: string; MetricName?: string; Metrics?: Array<{ MetricStat?: { Metric: { MetricName: string } } }> };
