@@ -42,6 +42,16 @@ export interface StackSources {
   readonly environmentsDirectory?: string;
 }
 
+/** How a stack is synthesized in-process. */
+export interface SynthesisOptions extends BuildOptions, StackSources {
+  /**
+   * Run aws-cdk-lib's built-in CloudFormation validation during synthesis (several seconds a
+   * stack; test/stack/cfn-validation.test.ts is where its findings fail the build).
+   * @default true
+   */
+  readonly builtinCloudFormationValidation?: boolean;
+}
+
 /**
  * The stack a stack name stands for, as the app names its stacks (app/config.ts stackNameFor,
  * app/app.ts buildDrReplicaApp): `data-tier-<env>`, a named tier `data-tier-<env>-<suffix>`, and the
@@ -84,11 +94,11 @@ export function appStacks(sources: StackSources = {}): AppStack[] {
 export function synthesizeStack(
   appStack: AppStack,
   context: Record<string, unknown> = {},
-  options: BuildOptions & StackSources = { registerNagPacks: true },
+  options: SynthesisOptions = { registerNagPacks: true },
 ): { readonly app: App; readonly stack: Stack; readonly text: string } {
   const outdir = mkdtempSync(join(tmpdir(), 'data-tier-synth-'));
   try {
-    const app = new App({ outdir, context: { ...featureFlagsOfCdkJson(), 'aws:cdk:bundling-stacks': [] } });
+    const app = new App({ outdir, builtinCloudFormationValidation: options.builtinCloudFormationValidation, context: { ...featureFlagsOfCdkJson(), 'aws:cdk:bundling-stacks': [] } });
     const sources = { context: { ...context, ...appStack.context }, environment: SNAPSHOT_ENVIRONMENT, environmentsDirectory: options.environmentsDirectory };
     // The DR stack writes cdk-nag's acknowledgements on each resource when the packs are registered, as `cdk synth` does.
     const stack = appStack.kind === 'DR replica' ? buildDrReplicaApp(app, sources, { registerNagPacks: true }) : buildApp(app, sources, options);
@@ -126,7 +136,7 @@ export function featureFlagsOfCdkJson(): Record<string, unknown> {
  * Synthesizes one environment in-process as `cdk synth` does (cdk.json's feature flags), Lambda
  * bundling off, into a throwaway directory. `context` is added to the app's (e.g. `overrides`).
  */
-export function synthesizeTemplate(envName: EnvironmentName, context: Record<string, unknown> = {}, options: BuildOptions = { registerNagPacks: true }): SynthesizedTemplate {
+export function synthesizeTemplate(envName: EnvironmentName, context: Record<string, unknown> = {}, options: SynthesisOptions = { registerNagPacks: true }): SynthesizedTemplate {
   return synthesizeStack(appStackNamed(`data-tier-${envName}`)!, context, options) as SynthesizedTemplate;
 }
 

@@ -3,7 +3,8 @@
 // cloud assembly; prices come from lib/cli/cost/prices.ts.
 // `npm run cost -- --topologies [--env prod]`: the itemised estimate of each topology (RDS
 // instances, Multi-AZ DB cluster, Aurora provisioned, Aurora Serverless v2) at the size of each
-// environment (or the one named), from its committed template (scripts/cost/topologies.ts).
+// environment (or the one named), each the app's stack synthesized on that topology
+// (scripts/cost/topologies.ts).
 import { App } from 'aws-cdk-lib';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +31,6 @@ const region = values.region!;
 if (!PRICES[region]) fail(`no prices for region ${region}: lib/cli/cost/prices.ts has ${PRICED_REGIONS.join(', ')}`);
 
 if (values.topologies) {
-  // From the committed templates: nothing to synthesize.
   const envs = env === undefined ? ENVIRONMENT_NAMES : [env as EnvironmentName];
   const estimates = envs.map((e) => ({ env: e, estimates: topologyEstimates(e, region) }));
   if (values.json) console.log(JSON.stringify(estimates, null, 2));

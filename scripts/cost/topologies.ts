@@ -2,21 +2,18 @@
 // (lib/cli/cost/estimate.ts and its price table): RDS instances (today's shape), a Multi-AZ DB
 // cluster, Aurora provisioned and Aurora Serverless v2, for the size of each environment.
 //
-// Until the topology prop lands, the other topologies cannot be synthesized: topologyTemplate()
-// makes each from the environment's committed template (app/templates/<env>.template.json) by
-// replacing its DB instances with the resources that topology declares (AWS::RDS::DBCluster, and
-// Aurora's AWS::RDS::DBInstance resources), sized from the template's own primary and replicas.
-// Everything else of the tier (proxy, cache, endpoints, functions, alarms, logs, backup plan) is
-// kept as it is. estimateTopology() takes any template: when the real templates can be
-// synthesized, pass them instead (topologyEstimates(env, templatesOf)).
-import { readFileSync } from 'node:fs';
-import { ENVIRONMENT_NAMES, EnvironmentName } from '../../app/config';
-import { snapshotPath } from '../../app/template-snapshot';
+// Each is the app's own stack, synthesized offline (no Lambda bundling, no cdk-nag, no built-in
+// CloudFormation validation) from the environment's settings: as they are for instances, and for
+// the others with `database.topology` set, sized from the instances' primary and replicas, and
+// what the topology refuses taken out (app/topology-settings.ts).
+import { rmSync } from 'node:fs';
+import { ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings } from '../../app/config';
+import { synthesizeTemplate } from '../../app/template-snapshot';
+import { environmentsDirectoryWith, settingsOnTopology } from '../../app/topology-settings';
 import { CostAssumptions, DEFAULT_ASSUMPTIONS } from '../../lib/cli/cost/assumptions';
 import { CostEstimate, CostLine } from '../../lib/cli/cost/cost-estimate';
 import { estimateMonthlyCost } from '../../lib/cli/cost/estimate';
 import { formatEstimate } from '../../lib/cli/cost/report';
-import { SERVERLESS_CLASS } from '../../lib/cli/cost/pricing/clusters';
 import { Json } from '../../lib/cli/cost/pricing/context';
 import { round } from '../../lib/cli/cost/units';
 
@@ -30,16 +27,12 @@ export const TOPOLOGY_TITLES: Readonly<Record<Topology, string>> = {
   'aurora-serverless-v2': 'Aurora PostgreSQL Serverless v2 (Standard storage)',
 };
 
-/** What an environment's database is, read from its template: the size every topology is given. */
+/** What an environment's database is, read from its template on instances: the size every topology is given. */
 export interface TierSize {
-  readonly identifierPrefix: string;
   readonly instanceClass: string;
   readonly multiAz: boolean;
   readonly replicas: number;
   readonly allocatedStorageGiB: number;
-  readonly backupRetentionDays: number;
-  readonly performanceInsightsRetentionDays: number;
-  readonly monitoringIntervalSeconds: number;
 }
 
 /**
@@ -72,16 +65,11 @@ export function sizeOf(template: object): TierSize {
   const instances = Object.values(resourcesOf(template)).filter((r) => r.Type === 'AWS::RDS::DBInstance').map((r) => r.Properties ?? {});
   const primary = instances.find((p) => p.SourceDBInstanceIdentifier === undefined);
   if (!primary) throw new Error('no primary AWS::RDS::DBInstance in the template: its size cannot be read');
-  const identifier = typeof primary.DBInstanceIdentifier === 'string' ? primary.DBInstanceIdentifier : 'data-tier-primary';
   return {
-    identifierPrefix: identifier.replace(/-primary$/, ''),
     instanceClass: String(primary.DBInstanceClass),
     multiAz: primary.MultiAZ === true,
     replicas: instances.length - 1,
     allocatedStorageGiB: Number(primary.AllocatedStorage ?? 0),
-    backupRetentionDays: Number(primary.BackupRetentionPeriod ?? 1),
-    performanceInsightsRetentionDays: primary.EnablePerformanceInsights === true ? Number(primary.PerformanceInsightsRetentionPeriod ?? 7) : 0,
-    monitoringIntervalSeconds: Number(primary.MonitoringInterval ?? 0),
   };
 }
 
@@ -103,60 +91,50 @@ export function assumptionsFor(size: TierSize): Partial<CostAssumptions> {
   return { auroraDataGb: round(size.allocatedStorageGiB * DEFAULT_ASSUMPTIONS.databaseUsedFraction, 1) };
 }
 
-/** What each topology declares for a tier of this size: the resources that replace its DB instances. */
-function databaseResources(topology: Exclude<Topology, 'instances'>, size: TierSize): Record<string, Json> {
-  const pi = size.performanceInsightsRetentionDays > 0;
-  const monitoring = size.monitoringIntervalSeconds > 0 ? { MonitoringInterval: size.monitoringIntervalSeconds } : {};
-  if (topology === 'multi-az-cluster') {
-    const instanceClass = MULTI_AZ_CLUSTER_CLASS[size.instanceClass];
-    if (instanceClass === undefined) throw new Error(`no Multi-AZ DB cluster class for ${size.instanceClass} in MULTI_AZ_CLUSTER_CLASS (scripts/cost/topologies.ts)`);
-    return {
-      DatabaseCluster: {
-        Type: 'AWS::RDS::DBCluster',
-        Properties: {
-          Engine: 'postgres', DBClusterIdentifier: `${size.identifierPrefix}-cluster`, DBClusterInstanceClass: instanceClass,
-          // A Multi-AZ DB cluster needs Iops with its StorageType (CfnDBClusterProps.storageType): gp3's baseline.
-          StorageType: 'gp3', AllocatedStorage: size.allocatedStorageGiB, Iops: size.allocatedStorageGiB >= 400 ? 12_000 : 3_000,
-          BackupRetentionPeriod: size.backupRetentionDays,
-          ...(pi ? { PerformanceInsightsEnabled: true, PerformanceInsightsRetentionPeriod: size.performanceInsightsRetentionDays } : {}),
-          ...monitoring,
-        },
-      },
-    };
+/**
+ * An environment's settings on a topology, at its size on instances: a Multi-AZ DB cluster of the
+ * local-NVMe class of the same vCPUs and memory, its storage gp3 at its baseline IOPS (the
+ * topology's defaults); Aurora on Standard storage (its default) with {@link auroraReaders}
+ * readers, provisioned at the same class or Serverless v2 over {@link serverlessCapacity}.
+ */
+export function settingsFor(topology: Topology, size: TierSize, settings: EnvironmentSettings): EnvironmentSettings {
+  switch (topology) {
+    case 'instances':
+      return settings;
+    case 'multi-az-cluster': {
+      const instanceClass = MULTI_AZ_CLUSTER_CLASS[size.instanceClass];
+      if (instanceClass === undefined) throw new Error(`no Multi-AZ DB cluster class for ${size.instanceClass} in MULTI_AZ_CLUSTER_CLASS (scripts/cost/topologies.ts)`);
+      return settingsOnTopology(settings, { kind: 'multi-az-cluster' }, { instanceClass });
+    }
+    case 'aurora-provisioned':
+      return settingsOnTopology(settings, { kind: 'aurora' }, { replicaCount: auroraReaders(size) });
+    case 'aurora-serverless-v2': {
+      const { min, max } = serverlessCapacity(size);
+      return settingsOnTopology(settings, { kind: 'aurora', capacity: 'serverless-v2', serverlessV2MinCapacity: min, serverlessV2MaxCapacity: max }, { replicaCount: auroraReaders(size) });
+    }
   }
-  const serverless = topology === 'aurora-serverless-v2';
-  const capacity = serverlessCapacity(size);
-  const resources: Record<string, Json> = {
-    DatabaseCluster: {
-      Type: 'AWS::RDS::DBCluster',
-      Properties: {
-        Engine: 'aurora-postgresql', DBClusterIdentifier: `${size.identifierPrefix}-cluster`, StorageType: 'aurora',
-        BackupRetentionPeriod: size.backupRetentionDays,
-        ...(serverless ? { ServerlessV2ScalingConfiguration: { MinCapacity: capacity.min, MaxCapacity: capacity.max } } : {}),
-      },
-    },
-  };
-  const names = ['writer', ...Array.from({ length: auroraReaders(size) }, (_, i) => `reader-${i + 1}`)];
-  names.forEach((name, i) => {
-    resources[i === 0 ? 'DatabaseWriter' : `DatabaseReader${i}`] = {
-      Type: 'AWS::RDS::DBInstance',
-      Properties: {
-        Engine: 'aurora-postgresql', DBClusterIdentifier: { Ref: 'DatabaseCluster' }, DBInstanceIdentifier: `${size.identifierPrefix}-${name}`,
-        DBInstanceClass: serverless ? SERVERLESS_CLASS : size.instanceClass, PromotionTier: i === 0 ? 0 : 1,
-        ...(pi ? { EnablePerformanceInsights: true, PerformanceInsightsRetentionPeriod: size.performanceInsightsRetentionDays } : {}),
-        ...monitoring,
-      },
-    };
-  });
-  return resources;
 }
 
-/** The tier's template with its database as `topology`: today's template for instances. */
-export function topologyTemplate(template: object, topology: Topology): object {
-  if (topology === 'instances') return template;
-  const size = sizeOf(template);
-  const kept = Object.entries(resourcesOf(template)).filter(([, r]) => r.Type !== 'AWS::RDS::DBInstance');
-  return { ...template, Resources: { ...Object.fromEntries(kept), ...databaseResources(topology, size) } };
+/** The region the tables of docs/topologies.md are priced (and synthesized) in. */
+export const TOPOLOGY_REGION = 'us-east-1';
+
+const synthesized = new Map<string, object>();
+
+/** The app's stack of `env` on `topology` in `region`, as synthesized (once per process). */
+export function topologyTemplate(env: EnvironmentName, topology: Topology, region = TOPOLOGY_REGION): object {
+  const key = `${env} ${topology} ${region}`;
+  const known = synthesized.get(key);
+  if (known) return known;
+  const size = topology === 'instances' ? undefined : sizeOf(topologyTemplate(env, 'instances', region));
+  const environmentsDirectory = size === undefined ? undefined : environmentsDirectoryWith((e, settings) => (e === env ? settingsFor(topology, size, settings) : settings), topology);
+  try {
+    const { text } = synthesizeTemplate(env, { region }, { registerNagPacks: false, builtinCloudFormationValidation: false, environmentsDirectory });
+    const template = JSON.parse(text) as object;
+    synthesized.set(key, template);
+    return template;
+  } finally {
+    if (environmentsDirectory !== undefined) rmSync(environmentsDirectory, { recursive: true, force: true });
+  }
 }
 
 /** The estimate of one topology's template, and the part of it that is the database. */
@@ -174,31 +152,17 @@ export function isDatabaseLine(line: CostLine): boolean {
   return /^(rds|aurora)\./.test(line.key);
 }
 
-/** The estimate of any template of the tier, of any topology: the function the real templates go through once they can be synthesized. */
+/** The estimate of a template of the tier on any topology. */
 export function estimateTopology(topology: Topology, template: object, region: string, assumptions?: Partial<CostAssumptions>): TopologyEstimate {
   const estimate = estimateMonthlyCost(template, { region, assumptions });
   const databaseLines = estimate.lines.filter(isDatabaseLine);
   return { topology, estimate, databaseLines, database: round(databaseLines.reduce((sum, l) => sum + (l.monthly ?? 0), 0)) };
 }
 
-export const TOPOLOGY_REGION = 'us-east-1';
-
-export function committedTemplate(env: EnvironmentName): object {
-  return JSON.parse(readFileSync(snapshotPath(env), 'utf8'));
-}
-
-/**
- * Every topology of an environment, from its committed template. `templateOf` makes a topology's
- * template from it; it defaults to the replacement above and is where the synthesized templates go.
- */
-export function topologyEstimates(
-  env: EnvironmentName,
-  region = TOPOLOGY_REGION,
-  templateOf: (template: object, topology: Topology) => object = topologyTemplate,
-): TopologyEstimate[] {
-  const template = committedTemplate(env);
-  const assumptions = assumptionsFor(sizeOf(template));
-  return TOPOLOGIES.map((topology) => estimateTopology(topology, templateOf(template, topology), region, assumptions));
+/** Every topology of an environment, each from its synthesized template. */
+export function topologyEstimates(env: EnvironmentName, region = TOPOLOGY_REGION): TopologyEstimate[] {
+  const assumptions = assumptionsFor(sizeOf(topologyTemplate(env, 'instances', region)));
+  return TOPOLOGIES.map((topology) => estimateTopology(topology, topologyTemplate(env, topology, region), region, assumptions));
 }
 
 /** The shape each topology gives an environment's size, e.g. "db.r6gd.xlarge x 3, 500 GiB gp3". */
@@ -230,7 +194,7 @@ function costCell(t: TopologyEstimate): string {
 
 /** The side-by-side tables of docs/topologies.md (refresh: npx tsx scripts/topologies-table.ts). */
 export function topologiesTableMarkdown(): string {
-  const byEnv = ENVIRONMENT_NAMES.map((env) => ({ env, size: sizeOf(committedTemplate(env)), estimates: topologyEstimates(env) }));
+  const byEnv = ENVIRONMENT_NAMES.map((env) => ({ env, size: sizeOf(topologyTemplate(env, 'instances')), estimates: topologyEstimates(env) }));
   const header = `| topology | ${byEnv.map((e) => e.env).join(' | ')} |`;
   const rule = `|---|${byEnv.map(() => '---').join('|')}|`;
   return [

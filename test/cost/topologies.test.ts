@@ -1,23 +1,22 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENVIRONMENT_NAMES } from '../../app/config';
+import { ENVIRONMENT_NAMES, EnvironmentName } from '../../app/config';
 import { estimateMonthlyCost } from '../../lib/cli/cost/estimate';
 import { RESOURCE_TYPES } from '../../lib/cli/cost/resource-types';
+import { snapshotPath } from '../../app/template-snapshot';
 import {
-  auroraReaders, committedTemplate, estimateTopology, serverlessCapacity, sizeOf, TOPOLOGIES, topologiesTableMarkdown, topologyEstimates, topologyTemplate,
+  auroraReaders, estimateTopology, serverlessCapacity, settingsFor, sizeOf, TOPOLOGIES, topologiesTableMarkdown, topologyEstimates, topologyTemplate,
 } from '../../scripts/cost/topologies';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 const resources = (template: object) => (template as { Resources: Resources }).Resources;
 const ofType = (template: object, type: string) => Object.entries(resources(template)).filter(([, r]) => r.Type === type);
+const committedTemplate = (env: EnvironmentName): object => JSON.parse(readFileSync(snapshotPath(env), 'utf8'));
 
-describe('each environment\'s size, read from its committed template', () => {
+describe('each environment\'s size, read from its template on instances', () => {
   it('is the class, Multi-AZ, replicas and storage the environments configure', () => {
-    expect(ENVIRONMENT_NAMES.map((env) => {
-      const { instanceClass, multiAz, replicas, allocatedStorageGiB } = sizeOf(committedTemplate(env));
-      return { env, instanceClass, multiAz, replicas, allocatedStorageGiB };
-    })).toEqual([
+    expect(ENVIRONMENT_NAMES.map((env) => ({ env, ...sizeOf(topologyTemplate(env, 'instances')) }))).toEqual([
       { env: 'dev', instanceClass: 'db.t4g.medium', multiAz: false, replicas: 0, allocatedStorageGiB: 20 },
       { env: 'staging', instanceClass: 'db.r7g.large', multiAz: true, replicas: 1, allocatedStorageGiB: 100 },
       { env: 'prod', instanceClass: 'db.r7g.xlarge', multiAz: true, replicas: 2, allocatedStorageGiB: 500 },
@@ -25,46 +24,67 @@ describe('each environment\'s size, read from its committed template', () => {
   });
 });
 
-describe('the template of each topology', () => {
-  const prod = committedTemplate('prod');
+describe('the settings each topology gives an environment', () => {
+  const prod = JSON.parse(readFileSync(join(__dirname, '../../app/environments/prod.json'), 'utf8'));
+  const size = sizeOf(committedTemplate('prod'));
 
-  it('of instances is today\'s template, and its estimate is npm run cost\'s', () => {
-    expect(topologyTemplate(prod, 'instances')).toBe(prod);
-    expect(estimateTopology('instances', prod, 'us-east-1').estimate).toEqual(estimateMonthlyCost(prod, { region: 'us-east-1' }));
+  it('on instances are its own', () => {
+    expect(settingsFor('instances', size, prod)).toBe(prod);
+  });
+
+  it('on a Multi-AZ DB cluster: the local-NVMe class of the same vCPUs and memory, without storage autoscaling or a replica count', () => {
+    const { database } = settingsFor('multi-az-cluster', size, prod);
+    expect(database).toMatchObject({ instanceClass: 'db.r6gd.xlarge', allocatedStorageGiB: 500, topology: { kind: 'multi-az-cluster' } });
+    expect(database).not.toHaveProperty('maxAllocatedStorageGiB');
+    expect(database).not.toHaveProperty('replicaCount');
+  });
+
+  it('on Aurora: a reader for each replica, and no allocated storage; on Serverless v2 no instance class either', () => {
+    const provisioned = settingsFor('aurora-provisioned', size, prod).database;
+    expect(provisioned).toMatchObject({ instanceClass: 'db.r7g.xlarge', replicaCount: 2, topology: { kind: 'aurora' } });
+    const serverless = settingsFor('aurora-serverless-v2', size, prod).database;
+    expect(serverless).toMatchObject({ replicaCount: 2, topology: { kind: 'aurora', capacity: 'serverless-v2', serverlessV2MinCapacity: 4, serverlessV2MaxCapacity: 16 } });
+    for (const database of [provisioned, serverless]) {
+      expect(database).not.toHaveProperty('allocatedStorageGiB');
+      expect(database).not.toHaveProperty('maxAllocatedStorageGiB');
+    }
+    expect(serverless).not.toHaveProperty('instanceClass');
+  });
+});
+
+describe('the synthesized template of each topology', () => {
+  const prod = (topology: (typeof TOPOLOGIES)[number]) => topologyTemplate('prod', topology);
+
+  it('of instances is priced as the committed template is (npm run cost)', () => {
+    expect(estimateTopology('instances', prod('instances'), 'us-east-1').estimate).toEqual(estimateMonthlyCost(committedTemplate('prod'), { region: 'us-east-1' }));
   });
 
   it('of a Multi-AZ DB cluster has one AWS::RDS::DBCluster of the local-NVMe class with the same vCPUs and memory, and no DB instance', () => {
-    const template = topologyTemplate(prod, 'multi-az-cluster');
+    const template = prod('multi-az-cluster');
     expect(ofType(template, 'AWS::RDS::DBInstance')).toEqual([]);
-    const [[, cluster]] = ofType(template, 'AWS::RDS::DBCluster');
+    const [[, cluster], ...others] = ofType(template, 'AWS::RDS::DBCluster');
+    expect(others).toEqual([]);
     expect(cluster.Properties).toMatchObject({ Engine: 'postgres', DBClusterInstanceClass: 'db.r6gd.xlarge', StorageType: 'gp3', AllocatedStorage: 500, Iops: 12_000, BackupRetentionPeriod: 35 });
   });
 
   it('of Aurora has a writer and a reader for each replica, or one where the primary is Multi-AZ without replicas', () => {
-    const template = topologyTemplate(prod, 'aurora-provisioned');
+    const template = prod('aurora-provisioned');
+    const [[clusterId]] = ofType(template, 'AWS::RDS::DBCluster');
     expect(ofType(template, 'AWS::RDS::DBInstance').map(([, r]) => r.Properties)).toEqual([
-      expect.objectContaining({ Engine: 'aurora-postgresql', DBClusterIdentifier: { Ref: 'DatabaseCluster' }, DBInstanceClass: 'db.r7g.xlarge', PromotionTier: 0 }),
+      expect.objectContaining({ Engine: 'aurora-postgresql', DBClusterIdentifier: { Ref: clusterId }, DBInstanceClass: 'db.r7g.xlarge', PromotionTier: 0 }),
       expect.objectContaining({ DBInstanceClass: 'db.r7g.xlarge', PromotionTier: 1 }),
       expect.objectContaining({ DBInstanceClass: 'db.r7g.xlarge', PromotionTier: 1 }),
     ]);
-    expect(auroraReaders({ ...sizeOf(prod), replicas: 0, multiAz: true })).toBe(1);
-    expect(auroraReaders({ ...sizeOf(prod), replicas: 0, multiAz: false })).toBe(0);
+    expect(auroraReaders({ ...sizeOf(prod('instances')), replicas: 0, multiAz: true })).toBe(1);
+    expect(auroraReaders({ ...sizeOf(prod('instances')), replicas: 0, multiAz: false })).toBe(0);
   });
 
   it('of Serverless v2 ranges each instance up to its class\'s memory in ACUs (2 GiB each), down to a quarter of it', () => {
-    const template = topologyTemplate(prod, 'aurora-serverless-v2');
+    const template = prod('aurora-serverless-v2');
     const [[, cluster]] = ofType(template, 'AWS::RDS::DBCluster');
     expect(cluster.Properties.ServerlessV2ScalingConfiguration).toEqual({ MinCapacity: 4, MaxCapacity: 16 });
-    expect(ofType(template, 'AWS::RDS::DBInstance').every(([, r]) => r.Properties.DBInstanceClass === 'db.serverless')).toBe(true);
-    expect(serverlessCapacity(sizeOf(committedTemplate('dev')))).toEqual({ min: 0.5, max: 2 });
-  });
-
-  it('keeps the rest of the tier as it is', () => {
-    for (const topology of TOPOLOGIES) {
-      const kept = Object.keys(resources(topologyTemplate(prod, topology))).filter((id) => resources(prod)[id]);
-      const others = Object.entries(resources(prod)).filter(([, r]) => r.Type !== 'AWS::RDS::DBInstance').map(([id]) => id);
-      expect(kept.sort()).toEqual(expect.arrayContaining(others.sort()));
-    }
+    expect(ofType(template, 'AWS::RDS::DBInstance').map(([, r]) => r.Properties.DBInstanceClass)).toEqual(['db.serverless', 'db.serverless', 'db.serverless']);
+    expect(serverlessCapacity(sizeOf(topologyTemplate('dev', 'instances')))).toEqual({ min: 0.5, max: 2 });
   });
 });
 
@@ -72,7 +92,7 @@ describe('the estimate of every topology of every environment', () => {
   for (const env of ENVIRONMENT_NAMES) {
     it(`${env}: covers every resource type and puts every database resource on a line`, () => {
       for (const t of topologyEstimates(env)) {
-        const template = topologyTemplate(committedTemplate(env), t.topology);
+        const template = topologyTemplate(env, t.topology);
         expect(Object.values(resources(template)).filter((r) => !RESOURCE_TYPES[r.Type])).toEqual([]);
         const onLines = new Set(t.estimate.lines.flatMap((l) => l.resources));
         const database = [...ofType(template, 'AWS::RDS::DBInstance'), ...ofType(template, 'AWS::RDS::DBCluster')].map(([id]) => id);

@@ -33,6 +33,7 @@ export const RESOURCE_TYPES: Readonly<Record<string, Coverage>> = {
   'AWS::Backup::BackupVault': free('a vault costs nothing; what it stores is priced with the backup plan'),
   'AWS::Backup::BackupSelection': free('assignment of resources to the plan'),
   'AWS::RDS::DBProxyTargetGroup': free('priced with the proxy'),
+  'AWS::RDS::DBProxyEndpoint': usageOnly('the proxy\'s read-only endpoint over a cluster\'s readers: RDS Proxy is billed per vCPU (or Serverless v2 ACU) of its targets (https://aws.amazon.com/rds/proxy/pricing/), priced with the proxy; whether an endpoint of its own adds a charge was not found in a source (searched 2026-12), so nothing is estimated for it'),
   'AWS::RDS::DBParameterGroup': free('configuration'),
   'AWS::RDS::DBClusterParameterGroup': free('configuration'),
   'AWS::RDS::GlobalCluster': usageOnly('Aurora Global Database: its secondary cluster is priced in the secondary region\'s stack; the primary\'s replicated write I/Os are billed per million and not estimated'),
