@@ -96,17 +96,25 @@ describe('a Multi-AZ DB cluster', () => {
     expect(JSON.stringify(health.REPLICAS)).toContain('ReadEndpoint.Address');
   });
 
-  test('alarms read the writer and the readers by role of the cluster, and replica lag per cluster', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'orders-writer-cpu-high',
-      Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'orders-cluster' }, { Name: 'Role', Value: 'WRITER' }],
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'orders-readers-replica-lag-high',
-      MetricName: 'ReplicaLag',
-      Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'orders-cluster' }],
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'orders-writer-free-storage-low' });
+  test("alarms read the worst of the cluster's three instances, each condition once: on the writer's alarm, replica lag on the readers'", () => {
+    const alarm = (name: string) => Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: name } }))[0]?.Properties;
+    const seriesOf = (name: string) => alarm(name).Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string; Dimensions: unknown[] } } }[];
+    const instances = ['orders-cluster-instance-1', 'orders-cluster-instance-2', 'orders-cluster-instance-3'];
+    const expectWorst = (name: string, metricName: string, expression: string) => {
+      const metrics = seriesOf(name);
+      expect(metrics.find((m) => m.Expression)?.Expression).toBe(expression);
+      expect(metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat!.Metric)).toEqual(
+        instances.map((instance) => ({ Namespace: 'AWS/RDS', MetricName: metricName, Dimensions: [{ Name: 'DBInstanceIdentifier', Value: instance }] })),
+      );
+    };
+    expectWorst('orders-writer-cpu-high', 'CPUUtilization', 'MAX([m1, m2, m3])');
+    expectWorst('orders-writer-free-storage-low', 'FreeStorageSpace', 'MIN([m1, m2, m3])');
+    expectWorst('orders-readers-replica-lag-high', 'ReplicaLag', 'MAX([m1, m2, m3])');
+    expect(alarm('orders-readers-cpu-high')).toBeUndefined();
+    // No alarm reads RDS's metrics by cluster or role, which a Multi-AZ DB cluster does not publish.
+    const rdsAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => JSON.stringify(a)).filter((a) => a.includes('"AWS/RDS"') && !a.includes('"ProxyName"'));
+    expect(rdsAlarms.length).toBe(8);
+    for (const rdsAlarm of rdsAlarms) expect(rdsAlarm).not.toMatch(/"Name":"(Role|DBClusterIdentifier)"/);
     template.hasResourceProperties('AWS::RDS::EventSubscription', { SourceType: 'db-cluster', SourceIds: ['orders-cluster'] });
   });
 
