@@ -21,7 +21,7 @@ import { DatabaseOptions, resolveDatabaseOptions, ResolvedDatabaseOptions } from
 import { DataTierValidationError, rejectUnknownKeys, validatePrivateCidr, validateRegion, validateZones } from '../lib/private/validation';
 import { MAX_NAME_LENGTH } from '../lib/private/defaults';
 import { BLUE_GREEN_COMPLETED } from '../lib/major-version-upgrade';
-import { formatRestoreTime, MAX_BACKUP_RETENTION_DAYS, parseRestoreTime } from '../lib/restore';
+import { DatabaseRestore, formatRestoreTime, MAX_BACKUP_RETENTION_DAYS, parseRestoreTime } from '../lib/restore';
 import { committedTemplateName, DeployedTier, deployedTier } from './deployed-version';
 import { EnvironmentSettings, mergeObjects, restoreOf, SETTINGS_KIND, SETTINGS_SHAPE, tierPropsOf } from './settings';
 
@@ -237,12 +237,12 @@ function validateVpcRanges(config: AppConfig): void {
 function validateRestore(config: AppConfig, inputs: RuleInputs): void {
   const restore = config.settings.database?.restore;
   if (restore) {
-    const sources = (['fromSnapshot', 'fromInstance', 'fromReplicatedBackups'] as const).filter((key) => restore[key] !== undefined);
+    const sources = (['fromSnapshot', 'fromInstance', 'fromReplicatedBackups', 'fromCluster'] as const).filter((key) => restore[key] !== undefined);
     if (sources.length !== 1) {
-      throw new ConfigError('database.restore', restore, `must name exactly one source: fromSnapshot, fromInstance or fromReplicatedBackups${sources.length > 1 ? ` (${sources.join(' and ')} given)` : ''}`);
+      throw new ConfigError('database.restore', restore, `must name exactly one source: fromSnapshot, fromInstance, fromReplicatedBackups or fromCluster${sources.length > 1 ? ` (${sources.join(' and ')} given)` : ''}`);
     }
     if (restore.toTime !== undefined && sources[0] === 'fromSnapshot') {
-      throw new ConfigError('database.restore.toTime', restore.toTime, 'applies to fromInstance and fromReplicatedBackups only; a snapshot is restored as it was taken');
+      throw new ConfigError('database.restore.toTime', restore.toTime, 'applies to fromInstance, fromReplicatedBackups and fromCluster only; a snapshot is restored as it was taken');
     }
     const toTime = restore.toTime === undefined ? undefined : parseRestoreTime('', 'database.restore.toTime', restore.toTime);
     if (config.name === undefined) {
@@ -285,10 +285,21 @@ function validateRestoreWindow(toTime: Date, now: Date): void {
   }
 }
 
-/** The settings' form of a deployed primary's restore properties (the inverse of `DatabaseRestore.cfnProperties`). */
+/**
+ * The template properties a restore sets on a tier of instances or a cluster topology, in the
+ * terms of its committed template: a DB cluster's for a cluster source, or a snapshot on a cluster;
+ * otherwise the primary's (a source that does not fit the tier differs from whatever it has).
+ */
+function restorePropertiesOf(restore: DatabaseRestore, clustered: boolean): Record<string, unknown> {
+  return restore.source === 'cluster' || (clustered && restore.source === 'snapshot') ? restore.clusterCfnProperties() : restore.cfnProperties();
+}
+
+/** The settings' form of a deployed primary's or cluster's restore properties (the inverse of `restorePropertiesOf`). */
 function restoreSettingOf(deployed: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const toTime = deployed.RestoreTime ?? 'latest';
+  const toTime = deployed.RestoreTime ?? deployed.RestoreToTime ?? 'latest';
   if (deployed.DBSnapshotIdentifier !== undefined) return { fromSnapshot: deployed.DBSnapshotIdentifier };
+  if (deployed.SnapshotIdentifier !== undefined) return { fromSnapshot: deployed.SnapshotIdentifier };
+  if (deployed.SourceDBClusterIdentifier !== undefined || deployed.SourceDbClusterResourceId !== undefined) return { fromCluster: deployed.SourceDBClusterIdentifier ?? deployed.SourceDbClusterResourceId, toTime };
   if (deployed.SourceDBInstanceAutomatedBackupsArn !== undefined) return { fromReplicatedBackups: deployed.SourceDBInstanceAutomatedBackupsArn, toTime };
   return { fromInstance: deployed.SourceDBInstanceIdentifier ?? deployed.SourceDbiResourceId, toTime };
 }
@@ -306,7 +317,7 @@ const sortedJson = (value: Readonly<Record<string, unknown>>) => JSON.stringify(
  */
 function validateLastingRestore(config: AppConfig, deployed: DeployedTier): void {
   const restore = config.settings.database?.restore;
-  const intended = restore ? restoreOf(restore)!.cfnProperties() : {};
+  const intended = restore ? restorePropertiesOf(restoreOf(restore)!, deployed.clustered) : {};
   if (sortedJson(intended) === sortedJson(deployed.restore)) return;
   const stack = stackNameFor(config);
   const newTier = `a new restore is a new tier beside this one: give it its own name, -c name=${stackNameFor({ envName: config.envName })}-<suffix>, and its own file app/environments/<that name>.json`;

@@ -8,7 +8,7 @@
 // - whether the primary was restored, and from what: a restore is part of the tier for its life.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RESTORE_PROPERTIES } from '../lib/restore';
+import { CLUSTER_RESTORE_PROPERTIES, RESTORE_PROPERTIES } from '../lib/restore';
 
 /** Where the committed snapshots live. */
 export const COMMITTED_TEMPLATES_DIR = join(__dirname, 'templates');
@@ -27,8 +27,14 @@ export interface DeployedTier {
   readonly templateFile: string;
   /** The PostgreSQL major of the primary: its `EngineVersion`, else (a restored primary has none) its parameter group's family. */
   readonly engineMajorVersion?: number;
-  /** The restore properties of the primary (`DBSnapshotIdentifier`, `SourceDBInstanceIdentifier`, `RestoreTime`...): empty for a primary created empty. */
+  /**
+   * The restore properties of the primary (`DBSnapshotIdentifier`, `SourceDBInstanceIdentifier`,
+   * `RestoreTime`...) or, on a cluster topology, of its cluster (`SnapshotIdentifier`,
+   * `SourceDBClusterIdentifier`, `RestoreToTime`...): empty for a database created empty.
+   */
   readonly restore: Readonly<Record<string, unknown>>;
+  /** Whether the tier is a cluster topology (its restore properties are those of `AWS::RDS::DBCluster`). */
+  readonly clustered: boolean;
   /** The major of the prepared blue/green upgrade: the family of the upgrade parameter group (`DatabaseUpgradeParameterGroup…`), if the template has one. */
   readonly preparedUpgradeMajorVersion?: number;
 }
@@ -53,17 +59,17 @@ export function deployedTier(templateName: string, directory = COMMITTED_TEMPLAT
   const engineVersion = typeof primary.EngineVersion === 'string' ? Number.parseInt(primary.EngineVersion, 10) : NaN;
   const groupRef = (primary.DBParameterGroupName as { Ref?: string } | undefined)?.Ref;
   const engineMajorVersion = Number.isInteger(engineVersion) ? engineVersion : majorOfFamily(groupRef && resources[groupRef]?.Properties?.Family);
-  // A cluster topology's restore is its cluster's SnapshotIdentifier: in the settings' terms the same fromSnapshot.
   const cluster = Object.values(resources).find((r) => r.Type === 'AWS::RDS::DBCluster' && String(r.Properties?.DBClusterIdentifier).endsWith('-cluster'))?.Properties;
-  const restore =
-    cluster?.SnapshotIdentifier !== undefined
-      ? { DBSnapshotIdentifier: cluster.SnapshotIdentifier }
-      : Object.fromEntries(RESTORE_PROPERTIES.filter((key) => primary[key] !== undefined).map((key) => [key, primary[key]]));
+  const restoredResource = cluster ?? primary;
+  const restore = Object.fromEntries(
+    (cluster ? CLUSTER_RESTORE_PROPERTIES : RESTORE_PROPERTIES).filter((key) => restoredResource[key] !== undefined).map((key) => [key, restoredResource[key]]),
+  );
   const upgradeGroup = Object.entries(resources).find(([id, r]) => r.Type === 'AWS::RDS::DBParameterGroup' && id.startsWith('DatabaseUpgradeParameterGroup'))?.[1];
   return {
     templateFile: `app/templates/${templateName}.template.json`,
     engineMajorVersion,
     restore,
+    clustered: cluster !== undefined,
     preparedUpgradeMajorVersion: majorOfFamily(upgradeGroup?.Properties?.Family),
   };
 }

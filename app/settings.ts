@@ -89,6 +89,7 @@ const RESTORE = kind.object({
   fromSnapshot: kind.optional(kind.string),
   fromInstance: kind.optional(kind.string),
   fromReplicatedBackups: kind.optional(kind.string),
+  fromCluster: kind.optional(kind.string),
   toTime: kind.optional(kind.string),
 });
 
@@ -98,6 +99,7 @@ export function restoreOf(restore: TypeOf<typeof RESTORE>): DatabaseRestore | un
   if (restore.fromSnapshot !== undefined) return DatabaseRestore.fromSnapshot(restore.fromSnapshot);
   if (restore.fromInstance !== undefined) return DatabaseRestore.fromInstance(restore.fromInstance, { toTime });
   if (restore.fromReplicatedBackups !== undefined) return DatabaseRestore.fromReplicatedBackups(restore.fromReplicatedBackups, { toTime });
+  if (restore.fromCluster !== undefined) return DatabaseRestore.fromCluster(restore.fromCluster, { toTime });
   return undefined;
 }
 

@@ -58,7 +58,7 @@ export interface AlarmDefinition {
   /**
    * For `rds`: how the metric is read on a cluster topology where that differs from a DB instance,
    * or `not-published` where the engine has no such metric (the alarm is then not created).
-   * @default - per role of the cluster (DBClusterIdentifier and Role), the same metric
+   * @default - on Aurora per role of the cluster (DBClusterIdentifier and Role), on a Multi-AZ DB cluster the worst of its three instances; the same metric
    */
   readonly onTopology?: Partial<Record<ClusterTopologyKind, ClusterMetric | 'not-published'>>;
   /**
@@ -116,15 +116,16 @@ const GAME_DAY_CACHE = 'the game day\'s cache AZ power interruption (lib/fault-i
 const READ_ONLY_TEST = 'read-only-by-default, write-failed, heartbeat-stale, maintenance failing: the primary\'s database is set read-only for new sessions';
 
 /**
- * Replica lag on a DB cluster: Aurora publishes `AuroraReplicaLagMaximum` per cluster, in
- * milliseconds ("Cluster-level metrics for Amazon Aurora", Amazon CloudWatch metrics for Amazon
- * Aurora, https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html),
- * read here in seconds; a Multi-AZ DB cluster publishes `ReplicaLag`, read per cluster
- * (DBClusterIdentifier), as its reader instances are named by RDS.
+ * Replica lag on an Aurora cluster: `AuroraReplicaLagMaximum` per cluster, in milliseconds
+ * ("Cluster-level metrics for Amazon Aurora", Amazon CloudWatch metrics for Amazon Aurora,
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html),
+ * read here in seconds. A Multi-AZ DB cluster's readers publish `ReplicaLag` in seconds, as
+ * instances do ("For Multi-AZ DB clusters, the difference in time between the latest transaction
+ * on the writer DB instance and the latest applied transaction on a reader DB instance", Amazon
+ * CloudWatch metrics for Amazon RDS), read like every metric of its instances (private/cluster-metrics.ts).
  */
 const AURORA_AND_CLUSTER_REPLICA_LAG: AlarmDefinition['onTopology'] = {
   aurora: { metric: aws('AuroraReplicaLagMaximum', cw.Unit.MILLISECONDS), expression: 'm / 1000', scope: 'cluster' },
-  'multi-az-cluster': { metric: aws('ReplicaLag', cw.Unit.SECONDS), scope: 'cluster' },
 };
 
 /** Every alarm of the tier, as data. `Monitoring` turns each row into one alarm per target. */

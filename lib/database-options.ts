@@ -110,11 +110,12 @@ export interface DatabaseOptions extends MajorVersionUpgradeOptions {
   readonly proxy?: ProxyOptions;
   /**
    * Build the primary from a snapshot or recovery point, a point in time of an instance, or
-   * automated backups replicated from another region, instead of an empty database. The tier is a
+   * automated backups replicated from another region (on a cluster topology: a DB snapshot, a DB
+   * cluster snapshot or a point in time of a DB cluster), instead of an empty database. The tier is a
    * NEW tier (give it its own `name`); replicas, proxy, secrets and alarms are built around the
    * restored primary, and the migrations apply only files newer than its history. Keep it set for
    * the tier's whole life: CloudFormation replaces an instance whose restore source is removed.
-   * On a cluster topology only `fromSnapshot` (a DB snapshot or a DB cluster snapshot) applies.
+   * On a cluster topology `fromSnapshot` (a DB snapshot or a DB cluster snapshot) and `fromCluster` apply.
    * @default - a new, empty database
    */
   readonly restore?: DatabaseRestore;
@@ -195,7 +196,7 @@ export function validateDatabaseOptions(path: string, o: ResolvedDatabaseOptions
 }
 
 /** Refuses a restore source or a backup replication RDS would reject, checked against the stack's region and account. */
-export function validateRecoveryOptions(path: string, o: Pick<DatabaseOptions, RecoveryOption>, where: { region?: string; account?: string; clusterSnapshots?: boolean }): void {
+export function validateRecoveryOptions(path: string, o: Pick<DatabaseOptions, RecoveryOption>, where: { region?: string; account?: string; cluster?: boolean }): void {
   o.restore?.validate(path, where);
   if (o.backupReplication) validateBackupReplication(path, o.backupReplication, where);
 }

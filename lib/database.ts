@@ -188,7 +188,7 @@ export class Database<Role extends string = string> extends Construct implements
     });
     if (clustered) validateClusterOptions(this.node.path, topology.kind, props, availabilityZones.length);
     this.applicationRoles = resolveApplicationRoles(this.node.path, props.applicationRoles);
-    validateRecoveryOptions(this.node.path, config, { region: Stack.of(this).region, account: Stack.of(this).account, clusterSnapshots: isClusterTopology(topology) });
+    validateRecoveryOptions(this.node.path, config, { region: Stack.of(this).region, account: Stack.of(this).account, cluster: isClusterTopology(topology) });
     const dataSubnets = props.dataSubnets ?? defaultDataSubnets(vpc);
     const functionSubnets = props.functionSubnets ?? defaultFunctionSubnets(vpc);
     const keys = props.dataKey && props.logsKey ? undefined : new EncryptionKeys(this, 'Keys', { aliasPrefix: `${namePrefix}/database` });
@@ -680,7 +680,7 @@ function acknowledgeReplicaFindings(replica: rds.DatabaseInstanceReadReplica, po
 
 /**
  * What the tier builds only for instances so far, refused on a cluster topology by name: a restore
- * (built from DB instance snapshots and instances), backup replication (a Multi-AZ DB cluster has
+ * from an instance's point in time (RDS restores it only into an instance), backup replication (a Multi-AZ DB cluster has
  * no cross-Region automated backups, multi-az-db-clusters-concepts.Limitations.html; Aurora's
  * answer is a global database), and the prepared blue/green upgrade (its parameter group is an
  * instance one).
@@ -690,8 +690,21 @@ function validateClusterOptions(path: string, kind: 'multi-az-cluster' | 'aurora
   const refuse = (prop: string, value: unknown, why: string) => {
     throw new DataTierValidationError(path, prop, value, `is not supported for ${name} yet: ${why}`);
   };
-  if (o.restore && o.restore.source !== 'snapshot') {
-    refuse('restore', o.restore.source, 'a cluster restores from a snapshot (restore.fromSnapshot: a DB snapshot or DB cluster snapshot ARN); a point in time of a cluster is restored by hand (runbooks/point-in-time-restore.md)');
+  if (o.restore && o.restore.source !== 'snapshot' && o.restore.source !== 'cluster') {
+    throw new DataTierValidationError(
+      path,
+      'restore',
+      o.restore.source,
+      `cannot build ${name}: RDS restores a point in time of a DB instance or of replicated automated backups only into a DB instance; restore a cluster from a snapshot (restore.fromSnapshot: a DB snapshot or DB cluster snapshot ARN) or from a point in time of a DB cluster (restore.fromCluster); runbooks/point-in-time-restore.md takes an instance's point in time into a snapshot first`,
+    );
+  }
+  if (kind === 'multi-az-cluster' && o.restore?.source === 'cluster' && /^cluster-/.test(o.restore.sourceId)) {
+    throw new DataTierValidationError(
+      path,
+      'restore.fromCluster',
+      o.restore.sourceId,
+      'is the resource id of a deleted cluster, whose point in time a Multi-AZ DB cluster cannot restore ("Point-in-time-recovery (PITR) for deleted clusters" is among its limitations, multi-az-db-clusters-concepts.Limitations.html): name a cluster that exists, or restore a snapshot of it with restore.fromSnapshot',
+    );
   }
   if (o.backupReplication) refuse('backupReplication', o.backupReplication.region, kind === 'aurora' ? 'Aurora replicates to another region with a global database, not automated backups' : 'a Multi-AZ DB cluster has no cross-Region automated backups');
   if (o.upgradeTarget) refuse('upgradeTarget', o.upgradeTarget.postgresFullVersion, 'the prepared blue/green upgrade builds an instance parameter group; upgrade the cluster by its own blue/green deployment');

@@ -10,7 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
 import { ALARM_DEFINITIONS, AlarmDefinition, ClusterTopologyKind, existsOn } from './alarms';
-import { clusterMetricOf, clusterRoleDimensions, publishedOn } from './private/cluster-metrics';
+import { clusterMetricOf, clusterRoleDimensions, publishedOn, watchedOnMultiAzClusterRole } from './private/cluster-metrics';
 import { tierName } from './private/defaults';
 import { alarmDescription, alarmOfDefinition, encryptedAlarmTopic, subscribeAlarmEmails, validateAlarmEmails, validateRunbookBaseUrl } from './private/alarm-construction';
 import { dashboardRows, instanceDimensions, ResolvedTargets } from './private/dashboard';
@@ -88,8 +88,9 @@ export interface MonitoringProps extends MonitoringOptions {
    */
   readonly instances: MonitoredInstance[];
   /**
-   * The DB cluster of a cluster topology: its RDS metrics are read per role of the cluster (or per
-   * cluster, as `AlarmDefinition.onTopology` says), not per instance.
+   * The DB cluster of a cluster topology: its RDS metrics are read per role of an Aurora cluster
+   * (or per cluster, as `AlarmDefinition.onTopology` says), and as the worst of a Multi-AZ DB
+   * cluster's three instances, which RDS names itself.
    * @default - the instances are DB instances
    */
   readonly cluster?: MonitoredCluster;
@@ -309,7 +310,11 @@ function targetsOf(props: ResolvedTargets): Target[] {
           name: instance.name,
           namespace: 'AWS/RDS',
           dimensions: clusterRoleDimensions(cluster.identifier, instance.role),
-          applies: (d) => d.source === 'rds' && (d.roles ?? []).includes(instance.role) && publishedOn(d, cluster.kind),
+          applies: (d) =>
+            d.source === 'rds' &&
+            (d.roles ?? []).includes(instance.role) &&
+            publishedOn(d, cluster.kind) &&
+            (cluster.kind !== 'multi-az-cluster' || watchedOnMultiAzClusterRole(d, instance.role)),
           metricOf: (d) => clusterMetricOf(d, cluster.kind, cluster.identifier, instance.role),
         }
       : {

@@ -1,14 +1,18 @@
 /**
  * Where a tier's primary comes from when it is not a new, empty database: a snapshot (or an AWS
  * Backup recovery point of an RDS instance, which is a DB snapshot), a point in time of an instance
- * of this region, or automated backups replicated to this region from another.
+ * of this region, automated backups replicated to this region from another, or (cluster topologies)
+ * a DB cluster snapshot or a point in time of a DB cluster.
  *
  * A restore always builds a NEW tier (its own `name`): the damaged tier stays, untouched, for
  * forensics and for copying rows back. The CloudFormation properties each source sets are those of
  * `AWS::RDS::DBInstance` (checked against `CfnDBInstance` of aws-cdk-lib 2.276 and
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html):
  * `DBSnapshotIdentifier`; `SourceDBInstanceIdentifier` or `SourceDbiResourceId` with `RestoreTime`
- * or `UseLatestRestorableTime`; `SourceDBInstanceAutomatedBackupsArn` with the same two.
+ * or `UseLatestRestorableTime`; `SourceDBInstanceAutomatedBackupsArn` with the same two. On a
+ * cluster topology they are those of `AWS::RDS::DBCluster` ({@link DatabaseRestore.clusterCfnProperties}):
+ * `SnapshotIdentifier`; `SourceDBClusterIdentifier` or `SourceDbClusterResourceId` with
+ * `RestoreToTime` or `UseLatestRestorableTime`.
  */
 import { Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -27,6 +31,8 @@ export const MAX_BACKUP_RETENTION_DAYS = 35;
 
 /** The `AWS::RDS::DBInstance` properties a restore sets ({@link DatabaseRestore.cfnProperties}); none of them on an instance created empty. */
 export const RESTORE_PROPERTIES = ['DBSnapshotIdentifier', 'SourceDBInstanceIdentifier', 'SourceDbiResourceId', 'SourceDBInstanceAutomatedBackupsArn', 'RestoreTime', 'UseLatestRestorableTime'] as const;
+/** The `AWS::RDS::DBCluster` properties a restore sets ({@link DatabaseRestore.clusterCfnProperties}); each is create-only. */
+export const CLUSTER_RESTORE_PROPERTIES = ['SnapshotIdentifier', 'SourceDBClusterIdentifier', 'SourceDbClusterResourceId', 'RestoreToTime', 'UseLatestRestorableTime'] as const;
 
 /** The moment a point-in-time restore goes back to: a time (UTC), or the latest restorable time (typically within the last 5 minutes). */
 export type RestoreTime = Date | 'latest';
@@ -41,7 +47,7 @@ export interface PointInTimeOptions {
 }
 
 /** The kinds of source a tier can be restored from. */
-export type DatabaseRestoreSource = 'snapshot' | 'instance' | 'replicatedBackups';
+export type DatabaseRestoreSource = 'snapshot' | 'instance' | 'replicatedBackups' | 'cluster';
 
 /** A DB snapshot or recovery point ARN: `arn:<partition>:rds:<region>:<account>:snapshot:<name>` (recovery points: `snapshot:awsbackup:job-...`). */
 const SNAPSHOT_ARN = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):snapshot:([A-Za-z0-9:-]+)$/;
@@ -49,6 +55,10 @@ const SNAPSHOT_ARN = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):snapshot:([A-Z
 export const CLUSTER_SNAPSHOT_ARN = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):cluster-snapshot:([A-Za-z0-9:-]+)$/;
 /** A DB instance ARN: `arn:<partition>:rds:<region>:<account>:db:<identifier>`. */
 const INSTANCE_ARN = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):db:([a-z][a-z0-9-]*)$/;
+/** A DB cluster ARN: `arn:<partition>:rds:<region>:<account>:cluster:<identifier>`. */
+const CLUSTER_ARN = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):cluster:([a-z][a-z0-9-]*)$/;
+/** The resource id of a DB cluster (`DbClusterResourceId`), the way to its retained automated backups once it is deleted. */
+const CLUSTER_RESOURCE_ID = /^cluster-[A-Z0-9]{10,}$/;
 /** Replicated automated backups: `arn:<partition>:rds:<region>:<account>:auto-backup:ab-...`. */
 const AUTOMATED_BACKUPS_ARN = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):auto-backup:(ab-[a-z0-9]+)$/i;
 /** A DB instance identifier (1 to 63 letters, digits, hyphens; a letter first; no `--`, no trailing hyphen). */
@@ -84,6 +94,18 @@ export class DatabaseRestore {
     return new DatabaseRestore('replicatedBackups', automatedBackupsArn, options.toTime ?? 'latest');
   }
 
+  /**
+   * To a point in time of a DB cluster of the tier's region, on a cluster topology: its identifier,
+   * its ARN, or its resource id (`cluster-...`; the way to reach the retained automated backups of a
+   * deleted cluster). RDS restores a cluster's point in time into a new cluster of the same kind
+   * (RestoreDBClusterToPointInTime): an Aurora tier from an Aurora cluster, a Multi-AZ DB cluster
+   * tier from a Multi-AZ DB cluster; for another kind, restore a snapshot of that point
+   * (runbooks/point-in-time-restore.md).
+   */
+  static fromCluster(identifierOrArn: string, options: PointInTimeOptions = {}): DatabaseRestore {
+    return new DatabaseRestore('cluster', identifierOrArn, options.toTime ?? 'latest');
+  }
+
   private constructor(
     readonly source: DatabaseRestoreSource,
     /** The snapshot ARN, instance identifier / ARN / resource id, or automated backups ARN. */
@@ -95,14 +117,32 @@ export class DatabaseRestore {
   /**
    * Refuses a source RDS could not restore this tier from, naming the prop `restore.<source>`:
    * a malformed identifier or ARN, an ARN of another region or account, a time that is not a valid
-   * UTC time in the past.
+   * UTC time in the past, a source of a cluster for a tier of instances. `where.cluster`: the tier
+   * is a cluster topology, which also restores from a DB cluster snapshot or a cluster's point in time.
    */
-  validate(path: string, where: { region?: string; account?: string; clusterSnapshots?: boolean }, now: Date = new Date()): void {
+  validate(path: string, where: { region?: string; account?: string; cluster?: boolean }, now: Date = new Date()): void {
     const prop = `restore.${PROP_OF[this.source]}`;
+    if (this.source === 'cluster' && !where.cluster) {
+      throw new DataTierValidationError(
+        path,
+        prop,
+        this.sourceId,
+        'is a point in time of a DB cluster, which RDS restores only into a DB cluster: set topology to the source\'s kind (multi-az-cluster or aurora), or restore an instance\'s point in time with fromInstance',
+      );
+    }
     if (Token.isUnresolved(this.sourceId)) return;
-    const clusterSnapshot = this.source === 'snapshot' && where.clusterSnapshots ? CLUSTER_SNAPSHOT_ARN.exec(this.sourceId) : null;
+    const clusterSnapshot = this.source === 'snapshot' && where.cluster ? CLUSTER_SNAPSHOT_ARN.exec(this.sourceId) : null;
     if (clusterSnapshot) {
       checkRegionAndAccount(path, prop, this.sourceId, clusterSnapshot[2], clusterSnapshot[3], where);
+      return;
+    }
+    if (this.source === 'cluster') {
+      const arn = CLUSTER_ARN.exec(this.sourceId);
+      if (arn) checkRegionAndAccount(path, prop, this.sourceId, arn[2], arn[3], where);
+      else if (!INSTANCE_ID.test(this.sourceId) && !CLUSTER_RESOURCE_ID.test(this.sourceId)) {
+        throw new DataTierValidationError(path, prop, this.sourceId, 'must be a DB cluster identifier, its ARN (arn:aws:rds:<region>:<account>:cluster:<identifier>) or its resource id (cluster-...)');
+      }
+      this.validateTime(path, now);
       return;
     }
     const pattern = this.source === 'snapshot' ? SNAPSHOT_ARN : this.source === 'replicatedBackups' ? AUTOMATED_BACKUPS_ARN : undefined;
@@ -121,6 +161,10 @@ export class DatabaseRestore {
         throw new DataTierValidationError(path, prop, this.sourceId, 'must be a DB instance identifier, its ARN (arn:aws:rds:<region>:<account>:db:<identifier>) or its resource id (db-...)');
       }
     }
+    this.validateTime(path, now);
+  }
+
+  private validateTime(path: string, now: Date): void {
     if (this.toTime !== undefined && this.toTime !== 'latest') {
       const time = this.toTime as unknown;
       if (!(time instanceof Date) || Number.isNaN(time.getTime())) {
@@ -141,6 +185,8 @@ export class DatabaseRestore {
     const pointInTime = (): Record<string, unknown> =>
       this.toTime === 'latest' || this.toTime === undefined ? { UseLatestRestorableTime: true } : { RestoreTime: formatRestoreTime(this.toTime) };
     switch (this.source) {
+      case 'cluster':
+        throw new Error('a point in time of a DB cluster restores a DB cluster: use clusterCfnProperties()');
       case 'snapshot':
         return { DBSnapshotIdentifier: this.sourceId };
       case 'instance':
@@ -149,10 +195,35 @@ export class DatabaseRestore {
         return { SourceDBInstanceAutomatedBackupsArn: this.sourceId, ...pointInTime() };
     }
   }
+
+  /**
+   * The `AWS::RDS::DBCluster` properties that make a cluster topology's cluster a restore of this
+   * source: `SnapshotIdentifier` (a DB snapshot or DB cluster snapshot ARN, RestoreDBClusterFromSnapshot),
+   * or `SourceDBClusterIdentifier` / `SourceDbClusterResourceId` with `RestoreToTime` or
+   * `UseLatestRestorableTime` (RestoreDBClusterToPointInTime). The resource provider modifies the
+   * cluster right after either restore with the template's `MasterUserPassword` (aws-rds-dbcluster,
+   * `ResourceModelHelper.shouldUpdateAfterCreate`: a snapshot or a point-in-time restore), so the
+   * tier's secret holds. A cluster ARN is given by its identifier (the region and account are the tier's).
+   */
+  clusterCfnProperties(): Record<string, unknown> {
+    switch (this.source) {
+      case 'snapshot':
+        return { SnapshotIdentifier: this.sourceId };
+      case 'cluster': {
+        const source = CLUSTER_RESOURCE_ID.test(this.sourceId)
+          ? { SourceDbClusterResourceId: this.sourceId }
+          : { SourceDBClusterIdentifier: CLUSTER_ARN.exec(this.sourceId)?.[4] ?? this.sourceId };
+        const time = this.toTime === 'latest' || this.toTime === undefined ? { UseLatestRestorableTime: true } : { RestoreToTime: formatRestoreTime(this.toTime) };
+        return { ...source, ...time };
+      }
+      default:
+        throw new Error(`a ${this.source} restore builds a DB instance, not a DB cluster`);
+    }
+  }
 }
 
 /** The name of each source in props and in the app's settings (`database.restore.<name>`). */
-const PROP_OF: Record<DatabaseRestoreSource, string> = { snapshot: 'fromSnapshot', instance: 'fromInstance', replicatedBackups: 'fromReplicatedBackups' };
+const PROP_OF: Record<DatabaseRestoreSource, string> = { snapshot: 'fromSnapshot', instance: 'fromInstance', replicatedBackups: 'fromReplicatedBackups', cluster: 'fromCluster' };
 
 /** `2026-11-29T03:15:00Z`: whole seconds, UTC, as the RestoreTime example of the CloudFormation reference. */
 export function formatRestoreTime(time: Date): string {

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type { MonitoredCluster, MonitoredInstance } from '../monitoring';
-import { clusterRdsMetric, clusterRoleDimensions } from './cluster-metrics';
+import { clusterRdsMetric, clusterRoleDimensions, multiAzClusterInstanceIds } from './cluster-metrics';
 import { dimensionsOf, METRIC_NAMESPACE, type MetricDefinition, METRICS } from '../observability/contract';
 
 /** What the targets of the alarms are derived from, defaults filled in. */
@@ -22,13 +22,18 @@ export function instanceDimensions(props: ResolvedTargets, instance: MonitoredIn
 /** The tier's dashboard: the alarms' states, then one row of graphs per part. */
 export function dashboardRows(props: ResolvedTargets, alarms: cw.Alarm[]): cw.IWidget[][] {
   const cluster = props.cluster;
-  const rdsDimensions = (i: MonitoredInstance) => (cluster ? clusterRoleDimensions(cluster.identifier, i.role) : { DBInstanceIdentifier: i.instanceId });
+  // A Multi-AZ DB cluster's metrics are its three instances' (private/cluster-metrics.ts): one series each.
+  const series = (instances: MonitoredInstance[]): { label: string; dimensions: Record<string, string> }[] =>
+    cluster?.kind === 'multi-az-cluster'
+      ? multiAzClusterInstanceIds(cluster.identifier).map((instanceId, i) => ({ label: `instance-${i + 1}`, dimensions: { DBInstanceIdentifier: instanceId } }))
+      : instances.map((i) => ({ label: i.name, dimensions: cluster ? clusterRoleDimensions(cluster.identifier, i.role) : { DBInstanceIdentifier: i.instanceId } }));
   const rdsMetric = (metricName: string, statistic = 'Average', instances = props.instances) =>
-    instances.map((i) => new cw.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: rdsDimensions(i), statistic, label: i.name, period: Duration.minutes(1) }));
-  // A cluster's replica lag is one series per cluster, in the metric its engine publishes (AlarmDefinition.onTopology).
-  const replicaLag: cw.IMetric[] = cluster
-    ? replicasOf(props).length > 0 ? [clusterRdsMetric('replica-lag-high', cluster.kind, cluster.identifier, 'replica')] : []
-    : rdsMetric('ReplicaLag', 'Maximum', replicasOf(props));
+    series(instances).map(({ label, dimensions }) => new cw.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: dimensions, statistic, label, period: Duration.minutes(1) }));
+  // Aurora's replica lag is one series per cluster, in the metric it publishes (AlarmDefinition.onTopology).
+  const replicaLag: cw.IMetric[] =
+    cluster?.kind === 'aurora'
+      ? replicasOf(props).length > 0 ? [clusterRdsMetric('replica-lag-high', cluster.kind, cluster.identifier, 'replica')] : []
+      : rdsMetric('ReplicaLag', 'Maximum', replicasOf(props));
   // Aurora's storage grows on its own: no free storage to graph.
   const storage = cluster?.kind === 'aurora' ? [] : rdsMetric('FreeStorageSpace', 'Minimum');
   const healthMetric = (metric: MetricDefinition, statistic: string, instances = props.instances) =>

@@ -22,6 +22,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import type { ResolvedDatabaseOptions } from '../database-options';
 import type { ResolvedAuroraTopology, ResolvedClusterTopology, ResolvedMultiAzClusterTopology } from '../topology';
+import type { DatabaseRestore } from '../restore';
 import { MASTER_USERNAME } from './database-users';
 import { acknowledge, acrossPacks, PINNED_ZONE } from './nag';
 
@@ -81,10 +82,9 @@ export function buildCluster(scope: Construct, props: ClusterProps): BuiltCluste
     // After a restore the resource provider sets the password (ModifyDBCluster, its
     // shouldUpdateAfterCreate), so the tier's secret holds from the first deploy, as for instances.
     masterUserPassword: props.masterSecret.secretValueFromJson('password').unsafeUnwrap(),
-    // RestoreDBClusterFromSnapshot takes a DB snapshot's ARN or a DB cluster snapshot's (API
-    // reference); the database comes with it. SnapshotIdentifier is create-only: it stays for the
-    // cluster's life (the app's lasting-restore check and the review hold it).
-    ...(config.restore?.source === 'snapshot' ? { snapshotIdentifier: config.restore.sourceId } : { databaseName: props.databaseName }),
+    // A restore brings the database with it. Its properties are create-only: they stay for the
+    // cluster's life (the app's lasting-restore check and the review hold them).
+    ...(config.restore ? clusterRestoreProps(config.restore) : { databaseName: props.databaseName }),
     port: config.port,
     dbSubnetGroupName: subnetGroup.subnetGroupName,
     vpcSecurityGroupIds: [props.securityGroup.securityGroupId],
@@ -253,6 +253,23 @@ function auroraReaderScaling(scope: Construct, clusterId: string, topology: Reso
     scaleOutCooldown: Duration.minutes(5),
   });
   return target;
+}
+
+/**
+ * The L1 properties of a cluster restored from `restore` (RestoreDBClusterFromSnapshot takes a DB
+ * snapshot's ARN or a DB cluster snapshot's; RestoreDBClusterToPointInTime a source cluster's
+ * identifier or resource id, and a time). RestoreType is left to its default, `full-copy`: a
+ * copy-on-write clone is Aurora's only and shares pages with the damaged cluster.
+ */
+function clusterRestoreProps(restore: DatabaseRestore): Partial<rds.CfnDBClusterProps> {
+  const cfn = restore.clusterCfnProperties();
+  return {
+    snapshotIdentifier: cfn.SnapshotIdentifier as string | undefined,
+    sourceDbClusterIdentifier: cfn.SourceDBClusterIdentifier as string | undefined,
+    sourceDbClusterResourceId: cfn.SourceDbClusterResourceId as string | undefined,
+    restoreToTime: cfn.RestoreToTime as string | undefined,
+    useLatestRestorableTime: cfn.UseLatestRestorableTime as boolean | undefined,
+  };
 }
 
 /** Findings that read a DB cluster by the rules of another kind of database. */

@@ -19,6 +19,14 @@ function tierOf(topology: DatabaseTopology, props: Omit<DataTierProps, 'topology
   return { stack, tier, template: Template.fromStack(stack) };
 }
 
+const refused = (topology: DatabaseTopology, props: Omit<DataTierProps, 'topology'> = {}) => validationError(() => tierOf(topology, props));
+/** The tier refuses `props` on `topology`, naming `prop` and its `value` (any value when undefined). */
+function expectRefusal(topology: DatabaseTopology, props: Omit<DataTierProps, 'topology'>, prop: string, value: unknown, allowed: RegExp): void {
+  const error = refused(topology, props);
+  expect(error.message.startsWith(`${messageStart('Test/Tier/Database', prop)}${value === undefined ? '' : `${JSON.stringify(value)}: `}`)).toBe(true);
+  expect(error.allowed).toMatch(allowed);
+}
+
 const env = (template: Template, functionName: string): Record<string, unknown> =>
   (Object.values(template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: functionName } }))[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } })
     .Properties.Environment.Variables;
@@ -119,17 +127,25 @@ describe('a Multi-AZ DB cluster', () => {
     });
   });
 
-  test('alarms read the writer and the readers by role of the cluster, and replica lag per cluster', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'orders-writer-cpu-high',
-      Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'orders-cluster' }, { Name: 'Role', Value: 'WRITER' }],
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'orders-readers-replica-lag-high',
-      MetricName: 'ReplicaLag',
-      Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'orders-cluster' }],
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'orders-writer-free-storage-low' });
+  test("alarms read the worst of the cluster's three instances, each condition once: on the writer's alarm, replica lag on the readers'", () => {
+    const alarm = (name: string) => Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: name } }))[0]?.Properties;
+    const seriesOf = (name: string) => alarm(name).Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string; Dimensions: unknown[] } } }[];
+    const instances = ['orders-cluster-instance-1', 'orders-cluster-instance-2', 'orders-cluster-instance-3'];
+    const expectWorst = (name: string, metricName: string, expression: string) => {
+      const metrics = seriesOf(name);
+      expect(metrics.find((m) => m.Expression)?.Expression).toBe(expression);
+      expect(metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat!.Metric)).toEqual(
+        instances.map((instance) => ({ Namespace: 'AWS/RDS', MetricName: metricName, Dimensions: [{ Name: 'DBInstanceIdentifier', Value: instance }] })),
+      );
+    };
+    expectWorst('orders-writer-cpu-high', 'CPUUtilization', 'MAX([m1, m2, m3])');
+    expectWorst('orders-writer-free-storage-low', 'FreeStorageSpace', 'MIN([m1, m2, m3])');
+    expectWorst('orders-readers-replica-lag-high', 'ReplicaLag', 'MAX([m1, m2, m3])');
+    expect(alarm('orders-readers-cpu-high')).toBeUndefined();
+    // No alarm reads RDS's metrics by cluster or role, which a Multi-AZ DB cluster does not publish.
+    const rdsAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => JSON.stringify(a)).filter((a) => a.includes('"AWS/RDS"') && !a.includes('"ProxyName"'));
+    expect(rdsAlarms.length).toBe(8);
+    for (const rdsAlarm of rdsAlarms) expect(rdsAlarm).not.toMatch(/"Name":"(Role|DBClusterIdentifier)"/);
     template.hasResourceProperties('AWS::RDS::EventSubscription', { SourceType: 'db-cluster', SourceIds: ['orders-cluster'] });
   });
 
@@ -237,12 +253,6 @@ describe('an Aurora cluster', () => {
 });
 
 describe('what a topology cannot do is refused, naming the option', () => {
-  const refused = (topology: DatabaseTopology, props: Omit<DataTierProps, 'topology'> = {}) => validationError(() => tierOf(topology, props));
-  const expectRefusal = (topology: DatabaseTopology, props: Omit<DataTierProps, 'topology'>, prop: string, value: unknown, allowed: RegExp) => {
-    const error = refused(topology, props);
-    expect(error.message.startsWith(`${messageStart('Test/Tier/Database', prop)}${JSON.stringify(value)}: `)).toBe(true);
-    expect(error.allowed).toMatch(allowed);
-  };
   const cluster: DatabaseTopology = { kind: 'multi-az-cluster' };
 
   test('a Multi-AZ DB cluster on a class without local NVMe storage', () => {
@@ -287,8 +297,8 @@ describe('what a topology cannot do is refused, naming the option', () => {
     expectRefusal({ kind: 'aurora', engineVersion: rds.AuroraPostgresEngineVersion.VER_18_3 }, {}, 'topology.engineVersion', '18.3', /PostgreSQL 17/);
   });
 
-  test('what the tier builds for instances only: a point-in-time restore, backup replication, a prepared blue/green upgrade', () => {
-    expectRefusal({ kind: 'aurora' }, { database: { restore: DatabaseRestore.fromInstance('data-tier-prod-primary') } }, 'restore', 'instance', /point in time of a cluster is restored by hand/);
+  test("what the tier builds for instances only: an instance's point in time, a prepared blue/green upgrade", () => {
+    expectRefusal({ kind: 'aurora' }, { database: { restore: DatabaseRestore.fromInstance('data-tier-prod-primary') } }, 'restore', 'instance', /only into a DB instance; .*restore\.fromCluster/);
     expectRefusal(cluster, { database: { instanceType: r6gd, upgradeTarget: rds.PostgresEngineVersion.VER_18 } }, 'upgradeTarget', '18', /not supported for a Multi-AZ DB cluster yet/);
   });
 
@@ -298,7 +308,7 @@ describe('what a topology cannot do is refused, naming the option', () => {
   });
 });
 
-describe('a cluster topology restored from a snapshot (the topology switch, runbooks/topology-switch.md)', () => {
+describe('a cluster topology restored from a snapshot (the topology switch, runbooks/topology-switch.md) or a point in time of a cluster', () => {
   const dbSnapshot = 'arn:aws:rds:us-east-1:123456789012:snapshot:data-tier-prod-switch';
   const clusterSnapshot = 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:data-tier-prod-cluster-switch';
   const clusterOf = (template: Template) => Object.values(template.findResources('AWS::RDS::DBCluster'))[0].Properties;
@@ -316,5 +326,37 @@ describe('a cluster topology restored from a snapshot (the topology switch, runb
     expect(cluster.SnapshotIdentifier).toBe(clusterSnapshot);
     const error = validationError(() => tierOf({ kind: 'instances' }, { database: { restore: DatabaseRestore.fromSnapshot(clusterSnapshot) } }));
     expect(error.allowed).toMatch(/must be an ARN of the form arn:aws:rds:<region>:<12-digit account>:snapshot:<name>/);
+  });
+
+  test("Aurora at a point in time of an Aurora cluster: SourceDBClusterIdentifier and RestoreToTime, no database name, the tier's key and secret", () => {
+    const toTime = new Date('2026-11-28T22:15:00Z');
+    const cluster = clusterOf(tierOf({ kind: 'aurora' }, { database: { restore: DatabaseRestore.fromCluster('data-tier-prod-cluster', { toTime }) } }).template);
+    expect(cluster).toMatchObject({ SourceDBClusterIdentifier: 'data-tier-prod-cluster', RestoreToTime: '2026-11-28T22:15:00Z' });
+    for (const absent of ['DatabaseName', 'UseLatestRestorableTime', 'SnapshotIdentifier', 'RestoreType']) expect(cluster).not.toHaveProperty(absent);
+    expect(cluster.MasterUserPassword).toBeDefined();
+    expect(cluster.KmsKeyId).toBeDefined();
+    expect(cluster.StorageEncrypted).toBe(true);
+  });
+
+  test('a Multi-AZ DB cluster at the latest restorable time of one given by ARN, which it names by identifier', () => {
+    const arn = 'arn:aws:rds:us-east-1:123456789012:cluster:data-tier-prod-cluster';
+    const cluster = clusterOf(tierOf({ kind: 'multi-az-cluster' }, { database: { instanceType: r6gd, restore: DatabaseRestore.fromCluster(arn) } }).template);
+    expect(cluster).toMatchObject({ SourceDBClusterIdentifier: 'data-tier-prod-cluster', UseLatestRestorableTime: true, DBClusterInstanceClass: 'db.r6gd.large' });
+    expect(cluster).not.toHaveProperty('RestoreToTime');
+  });
+
+  test("the retained backups of a deleted Aurora cluster by its resource id; a Multi-AZ DB cluster cannot restore a deleted cluster's time", () => {
+    const cluster = clusterOf(tierOf({ kind: 'aurora' }, { database: { restore: DatabaseRestore.fromCluster('cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ') } }).template);
+    expect(cluster).toMatchObject({ SourceDbClusterResourceId: 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ', UseLatestRestorableTime: true });
+    expect(cluster).not.toHaveProperty('SourceDBClusterIdentifier');
+    expectRefusal({ kind: 'multi-az-cluster' }, { database: { instanceType: r6gd, restore: DatabaseRestore.fromCluster('cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ') } }, 'restore.fromCluster', 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ', /Point-in-time-recovery \(PITR\) for deleted clusters/);
+  });
+
+  test("a cluster's point in time for a tier of instances, a malformed source, a cluster of another region or account, a time to come", () => {
+    expectRefusal({ kind: 'instances' }, { database: { restore: DatabaseRestore.fromCluster('data-tier-prod-cluster') } }, 'restore.fromCluster', 'data-tier-prod-cluster', /only into a DB cluster: set topology/);
+    expectRefusal({ kind: 'aurora' }, { database: { restore: DatabaseRestore.fromCluster('arn:aws:rds:us-east-1:123456789012:db:data-tier-prod-primary') } }, 'restore.fromCluster', 'arn:aws:rds:us-east-1:123456789012:db:data-tier-prod-primary', /must be a DB cluster identifier, its ARN .* or its resource id \(cluster-\.\.\.\)/);
+    expectRefusal({ kind: 'aurora' }, { database: { restore: DatabaseRestore.fromCluster('arn:aws:rds:eu-west-1:123456789012:cluster:data-tier-prod-cluster') } }, 'restore.fromCluster', 'arn:aws:rds:eu-west-1:123456789012:cluster:data-tier-prod-cluster', /is in eu-west-1, but the tier is in us-east-1/);
+    expectRefusal({ kind: 'aurora' }, { database: { restore: DatabaseRestore.fromCluster('arn:aws:rds:us-east-1:999999999999:cluster:data-tier-prod-cluster') } }, 'restore.fromCluster', 'arn:aws:rds:us-east-1:999999999999:cluster:data-tier-prod-cluster', /belongs to account 999999999999/);
+    expectRefusal({ kind: 'aurora' }, { database: { restore: DatabaseRestore.fromCluster('data-tier-prod-cluster', { toTime: new Date(Date.now() + 3_600_000) }) } }, 'restore.toTime', undefined, /must be in the past/);
   });
 });

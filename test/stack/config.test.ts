@@ -9,6 +9,7 @@ import { diffTemplates } from '../../lib/cli/review/diff';
 import { ConfigSources, ENVIRONMENT_NAMES, ENVIRONMENTS_DIRECTORY, effectiveDatabaseOptions, EnvironmentName, EnvironmentSettings, resolveConfig } from '../../app/config';
 import { DataTierValidationError } from '../../lib/private/validation';
 import { TEST_ENVIRONMENT } from './synth';
+import { PROD_ON_TOPOLOGY } from './topology-environments';
 
 /** What the committed file of an environment, app/environments/<env>.json, holds. */
 const committed = (envName: EnvironmentName): EnvironmentSettings => JSON.parse(readFileSync(join(ENVIRONMENTS_DIRECTORY, `${envName}.json`), 'utf8'));
@@ -205,8 +206,8 @@ describe('invalid configuration', () => {
     ['30 days of Performance Insights', prodWith({ database: { performanceInsightsRetentionDays: 30 } }), DATABASE, 'performanceInsightRetention (days)', 30, 'must be one of 7, 31, 62'],
     // Restore as a new tier and backup replication: the app's checks, then the construct's.
     ['a restore with two sources', restoredWith({ fromSnapshot: SNAPSHOT, fromInstance: 'data-tier-prod-primary' }), APP, 'database.restore', { fromSnapshot: SNAPSHOT, fromInstance: 'data-tier-prod-primary' }, 'must name exactly one source', '(fromSnapshot and fromInstance given)'],
-    ['a restore without a source', restoredWith({ toTime: 'latest' }), APP, 'database.restore', { toTime: 'latest' }, 'must name exactly one source: fromSnapshot, fromInstance or fromReplicatedBackups'],
-    ['a restore time for a snapshot', restoredWith({ fromSnapshot: SNAPSHOT, toTime: 'latest' }), APP, 'database.restore.toTime', 'latest', 'applies to fromInstance and fromReplicatedBackups only'],
+    ['a restore without a source', restoredWith({ toTime: 'latest' }), APP, 'database.restore', { toTime: 'latest' }, 'must name exactly one source: fromSnapshot, fromInstance, fromReplicatedBackups or fromCluster'],
+    ['a restore time for a snapshot', restoredWith({ fromSnapshot: SNAPSHOT, toTime: 'latest' }), APP, 'database.restore.toTime', 'latest', 'applies to fromInstance, fromReplicatedBackups and fromCluster only'],
     ['a restore time with an offset, not UTC', restoredWith({ fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00+01:00' }), APP, 'database.restore.toTime', '2026-11-28T22:15:00+01:00', 'must be "latest" or a UTC time in ISO-8601'],
     ['a restore time that does not exist', restoredWith({ fromInstance: 'data-tier-prod-primary', toTime: '2026-02-30T03:00:00Z' }), APP, 'database.restore.toTime', '2026-02-30T03:00:00Z', 'is not a valid date and time'],
     ['a restore key with a typo', { env: 'prod', name: 'data-tier-prod-r1', overrides: JSON.stringify({ database: { restore: { fromSnaphot: SNAPSHOT } } }) }, APP, 'overrides.database.restore.fromSnaphot', SNAPSHOT, 'did you mean fromSnapshot?'],
@@ -308,20 +309,24 @@ describe('a tier restored from prod (-c name=data-tier-prod-r1)', () => {
 describe('a restored tier stays restored: its committed template (app/templates/<name>.template.json) holds the restore it was built from', () => {
   const templates = scratchDirectory('templates-');
   /** Synthesizes a named tier of prod, never deployed, and commits its template as the review does. */
-  function deploy(name: string, settings: object): void {
-    const stack = build({ env: 'prod', name, [SOURCES]: { environmentsDirectory: environmentsWith({ [name]: settings }), templatesDirectory: NO_TEMPLATES, now: NOW } });
+  function deploy(name: string, settings: object, prod: object = committed('prod')): void {
+    const stack = build({ env: 'prod', name, [SOURCES]: { environmentsDirectory: environmentsWith({ prod, [name]: settings }), templatesDirectory: NO_TEMPLATES, now: NOW } });
     writeFileSync(join(templates, `${name}.template.json`), JSON.stringify(Template.fromStack(stack).toJSON()));
   }
   const POINT_IN_TIME = { fromInstance: 'data-tier-prod-primary', toTime: '2026-11-28T22:15:00Z' };
   deploy('data-tier-prod-r1', { database: { restore: { fromSnapshot: SNAPSHOT } } });
   deploy('data-tier-prod-r2', { database: { restore: POINT_IN_TIME } });
   deploy('data-tier-prod-blue', {});
+  // Prod on Aurora, restored to a point in time of its cluster (DatabaseRestore.fromCluster).
+  const prodOnAurora = { ...PROD_ON_TOPOLOGY.aurora(committed('prod')), database: { ...PROD_ON_TOPOLOGY.aurora(committed('prod')).database, topology: { kind: 'aurora' } } };
+  const CLUSTER_POINT_IN_TIME = { fromCluster: 'data-tier-prod-cluster', toTime: '2026-11-28T22:15:00Z' };
+  deploy('data-tier-prod-r4', { database: { restore: CLUSTER_POINT_IN_TIME } }, prodOnAurora);
   /** Context of a deployed named tier, its committed file holding `settings`, half a year later. */
-  const deployedWith = (name: string, settings: object, context: Record<string, unknown> = {}) => ({
+  const deployedWith = (name: string, settings: object, context: Record<string, unknown> = {}, prod: object = committed('prod')) => ({
     env: 'prod',
     name,
     ...context,
-    [SOURCES]: { environmentsDirectory: environmentsWith({ [name]: settings }), templatesDirectory: templates, now: new Date('2027-06-01T00:00:00Z') },
+    [SOURCES]: { environmentsDirectory: environmentsWith({ prod, [name]: settings }), templatesDirectory: templates, now: new Date('2027-06-01T00:00:00Z') },
   });
 
   test('the template shows the restore of the primary, and none for a tier created empty', () => {
@@ -351,6 +356,18 @@ describe('a restored tier stays restored: its committed template (app/templates/
       expect(error.allowed).toContain(part);
     }
     expect(refusalOf(deployedWith('data-tier-prod-r2', {})).allowed).toContain(`Keep {"database":{"restore":${JSON.stringify(POINT_IN_TIME)}}} in app/environments/data-tier-prod-r2.json`);
+  });
+
+  test("a cluster restored to a point in time of a cluster keeps it: the same restore builds, without it or with another time it is refused", () => {
+    expect(deployedTier('data-tier-prod-r4', templates)).toMatchObject({ clustered: true, restore: { SourceDBClusterIdentifier: 'data-tier-prod-cluster', RestoreToTime: '2026-11-28T22:15:00Z' } });
+    Template.fromStack(build(deployedWith('data-tier-prod-r4', { database: { restore: CLUSTER_POINT_IN_TIME } }, {}, prodOnAurora))).hasResourceProperties('AWS::RDS::DBCluster', {
+      DBClusterIdentifier: 'data-tier-prod-r4-cluster',
+      SourceDBClusterIdentifier: 'data-tier-prod-cluster',
+      RestoreToTime: '2026-11-28T22:15:00Z',
+    });
+    expect(refusalOf(deployedWith('data-tier-prod-r4', {}, {}, prodOnAurora)).allowed).toContain(`Keep {"database":{"restore":${JSON.stringify(CLUSTER_POINT_IN_TIME)}}} in app/environments/data-tier-prod-r4.json`);
+    const later = { ...CLUSTER_POINT_IN_TIME, toTime: '2026-11-28T22:20:00Z' };
+    expect(refusalOf(deployedWith('data-tier-prod-r4', { database: { restore: later } }, {}, prodOnAurora)).allowed).toContain('differs from the restore data-tier-prod-r4 was built from');
   });
 
   test('what the refused synth would deploy, by the review\'s own diff: the restored primary replaced', () => {

@@ -9,11 +9,18 @@ describe('a committed template', () => {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'deployed-'));
   const write = (name: string, resources: Record<string, unknown>) => writeFileSync(path.join(directory, `${name}.template.json`), JSON.stringify({ Resources: resources }));
 
-  it("shows a cluster topology's restore as its cluster's SnapshotIdentifier, as a DB snapshot restore", () => {
+  it("shows a cluster topology's restore as its cluster's properties: a snapshot, or a point in time of a cluster", () => {
     write('data-tier-prod-aurora', {
       Cluster: { Type: 'AWS::RDS::DBCluster', Properties: { DBClusterIdentifier: 'data-tier-prod-aurora-cluster', SnapshotIdentifier: 'arn:aws:rds:us-east-1:123456789012:snapshot:switch' } },
     });
-    expect(deployedTier('data-tier-prod-aurora', directory)?.restore).toEqual({ DBSnapshotIdentifier: 'arn:aws:rds:us-east-1:123456789012:snapshot:switch' });
+    expect(deployedTier('data-tier-prod-aurora', directory)).toMatchObject({ clustered: true, restore: { SnapshotIdentifier: 'arn:aws:rds:us-east-1:123456789012:snapshot:switch' } });
+    write('data-tier-prod-r1', {
+      Cluster: {
+        Type: 'AWS::RDS::DBCluster',
+        Properties: { DBClusterIdentifier: 'data-tier-prod-r1-cluster', SourceDBClusterIdentifier: 'data-tier-prod-cluster', RestoreToTime: '2026-11-28T22:15:00Z', Engine: 'aurora-postgresql' },
+      },
+    });
+    expect(deployedTier('data-tier-prod-r1', directory)?.restore).toEqual({ SourceDBClusterIdentifier: 'data-tier-prod-cluster', RestoreToTime: '2026-11-28T22:15:00Z' });
   });
 
   it('shows no restore for a cluster created empty', () => {
