@@ -163,9 +163,12 @@ describe('Aurora Serverless v2', () => {
     expect(line(estimate(aurora({ readers: 0, serverless: range, storageType: 'aurora-iopt1' })), 'aurora.acu:Writer')).toMatchObject({ unitPrice: 0.16, priceKey: 'aurora.acu.iopt' });
   });
 
-  it('puts a proxy over Serverless v2 on its ACU-hours, unpriced until that rate is sourced', () => {
+  it('puts a proxy over Serverless v2 on its ACU-hours, at least 8 ACUs', () => {
     const proxyLine = line(estimate(withProxy(aurora({ readers: 1, serverless: range }))), 'rds.proxy.acu:Proxy');
-    expect(proxyLine).toMatchObject({ quantity: 2 * 7 * HOURS_PER_MONTH, priceKey: 'rds.proxy.acu', monthly: null });
+    expect(proxyLine).toMatchObject({ quantity: 2 * 7 * HOURS_PER_MONTH, priceKey: 'rds.proxy.acu', monthly: expect.closeTo(2 * 7 * HOURS_PER_MONTH * 0.015, 2) });
+    const smallest = line(estimate(withProxy(aurora({ readers: 0, serverless: { MinCapacity: 0.5, MaxCapacity: 2 } }))), 'rds.proxy.acu:Proxy');
+    expect(smallest).toMatchObject({ quantity: 8 * HOURS_PER_MONTH, monthly: expect.closeTo(8 * HOURS_PER_MONTH * 0.015, 2) });
+    expect(smallest!.assumption).toContain('at least 8 ACUs are billed');
   });
 });
 

@@ -162,8 +162,11 @@ const US_EAST_1: Record<PriceKey, Price> = {
     url: `${OFFERS}/AmazonRDS/current/us-east-1/index.csv`, sku: 'SKU AHVT2C6WP2BB5BXQ, usage type USE1-RDS:ProxyUsage', quote: '$0.015 per hour per vCPU of the RDS PostgreSQL instances associated with an RDS Proxy',
     quotedIn: 'a public GitHub design document ("Research: what the Demo Variant\'s API runtime actually costs", price list retrieved 2026-08-17); the 2-vCPU minimum is on https://aws.amazon.com/rds/proxy/pricing/', date: '2026-08-17',
   }),
-  'rds.proxy.acu': missing('ACU-hour of an Aurora Serverless v2 target', PROXY,
-    'RDS Proxy bills an Aurora Serverless v2 target per ACU-hour instead of per vCPU-hour (https://aws.amazon.com/rds/proxy/pricing/); searched 2026-11-29, no dated us-east-1 figure was found.'),
+  'rds.proxy.acu': {
+    usd: 0.015, unit: 'ACU-hour of an Aurora Serverless v2 target (minimum 8 ACUs)', page: PROXY, date: '2026-12-07',
+    source: 'the cost section of SST\'s Aurora component, https://github.com/anomalyco/sst/blob/fe7bacb424c0eb177a0f30f4683ccee5d0f1b09f/platform/src/components/aws/aurora.ts ("If you enable the `proxy`, it uses _Aurora Capacity Units_ with a minumum of 8 ACUs at $0.015 per ACU hour ... The above are rough estimates for _us-east-1_"), read 2026-12-07: a third-party figure, undated; AWS\'s page was not in the stored copies',
+    note: 'The same $0.015 as the per-vCPU rate of provisioned targets; the 8-ACU minimum is applied by the estimate (pricing/clusters.ts).',
+  },
   'rds.cluster.db.m6gd.large': missing('Multi-AZ DB cluster hour (writer + two readable standbys)', RDS, NO_CLUSTER_RATE),
   'rds.cluster.db.r6gd.large': missing('Multi-AZ DB cluster hour (writer + two readable standbys)', RDS, NO_CLUSTER_RATE),
   'rds.cluster.db.r6gd.xlarge': missing('Multi-AZ DB cluster hour (writer + two readable standbys)', RDS, NO_CLUSTER_RATE),
@@ -175,7 +178,10 @@ const US_EAST_1: Record<PriceKey, Price> = {
   'rds.cluster.io1.iops': missing('provisioned IOPS-month of io1 (Multi-AZ DB cluster)', RDS),
   'rds.cluster.io2.storage': missing('GB-month of io2 (Multi-AZ DB cluster)', RDS),
   'rds.cluster.io2.iops': missing('provisioned IOPS-month of io2 (Multi-AZ DB cluster)', RDS),
-  'aurora.instance.db.t4g.medium': missing('instance-hour (Aurora Standard)', AURORA, NO_AURORA_RATE),
+  'aurora.instance.db.t4g.medium': {
+    usd: 0.073, unit: 'instance-hour (Aurora Standard)', page: AURORA, date: '2026-03-28',
+    source: 'AWS\'s own agent toolkit, https://github.com/aws/agent-toolkit-for-aws/blob/d6ad2e44d5e3077b85b63f322e007c84f94f3a6c/skills/specialized-skills/database-skills/amazon-aurora-postgresql/scripts/acu_calculator.py (its static fallback table: _STATIC_REGION = "us-east-1", _STATIC_LAST_UPDATED = "2026-03-28", "db.t4g.medium": (2, 4, 0.073)); the same 0.073 in io_optimized_analyzer.py ("Static instance hourly prices (us-east-1, Standard, Aurora PostgreSQL)"), which gives db.r7g.large 0.276 as the offer file does',
+  },
   'aurora.instance.db.t4g.medium.iopt': missing('instance-hour (Aurora I/O-Optimized)', AURORA, NO_AURORA_RATE),
   'aurora.instance.db.r7g.large': offer(0.276, 'instance-hour (Aurora Standard)', AURORA, {
     url: `${OFFERS}/AmazonRDS/current/us-east-1/index.json`, sku: 'offer published 2026-06-05', quote: 'Aurora PostgreSQL db.r7g.large standard $0.276/hr', quotedIn: AURORA_ADR, date: '2026-06-05',

@@ -10,6 +10,9 @@ import { HOURS_PER_MONTH, round, SECONDS_PER_MONTH } from '../units';
 import { DatabaseCluster, DatabaseInstance, MULTI_AZ_CLUSTER_INSTANCES, PricingContext, Resource } from './context';
 import { monitoringLines } from './monitoring';
 
+/** RDS Proxy bills an Aurora Serverless v2 target for at least 8 ACUs (the source of `rds.proxy.acu`, lib/cli/cost/prices.ts). */
+const PROXY_MINIMUM_ACUS = 8;
+
 /** The instance class of an Aurora Serverless v2 instance. */
 export const SERVERLESS_CLASS = 'db.serverless';
 
@@ -152,10 +155,11 @@ export function proxyTargetOfClusters(proxy: Resource, cluster: DatabaseCluster,
   }
   if (serverless.length > 0) {
     const acus = averageAcus(cluster, context.assumptions.serverlessV2LoadFraction);
+    const billed = Math.max(PROXY_MINIMUM_ACUS, acus.average * serverless.length);
     lines.push(context.line({
       key: `rds.proxy.acu:${proxy.id}`, item: `RDS Proxy over Aurora Serverless v2 cluster ${cluster.name}, ${serverless.length} instances`,
-      resources: [proxy.id], quantity: round(acus.average * serverless.length * HOURS_PER_MONTH, 1), unit: 'ACU-hour', priceKey: 'rds.proxy.acu',
-      assumption: `${basis}: ${acus.explanation}, each instance`,
+      resources: [proxy.id], quantity: round(billed * HOURS_PER_MONTH, 1), unit: 'ACU-hour', priceKey: 'rds.proxy.acu',
+      assumption: `${basis}: ${acus.explanation}, each instance${billed === PROXY_MINIMUM_ACUS ? `; at least ${PROXY_MINIMUM_ACUS} ACUs are billed` : ''}`,
     }));
   }
   return lines;
