@@ -45,6 +45,7 @@ describe('the instances topology', () => {
 
   test('has no alarm on synchronous standbys: its primary publishes none', () => {
     expect(alarmsOn(template, 'synchronous-standby-missing')).toEqual({});
+    expect(alarmsOn(template, 'synchronous-standby-down')).toEqual({});
   });
 });
 
@@ -105,25 +106,33 @@ describe('a Multi-AZ DB cluster', () => {
     expect(JSON.stringify(health.REPLICAS)).toContain('ReadEndpoint.Address');
   });
 
-  test('alarms when the writer has fewer acknowledging standbys than its commits wait for, from the health check of the writer', () => {
-    expect(Object.keys(alarmsOn(template, 'synchronous-standby-missing'))).toHaveLength(1);
+  /** The one alarm on `condition`: the health check's metric of the writer, per minute, missing data missing, the synchronous-standby runbook. */
+  const expectWriterStandbyAlarm = (condition: string, rule: Record<string, unknown>) => {
+    expect(Object.keys(alarmsOn(template, condition))).toHaveLength(1);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'orders-writer-synchronous-standby-missing',
+      AlarmName: `orders-writer-${condition}`,
       Namespace: 'DataTier',
-      MetricName: 'synchronous_standbys_missing',
       Dimensions: [
         { Name: 'DBInstance', Value: 'orders-cluster' },
         { Name: 'Environment', Value: 'orders' },
         { Name: 'Role', Value: 'primary' },
       ],
-      Statistic: 'Maximum',
       Period: 60,
-      EvaluationPeriods: 2,
-      DatapointsToAlarm: 2,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      Threshold: 1,
       TreatMissingData: 'missing',
       AlarmDescription: Match.stringLikeRegexp('synchronous-standby-missing\\.md'),
+      ...rule,
+    });
+  };
+
+  test('alarms when the writer has fewer acknowledging standbys than its commits wait for, from the health check of the writer', () => {
+    expectWriterStandbyAlarm('synchronous-standby-missing', {
+      MetricName: 'synchronous_standbys_missing', Statistic: 'Maximum', EvaluationPeriods: 2, DatapointsToAlarm: 2, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1,
+    });
+  });
+
+  test('alarms when one of the two readers has not acknowledged for 15 minutes, from the health check of the writer', () => {
+    expectWriterStandbyAlarm('synchronous-standby-down', {
+      MetricName: 'synchronous_standbys', Statistic: 'Minimum', EvaluationPeriods: 15, DatapointsToAlarm: 15, ComparisonOperator: 'LessThanThreshold', Threshold: 2,
     });
   });
 
@@ -230,6 +239,7 @@ describe('an Aurora cluster', () => {
 
     test('has no alarm on synchronous standbys: its storage, not standbys, makes commits durable', () => {
       expect(alarmsOn(template, 'synchronous-standby-missing')).toEqual({});
+      expect(alarmsOn(template, 'synchronous-standby-down')).toEqual({});
     });
 
     test('outputs each instance', () => {

@@ -453,6 +453,8 @@ describe("a Multi-AZ DB cluster's writer, whose commits wait for either of its t
       }
     }
     expect(alarmOn('synchronous-standby-missing', { role: 'primary' }, published.slice(-2)).datapoints).toEqual([0, 0]);
+    const down = definition('synchronous-standby-down');
+    expect(alarmOn(down.condition, { role: 'primary' }, published.slice(-down.evaluationPeriods)).datapoints).toEqual(Array(down.evaluationPeriods).fill(2));
   }, 120_000);
 
   it('synchronous-standby-missing stays OK with one reader stopped (a restart or a replacement RDS makes on its own): the other acknowledges, ANY 1 is met', async () => {
@@ -462,6 +464,32 @@ describe("a Multi-AZ DB cluster's writer, whose commits wait for either of its t
     const { state, datapoints } = alarmOn('synchronous-standby-missing', { role: 'primary' }, published);
     expect([state, datapoints]).toEqual(['OK', [0, 0]]);
   }, 60_000);
+
+  it('synchronous-standby-down: one of the two readers of a Multi-AZ DB cluster stopped for 15 minutes, the writer commits through the other with no redundancy left', async () => {
+    // The reader the test before stopped is still down; one health-check run per minute of the alarm's window.
+    await acknowledging(1);
+    const alarm = definition('synchronous-standby-down');
+    const down = await periods(alarm.evaluationPeriods);
+    const { state, datapoints, threshold } = alarmOn(alarm.condition, { role: 'primary' }, down);
+    expect([state, datapoints, threshold]).toEqual(['ALARM', Array(alarm.evaluationPeriods).fill(1), 2]);
+    // Commits still go on: the other reader acknowledges.
+    await writer.query('CREATE TABLE public.alarm_one_reader_acknowledges (id int)');
+    await writer.query('DROP TABLE public.alarm_one_reader_acknowledges');
+
+    // The reader back, as RDS brings a restarted or replaced one back: its first minute clears the alarm,
+    // and one minute with both in the window keeps it OK (a reader away 14 minutes does not page).
+    await cluster.startServer('standby2');
+    try {
+      await acknowledging(2);
+      const back = await periods(1);
+      expect(alarmOn(alarm.condition, { role: 'primary' }, [...down.slice(1), ...back]).state).toBe('OK');
+      expect(alarmOn(alarm.condition, { role: 'primary' }, [...back, ...down.slice(1)]).state).toBe('OK');
+    } finally {
+      // As the next test expects it: one reader stopped.
+      await cluster.stopServer('standby2');
+      await acknowledging(1);
+    }
+  }, 120_000);
 
   it('synchronous-standby-missing: both readers of a Multi-AZ DB cluster stopped, every commit on the writer waits for an acknowledgment none gives', async () => {
     await cluster.stopServer('standby1');
