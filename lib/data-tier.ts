@@ -12,7 +12,6 @@ import { Cache, CacheOptions } from './cache';
 import { CacheTokenRotation } from './cache-token-rotation';
 import { Database, DatabaseInstanceSelector } from './database';
 import { DatabaseOptions } from './database-options';
-import { DataTierValidationError } from './errors';
 import { DatabaseTopology } from './topology';
 import { EncryptionKeys } from './encryption';
 import { ApplicationMigrationsSource } from './functions/shared/migration-streams';
@@ -99,7 +98,9 @@ export interface DataTierProps<Role extends string = string> {
    */
   readonly operatorAccess?: boolean;
   /**
-   * AWS Fault Injection Service experiment templates for game days.
+   * AWS Fault Injection Service experiment templates for game days: the database's failover (a
+   * reboot of the primary with forced failover, or on a cluster topology `FailoverDBCluster` to a
+   * reader) and a power interruption of one zone of the cache.
    * @default false
    */
   readonly faultInjection?: boolean;
@@ -195,9 +196,6 @@ export class DataTier<Role extends string = string> extends Construct implements
     this.connections = this.database.connections;
     const db = this.database;
     const cluster = db.clusterIdentifier !== undefined && db.topology.kind !== 'instances' ? { identifier: db.clusterIdentifier, kind: db.topology.kind } : undefined;
-    if (cluster && (props.faultInjection ?? false)) {
-      throw new DataTierValidationError(this.node.path, 'faultInjection', true, `is built for the topology instances only so far (its experiment reboots the primary instance with failover); turn it off for ${cluster.kind}`);
-    }
 
     this.cache = new Cache(this, 'Cache', {
       logRetention,
@@ -318,10 +316,10 @@ export class DataTier<Role extends string = string> extends Construct implements
 
     if (props.faultInjection ?? false) {
       Tags.of(this.cache.replicationGroup).add(CACHE_DRILL_TAG, this.cache.replicationGroup.replicationGroupId!);
-      const critical = ['health-check-failing', 'query-latency-p95-high'].map((condition) => this.monitoring.alarm('primary', condition));
+      const critical = ['health-check-failing', 'query-latency-p95-high'].map((condition) => this.monitoring.alarm(cluster ? 'writer' : 'primary', condition));
       this.faultInjection = new FaultInjection(this, 'FaultInjection', {
         name,
-        primaryInstanceArn: db.primary!.instanceArn,
+        ...(db.cluster ? { clusterArn: db.cluster.attrDbClusterArn } : { primaryInstanceArn: db.primary!.instanceArn }),
         cacheTagValue: this.cache.replicationGroup.replicationGroupId!,
         cacheZone: this.availabilityZones[0],
         stopAlarms: critical,

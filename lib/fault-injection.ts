@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DataTierValidationError } from './errors';
 import { acknowledge } from './private/nag';
 
 /** Tag that selects the cache for the AZ power drill (FIS finds replication groups by tag only). */
@@ -12,8 +13,18 @@ export const CACHE_DRILL_TAG = 'data-tier:fis-target';
 
 export interface FaultInjectionProps {
   readonly name: string;
-  /** ARN of the primary DB instance, rebooted with a forced failover. */
-  readonly primaryInstanceArn: string;
+  /**
+   * ARN of the primary DB instance, rebooted with a forced failover (the `instances` topology).
+   * Give this or `clusterArn`.
+   * @default - none: `clusterArn` is given
+   */
+  readonly primaryInstanceArn?: string;
+  /**
+   * ARN of the DB cluster (a Multi-AZ DB cluster or Aurora), failed over to a reader with
+   * `FailoverDBCluster`. Give this or `primaryInstanceArn`.
+   * @default - none: `primaryInstanceArn` is given
+   */
+  readonly clusterArn?: string;
   /** Value of `CACHE_DRILL_TAG` on the replication group. */
   readonly cacheTagValue: string;
   /** Zone whose cache nodes lose power: the primary node's preferred zone. */
@@ -26,8 +37,8 @@ export interface FaultInjectionProps {
 
 /**
  * AWS Fault Injection Service experiment templates for game days (opt-in per environment):
- * reboot the primary with a forced Multi-AZ failover, and cut power to one zone of the
- * cache. Both stop when a critical alarm of the tier fires, and log to CloudWatch Logs.
+ * fail the database over (reboot the primary with a forced Multi-AZ failover, or fail a DB cluster
+ * over to a reader), and cut power to one zone of the cache. Both stop when a critical alarm of the tier fires, and log to CloudWatch Logs.
  */
 export class FaultInjection extends Construct {
   readonly failover: fis.CfnExperimentTemplate;
@@ -35,6 +46,9 @@ export class FaultInjection extends Construct {
 
   constructor(scope: Construct, id: string, props: FaultInjectionProps) {
     super(scope, id);
+    if ((props.primaryInstanceArn === undefined) === (props.clusterArn === undefined)) {
+      throw new DataTierValidationError(this.node.path, 'primaryInstanceArn', props.primaryInstanceArn ?? '(none)', 'give exactly one of primaryInstanceArn (the instances topology) and clusterArn (a DB cluster)');
+    }
     const stack = Stack.of(this);
     const logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/fis/${props.name}`,
@@ -51,14 +65,16 @@ export class FaultInjection extends Construct {
       description: `${props.name}: what the game-day experiments may do`,
       roles: [role],
       statements: [
-        new iam.PolicyStatement({ actions: ['rds:RebootDBInstance', 'rds:DescribeDBInstances'], resources: [props.primaryInstanceArn] }),
+        props.clusterArn !== undefined
+          ? new iam.PolicyStatement({ actions: ['rds:FailoverDBCluster', 'rds:DescribeDBClusters'], resources: [props.clusterArn] })
+          : new iam.PolicyStatement({ actions: ['rds:RebootDBInstance', 'rds:DescribeDBInstances'], resources: [props.primaryInstanceArn!] }),
         new iam.PolicyStatement({ actions: ['elasticache:InterruptClusterAzPower', 'elasticache:DescribeReplicationGroups', 'tag:GetResources'], resources: ['*'] }),
         new iam.PolicyStatement({ actions: ['logs:CreateLogDelivery', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'], resources: ['*'] }),
       ],
     });
     acknowledge(policy, {
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'FIS selects replication groups by tag only, so InterruptClusterAzPower and tag:GetResources cannot name an ARN; log delivery setup has no resource-level permissions. RDS reboot is limited to the primary.',
+      reason: 'FIS selects replication groups by tag only, so InterruptClusterAzPower and tag:GetResources cannot name an ARN; log delivery setup has no resource-level permissions. RDS reboot or failover is limited to the primary or the DB cluster.',
     });
 
     const common = {
@@ -67,15 +83,25 @@ export class FaultInjection extends Construct {
       logConfiguration: { logSchemaVersion: 2, cloudWatchLogsConfiguration: { LogGroupArn: `${logGroup.logGroupArn}` } },
     };
 
-    this.failover = new fis.CfnExperimentTemplate(this, 'PrimaryFailover', {
-      ...common,
-      description: `${props.name}: reboot the primary with forced failover to its Multi-AZ standby`,
-      tags: { Name: `${props.name}-primary-failover` },
-      targets: { Primary: { resourceType: 'aws:rds:db', resourceArns: [props.primaryInstanceArn], selectionMode: 'ALL' } },
-      actions: {
-        RebootWithFailover: { actionId: 'aws:rds:reboot-db-instances', parameters: { forceFailover: 'true' }, targets: { DBInstances: 'Primary' } },
-      },
-    });
+    this.failover = props.clusterArn !== undefined
+      // aws:rds:failover-db-cluster runs FailoverDBCluster, which on either kind of cluster promotes a reader
+      // to writer (RDS API Reference, FailoverDBCluster; its target key is Clusters, FIS quota L-7D222253).
+      ? new fis.CfnExperimentTemplate(this, 'ClusterFailover', {
+        ...common,
+        description: `${props.name}: fail the DB cluster over to one of its readers`,
+        tags: { Name: `${props.name}-cluster-failover` },
+        targets: { Cluster: { resourceType: 'aws:rds:cluster', resourceArns: [props.clusterArn], selectionMode: 'ALL' } },
+        actions: { FailoverCluster: { actionId: 'aws:rds:failover-db-cluster', targets: { Clusters: 'Cluster' } } },
+      })
+      : new fis.CfnExperimentTemplate(this, 'PrimaryFailover', {
+        ...common,
+        description: `${props.name}: reboot the primary with forced failover to its Multi-AZ standby`,
+        tags: { Name: `${props.name}-primary-failover` },
+        targets: { Primary: { resourceType: 'aws:rds:db', resourceArns: [props.primaryInstanceArn!], selectionMode: 'ALL' } },
+        actions: {
+          RebootWithFailover: { actionId: 'aws:rds:reboot-db-instances', parameters: { forceFailover: 'true' }, targets: { DBInstances: 'Primary' } },
+        },
+      });
 
     this.cacheAzPowerInterrupt = new fis.CfnExperimentTemplate(this, 'CacheAzPowerInterrupt', {
       ...common,

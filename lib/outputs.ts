@@ -49,7 +49,9 @@ export function addTierOutputs(tier: DataTier): void {
   output(OUTPUTS.migrationFunctionName, tier.schema.handler.functionName, 'Schema migration function (its log group holds the runner output)');
   output(OUTPUTS.scheduleDeadLetterQueueUrl, tier.healthCheck.scheduleDeadLetterQueue.queueUrl, 'Scheduled events EventBridge could not deliver to the health-check or maintenance function');
   if (tier.faultInjection) {
-    output(OUTPUTS.failoverExperimentTemplateId, tier.faultInjection.failover.attrId, 'FIS experiment: reboot the primary with forced failover (aws fis start-experiment)');
+    output(OUTPUTS.failoverExperimentTemplateId, tier.faultInjection.failover.attrId, db.cluster
+      ? 'FIS experiment: fail the DB cluster over to a reader (aws fis start-experiment)'
+      : 'FIS experiment: reboot the primary with forced failover (aws fis start-experiment)');
     output(OUTPUTS.cacheAzPowerInterruptExperimentTemplateId, tier.faultInjection.cacheAzPowerInterrupt.attrId, 'FIS experiment: cut power to one zone of the cache');
   }
   if (tier.operatorAccess) {

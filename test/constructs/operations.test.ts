@@ -1,4 +1,5 @@
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { Stack } from 'aws-cdk-lib';
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -6,7 +7,7 @@ import { Cache } from '../../lib/cache';
 import { CACHE_TOKEN_ROTATION_DAYS, CacheTokenRotation } from '../../lib/cache-token-rotation';
 import { CACHE_DRILL_TAG, FaultInjection } from '../../lib/fault-injection';
 import { OperatorAccess } from '../../lib/operator-access';
-import { databaseWithPlacement, newStack, TEST_ZONES } from './support';
+import { databaseWithPlacement, newStack, TEST_ZONES, validationError } from './support';
 
 // The operational parts a tier adds around its data, each in a bare stack over resources the test makes.
 
@@ -77,6 +78,37 @@ describe('FaultInjection', () => {
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['rds:RebootDBInstance', 'rds:DescribeDBInstances'], Resource: 'arn:aws:rds:us-east-1:123456789012:db:orders-primary' })]) },
     });
+  });
+});
+
+describe('FaultInjection of a DB cluster', () => {
+  const props = (stack: Stack, arns: { primaryInstanceArn?: string; clusterArn?: string }) => {
+    const { placement } = databaseWithPlacement(stack);
+    const alarm = new cw.Alarm(stack, 'Critical', { metric: new cw.Metric({ namespace: 'Test', metricName: 'Errors' }), threshold: 1, evaluationPeriods: 1 });
+    return { name: 'orders', ...arns, cacheTagValue: 'orders-cache', cacheZone: TEST_ZONES[0], stopAlarms: [alarm], logsKey: placement.logsKey, logRetention: logs.RetentionDays.ONE_MONTH };
+  };
+  const clusterArn = 'arn:aws:rds:us-east-1:123456789012:cluster:orders-cluster';
+  const stack = newStack();
+  new FaultInjection(stack, 'Drills', props(stack, { clusterArn }));
+  const template = Template.fromStack(stack);
+
+  it('fails the cluster over to a reader, and may do that to this cluster only', () => {
+    template.hasResourceProperties('AWS::FIS::ExperimentTemplate', {
+      Targets: { Cluster: { ResourceType: 'aws:rds:cluster', ResourceArns: [clusterArn], SelectionMode: 'ALL' } },
+      Actions: { FailoverCluster: { ActionId: 'aws:rds:failover-db-cluster', Targets: { Clusters: 'Cluster' } } },
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: ['rds:FailoverDBCluster', 'rds:DescribeDBClusters'], Resource: clusterArn }]) },
+    });
+    expect(JSON.stringify(template.toJSON())).not.toContain('rds:RebootDBInstance');
+  });
+
+  it.each([
+    ['neither', {}],
+    ['both', { clusterArn, primaryInstanceArn: 'arn:aws:rds:us-east-1:123456789012:db:orders-primary' }],
+  ])('refuses %s of the primary instance and the cluster, naming the choice', (_, arns) => {
+    const other = newStack();
+    expect(validationError(() => new FaultInjection(other, 'Drills', props(other, arns))).allowed).toMatch(/exactly one of primaryInstanceArn .* and clusterArn/);
   });
 });
 

@@ -311,10 +311,36 @@ describe('what a topology cannot do is refused, naming the option', () => {
     expectRefusal({ kind: 'aurora' }, { database: { restore: DatabaseRestore.fromInstance('data-tier-prod-primary') } }, 'restore', 'instance', /only into a DB instance; .*restore\.fromCluster/);
     expectRefusal(cluster, { database: { instanceType: r6gd, upgradeTarget: rds.PostgresEngineVersion.VER_18 } }, 'upgradeTarget', '18', /not supported for a Multi-AZ DB cluster yet/);
   });
+});
 
-  test('the game-day experiments, built for instances only', () => {
-    const error = refused({ kind: 'aurora' }, { faultInjection: true });
-    expect(error.prop).toBe('faultInjection');
+describe.each([
+  ['a Multi-AZ DB cluster', { kind: 'multi-az-cluster' } as DatabaseTopology, { instanceType: r6gd }],
+  ['an Aurora cluster', { kind: 'aurora' } as DatabaseTopology, {}],
+])('the game-day failover on %s', (_, topology, database) => {
+  const { template } = tierOf(topology, { faultInjection: true, database });
+  const clusterId = Object.keys(template.findResources('AWS::RDS::DBCluster'))[0];
+
+  test('fails the cluster over to a reader (FailoverDBCluster), not an instance reboot', () => {
+    const experiments = Object.values(template.findResources('AWS::FIS::ExperimentTemplate')).map((e) => e.Properties);
+    const failover = experiments.filter((e) => JSON.stringify(e.Actions).includes('aws:rds:'));
+    expect(failover).toHaveLength(1);
+    expect(failover[0].Targets).toEqual({ Cluster: { ResourceType: 'aws:rds:cluster', ResourceArns: [{ 'Fn::GetAtt': [clusterId, 'DBClusterArn'] }], SelectionMode: 'ALL' } });
+    expect(failover[0].Actions).toEqual({ FailoverCluster: { ActionId: 'aws:rds:failover-db-cluster', Targets: { Clusters: 'Cluster' } } });
+  });
+
+  test('may fail over only this cluster, and reboot no instance', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('game-day') } }))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    const rds = statements.filter((statement) => JSON.stringify(statement.Action).includes('rds:'));
+    expect(rds).toEqual([{ Effect: 'Allow', Action: ['rds:FailoverDBCluster', 'rds:DescribeDBClusters'], Resource: { 'Fn::GetAtt': [clusterId, 'DBClusterArn'] } }]);
+  });
+
+  test("stops when the writer's health check fails or its p95 latency alarm fires", () => {
+    const names = Object.fromEntries(Object.entries(template.findResources('AWS::CloudWatch::Alarm')).map(([id, alarm]) => [id, alarm.Properties.AlarmName]));
+    for (const experiment of Object.values(template.findResources('AWS::FIS::ExperimentTemplate'))) {
+      const stoppedBy = experiment.Properties.StopConditions.map((condition: { Value: { 'Fn::GetAtt': [string] } }) => names[condition.Value['Fn::GetAtt'][0]]);
+      expect(stoppedBy.sort()).toEqual(['orders-writer-health-check-failing', 'orders-writer-query-latency-p95-high']);
+    }
   });
 });
 

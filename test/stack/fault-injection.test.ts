@@ -1,7 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { OUTPUTS } from '../../app/data-tier-stack';
 import { CACHE_DRILL_TAG } from '../../lib/fault-injection';
+import { rmSync } from 'node:fs';
 import { synthesize } from './synth';
+import { environmentsOnTopology } from './topology-environments';
 
 const withDrills = synthesize('prod', { overrides: JSON.stringify({ drills: { faultInjection: true } }) });
 
@@ -49,5 +51,26 @@ describe('game-day experiments', () => {
     const outputs = withDrills.template.findOutputs('*');
     expect(outputs[OUTPUTS.failoverExperimentTemplateId]).toBeDefined();
     expect(outputs[OUTPUTS.cacheAzPowerInterruptExperimentTemplateId]).toBeDefined();
+  });
+});
+
+describe.each(['multi-az-cluster', 'aurora'] as const)('game-day experiments of prod on the topology %s', (kind) => {
+  const environmentsDirectory = environmentsOnTopology(kind);
+  afterAll(() => rmSync(environmentsDirectory, { recursive: true, force: true }));
+  const { template } = synthesize('prod', { overrides: JSON.stringify({ drills: { faultInjection: true } }) }, { sources: { environmentsDirectory } });
+
+  it("fail the cluster over to a reader, stopped by the writer's critical alarms", () => {
+    template.hasResourceProperties('AWS::FIS::ExperimentTemplate', {
+      Targets: { Cluster: { ResourceType: 'aws:rds:cluster', ResourceArns: [{ 'Fn::GetAtt': [Match.anyValue(), 'DBClusterArn'] }], SelectionMode: 'ALL' } },
+      Actions: { FailoverCluster: { ActionId: 'aws:rds:failover-db-cluster', Targets: { Clusters: 'Cluster' } } },
+    });
+    const names = Object.fromEntries(Object.entries(template.findResources('AWS::CloudWatch::Alarm')).map(([id, alarm]) => [id, alarm.Properties.AlarmName]));
+    for (const experiment of Object.values(template.findResources('AWS::FIS::ExperimentTemplate'))) {
+      expect(experiment.Properties.StopConditions.map((c: any) => names[c.Value['Fn::GetAtt'][0]]).sort()).toEqual(['data-tier-prod-writer-health-check-failing', 'data-tier-prod-writer-query-latency-p95-high']);
+    }
+  });
+
+  it('name the cluster failover in the stack output the game-day runbook reads', () => {
+    expect(template.findOutputs(OUTPUTS.failoverExperimentTemplateId)[OUTPUTS.failoverExperimentTemplateId].Description).toMatch(/fail the DB cluster over to a reader/);
   });
 });

@@ -54,10 +54,10 @@ describe('cdk-nag on a tier restored from prod (point in time, backups replicate
   expectNoUnacknowledgedFinding(synthesize('prod', { name: 'data-tier-prod-r1' }, { sources: { environmentsDirectory, templatesDirectory, now: new Date('2026-12-01T00:00:00Z') } }));
 });
 
-describe.each(['multi-az-cluster', 'aurora'] as const)('cdk-nag on prod on the topology %s', (kind) => {
+describe.each(['multi-az-cluster', 'aurora'] as const)('cdk-nag on prod on the topology %s, with the game-day experiments on', (kind) => {
   const environmentsDirectory = environmentsOnTopology(kind);
   afterAll(() => rmSync(environmentsDirectory, { recursive: true, force: true }));
-  expectNoUnacknowledgedFinding(synthesize('prod', {}, { sources: { environmentsDirectory } }));
+  expectNoUnacknowledgedFinding(synthesize('prod', { overrides: JSON.stringify({ drills: { faultInjection: true } }) }, { sources: { environmentsDirectory } }));
 });
 
 describe('cdk-nag with the game-day experiments on', () => {
