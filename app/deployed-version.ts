@@ -2,8 +2,8 @@
 // of its stack, app/templates/<env>.template.json for an environment's stack and
 // app/templates/<stack name>.template.json for a named tier (a restore), which the review keeps
 // equal to what the app synthesizes; no file means the stack was never deployed. It tells:
-// - the PostgreSQL major the instances run (a change of major must come through the blue/green
-//   path, runbooks/major-version-upgrade.md; `npm run snapshot:update` records the new one);
+// - the PostgreSQL major the instances or the cluster run (a change of major must come through the
+//   runbook's path, runbooks/major-version-upgrade.md; `npm run snapshot:update` records the new one);
 // - whether a blue/green upgrade was prepared (the upgrade target's parameter group is deployed);
 // - whether the primary was restored, and from what: a restore is part of the tier for its life.
 import { existsSync, readFileSync } from 'node:fs';
@@ -25,7 +25,10 @@ interface TemplateResource {
 export interface DeployedTier {
   /** The template read, as the repository names it (`app/templates/<name>.template.json`). */
   readonly templateFile: string;
-  /** The PostgreSQL major of the primary: its `EngineVersion`, else (a restored primary has none) its parameter group's family. */
+  /**
+   * The PostgreSQL major of the primary, or on a cluster topology of the cluster: its
+   * `EngineVersion`, else (a restored primary has none) its parameter group's family.
+   */
   readonly engineMajorVersion?: number;
   /**
    * The restore properties of the primary (`DBSnapshotIdentifier`, `SourceDBInstanceIdentifier`,
@@ -35,7 +38,7 @@ export interface DeployedTier {
   readonly restore: Readonly<Record<string, unknown>>;
   /** Whether the tier is a cluster topology (its restore properties are those of `AWS::RDS::DBCluster`). */
   readonly clustered: boolean;
-  /** The major of the prepared blue/green upgrade: the family of the upgrade parameter group (`DatabaseUpgradeParameterGroup…`), if the template has one. */
+  /** The major of the prepared upgrade: the family of the upgrade (cluster) parameter group (`DatabaseUpgradeParameterGroup…`), if the template has one. */
   readonly preparedUpgradeMajorVersion?: number;
 }
 
@@ -47,7 +50,12 @@ export function committedTemplateName(tier: { readonly envName: string; readonly
   return tier.name ?? tier.envName;
 }
 
-const majorOfFamily = (family: unknown) => (typeof family === 'string' && /^postgres\d+$/.test(family) ? Number(family.slice('postgres'.length)) : undefined);
+/** The major of a parameter group family: `postgres17` (instances, a Multi-AZ DB cluster) or `aurora-postgresql17`. */
+const majorOfFamily = (family: unknown) => {
+  const major = typeof family === 'string' ? /^(?:aurora-)?postgres(?:ql)?(\d+)$/.exec(family)?.[1] : undefined;
+  return major === undefined ? undefined : Number(major);
+};
+const majorOfVersion = (version: unknown) => (typeof version === 'string' && /^\d+/.test(version) ? Number.parseInt(version, 10) : undefined);
 
 /** What `app/templates/<templateName>.template.json` shows of the tier, or undefined when there is no such file (never deployed). */
 export function deployedTier(templateName: string, directory = COMMITTED_TEMPLATES_DIR): DeployedTier | undefined {
@@ -56,15 +64,15 @@ export function deployedTier(templateName: string, directory = COMMITTED_TEMPLAT
   const resources = (JSON.parse(readFileSync(file, 'utf8')) as { Resources?: Record<string, TemplateResource> }).Resources ?? {};
   // The primary's identifier is the tier's name with -primary (Database names every instance).
   const primary = Object.values(resources).find((r) => r.Type === 'AWS::RDS::DBInstance' && String(r.Properties?.DBInstanceIdentifier).endsWith('-primary'))?.Properties ?? {};
-  const engineVersion = typeof primary.EngineVersion === 'string' ? Number.parseInt(primary.EngineVersion, 10) : NaN;
-  const groupRef = (primary.DBParameterGroupName as { Ref?: string } | undefined)?.Ref;
-  const engineMajorVersion = Number.isInteger(engineVersion) ? engineVersion : majorOfFamily(groupRef && resources[groupRef]?.Properties?.Family);
   const cluster = Object.values(resources).find((r) => r.Type === 'AWS::RDS::DBCluster' && String(r.Properties?.DBClusterIdentifier).endsWith('-cluster'))?.Properties;
-  const restoredResource = cluster ?? primary;
+  const database = cluster ?? primary;
+  const groupRef = ((cluster ? database.DBClusterParameterGroupName : database.DBParameterGroupName) as { Ref?: string } | undefined)?.Ref;
+  const engineMajorVersion = majorOfVersion(database.EngineVersion) ?? majorOfFamily(groupRef && resources[groupRef]?.Properties?.Family);
+  const restoredResource = database;
   const restore = Object.fromEntries(
     (cluster ? CLUSTER_RESTORE_PROPERTIES : RESTORE_PROPERTIES).filter((key) => restoredResource[key] !== undefined).map((key) => [key, restoredResource[key]]),
   );
-  const upgradeGroup = Object.entries(resources).find(([id, r]) => r.Type === 'AWS::RDS::DBParameterGroup' && id.startsWith('DatabaseUpgradeParameterGroup'))?.[1];
+  const upgradeGroup = Object.entries(resources).find(([id, r]) => /^AWS::RDS::DB(Cluster)?ParameterGroup$/.test(r.Type) && id.startsWith('DatabaseUpgradeParameterGroup'))?.[1];
   return {
     templateFile: `app/templates/${templateName}.template.json`,
     engineMajorVersion,

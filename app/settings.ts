@@ -239,9 +239,9 @@ export const SETTINGS = {
   /** Statements slower than this are logged (`log_min_duration_statement`). */
   'database.slowStatementMs': setting({ kind: kind.wholeNumber, libraryProp: 'Database:slowStatementThreshold (ms)', toProps: (ms) => ({ database: { slowStatementThreshold: Duration.millis(ms) } }) }),
   'database.idleInTransactionTimeoutMs': setting({ kind: kind.wholeNumber, libraryProp: 'Database:idleInTransactionTimeout (ms)', toProps: (ms) => ({ database: { idleInTransactionTimeout: Duration.millis(ms) } }) }),
-  /** A later major version whose parameter group is prepared for a blue/green upgrade (runbooks/major-version-upgrade.md). */
+  /** A later major version whose parameter group is prepared for a blue/green upgrade (on a Multi-AZ DB cluster, for its in-place upgrade; runbooks/major-version-upgrade.md). */
   'database.upgradeTargetMajorVersion': setting({ kind: kind.wholeNumber, toProps: (major) => ({ database: { upgradeTarget: engineVersionOf(major) } }) }),
-  /** `blue-green-completed`: the switchover to `engineMajorVersion` happened; the stack catches up. */
+  /** `blue-green-completed`: the switchover to `engineMajorVersion` happened (`in-place-completed` on a Multi-AZ DB cluster: the runbook's in-place upgrade); the stack catches up. */
   'database.majorVersionUpgrade': setting({ kind: kind.string, toProps: (state) => ({ database: { majorVersionUpgrade: state as DatabaseOptions['majorVersionUpgrade'] } }) }),
   /**
    * Build the primary from a source instead of an empty database: exactly one of `fromSnapshot`

@@ -12,7 +12,7 @@ import type { ApplicationRoleSpec } from './functions/shared/application-role-sp
 import { defaultDataSubnets, defaultFunctionSubnets, tierName } from './private/defaults';
 import { EncryptionKeys } from './encryption';
 import { DatabaseOptions, resolveDatabaseOptions, ResolvedDatabaseOptions, SUPPORTED_POSTGRES_MAJOR_VERSIONS, validateDatabaseOptions, validateRecoveryOptions } from './database-options';
-import { validateMajorVersionUpgrade } from './major-version-upgrade';
+import { MAJOR_VERSION_UPGRADE_PATHS, validateMajorVersionUpgrade } from './major-version-upgrade';
 import { metricOfAlarm } from './private/alarm-construction';
 import { enhancedMonitoringRole, exportLogGroups, postgresParameters, replicaPortAcknowledgement } from './private/instance-settings';
 import { acknowledge, acrossPacks, PINNED_ZONE } from './private/nag';
@@ -22,7 +22,7 @@ import { DataTierValidationError } from './private/validation';
 import { MASTER_USERNAME, MONITOR_USERNAME, OPERATOR_USERNAME } from './private/database-users';
 import { buildCluster, BuiltCluster } from './private/db-cluster';
 import { clusterRdsMetric } from './private/cluster-metrics';
-import { DatabaseTopology, isClusterTopology, MULTI_AZ_CLUSTER_READERS, ResolvedTopology, resolveTopology, validateTopology } from './topology';
+import { auroraVersionOf, DatabaseTopology, isClusterTopology, MULTI_AZ_CLUSTER_READERS, ResolvedClusterTopology, ResolvedTopology, resolveTopology, validateTopology } from './topology';
 
 /** An instance of a `Database`: its primary, or a read replica by number (from 1). */
 export type DatabaseInstanceSelector = 'primary' | number;
@@ -186,7 +186,7 @@ export class Database<Role extends string = string> extends Construct implements
       maxAllocatedStorageGiB: config.maxAllocatedStorageGiB,
       given: new Set(Object.entries(props).filter(([, value]) => value !== undefined).map(([key]) => key)),
     });
-    if (clustered) validateClusterOptions(this.node.path, topology.kind, props, availabilityZones.length);
+    if (isClusterTopology(topology)) validateClusterOptions(this.node.path, topology, props, availabilityZones.length);
     this.applicationRoles = resolveApplicationRoles(this.node.path, props.applicationRoles);
     validateRecoveryOptions(this.node.path, config, { region: Stack.of(this).region, account: Stack.of(this).account, cluster: isClusterTopology(topology) });
     const dataSubnets = props.dataSubnets ?? defaultDataSubnets(vpc);
@@ -219,19 +219,29 @@ export class Database<Role extends string = string> extends Construct implements
         : `${namePrefix}: PostgreSQL ${config.engineVersion.postgresMajorVersion} settings for the primary and replicas`,
       parameters: postgresParameters(config, { aurora: topology.kind === 'aurora' }),
     });
-    const upgrade = validateMajorVersionUpgrade(this.node.path, config.engineVersion, props, SUPPORTED_POSTGRES_MAJOR_VERSIONS);
+    const upgrade = validateMajorVersionUpgrade(this.node.path, config.engineVersion, props, SUPPORTED_POSTGRES_MAJOR_VERSIONS, MAJOR_VERSION_UPGRADE_PATHS[topology.kind]);
     if (props.upgradeTarget) {
+      const targetMajor = props.upgradeTarget.postgresMajorVersion;
       this.upgradeParameterGroup = new rds.ParameterGroup(this, 'UpgradeParameterGroup', {
-        engine: rds.DatabaseInstanceEngine.postgres({ version: props.upgradeTarget }),
-        description: `${namePrefix}: PostgreSQL ${props.upgradeTarget.postgresMajorVersion} settings, prepared for the blue/green upgrade`,
-        parameters: postgresParameters(config),
+        engine: topology.kind === 'aurora'
+          ? rds.DatabaseClusterEngine.auroraPostgres({ version: auroraVersionOf(targetMajor) })
+          : rds.DatabaseInstanceEngine.postgres({ version: props.upgradeTarget }),
+        description: topology.kind === 'multi-az-cluster'
+          ? `${namePrefix}: PostgreSQL ${targetMajor} settings of the DB cluster, prepared for its in-place upgrade`
+          : `${namePrefix}: PostgreSQL ${targetMajor} settings, prepared for the blue/green upgrade`,
+        parameters: postgresParameters(config, { aurora: topology.kind === 'aurora' }),
       });
-      // A group no instance uses yet is rendered only once bound: the blue/green deployment will use it.
-      this.upgradeParameterGroup.bindToInstance({});
-      // Blue/green upgrades a major version by logical replication from the current instances.
-      if (!upgrade.completed) this.parameterGroup.addParameter('rds.logical_replication', '1');
+      // A group nothing uses yet is rendered only once bound: the blue/green deployment (or the
+      // in-place upgrade of a Multi-AZ DB cluster) will use it. A cluster's is a cluster parameter group.
+      if (clustered) this.upgradeParameterGroup.bindToCluster({});
+      else this.upgradeParameterGroup.bindToInstance({});
+      // Blue/green upgrades a major version by logical replication from the current instances or
+      // cluster: "rds.logical_replication" in the (cluster) parameter group, static (a reboot applies
+      // it). Aurora's preparation: blue-green-deployments-creating.html. A Multi-AZ DB cluster is
+      // upgraded in place, with no replication.
+      if (!upgrade.completed && topology.kind !== 'multi-az-cluster') this.parameterGroup.addParameter('rds.logical_replication', '1');
     }
-    // After the switchover the instances run on the group the blue/green deployment gave them.
+    // After the upgrade the database runs on the group the blue/green deployment (or the runbook) gave it.
     const instanceParameterGroup = upgrade.completed ? this.upgradeParameterGroup! : this.parameterGroup;
 
     const masterSecret = new rds.DatabaseSecret(this, 'MasterSecret', {
@@ -350,7 +360,7 @@ export class Database<Role extends string = string> extends Construct implements
         dataSubnets,
         availabilityZones,
         securityGroup: this.primarySecurityGroup,
-        parameterGroup: this.parameterGroup,
+        parameterGroup: instanceParameterGroup,
         masterSecret,
         databaseName: DATABASE_NAME,
         dataKey,
@@ -678,14 +688,17 @@ function acknowledgeReplicaFindings(replica: rds.DatabaseInstanceReadReplica, po
   );
 }
 
+/** Aurora PostgreSQL 17's first minor with blue/green deployments ("Version 17.4 and higher", Concepts.Aurora_Fea_Regions_DB-eng.Feature.BlueGreenDeployments.html). */
+const AURORA_17_BLUE_GREEN_MINOR = 4;
+
 /**
  * What the tier builds only for instances so far, refused on a cluster topology by name: a restore
  * from an instance's point in time (RDS restores it only into an instance), backup replication (a Multi-AZ DB cluster has
  * no cross-Region automated backups, multi-az-db-clusters-concepts.Limitations.html; Aurora's
- * answer is a global database), and the prepared blue/green upgrade (its parameter group is an
- * instance one).
+ * answer is a global database); and an Aurora version too old for the prepared blue/green upgrade.
  */
-function validateClusterOptions(path: string, kind: 'multi-az-cluster' | 'aurora', o: DatabaseOptions, zoneCount: number): void {
+function validateClusterOptions(path: string, topology: ResolvedClusterTopology, o: DatabaseOptions, zoneCount: number): void {
+  const { kind } = topology;
   const name = kind === 'aurora' ? 'an Aurora cluster' : 'a Multi-AZ DB cluster';
   const refuse = (prop: string, value: unknown, why: string) => {
     throw new DataTierValidationError(path, prop, value, `is not supported for ${name} yet: ${why}`);
@@ -707,7 +720,14 @@ function validateClusterOptions(path: string, kind: 'multi-az-cluster' | 'aurora
     );
   }
   if (o.backupReplication) refuse('backupReplication', o.backupReplication.region, kind === 'aurora' ? 'Aurora replicates to another region with a global database, not automated backups' : 'a Multi-AZ DB cluster has no cross-Region automated backups');
-  if (o.upgradeTarget) refuse('upgradeTarget', o.upgradeTarget.postgresFullVersion, 'the prepared blue/green upgrade builds an instance parameter group; upgrade the cluster by its own blue/green deployment');
-  if (o.majorVersionUpgrade) refuse('majorVersionUpgrade', o.majorVersionUpgrade, 'it acknowledges a blue/green upgrade prepared for instances');
+  const [auroraMajor, auroraMinor] = topology.kind === 'aurora' ? topology.engineVersion.auroraPostgresFullVersion.split('.').map(Number) : [];
+  if (o.upgradeTarget && o.majorVersionUpgrade === undefined && auroraMajor === 17 && !(auroraMinor >= AURORA_17_BLUE_GREEN_MINOR)) {
+    throw new DataTierValidationError(
+      path,
+      'topology.engineVersion',
+      `${auroraMajor}.${auroraMinor}`,
+      `must be 17.${AURORA_17_BLUE_GREEN_MINOR} or later to prepare the blue/green upgrade (upgradeTarget ${o.upgradeTarget.postgresMajorVersion}): Aurora PostgreSQL 17 has blue/green deployments from 17.${AURORA_17_BLUE_GREEN_MINOR} (Concepts.Aurora_Fea_Regions_DB-eng.Feature.BlueGreenDeployments.html); take the minor upgrade first`,
+    );
+  }
   if (zoneCount < 3) throw new DataTierValidationError(path, 'availabilityZones', zoneCount, `must name three zones for ${name}: its instances (and DB subnet group) span three zones`);
 }

@@ -176,6 +176,11 @@ const NEWEST_AURORA_VERSIONS: Readonly<Record<string, rds.AuroraPostgresEngineVe
   '18': rds.AuroraPostgresEngineVersion.VER_18_6,
 };
 
+/** The newest Aurora PostgreSQL version of a PostgreSQL major that aws-cdk-lib names (its family is `aurora-postgresql<major>`). */
+export function auroraVersionOf(postgresMajorVersion: string): rds.AuroraPostgresEngineVersion {
+  return NEWEST_AURORA_VERSIONS[postgresMajorVersion] ?? rds.AuroraPostgresEngineVersion.of(postgresMajorVersion, postgresMajorVersion);
+}
+
 /** The newest RDS for PostgreSQL minor aws-cdk-lib 2.276 names, by major. */
 const NEWEST_POSTGRES_VERSIONS: Readonly<Record<string, rds.PostgresEngineVersion>> = {
   '17': rds.PostgresEngineVersion.VER_17_9,
@@ -241,7 +246,7 @@ export function resolveTopology(topology: DatabaseTopology | undefined, postgres
     serverlessV2MaxCapacity: topology.serverlessV2MaxCapacity ?? 16,
     readerAutoScaling: scaling && { minReaders: scaling.minReaders, maxReaders: scaling.maxReaders, metric: scaling.metric ?? 'cpu', targetValue: scaling.targetValue ?? 70 },
     storageType: topology.storageType ?? 'aurora',
-    engineVersion: topology.engineVersion ?? NEWEST_AURORA_VERSIONS[postgresMajorVersion] ?? rds.AuroraPostgresEngineVersion.of(`${postgresMajorVersion}`, postgresMajorVersion),
+    engineVersion: topology.engineVersion ?? auroraVersionOf(postgresMajorVersion),
     globalDatabase: topology.globalDatabase ?? false,
   };
 }

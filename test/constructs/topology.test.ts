@@ -307,9 +307,18 @@ describe('what a topology cannot do is refused, naming the option', () => {
     expectRefusal({ kind: 'aurora', engineVersion: rds.AuroraPostgresEngineVersion.VER_18_3 }, {}, 'topology.engineVersion', '18.3', /PostgreSQL 17/);
   });
 
-  test("what the tier builds for instances only: an instance's point in time, a prepared blue/green upgrade", () => {
+  test("what the tier builds for instances only: an instance's point in time", () => {
     expectRefusal({ kind: 'aurora' }, { database: { restore: DatabaseRestore.fromInstance('data-tier-prod-primary') } }, 'restore', 'instance', /only into a DB instance; .*restore\.fromCluster/);
-    expectRefusal(cluster, { database: { instanceType: r6gd, upgradeTarget: rds.PostgresEngineVersion.VER_18 } }, 'upgradeTarget', '18', /not supported for a Multi-AZ DB cluster yet/);
+  });
+
+  test('the acknowledgement of the other path: blue/green on a Multi-AZ DB cluster (it has none), in place on Aurora', () => {
+    const to18 = { engineVersion: rds.PostgresEngineVersion.VER_18, upgradeTarget: rds.PostgresEngineVersion.VER_18 };
+    expectRefusal(cluster, { database: { instanceType: r6gd, ...to18, majorVersionUpgrade: 'blue-green-completed' } }, 'majorVersionUpgrade', 'blue-green-completed', /must be 'in-place-completed'/);
+    expectRefusal({ kind: 'aurora' }, { database: { ...to18, majorVersionUpgrade: 'in-place-completed' } }, 'majorVersionUpgrade', 'in-place-completed', /must be 'blue-green-completed'/);
+  });
+
+  test('a blue/green upgrade prepared from an Aurora 17 older than 17.4, which has no blue/green deployments', () => {
+    expectRefusal({ kind: 'aurora', engineVersion: rds.AuroraPostgresEngineVersion.VER_17_2 }, { database: { upgradeTarget: rds.PostgresEngineVersion.VER_18 } }, 'topology.engineVersion', '17.2', /17\.4 or later/);
   });
 });
 
@@ -394,5 +403,64 @@ describe('a cluster topology restored from a snapshot (the topology switch, runb
     expectRefusal({ kind: 'aurora' }, { database: { restore: DatabaseRestore.fromCluster('arn:aws:rds:eu-west-1:123456789012:cluster:data-tier-prod-cluster') } }, 'restore.fromCluster', 'arn:aws:rds:eu-west-1:123456789012:cluster:data-tier-prod-cluster', /is in eu-west-1, but the tier is in us-east-1/);
     expectRefusal({ kind: 'aurora' }, { database: { restore: DatabaseRestore.fromCluster('arn:aws:rds:us-east-1:999999999999:cluster:data-tier-prod-cluster') } }, 'restore.fromCluster', 'arn:aws:rds:us-east-1:999999999999:cluster:data-tier-prod-cluster', /belongs to account 999999999999/);
     expectRefusal({ kind: 'aurora' }, { database: { restore: DatabaseRestore.fromCluster('data-tier-prod-cluster', { toTime: new Date(Date.now() + 3_600_000) }) } }, 'restore.toTime', undefined, /must be in the past/);
+  });
+});
+
+describe('a major-version upgrade prepared on a cluster topology (runbooks/major-version-upgrade.md)', () => {
+  const to18 = rds.PostgresEngineVersion.VER_18;
+  const clusterGroups = (template: Template) => Object.entries(template.findResources('AWS::RDS::DBClusterParameterGroup'));
+  const clusterOf = (template: Template) => Object.values(template.findResources('AWS::RDS::DBCluster'))[0].Properties;
+  const groupOf = (template: Template, name: string) => clusterGroups(template).find(([id]) => id.includes(name))!;
+
+  describe('Aurora, by a blue/green deployment', () => {
+    const before = tierOf({ kind: 'aurora' }).template;
+    const prepared = tierOf({ kind: 'aurora' }, { database: { upgradeTarget: to18 } }).template;
+    const completed = tierOf({ kind: 'aurora' }, { database: { engineVersion: to18, upgradeTarget: to18, majorVersionUpgrade: 'blue-green-completed' } }).template;
+
+    test("prepares a cluster parameter group of aurora-postgresql18 with the cluster's settings, for --target-db-cluster-parameter-group-name", () => {
+      const [upgradeId, upgrade] = groupOf(prepared, 'DatabaseUpgradeParameterGroup');
+      const [, current] = groupOf(before, 'DatabaseParameterGroup');
+      expect(upgrade.Properties.Family).toBe('aurora-postgresql18');
+      expect(upgrade.Properties.Parameters).toEqual(current.Properties.Parameters);
+      expect(clusterOf(prepared).DBClusterParameterGroupName).not.toEqual({ Ref: upgradeId });
+      prepared.resourceCountIs('AWS::RDS::DBParameterGroup', 0);
+    });
+
+    test('turns on logical replication in the cluster parameter group it runs on, which blue/green replicates with; nothing else of the cluster changes', () => {
+      const [currentId, current] = groupOf(before, 'DatabaseParameterGroup');
+      expect(prepared.toJSON().Resources[currentId].Properties.Parameters).toEqual({ ...current.Properties.Parameters, 'rds.logical_replication': '1' });
+      expect(clusterOf(prepared)).toEqual(clusterOf(before));
+    });
+
+    test('after the switchover the cluster runs 18 on the prepared group, without logical replication left on', () => {
+      const [upgradeId, upgrade] = groupOf(completed, 'DatabaseUpgradeParameterGroup');
+      expect(upgrade.Properties.Family).toBe('aurora-postgresql18');
+      expect(clusterOf(completed).DBClusterParameterGroupName).toEqual({ Ref: upgradeId });
+      expect(clusterOf(completed).EngineVersion).toMatch(/^18\./);
+      expect(Object.keys(completed.findResources('AWS::RDS::DBCluster'))).toEqual(Object.keys(before.findResources('AWS::RDS::DBCluster')));
+      for (const [, group] of clusterGroups(completed)) expect(group.Properties.Parameters).not.toHaveProperty(['rds.logical_replication']);
+    });
+  });
+
+  describe('a Multi-AZ DB cluster, in place (blue/green does not support it)', () => {
+    const database = { instanceType: r6gd };
+    const before = tierOf({ kind: 'multi-az-cluster' }, { database }).template;
+    const prepared = tierOf({ kind: 'multi-az-cluster' }, { database: { ...database, upgradeTarget: to18 } }).template;
+    const completed = tierOf({ kind: 'multi-az-cluster' }, { database: { ...database, engineVersion: to18, upgradeTarget: to18, majorVersionUpgrade: 'in-place-completed' } }).template;
+
+    test("prepares a cluster parameter group of postgres18 for the runbook's modify-db-cluster, and changes nothing of the cluster or its current group", () => {
+      const [, upgrade] = groupOf(prepared, 'DatabaseUpgradeParameterGroup');
+      const [currentId, current] = groupOf(before, 'DatabaseParameterGroup');
+      expect(upgrade.Properties.Family).toBe('postgres18');
+      expect(upgrade.Properties.Parameters).toEqual(current.Properties.Parameters);
+      expect(prepared.toJSON().Resources[currentId].Properties).toEqual(current.Properties);
+      expect(clusterOf(prepared)).toEqual(clusterOf(before));
+    });
+
+    test('after the in-place upgrade the cluster runs 18 on the prepared group', () => {
+      const [upgradeId] = groupOf(completed, 'DatabaseUpgradeParameterGroup');
+      expect(clusterOf(completed).DBClusterParameterGroupName).toEqual({ Ref: upgradeId });
+      expect(clusterOf(completed).EngineVersion).toMatch(/^18\./);
+    });
   });
 });

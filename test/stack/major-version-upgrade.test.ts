@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { committedEngineMajorVersion, deployedTier } from '../../app/deployed-version';
 import { DataTierValidationError } from '../../lib/private/validation';
 import { synthesize } from './synth';
+import { environmentsOnTopology } from './topology-environments';
 
 const prodWith = (database: object) => ({ overrides: JSON.stringify({ database }) });
 
@@ -16,9 +17,9 @@ function resources(template: ReturnType<typeof synthesize>['template'], type: st
   return Object.entries(template.findResources(type)) as Array<[string, { Properties: Record<string, unknown> }]>;
 }
 
-function refusal(database: object, templatesDirectory?: string): DataTierValidationError {
+function refusal(database: object, templatesDirectory?: string, environmentsDirectory?: string): DataTierValidationError {
   try {
-    synthesize('prod', prodWith(database), { sources: { templatesDirectory } });
+    synthesize('prod', prodWith(database), { sources: { templatesDirectory, environmentsDirectory } });
   } catch (error) {
     if (error instanceof DataTierValidationError) return error;
     throw error;
@@ -123,5 +124,54 @@ describe('major-version upgrade of prod (blue/green)', () => {
     ]) {
       expect(error.allowed).toContain(part);
     }
+  });
+});
+
+describe.each([
+  ['aurora', 'blue-green-completed', 'aurora-postgresql18', 'in-place-completed'],
+  ['multi-az-cluster', 'in-place-completed', 'postgres18', 'blue-green-completed'],
+] as const)('major-version upgrade of prod on the topology %s', (kind, acknowledgement, family, otherAcknowledgement) => {
+  const environmentsDirectory = environmentsOnTopology(kind);
+  const deployed = mkdtempSync(join(tmpdir(), 'templates-'));
+  const prepared = mkdtempSync(join(tmpdir(), 'templates-'));
+  afterAll(() => [environmentsDirectory, deployed, prepared].forEach((directory) => rmSync(directory, { recursive: true, force: true })));
+  const synth = (database: object, templatesDirectory: string) => synthesize('prod', prodWith(database), { sources: { environmentsDirectory, templatesDirectory } });
+  const clusterOf = (template: ReturnType<typeof synthesize>['template']) => resources(template, 'AWS::RDS::DBCluster')[0];
+  // Deployed on 17 (its template committed), then with the upgrade to 18 prepared and deployed.
+  writeFileSync(join(deployed, 'prod.template.json'), JSON.stringify(synthesize('prod', {}, { sources: { environmentsDirectory } }).template.toJSON()));
+  const preparing = synth({ upgradeTargetMajorVersion: 18 }, deployed);
+  writeFileSync(join(prepared, 'prod.template.json'), JSON.stringify(preparing.template.toJSON()));
+  const to18 = { engineMajorVersion: 18, upgradeTargetMajorVersion: 18 };
+
+  test("the committed template shows the cluster's major and, once deployed, the prepared cluster parameter group", () => {
+    expect(deployedTier('prod', deployed)).toMatchObject({ engineMajorVersion: 17, preparedUpgradeMajorVersion: undefined, clustered: true });
+    expect(deployedTier('prod', prepared)).toMatchObject({ engineMajorVersion: 17, preparedUpgradeMajorVersion: 18, clustered: true });
+    const group = resources(preparing.template, 'AWS::RDS::DBClusterParameterGroup').find(([id]) => id.startsWith('DatabaseUpgradeParameterGroup'));
+    expect(group?.[1].Properties.Family).toBe(family);
+  });
+
+  test('a changed engineMajorVersion on the deployed cluster is refused, naming the acknowledgement of its path', () => {
+    const error = refusal({ engineMajorVersion: 18 }, deployed, environmentsDirectory);
+    expect({ prop: error.prop, value: error.value }).toEqual({ prop: 'engineVersion', value: 18 });
+    expect(error.message).toContain('differs from the deployed major version 17');
+    expect(error.message).toContain(`majorVersionUpgrade '${acknowledgement}'`);
+  });
+
+  test('the acknowledgement with no upgrade prepared in the committed template is refused', () => {
+    expect(refusal({ ...to18, majorVersionUpgrade: acknowledgement }, deployed, environmentsDirectory).prop).toBe('database.majorVersionUpgrade');
+  });
+
+  test("the other path's acknowledgement is refused", () => {
+    expect(refusal({ ...to18, majorVersionUpgrade: otherAcknowledgement }, prepared, environmentsDirectory).prop).toBe('majorVersionUpgrade');
+  });
+
+  test('acknowledged after the upgrade, the stack catches up: the same cluster on 18 and on the prepared group', () => {
+    const after = synth({ ...to18, majorVersionUpgrade: acknowledgement }, prepared);
+    const [upgradeId] = resources(after.template, 'AWS::RDS::DBClusterParameterGroup').find(([id]) => id.startsWith('DatabaseUpgradeParameterGroup'))!;
+    const [clusterId, cluster] = clusterOf(after.template);
+    expect(clusterId).toBe(clusterOf(preparing.template)[0]);
+    expect(cluster.Properties.DBClusterIdentifier).toBe(clusterOf(preparing.template)[1].Properties.DBClusterIdentifier);
+    expect(cluster.Properties.DBClusterParameterGroupName).toEqual({ Ref: upgradeId });
+    expect(String(cluster.Properties.EngineVersion)).toMatch(/^18\./);
   });
 });

@@ -54,10 +54,11 @@ describe('cdk-nag on a tier restored from prod (point in time, backups replicate
   expectNoUnacknowledgedFinding(synthesize('prod', { name: 'data-tier-prod-r1' }, { sources: { environmentsDirectory, templatesDirectory, now: new Date('2026-12-01T00:00:00Z') } }));
 });
 
-describe.each(['multi-az-cluster', 'aurora'] as const)('cdk-nag on prod on the topology %s, with the game-day experiments on', (kind) => {
+describe.each(['multi-az-cluster', 'aurora'] as const)('cdk-nag on prod on the topology %s, with the game-day experiments on and an upgrade to 18 prepared', (kind) => {
   const environmentsDirectory = environmentsOnTopology(kind);
   afterAll(() => rmSync(environmentsDirectory, { recursive: true, force: true }));
-  expectNoUnacknowledgedFinding(synthesize('prod', { overrides: JSON.stringify({ drills: { faultInjection: true } }) }, { sources: { environmentsDirectory } }));
+  const overrides = { drills: { faultInjection: true }, database: { upgradeTargetMajorVersion: 18 } };
+  expectNoUnacknowledgedFinding(synthesize('prod', { overrides: JSON.stringify(overrides) }, { sources: { environmentsDirectory } }));
 });
 
 describe('cdk-nag with the game-day experiments on', () => {
