@@ -27,7 +27,8 @@ export type Consistency = 'strong' | 'eventual' | 'readYourWrites' | 'analytics'
 /**
  * A position in the writer's WAL at which a write was committed (`pg_lsn` text such as
  * `16/B374D848`): a replica that has replayed it shows the write. Keep it with the user's session
- * (a cookie, a header) to read one's own writes from any instance of the application.
+ * (a cookie, a header) to read one's own writes from any instance of the application. On a
+ * writer that gives no WAL position (Aurora PostgreSQL), `WRITER_ONLY_TOKEN`: read back from the writer.
  */
 export type ReadYourWritesToken = string;
 
@@ -110,6 +111,14 @@ const ANALYTICS: UseOptions = { analytics: true };
 /** The writer's WAL insert position: at or past the end of every commit record before it, flushed or not (synchronous_commit off). */
 const TOKEN_SQL = 'SELECT pg_current_wal_insert_lsn()::text AS lsn';
 const REPLAYED_SQL = 'SELECT pg_last_wal_replay_lsn()::text AS lsn';
+/**
+ * The token of a write on a writer that gives no WAL position, as Aurora PostgreSQL's: its WAL
+ * functions fail with feature_not_supported ("... is currently not supported for Aurora", the
+ * SQLSTATE postgres_exporter handles for Aurora in collector/pg_replication.go). No replica
+ * replays this far, so the write is read back from the writer.
+ */
+export const WRITER_ONLY_TOKEN: ReadYourWritesToken = 'FFFFFFFF/FFFFFFFF';
+const FEATURE_NOT_SUPPORTED = '0A000';
 /** A replica asked whether it has replayed a token answered no. */
 const NOT_CAUGHT_UP = Symbol('not caught up');
 
@@ -297,9 +306,10 @@ export class DataTierClient {
       () =>
         this.writer.use(async (session, mark) => {
           const result = await work(session, mark);
+          // Committed: a writer that has no WAL position to give must not make the write look failed.
           const token = await session.query<{ lsn: string }>(TOKEN_SQL).then(
             ({ rows }) => rows[0].lsn,
-            () => undefined,
+            (error: { code?: string }) => (error?.code === FEATURE_NOT_SUPPORTED ? WRITER_ONLY_TOKEN : undefined),
           );
           return { result, token };
         }),

@@ -14,6 +14,7 @@ export {
   type TransactionResult,
   type WriteOptions,
   type WriteResult,
+  WRITER_ONLY_TOKEN,
 } from './data-tier-client';
 export type { BreakerState } from './database-node';
 export { NodeUnavailableError, NoReplicaAvailableError } from './errors';

@@ -2,7 +2,7 @@
 // PostgreSQL), signed in as an application role that has no rights on the data tier's schema.
 // Replicas are paused with pg_wal_replay_pause() and stopped, never faked.
 import type { Client } from 'pg';
-import { DataTierClient, NoReplicaAvailableError, SignIn } from '../../lib/client';
+import { DataTierClient, NoReplicaAvailableError, SignIn, WRITER_ONLY_TOKEN } from '../../lib/client';
 import { eventually, PASSWORD, ROLE, startTierServers, type TierServers } from './tier-servers';
 
 const ROUNDS = 1_000;
@@ -152,6 +152,82 @@ describe('DataTierClient routing, on a primary and two streaming replicas', () =
     await caughtUp();
   });
 
+  test("a Multi-AZ DB cluster's three instances given as replicas (docs/client.md): the one that writes is left out, the two standbys serve reads", async () => {
+    await caughtUp();
+    // As the cluster's instance endpoints: which of them writes changes with every failover, so all three are given.
+    const cluster = new DataTierClient({
+      writer: servers.appUrl('primary'),
+      replicas: [
+        { ...hostAndPort(servers.appUrl('primary')), name: 'instance-1' },
+        { ...hostAndPort(servers.appUrl('standby1')), name: 'instance-2' },
+        { ...hostAndPort(servers.appUrl('standby2')), name: 'instance-3' },
+      ],
+      signIn: SignIn.password(ROLE, PASSWORD),
+      database: 'app',
+      tls: false,
+      routing: { pollIntervalMs: 100 },
+    });
+    try {
+      const status = await cluster.refreshStatus();
+      expect(status.find((node) => node.name === 'instance-1')?.problem).toMatch(/not in recovery/);
+      const tally = await writeThenRead(cluster, 200);
+      const eventual = await servedByOf(cluster, 200, { consistency: 'eventual' });
+      console.log(`cluster instances as replicas: read-your-writes ${tally.correct}/200 correct, served by ${formatShares(tally.servedBy, 200)}; eventual served by ${formatShares(eventual.servedBy, 200)}`);
+      expect(tally.correct).toBe(200);
+      expect(tally.servedBy['instance-1'] ?? 0).toBe(0);
+      expect(eventual.servedBy['instance-1'] ?? 0).toBe(0);
+      expect((eventual.servedBy['instance-2'] ?? 0) + (eventual.servedBy['instance-3'] ?? 0)).toBe(200);
+    } finally {
+      await cluster.close();
+    }
+  }, 60_000);
+
+  test('on a writer and readers without WAL position functions (stand-ins of Aurora PostgreSQL\'s): writes succeed, and every read goes to the writer', async () => {
+    // Aurora answers these with SQLSTATE 0A000 "... is currently not supported for Aurora". Stand-ins
+    // in a schema ahead of pg_catalog, for a role of their own with the application role's rights.
+    const master = await servers.superuser('primary');
+    const functions = ['pg_current_wal_insert_lsn', 'pg_current_wal_lsn', 'pg_last_wal_replay_lsn'];
+    await master.query('CREATE SCHEMA aurora_stand_ins');
+    for (const fn of functions) {
+      await master.query(`CREATE FUNCTION aurora_stand_ins.${fn}() RETURNS pg_lsn LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'Function ${fn}() is currently not supported for Aurora' USING ERRCODE = '0A000'; END $$`);
+    }
+    await master.query(`CREATE ROLE aurora_app LOGIN PASSWORD '${PASSWORD}' IN ROLE ${ROLE}`);
+    await master.query('GRANT USAGE ON SCHEMA aurora_stand_ins TO aurora_app');
+    await master.query('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA aurora_stand_ins TO aurora_app');
+    await master.query('ALTER ROLE aurora_app SET search_path = aurora_stand_ins, shop, pg_catalog');
+    await caughtUp();
+    const aurora = new DataTierClient({
+      writer: servers.appUrl('primary'),
+      replicas: [hostAndPort(servers.appUrl('standby1')), hostAndPort(servers.appUrl('standby2'))],
+      signIn: SignIn.password('aurora_app', PASSWORD),
+      database: 'app',
+      tls: false,
+      routing: { pollIntervalMs: 100 },
+    });
+    try {
+      const written = await aurora.write<{ id: string }>('INSERT INTO orders (note) VALUES ($1) RETURNING id', ['on aurora']);
+      expect(written.token).toBe(WRITER_ONLY_TOKEN);
+      const mine = await aurora.query<{ note: string }>('SELECT note FROM orders WHERE id = $1', [written.rows[0].id], { consistency: 'readYourWrites', token: written.token });
+      expect({ note: mine.rows[0]?.note, servedBy: mine.servedBy }).toEqual({ note: 'on aurora', servedBy: 'writer' });
+      const { value, token } = await aurora.transaction(async (tx) => (await tx.query('UPDATE orders SET note = note WHERE id = $1', [written.rows[0].id])).rowCount);
+      expect({ value, token }).toEqual({ value: 1, token: WRITER_ONLY_TOKEN });
+      expect((await aurora.query('SELECT 1', [], { consistency: 'eventual' })).servedBy).toBe('writer');
+      const replicas = (await aurora.refreshStatus()).filter((node) => node.role === 'replica');
+      expect(replicas.map((node) => node.problem)).toEqual([expect.stringMatching(/not supported for Aurora/), expect.stringMatching(/not supported for Aurora/)]);
+      // Two seconds of failing polls (every 100 ms) later, the writer still takes writes and strong reads.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect((await aurora.write('INSERT INTO orders (note) VALUES ($1)', ['later on aurora'])).token).toBe(WRITER_ONLY_TOKEN);
+      expect((await aurora.query('SELECT count(*) FROM orders', [], { consistency: 'strong' })).servedBy).toBe('writer');
+      expect((await aurora.refreshStatus()).find((node) => node.role === 'writer')?.breaker).toBe('closed');
+    } finally {
+      await aurora.close();
+      await master.query('DROP OWNED BY aurora_app');
+      await master.query('DROP ROLE aurora_app');
+      await master.query('DROP SCHEMA aurora_stand_ins CASCADE');
+    }
+  }, 60_000);
+
   test('a replica whose server is stopped mid-traffic is skipped, and no read fails', async () => {
     await caughtUp();
     const failures: unknown[] = [];
@@ -191,6 +267,11 @@ interface Tally {
 }
 
 /** Writes a row and reads it back with the write's token, `rounds` times. */
+function hostAndPort(url: string): { host: string; port: number } {
+  const parsed = new URL(url);
+  return { host: parsed.hostname, port: Number(parsed.port) };
+}
+
 async function writeThenRead(client: DataTierClient, rounds: number): Promise<Tally> {
   const tally: Tally = { correct: 0, servedBy: {} };
   for (let i = 0; i < rounds; i++) {
