@@ -163,6 +163,19 @@ describe('Aurora Serverless v2', () => {
     expect(line(estimate(aurora({ readers: 0, serverless: range, storageType: 'aurora-iopt1' })), 'aurora.acu:Writer')).toMatchObject({ unitPrice: 0.16, priceKey: 'aurora.acu.iopt' });
   });
 
+  it('names Performance Insights retention beyond 7 days, billed on the ACUs, as a line not sourced rather than leaving it out', () => {
+    const withRetention = (days: number) => {
+      const template = aurora({ readers: 0, serverless: range }) as { Resources: Record<string, { Properties: Record<string, unknown> }> };
+      Object.assign(template.Resources.Writer.Properties, { EnablePerformanceInsights: true, PerformanceInsightsRetentionPeriod: days });
+      return template;
+    };
+    const pi = line(estimate(withRetention(465)), 'rds.pi.acu:Writer');
+    // 7 ACUs on average for the 15 months of a 465-day retention.
+    expect(pi).toMatchObject({ quantity: 7 * 15, unit: 'ACU-month', priceKey: 'rds.performanceInsights.acuMonth', monthly: null });
+    expect(pi.source).toMatch(/^not sourced/);
+    expect(estimate(withRetention(7)).lines.find((l) => l.key === 'rds.pi.acu:Writer')).toBeUndefined();
+  });
+
   it('puts a proxy over Serverless v2 on its ACU-hours, at least 8 ACUs', () => {
     const proxyLine = line(estimate(withProxy(aurora({ readers: 1, serverless: range }))), 'rds.proxy.acu:Proxy');
     expect(proxyLine).toMatchObject({ quantity: 2 * 7 * HOURS_PER_MONTH, priceKey: 'rds.proxy.acu', monthly: expect.closeTo(2 * 7 * HOURS_PER_MONTH * 0.015, 2) });

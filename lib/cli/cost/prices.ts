@@ -45,7 +45,7 @@ export type PriceKey =
   | `rds.instance.${RdsInstanceClass}` | `rds.instance.${RdsInstanceClass}.multiAz`
   | 'rds.gp3.storage' | 'rds.gp3.storage.multiAz' | 'rds.gp3.iops' | 'rds.gp3.iops.multiAz'
   | 'rds.gp3.throughput' | 'rds.gp3.throughput.multiAz' | 'rds.backup.storage'
-  | 'rds.performanceInsights.firstMonth' | 'rds.performanceInsights.additionalMonth'
+  | 'rds.performanceInsights.firstMonth' | 'rds.performanceInsights.additionalMonth' | 'rds.performanceInsights.acuMonth'
   | 'rds.proxy.vcpu' | 'rds.proxy.acu'
   | `rds.cluster.${MultiAzClusterClass}` | `rds.cluster.${MultiAzClusterStorage}.storage` | `rds.cluster.${MultiAzClusterStorage}.iops`
   | `aurora.instance.${AuroraInstanceClass}` | `aurora.instance.${AuroraInstanceClass}.iopt`
@@ -158,6 +158,8 @@ const US_EAST_1: Record<PriceKey, Price> = {
   'rds.performanceInsights.firstMonth': missing('vCPU-month (first month of paid retention)', PI,
     'Performance Insights reached end of life on 2026-07-31; its flexible retention (1-24 months) is "preserved in Standard mode of Database Insights at the same cost" (RDS User Guide, USER_PerfInsights.Enabling). The rate is billed per vCPU-month, first month (usage type PI_LTR_FMR) and each further month (PI_LTR_AMR); searched 2026-11-29, the only stored rates are for Tokyo (devio-20240701.developers.io), not used.'),
   'rds.performanceInsights.additionalMonth': missing('vCPU-month (each further month of retention)', PI),
+  'rds.performanceInsights.acuMonth': missing('ACU-month of paid retention (Aurora Serverless v2)', PI,
+    'Paid retention of an Aurora Serverless v2 instance is billed on its ACUs, not vCPUs; no stored copy of the rate was found (searched 2026-12-07). Database Insights Advanced mode\'s $0.003125 per ACU-hour (us-east-1, a 2025-10-28 Pricing API transcription) is another product, not used.'),
   'rds.proxy.vcpu': offer(0.015, 'vCPU-hour of the target instance (minimum 2 vCPUs)', PROXY, {
     url: `${OFFERS}/AmazonRDS/current/us-east-1/index.csv`, sku: 'SKU AHVT2C6WP2BB5BXQ, usage type USE1-RDS:ProxyUsage', quote: '$0.015 per hour per vCPU of the RDS PostgreSQL instances associated with an RDS Proxy',
     quotedIn: 'a public GitHub design document ("Research: what the Demo Variant\'s API runtime actually costs", price list retrieved 2026-08-17); the 2-vCPU minimum is on https://aws.amazon.com/rds/proxy/pricing/', date: '2026-08-17',
@@ -337,6 +339,7 @@ const EU_WEST_1: Record<PriceKey, Price> = {
   'rds.backup.storage': missing('GB-month beyond the free allowance', RDS, NO_EU),
   'rds.performanceInsights.firstMonth': missing('vCPU-month (first month of paid retention)', PI, NO_EU),
   'rds.performanceInsights.additionalMonth': missing('vCPU-month (each further month of retention)', PI, NO_EU),
+  'rds.performanceInsights.acuMonth': missing('ACU-month of paid retention (Aurora Serverless v2)', PI, NO_EU),
   'rds.proxy.vcpu': missing('vCPU-hour of the target instance (minimum 2 vCPUs)', PROXY, NO_EU),
   'rds.proxy.acu': missing('ACU-hour of an Aurora Serverless v2 target', PROXY, NO_EU),
   'rds.cluster.db.m6gd.large': missing('Multi-AZ DB cluster hour (writer + two readable standbys)', RDS, NO_EU),

@@ -108,13 +108,26 @@ export function auroraInstanceLines(db: DatabaseInstance, context: PricingContex
       key: `aurora.instance:${db.id}`, item: `Aurora PostgreSQL ${db.instanceClass} ${db.name} (${configuration(cluster)})`, resources: [db.id],
       quantity: HOURS_PER_MONTH, unit: 'instance-hour', priceKey: `aurora.instance.${db.instanceClass}${iopt}` as PriceKey, assumption: orphan,
     });
-  return [compute, ...monitoringLines({
+  const performanceInsightsDays = Number(db.props.PerformanceInsightsRetentionPeriod ?? 7);
+  return [compute, ...(serverless ? serverlessPerformanceInsightsLines(db, cluster, performanceInsightsDays, context) : []), ...monitoringLines({
     id: db.id, name: db.name, instanceClass: db.instanceClass, copies: 1, reporting: 1,
-    // Performance Insights bills a Serverless v2 instance per ACU, not per vCPU: not estimated.
+    // A Serverless v2 instance's is billed on its ACUs: serverlessPerformanceInsightsLines.
     performanceInsights: !serverless && db.props.EnablePerformanceInsights === true,
-    performanceInsightsDays: Number(db.props.PerformanceInsightsRetentionPeriod ?? 7),
+    performanceInsightsDays,
     monitoringInterval: Number(db.props.MonitoringInterval ?? 0),
   }, context)];
+}
+
+/** Performance Insights retention beyond the free 7 days of a Serverless v2 instance: billed on its ACUs. */
+function serverlessPerformanceInsightsLines(db: DatabaseInstance, cluster: DatabaseCluster | undefined, days: number, context: PricingContext): CostLine[] {
+  if (db.props.EnablePerformanceInsights !== true || days <= 7) return [];
+  const acus = averageAcus(cluster, context.assumptions.serverlessV2LoadFraction);
+  const months = Math.round(days / 30.5);
+  return [context.line({
+    key: `rds.pi.acu:${db.id}`, item: `Performance Insights ${db.name}, ${days}-day retention: ${months} months of ${acus.average} ACU`, resources: [db.id],
+    quantity: round(acus.average * months, 2), unit: 'ACU-month', priceKey: 'rds.performanceInsights.acuMonth',
+    assumption: `${acus.explanation}; every month of the retention counted alike`,
+  })];
 }
 
 function serverlessLine(db: DatabaseInstance, cluster: DatabaseCluster | undefined, iopt: string, context: PricingContext, orphan?: string): CostLine {
