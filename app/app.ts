@@ -76,7 +76,10 @@ export function buildDrReplicaApp(app: App, sources?: Partial<ConfigSources>, op
     throw new ConfigError(
       'drReplicaOf',
       envName,
-      `replicates the primary instance of ${stackNameFor(config)}, whose database.topology is ${topology}: the cross-region replica is built for the topology instances only (an Aurora tier's answer is a global database: database.topology.globalSecondaryRegion and -c globalSecondaryOf)`,
+      `replicates the primary instance of ${stackNameFor(config)}, whose database.topology is ${topology}: the cross-region replica is built for the topology instances only ` +
+        (topology === 'aurora'
+          ? "(an Aurora tier's answer is a global database: database.topology.globalSecondaryRegion and -c globalSecondaryOf)"
+          : "(a Multi-AZ DB cluster has none: its DB instance read replicas must be in its own Region, CreateDBInstanceReadReplica: \"Cross-Region replication isn't supported\"; docs/topologies.md)"),
     );
   }
   const drRegion = config.settings.drReplica?.region ?? config.settings.database?.backupReplication?.region;

@@ -217,5 +217,11 @@ describe('the cross-region replica of a tier on a cluster topology', () => {
     const overrides = JSON.stringify({ ...DR, database: { topology: { kind: 'aurora' } } });
     expect(() => build({ drReplicaOf: 'staging', overrides })).toThrow(DataTierValidationError);
     expect(() => build({ drReplicaOf: 'staging', overrides })).toThrow('whose database.topology is aurora: the cross-region replica is built for the topology instances only');
+    expect(() => build({ drReplicaOf: 'staging', overrides })).toThrow('globalSecondaryOf');
+  });
+
+  test('is refused on a Multi-AZ DB cluster, naming why AWS has no cross-Region replica of one', () => {
+    const overrides = JSON.stringify({ ...DR, database: { topology: { kind: 'multi-az-cluster' }, instanceClass: 'db.r6gd.large', replicaCount: 2, multiAz: true } });
+    expect(() => build({ drReplicaOf: 'staging', overrides })).toThrow("Cross-Region replication isn't supported");
   });
 });
