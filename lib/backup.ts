@@ -18,7 +18,8 @@ export interface DatabaseBackupOptions {
   /**
    * A vault in another region that each recovery point is copied to (the copy that survives
    * the loss of the tier's region). Do not name it `<name>-vault`, which the tier itself
-   * creates when it is deployed in that region during a recovery.
+   * creates when it is deployed in that region during a recovery. Refused on a Multi-AZ DB
+   * cluster, whose snapshots AWS Backup cannot copy.
    * @default - no cross-region copy
    */
   readonly copyToVault?: backup.IBackupVault;

@@ -11,6 +11,7 @@ import { DatabaseBackup, DatabaseBackupOptions } from './backup';
 import { Cache, CacheOptions } from './cache';
 import { CacheTokenRotation } from './cache-token-rotation';
 import { Database, DatabaseInstanceSelector } from './database';
+import { DataTierValidationError } from './errors';
 import { DatabaseOptions } from './database-options';
 import { DatabaseTopology } from './topology';
 import { EncryptionKeys } from './encryption';
@@ -208,6 +209,14 @@ export class DataTier<Role extends string = string> extends Construct implements
       name,
     });
 
+    if (cluster?.kind === 'multi-az-cluster' && props.backup?.copyToVault) {
+      throw new DataTierValidationError(
+        this.node.path,
+        'backup.copyToVault',
+        props.backup.copyToVault.backupVaultArn,
+        'is not supported for a Multi-AZ DB cluster: AWS Backup cannot copy its snapshots ("copying a Multi-AZ DB cluster snapshot is not supported", AWS Backup Developer Guide, Copy a backup), so every copy job would fail and no copy would survive the region; leave it out (docs/topologies.md: a Multi-AZ DB cluster has no cross-Region option)',
+      );
+    }
     this.backup = new DatabaseBackup(this, 'Backup', {
       ...props.backup,
       primary: db.primary,

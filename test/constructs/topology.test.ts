@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -305,6 +306,17 @@ describe('what a topology cannot do is refused, naming the option', () => {
 
   test('an Aurora version of another major', () => {
     expectRefusal({ kind: 'aurora', engineVersion: rds.AuroraPostgresEngineVersion.VER_18_3 }, {}, 'topology.engineVersion', '18.3', /PostgreSQL 17/);
+  });
+
+  test('a cross-Region copy of the backups of a Multi-AZ DB cluster, which AWS Backup cannot copy; Aurora keeps it', () => {
+    const copyTo = (stack: Stack) => backup.BackupVault.fromBackupVaultArn(stack, 'Copy', 'arn:aws:backup:us-west-2:123456789012:backup-vault:dr');
+    const stack = newStack();
+    const error = validationError(() => new DataTier(stack, 'Tier', { name: 'orders', network: { availabilityZones: TEST_ZONES }, topology: cluster, database: { instanceType: r6gd }, backup: { copyToVault: copyTo(stack) } }));
+    expect({ prop: error.prop, value: error.value }).toEqual({ prop: 'backup.copyToVault', value: 'arn:aws:backup:us-west-2:123456789012:backup-vault:dr' });
+    expect(error.allowed).toMatch(/copying a Multi-AZ DB cluster snapshot is not supported/);
+    const auroraStack = newStack();
+    new DataTier(auroraStack, 'Tier', { name: 'orders', network: { availabilityZones: TEST_ZONES }, topology: { kind: 'aurora' }, backup: { copyToVault: copyTo(auroraStack) } });
+    Template.fromStack(auroraStack).hasResourceProperties('AWS::Backup::BackupPlan', { BackupPlan: { BackupPlanRule: Match.arrayWith([Match.objectLike({ CopyActions: Match.anyValue() })]) } });
   });
 
   test("what the tier builds for instances only: an instance's point in time", () => {
