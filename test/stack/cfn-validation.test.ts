@@ -6,7 +6,7 @@ import { IConstruct } from 'constructs';
 import { buildApp, buildAuroraSecondaryApp, buildDrReplicaApp } from '../../app/app';
 import { ENVIRONMENT_NAMES } from '../../app/config';
 import { TEST_ENVIRONMENT } from './synth';
-import { environmentsOnTopology } from './topology-environments';
+import { environmentsOnTopology, TOPOLOGY_VARIANTS } from './topology-environments';
 
 /** Rule ids acknowledged on a construct or any of its ancestors. */
 function acknowledgedOn(construct: IConstruct): Set<string> {
@@ -63,7 +63,7 @@ describe.each(ENVIRONMENT_NAMES)('the CloudFormation validation of %s', (envName
   });
 });
 
-describe.each(['multi-az-cluster', 'aurora'] as const)('the CloudFormation validation of prod on the topology %s', (kind) => {
+describe.each(TOPOLOGY_VARIANTS)('the CloudFormation validation of prod on the topology %s', (kind) => {
   it('finds nothing that is not acknowledged with a reason', async () => {
     const environmentsDirectory = environmentsOnTopology(kind);
     try {

@@ -12,7 +12,7 @@ import { ENVIRONMENT_NAMES, ENVIRONMENTS_DIRECTORY } from '../../app/config';
 import { findings, PACKS, templateFindings } from './nag-findings';
 import { synthesize, Synthesized, TEST_ENVIRONMENT } from './synth';
 import { templateView } from './template-view';
-import { environmentsOnTopology } from './topology-environments';
+import { environmentsOnTopology, TOPOLOGY_VARIANTS } from './topology-environments';
 
 /** [rule id, reason] of every cdk-nag pack acknowledgement recorded on the given constructs. */
 function nagAcknowledgements(constructs: IConstruct[]): Array<[string, string]> {
@@ -54,7 +54,7 @@ describe('cdk-nag on a tier restored from prod (point in time, backups replicate
   expectNoUnacknowledgedFinding(synthesize('prod', { name: 'data-tier-prod-r1' }, { sources: { environmentsDirectory, templatesDirectory, now: new Date('2026-12-01T00:00:00Z') } }));
 });
 
-describe.each(['multi-az-cluster', 'aurora'] as const)('cdk-nag on prod on the topology %s, with the game-day experiments on and an upgrade to 18 prepared', (kind) => {
+describe.each(TOPOLOGY_VARIANTS)('cdk-nag on prod on the topology %s, with the game-day experiments on and an upgrade to 18 prepared', (kind) => {
   const environmentsDirectory = environmentsOnTopology(kind);
   afterAll(() => rmSync(environmentsDirectory, { recursive: true, force: true }));
   const overrides = { drills: { faultInjection: true }, database: { upgradeTargetMajorVersion: 18 } };
