@@ -361,6 +361,8 @@ export class DataTierClient {
   }
 
   private async readYourWrites<R extends QueryResultRow>(tokenText: ReadYourWritesToken, statement: Statement): Promise<RoutedResult<R>> {
+    // No replica can show that it has a write of a writer without WAL positions (Aurora).
+    if (tokenText === WRITER_ONLY_TOKEN) return this.readWriter<R>(statement);
     const token = parseLsn(tokenText);
     const caughtUp = this.router.caughtUp(token);
     if (caughtUp.length > 0) return this.read<R>(caughtUp, statement);

@@ -12,6 +12,16 @@ const WRITER_POLL = `SELECT CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_curr
 const REPLICA_POLL = `SELECT pg_is_in_recovery() AS in_recovery, pg_last_wal_replay_lsn()::text AS replay_lsn,
   (extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::float8 AS since_replay_ms`;
 
+/**
+ * An Aurora PostgreSQL reader, whose WAL functions fail with feature_not_supported: its own row of
+ * aurora_replica_status() (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora_replica_status.html:
+ * replica_lag_in_msec, "the time in milliseconds that the reader instance lags behind the writer
+ * instance"), found by aurora_db_instance_identifier(), as the health check finds it.
+ */
+const AURORA_REPLICA_POLL = `SELECT pg_is_in_recovery() AS in_recovery,
+  (SELECT r.replica_lag_in_msec FROM aurora_replica_status() AS r WHERE r.server_id = aurora_db_instance_identifier())::float8 AS lag_ms`;
+const FEATURE_NOT_SUPPORTED = '0A000';
+
 export interface HealthSettings {
   readonly pollIntervalMs: number;
   readonly pollJitter: number;
@@ -43,6 +53,8 @@ export interface NodeStatus {
 interface ReplicaState {
   observation?: ReplicaObservation;
   problem?: string;
+  /** An Aurora reader: polled with AURORA_REPLICA_POLL since its WAL functions answered feature_not_supported. */
+  aurora?: boolean;
 }
 
 export class HealthMonitor {
@@ -118,7 +130,7 @@ export class HealthMonitor {
           address: node.address,
           breaker: node.breakerState,
           observedAt: observation?.at,
-          lsn: observation ? formatLsn(observation.replayLsn) : undefined,
+          lsn: observation && observation.reportedLagMs === undefined ? formatLsn(observation.replayLsn) : undefined,
           lagMs: lag.lagMs,
           lagBytes: lag.lagBytes,
           problem,
@@ -167,6 +179,7 @@ export class HealthMonitor {
 
   private async pollReplica(replica: DatabaseNode): Promise<void> {
     const state = this.replicaStates.get(replica)!;
+    if (state.aurora) return this.pollAuroraReplica(replica, state);
     try {
       const { rows } = await this.poll(replica, REPLICA_POLL);
       const row = rows[0] as { in_recovery: boolean; replay_lsn: string | null; since_replay_ms: number | null };
@@ -180,7 +193,31 @@ export class HealthMonitor {
       state.problem = undefined;
       this.version++;
     } catch (error) {
+      if ((error as { code?: string })?.code === FEATURE_NOT_SUPPORTED) {
+        state.aurora = true;
+        return this.pollAuroraReplica(replica, state);
+      }
       this.forget(replica, `its poll failed: ${messageOf(error)}`);
+    }
+  }
+
+  private async pollAuroraReplica(replica: DatabaseNode, state: ReplicaState): Promise<void> {
+    try {
+      const { rows } = await this.poll(replica, AURORA_REPLICA_POLL);
+      const row = rows[0] as { in_recovery: boolean; lag_ms: number | null };
+      if (!row.in_recovery) {
+        this.forget(replica, 'it is not in recovery: the Aurora writer, or not a reader of this cluster');
+        return;
+      }
+      if (row.lag_ms === null) {
+        this.forget(replica, 'Aurora reports no lag for it (no row of aurora_replica_status() for aurora_db_instance_identifier())');
+        return;
+      }
+      state.observation = { at: Date.now(), replayLsn: 0n, sinceLastReplayedCommitMs: null, reportedLagMs: Number(row.lag_ms) };
+      state.problem = undefined;
+      this.version++;
+    } catch (error) {
+      this.forget(replica, `its Aurora poll failed: ${messageOf(error)}`);
     }
   }
 

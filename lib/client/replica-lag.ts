@@ -57,6 +57,11 @@ export interface ReplicaObservation {
   readonly replayLsn: Lsn;
   /** now() - pg_last_xact_replay_timestamp() on the replica; null when it has replayed no commit since it started. */
   readonly sinceLastReplayedCommitMs: number | null;
+  /**
+   * An Aurora PostgreSQL reader's lag as Aurora reports it (its row of aurora_replica_status(),
+   * `replica_lag_in_msec`): Aurora readers have no replay position (`replayLsn` is 0), so this is their lag.
+   */
+  readonly reportedLagMs?: number;
 }
 
 export interface ReplicaLag {
@@ -67,6 +72,7 @@ export interface ReplicaLag {
 }
 
 export function replicaLag(observation: ReplicaObservation, writer: WriterPositions): ReplicaLag {
+  if (observation.reportedLagMs !== undefined) return { lagMs: Math.max(0, observation.reportedLagMs), lagBytes: undefined };
   const latest = writer.latest;
   if (latest === undefined) return { lagMs: undefined, lagBytes: undefined };
   if (observation.replayLsn >= latest) return { lagMs: 0, lagBytes: 0 };

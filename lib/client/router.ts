@@ -20,6 +20,8 @@ export interface Candidate {
 interface Observed extends Candidate {
   readonly replayLsn: Lsn;
   readonly lagBytes: number | undefined;
+  /** Whether it reports a replay position (not an Aurora reader, whose lag Aurora reports instead). */
+  readonly replaysWal: boolean;
 }
 
 export class Router {
@@ -48,9 +50,9 @@ export class Router {
     return this.those((replica) => replica.replayLsn >= token);
   }
 
-  /** Every healthy replica, however far behind, best first: the one to ask whether it has caught up. */
+  /** Every healthy replica that reports a replay position, however far behind, best first: the one to ask whether it has caught up. */
   any(): Candidate[] {
-    return this.those(() => true);
+    return this.those((replica) => replica.replaysWal);
   }
 
   /** `fresh`, with the replica named `preferred` first when it is among them. */
@@ -71,7 +73,7 @@ export class Router {
       if (node.breakerState !== 'closed') continue;
       const { observation, lag, problem } = this.health.replica(node);
       if (!observation || problem) continue;
-      observed.push({ node, replayLsn: observation.replayLsn, lagMs: lag.lagMs, lagBytes: lag.lagBytes });
+      observed.push({ node, replayLsn: observation.replayLsn, lagMs: lag.lagMs, lagBytes: lag.lagBytes, replaysWal: observation.reportedLagMs === undefined });
       this.validUntil = Math.min(this.validUntil, observation.at + this.health.staleAfterMs);
     }
     this.healthyReplicas = observed.sort((a, b) => lagOf(a) - lagOf(b) || (a.lagBytes ?? Infinity) - (b.lagBytes ?? Infinity));

@@ -182,20 +182,33 @@ describe('DataTierClient routing, on a primary and two streaming replicas', () =
     }
   }, 60_000);
 
-  test('on a writer and readers without WAL position functions (stand-ins of Aurora PostgreSQL\'s): writes succeed, and every read goes to the writer', async () => {
-    // Aurora answers these with SQLSTATE 0A000 "... is currently not supported for Aurora". Stand-ins
-    // in a schema ahead of pg_catalog, for a role of their own with the application role's rights.
+  test("on stand-ins of Aurora PostgreSQL (no WAL position functions; each reader's lag in aurora_replica_status()): writes succeed, read-your-writes reads the writer, eventual reads follow the lag Aurora reports", async () => {
+    // Aurora answers the WAL functions with SQLSTATE 0A000 "... is currently not supported for Aurora",
+    // and reports each reader's lag in aurora_replica_status().replica_lag_in_msec, found by
+    // aurora_db_instance_identifier(). Stand-ins in a schema ahead of pg_catalog, for a role of its
+    // own with the application role's rights; which server answers is its port.
     const master = await servers.superuser('primary');
-    const functions = ['pg_current_wal_insert_lsn', 'pg_current_wal_lsn', 'pg_last_wal_replay_lsn'];
     await master.query('CREATE SCHEMA aurora_stand_ins');
-    for (const fn of functions) {
+    for (const fn of ['pg_current_wal_insert_lsn', 'pg_current_wal_lsn', 'pg_last_wal_replay_lsn']) {
       await master.query(`CREATE FUNCTION aurora_stand_ins.${fn}() RETURNS pg_lsn LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'Function ${fn}() is currently not supported for Aurora' USING ERRCODE = '0A000'; END $$`);
     }
+    // Only the columns the client reads, by their documented names.
+    await master.query('CREATE TABLE aurora_stand_ins.replica_status (server_id text PRIMARY KEY, replica_lag_in_msec real)');
+    await master.query(`CREATE FUNCTION aurora_stand_ins.aurora_replica_status() RETURNS SETOF aurora_stand_ins.replica_status
+      LANGUAGE sql STABLE SECURITY DEFINER AS $$ SELECT * FROM aurora_stand_ins.replica_status $$`);
+    await master.query(`CREATE FUNCTION aurora_stand_ins.aurora_db_instance_identifier() RETURNS varchar
+      LANGUAGE sql STABLE AS $$ SELECT 'instance-' || current_setting('port') $$`);
     await master.query(`CREATE ROLE aurora_app LOGIN PASSWORD '${PASSWORD}' IN ROLE ${ROLE}`);
     await master.query('GRANT USAGE ON SCHEMA aurora_stand_ins TO aurora_app');
     await master.query('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA aurora_stand_ins TO aurora_app');
     await master.query('ALTER ROLE aurora_app SET search_path = aurora_stand_ins, shop, pg_catalog');
+    const reader = (server: 'standby1' | 'standby2') => `instance-${hostAndPort(servers.appUrl(server)).port}`;
+    const reportLag = async (first: number, second: number) => {
+      await master.query('TRUNCATE aurora_stand_ins.replica_status');
+      await master.query('INSERT INTO aurora_stand_ins.replica_status VALUES ($1, $2), ($3, $4)', [reader('standby1'), first, reader('standby2'), second]);
+      await eventually(async () => JSON.stringify((await aurora.refreshStatus()).filter((node) => node.role === 'replica').map((node) => node.lagMs)) === JSON.stringify([first, second]), 15_000, `lags ${first} and ${second} ms`);
+    };
     await caughtUp();
     const aurora = new DataTierClient({
       writer: servers.appUrl('primary'),
@@ -208,14 +221,21 @@ describe('DataTierClient routing, on a primary and two streaming replicas', () =
     try {
       const written = await aurora.write<{ id: string }>('INSERT INTO orders (note) VALUES ($1) RETURNING id', ['on aurora']);
       expect(written.token).toBe(WRITER_ONLY_TOKEN);
-      const mine = await aurora.query<{ note: string }>('SELECT note FROM orders WHERE id = $1', [written.rows[0].id], { consistency: 'readYourWrites', token: written.token });
-      expect({ note: mine.rows[0]?.note, servedBy: mine.servedBy }).toEqual({ note: 'on aurora', servedBy: 'writer' });
       const { value, token } = await aurora.transaction(async (tx) => (await tx.query('UPDATE orders SET note = note WHERE id = $1', [written.rows[0].id])).rowCount);
       expect({ value, token }).toEqual({ value: 1, token: WRITER_ONLY_TOKEN });
-      expect((await aurora.query('SELECT 1', [], { consistency: 'eventual' })).servedBy).toBe('writer');
-      const replicas = (await aurora.refreshStatus()).filter((node) => node.role === 'replica');
-      expect(replicas.map((node) => node.problem)).toEqual([expect.stringMatching(/not supported for Aurora/), expect.stringMatching(/not supported for Aurora/)]);
-      // Two seconds of failing polls (every 100 ms) later, the writer still takes writes and strong reads.
+
+      await reportLag(20, 5_000);
+      const mine = await aurora.query<{ note: string }>('SELECT note FROM orders WHERE id = $1', [written.rows[0].id], { consistency: 'readYourWrites', token: written.token });
+      expect({ note: mine.rows[0]?.note, servedBy: mine.servedBy }).toEqual({ note: 'on aurora', servedBy: 'writer' });
+      const status = await aurora.refreshStatus();
+      expect(status.filter((node) => node.role === 'replica').map(({ lsn, problem }) => ({ lsn, problem }))).toEqual([{ lsn: undefined, problem: undefined }, { lsn: undefined, problem: undefined }]);
+      expect((await servedByOf(aurora, 50, { consistency: 'eventual' })).servedBy).toEqual({ 'replica-1': 50 });
+      await reportLag(5_000, 20);
+      expect((await servedByOf(aurora, 50, { consistency: 'eventual' })).servedBy).toEqual({ 'replica-2': 50 });
+      await reportLag(5_000, 5_000);
+      expect((await servedByOf(aurora, 50, { consistency: 'eventual' })).servedBy).toEqual({ writer: 50 });
+
+      // Two seconds of failing writer polls (every 100 ms) later, the writer still takes writes and strong reads.
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       expect((await aurora.write('INSERT INTO orders (note) VALUES ($1)', ['later on aurora'])).token).toBe(WRITER_ONLY_TOKEN);
       expect((await aurora.query('SELECT count(*) FROM orders', [], { consistency: 'strong' })).servedBy).toBe('writer');
