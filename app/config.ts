@@ -20,7 +20,8 @@ import { DATA_TIER_ZONE_COUNT } from '../lib/private/defaults';
 import { DatabaseOptions, resolveDatabaseOptions, ResolvedDatabaseOptions } from '../lib/database-options';
 import { DataTierValidationError, rejectUnknownKeys, validatePrivateCidr, validateRegion, validateZones } from '../lib/private/validation';
 import { MAX_NAME_LENGTH } from '../lib/private/defaults';
-import { BLUE_GREEN_COMPLETED, IN_PLACE_COMPLETED } from '../lib/major-version-upgrade';
+import { MAJOR_VERSION_UPGRADE_PATHS } from '../lib/major-version-upgrade';
+import type { TopologyKind } from '../lib/topology';
 import { DatabaseRestore, formatRestoreTime, MAX_BACKUP_RETENTION_DAYS, parseRestoreTime } from '../lib/restore';
 import { committedTemplateName, DeployedTier, deployedTier } from './deployed-version';
 import { EnvironmentSettings, mergeObjects, restoreOf, SETTINGS_KIND, SETTINGS_SHAPE, tierPropsOf } from './settings';
@@ -356,20 +357,21 @@ function validateLastingRestore(config: AppConfig, deployed: DeployedTier): void
  */
 function validateMajorVersionAcknowledgement(config: AppConfig, deployed: DeployedTier | undefined): void {
   const acknowledgement = config.settings.database?.majorVersionUpgrade;
-  if ((acknowledgement !== BLUE_GREEN_COMPLETED && acknowledgement !== IN_PLACE_COMPLETED) || deployed?.engineMajorVersion === undefined) return;
+  // The acknowledgement of the topology's own path; another is the library's to refuse.
+  const path = MAJOR_VERSION_UPGRADE_PATHS[(config.settings.database?.topology?.kind ?? 'instances') as TopologyKind] ?? MAJOR_VERSION_UPGRADE_PATHS.instances;
+  if (acknowledgement !== path.acknowledgement || deployed?.engineMajorVersion === undefined) return;
+  const { upgrade } = path;
   const from = deployed.engineMajorVersion;
   const to = Number(effectiveDatabaseOptions(config).engineVersion.postgresMajorVersion);
   if (to === from || deployed.preparedUpgradeMajorVersion === to) return;
   const prepared = deployed.preparedUpgradeMajorVersion === undefined ? 'has no upgrade parameter group' : `has the upgrade parameter group of postgres${deployed.preparedUpgradeMajorVersion}, not of postgres${to}`;
-  const upgrade = acknowledgement === BLUE_GREEN_COMPLETED ? 'blue/green switchover' : 'in-place upgrade of the runbook';
-  const done = acknowledgement === BLUE_GREEN_COMPLETED ? 'no blue/green deployment' : 'no upgrade by the runbook';
   throw new ConfigError(
     'database.majorVersionUpgrade',
     acknowledgement,
-    `says the ${upgrade} from ${from} to ${to} happened, but ${deployed.templateFile} (the deployed stack) ${prepared}: no upgrade to ${to} was prepared, so ${done} to ${to} can have run, ` +
+    `says the ${upgrade} from ${from} to ${to} happened, but ${deployed.templateFile} (the deployed stack) ${prepared}: no upgrade to ${to} was prepared, so no ${upgrade} to ${to} can have run, ` +
       `and the stack would ask RDS for an in-place upgrade of every instance (pg_upgrade, the database down throughout, no way back but a restore). ` +
       `Prepare it first: engineMajorVersion ${from} with upgradeTargetMajorVersion ${to}, deployed and its template committed (npm run snapshot:update); ` +
-      `then runbooks/major-version-upgrade.md, Mitigation step 1 onwards; the acknowledgement comes after the switchover`,
+      `then runbooks/major-version-upgrade.md, Mitigation step 1 onwards; the acknowledgement comes after the ${upgrade}`,
   );
 }
 

@@ -68,9 +68,8 @@ export function deployedTier(templateName: string, directory = COMMITTED_TEMPLAT
   const database = cluster ?? primary;
   const groupRef = ((cluster ? database.DBClusterParameterGroupName : database.DBParameterGroupName) as { Ref?: string } | undefined)?.Ref;
   const engineMajorVersion = majorOfVersion(database.EngineVersion) ?? majorOfFamily(groupRef && resources[groupRef]?.Properties?.Family);
-  const restoredResource = database;
   const restore = Object.fromEntries(
-    (cluster ? CLUSTER_RESTORE_PROPERTIES : RESTORE_PROPERTIES).filter((key) => restoredResource[key] !== undefined).map((key) => [key, restoredResource[key]]),
+    (cluster ? CLUSTER_RESTORE_PROPERTIES : RESTORE_PROPERTIES).filter((key) => database[key] !== undefined).map((key) => [key, database[key]]),
   );
   const upgradeGroup = Object.entries(resources).find(([id, r]) => /^AWS::RDS::DB(Cluster)?ParameterGroup$/.test(r.Type) && id.startsWith('DatabaseUpgradeParameterGroup'))?.[1];
   return {

@@ -1,5 +1,6 @@
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { DataTierValidationError } from './private/validation';
+import type { TopologyKind } from './topology';
 
 /**
  * The acknowledgement that an RDS blue/green deployment already switched the tier's instances
@@ -53,6 +54,8 @@ const majorOf = (version: rds.PostgresEngineVersion) => Number(version.postgresM
 export interface MajorVersionUpgradePath {
   /** The acknowledgement this database takes. */
   readonly acknowledgement: MajorVersionUpgradeState;
+  /** What the acknowledgement says happened. */
+  readonly upgrade: string;
   /** What CloudFormation would ask of RDS on a changed engine version. */
   readonly inPlace: string;
   /** The step that prepares the path, and where it goes on. */
@@ -60,20 +63,23 @@ export interface MajorVersionUpgradePath {
 }
 
 /** How each topology changes major (runbooks/major-version-upgrade.md). */
-export const MAJOR_VERSION_UPGRADE_PATHS: Readonly<Record<'instances' | 'multi-az-cluster' | 'aurora', MajorVersionUpgradePath>> = {
+export const MAJOR_VERSION_UPGRADE_PATHS: Readonly<Record<TopologyKind, MajorVersionUpgradePath>> = {
   instances: {
     acknowledgement: BLUE_GREEN_COMPLETED,
+    upgrade: 'blue/green switchover',
     inPlace: 'CloudFormation would ask RDS for an in-place upgrade of the primary and its replicas (pg_upgrade on each, the database unavailable throughout, no way back but a restore) and replace the parameter group with the new family',
     prepare: (deployed, major) => `Keep engineVersion at ${deployed}, set upgradeTarget to ${major} (prepares its parameter group), deploy, follow runbooks/major-version-upgrade.md`,
   },
   aurora: {
     acknowledgement: BLUE_GREEN_COMPLETED,
+    upgrade: 'blue/green switchover',
     inPlace: 'CloudFormation would ask RDS for an in-place upgrade of the Aurora cluster (every instance down throughout, no way back but a restore) and replace its cluster parameter group with the new family',
     prepare: (deployed, major) =>
       `Keep engineVersion at ${deployed}, set upgradeTarget to ${major} (prepares its cluster parameter group and turns on logical replication), deploy, follow runbooks/major-version-upgrade.md (Aurora)`,
   },
   'multi-az-cluster': {
     acknowledgement: IN_PLACE_COMPLETED,
+    upgrade: 'in-place upgrade of the runbook',
     inPlace: 'CloudFormation would upgrade the Multi-AZ DB cluster in place at deploy time (the writer and both readers down throughout), without the cluster snapshot to come back to and the preflight of the runbook, and replace its cluster parameter group with the new family',
     prepare: (deployed, major) =>
       `Keep engineVersion at ${deployed}, set upgradeTarget to ${major} (prepares its cluster parameter group), deploy, upgrade the cluster as runbooks/major-version-upgrade.md (Multi-AZ DB cluster) does`,
@@ -96,8 +102,7 @@ export function validateMajorVersionUpgrade(
   const { acknowledgement } = upgradePath;
   const acknowledged = options.majorVersionUpgrade === acknowledgement;
   if (options.majorVersionUpgrade !== undefined && !acknowledged) {
-    const happened = acknowledgement === BLUE_GREEN_COMPLETED ? 'the blue/green switchover happened' : 'the in-place upgrade of the runbook happened';
-    throw new DataTierValidationError(path, 'majorVersionUpgrade', options.majorVersionUpgrade, `must be '${acknowledgement}' (${happened}) or unset`);
+    throw new DataTierValidationError(path, 'majorVersionUpgrade', options.majorVersionUpgrade, `must be '${acknowledgement}' (the ${upgradePath.upgrade} happened) or unset`);
   }
   const target = options.upgradeTarget === undefined ? undefined : majorOf(options.upgradeTarget);
   if (target !== undefined) {

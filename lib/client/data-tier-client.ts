@@ -7,7 +7,7 @@ import { ingest, Ingester, type IngesterOptions, type IngestProgress, type Inges
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { DatabaseNode, type NodeSettings, type PhaseMarker, type UseOptions } from './database-node';
 import { NoReplicaAvailableError, unavailableError } from './errors';
-import { NodeFailure } from './faults';
+import { isFeatureNotSupported, NodeFailure } from './faults';
 import { HealthMonitor, type NodeStatus } from './health-monitor';
 import { parseLsn } from './lsn';
 import { DEFAULTS, type ClientBehaviourOptions, type DataTierClientOptions } from './options';
@@ -112,13 +112,11 @@ const ANALYTICS: UseOptions = { analytics: true };
 const TOKEN_SQL = 'SELECT pg_current_wal_insert_lsn()::text AS lsn';
 const REPLAYED_SQL = 'SELECT pg_last_wal_replay_lsn()::text AS lsn';
 /**
- * The token of a write on a writer that gives no WAL position, as Aurora PostgreSQL's: its WAL
- * functions fail with feature_not_supported ("... is currently not supported for Aurora", the
- * SQLSTATE postgres_exporter handles for Aurora in collector/pg_replication.go). No replica
- * replays this far, so the write is read back from the writer.
+ * The token of a write on a writer that gives no WAL position, as Aurora PostgreSQL's (its WAL
+ * functions fail with feature_not_supported). No replica replays this far, so the write is read
+ * back from the writer.
  */
 export const WRITER_ONLY_TOKEN: ReadYourWritesToken = 'FFFFFFFF/FFFFFFFF';
-const FEATURE_NOT_SUPPORTED = '0A000';
 /** A replica asked whether it has replayed a token answered no. */
 const NOT_CAUGHT_UP = Symbol('not caught up');
 
@@ -309,7 +307,7 @@ export class DataTierClient {
           // Committed: a writer that has no WAL position to give must not make the write look failed.
           const token = await session.query<{ lsn: string }>(TOKEN_SQL).then(
             ({ rows }) => rows[0].lsn,
-            (error: { code?: string }) => (error?.code === FEATURE_NOT_SUPPORTED ? WRITER_ONLY_TOKEN : undefined),
+            (error: unknown) => (isFeatureNotSupported(error) ? WRITER_ONLY_TOKEN : undefined),
           );
           return { result, token };
         }),

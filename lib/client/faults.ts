@@ -31,6 +31,15 @@ export function isNodeUnavailable(error: unknown, role: NodeRole): boolean {
   return PG_CONNECTION_MESSAGES.test(messageOf(error));
 }
 
+/**
+ * feature_not_supported: how Aurora PostgreSQL answers its writer's and readers' WAL position
+ * functions ("... is currently not supported for Aurora", the SQLSTATE postgres_exporter's
+ * collector/pg_replication.go falls back on).
+ */
+export function isFeatureNotSupported(error: unknown): boolean {
+  return codeOf(error) === '0A000';
+}
+
 export function isAuthenticationFailure(error: unknown): boolean {
   return AUTHENTICATION_STATES.has(codeOf(error) ?? '');
 }

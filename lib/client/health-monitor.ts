@@ -4,7 +4,7 @@
 // an application role has no rights on the data tier's schema.
 import type { Client } from 'pg';
 import type { DatabaseNode, BreakerState } from './database-node';
-import { messageOf } from './faults';
+import { isFeatureNotSupported, messageOf } from './faults';
 import { formatLsn, parseLsn, type Lsn } from './lsn';
 import { replicaLag, WriterPositions, type ReplicaLag, type ReplicaObservation } from './replica-lag';
 
@@ -20,7 +20,6 @@ const REPLICA_POLL = `SELECT pg_is_in_recovery() AS in_recovery, pg_last_wal_rep
  */
 const AURORA_REPLICA_POLL = `SELECT pg_is_in_recovery() AS in_recovery,
   (SELECT r.replica_lag_in_msec FROM aurora_replica_status() AS r WHERE r.server_id = aurora_db_instance_identifier())::float8 AS lag_ms`;
-const FEATURE_NOT_SUPPORTED = '0A000';
 
 export interface HealthSettings {
   readonly pollIntervalMs: number;
@@ -193,7 +192,7 @@ export class HealthMonitor {
       state.problem = undefined;
       this.version++;
     } catch (error) {
-      if ((error as { code?: string })?.code === FEATURE_NOT_SUPPORTED) {
+      if (isFeatureNotSupported(error)) {
         state.aurora = true;
         return this.pollAuroraReplica(replica, state);
       }
